@@ -1,0 +1,44 @@
+"""Brave Steps: graded exposure ladders for anxious children, their families and therapists."""
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from . import auth_session, cli, db, errors_http, http_headers
+from .config import load_config
+from .extensions import csrf, htmx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the Brave Steps application."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    auth_session.init_app(app)
+    http_headers.init_app(app)
+    errors_http.init_app(app)
+    cli.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .views import auth, children, family, home, ladders, practices, steps
+
+    for module in (auth, home, children, family, ladders, steps, practices):
+        app.register_blueprint(module.bp)

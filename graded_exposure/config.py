@@ -1,0 +1,65 @@
+"""Configuration read from the environment, with safe defaults for a laptop."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _secret_key(instance_path: str) -> str:
+    """Return SECRET_KEY from the environment, else one generated once into instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Create with 0600 so the key is never world-readable, even for a moment.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the app's configuration dictionary from environment variables."""
+    database_url = os.environ.get("DATABASE_URL") or (
+        "sqlite:///" + str(Path(instance_path) / "brave_steps.sqlite")
+    )
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "DATABASE_URL": database_url,
+        # Sessions: idle timeout is enforced server-side on each request; the cookie
+        # itself lives as long as the absolute lifetime.
+        "SESSION_IDLE_TIMEOUT": timedelta(
+            hours=int(os.environ.get("SESSION_IDLE_HOURS", 7 * 24))
+        ),
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            days=int(os.environ.get("SESSION_LIFETIME_DAYS", 30))
+        ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        "SESSION_COOKIE_NAME": "brave_steps_session",
+        # CSRF tokens are bound to the session, not to a clock: a phone tab left open
+        # for hours must still be able to save a practice.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Brave Steps <no-reply@localhost>"),
+        "BASE_URL": os.environ.get("BASE_URL", ""),
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+        "LOGIN_MAX_FAILURES_PER_IP": 30,
+        "LOGIN_THROTTLE_WINDOW": timedelta(minutes=15),
+        "RESET_TOKEN_LIFETIME": timedelta(hours=1),
+        "INVITE_TOKEN_LIFETIME": timedelta(days=7),
+    }

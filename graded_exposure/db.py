@@ -1,0 +1,45 @@
+"""Database engine, one Session per request on `g`, and SQLite connection settings."""
+from flask import Flask, current_app, g
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite connections get WAL, foreign keys and a busy timeout."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        # Set on every connection: these pragmas are per connection, not per file
+        # (except WAL, which is cheap to re-assert).
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def get_session() -> Session:
+    """Return this request's Session, opening it on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(current_app.extensions["db_engine"], expire_on_commit=False)
+    return g.db_session
+
+
+def close_session(_exc=None) -> None:
+    """Close this request's Session, if one was opened."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    """Bind an engine to the app and close the request Session on teardown."""
+    app.extensions["db_engine"] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(close_session)

@@ -1,0 +1,1 @@
+"""WTForms forms: parse and range-check what the browser sends."""

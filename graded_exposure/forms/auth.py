@@ -1,0 +1,42 @@
+"""Forms for registering, logging in and managing passwords."""
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, StringField
+from wtforms.validators import Email, InputRequired, Length
+
+from ..rules.passwords import MAX_LENGTH, MIN_LENGTH
+
+_password = [InputRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH,
+                                     message=f"Use at least {MIN_LENGTH} and at most {MAX_LENGTH} characters.")]
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField("Your name", validators=[InputRequired(), Length(max=80)])
+    email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
+    password = PasswordField("Password", validators=_password)
+    role = RadioField("I am a", choices=[SelectChoice("caregiver", "Parent or caregiver"),
+                                         SelectChoice("therapist", "Therapist")], default="caregiver")
+    timezone = HiddenField(default="UTC", render_kw={"data-browser-timezone": ""})
+
+
+class JoinFamilyForm(FlaskForm):
+    display_name = StringField("Your name", validators=[InputRequired(), Length(max=80)])
+    email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
+    password = PasswordField("Password", validators=_password)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=_password)
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Current password", validators=[InputRequired(), Length(max=1024)])
+    new = PasswordField("New password", validators=_password)

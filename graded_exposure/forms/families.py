@@ -1,0 +1,36 @@
+"""Forms for children, the family time zone and invitations."""
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (EmailField, IntegerField, RadioField, SelectChoice, SelectField,
+                     StringField)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+
+from ..rules.timezones import timezone_names
+
+AGE_BANDS = [SelectChoice(value, label) for value, label in [
+    ("", "Prefer not to say"), ("under-5", "Under 5"), ("5-7", "5–7"), ("8-10", "8–10"),
+    ("11-13", "11–13"), ("14-17", "14–17")]]
+AVATARS = ["", "🦁", "🐻", "🦊", "🐼", "🐯", "🐨", "🦄", "🐸", "🐢", "🦖", "🚀", "⭐"]
+
+
+class ChildForm(FlaskForm):
+    display_name = StringField("Name or nickname",
+                               validators=[InputRequired(), Length(min=1, max=40)])
+    age_band = SelectField("Age", choices=AGE_BANDS, default="")
+    birth_year = IntegerField("Birth year (optional)", validators=[
+        Optional(), NumberRange(min=date.today().year - 21, max=date.today().year,
+                                message="Enter a birth year from the last 21 years.")])
+    avatar = RadioField("Picture", choices=[SelectChoice(a, a or "None") for a in AVATARS], default="")
+
+
+class TimezoneForm(FlaskForm):
+    timezone = SelectField("Family time zone", choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [SelectChoice(n, n.replace("_", " ")) for n in timezone_names()]
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Their email (optional)", validators=[Optional(), Email(), Length(max=254)])

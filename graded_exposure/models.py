@@ -1,0 +1,211 @@
+"""All tables of Brave Steps, in one place (SQLModel)."""
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Field, Relationship, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as UTC and always read back timezone-aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store UTC-aware datetimes")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        # SQLite drops the offset; every stored value is UTC, so put it back.
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def _ts(**kw):
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, **kw)
+
+
+def _when(**kw):
+    return Field(default=None, sa_type=UTCDateTime, **kw)
+
+
+ROLES = ("caregiver", "therapist")
+
+
+class Family(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    timezone: str = Field(default="UTC", max_length=64)
+    created_at: datetime = _ts()
+
+    caregivers: list["User"] = Relationship(back_populates="family")
+    children: list["Child"] = Relationship(
+        back_populates="family", sa_relationship_kwargs={"order_by": "Child.id"}
+    )
+
+
+class User(UserMixin, SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    display_name: str = Field(max_length=80)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=16)
+    family_id: int | None = Field(default=None, foreign_key="family.id", index=True,
+                                  ondelete="SET NULL")
+    created_at: datetime = _ts()
+
+    family: Family | None = Relationship(back_populates="caregivers")
+
+
+class UserSession(SQLModel, table=True):
+    """A server-side login session; deleting the row ends it for good."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = _ts()
+    last_seen_at: datetime = _ts()
+
+
+class LoginAttempt(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    ip: str = Field(max_length=64, index=True)
+    succeeded: bool = False
+    at: datetime = _ts(index=True)
+
+
+class PasswordResetToken(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime = _ts()
+    used_at: datetime | None = _when()
+
+
+class FamilyInvite(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", index=True, ondelete="CASCADE")
+    invited_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    email: str = Field(default="", max_length=254)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts()
+    used_at: datetime | None = _when()
+    used_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+
+
+class Child(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    family_id: int = Field(foreign_key="family.id", index=True, ondelete="CASCADE")
+    display_name: str = Field(max_length=40)
+    age_band: str = Field(default="", max_length=16)
+    birth_year: int | None = None
+    avatar: str = Field(default="", max_length=8)
+    created_at: datetime = _ts()
+
+    family: Family = Relationship(back_populates="children")
+    ladders: list["Ladder"] = Relationship(
+        back_populates="child", cascade_delete=True,
+        sa_relationship_kwargs={"order_by": "Ladder.id"},
+    )
+
+
+class Ladder(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")
+    goal: str = Field(max_length=120)
+    area: str = Field(max_length=16)
+    status: str = Field(default="active", max_length=16)
+    template_key: str = Field(default="", max_length=40)
+    calming_plan: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _ts()
+    archived_at: datetime | None = _when()
+
+    child: Child = Relationship(back_populates="ladders")
+    steps: list["Step"] = Relationship(
+        back_populates="ladder", cascade_delete=True,
+        sa_relationship_kwargs={"order_by": "Step.position"},
+    )
+
+
+STEP_STATUSES = ("upcoming", "current", "mastered")
+
+
+class Step(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    ladder_id: int = Field(foreign_key="ladder.id", index=True, ondelete="CASCADE")
+    position: int
+    title: str = Field(max_length=120)
+    detail: str = Field(default="", max_length=1000)
+    predicted_fear: int = Field(default=5, ge=0, le=10)
+    social_story: str = Field(default="", max_length=1000)
+    status: str = Field(default="upcoming", max_length=16)
+    created_at: datetime = _ts()
+
+    ladder: Ladder = Relationship(back_populates="steps")
+    substeps: list["SubStep"] = Relationship(
+        back_populates="step", cascade_delete=True,
+        sa_relationship_kwargs={"order_by": "SubStep.position"},
+    )
+
+
+class SubStep(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    step_id: int = Field(foreign_key="step.id", index=True, ondelete="CASCADE")
+    position: int
+    text: str = Field(max_length=200)
+    done: bool = False
+
+    step: Step = Relationship(back_populates="substeps")
+
+
+OUTCOMES = ("did_it", "partly", "left_early", "did_not_try")
+
+
+class Practice(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("idempotency_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")
+    step_id: int = Field(foreign_key="step.id", index=True, ondelete="CASCADE")
+    logged_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    practiced_at: datetime = _ts(index=True)
+    fear_before: int = Field(ge=0, le=10)
+    fear_peak: int = Field(ge=0, le=10)
+    fear_after: int = Field(ge=0, le=10)
+    outcome: str = Field(max_length=16)
+    prediction: str = Field(default="", max_length=500)
+    prediction_came_true: str = Field(default="", max_length=8)
+    calming_used: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    safety_behaviours: str = Field(default="", max_length=500)
+    small_wins: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    note: str = Field(default="", max_length=2000)
+    idempotency_key: str = Field(max_length=64)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+    step: Step = Relationship()
+
+
+class AuditEvent(SQLModel, table=True):
+    """A security-relevant event; never holds passwords, tokens or note text."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    family_id: int | None = Field(default=None, foreign_key="family.id", index=True,
+                                  ondelete="CASCADE")
+    action: str = Field(max_length=40)
+    subject: str = Field(default="", max_length=80)
+    ip: str = Field(default="", max_length=64)

@@ -1,0 +1,21 @@
+"""Time zone names the app accepts (IANA) and the local day they give."""
+from datetime import date, datetime
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+
+@cache
+def timezone_names() -> tuple[str, ...]:
+    """Return the sorted IANA time zone names, without legacy aliases."""
+    return tuple(sorted(n for n in available_timezones() if "/" in n and not n.startswith(
+        ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/"))) + ["UTC"])
+
+
+def valid_timezone(name: str) -> bool:
+    """Return True when name is an IANA time zone this app offers."""
+    return name in timezone_names()
+
+
+def local_date(moment: datetime, tz_name: str) -> date:
+    """Return the calendar day a UTC-aware moment falls on in the given zone."""
+    return moment.astimezone(ZoneInfo(tz_name)).date()

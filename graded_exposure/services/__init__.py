@@ -1,0 +1,1 @@
+"""Services: load and store, taking a Session and raising domain errors."""

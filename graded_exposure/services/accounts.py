@@ -1,0 +1,133 @@
+"""Accounts: register, authenticate with throttling, reset and change passwords."""
+from datetime import timedelta
+
+from sqlmodel import Session, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..errors import DomainError, TokenInvalid
+from ..models import ROLES, Family, LoginAttempt, PasswordResetToken, User, utcnow
+from ..rules.passwords import password_problem
+from ..rules.timezones import valid_timezone
+from . import audit, login_sessions, tokens
+
+# Checked against when the email is unknown, so a miss costs the same time as a hit.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
+
+LOGIN_REFUSED = "That email and password do not match an account."
+LOGIN_THROTTLED = "Too many failed attempts. Please wait 15 minutes and try again."
+
+
+class LoginRefused(DomainError):
+    """Wrong credentials or too many attempts; the message never says which account exists."""
+
+
+def normalise_email(email: str) -> str:
+    """Return the email address in the form it is stored and looked up."""
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with scrypt."""
+    return generate_password_hash(password, method="scrypt")
+
+
+def register(session: Session, *, email: str, password: str, display_name: str,
+             role: str, timezone: str = "UTC") -> User:
+    """Create an account; a caregiver also gets a new family of their own."""
+    if role not in ROLES:
+        raise DomainError("Choose caregiver or therapist.")
+    if problem := password_problem(password):
+        raise DomainError(problem)
+    email = normalise_email(email)
+    if session.exec(select(User.id).where(User.email == email)).first():
+        raise DomainError("We could not create an account with that email. "
+                          "If you already have one, log in or reset your password.")
+    user = User(email=email, display_name=display_name.strip(), role=role,
+                password_hash=hash_password(password))
+    if role == "caregiver":
+        user.family = Family(timezone=timezone if valid_timezone(timezone) else "UTC")
+    session.add(user)
+    session.flush()
+    audit.record(session, "register", actor_id=user.id, family_id=user.family_id)
+    session.commit()
+    return user
+
+
+def _recent_failures(session: Session, column, value: str, window: timedelta) -> int:
+    since = utcnow() - window
+    stmt = select(func.count()).select_from(LoginAttempt).where(
+        column == value, LoginAttempt.succeeded == False, LoginAttempt.at > since)  # noqa: E712
+    return session.exec(stmt).one()
+
+
+def authenticate(session: Session, email: str, password: str, ip: str, *,
+                 max_per_account: int, max_per_ip: int, window: timedelta) -> User:
+    """Return the user for these credentials, or raise LoginRefused (throttled per account and IP)."""
+    email = normalise_email(email)
+    if (_recent_failures(session, LoginAttempt.email, email, window) >= max_per_account
+            or _recent_failures(session, LoginAttempt.ip, ip, window) >= max_per_ip):
+        audit.record(session, "login_throttled", subject=email, ip=ip)
+        session.commit()
+        raise LoginRefused(LOGIN_THROTTLED)
+    user = session.exec(select(User).where(User.email == email)).first()
+    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    session.add(LoginAttempt(email=email, ip=ip, succeeded=bool(user and ok)))
+    if not (user and ok):
+        audit.record(session, "login_failed", subject=email, ip=ip,
+                     family_id=user.family_id if user else None)
+        session.commit()
+        raise LoginRefused(LOGIN_REFUSED)
+    audit.record(session, "login", actor_id=user.id, family_id=user.family_id, ip=ip)
+    return user
+
+
+def start_password_reset(session: Session, email: str, lifetime: timedelta) -> tuple[User, str] | None:
+    """Create a reset token for the account with this email; None when there is none."""
+    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    if user is None:
+        return None
+    token, token_hash = tokens.new_token()
+    session.add(PasswordResetToken(user_id=user.id, token_hash=token_hash,
+                                   expires_at=utcnow() + lifetime))
+    audit.record(session, "password_reset_requested", actor_id=user.id, family_id=user.family_id)
+    session.commit()
+    return user, token
+
+
+def _live_reset_token(session: Session, token: str) -> PasswordResetToken:
+    row = session.exec(select(PasswordResetToken).where(
+        PasswordResetToken.token_hash == tokens.hash_token(token))).first()
+    if row is None or row.used_at is not None or row.expires_at < utcnow():
+        raise TokenInvalid("This reset link is invalid, used or expired. Ask for a new one.")
+    return row
+
+
+def check_reset_token(session: Session, token: str) -> None:
+    """Raise TokenInvalid unless the reset token can still be used."""
+    _live_reset_token(session, token)
+
+
+def reset_password(session: Session, token: str, new_password: str) -> User:
+    """Set a new password with a single-use token; every existing session ends."""
+    row = _live_reset_token(session, token)
+    if problem := password_problem(new_password):
+        raise DomainError(problem)
+    user = session.get(User, row.user_id)
+    user.password_hash = hash_password(new_password)
+    row.used_at = utcnow()
+    login_sessions.end_all_others(session, user.id, keep_sid=None)
+    audit.record(session, "password_reset", actor_id=user.id, family_id=user.family_id)
+    session.commit()
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str, keep_sid: str) -> None:
+    """Change the password after checking the current one; other sessions end."""
+    if not check_password_hash(user.password_hash, current):
+        raise DomainError("Your current password is not right.")
+    if problem := password_problem(new):
+        raise DomainError(problem)
+    user.password_hash = hash_password(new)
+    login_sessions.end_all_others(session, user.id, keep_sid=keep_sid)
+    audit.record(session, "password_changed", actor_id=user.id, family_id=user.family_id)
+    session.commit()

@@ -1,0 +1,112 @@
+"""Families: children, the family time zone, and inviting a co-caregiver."""
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from ..errors import DomainError, TokenInvalid
+from ..models import Child, Family, FamilyInvite, User, utcnow
+from ..rules.passwords import password_problem
+from ..rules.timezones import valid_timezone
+from . import audit, tokens
+from .accounts import hash_password, normalise_email
+
+
+def add_child(session: Session, user: User, *, display_name: str, age_band: str = "",
+              birth_year: int | None = None, avatar: str = "") -> Child:
+    """Add a child to the user's family."""
+    if user.family_id is None:
+        raise DomainError("Only caregivers can add children.")
+    child = Child(family_id=user.family_id, display_name=display_name.strip(),
+                  age_band=age_band, birth_year=birth_year, avatar=avatar)
+    session.add(child)
+    session.commit()
+    return child
+
+
+def update_child(session: Session, child: Child, *, display_name: str, age_band: str = "",
+                 birth_year: int | None = None, avatar: str = "") -> Child:
+    """Rename a child or change their age and avatar."""
+    child.display_name = display_name.strip()
+    child.age_band, child.birth_year, child.avatar = age_band, birth_year, avatar
+    session.commit()
+    return child
+
+
+def delete_child(session: Session, user: User, child: Child) -> None:
+    """Delete a child and everything recorded about them, for real."""
+    audit.record(session, "child_deleted", actor_id=user.id, family_id=child.family_id,
+                 subject=f"child:{child.id}")
+    session.delete(child)
+    session.commit()
+
+
+def family_children(session: Session, family_id: int) -> list[Child]:
+    """Return the children of a family, oldest record first."""
+    return list(session.exec(select(Child).where(Child.family_id == family_id).order_by(Child.id)))
+
+
+def set_timezone(session: Session, family: Family, name: str) -> None:
+    """Change the family's IANA time zone."""
+    if not valid_timezone(name):
+        raise DomainError("Choose a time zone from the list.")
+    family.timezone = name
+    session.commit()
+
+
+def create_invite(session: Session, user: User, email: str, lifetime: timedelta) -> str:
+    """Create a single-use invite to the user's family and return its secret token."""
+    token, token_hash = tokens.new_token()
+    session.add(FamilyInvite(family_id=user.family_id, invited_by_id=user.id,
+                             email=normalise_email(email), token_hash=token_hash,
+                             expires_at=utcnow() + lifetime))
+    audit.record(session, "caregiver_invited", actor_id=user.id, family_id=user.family_id)
+    session.commit()
+    return token
+
+
+def live_invite(session: Session, token: str) -> FamilyInvite:
+    """Return the invite for this token, or raise TokenInvalid if unknown, used or expired."""
+    invite = session.exec(select(FamilyInvite).where(
+        FamilyInvite.token_hash == tokens.hash_token(token))).first()
+    if invite is None or invite.used_at is not None or invite.expires_at < utcnow():
+        raise TokenInvalid("This invitation link is invalid, already used or expired. "
+                           "Ask for a new one.")
+    return invite
+
+
+def join_family(session: Session, token: str, *, email: str, password: str,
+                display_name: str) -> User:
+    """Create a caregiver account inside the inviting family, using the invite once."""
+    invite = live_invite(session, token)
+    if problem := password_problem(password):
+        raise DomainError(problem)
+    email = normalise_email(email)
+    if session.exec(select(User.id).where(User.email == email)).first():
+        raise DomainError("We could not create an account with that email. "
+                          "If you already have one, log in first and open the link again.")
+    user = User(email=email, display_name=display_name.strip(), role="caregiver",
+                password_hash=hash_password(password), family_id=invite.family_id)
+    session.add(user)
+    session.flush()
+    _use_invite(session, invite, user)
+    return user
+
+
+def accept_invite(session: Session, token: str, user: User) -> None:
+    """Move a logged-in caregiver whose own family has no children into the inviting family."""
+    invite = live_invite(session, token)
+    if user.role != "caregiver":
+        raise DomainError("Only caregivers can join a family.")
+    if user.family_id == invite.family_id:
+        raise DomainError("You are already in this family.")
+    if user.family_id is not None and family_children(session, user.family_id):
+        raise DomainError("Your account already has children of its own. Use another "
+                          "account to join this family.")
+    user.family_id = invite.family_id
+    _use_invite(session, invite, user)
+
+
+def _use_invite(session: Session, invite: FamilyInvite, user: User) -> None:
+    invite.used_at, invite.used_by_id = utcnow(), user.id
+    audit.record(session, "caregiver_joined", actor_id=user.id, family_id=invite.family_id)
+    session.commit()

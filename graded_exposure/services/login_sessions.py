@@ -1,0 +1,50 @@
+"""Server-side login sessions: a cookie is only as good as its row here."""
+import secrets
+from datetime import timedelta
+
+from sqlmodel import Session, delete
+
+from ..models import User, UserSession, utcnow
+
+# Writing last_seen on every request would turn every page view into a write.
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def start(session: Session, user: User) -> str:
+    """Create a new login session for the user and return its id."""
+    sid = secrets.token_urlsafe(32)
+    session.add(UserSession(id=sid, user_id=user.id))
+    return sid
+
+
+def user_for(session: Session, sid: str | None, user_id: int,
+             idle_timeout: timedelta, lifetime: timedelta) -> User | None:
+    """Return the user of a live session, or None if it ended, idled out or expired."""
+    if not sid:
+        return None
+    row = session.get(UserSession, sid)
+    now = utcnow()
+    if row is None or row.user_id != user_id:
+        return None
+    if now - row.last_seen_at > idle_timeout or now - row.created_at > lifetime:
+        session.delete(row)
+        session.commit()
+        return None
+    if now - row.last_seen_at > _TOUCH_EVERY:
+        row.last_seen_at = now
+        session.commit()
+    return session.get(User, user_id)
+
+
+def end(session: Session, sid: str | None) -> None:
+    """End one login session."""
+    if sid:
+        session.exec(delete(UserSession).where(UserSession.id == sid))
+
+
+def end_all_others(session: Session, user_id: int, keep_sid: str | None) -> None:
+    """End every session of the user except the one being used now."""
+    stmt = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep_sid:
+        stmt = stmt.where(UserSession.id != keep_sid)
+    session.exec(stmt)

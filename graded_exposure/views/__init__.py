@@ -1,0 +1,1 @@
+"""Views: one blueprint per area; parse the request, call one service, render."""

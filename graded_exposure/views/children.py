@@ -1,0 +1,66 @@
+"""Children: add, show (the family's home screen for that child), edit, delete."""
+from flask import Blueprint, flash, request, session, url_for
+from flask_login import current_user
+
+from ..access import child_for
+from ..auth_session import require_login
+from ..db import get_session
+from ..forms.families import ChildForm
+from ..services import child_overview, families
+from .responses import refused, render, see_other
+
+bp = Blueprint("children", __name__, url_prefix="/children")
+bp.before_request(require_login)
+
+
+def _child_fields(form: ChildForm) -> dict:
+    return {"display_name": form.display_name.data, "age_band": form.age_band.data,
+            "birth_year": form.birth_year.data, "avatar": form.avatar.data}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    form = ChildForm()
+    if form.validate_on_submit():
+        child = families.add_child(get_session(), current_user, **_child_fields(form))
+        session["child_id"] = child.id
+        flash(f"{child.display_name} is added. Next, build a first ladder.", "success")
+        return see_other(url_for("ladders.create", child_id=child.id))
+    if form.errors:
+        return refused("children/form.html", form=form, child=None)
+    return render("children/form.html", form=form, child=None)
+
+
+@bp.get("/<int:child_id>")
+def show(child_id: int):
+    child = child_for(child_id)
+    session["child_id"] = child.id
+    overview = child_overview.for_child(get_session(), child)
+    siblings = families.family_children(get_session(), child.family_id)
+    return render("children/show.html", child=child, overview=overview, siblings=siblings)
+
+
+@bp.route("/<int:child_id>/edit", methods=["GET", "POST"])
+def update(child_id: int):
+    child = child_for(child_id)
+    form = ChildForm(obj=child)
+    if form.validate_on_submit():
+        families.update_child(get_session(), child, **_child_fields(form))
+        flash("Saved.", "success")
+        return see_other(url_for("children.show", child_id=child.id))
+    if form.errors:
+        return refused("children/form.html", form=form, child=child)
+    return render("children/form.html", form=form, child=child)
+
+
+@bp.post("/<int:child_id>/delete")
+def delete(child_id: int):
+    child = child_for(child_id)
+    if request.form.get("confirm") != "yes":
+        flash("Tick the box to confirm that the deletion cannot be undone.", "error")
+        return see_other(url_for("children.update", child_id=child.id))
+    name = child.display_name
+    families.delete_child(get_session(), current_user, child)
+    session.pop("child_id", None)
+    flash(f"{name} and everything recorded about them is deleted.", "info")
+    return see_other(url_for("home.index"))

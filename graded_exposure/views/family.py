@@ -1,0 +1,91 @@
+"""The family page: caregivers, time zone, and invitations to a co-caregiver."""
+from flask import Blueprint, current_app, flash, render_template, request, url_for
+from flask_login import current_user
+
+from .. import auth_session
+from ..auth_session import caregiver_required
+from ..db import get_session
+from ..errors import DomainError
+from ..forms.auth import JoinFamilyForm
+from ..forms.families import InviteForm, TimezoneForm
+from ..services import families, mail
+from .responses import render, see_other
+
+bp = Blueprint("family", __name__)
+
+
+def _family_page(status=200, **forms):
+    family = current_user.family
+    forms.setdefault("tz_form", TimezoneForm(timezone=family.timezone))
+    forms.setdefault("invite_form", InviteForm())
+    return render("family/show.html", family=family, status=status, **forms)
+
+
+@bp.get("/family")
+@caregiver_required
+def show():
+    return _family_page()
+
+
+@bp.post("/family/timezone")
+@caregiver_required
+def timezone():
+    form = TimezoneForm()
+    if form.validate_on_submit():
+        families.set_timezone(get_session(), current_user.family, form.timezone.data)
+        flash(f"Time zone set to {form.timezone.data}.", "success")
+        return see_other(url_for("family.show"))
+    return _family_page(status=422, tz_form=form)
+
+
+@bp.post("/family/invites")
+@caregiver_required
+def invite():
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _family_page(status=422, invite_form=form)
+    token = families.create_invite(get_session(), current_user, form.email.data or "",
+                                   current_app.config["INVITE_TOKEN_LIFETIME"])
+    link = url_for("family.join", token=token, _external=True)
+    if form.email.data:
+        mail.send_mail(current_app.config, form.email.data,
+                       f"{current_user.display_name} invited you to Brave Steps",
+                       f"Open this link within 7 days to join the family:\n{link}\n")
+    return render_template("family/invite_created.html", link=link, email=form.email.data)
+
+
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join(token: str):
+    db = get_session()
+    try:
+        invite = families.live_invite(db, token)
+    except DomainError as e:
+        return render("family/join.html", error=str(e), form=None, status=404)
+    if current_user.is_authenticated:
+        if request.method == "POST":
+            return _join_as_current_user(token)
+        return render("family/join.html", form=None, error=None)
+    form = JoinFamilyForm(email=invite.email or None)
+    if form.validate_on_submit():
+        try:
+            user = families.join_family(db, token, email=form.email.data, password=form.password.data,
+                                        display_name=form.display_name.data)
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            auth_session.log_in(user)
+            flash("Welcome to the family!", "success")
+            return see_other(url_for("home.index"))
+    return render("family/join.html", form=form, error=None, status=422 if form.errors else 200)
+
+
+def _join_as_current_user(token: str):
+    try:
+        families.accept_invite(get_session(), token, current_user)
+    except DomainError as e:
+        flash(str(e), "error")
+    else:
+        flash("You joined the family.", "success")
+    return see_other(url_for("home.index"))

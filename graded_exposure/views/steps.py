@@ -1,0 +1,4 @@
+"""Steps views (being built)."""
+from flask import Blueprint
+
+bp = Blueprint("steps", __name__)

@@ -1,0 +1,77 @@
+"""Fixtures: an app on a fresh SQLite database per test, a client, and logged-in families."""
+import re
+
+import pytest
+from sqlmodel import Session, SQLModel
+
+from graded_exposure import create_app
+from graded_exposure.services import accounts, families
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
+        "SECRET_KEY": "test-secret",
+    })
+    SQLModel.metadata.create_all(app.extensions["db_engine"])
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def db(app):
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_from(html: str) -> str:
+    """Return the CSRF token embedded in a rendered page."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'"X-CSRFToken": "([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+class Family:
+    """A caregiver with a family and one child, and a client logged in as them."""
+
+    def __init__(self, app, db, email, child_name="Sam"):
+        self.app, self.db = app, db
+        self.user = accounts.register(db, email=email, password=PASSWORD,
+                                      display_name=email.split("@")[0], role="caregiver",
+                                      timezone="Europe/London")
+        self.child = families.add_child(db, self.user, display_name=child_name)
+        self.client = app.test_client()
+        self.login()
+
+    def login(self):
+        page = self.client.get("/login").get_data(as_text=True)
+        response = self.client.post("/login", data={"email": self.user.email, "password": PASSWORD,
+                                                    "csrf_token": csrf_from(page)})
+        assert response.status_code == 303, response.get_data(as_text=True)
+
+    def csrf(self) -> str:
+        return csrf_from(self.client.get("/family").get_data(as_text=True))
+
+    def post(self, url, data=None, **kw):
+        """POST with a valid CSRF token, as the browser's form would."""
+        return self.client.post(url, data={"csrf_token": self.csrf(), **(data or {})}, **kw)
+
+
+@pytest.fixture
+def family(app, db):
+    return Family(app, db, "alex@example.com")
+
+
+@pytest.fixture
+def other_family(app, db):
+    return Family(app, db, "eve@example.com", child_name="Other")

@@ -1,0 +1,163 @@
+"""Accounts through HTTP: register, log in and out, throttling, resets, sessions."""
+import re
+
+import pytest
+from sqlmodel import select
+
+from graded_exposure.models import AuditEvent, Family, User
+from tests.conftest import PASSWORD, csrf_from
+
+
+def _register(client, **overrides):
+    page = client.get("/register").get_data(as_text=True)
+    data = {"display_name": "Alex", "email": "alex@example.com", "password": PASSWORD,
+            "role": "caregiver", "timezone": "Europe/Paris", "csrf_token": csrf_from(page)}
+    data.update(overrides)
+    return client.post("/register", data=data)
+
+
+def test_register_creates_caregiver_with_family_in_browser_timezone(client, db):
+    response = _register(client)
+    assert response.status_code == 303
+    user = db.exec(select(User)).one()
+    assert user.role == "caregiver" and user.password_hash.startswith("scrypt:")
+    assert db.get(Family, user.family_id).timezone == "Europe/Paris"
+    # Straight on to adding a child.
+    assert client.get("/").headers["Location"].endswith("/children/new")
+
+
+def test_register_ignores_mass_assignment_fields(client, db):
+    _register(client, family_id="999", id="5", password_hash="x")
+    user = db.exec(select(User)).one()
+    assert user.id != 5 and user.family_id != 999 and user.password_hash != "x"
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("password", "short", "at least 8"),
+    ("password", "password123", "too common"),
+    ("email", "not-an-email", "Invalid email"),
+    ("display_name", "", "This field is required"),
+    ("display_name", "x" * 81, "longer than 80"),
+    ("role", "admin", "Not a valid choice"),
+])
+def test_register_refuses_bad_input(client, db, field, value, message):
+    response = _register(client, **{field: value})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.exec(select(User)).first() is None
+
+
+def test_long_passphrase_is_accepted(client, db):
+    assert _register(client, password="a" * 64 + " long passphrase").status_code == 303
+
+
+def test_duplicate_email_is_refused_without_a_second_account(client, family, db):
+    response = _register(client, email="ALEX@example.com")
+    assert response.status_code == 422
+    assert len(db.exec(select(User)).all()) == 1
+
+
+def test_login_failure_does_not_reveal_whether_account_exists(client, family):
+    page = client.get("/login").get_data(as_text=True)
+    wrong = client.post("/login", data={"email": "alex@example.com", "password": "wrong-password",
+                                        "csrf_token": csrf_from(page)})
+    missing = client.post("/login", data={"email": "nobody@example.com", "password": "wrong-pass",
+                                          "csrf_token": csrf_from(page)})
+    assert wrong.status_code == missing.status_code == 422
+    assert "do not match an account" in wrong.get_data(as_text=True)
+    assert "do not match an account" in missing.get_data(as_text=True)
+
+
+def test_login_is_throttled_per_account(client, family, db):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    for _ in range(5):
+        client.post("/login", data={"email": "alex@example.com", "password": "bad-guess!",
+                                    "csrf_token": token})
+    blocked = client.post("/login", data={"email": "alex@example.com", "password": PASSWORD,
+                                          "csrf_token": token})
+    assert blocked.status_code == 422
+    assert "Too many failed attempts" in blocked.get_data(as_text=True)
+    actions = [e.action for e in db.exec(select(AuditEvent))]
+    assert actions.count("login_failed") == 5 and "login_throttled" in actions
+
+
+def test_logout_ends_the_session_even_for_a_replayed_cookie(app, family):
+    cookie = family.client.get_cookie("brave_steps_session").value
+    assert family.client.get("/family").status_code == 200
+    family.post("/logout")
+    replay = app.test_client()
+    replay.set_cookie("brave_steps_session", cookie)
+    assert replay.get("/family").status_code == 302
+
+
+def test_login_issues_a_new_session_cookie(client, family):
+    before = client.get("/login")
+    old = client.get_cookie("brave_steps_session")
+    token = csrf_from(before.get_data(as_text=True))
+    client.post("/login", data={"email": "alex@example.com", "password": PASSWORD,
+                                "csrf_token": token})
+    assert client.get_cookie("brave_steps_session").value != (old.value if old else None)
+
+
+def test_session_cookie_flags(client, family):
+    response = _register(client, email="new@example.com")
+    header = response.headers["Set-Cookie"]
+    assert "HttpOnly" in header and "SameSite=Lax" in header
+
+
+def test_unauthenticated_htmx_request_gets_hx_redirect(client):
+    response = client.get("/family", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login")
+
+
+def test_unauthenticated_page_request_redirects_to_login(client):
+    response = client.get("/family")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_password_reset_link_works_once(app, client, family, caplog):
+    token = csrf_from(client.get("/reset").get_data(as_text=True))
+    with caplog.at_level("INFO"):
+        response = client.post("/reset", data={"email": "alex@example.com", "csrf_token": token})
+    assert response.status_code == 303
+    link = re.search(r"http://localhost(/reset/\S+)", caplog.text).group(1)
+    page = client.get(link).get_data(as_text=True)
+    done = client.post(link, data={"password": "a brand new secret", "csrf_token": csrf_from(page)})
+    assert done.status_code == 303
+    again = client.post(link, data={"password": "another new secret", "csrf_token": token})
+    assert again.status_code == 422 and "invalid, used or expired" in again.get_data(as_text=True)
+    # The reset ended the family's existing session.
+    assert family.client.get("/family").status_code == 302
+
+
+def test_reset_request_answers_the_same_for_unknown_email(client, family):
+    token = csrf_from(client.get("/reset").get_data(as_text=True))
+    known = client.post("/reset", data={"email": "alex@example.com", "csrf_token": token},
+                        follow_redirects=True)
+    unknown = client.post("/reset", data={"email": "who@example.com", "csrf_token": token},
+                          follow_redirects=True)
+    assert "If that address has an account" in known.get_data(as_text=True)
+    assert "If that address has an account" in unknown.get_data(as_text=True)
+
+
+def test_unknown_reset_token_is_refused(client):
+    response = client.get("/reset/not-a-real-token")
+    assert response.status_code == 422
+
+
+def test_password_change_ends_other_sessions_but_keeps_this_one(app, family):
+    other_device = app.test_client()
+    page = other_device.get("/login").get_data(as_text=True)
+    other_device.post("/login", data={"email": "alex@example.com", "password": PASSWORD,
+                                      "csrf_token": csrf_from(page)})
+    response = family.post("/account", {"current": PASSWORD, "new": "a fresh passphrase"})
+    assert response.status_code == 303
+    assert family.client.get("/family").status_code == 200
+    assert other_device.get("/family").status_code == 302
+
+
+def test_password_change_needs_the_current_password(family):
+    response = family.post("/account", {"current": "wrong-one!", "new": "a fresh passphrase"})
+    assert response.status_code == 422
+    assert "current password is not right" in response.get_data(as_text=True)
