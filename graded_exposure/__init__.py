@@ -5,10 +5,9 @@ from pathlib import Path
 from flask import Flask
 
 from . import auth_session, cli, db, errors_http, http_headers
-from .config import load_config
+from .config import ROOT, load_config
 from .extensions import csrf, htmx
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:

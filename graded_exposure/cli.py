@@ -1,7 +1,59 @@
-"""Command-line commands: database migrations and demo data."""
+"""Command-line commands: migrations, backup and restore, demo data."""
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from . import backup as backups
+from . import schema
+
+db_cli = AppGroup("db", help="Database schema, backup and restore.")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision: str) -> None:
+    """Apply database migrations."""
+    schema.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo("Database is up to date.")
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def revision_command(message: str) -> None:
+    """Autogenerate a migration from model changes."""
+    schema.make_revision(current_app.config["DATABASE_URL"], message)
+
+
+@db_cli.command("backup")
+@click.argument("target", type=click.Path(path_type=Path))
+def backup_command(target: Path) -> None:
+    """Write a consistent backup of the SQLite database to TARGET."""
+    backups.backup(current_app.config["DATABASE_URL"], target)
+    click.echo(f"Backup written to {target}.")
+
+
+@db_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.confirmation_option(prompt="This replaces every row in the database. Continue?")
+def restore_command(source: Path) -> None:
+    """Replace the database with the backup in SOURCE."""
+    backups.restore(current_app.config["DATABASE_URL"], source)
+    click.echo("Database restored.")
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load a demo family with two children, ladders and weeks of practices."""
+    from .services import demo_data
+    from .db import get_session
+
+    summary = demo_data.seed(get_session())
+    click.echo(summary)
 
 
 def init_app(app: Flask) -> None:
     """Register the CLI commands."""
+    app.cli.add_command(db_cli)
+    app.cli.add_command(seed_demo_command)

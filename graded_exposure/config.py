@@ -4,6 +4,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def _secret_key(instance_path: str) -> str:
     """Return SECRET_KEY from the environment, else one generated once into instance/."""

@@ -1,0 +1,62 @@
+# Brave Steps: `make run` serves the app, `make test` runs every test. Both set up what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app app
+
+# htmx is fetched through npm at setup time, pinned and hash-checked, never committed.
+HTMX_VERSION := 2.0.11
+HTMX_SHA256 := d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
+HTMX := static/vendor/htmx.min.js
+
+.PHONY: run test lint db seed-demo browser-deps bench clean
+
+run: $(VENV)/.runtime $(HTMX) db
+	@if [ "$(SEED_DEMO)" = "1" ]; then $(FLASK) seed-demo; fi
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.dev $(HTMX) browser-deps
+	$(BIN)/ruff check graded_exposure tests migrations bench app.py
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+db: $(VENV)/.runtime
+	$(FLASK) db upgrade
+
+seed-demo: db
+	$(FLASK) seed-demo
+
+bench: $(VENV)/.dev $(HTMX)
+	$(BIN)/python -m bench.pages
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(HTMX):
+	@mkdir -p $(dir $@)
+	@tmp=$$(mktemp -d) && \
+	  (cd $$tmp && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null && tar xzf htmx.org-$(HTMX_VERSION).tgz) && \
+	  echo "$(HTMX_SHA256)  $$tmp/package/dist/htmx.min.js" | sha256sum --check --quiet && \
+	  cp $$tmp/package/dist/htmx.min.js $@ && rm -rf $$tmp && echo "htmx $(HTMX_VERSION) fetched and verified."
+
+# Browser tests drive Debian's Chromium; install it when missing (as root, or with sudo).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-color-emoji; \
+	fi
+
+clean:
+	rm -rf $(VENV) static/vendor .pytest_cache

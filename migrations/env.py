@@ -1,0 +1,44 @@
+"""Alembic environment: migrate the database the app is configured for."""
+from alembic import context
+from sqlmodel import SQLModel
+
+from graded_exposure import models  # noqa: F401  (registers every table on the metadata)
+from graded_exposure.db import make_engine
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def render_item(type_, obj, autogen_context):
+    """Render SQLModel's string type as plain SQLAlchemy, so migrations need no sqlmodel import."""
+    if type_ == "type" and obj.__class__.__module__.startswith("sqlmodel"):
+        length = getattr(obj, "length", None)
+        return f"sa.String(length={length})" if length else "sa.String()"
+    if type_ == "type" and obj.__class__.__name__ == "UTCDateTime":
+        # Stored as a plain timestamp; the UTC handling lives in the model, not the schema.
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def _url() -> str:
+    url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        from graded_exposure.config import ROOT, load_config
+
+        url = load_config(str(ROOT / "instance"))["DATABASE_URL"]
+    return url
+
+
+def run_migrations() -> None:
+    url = _url()
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata,
+                          render_as_batch=url.startswith("sqlite"), render_item=render_item,
+                          compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+run_migrations()

@@ -1,0 +1,84 @@
+"""The access grid: every route that takes an id refuses other families and unlinked therapists.
+
+The grid is generated from the app's URL map, so a new route with an id parameter that this
+file does not know how to fill makes the test fail until it is covered.
+"""
+import pytest
+from sqlmodel import Session
+
+from graded_exposure.models import Ladder, Practice, Step, SubStep
+from graded_exposure.services import accounts
+from tests.conftest import PASSWORD, csrf_from
+
+# Routes whose parameters are secrets, not ids: they are covered by their own tests.
+TOKEN_ROUTES = {"/join/<token>", "/reset/<token>", "/static/<path:filename>"}
+
+
+def _first_family_objects(db: Session, family) -> dict[str, int]:
+    ladder = Ladder(child_id=family.child.id, goal="Go to school", area="school")
+    db.add(ladder)
+    db.flush()
+    step = Step(ladder_id=ladder.id, position=1, title="Walk to the gate", status="current")
+    db.add(step)
+    db.flush()
+    substep = SubStep(step_id=step.id, position=1, text="Put on shoes")
+    practice = Practice(child_id=family.child.id, step_id=step.id, fear_before=5, fear_peak=6,
+                        fear_after=3, outcome="did_it", idempotency_key="grid-key")
+    db.add_all([substep, practice])
+    db.commit()
+    return {"child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
+            "substep_id": substep.id, "practice_id": practice.id}
+
+
+def _id_routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.rule in TOKEN_ROUTES or not rule.arguments:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def _therapist_client(app, db):
+    accounts.register(db, email="tara@example.com", password=PASSWORD, display_name="Tara",
+                      role="therapist")
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"email": "tara@example.com", "password": PASSWORD,
+                                "csrf_token": csrf_from(page)})
+    return client
+
+
+@pytest.mark.parametrize("intruder", ["other_caregiver", "unlinked_therapist"])
+def test_every_id_route_is_404_for_outsiders(app, db, family, other_family, intruder):
+    ids = _first_family_objects(db, family)
+    client = other_family.client if intruder == "other_caregiver" else _therapist_client(app, db)
+    token = csrf_from(client.get("/account").get_data(as_text=True))
+    checked = 0
+    for rule, method in _id_routes(app):
+        missing = rule.arguments - ids.keys()
+        assert not missing, f"{rule.rule}: the access grid does not know how to fill {missing}"
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", str(ids[name]))
+        for htmx in (False, True):
+            headers = {"HX-Request": "true"} if htmx else {}
+            if method == "GET":
+                response = client.get(url, headers=headers)
+            else:
+                response = client.open(url, method=method, headers=headers,
+                                       data={"csrf_token": token, "confirm": "yes"})
+            assert response.status_code == 404, f"{method} {url} (htmx={htmx}) gave {response.status_code}"
+            checked += 1
+    assert checked >= 2
+
+
+def test_grid_objects_are_reachable_by_their_own_family(app, db, family):
+    """The grid's 404s mean something only if the owner gets through on the same URLs."""
+    ids = _first_family_objects(db, family)
+    for rule, method in _id_routes(app):
+        if method != "GET":
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", str(ids[name]))
+        assert family.client.get(url).status_code in (200, 303), url
