@@ -1,0 +1,63 @@
+"""Security headers, caching rules and error pages."""
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    for directive in ("script-src 'self'", "object-src 'none'", "base-uri 'none'",
+                      "frame-ancestors 'none'"):
+        assert directive in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_logged_in_pages_are_not_cached(family):
+    assert family.client.get("/family").headers["Cache-Control"] == "no-store"
+
+
+def test_error_page_has_no_stack_trace(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production, where TESTING is off
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = client.get("/boom")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Traceback" not in body and "secret internals" not in body
+    assert "Something went wrong on our side" in body
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404 and "could not find that page" in response.get_data(as_text=True)
+
+
+def test_htmx_error_is_a_fragment(client):
+    response = client.get("/no-such-page", headers={"HX-Request": "true"})
+    assert response.status_code == 404 and "<html" not in response.get_data(as_text=True)
+
+
+def test_state_change_without_csrf_token_is_refused(family, db):
+    from sqlmodel import select
+
+    from graded_exposure.models import Child
+
+    for headers in ({}, {"HX-Request": "true"}):
+        response = family.client.post("/children/new", data={"display_name": "Sneaky"},
+                                      headers=headers)
+        assert response.status_code == 400
+        assert "expired or was not sent from Brave Steps" in response.get_data(as_text=True)
+    assert "Sneaky" not in [c.display_name for c in db.exec(select(Child))]
+
+
+def test_htmx_csrf_header_is_accepted(family, db):
+    response = family.client.post("/children/new", data={"display_name": "Header"},
+                                  headers={"HX-Request": "true", "X-CSRFToken": family.csrf()})
+    assert response.status_code == 303
+
+
+def test_logout_needs_post(family):
+    assert family.client.get("/logout").status_code == 405
+    assert family.client.get("/family").status_code == 200

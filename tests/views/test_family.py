@@ -1,0 +1,99 @@
+"""The family page: time zone, and a co-caregiver invited by a single-use, expiring link."""
+import re
+from datetime import timedelta
+
+from sqlmodel import select
+
+from graded_exposure.models import Family, FamilyInvite, User, utcnow
+from tests.conftest import PASSWORD, csrf_from
+
+
+def _invite_link(family, email=""):
+    body = family.post("/family/invites", {"email": email}).get_data(as_text=True)
+    return re.search(r'value="http://localhost(/join/[^"]+)"', body).group(1)
+
+
+def _join(client, link, email="sam@example.com"):
+    page = client.get(link).get_data(as_text=True)
+    return client.post(link, data={"display_name": "Sam", "email": email, "password": PASSWORD,
+                                   "csrf_token": csrf_from(page)})
+
+
+def test_family_page_lists_caregivers_and_children(family):
+    body = family.client.get("/family").get_data(as_text=True)
+    assert "alex" in body and "Sam" in body
+
+
+def test_set_timezone(family, db):
+    assert family.post("/family/timezone", {"timezone": "Australia/Sydney"}).status_code == 303
+    db.expire_all()
+    assert db.get(Family, family.user.family_id).timezone == "Australia/Sydney"
+
+
+def test_invalid_timezone_is_refused(family, db):
+    response = family.post("/family/timezone", {"timezone": "Mars/Olympus_Mons"})
+    assert response.status_code == 422 and "Not a valid choice" in response.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(Family, family.user.family_id).timezone == "Europe/London"
+
+
+def test_invited_caregiver_joins_and_sees_the_same_children(app, family, db):
+    link = _invite_link(family)
+    newcomer = app.test_client()
+    assert _join(newcomer, link).status_code == 303
+    sam = db.exec(select(User).where(User.email == "sam@example.com")).one()
+    assert sam.family_id == family.user.family_id and sam.role == "caregiver"
+    assert newcomer.get(f"/children/{family.child.id}").status_code == 200
+
+
+def test_invite_link_works_once(app, family, db):
+    link = _invite_link(family)
+    _join(app.test_client(), link)
+    second = app.test_client()
+    response = second.get(link)
+    assert response.status_code == 404 and "already used or expired" in response.get_data(as_text=True)
+    assert len(db.exec(select(User)).all()) == 2
+
+
+def test_expired_invite_is_refused(app, family, db):
+    link = _invite_link(family)
+    invite = db.exec(select(FamilyInvite)).one()
+    invite.expires_at = utcnow() - timedelta(minutes=1)
+    db.commit()
+    assert app.test_client().get(link).status_code == 404
+
+
+def test_invite_token_is_long_and_stored_only_as_a_hash(family, db):
+    token = _invite_link(family).rsplit("/", 1)[1]
+    assert len(token) >= 43  # 32 random bytes, url-safe base64
+    assert token not in db.exec(select(FamilyInvite.token_hash)).one()
+
+
+def test_logged_in_caregiver_without_children_can_accept(app, family, db, other_family):
+    link = _invite_link(family)
+    from graded_exposure.services import families
+    families.delete_child(db, other_family.user, other_family.child)
+    page = other_family.client.get(link).get_data(as_text=True)
+    assert "Join family" in page
+    other_family.client.post(link, data={"csrf_token": csrf_from(page)})
+    db.expire_all()
+    assert db.get(User, other_family.user.id).family_id == family.user.family_id
+
+
+def test_caregiver_with_children_cannot_merge_into_another_family(family, other_family, db):
+    link = _invite_link(family)
+    page = other_family.client.get(link).get_data(as_text=True)
+    other_family.client.post(link, data={"csrf_token": csrf_from(page)})
+    db.expire_all()
+    assert db.get(User, other_family.user.id).family_id != family.user.family_id
+
+
+def test_therapist_has_no_family_page(app, db):
+    from graded_exposure.services import accounts
+    accounts.register(db, email="t@example.com", password=PASSWORD, display_name="T",
+                      role="therapist")
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"email": "t@example.com", "password": PASSWORD,
+                                "csrf_token": csrf_from(page)})
+    assert client.get("/family").status_code == 404
