@@ -9,7 +9,6 @@ from .config import ROOT, load_config
 from .extensions import csrf, htmx
 
 
-
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the Brave Steps application."""
     app = Flask(

@@ -46,8 +46,8 @@ def restore_command(source: Path) -> None:
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Load a demo family with two children, ladders and weeks of practices."""
-    from .services import demo_data
     from .db import get_session
+    from .services import demo_data
 
     summary = demo_data.seed(get_session())
     click.echo(summary)

@@ -5,16 +5,18 @@ from wtforms.validators import Email, InputRequired, Length
 
 from ..rules.passwords import MAX_LENGTH, MIN_LENGTH
 
-_password = [InputRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH,
-                                     message=f"Use at least {MIN_LENGTH} and at most {MAX_LENGTH} characters.")]
+_password = [InputRequired(), Length(
+    min=MIN_LENGTH, max=MAX_LENGTH,
+    message=f"Use at least {MIN_LENGTH} and at most {MAX_LENGTH} characters.")]
 
 
 class RegisterForm(FlaskForm):
     display_name = StringField("Your name", validators=[InputRequired(), Length(max=80)])
     email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
     password = PasswordField("Password", validators=_password)
-    role = RadioField("I am a", choices=[SelectChoice("caregiver", "Parent or caregiver"),
-                                         SelectChoice("therapist", "Therapist")], default="caregiver")
+    role = RadioField("I am a", default="caregiver",
+                      choices=[SelectChoice("caregiver", "Parent or caregiver"),
+                               SelectChoice("therapist", "Therapist")])
     timezone = HiddenField(default="UTC", render_kw={"data-browser-timezone": ""})
 
 

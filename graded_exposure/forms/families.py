@@ -2,8 +2,7 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import (EmailField, IntegerField, RadioField, SelectChoice, SelectField,
-                     StringField)
+from wtforms import EmailField, IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from ..rules.timezones import timezone_names
@@ -29,7 +28,8 @@ class TimezoneForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [SelectChoice(n, n.replace("_", " ")) for n in timezone_names()]
+        self.timezone.choices = [SelectChoice(name, name.replace("_", " "))
+                                 for name in timezone_names()]
 
 
 class InviteForm(FlaskForm):

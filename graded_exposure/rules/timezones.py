@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo, available_timezones
 @cache
 def timezone_names() -> tuple[str, ...]:
     """Return the sorted IANA time zone names, without legacy aliases."""
-    return tuple(sorted(n for n in available_timezones() if "/" in n and not n.startswith(
-        ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/"))) + ["UTC"])
+    legacy = ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
+    names = (n for n in available_timezones() if "/" in n and not n.startswith(legacy))
+    return (*sorted(names), "UTC")
 
 
 def valid_timezone(name: str) -> bool:

@@ -62,7 +62,7 @@ def _recent_failures(session: Session, column, value: str, window: timedelta) ->
 
 def authenticate(session: Session, email: str, password: str, ip: str, *,
                  max_per_account: int, max_per_ip: int, window: timedelta) -> User:
-    """Return the user for these credentials, or raise LoginRefused (throttled per account and IP)."""
+    """Return the user for these credentials, else raise LoginRefused (throttled)."""
     email = normalise_email(email)
     if (_recent_failures(session, LoginAttempt.email, email, window) >= max_per_account
             or _recent_failures(session, LoginAttempt.ip, ip, window) >= max_per_ip):
@@ -81,7 +81,8 @@ def authenticate(session: Session, email: str, password: str, ip: str, *,
     return user
 
 
-def start_password_reset(session: Session, email: str, lifetime: timedelta) -> tuple[User, str] | None:
+def start_password_reset(session: Session, email: str,
+                         lifetime: timedelta) -> tuple[User, str] | None:
     """Create a reset token for the account with this email; None when there is none."""
     user = session.exec(select(User).where(User.email == normalise_email(email))).first()
     if user is None:

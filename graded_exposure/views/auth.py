@@ -5,8 +5,13 @@ from flask_login import current_user, login_required
 from .. import auth_session
 from ..db import get_session
 from ..errors import DomainError
-from ..forms.auth import (ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm,
-                          ResetRequestForm)
+from ..forms.auth import (
+    ChangePasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 from ..services import accounts, mail
 from .responses import client_ip, refused, render, see_other
 
@@ -24,9 +29,10 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register(get_session(), email=form.email.data, password=form.password.data,
-                                     display_name=form.display_name.data, role=form.role.data,
-                                     timezone=form.timezone.data)
+            user = accounts.register(
+                get_session(), email=form.email.data, password=form.password.data,
+                display_name=form.display_name.data, role=form.role.data,
+                timezone=form.timezone.data)
         except DomainError as e:
             form.form_errors.append(str(e))
         else:

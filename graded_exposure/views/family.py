@@ -70,7 +70,8 @@ def join(token: str):
     form = JoinFamilyForm(email=invite.email or None)
     if form.validate_on_submit():
         try:
-            user = families.join_family(db, token, email=form.email.data, password=form.password.data,
+            user = families.join_family(db, token, email=form.email.data,
+                                        password=form.password.data,
                                         display_name=form.display_name.data)
         except DomainError as e:
             form.form_errors.append(str(e))

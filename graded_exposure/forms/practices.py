@@ -1,0 +1,97 @@
+"""The practice form: fear thermometers, outcome chips, optional details, an idempotency key."""
+from uuid import uuid4
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..models import Practice
+from ..rules import practice_rules as rules
+from ..services.practices import PracticeDetails, local_time
+
+_FEAR_RANGE = NumberRange(min=rules.FEAR_MIN, max=rules.FEAR_MAX,
+                          message=f"Fear is a number from {rules.FEAR_MIN} to {rules.FEAR_MAX}.")
+
+
+def _fear(label: str, required: str | None):
+    first = InputRequired(message=required) if required else Optional()
+    return IntegerField(label, validators=[first, _FEAR_RANGE])
+
+
+def _choices(mapping: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in mapping.items()]
+
+
+class PracticeForm(FlaskForm):
+    # Fear fields are rendered as radio thermometers by the template; IntegerField gives
+    # clear messages for missing, non-numeric and out-of-range values.
+    step = IntegerField("Step", validators=[InputRequired(message="Choose the step you practised."),
+                                            NumberRange(min=1, max=2**31 - 1,
+                                                        message="Choose a step from the list.")])
+    fear_before = _fear("How scared before?", "Tap how scared your child was before.")
+    fear_peak = _fear("Most scared during (optional)", None)
+    fear_after = _fear("How scared after?", "Tap how scared your child was after.")
+    outcome = RadioField("How did it go?", choices=_choices(rules.OUTCOMES),
+                         default=rules.DEFAULT_OUTCOME,
+                         invalid_choice_message="Choose how it went.")
+    prediction = TextAreaField("What did your child predict would happen?",
+                               validators=[Length(max=rules.MAX_PREDICTION)])
+    prediction_came_true = RadioField(
+        "Did it happen?", choices=_choices(rules.PREDICTION_RESULTS), default="",
+        validate_choice=False,
+        validators=[AnyOf(["", *rules.PREDICTION_RESULTS], message="Choose yes, partly or no.")])
+    calming_used = SelectMultipleField("Calming strategies used", choices=[],
+                                       validate_choice=False)
+    safety_behaviours = TextAreaField("Safety behaviours leaned on",
+                                      validators=[Length(max=rules.MAX_SAFETY_BEHAVIOURS)])
+    small_wins = SelectMultipleField("Small wins", choices=_choices(rules.SMALL_WINS),
+                                     widget=ListWidget(prefix_label=False),
+                                     option_widget=CheckboxInput())
+    note = TextAreaField("Note", validators=[Length(max=rules.MAX_NOTE)])
+    practiced_at = DateTimeLocalField("When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                      validators=[Optional()])
+
+    def details(self) -> PracticeDetails:
+        """Return what was entered, for the practices service."""
+        return PracticeDetails(
+            fear_before=self.fear_before.data, fear_peak=self.fear_peak.data,
+            fear_after=self.fear_after.data, outcome=self.outcome.data,
+            prediction=self.prediction.data or "",
+            prediction_came_true=self.prediction_came_true.data or "",
+            calming_used=list(self.calming_used.data or []),
+            safety_behaviours=self.safety_behaviours.data or "",
+            small_wins=list(self.small_wins.data or []), note=self.note.data or "",
+            practiced_at=self.practiced_at.data)
+
+
+class LogPracticeForm(PracticeForm):
+    idempotency_key = HiddenField(default=lambda: uuid4().hex, validators=[
+        InputRequired(message="This form has lost its key. Reload the page and try again."),
+        Regexp(r"^[0-9a-f]{32}$",
+               message="This form has lost its key. Reload the page and try again.")])
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate, and give a form whose key was lost a fresh one for the next try."""
+        valid = super().validate(extra_validators)
+        if self.idempotency_key.errors:
+            self.idempotency_key.data = uuid4().hex
+            self.idempotency_key.raw_data = None
+        return valid
+
+
+def edit_form(practice: Practice, tz_name: str) -> PracticeForm:
+    """Return the edit form for a practice (posted data wins), its time in the family's zone."""
+    values = {name: getattr(practice, name) for name in (
+        "fear_before", "fear_peak", "fear_after", "outcome", "prediction",
+        "prediction_came_true", "calming_used", "safety_behaviours", "small_wins", "note")}
+    values.update(step=practice.step_id, practiced_at=local_time(practice, tz_name))
+    return PracticeForm(data=values)

@@ -1,0 +1,31 @@
+"""Plain records the insight, mastery and flag rules read: no ORM, no time zones left to apply.
+
+Services turn stored rows into these, with every moment already turned into the family's
+local calendar day, so the rules below are pure and easy to test.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+TRIED_OUTCOMES = frozenset({"did_it", "partly", "left_early"})
+
+
+@dataclass(frozen=True)
+class PracticeFact:
+    day: date
+    step_id: int
+    fear_before: int
+    fear_peak: int
+    fear_after: int
+    outcome: str
+
+    @property
+    def tried(self) -> bool:
+        return self.outcome in TRIED_OUTCOMES
+
+
+@dataclass(frozen=True)
+class CheckInFact:
+    day: date
+    child_distress: int
+    avoided: tuple[str, ...] = ()
+    accommodations: tuple[str, ...] = field(default=())

@@ -1,0 +1,56 @@
+"""When is a step mastered? A ladder's rule, evaluated on its step's practices.
+
+Default rule (PRODUCT.md): at least 3 *qualifying* practices on at least 2 different days.
+A practice qualifies when the child tried (outcome did it, partly or left early) and either
+its peak fear was 3 or below, or fear fell by at least half from the peak to the end
+(after <= peak / 2, with a peak above 0). A therapist can change the numbers per ladder.
+"""
+from dataclasses import dataclass
+
+from .facts import PracticeFact
+
+
+@dataclass(frozen=True)
+class MasteryRule:
+    min_practices: int = 3
+    min_days: int = 2
+    max_peak: int = 3
+    count_halving: bool = True
+
+    def describe(self) -> str:
+        """Say the rule in plain words."""
+        halving = " or fear halved from its peak by the end" if self.count_halving else ""
+        return (f"At least {self.min_practices} practices on at least {self.min_days} different "
+                f"days with peak fear {self.max_peak} or below{halving}.")
+
+
+def is_qualifying(practice: PracticeFact, rule: MasteryRule) -> bool:
+    """True when a practice counts towards mastering its step."""
+    if not practice.tried:
+        return False
+    if practice.fear_peak <= rule.max_peak:
+        return True
+    halved = practice.fear_peak > 0 and practice.fear_after * 2 <= practice.fear_peak
+    return rule.count_halving and halved
+
+
+@dataclass(frozen=True)
+class MasteryProgress:
+    qualifying: int
+    days: int
+    rule: MasteryRule
+
+    @property
+    def met(self) -> bool:
+        return self.qualifying >= self.rule.min_practices and self.days >= self.rule.min_days
+
+
+def mastery_progress(practices: list[PracticeFact], rule: MasteryRule) -> MasteryProgress:
+    """Count the qualifying practices and their distinct days for one step."""
+    good = [p for p in practices if is_qualifying(p, rule)]
+    return MasteryProgress(qualifying=len(good), days=len({p.day for p in good}), rule=rule)
+
+
+def is_step_mastered(practices: list[PracticeFact], rule: MasteryRule) -> bool:
+    """True when one step's practices meet the ladder's mastery rule."""
+    return mastery_progress(practices, rule).met

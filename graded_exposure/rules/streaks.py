@@ -1,0 +1,38 @@
+"""Practice streaks and the stars a child earns for brave tries."""
+from datetime import date, timedelta
+
+from .facts import PracticeFact
+
+
+def current_streak(practice_days: set[date], today: date) -> int:
+    """Count consecutive practice days ending today (or yesterday, while today is still open)."""
+    day = today if today in practice_days else today - timedelta(days=1)
+    streak = 0
+    while day in practice_days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def longest_streak(practice_days: set[date]) -> int:
+    """Return the longest run of consecutive practice days."""
+    best = 0
+    for day in practice_days:
+        if day - timedelta(days=1) in practice_days:
+            continue  # not the start of a run
+        length = 1
+        while day + timedelta(days=length) in practice_days:
+            length += 1
+        best = max(best, length)
+    return best
+
+
+def stars_for(practice: PracticeFact) -> int:
+    """Stars for one practice: bravery at higher fear earns more than a calm try.
+
+    1 star for trying at all, +1 when fear before was 4 or more, +1 more when it was 7 or more.
+    A practice that was not tried earns none.
+    """
+    if not practice.tried:
+        return 0
+    return 1 + (practice.fear_before >= 4) + (practice.fear_before >= 7)
