@@ -20,7 +20,8 @@ class ChildForm(FlaskForm):
     birth_year = IntegerField("Birth year (optional)", validators=[
         Optional(), NumberRange(min=date.today().year - 21, max=date.today().year,
                                 message="Enter a birth year from the last 21 years.")])
-    avatar = RadioField("Picture", choices=[SelectChoice(a, a or "None") for a in AVATARS], default="")
+    avatar = RadioField("Picture", default="",
+                        choices=[SelectChoice(a, a or "None") for a in AVATARS])
 
 
 class TimezoneForm(FlaskForm):
