@@ -66,6 +66,6 @@ class CalmingForm(FlaskForm):
 
     def __init__(self, *args, plan: list[str] | tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        extra = [s for s in plan if s not in rules.CALMING_STRATEGIES]
-        self.strategies.choices = [SelectChoice(s, s)
-                                   for s in (*rules.CALMING_STRATEGIES, *extra)]
+        self.custom_strategies = [s for s in plan if s not in rules.CALMING_STRATEGIES]
+        self.strategies.choices = [SelectChoice(s, s) for s in
+                                   (*rules.CALMING_STRATEGIES, *self.custom_strategies)]

@@ -1,9 +1,129 @@
-"""Ladders views (being built)."""
-from flask import Blueprint
+"""Ladders: a child's list, building one (template or scratch), the ladder page, calming."""
+from flask import Blueprint, flash, request, url_for
+from flask_login import current_user
+
+from ..access import child_for, ladder_for
+from ..auth_session import require_login
+from ..db import get_session
+from ..errors import DomainError
+from ..forms.ladders import CalmingForm, LadderForm, StepForm, TemplateChoiceForm
+from ..models import Ladder
+from ..rules import ladder_rules
+from ..rules.ladder_templates import TEMPLATES
+from ..services import ladders
+from .responses import refused, render, see_other, wants_fragment
 
 bp = Blueprint("ladders", __name__)
+bp.before_request(require_login)
+
+
+@bp.app_template_filter("area_label")
+def area_label(area: str) -> str:
+    """Show an area key in words."""
+    return ladder_rules.area_label(area)
+
+
+def ladder_page(ladder: Ladder, status: int = 200, fragment: str | None = None, **context):
+    """Render the ladder page (or one of its components for htmx) with fresh forms by default."""
+    ladder = ladders.with_steps(get_session(), ladder.id)
+    fears = [step.predicted_fear for step in ladder.steps]
+    context.setdefault("step_form", StepForm(
+        formdata=None, predicted_fear=ladder_rules.suggested_next_fear(fears)))
+    context.setdefault("calming_form", CalmingForm(
+        formdata=None, plan=ladder.calming_plan, strategies=ladder.calming_plan))
+    return render("ladders/show.html", fragment, status, ladder=ladder,
+                  big_jumps=ladder_rules.big_jumps(fears), **context)
+
+
+def ladder_changed(ladder: Ladder, fragment: str, anchor: str = ""):
+    """After a change: the updated component for htmx, else back to the ladder page (303)."""
+    if wants_fragment():
+        return ladder_page(ladder, fragment=fragment)
+    return see_other(url_for("ladders.show", ladder_id=ladder.id) + anchor)
+
+
+@bp.get("/children/<int:child_id>/ladders")
+def index(child_id: int):
+    child = child_for(child_id)
+    active, archived = ladders.ladders_for_child(get_session(), child)
+    return render("ladders/index.html", child=child, active=active, archived=archived)
 
 
 @bp.route("/children/<int:child_id>/ladders/new", methods=["GET", "POST"])
 def create(child_id: int):
-    return "todo"
+    child = child_for(child_id)
+    start = request.form.get("start")
+    choice = TemplateChoiceForm(**({} if start == "template" else {"formdata": None}))
+    scratch = LadderForm(**({} if start == "scratch" else {"formdata": None}))
+    page = {"child": child, "choice": choice, "scratch": scratch,
+            "templates": {t.key: t for t in TEMPLATES}}
+    if request.method == "GET":
+        return render("ladders/new.html", **page)
+    try:
+        if start == "template" and choice.validate():
+            ladder = ladders.create_ladder_from_template(get_session(), child, current_user,
+                                                         choice.template.data)
+        elif start == "scratch" and scratch.validate():
+            ladder = ladders.create_ladder(get_session(), child, current_user,
+                                           goal=scratch.goal.data, area=scratch.area.data)
+        else:
+            if start not in ("template", "scratch"):
+                choice.form_errors.append("Choose a ladder below, or write a goal.")
+            return refused("ladders/new.html", **page)
+    except DomainError as e:
+        (scratch if start == "scratch" else choice).form_errors.append(str(e))
+        return refused("ladders/new.html", **page)
+    flash("Your ladder is ready. Check the steps fit your child, then start at the bottom.",
+          "success")
+    return see_other(url_for("ladders.show", ladder_id=ladder.id))
+
+
+@bp.get("/ladders/<int:ladder_id>")
+def show(ladder_id: int):
+    return ladder_page(ladder_for(ladder_id))
+
+
+@bp.route("/ladders/<int:ladder_id>/edit", methods=["GET", "POST"])
+def update(ladder_id: int):
+    ladder = ladder_for(ladder_id)
+    form = LadderForm(obj=ladder)
+    if form.validate_on_submit():
+        try:
+            ladders.update_ladder(get_session(), ladder, goal=form.goal.data, area=form.area.data)
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            flash("Saved.", "success")
+            return see_other(url_for("ladders.show", ladder_id=ladder.id))
+    if form.errors:
+        return refused("ladders/edit.html", ladder=ladder, form=form)
+    return render("ladders/edit.html", ladder=ladder, form=form)
+
+
+@bp.post("/ladders/<int:ladder_id>/archive")
+def archive(ladder_id: int):
+    ladder = ladders.archive_ladder(get_session(), ladder_for(ladder_id))
+    flash("Ladder archived. It stays here to look back on; unarchive it to use it again.", "info")
+    return see_other(url_for("ladders.show", ladder_id=ladder.id))
+
+
+@bp.post("/ladders/<int:ladder_id>/unarchive")
+def unarchive(ladder_id: int):
+    ladder = ladders.unarchive_ladder(get_session(), ladder_for(ladder_id))
+    flash("Ladder back in use.", "success")
+    return see_other(url_for("ladders.show", ladder_id=ladder.id))
+
+
+@bp.post("/ladders/<int:ladder_id>/calming")
+def calming(ladder_id: int):
+    ladder = ladder_for(ladder_id)
+    form = CalmingForm(plan=ladder.calming_plan)
+    if form.validate_on_submit():
+        try:
+            ladders.set_calming_plan(get_session(), ladder, form.strategies.data or [],
+                                     form.custom.data or "")
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            return ladder_changed(ladder, "ladders/_calming.html", "#calming")
+    return ladder_page(ladder, 422, "ladders/_calming.html", calming_form=form)

@@ -1,4 +1,147 @@
-"""Steps views (being built)."""
-from flask import Blueprint
+"""Steps of a ladder and their sub-steps: add, edit, delete, reorder, current step, checklist."""
+from flask import Blueprint, flash, request, url_for
+
+from ..access import ladder_for, step_for, substep_for
+from ..auth_session import require_login
+from ..db import get_session
+from ..errors import DomainError
+from ..forms.ladders import MoveForm, StepForm, SubStepForm
+from ..models import Step
+from ..services import steps
+from .ladders import ladder_changed, ladder_page
+from .responses import render, see_other, wants_fragment
 
 bp = Blueprint("steps", __name__)
+bp.before_request(require_login)
+
+STEPS = "ladders/_steps.html"
+SUBSTEPS = "ladders/_substeps.html"
+
+
+def _step_fields(form: StepForm) -> dict:
+    return {"title": form.title.data, "detail": form.detail.data or "",
+            "predicted_fear": form.predicted_fear.data,
+            "social_story": form.social_story.data or ""}
+
+
+def _step_page(step: Step, status: int = 200, fragment: str | None = None, **context):
+    context.setdefault("form", StepForm(formdata=None, obj=step))
+    context.setdefault("substep_form", SubStepForm(formdata=None))
+    # The checklist is editable on the step page; on the ladder page it is tick-only.
+    return render("ladders/step.html", fragment, status, step=step, ladder=step.ladder,
+                  editing=True, **context)
+
+
+def _substeps_changed(step: Step, on_step_page: bool):
+    if wants_fragment():
+        return render(SUBSTEPS, step=step, ladder=step.ladder, editing=on_step_page,
+                      substep_form=SubStepForm(formdata=None))
+    if on_step_page:
+        return see_other(url_for("steps.update", step_id=step.id) + "#small-steps")
+    return see_other(url_for("ladders.show", ladder_id=step.ladder_id) + f"#step-{step.id}")
+
+
+@bp.post("/ladders/<int:ladder_id>/steps")
+def create(ladder_id: int):
+    ladder = ladder_for(ladder_id)
+    form = StepForm()
+    if form.validate_on_submit():
+        try:
+            step = steps.add_step(get_session(), ladder, **_step_fields(form))
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            return ladder_changed(ladder, STEPS, f"#step-{step.id}")
+    return ladder_page(ladder, 422, STEPS, step_form=form)
+
+
+@bp.route("/steps/<int:step_id>/edit", methods=["GET", "POST"])
+def update(step_id: int):
+    step = step_for(step_id)
+    form = StepForm(obj=step)
+    if form.validate_on_submit():
+        try:
+            steps.update_step(get_session(), step, **_step_fields(form))
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            flash("Step saved.", "success")
+            return see_other(url_for("ladders.show", ladder_id=step.ladder_id)
+                             + f"#step-{step.id}")
+    return _step_page(step, 422 if form.errors else 200, form=form)
+
+
+@bp.post("/steps/<int:step_id>/delete")
+def delete(step_id: int):
+    step = step_for(step_id)
+    try:
+        ladder = steps.delete_step(get_session(), step)
+    except DomainError as e:
+        return ladder_page(step.ladder, 422, STEPS, steps_error=str(e))
+    flash("Step deleted.", "info")
+    return see_other(url_for("ladders.show", ladder_id=ladder.id) + "#steps")
+
+
+@bp.post("/steps/<int:step_id>/move")
+def move(step_id: int):
+    step = step_for(step_id)
+    form = MoveForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError("Move a step up or down.")
+        steps.move_step(get_session(), step, form.direction.data)
+    except DomainError as e:
+        return ladder_page(step.ladder, 422, STEPS, steps_error=str(e))
+    return ladder_changed(step.ladder, STEPS, f"#step-{step.id}")
+
+
+@bp.post("/steps/<int:step_id>/make-current")
+def make_current(step_id: int):
+    step = step_for(step_id)
+    try:
+        steps.make_current(get_session(), step)
+    except DomainError as e:
+        return ladder_page(step.ladder, 422, STEPS, steps_error=str(e))
+    return ladder_changed(step.ladder, STEPS, f"#step-{step.id}")
+
+
+@bp.post("/steps/<int:step_id>/substeps")
+def add_substep(step_id: int):
+    step = step_for(step_id)
+    form = SubStepForm()
+    if form.validate_on_submit():
+        try:
+            steps.add_substep(get_session(), step, form.text.data)
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            return _substeps_changed(step, on_step_page=True)
+    return _step_page(step, 422, SUBSTEPS, substep_form=form)
+
+
+@bp.post("/substeps/<int:substep_id>/toggle")
+def toggle_substep(substep_id: int):
+    substep = substep_for(substep_id)
+    on_step_page = request.form.get("page") == "step"
+    wanted = {"yes": True, "no": False}.get(request.form.get("done", ""))
+    try:
+        steps.toggle_substep(get_session(), substep, wanted)
+    except DomainError as e:
+        if on_step_page:
+            return _step_page(substep.step, 422, SUBSTEPS, substeps_error=str(e),
+                              substeps_error_for=substep.step_id)
+        return ladder_page(substep.step.ladder, 422, SUBSTEPS, step=substep.step,
+                           steps_error=str(e), substeps_error=str(e),
+                           substeps_error_for=substep.step_id)
+    return _substeps_changed(substep.step, on_step_page)
+
+
+@bp.post("/substeps/<int:substep_id>/delete")
+def delete_substep(substep_id: int):
+    substep = substep_for(substep_id)
+    try:
+        step = steps.delete_substep(get_session(), substep)
+    except DomainError as e:
+        return _step_page(substep.step, 422, SUBSTEPS, substeps_error=str(e),
+                          substeps_error_for=substep.step_id)
+    return _substeps_changed(step, on_step_page=True)

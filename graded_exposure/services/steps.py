@@ -1,0 +1,140 @@
+"""Steps of a ladder and their sub-steps: add, edit, delete, reorder, choose the current one.
+
+Invariants kept here: positions are 1..n with no gaps, and an active ladder with steps that
+are not all mastered has exactly one current step.
+"""
+from sqlmodel import Session
+
+from ..errors import DomainError
+from ..models import Ladder, Step, SubStep, utcnow
+from ..rules import ladder_rules as rules
+from .ladders import ensure_changeable
+
+
+def _tidy(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+def _step_fields(title: str, detail: str, predicted_fear: int, social_story: str) -> dict:
+    fields = {"title": _tidy(title), "detail": _tidy(detail), "predicted_fear": predicted_fear,
+              "social_story": _tidy(social_story)}
+    if problem := rules.step_problem(**fields):
+        raise DomainError(problem)
+    return fields
+
+
+def _settle(session: Session, ladder: Ladder, steps: list[Step], statuses: list[str]) -> None:
+    """Store positions 1..n in the given order with the given statuses, then commit."""
+    now = utcnow()
+    for position, (step, status) in enumerate(zip(steps, statuses, strict=True), start=1):
+        # current_since feeds the "stuck on an easy step" flag: restart it on each new current.
+        if status != rules.CURRENT:
+            step.current_since = None
+        elif step.status != rules.CURRENT or step.current_since is None:
+            step.current_since = now
+        step.position, step.status = position, status
+    session.commit()
+    # The in-memory collection keeps its old order; reload it sorted by position next time.
+    session.expire(ladder, ["steps"])
+
+
+def add_step(session: Session, ladder: Ladder, *, title: str, detail: str = "",
+             predicted_fear: int = 5, social_story: str = "") -> Step:
+    """Add a step at the top of the ladder (the end of the list)."""
+    ensure_changeable(ladder)
+    fields = _step_fields(title, detail, predicted_fear, social_story)
+    steps = list(ladder.steps)
+    if len(steps) >= rules.MAX_STEPS:
+        raise DomainError(f"A ladder can have up to {rules.MAX_STEPS} steps. "
+                          "Split it into two ladders instead.")
+    step = Step(position=len(steps) + 1, status=rules.UPCOMING, **fields)
+    ladder.steps.append(step)
+    steps.append(step)
+    _settle(session, ladder, steps, rules.with_one_current([s.status for s in steps]))
+    return step
+
+
+def update_step(session: Session, step: Step, *, title: str, detail: str, predicted_fear: int,
+                social_story: str) -> Step:
+    """Change a step's title, detail, predicted fear and social story."""
+    ensure_changeable(step.ladder)
+    for name, value in _step_fields(title, detail, predicted_fear, social_story).items():
+        setattr(step, name, value)
+    session.commit()
+    return step
+
+
+def delete_step(session: Session, step: Step) -> Ladder:
+    """Delete a step; the rest close up, and a new current step is chosen if needed."""
+    ladder = step.ladder
+    ensure_changeable(ladder)
+    steps = list(ladder.steps)
+    index = steps.index(step)
+    statuses = rules.after_removal([s.status for s in steps], index)
+    # Deleting cascades to sub-steps, whose lazy load would autoflush the half-removed step.
+    with session.no_autoflush:
+        session.delete(step)
+        ladder.steps.remove(step)
+    _settle(session, ladder, steps[:index] + steps[index + 1:], statuses)
+    return ladder
+
+
+def move_step(session: Session, step: Step, direction: str) -> Step:
+    """Swap a step with its neighbour above or below; nothing happens at either end."""
+    ladder = step.ladder
+    ensure_changeable(ladder)
+    steps = list(ladder.steps)
+    index = steps.index(step)
+    try:
+        other = rules.neighbour_index(index, len(steps), direction)
+    except ValueError as e:
+        raise DomainError(str(e)) from e
+    if other is not None:
+        steps[index], steps[other] = steps[other], steps[index]
+        _settle(session, ladder, steps, [s.status for s in steps])
+    return step
+
+
+def make_current(session: Session, step: Step) -> Step:
+    """Make this step the one the child is practising now; the old current one waits again."""
+    ladder = step.ladder
+    ensure_changeable(ladder)
+    steps = list(ladder.steps)
+    _settle(session, ladder, steps,
+            rules.after_make_current([s.status for s in steps], steps.index(step)))
+    return step
+
+
+def add_substep(session: Session, step: Step, text: str) -> SubStep:
+    """Add a small step to the end of a step's checklist."""
+    ensure_changeable(step.ladder)
+    if problem := rules.substep_problem(text):
+        raise DomainError(problem)
+    if len(step.substeps) >= rules.MAX_SUBSTEPS:
+        raise DomainError(f"A step can have up to {rules.MAX_SUBSTEPS} small steps. "
+                          "If it needs more, split it into two steps.")
+    substep = SubStep(position=len(step.substeps) + 1, text=text.strip())
+    step.substeps.append(substep)
+    session.commit()
+    return substep
+
+
+def toggle_substep(session: Session, substep: SubStep, done: bool | None = None) -> SubStep:
+    """Tick or untick a small step; given `done`, set it (so a repeated request is harmless)."""
+    ensure_changeable(substep.step.ladder)
+    substep.done = (not substep.done) if done is None else done
+    session.commit()
+    return substep
+
+
+def delete_substep(session: Session, substep: SubStep) -> Step:
+    """Delete a small step and close up the checklist."""
+    step = substep.step
+    ensure_changeable(step.ladder)
+    with session.no_autoflush:
+        session.delete(substep)
+        step.substeps.remove(substep)
+    for position, item in enumerate(step.substeps, start=1):
+        item.position = position
+    session.commit()
+    return step

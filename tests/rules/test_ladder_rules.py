@@ -1,0 +1,140 @@
+"""Pure ladder rules: validation, calming plan, order and the one current step."""
+import pytest
+
+from graded_exposure.rules import ladder_rules as rules
+
+U, C, M = rules.UPCOMING, rules.CURRENT, rules.MASTERED
+
+
+@pytest.mark.parametrize(("goal", "ok"), [
+    ("Go to school", True), ("x" * 120, True), ("", False), ("   ", False), ("x" * 121, False),
+])
+def test_goal_problem(goal, ok):
+    assert (rules.goal_problem(goal) is None) is ok
+
+
+@pytest.mark.parametrize("area", list(rules.AREAS))
+def test_every_area_is_accepted(area):
+    assert rules.area_problem(area) is None
+
+
+@pytest.mark.parametrize("area", ["", "School", "party", "school "])
+def test_unknown_area_is_refused(area):
+    assert rules.area_problem(area) == "Choose an area from the list."
+
+
+def test_area_label_falls_back_for_unknown_keys():
+    assert rules.area_label("school") == "School"
+    assert rules.area_label("nonsense") == rules.AREAS["other"]
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"title": ""}, "title"),
+    ({"title": "  "}, "title"),
+    ({"title": "x" * 121}, "120"),
+    ({"detail": "x" * 1001}, "details"),
+    ({"social_story": "x" * 1001}, "social story"),
+    ({"predicted_fear": -1}, "0 to 10"),
+    ({"predicted_fear": 11}, "0 to 10"),
+    ({"predicted_fear": "5"}, "0 to 10"),
+    ({"predicted_fear": True}, "0 to 10"),
+    ({"predicted_fear": 5.5}, "0 to 10"),
+])
+def test_step_problem_refuses_bad_fields(fields, message):
+    good = {"title": "Walk to the gate", "detail": "", "predicted_fear": 3, "social_story": ""}
+    problem = rules.step_problem(**{**good, **fields})
+    assert problem is not None and message in problem
+
+
+@pytest.mark.parametrize("fear", [0, 10])
+def test_step_problem_accepts_fear_at_both_ends(fear):
+    assert rules.step_problem("Title", "x" * 1000, fear, "y" * 1000) is None
+
+
+@pytest.mark.parametrize(("text", "ok"), [("Hold hands", True), ("", False), ("x" * 121, False)])
+def test_substep_problem(text, ok):
+    assert (rules.substep_problem(text) is None) is ok
+
+
+def test_calming_plan_keeps_preset_order_then_custom():
+    plan = rules.calming_plan_after([], ["Push the wall", "Deep pressure hug"], "Hum a tune")
+    assert plan == ["Deep pressure hug", "Push the wall", "Hum a tune"]
+
+
+def test_calming_plan_unticking_a_custom_strategy_removes_it():
+    current = ["Push the wall", "Hum a tune", "Blow bubbles"]
+    plan = rules.calming_plan_after(current, ["Push the wall", "Blow bubbles"], "")
+    assert plan == ["Push the wall", "Blow bubbles"]
+
+
+def test_calming_plan_does_not_duplicate_a_custom_strategy():
+    plan = rules.calming_plan_after(["Hum a tune"], ["Hum a tune"], "  Hum   a tune ")
+    assert plan == ["Hum a tune"]
+
+
+@pytest.mark.parametrize(("chosen", "custom", "message"), [
+    (["Eat a whole cake"], "", "from the list"),
+    ([], "x" * 61, "60"),
+])
+def test_calming_plan_refuses_bad_input(chosen, custom, message):
+    with pytest.raises(ValueError, match=message):
+        rules.calming_plan_after([], chosen, custom)
+
+
+def test_calming_plan_has_a_size_limit():
+    current = [f"Custom {n}" for n in range(rules.CALMING_PLAN_MAX)]
+    with pytest.raises(ValueError, match="or fewer"):
+        rules.calming_plan_after(current, current, "One more")
+
+
+@pytest.mark.parametrize(("index", "count", "direction", "expected"), [
+    (0, 3, "up", None), (0, 3, "down", 1), (1, 3, "up", 0), (2, 3, "down", None),
+    (0, 1, "down", None),
+])
+def test_neighbour_index(index, count, direction, expected):
+    assert rules.neighbour_index(index, count, direction) == expected
+
+
+def test_neighbour_index_refuses_other_directions():
+    with pytest.raises(ValueError, match="up or down"):
+        rules.neighbour_index(0, 3, "sideways")
+
+
+@pytest.mark.parametrize(("statuses", "expected"), [
+    ([], []),
+    ([U, U, U], [C, U, U]),
+    ([M, U, U], [M, C, U]),
+    ([M, U, C], [M, U, C]),
+    ([C, C, U], [C, U, U]),
+    ([M, M], [M, M]),
+])
+def test_with_one_current(statuses, expected):
+    assert rules.with_one_current(statuses) == expected
+
+
+def test_after_make_current_moves_the_mark_and_keeps_mastered():
+    assert rules.after_make_current([M, C, U, U], 3) == [M, U, U, C]
+    assert rules.after_make_current([M, C, U], 0) == [C, U, U]
+
+
+def test_after_make_current_refuses_a_missing_index():
+    with pytest.raises(IndexError):
+        rules.after_make_current([C], 1)
+
+
+@pytest.mark.parametrize(("statuses", "index", "expected"), [
+    ([M, C, U, U], 1, [M, C, U]),   # the next one takes over
+    ([M, C, M, U], 1, [M, M, C]),   # skipping a mastered one
+    ([U, M, C], 2, [C, M]),         # nothing after it: back to the first open one
+    ([M, C, U], 2, [M, C]),         # a non-current step: nothing changes
+    ([C], 0, []),
+])
+def test_after_removal(statuses, index, expected):
+    assert rules.after_removal(statuses, index) == expected
+
+
+def test_big_jumps_and_suggested_next_fear():
+    assert rules.big_jumps([1, 2, 6, 7, 7, 3, 8]) == [2, 6]
+    assert rules.suggested_next_fear([2, 4]) == 5
+    assert rules.suggested_next_fear([10]) == 10
+    assert rules.suggested_next_fear([]) == 2

@@ -1,0 +1,353 @@
+"""Step and sub-step routes through HTTP: add, edit, delete, move, make current, checklist."""
+import pytest
+from sqlmodel import select
+
+from graded_exposure.models import Ladder, Step, SubStep
+from graded_exposure.services import ladders
+
+HX = {"HX-Request": "true"}
+SCRIPT = "<script>alert(1)</script>"
+
+
+def _ladder(family, template="shops-outings") -> Ladder:
+    ladder = ladders.create_ladder_from_template(family.db, family.child, family.user, template)
+    return ladders.with_steps(family.db, ladder.id)
+
+
+def _steps(db, ladder_id: int) -> list[Step]:
+    db.expire_all()
+    return ladders.with_steps(db, ladder_id).steps
+
+
+def _assert_invariants(db, ladder_id: int) -> list[Step]:
+    found = _steps(db, ladder_id)
+    assert [s.position for s in found] == list(range(1, len(found) + 1))
+    assert [s.status for s in found].count("current") == 1
+    return found
+
+
+def _is_fragment(response, root: str) -> str:
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and html.lstrip().startswith(root), html[:200]
+    return html
+
+
+# ---- add a step -------------------------------------------------------------------------
+
+def test_add_step_appends_at_the_end(family, db):
+    ladder = _ladder(family)
+    response = family.post(f"/ladders/{ladder.id}/steps", {
+        "title": "Buy lunch in the café", "predicted_fear": "9", "detail": "At noon",
+        "social_story": "I order.\nI pay."})
+    found = _assert_invariants(db, ladder.id)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/ladders/{ladder.id}#step-{found[-1].id}"
+    last = found[-1]
+    assert (last.title, last.predicted_fear, last.detail, last.social_story, last.status) == (
+        "Buy lunch in the café", 9, "At noon", "I order.\nI pay.", "upcoming")
+
+
+def test_add_step_with_htmx_returns_the_step_list(family, db):
+    ladder = _ladder(family)
+    response = family.post(f"/ladders/{ladder.id}/steps",
+                           {"title": SCRIPT, "predicted_fear": "8"}, headers=HX)
+    assert response.status_code == 200
+    html = _is_fragment(response, '<section id="steps"')
+    assert SCRIPT not in html and "&lt;script&gt;" in html
+    page = family.client.get(f"/ladders/{ladder.id}").get_data(as_text=True)
+    assert SCRIPT not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"title": ""}, "Give the step a short title"),
+    ({"title": "   "}, "Give the step a short title"),
+    ({"title": "x" * 121}, "120"),
+    ({"predicted_fear": "-1"}, "Not a valid choice"),
+    ({"predicted_fear": "11"}, "Not a valid choice"),
+    ({"predicted_fear": "abc"}, "could not coerce"),
+    ({"predicted_fear": ""}, "Choose a number from 0 to 10"),
+    ({"detail": "x" * 10_000}, "1000"),
+    ({"social_story": "x" * 1001}, "1000"),
+])
+def test_add_step_refuses_bad_input(family, db, data, message):
+    ladder = _ladder(family)
+    before = len(ladder.steps)
+    for headers in ({}, HX):
+        response = family.post(f"/ladders/{ladder.id}/steps",
+                               {"title": "Fine", "predicted_fear": "5", **data}, headers=headers)
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+    _is_fragment(response, '<section id="steps"')
+    assert len(_steps(db, ladder.id)) == before
+
+
+def test_add_step_ignores_mass_assignment(family, other_family, db):
+    ladder = _ladder(family)
+    theirs = _ladder(other_family)
+    mine_before, theirs_before = len(ladder.steps), len(theirs.steps)
+    family.post(f"/ladders/{ladder.id}/steps", {
+        "title": "Extra", "predicted_fear": "5", "ladder_id": str(theirs.id),
+        "status": "mastered", "position": "1", "id": "999", "child_id": str(other_family.child.id)})
+    last = _assert_invariants(db, ladder.id)[-1]
+    assert last.title == "Extra" and last.status == "upcoming"
+    assert last.position == mine_before + 1 and last.id != 999
+    assert len(_steps(db, theirs.id)) == theirs_before
+
+
+# ---- edit a step ------------------------------------------------------------------------
+
+def test_edit_step_page_shows_the_thermometer(family):
+    step = _ladder(family).steps[2]
+    page = family.client.get(f"/steps/{step.id}/edit").get_data(as_text=True)
+    assert f'value="{step.title}"' in page
+    assert page.count('type="radio"') == 11
+    assert f'name="predicted_fear" value="{step.predicted_fear}" checked' in page
+    assert 'class="lvl-10"' in page and 'id="substeps-' in page
+
+
+def test_edit_step(family, db):
+    ladder = _ladder(family)
+    step = ladder.steps[1]
+    response = family.post(f"/steps/{step.id}/edit", {
+        "title": "Sit outside the shop", "predicted_fear": "3", "detail": "Ten minutes\r\nlater",
+        "social_story": "I watch.", "status": "mastered", "ladder_id": "999", "position": "9"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/ladders/{ladder.id}#step-{step.id}"
+    db.expire_all()
+    stored = db.get(Step, step.id)
+    assert (stored.title, stored.predicted_fear, stored.detail, stored.social_story) == (
+        "Sit outside the shop", 3, "Ten minutes\nlater", "I watch.")
+    assert (stored.status, stored.ladder_id, stored.position) == ("upcoming", ladder.id, 2)
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"title": ""}, "Give the step a short title"),
+    ({"title": "x" * 121}, "120"),
+    ({"predicted_fear": "-1"}, "Not a valid choice"),
+    ({"predicted_fear": "11"}, "Not a valid choice"),
+    ({"predicted_fear": "abc"}, "could not coerce"),
+    ({"detail": "x" * 10_000}, "1000"),
+    ({"social_story": "x" * 1001}, "1000"),
+])
+def test_edit_step_refuses_bad_input(family, db, data, message):
+    step = _ladder(family).steps[0]
+    response = family.post(f"/steps/{step.id}/edit",
+                           {"title": "Fine", "predicted_fear": "5", **data})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    db.expire_all()
+    stored = db.get(Step, step.id)
+    assert (stored.title, stored.predicted_fear, stored.detail) == (
+        step.title, step.predicted_fear, step.detail)
+
+
+def test_step_title_with_script_is_escaped_on_the_step_page(family, db):
+    step = _ladder(family).steps[0]
+    family.post(f"/steps/{step.id}/edit", {"title": SCRIPT, "predicted_fear": "1",
+                                           "social_story": SCRIPT})
+    page = family.client.get(f"/steps/{step.id}/edit").get_data(as_text=True)
+    assert SCRIPT not in page and "&lt;script&gt;" in page
+
+
+# ---- delete, move, make current ---------------------------------------------------------
+
+def test_delete_current_step_moves_current_on_and_renumbers(family, db):
+    ladder = _ladder(family)
+    current_id, next_id, count = ladder.steps[0].id, ladder.steps[1].id, len(ladder.steps)
+    response = family.post(f"/steps/{current_id}/delete")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/ladders/{ladder.id}#steps"
+    found = _assert_invariants(db, ladder.id)
+    assert len(found) == count - 1
+    assert found[0].id == next_id and found[0].status == "current"
+    assert db.get(Step, current_id) is None
+
+
+@pytest.mark.parametrize(("index", "direction", "swapped_with"), [
+    (1, "up", 0), (1, "down", 2), (0, "up", None), (-1, "down", None)])
+def test_move_without_javascript_redirects_back(family, db, index, direction, swapped_with):
+    ladder = _ladder(family)
+    step = ladder.steps[index]
+    expected = [s.id for s in ladder.steps]
+    response = family.post(f"/steps/{step.id}/move", {"direction": direction})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/ladders/{ladder.id}#step-{step.id}"
+    ids = [s.id for s in _assert_invariants(db, ladder.id)]
+    if swapped_with is not None:
+        expected[index], expected[swapped_with] = expected[swapped_with], expected[index]
+    assert ids == expected
+
+
+def test_move_with_htmx_returns_the_step_list_in_its_new_order(family, db):
+    ladder = _ladder(family)
+    first, second = ladder.steps[0], ladder.steps[1]
+    response = family.post(f"/steps/{second.id}/move", {"direction": "up"}, headers=HX)
+    assert response.status_code == 200
+    html = _is_fragment(response, '<section id="steps"')
+    assert html.index(f'id="step-{second.id}"') < html.index(f'id="step-{first.id}"')
+    assert 'hx-target="this"' in html and f'hx-post="/steps/{first.id}/move"' in html
+
+
+@pytest.mark.parametrize("direction", ["sideways", "", "UP"])
+def test_move_refuses_unknown_direction(family, db, direction):
+    ladder = _ladder(family)
+    before = [s.id for s in ladder.steps]
+    response = family.post(f"/steps/{ladder.steps[1].id}/move", {"direction": direction},
+                           headers=HX)
+    assert response.status_code == 422
+    assert "Move a step up or down" in _is_fragment(response, '<section id="steps"')
+    assert [s.id for s in _steps(db, ladder.id)] == before
+
+
+def test_make_current(family, db):
+    ladder = _ladder(family)
+    target = ladder.steps[3]
+    response = family.post(f"/steps/{target.id}/make-current")
+    assert response.status_code == 303
+    found = _assert_invariants(db, ladder.id)
+    assert found[3].status == "current" and found[0].status == "upcoming"
+    again = family.post(f"/steps/{found[0].id}/make-current", headers=HX)
+    html = _is_fragment(again, '<section id="steps"')
+    assert f'id="step-{found[0].id}" class="step step-current"' in html
+    assert _assert_invariants(db, ladder.id)[0].status == "current"
+
+
+# ---- sub-steps --------------------------------------------------------------------------
+
+def test_add_substep_with_and_without_htmx(family, db):
+    step = _ladder(family).steps[0]
+    count = len(step.substeps)
+    response = family.post(f"/steps/{step.id}/substeps", {"text": "Hold hands", "done": "1"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/steps/{step.id}/edit#small-steps"
+    response = family.post(f"/steps/{step.id}/substeps", {"text": SCRIPT}, headers=HX)
+    html = _is_fragment(response, f'<div id="substeps-{step.id}"')
+    assert SCRIPT not in html and "&lt;script&gt;" in html and 'name="text"' in html
+    db.expire_all()
+    items = db.get(Step, step.id).substeps
+    assert [s.position for s in items] == list(range(1, count + 3))
+    assert items[count].text == "Hold hands" and items[count].done is False
+
+
+@pytest.mark.parametrize(("text", "message"), [("", "Write the small step"),
+                                               ("x" * 121, "120")])
+def test_add_substep_refuses_bad_input(family, db, text, message):
+    step = _ladder(family).steps[0]
+    for headers in ({}, HX):
+        response = family.post(f"/steps/{step.id}/substeps", {"text": text}, headers=headers)
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    _is_fragment(response, f'<div id="substeps-{step.id}"')
+    db.expire_all()
+    assert len(db.get(Step, step.id).substeps) == len(step.substeps)
+
+
+def test_toggle_substep_from_the_ladder_page(family, db):
+    ladder = _ladder(family)
+    item = ladder.steps[0].substeps[0]
+    response = family.post(f"/substeps/{item.id}/toggle", {"done": "yes"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/ladders/{ladder.id}#step-{item.step_id}"
+    db.expire_all()
+    assert db.get(SubStep, item.id).done is True
+    # The same request again (a double tap) keeps it ticked.
+    family.post(f"/substeps/{item.id}/toggle", {"done": "yes"})
+    db.expire_all()
+    assert db.get(SubStep, item.id).done is True
+
+
+def test_toggle_substep_with_htmx_returns_the_checklist(family, db):
+    item = _ladder(family).steps[0].substeps[1]
+    response = family.post(f"/substeps/{item.id}/toggle", {"page": "step"}, headers=HX)
+    html = _is_fragment(response, f'<div id="substeps-{item.step_id}"')
+    assert 'aria-pressed="true"' in html and "Remove" in html
+    tick_only = family.post(f"/substeps/{item.id}/toggle", headers=HX)
+    html = _is_fragment(tick_only, f'<div id="substeps-{item.step_id}"')
+    assert "Remove" not in html and 'aria-pressed="true"' not in html
+    db.expire_all()
+    assert db.get(SubStep, item.id).done is False
+
+
+def test_toggle_from_step_page_redirects_there(family):
+    item = _ladder(family).steps[0].substeps[0]
+    response = family.post(f"/substeps/{item.id}/toggle", {"page": "step"})
+    assert response.headers["Location"] == f"/steps/{item.step_id}/edit#small-steps"
+
+
+def test_delete_substep_renumbers(family, db):
+    step = _ladder(family).steps[0]
+    first_id, count = step.substeps[0].id, len(step.substeps)
+    response = family.post(f"/substeps/{first_id}/delete", headers=HX)
+    _is_fragment(response, f'<div id="substeps-{step.id}"')
+    db.expire_all()
+    remaining = db.get(Step, step.id).substeps
+    assert [s.position for s in remaining] == list(range(1, count))
+    assert db.get(SubStep, first_id) is None
+    assert family.post(f"/substeps/{remaining[0].id}/delete").status_code == 303
+
+
+# ---- archived ladders, CSRF, other families -----------------------------------------------
+
+def _routes(ladder):
+    step, item = ladder.steps[1], ladder.steps[1].substeps[0]
+    return [
+        (f"/ladders/{ladder.id}/steps", {"title": "New", "predicted_fear": "3"}),
+        (f"/steps/{step.id}/edit", {"title": "Changed", "predicted_fear": "3"}),
+        (f"/steps/{step.id}/delete", {}),
+        (f"/steps/{step.id}/move", {"direction": "up"}),
+        (f"/steps/{step.id}/make-current", {}),
+        (f"/steps/{step.id}/substeps", {"text": "More"}),
+        (f"/substeps/{item.id}/toggle", {"done": "yes"}),
+        (f"/substeps/{item.id}/delete", {}),
+    ]
+
+
+def _snapshot(db, ladder_id):
+    db.expire_all()
+    return [(s.id, s.title, s.position, s.status, [(x.id, x.done) for x in s.substeps])
+            for s in ladders.with_steps(db, ladder_id).steps]
+
+
+def test_archived_ladder_refuses_step_changes(family, db):
+    ladder = _ladder(family)
+    ladders.archive_ladder(family.db, ladder)
+    before = _snapshot(db, ladder.id)
+    for url, data in _routes(ladder):
+        for headers in ({}, HX):
+            response = family.post(url, data, headers=headers)
+            assert response.status_code == 422, url
+            assert "archived. Unarchive it" in response.get_data(as_text=True), url
+    assert _snapshot(db, ladder.id) == before
+    page = family.client.get(f"/steps/{ladder.steps[1].id}/edit").get_data(as_text=True)
+    assert 'name="title"' not in page and "Delete step" not in page and "/toggle" not in page
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_posts_without_csrf_are_refused(family, db, index):
+    ladder = _ladder(family)
+    before = _snapshot(db, ladder.id)
+    url, data = _routes(ladder)[index]
+    for headers in ({}, HX):
+        assert family.client.post(url, data=data, headers=headers).status_code == 400
+    assert _snapshot(db, ladder.id) == before
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_another_family_gets_404_on_posts(family, other_family, db, index):
+    ladder = _ladder(family)
+    before = _snapshot(db, ladder.id)
+    url, data = _routes(ladder)[index]
+    for headers in ({}, HX):
+        assert other_family.post(url, data, headers=headers).status_code == 404
+    assert _snapshot(db, ladder.id) == before
+
+
+def test_another_family_gets_404_on_the_step_page(family, other_family):
+    step = _ladder(family).steps[0]
+    assert other_family.client.get(f"/steps/{step.id}/edit").status_code == 404
+    assert other_family.client.get(f"/steps/{step.id}/edit", headers=HX).status_code == 404
+
+
+def test_unknown_ids_are_404(family):
+    assert family.post("/steps/99999/move", {"direction": "up"}).status_code == 404
+    assert family.post("/substeps/99999/toggle").status_code == 404
+    assert family.post("/ladders/99999/steps", {"title": "x"}).status_code == 404
+    assert len(list(family.db.exec(select(Step)))) == 0
