@@ -83,9 +83,15 @@ class LogPracticeForm(PracticeForm):
         """Validate, and give a form whose key was lost a fresh one for the next try."""
         valid = super().validate(extra_validators)
         if self.idempotency_key.errors:
-            self.idempotency_key.data = uuid4().hex
-            self.idempotency_key.raw_data = None
+            # A hidden field's error would be invisible: say it at the top of the form.
+            self.form_errors.append(self.idempotency_key.errors[0])
+            self.renew_key()
         return valid
+
+    def renew_key(self) -> None:
+        """Give the re-rendered form a fresh key, so the next try can be stored."""
+        self.idempotency_key.data = uuid4().hex
+        self.idempotency_key.raw_data = None
 
 
 def edit_form(practice: Practice, tz_name: str) -> PracticeForm:

@@ -1,21 +1,47 @@
 """What a child's home screen shows: active ladders, their current steps, recent practices."""
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from ..models import Child, Ladder, Practice
+from ..models import Child, Ladder, Practice, Step
+from .practices import PracticeRow, describe
+
+RECENT_PRACTICES = 10
+
+
+@dataclass
+class LadderCard:
+    """One active ladder on the home screen: its current step and how far the child has come."""
+
+    ladder: Ladder
+    current_step: Step | None
+    mastered: int
+    total: int
 
 
 @dataclass
 class ChildOverview:
-    ladders: list[Ladder] = field(default_factory=list)
-    recent_practices: list[Practice] = field(default_factory=list)
+    ladders: list[LadderCard] = field(default_factory=list)
+    recent_practices: list[PracticeRow] = field(default_factory=list)
 
 
 def for_child(session: Session, child: Child) -> ChildOverview:
     """Load what the child's home screen needs in a fixed number of queries."""
-    ladders = session.exec(select(Ladder).where(Ladder.child_id == child.id,
-                                                Ladder.status == "active").order_by(Ladder.id))
-    practices = session.exec(select(Practice).where(Practice.child_id == child.id)
-                             .order_by(Practice.practiced_at.desc()).limit(10))
-    return ChildOverview(ladders=list(ladders), recent_practices=list(practices))
+    ladders = session.exec(
+        select(Ladder).where(Ladder.child_id == child.id, Ladder.status == "active")
+        .options(selectinload(Ladder.steps)).order_by(Ladder.id))
+    practices = session.exec(
+        select(Practice).where(Practice.child_id == child.id)
+        .options(selectinload(Practice.step))
+        .order_by(Practice.practiced_at.desc(), Practice.id.desc()).limit(RECENT_PRACTICES))
+    return ChildOverview(ladders=[_card(ladder) for ladder in ladders],
+                         recent_practices=describe(session, list(practices),
+                                                   child.family.timezone))
+
+
+def _card(ladder: Ladder) -> LadderCard:
+    current = next((s for s in ladder.steps if s.status == "current"), None)
+    mastered = sum(1 for s in ladder.steps if s.status == "mastered")
+    return LadderCard(ladder=ladder, current_step=current, mastered=mastered,
+                      total=len(ladder.steps))

@@ -1,4 +1,102 @@
-"""Practices views (being built)."""
-from flask import Blueprint
+"""Practices: log one from the home screen in three taps, list, edit, delete."""
+from flask import Blueprint, abort, flash, request, url_for
+from flask_login import current_user
+
+from ..access import child_for, practice_for, step_for
+from ..auth_session import require_login
+from ..db import get_session
+from ..errors import DomainError
+from ..forms.practices import LogPracticeForm, edit_form
+from ..models import Child, Step
+from ..rules.practice_rules import OUTCOMES
+from ..services import practices
+from .responses import render, see_other
 
 bp = Blueprint("practices", __name__)
+bp.before_request(require_login)
+
+_MAX_ID = 2**63 - 1  # SQLite's INTEGER range; larger ids cannot exist
+
+
+@bp.app_template_filter("outcome_label")
+def outcome_label(outcome: str) -> str:
+    """Return the words for a stored outcome."""
+    return OUTCOMES.get(outcome, outcome)
+
+
+def _step_of(child: Child, step_id: int) -> Step:
+    """Return the step if it is on one of this child's ladders, else 404."""
+    if not 0 < step_id <= _MAX_ID:
+        abort(404)
+    step = step_for(step_id)
+    if step.ladder.child_id != child.id:
+        abort(404)
+    return step
+
+
+def _form_page(child: Child, form, step: Step | None, practice=None):
+    options = practices.form_options(get_session(), child, keep_step=step)
+    return render("practices/form.html", child=child, form=form, step=step, options=options,
+                  practice=practice, status=422 if form.errors else 200)
+
+
+@bp.get("/children/<int:child_id>/practices/new")
+def create(child_id: int):
+    child = child_for(child_id)
+    step_id = request.args.get("step", type=int)
+    return _form_page(child, LogPracticeForm(), _step_of(child, step_id) if step_id else None)
+
+
+@bp.post("/children/<int:child_id>/practices")
+def save(child_id: int):
+    child = child_for(child_id)
+    form = LogPracticeForm()
+    step = _step_of(child, form.step.data) if form.step.data else None
+    if form.validate_on_submit():
+        try:
+            practices.log_practice(get_session(), child, step, current_user, form.details(),
+                                   form.idempotency_key.data)
+        except DomainError as e:
+            form.form_errors.append(str(e))
+            if isinstance(e, practices.KeyAlreadyUsed):
+                form.renew_key()
+        else:
+            flash("Practice saved — well done!", "success")
+            return see_other(url_for("children.show", child_id=child.id))
+    return _form_page(child, form, step)
+
+
+@bp.get("/children/<int:child_id>/practices")
+def index(child_id: int):
+    child = child_for(child_id)
+    listing = practices.list_practices(get_session(), child, request.args.get("page", 1, type=int))
+    return render("practices/index.html", "practices/_page.html", child=child, listing=listing)
+
+
+@bp.route("/practices/<int:practice_id>/edit", methods=["GET", "POST"])
+def update(practice_id: int):
+    practice = practice_for(practice_id)
+    child = child_for(practice.child_id)
+    form = edit_form(practice, child.family.timezone)
+    step = _step_of(child, form.step.data) if form.step.data else practice.step
+    if form.validate_on_submit():
+        try:
+            practices.edit_practice(get_session(), practice, step, form.details())
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            flash("Practice updated.", "success")
+            return see_other(url_for("children.show", child_id=child.id))
+    return _form_page(child, form, step, practice=practice)
+
+
+@bp.post("/practices/<int:practice_id>/delete")
+def delete(practice_id: int):
+    practice = practice_for(practice_id)
+    if request.form.get("confirm") != "yes":
+        flash("Tick the box to confirm that the practice should be deleted.", "error")
+        return see_other(url_for("practices.update", practice_id=practice.id))
+    child_id = practice.child_id
+    practices.delete_practice(get_session(), practice, current_user)
+    flash("Practice deleted.", "info")
+    return see_other(url_for("children.show", child_id=child_id))

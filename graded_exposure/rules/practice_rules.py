@@ -1,0 +1,59 @@
+"""What a practice record may hold: the fear scale, outcomes, small wins, and when it happened."""
+from datetime import datetime, timedelta
+
+FEAR_MIN, FEAR_MAX = 0, 10
+
+OUTCOMES = {"did_it": "Did it", "partly": "Partly", "left_early": "Left early",
+            "did_not_try": "Did not try"}
+DEFAULT_OUTCOME = "did_it"
+
+PREDICTION_RESULTS = {"yes": "Yes", "partly": "Partly", "no": "No"}
+
+SMALL_WINS = {"eye_contact": "Eye contact", "laughed": "Laughed",
+              "own_strategy": "Used a strategy by themselves",
+              "agreed_to_return": "Agreed to come back", "tried_new": "Tried something new"}
+
+# Offered next to the ladder's own calming plan, so a family without one still has chips.
+COMMON_CALMING = ("Slow breathing", "Deep pressure", "Counting", "Comfort object", "Brave talk")
+MAX_CALMING_ITEMS, MAX_CALMING_LENGTH = 12, 80
+
+MAX_PREDICTION, MAX_SAFETY_BEHAVIOURS, MAX_NOTE = 500, 500, 2000
+
+# A clock a little ahead on a phone is fine; a practice far in the future is a typo.
+MAX_AHEAD = timedelta(hours=1)
+MAX_AGE = timedelta(days=365)
+
+
+def default_peak(before: int, after: int) -> int:
+    """Return the peak fear to assume when none was given: the higher of before and after."""
+    return max(before, after)
+
+
+def fear_problem(before: int, peak: int, after: int) -> str | None:
+    """Return why these fear ratings cannot be stored, or None when they are fine."""
+    for name, value in (("before", before), ("after", after), ("peak", peak)):
+        if not isinstance(value, int) or isinstance(value, bool) or not (
+                FEAR_MIN <= value <= FEAR_MAX):
+            return f"Fear {name} must be a whole number from {FEAR_MIN} to {FEAR_MAX}."
+    if peak < max(before, after):
+        return ("The peak is the most scared the child felt, so it cannot be lower than the fear "
+                "before or after. Leave it empty to use the higher of the two.")
+    return None
+
+
+def practice_time_problem(when: datetime, now: datetime) -> str | None:
+    """Return why a practice cannot have happened at this moment, or None when it can."""
+    if when > now + MAX_AHEAD:
+        return "The practice time is in the future. Check the date and time."
+    if when < now - MAX_AGE:
+        return "The practice time is more than a year ago. Check the date and time."
+    return None
+
+
+def calming_problem(items: list[str]) -> str | None:
+    """Return why a list of calming strategies cannot be stored, or None."""
+    if len(items) > MAX_CALMING_ITEMS:
+        return f"Choose at most {MAX_CALMING_ITEMS} calming strategies."
+    if any(len(item) > MAX_CALMING_LENGTH for item in items):
+        return f"A calming strategy can be at most {MAX_CALMING_LENGTH} characters."
+    return None

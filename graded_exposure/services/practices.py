@@ -1,0 +1,220 @@
+"""Practices: log one (once per form, whatever the retries), edit, delete, list."""
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from ..errors import DomainError
+from ..models import Child, Ladder, Practice, Step, User, utcnow
+from ..rules import practice_rules as rules
+from . import audit
+
+PER_PAGE = 30
+MAX_KEY_LENGTH = 64
+
+
+class KeyAlreadyUsed(DomainError):
+    """The form's idempotency key already belongs to another child's practice."""
+
+
+@dataclass
+class PracticeDetails:
+    """What a caregiver entered about one practice; practiced_at naive means family-local."""
+
+    fear_before: int
+    fear_after: int
+    fear_peak: int | None = None
+    outcome: str = rules.DEFAULT_OUTCOME
+    prediction: str = ""
+    prediction_came_true: str = ""
+    calming_used: list[str] = field(default_factory=list)
+    safety_behaviours: str = ""
+    small_wins: list[str] = field(default_factory=list)
+    note: str = ""
+    practiced_at: datetime | None = None
+
+
+@dataclass
+class PracticeRow:
+    """A practice as lists show it: local time and who logged it, resolved."""
+
+    practice: Practice
+    local_time: datetime
+    logged_by: str
+
+
+@dataclass
+class PracticePage:
+    rows: list[PracticeRow]
+    page: int
+    has_older: bool
+
+
+@dataclass
+class FormOptions:
+    """What the practice form offers: steps grouped by ladder, and calming chips."""
+
+    ladders: list[Ladder]
+    default_step_id: int | None
+    calming: list[str]
+
+
+def log_practice(session: Session, child: Child, step: Step, logged_by: User | None,
+                 data: PracticeDetails, idempotency_key: str) -> Practice:
+    """Store a practice once per idempotency key; a repeated key returns the stored one."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise DomainError("This form has lost its key. Reload the page and try again.")
+    existing = _by_key(session, key)
+    if existing is not None:
+        return _same_child(existing, child)
+    _check_step(step, child.id)
+    values = _checked(data, child.family.timezone)
+    practice = Practice(child_id=child.id, step_id=step.id, idempotency_key=key,
+                        logged_by_id=logged_by.id if logged_by else None, **values)
+    session.add(practice)
+    try:
+        session.commit()
+    except IntegrityError:
+        # Two copies of the same form raced past the check above; the first one won.
+        session.rollback()
+        existing = _by_key(session, key)
+        if existing is None:
+            raise
+        return _same_child(existing, child)
+    return practice
+
+
+def edit_practice(session: Session, practice: Practice, step: Step,
+                  data: PracticeDetails) -> Practice:
+    """Change what was recorded about a practice; an empty time keeps the stored one."""
+    child = session.get(Child, practice.child_id)
+    _check_step(step, child.id)
+    if data.practiced_at is None:
+        data.practiced_at = practice.practiced_at
+    values = _checked(data, child.family.timezone, unchanged=practice.practiced_at)
+    for name, value in values.items():
+        setattr(practice, name, value)
+    practice.step_id = step.id
+    practice.updated_at = utcnow()
+    session.commit()
+    return practice
+
+
+def delete_practice(session: Session, practice: Practice, actor: User | None) -> None:
+    """Delete a practice for good."""
+    child = session.get(Child, practice.child_id)
+    audit.record(session, "practice_deleted", actor_id=actor.id if actor else None,
+                 family_id=child.family_id, subject=f"practice:{practice.id}")
+    session.delete(practice)
+    session.commit()
+
+
+def list_practices(session: Session, child: Child, page: int = 1) -> PracticePage:
+    """Return one page of a child's practices, newest first."""
+    page = min(max(page, 1), 100_000)  # an absurd page would overflow the OFFSET
+    found = list(session.exec(
+        select(Practice).where(Practice.child_id == child.id)
+        .options(selectinload(Practice.step))
+        .order_by(Practice.practiced_at.desc(), Practice.id.desc())
+        .offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
+    rows = describe(session, found[:PER_PAGE], child.family.timezone)
+    return PracticePage(rows=rows, page=page, has_older=len(found) > PER_PAGE)
+
+
+def describe(session: Session, practices: list[Practice], tz_name: str) -> list[PracticeRow]:
+    """Pair practices with their local time and logger's name, in one query for the names."""
+    ids = {p.logged_by_id for p in practices if p.logged_by_id is not None}
+    query = select(User.id, User.display_name).where(User.id.in_(ids))
+    names = dict(session.exec(query).all()) if ids else {}
+    zone = ZoneInfo(tz_name)
+    return [PracticeRow(practice=p, local_time=p.practiced_at.astimezone(zone),
+                        logged_by=names.get(p.logged_by_id, "someone")) for p in practices]
+
+
+def form_options(session: Session, child: Child, keep_step: Step | None = None) -> FormOptions:
+    """Return the steps and calming chips the practice form offers for this child."""
+    ladders = list(session.exec(
+        select(Ladder).where(Ladder.child_id == child.id, Ladder.status == "active")
+        .options(selectinload(Ladder.steps)).order_by(Ladder.id)))
+    if keep_step is not None and keep_step.ladder_id not in {ladder.id for ladder in ladders}:
+        ladders.append(keep_step.ladder)
+    current = [s for ladder in ladders for s in ladder.steps if s.status == "current"]
+    calming = [*(item for ladder in ladders for item in ladder.calming_plan),
+               *rules.COMMON_CALMING]
+    return FormOptions(ladders=ladders, default_step_id=current[0].id if current else None,
+                       calming=list(dict.fromkeys(calming)))
+
+
+def local_time(practice: Practice, tz_name: str) -> datetime:
+    """Return when the practice happened as a naive wall-clock time in the family's zone."""
+    return practice.practiced_at.astimezone(ZoneInfo(tz_name)).replace(tzinfo=None)
+
+
+def _by_key(session: Session, key: str) -> Practice | None:
+    return session.exec(select(Practice).where(Practice.idempotency_key == key)).first()
+
+
+def _same_child(existing: Practice, child: Child) -> Practice:
+    if existing.child_id != child.id:
+        # Never hand back, or attach to, another child's record.
+        raise KeyAlreadyUsed("This form was already used. Please fill it in again.")
+    return existing
+
+
+def _check_step(step: Step, child_id: int) -> None:
+    if step.ladder.child_id != child_id:
+        raise DomainError("That step is not on this child's ladders.")
+
+
+def _text(value: str, limit: int, label: str, problems: list[str]) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        problems.append(f"{label} can be at most {limit} characters.")
+    return value
+
+
+def _checked(data: PracticeDetails, tz_name: str, unchanged: datetime | None = None) -> dict:
+    """Return the column values for these details, or raise DomainError listing the problems."""
+    problems: list[str] = []
+    peak = data.fear_peak
+    if peak is None and isinstance(data.fear_before, int) and isinstance(data.fear_after, int):
+        peak = rules.default_peak(data.fear_before, data.fear_after)
+    if problem := rules.fear_problem(data.fear_before, peak, data.fear_after):
+        problems.append(problem)
+    if data.outcome not in rules.OUTCOMES:
+        problems.append("Choose how it went.")
+    if data.prediction_came_true not in ("", *rules.PREDICTION_RESULTS):
+        problems.append("Choose whether the prediction came true.")
+    calming = list(dict.fromkeys(s.strip() for s in data.calming_used if s and s.strip()))
+    if problem := rules.calming_problem(calming):
+        problems.append(problem)
+    if not set(data.small_wins) <= set(rules.SMALL_WINS):
+        problems.append("Choose small wins from the list.")
+    when = _utc(data.practiced_at, tz_name)
+    if when != unchanged and (problem := rules.practice_time_problem(when, utcnow())):
+        problems.append(problem)
+    values = {
+        "fear_before": data.fear_before, "fear_peak": peak, "fear_after": data.fear_after,
+        "outcome": data.outcome, "prediction_came_true": data.prediction_came_true,
+        "prediction": _text(data.prediction, rules.MAX_PREDICTION, "The prediction", problems),
+        "safety_behaviours": _text(data.safety_behaviours, rules.MAX_SAFETY_BEHAVIOURS,
+                                   "Safety behaviours", problems),
+        "note": _text(data.note, rules.MAX_NOTE, "The note", problems),
+        "calming_used": calming, "small_wins": list(dict.fromkeys(data.small_wins)),
+        "practiced_at": when,
+    }
+    if problems:
+        raise DomainError(" ".join(problems))
+    return values
+
+
+def _utc(when: datetime | None, tz_name: str) -> datetime:
+    if when is None:
+        return utcnow()
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=ZoneInfo(tz_name))
+    return when.astimezone(UTC)
