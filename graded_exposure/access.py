@@ -18,6 +18,15 @@ def visible_child_ids(user) -> list[int]:
     return list(get_session().exec(select(Child.id).where(Child.family_id == user.family_id)))
 
 
+_MAX_ID = 2**63 - 1  # beyond this SQLite overflows; no row can have such an id anyway
+
+
+def _get(model, object_id: int):
+    if not 1 <= object_id <= _MAX_ID:
+        abort(404)
+    return get_session().get(model, object_id) or abort(404)
+
+
 def _may_see(child: Child | None):
     if child is None or current_user.family_id is None or child.family_id != current_user.family_id:
         abort(404)
@@ -26,32 +35,32 @@ def _may_see(child: Child | None):
 
 def child_for(child_id: int) -> Child:
     """Return the child with this id if the current user's family holds it."""
-    return _may_see(get_session().get(Child, child_id))
+    return _may_see(_get(Child, child_id))
 
 
 def ladder_for(ladder_id: int) -> Ladder:
     """Return the ladder if its child is visible to the current user."""
-    ladder = get_session().get(Ladder, ladder_id) or abort(404)
+    ladder = _get(Ladder, ladder_id)
     _may_see(ladder.child)
     return ladder
 
 
 def step_for(step_id: int) -> Step:
     """Return the step if its ladder's child is visible to the current user."""
-    step = get_session().get(Step, step_id) or abort(404)
+    step = _get(Step, step_id)
     _may_see(step.ladder.child)
     return step
 
 
 def substep_for(substep_id: int) -> SubStep:
     """Return the sub-step if its step is visible to the current user."""
-    substep = get_session().get(SubStep, substep_id) or abort(404)
+    substep = _get(SubStep, substep_id)
     _may_see(substep.step.ladder.child)
     return substep
 
 
 def practice_for(practice_id: int) -> Practice:
     """Return the practice if its child is visible to the current user."""
-    practice = get_session().get(Practice, practice_id) or abort(404)
+    practice = _get(Practice, practice_id)
     _may_see(get_session().get(Child, practice.child_id))
     return practice

@@ -1,5 +1,5 @@
 """All tables of Brave Steps, in one place (SQLModel)."""
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -131,6 +131,11 @@ class Ladder(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     created_at: datetime = _ts()
     archived_at: datetime | None = _when()
+    # The mastery rule (rules/mastery.py); a therapist may change it per ladder.
+    mastery_min_practices: int = Field(default=3, ge=1, le=20)
+    mastery_min_days: int = Field(default=2, ge=1, le=20)
+    mastery_max_peak: int = Field(default=3, ge=0, le=10)
+    mastery_count_halving: bool = True
 
     child: Child = Relationship(back_populates="ladders")
     steps: list["Step"] = Relationship(
@@ -152,6 +157,8 @@ class Step(SQLModel, table=True):
     social_story: str = Field(default="", max_length=1000)
     status: str = Field(default="upcoming", max_length=16)
     created_at: datetime = _ts()
+    current_since: datetime | None = _when()
+    mastered_at: datetime | None = _when()
 
     ladder: Ladder = Relationship(back_populates="steps")
     substeps: list["SubStep"] = Relationship(
@@ -196,6 +203,45 @@ class Practice(SQLModel, table=True):
     updated_at: datetime = _ts()
 
     step: Step = Relationship()
+
+
+AVOIDANCE_KINDS = ("school", "outing", "activity", "social", "separation", "other")
+ACCOMMODATION_KINDS = ("kept_home", "excused", "spoke_for", "reassurance", "changed_routine",
+                       "other")
+
+
+class DayCheckIn(SQLModel, table=True):
+    """One per child per local day: distress, and what was avoided and accommodated."""
+
+    __table_args__ = (UniqueConstraint("child_id", "day"), UniqueConstraint("idempotency_key"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")
+    day: date
+    child_distress: int = Field(ge=0, le=10)
+    caregiver_distress: int = Field(ge=0, le=10)
+    logged_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    idempotency_key: str = Field(max_length=64)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+    avoidances: list["Avoidance"] = Relationship(
+        back_populates="checkin", cascade_delete=True,
+        sa_relationship_kwargs={"order_by": "Avoidance.id"},
+    )
+
+
+class Avoidance(SQLModel, table=True):
+    """Something avoided on a day, and how (if at all) the family accommodated it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    checkin_id: int = Field(foreign_key="daycheckin.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=16)
+    description: str = Field(default="", max_length=200)
+    accommodations: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    accommodation_note: str = Field(default="", max_length=200)
+
+    checkin: DayCheckIn = Relationship(back_populates="avoidances")
 
 
 class AuditEvent(SQLModel, table=True):

@@ -18,4 +18,5 @@ def index():
     if not child_ids:
         return see_other(url_for("children.create"))
     chosen = session.get("child_id")
-    return see_other(url_for("children.show", child_id=chosen if chosen in child_ids else child_ids[0]))
+    child_id = chosen if chosen in child_ids else child_ids[0]
+    return see_other(url_for("children.show", child_id=child_id))

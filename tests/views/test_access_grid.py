@@ -82,3 +82,16 @@ def test_grid_objects_are_reachable_by_their_own_family(app, db, family):
         for name in rule.arguments:
             url = url.replace(f"<int:{name}>", str(ids[name]))
         assert family.client.get(url).status_code in (200, 303), url
+
+
+@pytest.mark.parametrize("bad_id", ["0", "99999", "1180591620717411303424"])
+def test_unknown_or_huge_ids_are_404_never_500(app, family, bad_id):
+    for rule, method in _id_routes(app):
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", bad_id)
+        if method == "GET":
+            response = family.client.get(url)
+        else:
+            response = family.post(url, {"confirm": "yes"})
+        assert response.status_code == 404, f"{method} {url} gave {response.status_code}"

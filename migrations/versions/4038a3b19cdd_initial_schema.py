@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 29bfc7346688
+Revision ID: 4038a3b19cdd
 Revises: 
-Create Date: 2026-11-26 14:38:48.613617
+Create Date: 2026-11-26 14:53:51.882050
 """
 from collections.abc import Sequence
 
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '29bfc7346688'
+revision: str = '4038a3b19cdd'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -82,6 +82,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_auditevent_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_auditevent_family_id'), ['family_id'], unique=False)
 
+    op.create_table('daycheckin',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('child_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('child_distress', sa.Integer(), nullable=False),
+    sa.Column('caregiver_distress', sa.Integer(), nullable=False),
+    sa.Column('logged_by_id', sa.Integer(), nullable=True),
+    sa.Column('idempotency_key', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['child_id'], ['child.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['logged_by_id'], ['user.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('child_id', 'day'),
+    sa.UniqueConstraint('idempotency_key')
+    )
+    with op.batch_alter_table('daycheckin', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_daycheckin_child_id'), ['child_id'], unique=False)
+
     op.create_table('familyinvite',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('family_id', sa.Integer(), nullable=False),
@@ -112,6 +131,10 @@ def upgrade() -> None:
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('mastery_min_practices', sa.Integer(), nullable=False),
+    sa.Column('mastery_min_days', sa.Integer(), nullable=False),
+    sa.Column('mastery_max_peak', sa.Integer(), nullable=False),
+    sa.Column('mastery_count_halving', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['child_id'], ['child.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id')
@@ -143,6 +166,19 @@ def upgrade() -> None:
     with op.batch_alter_table('usersession', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_usersession_user_id'), ['user_id'], unique=False)
 
+    op.create_table('avoidance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('checkin_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('description', sa.String(length=200), nullable=False),
+    sa.Column('accommodations', sa.JSON(), nullable=False),
+    sa.Column('accommodation_note', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['checkin_id'], ['daycheckin.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('avoidance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_avoidance_checkin_id'), ['checkin_id'], unique=False)
+
     op.create_table('step',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ladder_id', sa.Integer(), nullable=False),
@@ -153,6 +189,8 @@ def upgrade() -> None:
     sa.Column('social_story', sa.String(length=1000), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('current_since', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('mastered_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['ladder_id'], ['ladder.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )
@@ -220,6 +258,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_step_ladder_id'))
 
     op.drop_table('step')
+    with op.batch_alter_table('avoidance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_avoidance_checkin_id'))
+
+    op.drop_table('avoidance')
     with op.batch_alter_table('usersession', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_usersession_user_id'))
 
@@ -236,6 +278,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_familyinvite_family_id'))
 
     op.drop_table('familyinvite')
+    with op.batch_alter_table('daycheckin', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_daycheckin_child_id'))
+
+    op.drop_table('daycheckin')
     with op.batch_alter_table('auditevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auditevent_family_id'))
         batch_op.drop_index(batch_op.f('ix_auditevent_at'))
