@@ -1,0 +1,102 @@
+"""Day check-ins: one per child per local day, editable, safe to submit twice."""
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from ..errors import DomainError
+from ..models import (
+    ACCOMMODATION_KINDS,
+    AVOIDANCE_KINDS,
+    Avoidance,
+    Child,
+    DayCheckIn,
+    User,
+    utcnow,
+)
+from ..rules.timezones import local_date
+
+OLDEST_EDITABLE_DAYS = 60
+
+
+@dataclass
+class AvoidanceInput:
+    kind: str
+    description: str = ""
+    accommodations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckInInput:
+    day: date
+    child_distress: int
+    caregiver_distress: int
+    avoidances: list[AvoidanceInput] = field(default_factory=list)
+
+
+def today_for(child: Child) -> date:
+    """Return today's date in the child's family time zone."""
+    return local_date(utcnow(), child.family.timezone)
+
+
+def _validate(child: Child, data: CheckInInput) -> None:
+    today = today_for(child)
+    if data.day > today:
+        raise DomainError("A check-in cannot be for a day that has not happened yet.")
+    if data.day < today - timedelta(days=OLDEST_EDITABLE_DAYS):
+        raise DomainError("Check-ins can be added or changed for the last "
+                          f"{OLDEST_EDITABLE_DAYS} days.")
+    for score in (data.child_distress, data.caregiver_distress):
+        if not 0 <= score <= 10:
+            raise DomainError("Ratings go from 0 to 10.")
+    kinds = [a.kind for a in data.avoidances]
+    if len(set(kinds)) != len(kinds) or not set(kinds) <= set(AVOIDANCE_KINDS):
+        raise DomainError("Choose each kind of avoidance from the list, once.")
+    for a in data.avoidances:
+        if not set(a.accommodations) <= set(ACCOMMODATION_KINDS):
+            raise DomainError("Choose accommodations from the list.")
+        if len(a.description) > 200:
+            raise DomainError("Keep each description under 200 characters.")
+
+
+def checkin_for_day(session: Session, child: Child, day: date) -> DayCheckIn | None:
+    """Return the child's check-in for a local day, if there is one."""
+    return session.exec(select(DayCheckIn).where(DayCheckIn.child_id == child.id,
+                                                 DayCheckIn.day == day)).first()
+
+
+def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,
+                 idempotency_key: str) -> DayCheckIn:
+    """Create or replace the child's check-in for data.day; a repeated key changes nothing."""
+    _validate(child, data)
+    repeat = session.exec(select(DayCheckIn).where(
+        DayCheckIn.idempotency_key == idempotency_key)).first()
+    if repeat is not None:
+        if repeat.child_id != child.id:
+            raise DomainError("This form was already used. Reload the page and try again.")
+        return repeat
+    checkin = (checkin_for_day(session, child, data.day)
+               or DayCheckIn(child_id=child.id, day=data.day))
+    checkin.child_distress = data.child_distress
+    checkin.caregiver_distress = data.caregiver_distress
+    checkin.logged_by_id, checkin.idempotency_key = user.id, idempotency_key
+    checkin.updated_at = utcnow()
+    checkin.avoidances = [Avoidance(kind=a.kind, description=a.description.strip(),
+                                    accommodations=list(a.accommodations)) for a in data.avoidances]
+    session.add(checkin)
+    try:
+        session.commit()
+    except IntegrityError:
+        # A twin request won the race for this day or key: keep its row, store nothing more.
+        session.rollback()
+        return checkin_for_day(session, child, data.day)
+    return checkin
+
+
+def recent_checkins(session: Session, child: Child, since: date) -> list[DayCheckIn]:
+    """Return the child's check-ins from `since` on, with their avoidances, oldest first."""
+    stmt = (select(DayCheckIn).where(DayCheckIn.child_id == child.id, DayCheckIn.day >= since)
+            .options(selectinload(DayCheckIn.avoidances)).order_by(DayCheckIn.day))
+    return list(session.exec(stmt))

@@ -1,0 +1,50 @@
+"""The day check-in: a minute a day on calm, avoidance and accommodation."""
+from datetime import date
+
+from flask import Blueprint, flash, request, url_for
+from flask_login import current_user
+
+from ..access import child_for
+from ..auth_session import require_login
+from ..db import get_session
+from ..errors import DomainError
+from ..forms.checkins import CheckInForm
+from ..services import checkins
+from .responses import refused, render, see_other
+
+bp = Blueprint("checkins", __name__)
+bp.before_request(require_login)
+
+
+def _day_from_query(child) -> date:
+    try:
+        return date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return checkins.today_for(child)
+
+
+@bp.get("/children/<int:child_id>/checkin")
+def edit(child_id: int):
+    child = child_for(child_id)
+    day = _day_from_query(child)
+    existing = checkins.checkin_for_day(get_session(), child, day)
+    form = CheckInForm.from_checkin(existing) if existing else CheckInForm(data={"day": day})
+    return render("checkins/form.html", child=child, form=form, existing=existing,
+                  today=checkins.today_for(child))
+
+
+@bp.post("/children/<int:child_id>/checkin")
+def save(child_id: int):
+    child = child_for(child_id)
+    form = CheckInForm()
+    if form.validate_on_submit():
+        try:
+            checkins.save_checkin(get_session(), child, current_user, form.to_input(),
+                                  form.idempotency_key.data)
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            flash("Check-in saved. Thank you — noticing is the first step.", "success")
+            return see_other(url_for("children.show", child_id=child.id))
+    return refused("checkins/form.html", child=child, form=form, existing=None,
+                   today=checkins.today_for(child))
