@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import auth, children, family, home, ladders, practices, steps
+    from .views import auth, checkins, children, family, home, insights, ladders, practices, steps
 
-    for module in (auth, home, children, family, ladders, steps, practices):
+    for module in (auth, home, children, family, ladders, steps, practices, checkins, insights):
         app.register_blueprint(module.bp)

@@ -6,7 +6,7 @@ from ..access import child_for
 from ..auth_session import require_login
 from ..db import get_session
 from ..forms.families import ChildForm
-from ..services import child_overview, families
+from ..services import child_overview, families, insights
 from .responses import refused, render, see_other
 
 bp = Blueprint("children", __name__, url_prefix="/children")
@@ -35,9 +35,10 @@ def create():
 def show(child_id: int):
     child = child_for(child_id)
     session["child_id"] = child.id
-    overview = child_overview.for_child(get_session(), child)
-    siblings = families.family_children(get_session(), child.family_id)
-    return render("children/show.html", child=child, overview=overview, siblings=siblings)
+    db = get_session()
+    return render("children/show.html", child=child, overview=child_overview.for_child(db, child),
+                  insights=insights.for_child(db, child),
+                  siblings=families.family_children(db, child.family_id))
 
 
 @bp.route("/<int:child_id>/edit", methods=["GET", "POST"])

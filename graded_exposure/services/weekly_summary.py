@@ -1,0 +1,65 @@
+"""A printable summary of one week for one child: practice, mastery, wins, avoidance."""
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from ..models import Child, Ladder, Practice, Step, utcnow
+from ..rules import avoidance_trap
+from ..rules.timezones import local_date
+from .insights import load_checkin_facts
+
+
+@dataclass
+class WeeklySummary:
+    start: date
+    end: date
+    is_current_week: bool
+    practices: list[Practice]
+    practice_days: int
+    steps_practised: Counter
+    steps_mastered: list[Step]
+    small_wins: Counter
+    avoidance: avoidance_trap.WeekOfAvoidance
+    trap_sentence: str
+
+
+def for_week(session: Session, child: Child, start: date | None = None) -> WeeklySummary:
+    """Summarise the week starting on the Monday of `start` (this week when None or future)."""
+    tz = child.family.timezone
+    today = local_date(utcnow(), tz)
+    this_week = avoidance_trap.week_start(today)
+    start = min(avoidance_trap.week_start(start), this_week) if start else this_week
+    end = start + timedelta(days=6)
+    zone = ZoneInfo(tz)
+    begin_utc = datetime.combine(start, time.min, zone)
+    end_utc = datetime.combine(end + timedelta(days=1), time.min, zone)
+    practices = list(session.exec(
+        select(Practice).where(Practice.child_id == child.id, Practice.practiced_at >= begin_utc,
+                               Practice.practiced_at < end_utc)
+        .options(selectinload(Practice.step)).order_by(Practice.practiced_at)))
+    mastered = list(session.exec(
+        select(Step).join(Ladder).where(Ladder.child_id == child.id,
+                                        Step.mastered_at >= begin_utc, Step.mastered_at < end_utc)))
+    checkins = load_checkin_facts(session, child, start)
+    week = avoidance_trap.weekly_avoidance(checkins, end, weeks=1)[0]
+    return WeeklySummary(
+        start=start, end=end, is_current_week=start == this_week, practices=practices,
+        practice_days=len({local_date(p.practiced_at, tz) for p in practices}),
+        steps_practised=Counter(p.step.title for p in practices),
+        steps_mastered=mastered,
+        small_wins=Counter(w for p in practices for w in p.small_wins),
+        avoidance=week,
+        trap_sentence=_week_sentence(week.calm))
+
+
+def _week_sentence(split: avoidance_trap.CalmSplit) -> str:
+    if split.checkins == 0:
+        return "No day check-ins this week."
+    if split.calm == 0:
+        return "No calm days were recorded this week."
+    return (f"{split.bought} of {split.calm} calm days this week were days something was avoided "
+            f"or accommodated; {split.earned} were earned by facing.")

@@ -1,0 +1,64 @@
+"""Insights and the weekly summary pages."""
+from datetime import UTC, datetime, timedelta
+
+from graded_exposure.models import Avoidance, DayCheckIn, Ladder, Practice, Step
+from graded_exposure.services.checkins import today_for
+
+
+def _history(db, family):
+    today = today_for(family.child)
+    ladder = Ladder(child_id=family.child.id, goal="School", area="school")
+    step = Step(position=1, title="Walk to the <b>gate</b>", status="current", predicted_fear=4)
+    ladder.steps.append(step)
+    db.add(ladder)
+    for n in range(3):
+        db.add(DayCheckIn(child_id=family.child.id, day=today - timedelta(days=n), child_distress=2,
+                          caregiver_distress=5, idempotency_key=f"c{n}",
+                          avoidances=[Avoidance(kind="school", accommodations=["kept_home"])] if n else []))
+    db.commit()
+    db.add(Practice(child_id=family.child.id, step_id=step.id, fear_before=7, fear_peak=7,
+                    fear_after=3, outcome="did_it", small_wins=["laughed"], idempotency_key="p1",
+                    practiced_at=datetime.now(UTC) - timedelta(minutes=5)))
+    db.commit()
+
+
+def test_insights_page_explains_and_counts(family, db):
+    _history(db, family)
+    body = family.client.get(f"/children/{family.child.id}/insights").get_data(as_text=True)
+    assert "2 of the last 3 calm days were days something was avoided or accommodated." in body
+    assert "bought by avoidance" in body and "earned by facing" in body
+    assert "Laughed × 1" in body
+    assert "Current streak: <strong>1</strong> day" in body
+
+
+def test_weekly_summary_is_printable_and_counts_the_week(family, db):
+    _history(db, family)
+    response = family.client.get(f"/children/{family.child.id}/week")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "1 practice on 1 of 7 days" in body
+    assert "Walk to the &lt;b&gt;gate&lt;/b&gt; × 1" in body
+    assert "Kept them home" in body
+
+
+def test_weekly_summary_ignores_a_bad_or_future_start(family, db):
+    for start in ("nonsense", "2999-01-04"):
+        response = family.client.get(f"/children/{family.child.id}/week?start={start}")
+        assert response.status_code == 200 and "Week after" not in response.get_data(as_text=True)
+
+
+def test_a_past_week_has_its_own_numbers(family, db):
+    _history(db, family)
+    past = (today_for(family.child) - timedelta(weeks=3)).isoformat()
+    body = family.client.get(f"/children/{family.child.id}/week?start={past}").get_data(as_text=True)
+    assert "0 practices on 0 of 7 days" in body and "No day check-ins this week." in body
+
+
+def test_flags_show_on_the_home_screen_with_a_suggestion(family, db):
+    ladder = Ladder(child_id=family.child.id, goal="School", area="school",
+                    created_at=datetime.now(UTC) - timedelta(days=10))
+    ladder.steps.append(Step(position=1, title="Gate", status="current", predicted_fear=5))
+    db.add(ladder)
+    db.commit()
+    body = family.client.get(f"/children/{family.child.id}").get_data(as_text=True)
+    assert "No practice logged for" in body and "Try this:" in body
