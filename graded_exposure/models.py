@@ -244,6 +244,85 @@ class Avoidance(SQLModel, table=True):
     checkin: DayCheckIn = Relationship(back_populates="avoidances")
 
 
+REMINDER_KINDS = ("practice", "missed_nudge", "weekly_digest", "therapist")
+CHANNELS = ("inbox", "email", "push")
+
+
+class Reminder(SQLModel, table=True):
+    """A schedule of local times on chosen weekdays; one delivery per occurrence, ever."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")  # recipient
+    child_id: int | None = Field(default=None, foreign_key="child.id", index=True,
+                                 ondelete="CASCADE")
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    kind: str = Field(max_length=16)
+    message: str = Field(default="", max_length=300)  # therapist reminders carry their words
+    weekdays: str = Field(max_length=7)  # ISO weekday digits, Monday = 1, e.g. "12345"
+    local_time: str = Field(max_length=5)  # "HH:MM"
+    timezone: str = Field(max_length=64)
+    channels: list[str] = Field(default_factory=lambda: ["inbox"],
+                                sa_column=Column(JSON, nullable=False))
+    active: bool = True
+    skip_date: date | None = None  # snoozed: the occurrence on this local date is skipped
+    ends_on: date | None = None
+    next_due_at: datetime | None = _when(index=True)
+    claimed_by: str = Field(default="", max_length=64)
+    claimed_until: datetime | None = _when()
+    created_at: datetime = _ts()
+
+
+class Delivery(SQLModel, table=True):
+    """One occurrence of a reminder: sent, missed, skipped or not needed. Never two per day."""
+
+    __table_args__ = (UniqueConstraint("reminder_id", "local_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reminder_id: int = Field(foreign_key="reminder.id", index=True, ondelete="CASCADE")
+    local_date: date
+    due_at: datetime = _ts()
+    status: str = Field(max_length=16)  # sent | missed | skipped | not_needed
+    created_at: datetime = _ts()
+    # External channels go out after the delivery row commits (an outbox), so a crash
+    # between the two is retried rather than lost: "" (not wanted), pending, sent, failed.
+    email_state: str = Field(default="", max_length=8)
+    push_state: str = Field(default="", max_length=8)
+    outbox_claimed_until: datetime | None = _when()
+    title: str = Field(default="", max_length=120)
+    body: str = Field(default="", max_length=2000)
+    link: str = Field(default="", max_length=200)
+
+
+class InboxMessage(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    delivery_id: int | None = Field(default=None, foreign_key="delivery.id", unique=True,
+                                    ondelete="SET NULL")
+    title: str = Field(max_length=120)
+    body: str = Field(default="", max_length=2000)
+    link: str = Field(default="", max_length=200)
+    created_at: datetime = _ts(index=True)
+    read_at: datetime | None = _when()
+
+
+class NotificationSettings(SQLModel, table=True):
+    """Per user: quiet hours (no email or push then) and email kinds unsubscribed from."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    quiet_start: str = Field(default="", max_length=5)  # "HH:MM" or "" for none
+    quiet_end: str = Field(default="", max_length=5)
+    email_opt_out: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class PushSubscription(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    endpoint: str = Field(max_length=1000, unique=True)
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+    created_at: datetime = _ts()
+
+
 class AuditEvent(SQLModel, table=True):
     """A security-relevant event; never holds passwords, tokens or note text."""
 
