@@ -41,6 +41,24 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+def logged_in_client(app, email: str, password: str = PASSWORD):
+    """Return a test client logged in through the real login form."""
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"email": email, "password": password,
+                                           "csrf_token": csrf_from(page)})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def therapist_client(app, db):
+    """A client logged in as a therapist linked to no child."""
+    accounts.register(db, email="tara@example.com", password=PASSWORD, display_name="Tara",
+                      role="therapist")
+    return logged_in_client(app, "tara@example.com")
+
+
 class Family:
     """A caregiver with a family and one child, and a client logged in as them."""
 
@@ -50,14 +68,7 @@ class Family:
                                       display_name=email.split("@")[0], role="caregiver",
                                       timezone="Europe/London")
         self.child = families.add_child(db, self.user, display_name=child_name)
-        self.client = app.test_client()
-        self.login()
-
-    def login(self):
-        page = self.client.get("/login").get_data(as_text=True)
-        response = self.client.post("/login", data={"email": self.user.email, "password": PASSWORD,
-                                                    "csrf_token": csrf_from(page)})
-        assert response.status_code == 303, response.get_data(as_text=True)
+        self.client = logged_in_client(app, email)
 
     def csrf(self) -> str:
         return csrf_from(self.client.get("/family").get_data(as_text=True))

@@ -7,8 +7,7 @@ import pytest
 from sqlmodel import Session
 
 from graded_exposure.models import Ladder, Practice, Step, SubStep
-from graded_exposure.services import accounts
-from tests.conftest import PASSWORD, csrf_from
+from tests.conftest import csrf_from
 
 # Routes whose parameters are secrets, not ids: they are covered by their own tests.
 TOKEN_ROUTES = {"/join/<token>", "/reset/<token>", "/static/<path:filename>"}
@@ -38,20 +37,11 @@ def _id_routes(app):
             yield rule, method
 
 
-def _therapist_client(app, db):
-    accounts.register(db, email="tara@example.com", password=PASSWORD, display_name="Tara",
-                      role="therapist")
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    client.post("/login", data={"email": "tara@example.com", "password": PASSWORD,
-                                "csrf_token": csrf_from(page)})
-    return client
-
-
-@pytest.mark.parametrize("intruder", ["other_caregiver", "unlinked_therapist"])
-def test_every_id_route_is_404_for_outsiders(app, db, family, other_family, intruder):
+@pytest.mark.parametrize("intruder", ["other_family", "therapist_client"])
+def test_every_id_route_is_404_for_outsiders(request, app, db, family, intruder):
     ids = _first_family_objects(db, family)
-    client = other_family.client if intruder == "other_caregiver" else _therapist_client(app, db)
+    client = request.getfixturevalue(intruder).client if intruder == "other_family" else (
+        request.getfixturevalue("therapist_client"))
     token = csrf_from(client.get("/account").get_data(as_text=True))
     checked = 0
     for rule, method in _id_routes(app):

@@ -88,12 +88,5 @@ def test_caregiver_with_children_cannot_merge_into_another_family(family, other_
     assert db.get(User, other_family.user.id).family_id != family.user.family_id
 
 
-def test_therapist_has_no_family_page(app, db):
-    from graded_exposure.services import accounts
-    accounts.register(db, email="t@example.com", password=PASSWORD, display_name="T",
-                      role="therapist")
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    client.post("/login", data={"email": "t@example.com", "password": PASSWORD,
-                                "csrf_token": csrf_from(page)})
-    assert client.get("/family").status_code == 404
+def test_therapist_has_no_family_page(therapist_client):
+    assert therapist_client.get("/family").status_code == 404
