@@ -36,7 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import auth, checkins, children, family, home, insights, ladders, practices, steps
+    from .views import (auth, checkins, child_mode, children, family, home, insights, ladders,
+                        practices, progress, steps)
 
-    for module in (auth, home, children, family, ladders, steps, practices, checkins, insights):
+    for module in (auth, home, children, family, ladders, steps, practices, checkins, insights,
+                   progress, child_mode):
         app.register_blueprint(module.bp)

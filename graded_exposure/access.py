@@ -2,13 +2,20 @@
 
 Every view that takes an id goes through these loaders; no view checks ownership by hand.
 Another family's object is a 404, never a 403, so ids reveal nothing.
+
+Two circles of trust: the child's family (caregivers) may do everything; a therapist whose
+link to the child is active (a caregiver consented, nobody ended it) may see the child and
+assign or edit ladders, checked again on every request so that ending a link stops access at
+once. `child_for` and `practice_for` are for the family only; `linked_child_for`, `ladder_for`,
+`step_for` and `substep_for` also let a linked therapist in.
 """
 from flask import abort
 from flask_login import current_user
 from sqlmodel import select
 
 from .db import get_session
-from .models import Child, Ladder, Practice, Step, SubStep
+from .models import (Child, InboxMessage, Ladder, Practice, Reminder, Step, SubStep,
+                     TherapistLink)
 
 
 def visible_child_ids(user) -> list[int]:
@@ -27,8 +34,30 @@ def _get(model, object_id: int):
     return get_session().get(model, object_id) or abort(404)
 
 
+def in_family(child: Child | None) -> bool:
+    """True when the current user is a caregiver in the child's family."""
+    return (child is not None and current_user.is_authenticated
+            and current_user.family_id is not None and child.family_id == current_user.family_id)
+
+
+def is_linked_therapist(child: Child | None) -> bool:
+    """True when the current user is a therapist with an active link to the child."""
+    if child is None or not current_user.is_authenticated or current_user.role != "therapist":
+        return False
+    link = get_session().exec(select(TherapistLink.id).where(
+        TherapistLink.therapist_id == current_user.id, TherapistLink.child_id == child.id,
+        TherapistLink.status == "active")).first()
+    return link is not None
+
+
 def _may_see(child: Child | None):
-    if child is None or current_user.family_id is None or child.family_id != current_user.family_id:
+    if not in_family(child):
+        abort(404)
+    return child
+
+
+def _may_see_or_treat(child: Child | None):
+    if not (in_family(child) or is_linked_therapist(child)):
         abort(404)
     return child
 
@@ -38,24 +67,29 @@ def child_for(child_id: int) -> Child:
     return _may_see(_get(Child, child_id))
 
 
+def linked_child_for(child_id: int) -> Child:
+    """Return the child for its family or for a therapist with an active link."""
+    return _may_see_or_treat(_get(Child, child_id))
+
+
 def ladder_for(ladder_id: int) -> Ladder:
-    """Return the ladder if its child is visible to the current user."""
+    """Return the ladder if its child's family or linked therapist is asking."""
     ladder = _get(Ladder, ladder_id)
-    _may_see(ladder.child)
+    _may_see_or_treat(ladder.child)
     return ladder
 
 
 def step_for(step_id: int) -> Step:
-    """Return the step if its ladder's child is visible to the current user."""
+    """Return the step if its child's family or linked therapist is asking."""
     step = _get(Step, step_id)
-    _may_see(step.ladder.child)
+    _may_see_or_treat(step.ladder.child)
     return step
 
 
 def substep_for(substep_id: int) -> SubStep:
-    """Return the sub-step if its step is visible to the current user."""
+    """Return the sub-step if its child's family or linked therapist is asking."""
     substep = _get(SubStep, substep_id)
-    _may_see(substep.step.ladder.child)
+    _may_see_or_treat(substep.step.ladder.child)
     return substep
 
 
@@ -64,3 +98,21 @@ def practice_for(practice_id: int) -> Practice:
     practice = _get(Practice, practice_id)
     _may_see(get_session().get(Child, practice.child_id))
     return practice
+
+
+def reminder_for(reminder_id: int) -> Reminder:
+    """Return the reminder if the current user is its recipient (and may still see its child)."""
+    reminder = _get(Reminder, reminder_id)
+    if reminder.user_id != current_user.id:
+        abort(404)
+    if reminder.child_id is not None:
+        _may_see(get_session().get(Child, reminder.child_id))
+    return reminder
+
+
+def inbox_message_for(message_id: int) -> InboxMessage:
+    """Return the inbox message if the current user is its recipient."""
+    message = _get(InboxMessage, message_id)
+    if message.user_id != current_user.id:
+        abort(404)
+    return message

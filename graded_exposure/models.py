@@ -136,6 +136,8 @@ class Ladder(SQLModel, table=True):
     mastery_min_days: int = Field(default=2, ge=1, le=20)
     mastery_max_peak: int = Field(default=3, ge=0, le=10)
     mastery_count_halving: bool = True
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    updated_at: datetime | None = _when()
 
     child: Child = Relationship(back_populates="ladders")
     steps: list["Step"] = Relationship(
@@ -321,6 +323,49 @@ class PushSubscription(SQLModel, table=True):
     p256dh: str = Field(max_length=200)
     auth: str = Field(max_length=100)
     created_at: datetime = _ts()
+
+
+class TherapistLink(SQLModel, table=True):
+    """A therapist's access to one child: only active after a caregiver consents.
+
+    Created either by a therapist (a short code the family enters) or by a caregiver (an email
+    invitation); `status` is pending until a caregiver accepts, then active until either side
+    ends it. Who consented, when, and what was shared stay on the row as the consent record.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    therapist_id: int | None = Field(default=None, foreign_key="user.id", index=True,
+                                     ondelete="CASCADE")
+    child_id: int | None = Field(default=None, foreign_key="child.id", index=True,
+                                 ondelete="CASCADE")
+    status: str = Field(default="pending", max_length=8)  # pending | active | ended
+    code_hash: str = Field(default="", max_length=64, index=True)
+    invited_email: str = Field(default="", max_length=254)
+    shared_scope: str = Field(default="", max_length=500)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _ts()
+    expires_at: datetime | None = _when()
+    consented_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    consented_at: datetime | None = _when()
+    ended_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    ended_at: datetime | None = _when()
+    last_session_on: date | None = None
+    practice_target_days: int = Field(default=5, ge=1, le=7)
+
+
+class TherapistNote(SQLModel, table=True):
+    """A note or homework from a therapist to a family, on a child or one of its ladders."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")
+    ladder_id: int | None = Field(default=None, foreign_key="ladder.id", ondelete="SET NULL")
+    author_id: int | None = Field(default=None, foreign_key="user.id", index=True,
+                                  ondelete="SET NULL")
+    kind: str = Field(default="note", max_length=8)  # note | homework
+    text: str = Field(max_length=2000)
+    created_at: datetime = _ts()
+    seen_at: datetime | None = _when()
+    done_at: datetime | None = _when()
 
 
 class AuditEvent(SQLModel, table=True):

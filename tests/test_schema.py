@@ -56,3 +56,15 @@ def test_restore_refuses_a_corrupt_file(app, tmp_path):
     bad.write_bytes(b"not a database")
     with pytest.raises(sqlite3.DatabaseError):
         backup.restore(app.config["DATABASE_URL"], bad)
+
+
+def test_migrations_downgrade_to_nothing_and_back(tmp_path):
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'roundtrip.sqlite'}"
+    schema.upgrade(url)
+    command.downgrade(schema.alembic_config(url), "base")
+    with sqlite3.connect(tmp_path / "roundtrip.sqlite") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables <= {"alembic_version"}
+    schema.upgrade(url)

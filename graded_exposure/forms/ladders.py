@@ -1,7 +1,9 @@
 """Forms for ladders, their steps, sub-steps and calming plan."""
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectMultipleField,
@@ -9,10 +11,11 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..rules import ladder_rules as rules
 from ..rules.ladder_templates import TEMPLATES
+from ..services.progress import RULE_LIMITS, RULE_NAMES
 
 AREA_CHOICES = [SelectChoice(key, label) for key, label in rules.AREAS.items()]
 FEAR_CHOICES = [SelectChoice(str(n), str(n)) for n in range(rules.FEAR_MIN, rules.FEAR_MAX + 1)]
@@ -69,3 +72,43 @@ class CalmingForm(FlaskForm):
         self.custom_strategies = [s for s in plan if s not in rules.CALMING_STRATEGIES]
         self.strategies.choices = [SelectChoice(s, s) for s in
                                    (*rules.CALMING_STRATEGIES, *self.custom_strategies)]
+
+
+class WholeNumberField(IntegerField):
+    """A number box whose one error is its range message, even for text such as "x"."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None  # the range check says what is wanted
+
+
+def _rule_number(name: str, label: str) -> WholeNumberField:
+    low, high = RULE_LIMITS[name]
+    return WholeNumberField(label, validators=[NumberRange(
+        low, high, f"{RULE_NAMES[name]} must be a whole number from {low} to {high}.")])
+
+
+class MasteryRuleForm(FlaskForm):
+    """The four numbers of a ladder's mastery rule; field names match the Ladder columns."""
+
+    mastery_min_practices = _rule_number("min_practices", "Practices needed")
+    mastery_min_days = _rule_number("min_days", "Different days needed")
+    mastery_max_peak = _rule_number(
+        "max_peak", "A practice counts when peak fear is at or below")
+    mastery_count_halving = BooleanField(
+        "Also count a practice when fear fell by half from its peak by the end")
+
+    def rule_fields(self) -> dict:
+        """Return the rule as keyword arguments for services.progress.set_mastery_rule."""
+        return {"min_practices": self.mastery_min_practices.data,
+                "min_days": self.mastery_min_days.data,
+                "max_peak": self.mastery_max_peak.data,
+                "count_halving": self.mastery_count_halving.data}
+
+
+class ConfirmMasteredForm(FlaskForm):
+    """"Yes, mastered": only the CSRF token and where to go back to."""
+
+    back = HiddenField()

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from ..errors import DomainError
 from ..models import Ladder, Step, SubStep, utcnow
 from ..rules import ladder_rules as rules
+from . import progress
 from .ladders import ensure_changeable
 
 
@@ -32,6 +33,9 @@ def _settle(session: Session, ladder: Ladder, steps: list[Step], statuses: list[
             step.current_since = None
         elif step.status != rules.CURRENT or step.current_since is None:
             step.current_since = now
+        # A step taken back from mastered to practise again is no longer mastered.
+        if status != rules.MASTERED:
+            step.mastered_at = None
         step.position, step.status = position, status
     session.commit()
     # The in-memory collection keeps its old order; reload it sorted by position next time.
@@ -103,6 +107,30 @@ def make_current(session: Session, step: Step) -> Step:
     _settle(session, ladder, steps,
             rules.after_make_current([s.status for s in steps], steps.index(step)))
     return step
+
+
+def confirm_mastered(session: Session, step: Step) -> Step | None:
+    """Mark the current step mastered once it meets the rule; return the new current step.
+
+    Never automatic: the family confirms. The next waiting step up the ladder becomes current.
+    """
+    ladder = step.ladder
+    ensure_changeable(ladder)
+    if step.status == rules.MASTERED:
+        raise DomainError(f"“{step.title}” is already mastered.")
+    if step.status != rules.CURRENT:
+        raise DomainError("Only the step your child is practising now can be marked mastered.")
+    mastery = progress.step_mastery(session, step)
+    if not mastery.met:
+        raise DomainError(f"Not yet: so far {progress.progress_words(mastery)}. "
+                          f"{mastery.rule.describe()}")
+    steps = list(ladder.steps)
+    index = steps.index(step)
+    statuses = [s.status for s in steps]
+    statuses[index] = rules.MASTERED
+    step.mastered_at = utcnow()
+    _settle(session, ladder, steps, rules.with_one_current(statuses, prefer_from=index + 1))
+    return next((s for s in steps if s.status == rules.CURRENT), None)
 
 
 def add_substep(session: Session, step: Step, text: str) -> SubStep:

@@ -6,7 +6,7 @@ from ..access import child_for
 from ..auth_session import require_login
 from ..db import get_session
 from ..forms.families import ChildForm
-from ..services import child_overview, families, insights
+from ..services import child_overview, families, insights, progress
 from .responses import refused, render, see_other
 
 bp = Blueprint("children", __name__, url_prefix="/children")
@@ -38,6 +38,7 @@ def show(child_id: int):
     db = get_session()
     return render("children/show.html", child=child, overview=child_overview.for_child(db, child),
                   insights=insights.for_child(db, child),
+                  ready_steps=progress.ready_steps(db, child),
                   siblings=families.family_children(db, child.family_id))
 
 

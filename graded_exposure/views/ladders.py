@@ -6,7 +6,13 @@ from ..access import child_for, ladder_for
 from ..auth_session import require_login
 from ..db import get_session
 from ..errors import DomainError
-from ..forms.ladders import CalmingForm, LadderForm, StepForm, TemplateChoiceForm
+from ..forms.ladders import (
+    CalmingForm,
+    LadderForm,
+    MasteryRuleForm,
+    StepForm,
+    TemplateChoiceForm,
+)
 from ..models import Ladder
 from ..rules import ladder_rules
 from ..rules.ladder_templates import TEMPLATES
@@ -95,9 +101,10 @@ def update(ladder_id: int):
         else:
             flash("Saved.", "success")
             return see_other(url_for("ladders.show", ladder_id=ladder.id))
+    mastery_form = MasteryRuleForm(formdata=None, obj=ladder)
     if form.errors:
-        return refused("ladders/edit.html", ladder=ladder, form=form)
-    return render("ladders/edit.html", ladder=ladder, form=form)
+        return refused("ladders/edit.html", ladder=ladder, form=form, mastery_form=mastery_form)
+    return render("ladders/edit.html", ladder=ladder, form=form, mastery_form=mastery_form)
 
 
 @bp.post("/ladders/<int:ladder_id>/archive")

@@ -1,0 +1,167 @@
+"""Progress on a ladder: each step's practices, mastery against the ladder's rule, fear charts.
+
+Loads rows in a fixed number of queries whatever the number of steps and practices, turns
+them into local-day facts and hands them to the pure rules (mastery, fear_chart).
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import joinedload, selectinload
+from sqlmodel import Session, select
+
+from ..errors import DomainError
+from ..models import Child, Ladder, Practice, Step
+from ..rules import ladder_rules
+from ..rules.facts import PracticeFact
+from ..rules.fear_chart import FearChart, fear_chart
+from ..rules.mastery import MasteryProgress, MasteryRule, is_qualifying, mastery_progress
+from ..rules.timezones import local_date
+from .insights import practice_fact
+from .ladders import ensure_changeable
+
+# The ranges a family (or later a therapist) may choose for a ladder's mastery rule.
+RULE_LIMITS = {"min_practices": (1, 20), "min_days": (1, 20), "max_peak": (0, 10)}
+RULE_NAMES = {"min_practices": "Practices needed", "min_days": "Different days needed",
+              "max_peak": "Highest peak fear"}
+
+
+@dataclass
+class StepProgress:
+    step: Step
+    facts: list[PracticeFact]  # oldest first
+    mastery: MasteryProgress
+    chart: FearChart
+    mastered_on: date | None = None
+
+    @property
+    def ready(self) -> bool:
+        """True when the step being practised meets the rule and waits for the family's yes."""
+        return self.step.status == ladder_rules.CURRENT and self.mastery.met
+
+    @property
+    def shown_facts(self) -> list[PracticeFact]:
+        """The practices the chart shows, oldest first."""
+        return self.facts[len(self.facts) - self.chart.shown:]
+
+    @property
+    def rows(self) -> list[tuple[PracticeFact, bool]]:
+        """The shown practices with whether each one counts towards mastery."""
+        return [(fact, is_qualifying(fact, self.mastery.rule)) for fact in self.shown_facts]
+
+    @property
+    def words(self) -> str:
+        return progress_words(self.mastery)
+
+
+@dataclass
+class LadderProgress:
+    ladder: Ladder
+    rule: MasteryRule
+    steps: list[StepProgress]  # every step, in ladder order
+
+    @property
+    def current(self) -> StepProgress | None:
+        return next((s for s in self.steps if s.step.status == ladder_rules.CURRENT), None)
+
+    @property
+    def shown(self) -> list[StepProgress]:
+        """The current step first, then the other practised steps, hardest first."""
+        others = [s for s in reversed(self.steps)
+                  if s.facts and s.step.status != ladder_rules.CURRENT]
+        return ([self.current] if self.current else []) + others
+
+
+def mastery_rule(ladder: Ladder) -> MasteryRule:
+    """Return the ladder's mastery rule."""
+    return MasteryRule(min_practices=ladder.mastery_min_practices,
+                       min_days=ladder.mastery_min_days, max_peak=ladder.mastery_max_peak,
+                       count_halving=ladder.mastery_count_halving)
+
+
+def progress_words(mastery: MasteryProgress) -> str:
+    """Say how far a step is towards its rule, e.g. '2 of 3 practices, on 1 of 2 days'."""
+    rule = mastery.rule
+    # Past the target the count stops mattering; "5 of 3" would only confuse.
+    practices = min(mastery.qualifying, rule.min_practices)
+    days = min(mastery.days, rule.min_days)
+    day_word = "day" if rule.min_days == 1 else "days"
+    return (f"{practices} of {rule.min_practices} practices, "
+            f"on {days} of {rule.min_days} {day_word}")
+
+
+def _facts_by_step(session: Session, where, tz: str) -> dict[int, list[PracticeFact]]:
+    """Load the fear ratings of the practices matching `where` in one query, oldest first."""
+    rows = session.exec(
+        select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
+               Practice.fear_peak, Practice.fear_after, Practice.outcome)
+        .where(where).order_by(Practice.practiced_at, Practice.id))
+    found: dict[int, list[PracticeFact]] = defaultdict(list)
+    for row in rows:
+        found[row.step_id].append(practice_fact(row, tz))
+    return found
+
+
+def ladder_progress(session: Session, ladder: Ladder) -> LadderProgress:
+    """Load a ladder's steps and practices (three queries) and evaluate every step."""
+    ladder = session.exec(
+        select(Ladder).where(Ladder.id == ladder.id)
+        .options(selectinload(Ladder.steps), joinedload(Ladder.child).joinedload(Child.family))
+        .execution_options(populate_existing=True)).one()
+    tz = ladder.child.family.timezone
+    facts = _facts_by_step(session, Practice.step_id.in_(
+        select(Step.id).where(Step.ladder_id == ladder.id)), tz)
+    rule = mastery_rule(ladder)
+    return LadderProgress(ladder=ladder, rule=rule, steps=[
+        StepProgress(step=step, facts=facts[step.id],
+                     mastery=mastery_progress(facts[step.id], rule),
+                     chart=fear_chart(facts[step.id]),
+                     mastered_on=local_date(step.mastered_at, tz) if step.mastered_at else None)
+        for step in ladder.steps])
+
+
+def step_mastery(session: Session, step: Step) -> MasteryProgress:
+    """Return how far one step is towards its ladder's mastery rule."""
+    tz = step.ladder.child.family.timezone
+    facts = _facts_by_step(session, Practice.step_id == step.id, tz)[step.id]
+    return mastery_progress(facts, mastery_rule(step.ladder))
+
+
+def ready_steps(session: Session, child: Child) -> list[Step]:
+    """Return the current steps of the child's active ladders that meet their mastery rule."""
+    ladders = session.exec(
+        select(Ladder).where(Ladder.child_id == child.id, Ladder.status == "active")
+        .options(selectinload(Ladder.steps)).order_by(Ladder.id)).all()
+    current = [(ladder, step) for ladder in ladders for step in ladder.steps
+               if step.status == ladder_rules.CURRENT]
+    if not current:
+        return []
+    facts = _facts_by_step(session, Practice.step_id.in_([step.id for _, step in current]),
+                           child.family.timezone)
+    return [step for ladder, step in current
+            if mastery_progress(facts[step.id], mastery_rule(ladder)).met]
+
+
+def rule_problem(values: dict[str, object]) -> str | None:
+    """Return why the numbers of a mastery rule are refused, or None."""
+    for name, (low, high) in RULE_LIMITS.items():
+        value = values.get(name)
+        # bool is an int in Python; True is not a number of practices.
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return f"{RULE_NAMES[name]} must be a whole number from {low} to {high}."
+    if values["min_days"] > values["min_practices"]:
+        return "The number of days can't be more than the number of practices."
+    return None
+
+
+def set_mastery_rule(session: Session, ladder: Ladder, *, min_practices: int, min_days: int,
+                     max_peak: int, count_halving: bool) -> Ladder:
+    """Change the ladder's mastery rule; steps already mastered stay mastered."""
+    ensure_changeable(ladder)
+    values = {"min_practices": min_practices, "min_days": min_days, "max_peak": max_peak}
+    if problem := rule_problem(values):
+        raise DomainError(problem)
+    ladder.mastery_min_practices, ladder.mastery_min_days = min_practices, min_days
+    ladder.mastery_max_peak, ladder.mastery_count_halving = max_peak, bool(count_halving)
+    session.commit()
+    return ladder
