@@ -12,9 +12,11 @@ HTMX := static/vendor/htmx.min.js
 
 .PHONY: run test lint db seed-demo browser-deps bench clean
 
+# The reminder scheduler runs inside this one serving process (RUN_SCHEDULER=1); with several
+# web workers, run `flask reminders run` as its own process instead.
 run: $(VENV)/.runtime $(HTMX) db
 	@if [ "$(SEED_DEMO)" = "1" ]; then $(FLASK) seed-demo; fi
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	RUN_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev $(HTMX) browser-deps
 	$(BIN)/ruff check graded_exposure tests migrations bench app.py
@@ -30,7 +32,7 @@ seed-demo: db
 	$(FLASK) seed-demo
 
 bench: $(VENV)/.dev $(HTMX)
-	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.reminders
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

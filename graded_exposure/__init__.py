@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth_session, cli, db, errors_http, http_headers
+from . import auth_session, cli, db, errors_http, http_headers, scheduler
 from .config import ROOT, load_config
 from .extensions import csrf, htmx
 
@@ -32,13 +32,29 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors_http.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
+    scheduler.init_app(app)  # only with RUN_SCHEDULER, once, and never in a gunicorn worker
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import (auth, checkins, child_mode, children, family, home, insights, ladders,
-                        practices, progress, steps)
+    from .views import (
+        auth,
+        checkins,
+        child_mode,
+        children,
+        email_unsubscribe,
+        family,
+        home,
+        inbox,
+        insights,
+        ladders,
+        practices,
+        progress,
+        push,
+        reminders,
+        steps,
+    )
 
     for module in (auth, home, children, family, ladders, steps, practices, checkins, insights,
-                   progress, child_mode):
+                   progress, child_mode, reminders, inbox, push, email_unsubscribe):
         app.register_blueprint(module.bp)

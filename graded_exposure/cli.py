@@ -1,4 +1,4 @@
-"""Command-line commands: migrations, backup and restore, demo data."""
+"""Command-line commands: migrations, backup and restore, demo data, reminders."""
 from pathlib import Path
 
 import click
@@ -53,7 +53,35 @@ def seed_demo_command() -> None:
     click.echo(summary)
 
 
+reminders_cli = AppGroup("reminders", help="Send due reminders.")
+
+
+@reminders_cli.command("tick")
+def reminders_tick_command() -> None:
+    """Run one dispatch pass and send the email and push it leaves."""
+    from . import scheduler
+
+    counts, sent = scheduler.tick(current_app._get_current_object())
+    click.echo(f"claimed {counts.claimed}, sent {counts.sent}, missed {counts.missed}, "
+               f"skipped {counts.skipped}, not needed {counts.not_needed}; "
+               f"email/push sent {sent.sent}, failed {sent.failed}.")
+
+
+@reminders_cli.command("run")
+def reminders_run_command() -> None:
+    """Run the reminder scheduler in this process until stopped (one per deployment)."""
+    from . import scheduler
+
+    scheduler.stop_in_process()  # never two schedulers in one process
+    click.echo("Reminder scheduler running; Ctrl+C to stop.")
+    try:
+        scheduler.build(current_app._get_current_object(), blocking=True).start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Reminder scheduler stopped.")
+
+
 def init_app(app: Flask) -> None:
     """Register the CLI commands."""
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(reminders_cli)

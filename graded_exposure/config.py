@@ -64,4 +64,15 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_THROTTLE_WINDOW": timedelta(minutes=15),
         "RESET_TOKEN_LIFETIME": timedelta(hours=1),
         "INVITE_TOKEN_LIFETIME": timedelta(days=7),
+        # Reminders: `make run` sets RUN_SCHEDULER=1 to dispatch inside the serving process;
+        # deployments with several workers leave it off and run `flask reminders run`.
+        "RUN_SCHEDULER": _flag("RUN_SCHEDULER"),
+        "REMINDER_GRACE": timedelta(minutes=int(os.environ.get("REMINDER_GRACE_MINUTES", 120))),
+        "REMINDER_BATCH": int(os.environ.get("REMINDER_BATCH", 500)),
+        "REMINDER_LEASE": timedelta(seconds=int(os.environ.get("REMINDER_LEASE_SECONDS", 300))),
+        # Web push: the VAPID key is generated once into instance/ unless a file is named.
+        "VAPID_PRIVATE_KEY_FILE": os.environ.get("VAPID_PRIVATE_KEY_FILE", ""),
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", ""),
+        "PUSH_TTL": int(os.environ.get("PUSH_TTL_SECONDS", 4 * 3600)),
+        "PUSH_TIMEOUT": int(os.environ.get("PUSH_TIMEOUT_SECONDS", 10)),
     }

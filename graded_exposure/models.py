@@ -287,8 +287,8 @@ class Delivery(SQLModel, table=True):
     created_at: datetime = _ts()
     # External channels go out after the delivery row commits (an outbox), so a crash
     # between the two is retried rather than lost: "" (not wanted), pending, sent, failed.
-    email_state: str = Field(default="", max_length=8)
-    push_state: str = Field(default="", max_length=8)
+    email_state: str = Field(default="", max_length=8, index=True)
+    push_state: str = Field(default="", max_length=8, index=True)
     outbox_claimed_until: datetime | None = _when()
     title: str = Field(default="", max_length=120)
     body: str = Field(default="", max_length=2000)

@@ -6,12 +6,15 @@ from email.message import EmailMessage
 log = logging.getLogger(__name__)
 
 
-def send_mail(config: dict, to: str, subject: str, text: str, html: str | None = None) -> None:
+def send_mail(config: dict, to: str, subject: str, text: str, html: str | None = None,
+              headers: dict[str, str] | None = None) -> None:
     """Send one message; with MAIL_SERVER unset (development) log it instead."""
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")

@@ -6,11 +6,12 @@ file does not know how to fill makes the test fail until it is covered.
 import pytest
 from sqlmodel import Session
 
-from graded_exposure.models import Ladder, Practice, Step, SubStep
+from graded_exposure.models import InboxMessage, Ladder, Practice, Reminder, Step, SubStep
 from tests.conftest import csrf_from
 
 # Routes whose parameters are secrets, not ids: they are covered by their own tests.
-TOKEN_ROUTES = {"/join/<token>", "/reset/<token>", "/static/<path:filename>"}
+TOKEN_ROUTES = {"/join/<token>", "/reset/<token>", "/static/<path:filename>",
+                "/unsubscribe/<token>"}
 
 
 def _first_family_objects(db: Session, family) -> dict[str, int]:
@@ -23,10 +24,14 @@ def _first_family_objects(db: Session, family) -> dict[str, int]:
     substep = SubStep(step_id=step.id, position=1, text="Put on shoes")
     practice = Practice(child_id=family.child.id, step_id=step.id, fear_before=5, fear_peak=6,
                         fear_after=3, outcome="did_it", idempotency_key="grid-key")
-    db.add_all([substep, practice])
+    reminder = Reminder(user_id=family.user.id, child_id=family.child.id, kind="practice",
+                        weekdays="12345", local_time="07:30", timezone="Europe/London")
+    message = InboxMessage(user_id=family.user.id, title="Time to practise")
+    db.add_all([substep, practice, reminder, message])
     db.commit()
     return {"child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
-            "substep_id": substep.id, "practice_id": practice.id}
+            "substep_id": substep.id, "practice_id": practice.id,
+            "reminder_id": reminder.id, "message_id": message.id}
 
 
 def _id_routes(app):

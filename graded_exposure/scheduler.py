@@ -1,0 +1,119 @@
+"""The reminder clock: ONE APScheduler job, every minute, running a dispatch and an outbox pass.
+
+Never one job per reminder and never a CronTrigger (it fires twice when clocks fall back and
+invents times when they spring forward): reminder times live in the database, computed by
+rules/schedule.py, and the job only asks "what is due now?". Claims in the database make a
+second scheduler harmless, but each process should still run at most one: `make run` starts
+it inside the serving process (RUN_SCHEDULER=1), a deployment with several web workers runs
+`flask reminders run` as a process of its own instead.
+"""
+import logging
+import os
+import sys
+import threading
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import click
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+from sqlmodel import Session
+
+from .services import dispatch, outbox
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "reminders"
+INTERVAL_SECONDS = 60
+
+_lock = threading.Lock()
+_in_process: BackgroundScheduler | None = None
+
+
+def tick(app: Flask, now: datetime | None = None):
+    """Run one dispatch pass, then send what it left in the outbox; return both counts."""
+    with app.app_context(), Session(app.extensions["db_engine"],
+                                    expire_on_commit=False) as session:
+        return (dispatch.run_pass(session, app.config, now=now),
+                outbox.run_outbox(session, app.config, now=now))
+
+
+def _scheduled_tick(app: Flask) -> None:
+    try:
+        tick(app)
+    except Exception:
+        # The job must survive a bad minute (database locked too long, a bug in one batch):
+        # leases run out and the next tick picks the work up again.
+        log.exception("Reminder tick failed; the next one will retry")
+
+
+def build(app: Flask, *, blocking: bool = False) -> BaseScheduler:
+    """Return a scheduler holding the one reminder job, not yet started."""
+    if blocking:
+        scheduler = BlockingScheduler(timezone=UTC)
+    else:
+        scheduler = BackgroundScheduler(timezone=UTC, daemon=True)
+    # coalesce + max_instances=1: a slow pass is never run twice at once, and missed minutes
+    # collapse into one run. The first run is immediate, to catch up after downtime.
+    scheduler.add_job(_scheduled_tick, "interval", args=[app], seconds=INTERVAL_SECONDS,
+                      id=JOB_ID, coalesce=True, max_instances=1,
+                      misfire_grace_time=INTERVAL_SECONDS, next_run_time=datetime.now(UTC))
+    return scheduler
+
+
+def should_start_in_process(config: Mapping, environ: Mapping,
+                            command: tuple[str, ...] | None, modules: Mapping) -> bool:
+    """Decide whether this process runs the in-process scheduler.
+
+    Only with RUN_SCHEDULER; never in the reloader's child (its parent runs it, and survives
+    code reloads); never in a gunicorn worker (one scheduler per worker); and under the
+    `flask` command only for `flask run`, not for `flask db upgrade` or `flask reminders`.
+    """
+    if not config.get("RUN_SCHEDULER"):
+        return False
+    if environ.get("WERKZEUG_RUN_MAIN") == "true":
+        return False
+    if "gunicorn" in modules:
+        return False
+    return command is None or command == ("run",)
+
+
+def init_app(app: Flask) -> None:
+    """Start the in-process scheduler when the configuration and the process call for it."""
+    if should_start_in_process(app.config, os.environ, _flask_command(), sys.modules):
+        start_in_process(app)
+
+
+def _flask_command() -> tuple[str, ...] | None:
+    """Return the `flask` subcommand being run, ("reminders", "run") say; None outside click."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return None
+    names = []
+    while context.parent is not None:  # the root is the program itself
+        names.append(context.info_name)
+        context = context.parent
+    return tuple(reversed(names))
+
+
+def start_in_process(app: Flask) -> bool:
+    """Start the background scheduler unless this process already has one; True if started."""
+    global _in_process
+    with _lock:
+        if _in_process is not None:
+            return False
+        _in_process = build(app)
+        _in_process.start()
+    log.info("Reminder scheduler started in this process (pid %d)", os.getpid())
+    return True
+
+
+def stop_in_process() -> None:
+    """Stop this process's background scheduler, if it runs one."""
+    global _in_process
+    with _lock:
+        if _in_process is not None:
+            _in_process.shutdown(wait=True)
+            _in_process = None

@@ -1,0 +1,104 @@
+"""Claim due rows with a lease, atomically, so several dispatcher processes never share one.
+
+SQLite: one `UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING ...` inside a transaction
+that takes the write lock up front (BEGIN IMMEDIATE), so two processes simply queue on the
+lock and the second sees the first one's lease. PostgreSQL: the same statement with the
+inner SELECT `FOR UPDATE SKIP LOCKED`, so concurrent claimers pass each other by instead of
+waiting. A lease that runs out (its process died) makes the row claimable again.
+"""
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, Row, or_, select, update
+from sqlmodel import Session
+
+from ..models import Delivery, Reminder
+
+REMINDERS = Reminder.__table__
+DELIVERIES = Delivery.__table__
+
+CLAIMED_REMINDER_COLUMNS = (
+    REMINDERS.c.id, REMINDERS.c.user_id, REMINDERS.c.child_id, REMINDERS.c.kind,
+    REMINDERS.c.message, REMINDERS.c.weekdays, REMINDERS.c.local_time, REMINDERS.c.timezone,
+    REMINDERS.c.channels, REMINDERS.c.skip_date, REMINDERS.c.ends_on, REMINDERS.c.next_due_at,
+)
+CLAIMED_DELIVERY_COLUMNS = (
+    DELIVERIES.c.id, DELIVERIES.c.reminder_id, DELIVERIES.c.due_at, DELIVERIES.c.title,
+    DELIVERIES.c.body, DELIVERIES.c.link, DELIVERIES.c.email_state, DELIVERIES.c.push_state,
+)
+
+
+def worker_id() -> str:
+    """Return a name for one dispatch pass, unique across processes and hosts."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[Connection]:
+    """Run the block as one transaction that holds the write lock from its first statement."""
+    session.commit()  # start from a fresh snapshot, never upgrade an old read to a write
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        # A deferred transaction that reads first can fail with SQLITE_BUSY_SNAPSHOT when it
+        # tries to write; IMMEDIATE waits for the lock (busy_timeout) instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+
+
+def _skip_locked(dialect: str, query):
+    if dialect == "postgresql":
+        return query.with_for_update(skip_locked=True)
+    return query
+
+
+def claim_due_statement(dialect: str, *, worker: str, now: datetime, lease: timedelta,
+                        limit: int):
+    """Return the one statement that leases due reminders, for the given SQL dialect."""
+    due = _skip_locked(dialect, (
+        select(REMINDERS.c.id)
+        .where(REMINDERS.c.active.is_(True), REMINDERS.c.next_due_at.is_not(None),
+               REMINDERS.c.next_due_at <= now,
+               or_(REMINDERS.c.claimed_until.is_(None), REMINDERS.c.claimed_until <= now))
+        .order_by(REMINDERS.c.next_due_at, REMINDERS.c.id)
+        .limit(limit)))
+    return (update(REMINDERS).where(REMINDERS.c.id.in_(due.scalar_subquery()))
+            .values(claimed_by=worker, claimed_until=now + lease)
+            .returning(*CLAIMED_REMINDER_COLUMNS))
+
+
+def claim_outbox_statement(dialect: str, *, now: datetime, lease: timedelta, limit: int):
+    """Return the one statement that leases deliveries owing an email or a push."""
+    pending = _skip_locked(dialect, (
+        select(DELIVERIES.c.id)
+        .where(or_(DELIVERIES.c.email_state == "pending", DELIVERIES.c.push_state == "pending"),
+               or_(DELIVERIES.c.outbox_claimed_until.is_(None),
+                   DELIVERIES.c.outbox_claimed_until <= now))
+        .order_by(DELIVERIES.c.id)
+        .limit(limit)))
+    return (update(DELIVERIES).where(DELIVERIES.c.id.in_(pending.scalar_subquery()))
+            .values(outbox_claimed_until=now + lease)
+            .returning(*CLAIMED_DELIVERY_COLUMNS))
+
+
+def claim_due_reminders(session: Session, *, worker: str, now: datetime, lease: timedelta,
+                        limit: int) -> list[Row]:
+    """Lease up to `limit` active reminders due by `now` to `worker` and return them."""
+    with write_transaction(session) as connection:
+        return connection.execute(claim_due_statement(
+            connection.dialect.name, worker=worker, now=now, lease=lease, limit=limit)).all()
+
+
+def claim_outbox(session: Session, *, now: datetime, lease: timedelta, limit: int) -> list[Row]:
+    """Lease up to `limit` deliveries with a pending email or push and return them."""
+    with write_transaction(session) as connection:
+        return connection.execute(claim_outbox_statement(
+            connection.dialect.name, now=now, lease=lease, limit=limit)).all()

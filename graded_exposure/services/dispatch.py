@@ -1,0 +1,223 @@
+"""One dispatch pass: claim due reminders in batches and record each occurrence exactly once.
+
+Per batch: one claim statement (services/claims.py), a few reads for quiet hours and content,
+then ONE write transaction that inserts the Delivery rows (unique per reminder and local
+date, so a second insert is a no-op), the inbox messages, and moves each reminder's
+next_due_at on while releasing its lease. A process killed anywhere before that commit leaves
+only a lease behind, which runs out; the next pass does the batch again. Email and push are
+marked pending and sent afterwards by services/outbox.py.
+
+Every function takes `now`, so tests (and catch-up after downtime) control the clock.
+"""
+import logging
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfoNotFoundError
+
+from sqlalchemy import Connection, Row, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+from ..models import InboxMessage, NotificationSettings, utcnow
+from ..rules import schedule
+from . import claims, reminder_content
+from .claims import DELIVERIES, REMINDERS
+
+log = logging.getLogger(__name__)
+
+INBOX = InboxMessage.__table__
+SETTINGS = NotificationSettings.__table__
+DEFAULT_GRACE = timedelta(hours=2)
+DEFAULT_LEASE = timedelta(minutes=5)
+DEFAULT_BATCH = 500
+# After a long outage, occurrences older than this are passed over without a row each.
+MAX_CATCH_UP = timedelta(days=14)
+
+
+@dataclass
+class PassCounts:
+    claimed: int = 0
+    sent: int = 0
+    missed: int = 0
+    skipped: int = 0
+    not_needed: int = 0
+    batches: int = 0
+
+    def add(self, other: "PassCounts") -> None:
+        """Add another batch's counts to these."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass
+class Occurrence:
+    reminder: Row
+    local_date: date
+    due: datetime
+    status: str  # "send" until the batch decides between sent and not_needed
+
+
+def run_pass(session: Session, config: dict | None = None, now: datetime | None = None,
+             worker: str | None = None) -> PassCounts:
+    """Deliver every occurrence due by `now` once; return what happened."""
+    config = config or {}
+    worker = worker or claims.worker_id()
+    grace = config.get("REMINDER_GRACE", DEFAULT_GRACE)
+    lease = config.get("REMINDER_LEASE", DEFAULT_LEASE)
+    size = config.get("REMINDER_BATCH", DEFAULT_BATCH)
+    counts = PassCounts()
+    while True:
+        at = now or utcnow()  # a fresh clock per batch keeps every lease a full lease long
+        batch = claims.claim_due_reminders(session, worker=worker, now=at, lease=lease,
+                                           limit=size)
+        if batch:
+            counts.add(_process_batch(session, batch, worker=worker, now=at, grace=grace))
+        if len(batch) < size:
+            break
+    log.info("Reminder pass: claimed=%d sent=%d missed=%d skipped=%d not_needed=%d batches=%d",
+             counts.claimed, counts.sent, counts.missed, counts.skipped, counts.not_needed,
+             counts.batches)
+    return counts
+
+
+def plan(reminder: Row, now: datetime, grace: timedelta) -> tuple[list[Occurrence],
+                                                                   datetime | None]:
+    """Return the reminder's occurrences due by `now` with their status, and the next due.
+
+    Only the latest occurrence, and only within the grace window, may be sent: after
+    downtime the older ones are recorded as missed rather than sent in a burst.
+    """
+    zone_args = (reminder.weekdays, reminder.local_time, reminder.timezone)
+    due = reminder.next_due_at
+    if due < now - MAX_CATCH_UP:
+        due = schedule.next_occurrence_utc(*zone_args, now - MAX_CATCH_UP,
+                                           ends_on=reminder.ends_on)
+    found: list[Occurrence] = []
+    while due is not None and due <= now:
+        day = schedule.occurrence_date(due, reminder.local_time, reminder.timezone)
+        if reminder.ends_on is not None and day > reminder.ends_on:
+            due = None
+            break
+        found.append(Occurrence(reminder, day, due, "missed"))
+        due = schedule.next_occurrence_utc(*zone_args, due, ends_on=reminder.ends_on)
+    for occurrence in found:
+        if occurrence.local_date == reminder.skip_date:
+            occurrence.status = "skipped"
+    if found and found[-1].status == "missed" and found[-1].due >= now - grace:
+        found[-1].status = "send"
+    return found, due
+
+
+def _plan_safely(reminder: Row, now: datetime, grace: timedelta):
+    try:
+        return plan(reminder, now, grace)
+    except (ValueError, KeyError, ZoneInfoNotFoundError):
+        # A schedule the rules cannot read must not block its batch forever: stop it.
+        log.exception("Reminder %s has an unreadable schedule; it is stopped", reminder.id)
+        return [], None
+
+
+def _process_batch(session: Session, batch: list[Row], *, worker: str, now: datetime,
+                   grace: timedelta) -> PassCounts:
+    plans = {r.id: _plan_safely(r, now, grace) for r in batch}
+    occurrences = [o for found, _ in plans.values() for o in found]
+    rows, inbox = _delivery_rows(session, occurrences, now)
+    releases = [{"rid": r.id, "w": worker, "next_due": plans[r.id][1]} for r in batch]
+    with claims.write_transaction(session) as connection:
+        ours = _still_claimed(connection, worker, list(plans))
+        inserted = _insert_deliveries(connection, [r for r in rows if r["reminder_id"] in ours])
+        _insert_inbox(connection, inserted, inbox, now)
+        _release_reminders(connection, releases)
+    counts = PassCounts(claimed=len(batch), batches=1)
+    for status, *_ in inserted:
+        setattr(counts, status, getattr(counts, status) + 1)
+    return counts
+
+
+def _delivery_rows(session: Session, occurrences: list[Occurrence],
+                   now: datetime) -> tuple[list[dict], dict]:
+    """Decide sent or not_needed, write the content; return delivery rows and inbox messages."""
+    to_send = [o for o in occurrences if o.status == "send"]
+    sources = reminder_content.load_sources(session, [(o.reminder, o.local_date) for o in to_send])
+    settings = _settings(session, {o.reminder.user_id for o in to_send})
+    rows, inbox = [], {}
+    for o in occurrences:
+        r = o.reminder
+        if o.status == "send":
+            o.status = "not_needed" if r.kind == "missed_nudge" and reminder_content.practised_on(
+                sources, r.child_id, o.local_date, r.timezone) else "sent"
+        row = {"reminder_id": r.id, "local_date": o.local_date, "due_at": o.due,
+               "status": o.status, "created_at": now, "email_state": "", "push_state": "",
+               "outbox_claimed_until": None, "title": "", "body": "", "link": ""}
+        if o.status == "sent":
+            content = reminder_content.render(sources, r, o.local_date)
+            row.update(title=content.title, body=content.body, link=content.link,
+                       **_external_states(r, settings.get(r.user_id), now))
+            if _wants_inbox(r.channels, row):
+                inbox[(r.id, o.local_date)] = {"user_id": r.user_id, "title": content.title,
+                                               "body": content.body, "link": content.link}
+        rows.append(row)
+    return rows, inbox
+
+
+def _settings(session: Session, user_ids: set[int]) -> dict[int, Row]:
+    if not user_ids:
+        return {}
+    rows = session.connection().execute(select(SETTINGS).where(SETTINGS.c.user_id.in_(user_ids)))
+    return {s.user_id: s for s in rows}
+
+
+def _external_states(reminder: Row, settings: Row | None, now: datetime) -> dict[str, str]:
+    """Return email_state/push_state: "" when not wanted, quiet in quiet hours, else pending."""
+    quiet = False
+    if settings is not None:
+        try:
+            quiet = schedule.in_quiet_hours(now, reminder.timezone, settings.quiet_start,
+                                            settings.quiet_end)
+        except ValueError:
+            log.warning("User %s has unreadable quiet hours; ignoring them", reminder.user_id)
+    opted_out = settings is not None and reminder.kind in (settings.email_opt_out or ())
+    wanted = {"email": "email" in reminder.channels and not opted_out,
+              "push": "push" in reminder.channels}
+    return {f"{channel}_state": ("quiet" if quiet else "pending") if on else ""
+            for channel, on in wanted.items()}
+
+
+def _wants_inbox(channels: list[str], row: dict) -> bool:
+    # Quiet hours hold email and push back; the inbox then keeps the reminder from vanishing.
+    return "inbox" in channels or "quiet" in (row["email_state"], row["push_state"])
+
+
+def _still_claimed(connection: Connection, worker: str, ids: list[int]) -> set[int]:
+    """Return the reminders this pass still holds: not deleted, lease not taken over."""
+    return set(connection.execute(select(REMINDERS.c.id).where(
+        REMINDERS.c.id.in_(ids), REMINDERS.c.claimed_by == worker)).scalars())
+
+
+def _insert_deliveries(connection: Connection, rows: list[dict]) -> list[tuple]:
+    """Insert the batch's deliveries, skipping any (reminder, date) that already has one."""
+    if not rows:
+        return []
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = (dialect.insert(DELIVERIES).on_conflict_do_nothing()
+                 .returning(DELIVERIES.c.status, DELIVERIES.c.id, DELIVERIES.c.reminder_id,
+                            DELIVERIES.c.local_date))
+    return [tuple(r) for r in connection.execute(statement, rows)]
+
+
+def _insert_inbox(connection: Connection, inserted: list[tuple], inbox: dict, now: datetime):
+    messages = [{**inbox[(reminder_id, day)], "delivery_id": delivery_id, "created_at": now,
+                 "read_at": None}
+                for _, delivery_id, reminder_id, day in inserted if (reminder_id, day) in inbox]
+    if messages:
+        connection.execute(INBOX.insert(), messages)
+
+
+def _release_reminders(connection: Connection, releases: list[dict]) -> None:
+    # Guarded by the claimer's name: if this lease ran out and another pass took the
+    # reminder over, that pass owns it now and this one must not move it.
+    connection.execute(
+        update(REMINDERS)
+        .where(REMINDERS.c.id == bindparam("rid"), REMINDERS.c.claimed_by == bindparam("w"))
+        .values(next_due_at=bindparam("next_due"), claimed_by="", claimed_until=None),
+        releases)

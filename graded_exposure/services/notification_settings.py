@@ -1,0 +1,76 @@
+"""A user's notification settings: quiet hours, and which reminder emails they unsubscribed from."""
+from collections.abc import Iterable
+
+from itsdangerous import BadData, URLSafeSerializer
+from sqlmodel import Session
+
+from ..errors import DomainError, TokenInvalid
+from ..models import REMINDER_KINDS, NotificationSettings, User
+from .reminders import checked_time
+
+KIND_LABELS = {
+    "practice": "Practice reminders",
+    "missed_nudge": "Evening nudges when nothing was logged",
+    "weekly_digest": "The weekly digest",
+    "therapist": "Reminders from your therapist",
+}
+_SALT = "unsubscribe"
+
+
+def settings_for(session: Session, user_id: int) -> NotificationSettings:
+    """Return the user's settings; defaults (no quiet hours, every email) if never saved."""
+    return session.get(NotificationSettings, user_id) or NotificationSettings(user_id=user_id)
+
+
+def save_settings(session: Session, user: User, *, quiet_start: str, quiet_end: str,
+                  email_kinds: Iterable[str]) -> NotificationSettings:
+    """Set quiet hours (both times, or neither) and the kinds of reminder to email."""
+    start, end = (quiet_start or "").strip(), (quiet_end or "").strip()
+    if bool(start) != bool(end):
+        raise DomainError("Give quiet hours both a start and an end, or leave both empty.")
+    if start:
+        start, end = checked_time(start), checked_time(end)
+        if start == end:
+            raise DomainError("Quiet hours need different start and end times.")
+    wanted = set(email_kinds)
+    if not wanted <= set(REMINDER_KINDS):
+        raise DomainError("Choose emails from the list.")
+    settings = settings_for(session, user.id)
+    settings.quiet_start, settings.quiet_end = start, end
+    settings.email_opt_out = [kind for kind in REMINDER_KINDS if kind not in wanted]
+    session.add(settings)
+    session.commit()
+    return settings
+
+
+def unsubscribe_token(secret_key: str, user_id: int, kind: str) -> str:
+    """Return the signed token of a one-click unsubscribe link for one kind of email."""
+    return URLSafeSerializer(secret_key, salt=_SALT).dumps({"user": user_id, "kind": kind})
+
+
+def read_unsubscribe_token(session: Session, secret_key: str, token: str) -> tuple[User, str]:
+    """Return the user and email kind a token stands for, or raise TokenInvalid."""
+    try:
+        data = URLSafeSerializer(secret_key, salt=_SALT).loads(token)
+    except BadData:
+        raise TokenInvalid("This unsubscribe link is not valid.") from None
+    user_id, kind = (data.get("user"), data.get("kind")) if isinstance(data, dict) else (0, "")
+    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or kind not in REMINDER_KINDS:
+        raise TokenInvalid("This unsubscribe link is not valid.")
+    return user, kind
+
+
+def is_opted_out(session: Session, user_id: int, kind: str) -> bool:
+    """True when the user unsubscribed from this kind of reminder email."""
+    return kind in settings_for(session, user_id).email_opt_out
+
+
+def opt_out_of_email(session: Session, user: User, kind: str) -> None:
+    """Stop emails of this kind to the user (idempotent)."""
+    settings = settings_for(session, user.id)
+    if kind not in settings.email_opt_out:
+        # A new list, so the JSON column sees the change.
+        settings.email_opt_out = [*settings.email_opt_out, kind]
+    session.add(settings)
+    session.commit()

@@ -1,0 +1,153 @@
+"""Reminder emails through a real SMTP server (aiosmtpd on 127.0.0.1), and one-click unsubscribe."""
+import socket
+from email import message_from_bytes
+from email.policy import default as default_policy
+from urllib.parse import urlsplit
+
+import pytest
+from aiosmtpd.controller import Controller
+from itsdangerous import URLSafeSerializer
+from sqlmodel import select
+
+from graded_exposure.channels import ChannelError, OutgoingMessage
+from graded_exposure.channels.email import send_email
+from graded_exposure.models import NotificationSettings
+from graded_exposure.services.notification_settings import unsubscribe_token
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given (or refuses them all)."""
+
+    def __init__(self):
+        self.messages, self.refuse = [], False
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "554 Transaction failed"
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content,
+                                                                    policy=default_policy)))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app):
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
+                      BASE_URL="http://localhost")
+    yield handler
+    controller.stop()
+
+
+def _message(family, kind="practice", **changes) -> OutgoingMessage:
+    fields = {"user_id": family.user.id, "kind": kind, "title": "Time for Sam to practise",
+              "body": "Sam's step today: Walk to the school gate.",
+              "link": f"/children/{family.child.id}/practices/new",
+              "push_title": "Time to practise", "push_body": "A small brave step today?"}
+    return OutgoingMessage(**{**fields, **changes})
+
+
+def _parts(message):
+    return {part.get_content_type(): part.get_content() for part in message.walk()
+            if not part.is_multipart()}
+
+
+def _opted_out(db, family) -> list[str]:
+    db.expire_all()
+    settings = db.get(NotificationSettings, family.user.id)
+    return settings.email_opt_out if settings else []
+
+
+def test_reminder_email_has_text_html_and_one_click_unsubscribe(app, db, family, smtp):
+    send_email(db, app.config, _message(family))
+    ((recipients, message),) = smtp.messages
+    assert recipients == ["alex@example.com"]
+    assert message["Subject"] == "Time to practise" and "Sam" not in message["Subject"]
+    parts = _parts(message)
+    assert set(parts) == {"text/plain", "text/html"}
+    assert "Sam's step today" in parts["text/plain"]
+    assert "Sam&#x27;s step today" in parts["text/html"]
+    link = f"http://localhost/children/{family.child.id}/practices/new"
+    assert link in parts["text/plain"] and f'href="{link}"' in parts["text/html"]
+    unsubscribe = message["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.startswith("http://localhost/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe in parts["text/plain"] and unsubscribe in parts["text/html"]
+
+
+def test_html_part_escapes_the_content(app, db, family, smtp):
+    send_email(db, app.config, _message(family, title="<script>x</script>", body="<b>hi</b>"))
+    html = _parts(smtp.messages[0][1])["text/html"]
+    assert "<script>" not in html and "&lt;b&gt;hi&lt;/b&gt;" in html
+
+
+def test_unsubscribe_link_asks_on_get_and_opts_out_on_post(app, db, family, smtp):
+    send_email(db, app.config, _message(family))
+    path = urlsplit(smtp.messages[0][1]["List-Unsubscribe"].strip("<>")).path
+    visitor = app.test_client()  # the link works without logging in
+
+    page = visitor.get(path)
+    assert page.status_code == 200 and "Stop these emails?" in page.get_data(as_text=True)
+    assert _opted_out(db, family) == []  # GET changed nothing (mail scanners follow links)
+
+    # What a mail provider sends for RFC 8058 one-click: no cookie, no CSRF token.
+    done = visitor.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200 and "Unsubscribed" in done.get_data(as_text=True)
+    assert _opted_out(db, family) == ["practice"]
+
+    send_email(db, app.config, _message(family))
+    assert len(smtp.messages) == 1  # nothing more was sent
+
+    send_email(db, app.config, _message(family, kind="missed_nudge"))
+    assert len(smtp.messages) == 2  # other kinds still arrive
+
+
+def test_unsubscribing_twice_is_harmless(app, db, family):
+    path = "/unsubscribe/" + unsubscribe_token(app.config["SECRET_KEY"], family.user.id,
+                                               "weekly_digest")
+    assert app.test_client().post(path).status_code == 200
+    assert app.test_client().post(path).status_code == 200
+    assert _opted_out(db, family) == ["weekly_digest"]
+
+
+@pytest.mark.parametrize("token", [
+    "garbage",
+    URLSafeSerializer("another-secret", salt="unsubscribe").dumps({"user": 1, "kind": "practice"}),
+    URLSafeSerializer("test-secret", salt="reset").dumps({"user": 1, "kind": "practice"}),
+    URLSafeSerializer("test-secret", salt="unsubscribe").dumps({"user": 1, "kind": "everything"}),
+    URLSafeSerializer("test-secret", salt="unsubscribe").dumps({"user": 999, "kind": "practice"}),
+    URLSafeSerializer("test-secret", salt="unsubscribe").dumps({"user": "1", "kind": "practice"}),
+    URLSafeSerializer("test-secret", salt="unsubscribe").dumps(["not", "a", "dict"]),
+])
+def test_bad_or_forged_tokens_change_nothing(app, db, family, token):
+    assert family.user.id == 1
+    visitor = app.test_client()
+    assert visitor.get(f"/unsubscribe/{token}").status_code == 404
+    assert visitor.post(f"/unsubscribe/{token}").status_code == 404
+    assert db.exec(select(NotificationSettings)).all() == []
+
+
+def test_smtp_refusal_raises_channel_error(app, db, family, smtp):
+    smtp.refuse = True
+    with pytest.raises(ChannelError):
+        send_email(db, app.config, _message(family))
+
+
+def test_unreachable_smtp_server_raises_channel_error(app, db, family):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())
+    with pytest.raises(ChannelError):
+        send_email(db, app.config, _message(family))
+
+
+def test_without_mail_server_the_email_is_logged(app, db, family, caplog):
+    app.config["MAIL_SERVER"] = ""
+    with caplog.at_level("INFO"):
+        send_email(db, app.config, _message(family))
+    assert "Time to practise" in caplog.text

@@ -1,0 +1,201 @@
+"""Exactly once with real processes: four dispatchers racing, and dispatchers killed mid-batch.
+
+Every process is a fresh Python running `run_worker` below against one migrated SQLite file
+(WAL) in tmp_path. Email and push are replaced, inside the workers, by recorders that append
+one line per message to a shared file (O_APPEND keeps lines whole across processes).
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, text
+from sqlmodel import Session, select
+
+from graded_exposure import schema
+from graded_exposure.config import ROOT
+from graded_exposure.db import make_engine
+from graded_exposure.models import Delivery, InboxMessage, Reminder, utcnow
+from graded_exposure.services import dispatch, outbox
+from tests.services.test_dispatch import person
+
+REMINDERS = 300
+BATCH = 7
+LEASE = timedelta(minutes=5)
+
+
+def run_worker(url: str, mode: str, folder: str) -> None:
+    """Run one reminder tick in this process; `mode` says where to hang so it can be killed."""
+    from graded_exposure import channels, create_app, scheduler
+    from graded_exposure.services import claims
+
+    folder = Path(folder)
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url,
+                      "REMINDER_BATCH": BATCH, "REMINDER_LEASE": LEASE})
+
+    def hang():
+        (folder / "hanging").touch()
+        time.sleep(600)
+
+    def recorder(channel):
+        def send(session, config, message):
+            if mode == "kill_in_outbox":
+                hang()
+            line = f"{channel}\t{message.body}\n".encode()
+            fd = os.open(folder / "sent.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+            os.write(fd, line)
+            os.close(fd)
+        return send
+
+    channels.email.send_email = recorder("email")
+    channels.push.send_push = recorder("push")
+    if mode == "kill_after_claim":
+        claim = claims.claim_due_reminders
+        claims.claim_due_reminders = lambda *a, **kw: (claim(*a, **kw), hang())[0]
+    if mode == "kill_before_commit":  # every row is written, the transaction not committed
+        release = dispatch._release_reminders
+        dispatch._release_reminders = lambda *a: (release(*a), hang())[0]
+    (folder / f"ready-{os.getpid()}").touch()
+    while not (folder / "go").exists():  # a start line, so the racers really race
+        time.sleep(0.005)
+    counts, sent = scheduler.tick(app)
+    print(json.dumps({"claimed": counts.claimed, "sent": counts.sent, "outbox": sent.sent}))
+
+
+@pytest.fixture
+def database(tmp_path):
+    """A migrated database with REMINDERS reminders due a minute ago on every channel."""
+    url = f"sqlite:///{tmp_path / 'race.sqlite'}"
+    schema.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as db:
+        users = [person(db)[0] for _ in range(3)]
+        due = utcnow() - timedelta(minutes=1)
+        db.add_all(Reminder(user_id=users[i % 3].id, kind="therapist", message=f"note {i}",
+                            weekdays="1234567", local_time="07:30", timezone="UTC",
+                            channels=["inbox", "email", "push"], next_due_at=due)
+                   for i in range(REMINDERS))
+        db.commit()
+    yield url, engine
+    engine.dispose()
+
+
+def start(url, mode, folder):
+    code = ("import sys; from tests.reliability.test_dispatch_race import run_worker; "
+            "run_worker(*sys.argv[1:])")
+    command = [sys.executable, "-c", code, url, mode, str(folder)]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,  # noqa: S603
+                            stderr=subprocess.PIPE, text=True)
+
+
+def counts(engine):
+    with Session(engine) as db:
+        return (db.exec(select(func.count()).select_from(Delivery)).one(),
+                db.exec(select(func.count(func.distinct(InboxMessage.delivery_id)))).one(),
+                db.exec(select(func.count()).select_from(InboxMessage)).one())
+
+
+def sent_lines(folder):
+    log = folder / "sent.log"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def assert_each_sent_once(folder):
+    lines = sent_lines(folder)
+    assert len(lines) == len(set(lines)) == 2 * REMINDERS  # one email and one push each
+
+
+def test_four_racing_dispatchers_deliver_each_occurrence_once(database, tmp_path):
+    url, engine = database
+    workers = [start(url, "race", tmp_path) for _ in range(4)]
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob("ready-*"))) < 4:  # all four loaded, then the start line
+        assert time.monotonic() < deadline and all(w.poll() is None for w in workers)
+        time.sleep(0.01)
+    (tmp_path / "go").touch()
+    results = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    assert sum(r["claimed"] for r in results) == REMINDERS
+    assert sum(r["sent"] for r in results) == REMINDERS
+    assert sum(1 for r in results if r["claimed"]) >= 2, f"no race happened: {results}"
+    assert counts(engine) == (REMINDERS, REMINDERS, REMINDERS)
+    assert_each_sent_once(tmp_path)
+    with Session(engine) as db:
+        assert not db.exec(select(Reminder).where(Reminder.claimed_by != "")).all()
+        assert all(r.next_due_at > utcnow() for r in db.exec(select(Reminder)))
+
+
+def kill_when_hanging(worker, folder):
+    deadline = time.monotonic() + 60
+    while not (folder / "hanging").exists():
+        assert worker.poll() is None, worker.communicate()
+        assert time.monotonic() < deadline, "the worker never reached the kill point"
+        time.sleep(0.01)
+    worker.send_signal(signal.SIGKILL)
+    worker.communicate(timeout=30)
+    assert worker.returncode == -signal.SIGKILL
+
+
+def next_pass(url, now, *, outbox_too=False, folder=None):
+    """Run a pass in this process, as the next minute's dispatcher would."""
+    from graded_exposure import channels
+
+    engine = make_engine(url)
+    config = {"REMINDER_BATCH": BATCH, "REMINDER_LEASE": LEASE}
+
+    def recorder(channel):
+        def send(session, config, message):
+            with open(folder / "sent.log", "a") as log:
+                log.write(f"{channel}\t{message.body}\n")
+        return send
+
+    with Session(engine) as db:
+        result = dispatch.run_pass(db, config, now=now)
+        if outbox_too:
+            saved = channels.email.send_email, channels.push.send_push
+            channels.email.send_email, channels.push.send_push = recorder("email"), recorder("push")
+            try:
+                outbox.run_outbox(db, config, now=now)
+            finally:
+                channels.email.send_email, channels.push.send_push = saved
+    engine.dispose()
+    return result
+
+
+@pytest.mark.parametrize("mode", ["kill_after_claim", "kill_before_commit"])
+def test_a_dispatcher_killed_mid_batch_loses_nothing(database, tmp_path, mode):
+    url, engine = database
+    (tmp_path / "go").touch()
+    kill_when_hanging(start(url, mode, tmp_path), tmp_path)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+    assert counts(engine) == (0, 0, 0)  # nothing half-written survives the kill
+    with Session(engine) as db:
+        leased = db.exec(select(Reminder).where(Reminder.claimed_by != "")).all()
+    assert len(leased) == BATCH
+    # The next pass delivers everything except the dead process's leased batch...
+    assert next_pass(url, utcnow()).claimed == REMINDERS - BATCH
+    assert counts(engine)[0] == REMINDERS - BATCH
+    # ...and once the lease has run out, that batch too, and nothing twice.
+    assert next_pass(url, utcnow() + LEASE + timedelta(seconds=1)).sent == BATCH
+    assert counts(engine) == (REMINDERS, REMINDERS, REMINDERS)
+
+
+def test_a_dispatcher_killed_while_sending_leaves_the_rest_to_the_outbox(database, tmp_path):
+    url, engine = database
+    (tmp_path / "go").touch()
+    kill_when_hanging(start(url, "kill_in_outbox", tmp_path), tmp_path)
+    assert counts(engine) == (REMINDERS, REMINDERS, REMINDERS)  # committed before sending
+    assert sent_lines(tmp_path) == []
+    next_pass(url, utcnow(), outbox_too=True, folder=tmp_path)
+    assert len(sent_lines(tmp_path)) == 2 * (REMINDERS - outbox.OUTBOX_BATCH)
+    next_pass(url, utcnow() + LEASE + timedelta(seconds=1), outbox_too=True, folder=tmp_path)
+    assert_each_sent_once(tmp_path)

@@ -1,0 +1,147 @@
+"""The outbox: pending email and push sent once, after the delivery committed; failures final."""
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from graded_exposure.channels import ChannelError
+from graded_exposure.models import Delivery, NotificationSettings
+from graded_exposure.services import claims, dispatch, outbox
+from tests.services.test_dispatch import CONFIG, add_reminder, deliveries, local, person
+
+ALL = ("inbox", "email", "push")
+
+
+class Recorder:
+    """Stands in for a channel's send function and remembers every message it was given."""
+
+    def __init__(self, fail_for: set[str] = frozenset()):
+        self.messages, self.fail_for = [], fail_for
+
+    def __call__(self, session, config, message):
+        if message.kind in self.fail_for:
+            raise ChannelError("mailbox unavailable")
+        self.messages.append(message)
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Replace the email and push channels with recorders."""
+    email, push = Recorder(), Recorder()
+    monkeypatch.setattr("graded_exposure.channels.email.send_email", email)
+    monkeypatch.setattr("graded_exposure.channels.push.send_push", push)
+    return email, push
+
+
+def due_delivery(db, kind="practice", channels=ALL, child_name="Zanzibar", **extra):
+    user, child = person(db, child_name=child_name)
+    r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10), kind=kind,
+                     channels=channels, **extra)
+    now = r.next_due_at + timedelta(minutes=1)
+    dispatch.run_pass(db, CONFIG, now=now)
+    return user, r, now
+
+
+def test_pending_email_and_push_go_out_once(db, sent):
+    email, push = sent
+    user, r, now = due_delivery(db)
+    counts = outbox.run_outbox(db, CONFIG, now=now)
+    assert (counts.claimed, counts.sent, counts.failed) == (1, 2, 0)
+    assert outbox.run_outbox(db, CONFIG, now=now + timedelta(minutes=1)).claimed == 0
+    assert len(email.messages) == len(push.messages) == 1
+    [d] = deliveries(db, r)
+    assert (d.email_state, d.push_state, d.outbox_claimed_until) == ("sent", "sent", None)
+    assert email.messages[0].user_id == user.id and email.messages[0].title == d.title
+
+
+@pytest.mark.parametrize("kind", ["practice", "missed_nudge", "weekly_digest", "therapist"])
+def test_push_never_carries_the_childs_name(db, sent, kind):
+    _, push = sent
+    _, _, now = due_delivery(db, kind=kind, message="Zanzibar should try the lift")
+    outbox.run_outbox(db, CONFIG, now=now)
+    [message] = push.messages
+    assert "Zanzibar" not in message.push_title + message.push_body
+    assert "Zanzibar" in message.title + message.body  # the inbox and email do say it
+
+
+def test_a_channel_error_is_recorded_as_failed_logged_and_not_retried(db, sent, monkeypatch,
+                                                                     caplog):
+    _, push = sent
+    failing = Recorder(fail_for={"practice"})
+    monkeypatch.setattr("graded_exposure.channels.email.send_email", failing)
+    _, r, now = due_delivery(db)
+    counts = outbox.run_outbox(db, CONFIG, now=now)
+    assert (counts.sent, counts.failed) == (1, 1)
+    [d] = deliveries(db, r)
+    assert (d.email_state, d.push_state) == ("failed", "sent")
+    assert f"Delivery {d.id}: email failed: mailbox unavailable" in caplog.text
+    assert len(push.messages) == 1
+    assert outbox.run_outbox(db, CONFIG, now=now + timedelta(hours=1)).claimed == 0
+
+
+def test_an_unexpected_error_in_a_channel_fails_only_that_message(db, sent, monkeypatch):
+    email, _ = sent
+
+    def broken(session, config, message):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("graded_exposure.channels.push.send_push", broken)
+    _, r, now = due_delivery(db)
+    outbox.run_outbox(db, CONFIG, now=now)
+    [d] = deliveries(db, r)
+    assert (d.email_state, d.push_state) == ("sent", "failed")
+    assert len(email.messages) == 1
+
+
+def test_unchosen_channels_are_never_sent(db, sent):
+    email, push = sent
+    _, _, now = due_delivery(db, channels=("inbox",))
+    assert outbox.run_outbox(db, CONFIG, now=now).claimed == 0
+    assert email.messages == push.messages == []
+
+
+def test_nothing_held_back_by_quiet_hours_is_sent_later(db, sent):
+    email, push = sent
+    user, child = person(db)
+    db.add(NotificationSettings(user_id=user.id, quiet_start="07:00", quiet_end="08:00"))
+    r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10), channels=ALL)
+    dispatch.run_pass(db, CONFIG, now=r.next_due_at)
+    for later in (timedelta(0), timedelta(hours=1)):
+        assert outbox.run_outbox(db, CONFIG, now=r.next_due_at + later).claimed == 0
+    assert email.messages == push.messages == []
+    assert [(d.email_state, d.push_state) for d in deliveries(db, r)] == [("quiet", "quiet")]
+
+
+def test_a_leased_delivery_waits_for_its_lease_then_goes_once(db, sent):
+    email, push = sent
+    _, _, now = due_delivery(db)
+    # A process claimed it and died before sending: nothing goes until the lease runs out.
+    assert len(claims.claim_outbox(db, now=now, lease=CONFIG["REMINDER_LEASE"], limit=10)) == 1
+    assert outbox.run_outbox(db, CONFIG, now=now + timedelta(minutes=4)).claimed == 0
+    assert outbox.run_outbox(db, CONFIG, now=now + timedelta(minutes=5)).claimed == 1
+    assert len(email.messages) == len(push.messages) == 1
+
+
+def test_pending_messages_older_than_the_grace_window_are_not_sent(db, sent, caplog):
+    email, push = sent
+    _, _, now = due_delivery(db)
+    counts = outbox.run_outbox(db, CONFIG, now=now + timedelta(hours=3))
+    assert (counts.sent, counts.failed) == (0, 2)
+    assert email.messages == push.messages == []
+    assert "more than the grace window late" in caplog.text
+
+
+def test_the_outbox_works_through_more_than_one_batch(db, sent):
+    email, _ = sent
+    user, child = person(db)
+    created = local("Europe/London", 2026, 6, 10)
+    for _ in range(outbox.OUTBOX_BATCH * 2 + 3):
+        add_reminder(db, user, child, created=created, channels=("email",))
+    now = local("Europe/London", 2026, 6, 10, 7, 31)
+    dispatch.run_pass(db, CONFIG, now=now)
+    assert outbox.pending_count(db) == outbox.OUTBOX_BATCH * 2 + 3
+    assert outbox.run_outbox(db, CONFIG, now=now).sent == outbox.OUTBOX_BATCH * 2 + 3
+    assert outbox.pending_count(db) == 0
+    assert len({m.title for m in email.messages}) == 1
+    assert len(email.messages) == len(db.exec(select(Delivery)).all())
+

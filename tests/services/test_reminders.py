@@ -1,0 +1,110 @@
+"""Reminder schedules as a service: validation, next due times, pause, resume, snooze, defaults."""
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from graded_exposure.errors import DomainError
+from graded_exposure.services import reminders
+from graded_exposure.services.notification_settings import (
+    read_unsubscribe_token,
+    unsubscribe_token,
+)
+
+MONDAY_NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # Monday 2 March 2026, 12:00 in London
+
+
+def _schedule(**changes) -> reminders.Schedule:
+    fields = {"kind": "practice", "weekdays": ["1", "3"], "local_time": "7:30",
+              "timezone": "Europe/London", "channels": ["inbox", "email"]}
+    return reminders.checked_schedule(**{**fields, **changes})
+
+
+def test_a_checked_schedule_is_normalised():
+    schedule = _schedule(weekdays=["3", "1", "3"], channels=["push", "inbox", "email"])
+    assert schedule == reminders.Schedule("practice", "13", "07:30", "Europe/London",
+                                          ("inbox", "email", "push"))
+    assert _schedule(channels=[]).channels == ("inbox",)  # the inbox is always on
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"timezone": "Nowhere/Special"}, "not a time zone we know"),
+    ({"timezone": ""}, "not a time zone we know"),
+    ({"local_time": "25:00"}, "not a time of day"),
+    ({"local_time": "12:60"}, "not a time of day"),
+    ({"local_time": "07:30:00"}, "not a time of day"),
+    ({"weekdays": []}, "at least one day"),
+    ({"weekdays": ["0"]}, "Monday to Sunday"),
+    ({"kind": "therapist"}, "what the reminder is for"),
+    ({"channels": ["sms"]}, "inbox, email and phone"),
+])
+def test_bad_schedules_are_refused(changes, message):
+    with pytest.raises(DomainError, match=message):
+        _schedule(**changes)
+
+
+def test_create_computes_the_next_local_occurrence(db, family):
+    reminder = reminders.create_reminder(db, family.user, family.child, _schedule(),
+                                         now=MONDAY_NOON)
+    # Monday's 07:30 has passed, so Wednesday 07:30 GMT.
+    assert reminder.next_due_at == datetime(2026, 3, 4, 7, 30, tzinfo=UTC)
+
+
+def test_pause_then_resume_starts_from_now_without_a_burst(db, family):
+    reminder = reminders.create_reminder(db, family.user, family.child, _schedule(),
+                                         now=MONDAY_NOON)
+    reminders.pause(db, reminder)
+    assert (reminder.active, reminder.next_due_at) == (False, None)
+    reminders.resume(db, reminder, now=MONDAY_NOON + timedelta(days=14))
+    assert reminder.next_due_at == datetime(2026, 3, 18, 7, 30, tzinfo=UTC)
+
+
+def test_snooze_skips_the_next_local_date_and_the_listing_shows_the_one_after(db, family):
+    reminder = reminders.create_reminder(db, family.user, family.child, _schedule(),
+                                         now=MONDAY_NOON)
+    reminders.snooze(db, reminder)
+    assert reminder.skip_date == date(2026, 3, 4)
+    row = reminders.describe(reminder)
+    assert row.skipped_date == date(2026, 3, 4)
+    assert (row.next_local.date(), row.next_local.hour) == (date(2026, 3, 9), 7)
+
+
+def test_snooze_uses_the_reminders_own_time_zone(db, family):
+    # 23:30 in Sydney on Tuesday is 12:30 UTC on Tuesday; Monday noon UTC is 23:00 Monday there.
+    schedule = _schedule(weekdays=["2"], local_time="23:30", timezone="Australia/Sydney")
+    reminder = reminders.create_reminder(db, family.user, family.child, schedule,
+                                         now=MONDAY_NOON)
+    reminders.snooze(db, reminder)
+    assert reminder.skip_date == date(2026, 3, 3)
+
+
+def test_a_paused_reminder_cannot_be_snoozed(db, family):
+    reminder = reminders.create_reminder(db, family.user, family.child, _schedule())
+    reminders.pause(db, reminder)
+    with pytest.raises(DomainError):
+        reminders.snooze(db, reminder)
+
+
+def test_editing_clears_a_snooze(db, family):
+    reminder = reminders.create_reminder(db, family.user, family.child, _schedule(),
+                                         now=MONDAY_NOON)
+    reminders.snooze(db, reminder)
+    reminders.update_reminder(db, reminder, family.child, _schedule(local_time="08:00"),
+                              now=MONDAY_NOON)
+    assert reminder.skip_date is None
+    assert reminder.next_due_at == datetime(2026, 3, 4, 8, 0, tzinfo=UTC)
+
+
+def test_defaults_use_the_family_time_zone_and_are_made_once(db, family):
+    made = reminders.create_defaults(db, family.user, family.child, now=MONDAY_NOON)
+    assert [(r.kind, r.weekdays, r.local_time, r.timezone) for r in made] == [
+        ("practice", "12345", "07:30", "Europe/London"),
+        ("missed_nudge", "1234567", "19:30", "Europe/London")]
+    assert made[1].next_due_at == datetime(2026, 3, 2, 19, 30, tzinfo=UTC)
+    assert reminders.create_defaults(db, family.user, family.child) == []
+
+
+def test_unsubscribe_tokens_round_trip(db, family):
+    token = unsubscribe_token("secret", family.user.id, "missed_nudge")
+    assert read_unsubscribe_token(db, "secret", token) == (family.user, "missed_nudge")
+    with pytest.raises(DomainError):
+        read_unsubscribe_token(db, "other secret", token)
