@@ -1,0 +1,59 @@
+"""Fuzz every form of the family's app: any field values give a 2xx/3xx/4xx, never a 500.
+
+The field names come from the forms themselves, so a new field is fuzzed without editing
+this file; the values are what hypothesis can think of (huge, empty, unicode, numbers, NUL).
+"""
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graded_exposure.forms.checkins import CheckInForm
+from graded_exposure.forms.families import ChildForm, InviteForm, TimezoneForm
+from graded_exposure.forms.ladders import StepForm
+from graded_exposure.forms.practices import LogPracticeForm
+from graded_exposure.forms.reminders import ReminderForm
+from graded_exposure.models import Ladder, Step
+
+values = st.one_of(st.text(max_size=3000), st.integers(-10**20, 10**20).map(str),
+                   st.sampled_from(["", "0", "10", "11", "-1", "25:00", "2026-02-30", "\x00",
+                                    "<script>alert(1)</script>", "Mars/Olympus"]))
+
+
+def _field_names(form_class, app) -> list[str]:
+    with app.test_request_context():
+        form = form_class(meta={"csrf": False})
+        return [f.name for f in form if f.type != "CSRFTokenField"]
+
+
+def _targets(family, db):
+    ladder = Ladder(child_id=family.child.id, goal="School", area="school")
+    ladder.steps.append(Step(position=1, title="Gate", status="current"))
+    db.add(ladder)
+    db.commit()
+    child = family.child.id
+    return [
+        (f"/children/{child}/practices", LogPracticeForm),
+        (f"/children/{child}/checkin", CheckInForm),
+        (f"/children/{child}/edit", ChildForm),
+        ("/children/new", ChildForm),
+        ("/family/timezone", TimezoneForm),
+        ("/family/invites", InviteForm),
+        (f"/ladders/{ladder.id}/steps", StepForm),
+        (f"/reminders/new?child_id={child}", ReminderForm),
+    ]
+
+
+@pytest.mark.parametrize("target", range(8))
+def test_forms_never_answer_500(app, family, db, target):
+    url, form_class = _targets(family, db)[target]
+    names = _field_names(form_class, app)
+    token = family.csrf()
+
+    @settings(max_examples=25, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(st.fixed_dictionaries({}, optional=dict.fromkeys(names, values)))
+    def submit(data):
+        response = family.client.post(url, data={"csrf_token": token, **data})
+        assert response.status_code < 500, (url, data)
+
+    submit()
