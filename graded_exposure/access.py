@@ -14,8 +14,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from .db import get_session
-from .models import (Child, InboxMessage, Ladder, Practice, Reminder, Step, SubStep,
-                     TherapistLink)
+from .models import Child, InboxMessage, Ladder, Practice, Reminder, Step, SubStep, TherapistLink
 
 
 def visible_child_ids(user) -> list[int]:
