@@ -31,8 +31,10 @@ def seed(session: Session, today=None) -> str:
     start = today - timedelta(weeks=WEEKS)
     for ladder in (school, party):
         ladder.created_at = datetime.combine(start, time(18), tz)
-    _practise(session, school, parent, start, today, tz, rng, mastered=3, falling=True)
-    _practise(session, party, parent, start + timedelta(weeks=2), today, tz, rng, mastered=1,
+    # Practice runs up to today, so the home screen shows a living streak.
+    _practise(session, school, parent, today - timedelta(days=21), today, tz, rng, mastered=3,
+              falling=True)
+    _practise(session, party, parent, today - timedelta(days=12), today, tz, rng, mastered=1,
               falling=False)
     _check_in(session, mia, parent, start, today, rng, avoiding=("school",))
     _check_in(session, leo, parent, start, today, rng, avoiding=("social", "separation"))
@@ -60,7 +62,7 @@ def _practise(session, ladder, parent, start, today, tz, rng, *, mastered, falli
                 calming_used=ladder.calming_plan[:1],
                 idempotency_key=f"demo-{ladder.id}-{step.id}-{n}",
                 note="Held my hand at the gate, then let go." if n == 2 else ""))
-            day += timedelta(days=rng.choice([1, 1, 2]))
+            day += timedelta(days=rng.choice([1, 1, 1, 2]))
         step.status = "mastered" if index < mastered else "current"
         step.mastered_at = datetime.combine(day, time(19), tz) if index < mastered else None
         step.current_since = None if index < mastered else datetime.combine(day, time(19), tz)
