@@ -1,20 +1,18 @@
 """The day check-in form: distress ratings, and per kind of avoidance how it was handled."""
-from uuid import uuid4
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     SelectChoice,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..services.checkins import AvoidanceInput, CheckInInput
+from .idempotent import IdempotentForm
 
 AVOIDANCE_LABELS = {
     "school": "School or nursery", "outing": "An outing or a shop",
@@ -35,13 +33,11 @@ def _rating(label: str, missing: str) -> IntegerField:
         NumberRange(min=0, max=10, message="Choose a number from 0 to 10.")])
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(IdempotentForm):
     day = DateField("Day", validators=[InputRequired(message="Choose the day.")])
     child_distress = _rating("How calm or upset was your child today?",
                              "Tap how calm or upset your child was.")
     caregiver_distress = _rating("And how stressed were you?", "Tap how stressed you were.")
-    idempotency_key = HiddenField(default=lambda: uuid4().hex, validators=[
-        InputRequired(), Regexp(r"^[0-9a-f]{32}$", message="Reload the page and try again.")])
 
     def kinds(self):
         """Yield (kind, label, avoided field, note field, accommodations field) per kind."""

@@ -1,22 +1,21 @@
 """The practice form: fear thermometers, outcome chips, optional details, an idempotency key."""
-from uuid import uuid4
 
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import Practice
 from ..rules import practice_rules as rules
 from ..services.practices import PracticeDetails, local_time
+from .idempotent import IdempotentForm
 
 _FEAR_RANGE = NumberRange(min=rules.FEAR_MIN, max=rules.FEAR_MAX,
                           message=f"Fear is a number from {rules.FEAR_MIN} to {rules.FEAR_MAX}.")
@@ -73,25 +72,8 @@ class PracticeForm(FlaskForm):
             practiced_at=self.practiced_at.data)
 
 
-class LogPracticeForm(PracticeForm):
-    idempotency_key = HiddenField(default=lambda: uuid4().hex, validators=[
-        InputRequired(message="This form has lost its key. Reload the page and try again."),
-        Regexp(r"^[0-9a-f]{32}$",
-               message="This form has lost its key. Reload the page and try again.")])
-
-    def validate(self, extra_validators=None) -> bool:
-        """Validate, and give a form whose key was lost a fresh one for the next try."""
-        valid = super().validate(extra_validators)
-        if self.idempotency_key.errors:
-            # A hidden field's error would be invisible: say it at the top of the form.
-            self.form_errors.append(self.idempotency_key.errors[0])
-            self.renew_key()
-        return valid
-
-    def renew_key(self) -> None:
-        """Give the re-rendered form a fresh key, so the next try can be stored."""
-        self.idempotency_key.data = uuid4().hex
-        self.idempotency_key.raw_data = None
+class LogPracticeForm(IdempotentForm, PracticeForm):
+    """The practice form as first filled in: stored once per render."""
 
 
 def edit_form(practice: Practice, tz_name: str) -> PracticeForm:

@@ -1,0 +1,30 @@
+"""Forms whose submission must be stored once, however often it is sent."""
+from uuid import uuid4
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import InputRequired, Regexp
+
+
+class IdempotentForm(FlaskForm):
+    """Carries a fresh idempotency key per render; a retry of the same render stores nothing new."""
+
+    KEY_LOST = "This form has lost its key. Reload the page and try again."
+
+    # InputRequired: a submission without a key must not quietly get a fresh one.
+    idempotency_key = HiddenField(default=lambda: uuid4().hex,
+                                  validators=[InputRequired(), Regexp(r"^[0-9a-f]{32}$")])
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate; a form whose key was lost says so at the top and gets a fresh key."""
+        valid = super().validate(extra_validators)
+        if self.idempotency_key.errors:
+            # A hidden field's error would be invisible: say it at the top of the form.
+            self.form_errors.append(self.KEY_LOST)
+            self.renew_key()
+        return valid
+
+    def renew_key(self) -> None:
+        """Give the re-rendered form a fresh key, so the next try can be stored."""
+        self.idempotency_key.data = uuid4().hex
+        self.idempotency_key.raw_data = None
