@@ -42,19 +42,24 @@ def _register_blueprints(app: Flask) -> None:
         checkins,
         child_mode,
         children,
+        data_rights,
         email_unsubscribe,
         family,
         home,
         inbox,
         insights,
         ladders,
+        links,
+        notes,
         practices,
         progress,
         push,
         reminders,
         steps,
+        therapist,
     )
 
     for module in (auth, home, children, family, ladders, steps, practices, checkins, insights,
-                   progress, child_mode, reminders, inbox, push, email_unsubscribe):
+                   progress, child_mode, reminders, inbox, push, email_unsubscribe,
+                   therapist, notes, links, data_rights):
         app.register_blueprint(module.bp)

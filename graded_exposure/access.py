@@ -14,7 +14,17 @@ from flask_login import current_user
 from sqlmodel import select
 
 from .db import get_session
-from .models import Child, InboxMessage, Ladder, Practice, Reminder, Step, SubStep, TherapistLink
+from .models import (
+    Child,
+    InboxMessage,
+    Ladder,
+    Practice,
+    Reminder,
+    Step,
+    SubStep,
+    TherapistLink,
+    TherapistNote,
+)
 
 
 def visible_child_ids(user) -> list[int]:
@@ -115,3 +125,22 @@ def inbox_message_for(message_id: int) -> InboxMessage:
     if message.user_id != current_user.id:
         abort(404)
     return message
+
+
+def note_for(note_id: int) -> TherapistNote:
+    """Return a therapist's note if its child's family or a linked therapist is asking."""
+    note = _get(TherapistNote, note_id)
+    _may_see_or_treat(get_session().get(Child, note.child_id))
+    return note
+
+
+def link_for(link_id: int) -> TherapistLink:
+    """Return a therapist link to its child's family, or to its therapist while not ended."""
+    link = _get(TherapistLink, link_id)
+    if not current_user.is_authenticated:
+        abort(404)
+    if link.therapist_id == current_user.id and link.status != "ended":
+        return link
+    if link.child_id is not None and in_family(get_session().get(Child, link.child_id)):
+        return link
+    abort(404)

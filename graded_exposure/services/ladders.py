@@ -1,4 +1,7 @@
 """Ladders: create (from scratch or a template), edit, archive, and the calming plan."""
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -6,12 +9,45 @@ from ..errors import DomainError
 from ..models import Child, Ladder, Step, SubStep, User, utcnow
 from ..rules import ladder_rules as rules
 from ..rules.ladder_templates import template_by_key
+from ..rules.timezones import local_date
+from . import audit
+
+
+@dataclass(frozen=True)
+class Authorship:
+    """Who made a ladder and who changed it last, with local days, as the ladder page says it."""
+
+    made_by: str | None
+    made_on: date
+    changed_by: str | None
+    changed_on: date | None
 
 
 def ensure_changeable(ladder: Ladder) -> None:
     """Raise DomainError if the ladder is archived (archived ladders are read-only)."""
     if ladder.status == "archived":
         raise DomainError(rules.ARCHIVED_MESSAGE)
+
+
+def record_change(session: Session, ladder: Ladder, by: User | None, what: str) -> None:
+    """Note who last changed the ladder and when; a therapist's change also goes in the audit log.
+
+    The family sees "Changed by … on …" on the ladder page; the audit log keeps each change a
+    therapist made (never any text the change contained).
+    """
+    if by is None:
+        return
+    ladder.updated_by_id, ladder.updated_at = by.id, utcnow()
+    if by.role == "therapist":
+        audit.record(session, "ladder_changed", actor_id=by.id, family_id=ladder.child.family_id,
+                     subject=f"child:{ladder.child_id} · {what} (ladder {ladder.id})")
+
+
+def _record_creation(session: Session, ladder: Ladder, child: Child, user: User | None) -> None:
+    if user is not None and user.role == "therapist":
+        session.flush()  # the audit subject needs the new ladder's id
+        audit.record(session, "ladder_created", actor_id=user.id, family_id=child.family_id,
+                     subject=f"child:{child.id} · ladder {ladder.id}")
 
 
 def _checked_goal_and_area(goal: str, area: str) -> str:
@@ -26,6 +62,7 @@ def create_ladder(session: Session, child: Child, user: User | None, *, goal: st
     ladder = Ladder(child_id=child.id, goal=_checked_goal_and_area(goal, area), area=area,
                     created_by_id=user.id if user else None)
     session.add(ladder)
+    _record_creation(session, ladder, child, user)
     session.commit()
     return ladder
 
@@ -49,42 +86,48 @@ def create_ladder_from_template(session: Session, child: Child, user: User | Non
             substeps=[SubStep(position=n, text=text) for n, text in enumerate(item.substeps, 1)],
         ))
     session.add(ladder)
+    _record_creation(session, ladder, child, user)
     session.commit()
     return ladder
 
 
-def update_ladder(session: Session, ladder: Ladder, *, goal: str, area: str) -> Ladder:
+def update_ladder(session: Session, ladder: Ladder, *, goal: str, area: str,
+                  by: User | None = None) -> Ladder:
     """Change a ladder's goal and area."""
     ensure_changeable(ladder)
     ladder.goal, ladder.area = _checked_goal_and_area(goal, area), area
+    record_change(session, ladder, by, "goal changed")
     session.commit()
     return ladder
 
 
-def archive_ladder(session: Session, ladder: Ladder) -> Ladder:
+def archive_ladder(session: Session, ladder: Ladder, by: User | None = None) -> Ladder:
     """Put a ladder away: it stays readable but can no longer be changed."""
     if ladder.status != "archived":
         ladder.status, ladder.archived_at = "archived", utcnow()
+        record_change(session, ladder, by, "archived")
         session.commit()
     return ladder
 
 
-def unarchive_ladder(session: Session, ladder: Ladder) -> Ladder:
+def unarchive_ladder(session: Session, ladder: Ladder, by: User | None = None) -> Ladder:
     """Bring an archived ladder back into use."""
     if ladder.status != "active":
         ladder.status, ladder.archived_at = "active", None
+        record_change(session, ladder, by, "unarchived")
         session.commit()
     return ladder
 
 
 def set_calming_plan(session: Session, ladder: Ladder, chosen: list[str],
-                     custom: str = "") -> Ladder:
+                     custom: str = "", by: User | None = None) -> Ladder:
     """Replace the calming plan with the chosen strategies plus one optional custom one."""
     ensure_changeable(ladder)
     try:
         ladder.calming_plan = rules.calming_plan_after(ladder.calming_plan, chosen, custom)
     except ValueError as e:
         raise DomainError(str(e)) from e
+    record_change(session, ladder, by, "calming plan changed")
     session.commit()
     return ladder
 
@@ -103,3 +146,15 @@ def with_steps(session: Session, ladder_id: int) -> Ladder:
     return session.exec(select(Ladder).where(Ladder.id == ladder_id)
                         .options(selectinload(Ladder.steps).selectinload(Step.substeps))
                         .execution_options(populate_existing=True)).one()
+
+
+def authorship(session: Session, ladder: Ladder) -> Authorship:
+    """Return who made the ladder and who changed it last (names in one query)."""
+    ids = {i for i in (ladder.created_by_id, ladder.updated_by_id) if i is not None}
+    names = dict(session.exec(select(User.id, User.display_name)
+                              .where(User.id.in_(ids))).all()) if ids else {}
+    tz = ladder.child.family.timezone
+    return Authorship(
+        made_by=names.get(ladder.created_by_id), made_on=local_date(ladder.created_at, tz),
+        changed_by=names.get(ladder.updated_by_id),
+        changed_on=local_date(ladder.updated_at, tz) if ladder.updated_at else None)

@@ -11,14 +11,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from ..errors import DomainError
-from ..models import Child, Ladder, Practice, Step
+from ..models import Child, Ladder, Practice, Step, User
 from ..rules import ladder_rules
 from ..rules.facts import PracticeFact
 from ..rules.fear_chart import FearChart, fear_chart
 from ..rules.mastery import MasteryProgress, MasteryRule, is_qualifying, mastery_progress
 from ..rules.timezones import local_date
 from .insights import practice_fact
-from .ladders import ensure_changeable
+from .ladders import ensure_changeable, record_change
 
 # The ranges a family (or later a therapist) may choose for a ladder's mastery rule.
 RULE_LIMITS = {"min_practices": (1, 20), "min_days": (1, 20), "max_peak": (0, 10)}
@@ -155,7 +155,7 @@ def rule_problem(values: dict[str, object]) -> str | None:
 
 
 def set_mastery_rule(session: Session, ladder: Ladder, *, min_practices: int, min_days: int,
-                     max_peak: int, count_halving: bool) -> Ladder:
+                     max_peak: int, count_halving: bool, by: User | None = None) -> Ladder:
     """Change the ladder's mastery rule; steps already mastered stay mastered."""
     ensure_changeable(ladder)
     values = {"min_practices": min_practices, "min_days": min_days, "max_peak": max_peak}
@@ -163,5 +163,6 @@ def set_mastery_rule(session: Session, ladder: Ladder, *, min_practices: int, mi
         raise DomainError(problem)
     ladder.mastery_min_practices, ladder.mastery_min_days = min_practices, min_days
     ladder.mastery_max_peak, ladder.mastery_count_halving = max_peak, bool(count_halving)
+    record_change(session, ladder, by, "mastery rule changed")
     session.commit()
     return ladder

@@ -6,10 +6,10 @@ are not all mastered has exactly one current step.
 from sqlmodel import Session
 
 from ..errors import DomainError
-from ..models import Ladder, Step, SubStep, utcnow
+from ..models import Ladder, Step, SubStep, User, utcnow
 from ..rules import ladder_rules as rules
 from . import progress
-from .ladders import ensure_changeable
+from .ladders import ensure_changeable, record_change
 
 
 def _tidy(text: str) -> str:
@@ -43,7 +43,7 @@ def _settle(session: Session, ladder: Ladder, steps: list[Step], statuses: list[
 
 
 def add_step(session: Session, ladder: Ladder, *, title: str, detail: str = "",
-             predicted_fear: int = 5, social_story: str = "") -> Step:
+             predicted_fear: int = 5, social_story: str = "", by: User | None = None) -> Step:
     """Add a step at the top of the ladder (the end of the list)."""
     ensure_changeable(ladder)
     fields = _step_fields(title, detail, predicted_fear, social_story)
@@ -54,21 +54,23 @@ def add_step(session: Session, ladder: Ladder, *, title: str, detail: str = "",
     step = Step(position=len(steps) + 1, status=rules.UPCOMING, **fields)
     ladder.steps.append(step)
     steps.append(step)
+    record_change(session, ladder, by, "step added")
     _settle(session, ladder, steps, rules.with_one_current([s.status for s in steps]))
     return step
 
 
 def update_step(session: Session, step: Step, *, title: str, detail: str, predicted_fear: int,
-                social_story: str) -> Step:
+                social_story: str, by: User | None = None) -> Step:
     """Change a step's title, detail, predicted fear and social story."""
     ensure_changeable(step.ladder)
     for name, value in _step_fields(title, detail, predicted_fear, social_story).items():
         setattr(step, name, value)
+    record_change(session, step.ladder, by, "step edited")
     session.commit()
     return step
 
 
-def delete_step(session: Session, step: Step) -> Ladder:
+def delete_step(session: Session, step: Step, by: User | None = None) -> Ladder:
     """Delete a step; the rest close up, and a new current step is chosen if needed."""
     ladder = step.ladder
     ensure_changeable(ladder)
@@ -79,11 +81,12 @@ def delete_step(session: Session, step: Step) -> Ladder:
     with session.no_autoflush:
         session.delete(step)
         ladder.steps.remove(step)
+    record_change(session, ladder, by, "step deleted")
     _settle(session, ladder, steps[:index] + steps[index + 1:], statuses)
     return ladder
 
 
-def move_step(session: Session, step: Step, direction: str) -> Step:
+def move_step(session: Session, step: Step, direction: str, by: User | None = None) -> Step:
     """Swap a step with its neighbour above or below; nothing happens at either end."""
     ladder = step.ladder
     ensure_changeable(ladder)
@@ -95,21 +98,23 @@ def move_step(session: Session, step: Step, direction: str) -> Step:
         raise DomainError(str(e)) from e
     if other is not None:
         steps[index], steps[other] = steps[other], steps[index]
+        record_change(session, ladder, by, "step moved")
         _settle(session, ladder, steps, [s.status for s in steps])
     return step
 
 
-def make_current(session: Session, step: Step) -> Step:
+def make_current(session: Session, step: Step, by: User | None = None) -> Step:
     """Make this step the one the child is practising now; the old current one waits again."""
     ladder = step.ladder
     ensure_changeable(ladder)
     steps = list(ladder.steps)
+    record_change(session, ladder, by, "current step chosen")
     _settle(session, ladder, steps,
             rules.after_make_current([s.status for s in steps], steps.index(step)))
     return step
 
 
-def confirm_mastered(session: Session, step: Step) -> Step | None:
+def confirm_mastered(session: Session, step: Step, by: User | None = None) -> Step | None:
     """Mark the current step mastered once it meets the rule; return the new current step.
 
     Never automatic: the family confirms. The next waiting step up the ladder becomes current.
@@ -129,11 +134,12 @@ def confirm_mastered(session: Session, step: Step) -> Step | None:
     statuses = [s.status for s in steps]
     statuses[index] = rules.MASTERED
     step.mastered_at = utcnow()
+    record_change(session, ladder, by, "step mastered")
     _settle(session, ladder, steps, rules.with_one_current(statuses, prefer_from=index + 1))
     return next((s for s in steps if s.status == rules.CURRENT), None)
 
 
-def add_substep(session: Session, step: Step, text: str) -> SubStep:
+def add_substep(session: Session, step: Step, text: str, by: User | None = None) -> SubStep:
     """Add a small step to the end of a step's checklist."""
     ensure_changeable(step.ladder)
     if problem := rules.substep_problem(text):
@@ -143,6 +149,7 @@ def add_substep(session: Session, step: Step, text: str) -> SubStep:
                           "If it needs more, split it into two steps.")
     substep = SubStep(position=len(step.substeps) + 1, text=text.strip())
     step.substeps.append(substep)
+    record_change(session, step.ladder, by, "small step added")
     session.commit()
     return substep
 
@@ -155,7 +162,7 @@ def toggle_substep(session: Session, substep: SubStep, done: bool | None = None)
     return substep
 
 
-def delete_substep(session: Session, substep: SubStep) -> Step:
+def delete_substep(session: Session, substep: SubStep, by: User | None = None) -> Step:
     """Delete a small step and close up the checklist."""
     step = substep.step
     ensure_changeable(step.ladder)
@@ -164,5 +171,6 @@ def delete_substep(session: Session, substep: SubStep) -> Step:
         step.substeps.remove(substep)
     for position, item in enumerate(step.substeps, start=1):
         item.position = position
+    record_change(session, step.ladder, by, "small step deleted")
     session.commit()
     return step

@@ -6,7 +6,14 @@ from ..access import child_for
 from ..auth_session import require_login
 from ..db import get_session
 from ..forms.families import ChildForm
-from ..services import child_overview, families, insights, progress
+from ..services import (
+    account_deletion,
+    child_overview,
+    families,
+    insights,
+    progress,
+    therapist_notes,
+)
 from .responses import refused, render, see_other
 
 bp = Blueprint("children", __name__, url_prefix="/children")
@@ -39,6 +46,7 @@ def show(child_id: int):
     return render("children/show.html", child=child, overview=child_overview.for_child(db, child),
                   insights=insights.for_child(db, child),
                   ready_steps=progress.ready_steps(db, child),
+                  feed=therapist_notes.family_feed(db, child, current_user),
                   siblings=families.family_children(db, child.family_id))
 
 
@@ -62,7 +70,7 @@ def delete(child_id: int):
         flash("Tick the box to confirm that the deletion cannot be undone.", "error")
         return see_other(url_for("children.update", child_id=child.id))
     name = child.display_name
-    families.delete_child(get_session(), current_user, child)
+    account_deletion.delete_child(get_session(), current_user, child)
     session.pop("child_id", None)
     flash(f"{name} and everything recorded about them is deleted.", "info")
     return see_other(url_for("home.index"))

@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
 
-from ..access import child_for, ladder_for
+from ..access import ladder_for, linked_child_for
 from ..auth_session import require_login
 from ..db import get_session
 from ..errors import DomainError
@@ -38,7 +38,8 @@ def ladder_page(ladder: Ladder, status: int = 200, fragment: str | None = None, 
     context.setdefault("calming_form", CalmingForm(
         formdata=None, plan=ladder.calming_plan, strategies=ladder.calming_plan))
     return render("ladders/show.html", fragment, status, ladder=ladder,
-                  big_jumps=ladder_rules.big_jumps(fears), **context)
+                  big_jumps=ladder_rules.big_jumps(fears),
+                  authorship=ladders.authorship(get_session(), ladder), **context)
 
 
 def ladder_changed(ladder: Ladder, fragment: str, anchor: str = ""):
@@ -50,14 +51,14 @@ def ladder_changed(ladder: Ladder, fragment: str, anchor: str = ""):
 
 @bp.get("/children/<int:child_id>/ladders")
 def index(child_id: int):
-    child = child_for(child_id)
+    child = linked_child_for(child_id)
     active, archived = ladders.ladders_for_child(get_session(), child)
     return render("ladders/index.html", child=child, active=active, archived=archived)
 
 
 @bp.route("/children/<int:child_id>/ladders/new", methods=["GET", "POST"])
 def create(child_id: int):
-    child = child_for(child_id)
+    child = linked_child_for(child_id)
     start = request.form.get("start")
     choice = TemplateChoiceForm(**({} if start == "template" else {"formdata": None}))
     scratch = LadderForm(**({} if start == "scratch" else {"formdata": None}))
@@ -95,7 +96,8 @@ def update(ladder_id: int):
     form = LadderForm(obj=ladder)
     if form.validate_on_submit():
         try:
-            ladders.update_ladder(get_session(), ladder, goal=form.goal.data, area=form.area.data)
+            ladders.update_ladder(get_session(), ladder, goal=form.goal.data, area=form.area.data,
+                                  by=current_user)
         except DomainError as e:
             form.form_errors.append(str(e))
         else:
@@ -109,14 +111,14 @@ def update(ladder_id: int):
 
 @bp.post("/ladders/<int:ladder_id>/archive")
 def archive(ladder_id: int):
-    ladder = ladders.archive_ladder(get_session(), ladder_for(ladder_id))
+    ladder = ladders.archive_ladder(get_session(), ladder_for(ladder_id), by=current_user)
     flash("Ladder archived. It stays here to look back on; unarchive it to use it again.", "info")
     return see_other(url_for("ladders.show", ladder_id=ladder.id))
 
 
 @bp.post("/ladders/<int:ladder_id>/unarchive")
 def unarchive(ladder_id: int):
-    ladder = ladders.unarchive_ladder(get_session(), ladder_for(ladder_id))
+    ladder = ladders.unarchive_ladder(get_session(), ladder_for(ladder_id), by=current_user)
     flash("Ladder back in use.", "success")
     return see_other(url_for("ladders.show", ladder_id=ladder.id))
 
@@ -128,7 +130,7 @@ def calming(ladder_id: int):
     if form.validate_on_submit():
         try:
             ladders.set_calming_plan(get_session(), ladder, form.strategies.data or [],
-                                     form.custom.data or "")
+                                     form.custom.data or "", by=current_user)
         except DomainError as e:
             form.form_errors.append(str(e))
         else:

@@ -1,5 +1,6 @@
 """Progress: a ladder's fear charts and mastery, confirming a step mastered, the mastery rule."""
 from flask import Blueprint, flash, request, url_for
+from flask_login import current_user
 
 from ..access import ladder_for, step_for
 from ..auth_session import require_login
@@ -49,7 +50,7 @@ def confirm_mastered(step_id: int):
         return see_other(url_for("progress.ladder", ladder_id=step.ladder_id))
     form = ConfirmMasteredForm()  # CSRFProtect has already checked the token
     try:
-        next_step = steps.confirm_mastered(get_session(), step)
+        next_step = steps.confirm_mastered(get_session(), step, by=current_user)
     except DomainError as e:
         return _progress_page(step.ladder, 422, confirm_error=str(e))
     then = f" Next step: {next_step.title}." if next_step else " That was the last step!"
@@ -65,7 +66,7 @@ def mastery_rule(ladder_id: int):
     form = MasteryRuleForm()
     if form.validate_on_submit():
         try:
-            progress.set_mastery_rule(get_session(), ladder, **form.rule_fields())
+            progress.set_mastery_rule(get_session(), ladder, **form.rule_fields(), by=current_user)
         except DomainError as e:
             form.form_errors.append(str(e))
         else:

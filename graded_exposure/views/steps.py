@@ -1,5 +1,6 @@
 """Steps of a ladder and their sub-steps: add, edit, delete, reorder, current step, checklist."""
 from flask import Blueprint, flash, request, url_for
+from flask_login import current_user
 
 from ..access import ladder_for, step_for, substep_for
 from ..auth_session import require_login
@@ -47,7 +48,7 @@ def create(ladder_id: int):
     form = StepForm()
     if form.validate_on_submit():
         try:
-            step = steps.add_step(get_session(), ladder, **_step_fields(form))
+            step = steps.add_step(get_session(), ladder, **_step_fields(form), by=current_user)
         except DomainError as e:
             form.form_errors.append(str(e))
         else:
@@ -61,7 +62,7 @@ def update(step_id: int):
     form = StepForm(obj=step)
     if form.validate_on_submit():
         try:
-            steps.update_step(get_session(), step, **_step_fields(form))
+            steps.update_step(get_session(), step, **_step_fields(form), by=current_user)
         except DomainError as e:
             form.form_errors.append(str(e))
         else:
@@ -75,7 +76,7 @@ def update(step_id: int):
 def delete(step_id: int):
     step = step_for(step_id)
     try:
-        ladder = steps.delete_step(get_session(), step)
+        ladder = steps.delete_step(get_session(), step, by=current_user)
     except DomainError as e:
         return ladder_page(step.ladder, 422, STEPS, steps_error=str(e))
     flash("Step deleted.", "info")
@@ -89,7 +90,7 @@ def move(step_id: int):
     try:
         if not form.validate_on_submit():
             raise DomainError("Move a step up or down.")
-        steps.move_step(get_session(), step, form.direction.data)
+        steps.move_step(get_session(), step, form.direction.data, by=current_user)
     except DomainError as e:
         return ladder_page(step.ladder, 422, STEPS, steps_error=str(e))
     return ladder_changed(step.ladder, STEPS, f"#step-{step.id}")
@@ -99,7 +100,7 @@ def move(step_id: int):
 def make_current(step_id: int):
     step = step_for(step_id)
     try:
-        steps.make_current(get_session(), step)
+        steps.make_current(get_session(), step, by=current_user)
     except DomainError as e:
         return ladder_page(step.ladder, 422, STEPS, steps_error=str(e))
     return ladder_changed(step.ladder, STEPS, f"#step-{step.id}")
@@ -111,7 +112,7 @@ def add_substep(step_id: int):
     form = SubStepForm()
     if form.validate_on_submit():
         try:
-            steps.add_substep(get_session(), step, form.text.data)
+            steps.add_substep(get_session(), step, form.text.data, by=current_user)
         except DomainError as e:
             form.form_errors.append(str(e))
         else:
@@ -140,7 +141,7 @@ def toggle_substep(substep_id: int):
 def delete_substep(substep_id: int):
     substep = substep_for(substep_id)
     try:
-        step = steps.delete_substep(get_session(), substep)
+        step = steps.delete_substep(get_session(), substep, by=current_user)
     except DomainError as e:
         return _step_page(substep.step, 422, SUBSTEPS, substeps_error=str(e),
                           substeps_error_for=substep.step_id)

@@ -1,17 +1,30 @@
 """The access grid: every route that takes an id refuses other families and unlinked therapists.
 
 The grid is generated from the app's URL map, so a new route with an id parameter that this
-file does not know how to fill makes the test fail until it is covered.
+file does not know how to fill makes the test fail until it is covered. Outsiders are another
+family's caregiver, a therapist never linked to the child, and a therapist whose link the
+family ended.
 """
 import pytest
 from sqlmodel import Session
 
-from graded_exposure.models import InboxMessage, Ladder, Practice, Reminder, Step, SubStep
-from tests.conftest import csrf_from
+from graded_exposure.models import (
+    InboxMessage,
+    Ladder,
+    Practice,
+    Reminder,
+    Step,
+    SubStep,
+    TherapistLink,
+    TherapistNote,
+    utcnow,
+)
+from graded_exposure.services import accounts
+from tests.conftest import PASSWORD, csrf_from, logged_in_client
 
 # Routes whose parameters are secrets, not ids: they are covered by their own tests.
 TOKEN_ROUTES = {"/join/<token>", "/reset/<token>", "/static/<path:filename>",
-                "/unsubscribe/<token>"}
+                "/unsubscribe/<token>", "/links/invite/<token>"}
 
 
 def _first_family_objects(db: Session, family) -> dict[str, int]:
@@ -27,11 +40,30 @@ def _first_family_objects(db: Session, family) -> dict[str, int]:
     reminder = Reminder(user_id=family.user.id, child_id=family.child.id, kind="practice",
                         weekdays="12345", local_time="07:30", timezone="Europe/London")
     message = InboxMessage(user_id=family.user.id, title="Time to practise")
-    db.add_all([substep, practice, reminder, message])
+    their_therapist = accounts.register(db, email="dr.own@example.com", password=PASSWORD,
+                                        display_name="Dr Own", role="therapist")
+    link = TherapistLink(therapist_id=their_therapist.id, child_id=family.child.id,
+                         status="active", consented_by_id=family.user.id, consented_at=utcnow())
+    note = TherapistNote(child_id=family.child.id, author_id=their_therapist.id, kind="homework",
+                         text="Practise the gate twice")
+    db.add_all([substep, practice, reminder, message, link, note])
     db.commit()
     return {"child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
             "substep_id": substep.id, "practice_id": practice.id,
-            "reminder_id": reminder.id, "message_id": message.id}
+            "reminder_id": reminder.id, "message_id": message.id, "link_id": link.id,
+            "note_id": note.id}
+
+
+@pytest.fixture
+def ended_therapist(app, db, family):
+    """A client of a therapist who was linked to the family's child until the family ended it."""
+    user = accounts.register(db, email="dr.ended@example.com", password=PASSWORD,
+                             display_name="Dr Ended", role="therapist")
+    db.add(TherapistLink(therapist_id=user.id, child_id=family.child.id, status="ended",
+                         consented_by_id=family.user.id, consented_at=utcnow(),
+                         ended_by_id=family.user.id, ended_at=utcnow()))
+    db.commit()
+    return logged_in_client(app, "dr.ended@example.com")
 
 
 def _id_routes(app):
@@ -42,11 +74,11 @@ def _id_routes(app):
             yield rule, method
 
 
-@pytest.mark.parametrize("intruder", ["other_family", "therapist_client"])
+@pytest.mark.parametrize("intruder", ["other_family", "therapist_client", "ended_therapist"])
 def test_every_id_route_is_404_for_outsiders(request, app, db, family, intruder):
     ids = _first_family_objects(db, family)
-    client = request.getfixturevalue(intruder).client if intruder == "other_family" else (
-        request.getfixturevalue("therapist_client"))
+    client = request.getfixturevalue(intruder)
+    client = client.client if intruder == "other_family" else client
     token = csrf_from(client.get("/account").get_data(as_text=True))
     checked = 0
     for rule, method in _id_routes(app):
@@ -71,7 +103,8 @@ def test_grid_objects_are_reachable_by_their_own_family(app, db, family):
     """The grid's 404s mean something only if the owner gets through on the same URLs."""
     ids = _first_family_objects(db, family)
     for rule, method in _id_routes(app):
-        if method != "GET":
+        # Therapist pages are 404 for caregivers by design (tests/views/test_therapist.py).
+        if method != "GET" or rule.endpoint.startswith("therapist."):
             continue
         url = rule.rule
         for name in rule.arguments:

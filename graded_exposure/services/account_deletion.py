@@ -1,0 +1,133 @@
+"""Deleting for real: a child, a caregiver's account (and the family with its last caregiver),
+or a therapist's account.
+
+Rows go through the database's ON DELETE rules (foreign keys are enforced), plus the few copies
+that no foreign key reaches: inbox messages about a child (their delivery link is SET NULL),
+login attempts and audit subjects that hold an email address.
+
+A therapist's notes and homework stay with the child, with the author removed: they are part
+of the family's record of treatment, not the therapist's property. The therapist's links are
+kept as ended consent records without a therapist, so the family's sharing history stays whole.
+"""
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from sqlmodel import Session, func, select
+from werkzeug.security import check_password_hash
+
+from ..errors import DomainError
+from ..models import (
+    AuditEvent,
+    Child,
+    Delivery,
+    Family,
+    InboxMessage,
+    LoginAttempt,
+    Reminder,
+    TherapistLink,
+    User,
+    utcnow,
+)
+from . import audit, families
+
+log = logging.getLogger(__name__)
+
+NOT_DELETED = "That password is not right, so nothing was deleted."
+
+
+def _bulk(session: Session, statement) -> int:
+    result = session.exec(statement.execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def _delete_inbox_about(session: Session, child_ids: list[int]) -> None:
+    """Delete inbox copies of reminders about these children (they name the child)."""
+    deliveries = select(Delivery.id).join(Reminder, Reminder.id == Delivery.reminder_id).where(
+        Reminder.child_id.in_(child_ids))
+    _bulk(session, delete(InboxMessage).where(InboxMessage.delivery_id.in_(deliveries)))
+
+
+def delete_child(session: Session, user: User, child: Child) -> None:
+    """Delete a child and every row about them, including inbox messages that name them."""
+    _delete_inbox_about(session, [child.id])
+    families.delete_child(session, user, child)
+
+
+def _delete_family(session: Session, family_id: int) -> int:
+    """Delete a family, its children and everything about them; return how many children."""
+    child_ids = list(session.exec(select(Child.id).where(Child.family_id == family_id)))
+    _delete_inbox_about(session, child_ids)
+    _bulk(session, delete(Child).where(Child.family_id == family_id))
+    _bulk(session, delete(Family).where(Family.id == family_id))  # invites and audit go too
+    return len(child_ids)
+
+
+def _retire_therapist(session: Session, therapist: User) -> None:
+    """End the therapist's links, tell each family's audit log, and unname the records."""
+    links = list(session.exec(select(TherapistLink).where(
+        TherapistLink.therapist_id == therapist.id)))
+    children = {c.id: c for c in session.exec(select(Child).where(
+        Child.id.in_([link.child_id for link in links if link.child_id])))}
+    now = utcnow()
+    for link in links:
+        if link.child_id is None:
+            session.delete(link)  # an unused code: nothing to keep
+            continue
+        if link.status == "active":
+            audit.record(session, "consent_ended", family_id=children[link.child_id].family_id,
+                         subject=f"child:{link.child_id}: the therapist deleted their account")
+        if link.status != "ended":
+            link.status, link.ended_at, link.code_hash = "ended", now, ""
+        link.therapist_id = None
+    session.flush()
+
+
+def delete_account(session: Session, user: User, password: str) -> None:
+    """Delete the user's account for real after checking their password."""
+    if not check_password_hash(user.password_hash, password):
+        raise DomainError(NOT_DELETED)
+    role, family_id, email = user.role, user.family_id, user.email
+    family_deleted, children_deleted = False, 0
+    if role == "therapist":
+        _retire_therapist(session, user)
+    elif family_id is not None:
+        others = session.exec(select(User.id).where(User.family_id == family_id,
+                                                    User.id != user.id)).first()
+        if others is None:
+            family_deleted, children_deleted = True, _delete_family(session, family_id)
+        else:
+            audit.record(session, "account_deleted", family_id=family_id,
+                         subject="a caregiver deleted their account")
+    # Rows that hold the email address without a foreign key to the user.
+    _bulk(session, delete(LoginAttempt).where(LoginAttempt.email == email))
+    _bulk(session, delete(AuditEvent).where(AuditEvent.subject == email))
+    _bulk(session, delete(User).where(User.id == user.id))  # sessions, reminders, inbox go too
+    session.commit()
+    session.expunge_all()
+    # The family's own audit trail may be gone with it; keep a line without names or ids.
+    log.info("account deleted: role=%s family_deleted=%s children_deleted=%d",
+             role, family_deleted, children_deleted)
+
+
+@dataclass
+class DeletionSummary:
+    """What deleting this account would remove, in terms a person can check."""
+
+    role: str
+    last_caregiver: bool
+    children: list[str]
+    linked_children: int
+
+
+def deletion_summary(session: Session, user: User) -> DeletionSummary:
+    """Describe what deleting the user's account would delete."""
+    if user.role == "therapist":
+        linked = session.exec(select(func.count()).select_from(TherapistLink).where(
+            TherapistLink.therapist_id == user.id, TherapistLink.status == "active")).one()
+        return DeletionSummary("therapist", False, [], linked)
+    others = session.exec(select(User.id).where(User.family_id == user.family_id,
+                                                User.id != user.id)).first()
+    names = list(session.exec(select(Child.display_name).where(
+        Child.family_id == user.family_id).order_by(Child.id)))
+    return DeletionSummary("caregiver", others is None, names, 0)

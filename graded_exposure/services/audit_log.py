@@ -1,0 +1,96 @@
+"""The family's audit log, in words: who looked at or changed their data, and when.
+
+Audit rows never hold note text, tokens or passwords (services/audit.py); this page shows the
+action, the person, the child and, for logins, the address they came from.
+"""
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from ..models import AuditEvent, Child, User
+
+PER_PAGE = 50
+
+ACTIONS = {
+    "register": "Created the account",
+    "login": "Logged in",
+    "login_failed": "A login failed (wrong password)",
+    "password_changed": "Changed the password",
+    "password_reset_requested": "Asked for a password reset",
+    "password_reset": "Reset the password",
+    "caregiver_invited": "Invited another caregiver",
+    "caregiver_joined": "Joined the family",
+    "child_deleted": "Deleted a child and everything about them",
+    "practice_deleted": "Deleted a practice",
+    "child_mode_exited": "Left the child view",
+    "child_mode_exit_failed": "Tried to leave the child view with a wrong password",
+    "consent_given": "Agreed to share with a therapist",
+    "therapist_linked": "Therapist accepted the invitation",
+    "consent_ended": "Ended a therapist's access",
+    "invitation_cancelled": "Cancelled a therapist invitation",
+    "link_code_failed": "Entered a therapist code that did not work",
+    "therapist_viewed": "Therapist viewed the child's data",
+    "export": "Exported data",
+    "account_deleted": "Deleted an account",
+}
+_WITH_IP = {"login", "login_failed"}
+_REFERENCE = re.compile(r"\b(child|therapist|user):(\d+)\b")
+
+
+@dataclass
+class AuditRow:
+    at: datetime
+    who: str
+    what: str
+    about: str
+    ip: str
+
+
+@dataclass
+class AuditPage:
+    rows: list[AuditRow]
+    page: int
+    has_older: bool
+
+
+def _describe_action(action: str) -> str:
+    return ACTIONS.get(action, action.replace("_", " ").capitalize())
+
+
+def _who(event: AuditEvent, users: dict[int, User]) -> str:
+    user = users.get(event.actor_id)
+    if user is None:
+        return "—"  # a failed login, or an account deleted since
+    return f"{user.display_name} (therapist)" if user.role == "therapist" else user.display_name
+
+
+def _about(subject: str, children: dict[int, str], users: dict[int, User]) -> str:
+    def name(match: re.Match) -> str:
+        kind, number = match.group(1), int(match.group(2))
+        if kind == "child":
+            return children.get(number, "a deleted child")
+        user = users.get(number)
+        return user.display_name if user else "a former therapist"
+    return _REFERENCE.sub(name, subject)
+
+
+def family_audit(session: Session, family_id: int, page: int = 1) -> AuditPage:
+    """Return one page of the family's audit events, newest first, in words."""
+    page = max(1, page)
+    events = list(session.exec(
+        select(AuditEvent).where(AuditEvent.family_id == family_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
+    has_older, events = len(events) > PER_PAGE, events[:PER_PAGE]
+    referenced = {int(n) for e in events for kind, n in _REFERENCE.findall(e.subject)
+                  if kind != "child"}
+    user_ids = {e.actor_id for e in events if e.actor_id} | referenced
+    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(user_ids)))}
+    children = dict(session.exec(select(Child.id, Child.display_name)
+                                 .where(Child.family_id == family_id)).all())
+    rows = [AuditRow(at=e.at, who=_who(e, users), what=_describe_action(e.action),
+                     about=_about(e.subject, children, users) if e.action != "login_failed"
+                     else "", ip=e.ip if e.action in _WITH_IP else "") for e in events]
+    return AuditPage(rows=rows, page=page, has_older=has_older)

@@ -1,0 +1,120 @@
+""""Since last session": what happened for a child from the therapist's last session to today."""
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from ..errors import DomainError
+from ..models import Child, Ladder, Practice, Step, TherapistLink, User, utcnow
+from ..rules import avoidance_trap
+from ..rules.flags import Flag
+from ..rules.timezones import local_date
+from . import insights
+from .caseload import active_link
+from .practices import PracticeRow, describe
+from .therapist_notes import NoteRow, notes_for_child
+
+DEFAULT_DAYS = 14  # when no last session date is set yet
+OLDEST_SESSION_DAYS = 730
+
+
+@dataclass
+class FearChange:
+    """One step's peak fear at its first and latest practice in the period."""
+
+    ladder_goal: str
+    step_title: str
+    practices: int
+    first_peak: int
+    latest_peak: int
+
+    @property
+    def change(self) -> int:
+        return self.latest_peak - self.first_peak
+
+
+@dataclass
+class SessionSummary:
+    child: Child
+    link: TherapistLink
+    since: date
+    today: date
+    since_was_set: bool
+    practices: list[PracticeRow]  # oldest first
+    practice_days: int
+    fear_changes: list[FearChange]
+    steps_mastered: list[tuple[str, Step, date]]  # ladder goal, step, local day
+    calm: avoidance_trap.CalmSplit
+    avoided: Counter
+    accommodations: Counter
+    small_wins: Counter
+    flags: list[Flag]
+    open_homework: list[NoteRow]
+
+    @property
+    def days(self) -> int:
+        """Days in the period, both ends included."""
+        return (self.today - self.since).days + 1
+
+
+def set_last_session(session: Session, therapist: User, child: Child, day: date | None,
+                     now: datetime | None = None) -> TherapistLink:
+    """Record the date of the therapist's last session with this child."""
+    today = local_date(now or utcnow(), child.family.timezone)
+    if not isinstance(day, date):
+        raise DomainError("Enter the date of the last session.")
+    if day > today:
+        raise DomainError("The last session can't be in the future. Enter the date it happened.")
+    if day < today - timedelta(days=OLDEST_SESSION_DAYS):
+        raise DomainError("That date is more than two years ago. Check the year.")
+    link = active_link(session, therapist, child)
+    link.last_session_on = day
+    session.commit()
+    return link
+
+
+def for_child(session: Session, therapist: User, child: Child,
+              now: datetime | None = None) -> SessionSummary:
+    """Summarise the child's practice, fear, mastery and avoidance since the last session."""
+    link = active_link(session, therapist, child)
+    tz = child.family.timezone
+    today = local_date(now or utcnow(), tz)
+    since = link.last_session_on or today - timedelta(days=DEFAULT_DAYS)
+    begin = datetime.combine(since, time.min, ZoneInfo(tz))
+    practices = list(session.exec(
+        select(Practice).where(Practice.child_id == child.id, Practice.practiced_at >= begin)
+        .options(selectinload(Practice.step).selectinload(Step.ladder))
+        .order_by(Practice.practiced_at, Practice.id)))
+    mastered = session.exec(
+        select(Step, Ladder.goal).join(Ladder)
+        .where(Ladder.child_id == child.id, Step.mastered_at >= begin)
+        .order_by(Step.mastered_at))
+    checkins = insights.load_checkin_facts(session, child, since)
+    return SessionSummary(
+        child=child, link=link, since=since, today=today,
+        since_was_set=link.last_session_on is not None,
+        practices=describe(session, practices, tz),
+        practice_days=len({local_date(p.practiced_at, tz) for p in practices}),
+        fear_changes=fear_changes(practices),
+        steps_mastered=[(goal, step, local_date(step.mastered_at, tz)) for step, goal in mastered],
+        calm=avoidance_trap.calm_days_split(checkins, since, today),
+        avoided=Counter(kind for c in checkins for kind in c.avoided),
+        accommodations=Counter(kind for c in checkins for kind in c.accommodations),
+        small_wins=Counter(w for p in practices for w in p.small_wins),
+        flags=insights.for_child(session, child, today).flags,
+        open_homework=[row for row in notes_for_child(session, child)
+                       if row.note.kind == "homework" and row.note.done_at is None])
+
+
+def fear_changes(practices: list[Practice]) -> list[FearChange]:
+    """Per step practised (oldest practices first): the first and the latest peak fear."""
+    by_step: dict[int, list[Practice]] = {}
+    for practice in practices:
+        by_step.setdefault(practice.step_id, []).append(practice)
+    return [FearChange(ladder_goal=rows[0].step.ladder.goal, step_title=rows[0].step.title,
+                       practices=len(rows), first_peak=rows[0].fear_peak,
+                       latest_peak=rows[-1].fear_peak)
+            for rows in by_step.values()]

@@ -1,0 +1,168 @@
+"""Notes and homework from a therapist to a family, and reminders a therapist schedules for them.
+
+A note stays in the family's feed until a caregiver marks it done; the first time a caregiver
+sees it there, seen_at is set, so the therapist knows it arrived.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from ..errors import DomainError
+from ..models import Child, Ladder, Reminder, TherapistNote, User, utcnow
+from ..rules.schedule import next_occurrence_utc
+from ..rules.timezones import local_date
+from . import audit
+from .reminders import checked_time
+
+KINDS = {"note": "Note", "homework": "Homework"}
+MAX_TEXT = 2000
+MAX_REMINDER_MESSAGE = 300
+REMINDER_DAYS_AHEAD = 7  # a one-off within the coming week; see schedule_family_reminder
+REMINDER_CHANNELS = ["inbox", "email"]
+
+
+@dataclass
+class NoteRow:
+    """A note with its author's name and the goal of the ladder it is about (if any)."""
+
+    note: TherapistNote
+    author: str
+    ladder_goal: str | None
+
+
+def checked_text(text: object, limit: int, what: str) -> str:
+    """Return the text tidied, or raise DomainError when it is empty or too long."""
+    text = (text if isinstance(text, str) else "").replace("\r\n", "\n").strip()
+    if not text:
+        raise DomainError(f"Write the {what} first.")
+    if len(text) > limit:
+        raise DomainError(f"The {what} can be at most {limit} characters; this one has "
+                          f"{len(text)}.")
+    return text
+
+
+def write_note(session: Session, child: Child, author: User, *, kind: str, text: str,
+               ladder_id: int | None = None, ip: str = "") -> TherapistNote:
+    """Add a note or homework for the child's family, on the child or one of its ladders."""
+    if kind not in KINDS:
+        raise DomainError("Choose whether this is a note or homework.")
+    text = checked_text(text, MAX_TEXT, "note" if kind == "note" else "homework")
+    if ladder_id is not None:
+        ladder = session.get(Ladder, ladder_id)
+        if ladder is None or ladder.child_id != child.id:
+            raise DomainError(f"Choose one of {child.display_name}'s ladders, or none.")
+    note = TherapistNote(child_id=child.id, ladder_id=ladder_id, author_id=author.id, kind=kind,
+                         text=text)
+    session.add(note)
+    # Never the text itself: the audit log says who wrote what kind of thing, and when.
+    audit.record(session, f"{kind}_written", actor_id=author.id, family_id=child.family_id,
+                 subject=f"child:{child.id}", ip=ip)
+    session.commit()
+    return note
+
+
+def _rows(session: Session, notes: list[TherapistNote]) -> list[NoteRow]:
+    """Pair notes with author names and ladder goals, in one query each for all notes."""
+    author_ids = {n.author_id for n in notes if n.author_id is not None}
+    ladder_ids = {n.ladder_id for n in notes if n.ladder_id is not None}
+    names = dict(session.exec(select(User.id, User.display_name)
+                              .where(User.id.in_(author_ids))).all()) if author_ids else {}
+    goals = dict(session.exec(select(Ladder.id, Ladder.goal)
+                              .where(Ladder.id.in_(ladder_ids))).all()) if ladder_ids else {}
+    return [NoteRow(note=n, author=names.get(n.author_id, "A former therapist"),
+                    ladder_goal=goals.get(n.ladder_id)) for n in notes]
+
+
+def notes_for_child(session: Session, child: Child) -> list[NoteRow]:
+    """Every note and homework on the child, open ones first, newest first."""
+    notes = list(session.exec(select(TherapistNote).where(TherapistNote.child_id == child.id)
+                              .order_by(TherapistNote.created_at.desc(),
+                                        TherapistNote.id.desc())))
+    notes.sort(key=lambda n: n.done_at is not None)  # stable: keeps newest first in each group
+    return _rows(session, notes)
+
+
+def open_notes(session: Session, child: Child) -> list[TherapistNote]:
+    """The notes and homework the family has not marked done yet, newest first."""
+    return list(session.exec(select(TherapistNote).where(TherapistNote.child_id == child.id,
+                                                         TherapistNote.done_at.is_(None))
+                             .order_by(TherapistNote.created_at.desc(), TherapistNote.id.desc())))
+
+
+def family_feed(session: Session, child: Child, viewer: User,
+                now: datetime | None = None) -> list[NoteRow]:
+    """The family's feed for the child: open notes; a caregiver looking marks them seen."""
+    notes = open_notes(session, child)
+    unseen = [n for n in notes if n.seen_at is None]
+    # Only the family's own eyes count as "seen": a therapist looking is not the family.
+    if unseen and viewer.family_id is not None and viewer.family_id == child.family_id:
+        for note in unseen:
+            note.seen_at = now or utcnow()
+        session.commit()
+    return _rows(session, notes)
+
+
+def mark_done(session: Session, note: TherapistNote, caregiver: User,
+              now: datetime | None = None) -> TherapistNote:
+    """Mark a note done so it leaves the feed; doing it twice keeps the first time."""
+    if note.done_at is None:
+        now = now or utcnow()
+        note.seen_at = note.seen_at or now
+        note.done_at = now
+        session.commit()
+    return note
+
+
+def reminder_days(child: Child, now: datetime | None = None) -> list[date]:
+    """The local days a therapist may schedule a one-off reminder on: today and the next six."""
+    today = local_date(now or utcnow(), child.family.timezone)
+    return [today + timedelta(days=n) for n in range(REMINDER_DAYS_AHEAD)]
+
+
+def schedule_family_reminder(session: Session, therapist: User, child: Child, *, message: str,
+                             on: date | None, at: str, now: datetime | None = None,
+                             ip: str = "") -> list[Reminder]:
+    """Send each caregiver of the child one reminder with the therapist's words, on a day soon.
+
+    A one-off is stored as a reminder on that weekday ending that day. Within the coming seven
+    days that weekday falls only once, so pausing and resuming it can never move it earlier.
+    """
+    now = now or utcnow()
+    message = checked_text(message, MAX_REMINDER_MESSAGE, "reminder message")
+    if on not in reminder_days(child, now):
+        raise DomainError("Choose a day from today to a week ahead.")
+    local_time = checked_time(at)
+    tz = child.family.timezone
+    due = next_occurrence_utc(str(on.isoweekday()), local_time, tz, now, ends_on=on)
+    if due is None:
+        raise DomainError(f"{local_time} today has already passed. Choose a later time or day.")
+    caregivers = list(session.exec(select(User).where(User.family_id == child.family_id,
+                                                      User.role == "caregiver")
+                                   .order_by(User.id)))
+    created = [Reminder(user_id=user.id, child_id=child.id, created_by_id=therapist.id,
+                        kind="therapist", message=message, weekdays=str(on.isoweekday()),
+                        local_time=local_time, timezone=tz, channels=list(REMINDER_CHANNELS),
+                        ends_on=on, next_due_at=due) for user in caregivers]
+    session.add_all(created)
+    audit.record(session, "reminder_scheduled", actor_id=therapist.id,
+                 family_id=child.family_id, subject=f"child:{child.id} · for {on.isoformat()}",
+                 ip=ip)
+    session.commit()
+    return created
+
+
+def scheduled_reminders(session: Session, therapist: User, child: Child) -> list[Reminder]:
+    """The therapist's reminders for this child's family still to go out (one per occurrence)."""
+    rows = session.exec(select(Reminder).where(
+        Reminder.child_id == child.id, Reminder.created_by_id == therapist.id,
+        Reminder.kind == "therapist", Reminder.active == True,  # noqa: E712
+        Reminder.next_due_at.is_not(None)).order_by(Reminder.next_due_at, Reminder.id))
+    # One row per caregiver: show each occurrence once.
+    seen, unique = set(), []
+    for reminder in rows:
+        key = (reminder.next_due_at, reminder.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(reminder)
+    return unique

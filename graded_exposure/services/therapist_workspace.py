@@ -1,0 +1,76 @@
+"""A linked therapist's page for one child: ladders and fear trends, adherence, insights, log."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from ..models import AuditEvent, Child, Ladder, Practice, Reminder, TherapistLink, User, utcnow
+from ..rules import attention
+from ..rules.timezones import local_date
+from . import audit, insights, ladders, practices, progress
+from .caseload import active_link
+from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
+
+# A therapist reloading the page during a session should not flood the family's audit log.
+VIEW_AUDIT_EVERY = timedelta(hours=1)
+
+
+@dataclass
+class ChildWorkspace:
+    child: Child
+    link: TherapistLink
+    insights: insights.ChildInsights
+    ladders: list[progress.LadderProgress]
+    archived: list[Ladder]
+    days_last_28: int
+    log: practices.PracticePage
+    notes: list[NoteRow]
+    reminders: list[Reminder]
+
+    @property
+    def target(self) -> int:
+        return self.link.practice_target_days
+
+    @property
+    def behind(self) -> bool:
+        return attention.is_behind_target(self.insights.practice_days_last_7, self.target)
+
+
+def record_view(session: Session, therapist: User, child: Child, ip: str = "",
+                now: datetime | None = None) -> bool:
+    """Audit that the therapist opened the child's data; at most once an hour. True if recorded."""
+    now = now or utcnow()
+    subject = f"child:{child.id}"
+    recent = session.exec(select(AuditEvent.id).where(
+        AuditEvent.action == "therapist_viewed", AuditEvent.actor_id == therapist.id,
+        AuditEvent.subject == subject, AuditEvent.at >= now - VIEW_AUDIT_EVERY)).first()
+    if recent is not None:
+        return False
+    audit.record(session, "therapist_viewed", actor_id=therapist.id, family_id=child.family_id,
+                 subject=subject, ip=ip)
+    session.commit()
+    return True
+
+
+def open_for(session: Session, therapist: User, child: Child, *, page: int = 1, ip: str = "",
+             now: datetime | None = None) -> ChildWorkspace:
+    """Load everything the therapist's page shows for the child, and audit the view."""
+    now = now or utcnow()
+    link = active_link(session, therapist, child)
+    record_view(session, therapist, child, ip, now)
+    active, archived = ladders.ladders_for_child(session, child)
+    tz = child.family.timezone
+    today = local_date(now, tz)
+    recent = session.exec(select(Practice.practiced_at).where(
+        Practice.child_id == child.id,
+        Practice.practiced_at >= now - timedelta(days=attention.FOUR_WEEKS + 1)))
+    return ChildWorkspace(
+        child=child, link=link, insights=insights.for_child(session, child, today),
+        # Oldest ladder first, as the family's home screen lists them.
+        ladders=[progress.ladder_progress(session, ladder) for ladder in reversed(active)],
+        archived=archived,
+        days_last_28=attention.practice_days_within(
+            [local_date(moment, tz) for moment in recent], today, attention.FOUR_WEEKS),
+        log=practices.list_practices(session, child, page),
+        notes=notes_for_child(session, child),
+        reminders=scheduled_reminders(session, therapist, child))

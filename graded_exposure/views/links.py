@@ -1,0 +1,177 @@
+"""Linking a therapist to a child with the family's consent, from either side, and ending it.
+
+Family side: /family/sharing (enter a therapist's code, or invite a therapist by email, and see
+every consent record). Therapist side: /links (create a code, see linked children) and the
+invitation link /links/invite/<token>. Both sides end a link at /links/<link_id>/end.
+"""
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask_login import current_user, login_required
+
+from .. import auth_session
+from ..access import child_for, link_for
+from ..auth_session import caregiver_required
+from ..db import get_session
+from ..errors import DomainError
+from ..extensions import login_manager
+from ..forms.auth import JoinFamilyForm
+from ..forms.links import EndLinkForm, LinkCodeForm, TherapistInviteForm
+from ..services import families, mail, therapist_links
+from .responses import client_ip, render, see_other
+
+bp = Blueprint("links", __name__)
+
+
+def therapist_required(view):
+    """Decorate a view that only a logged-in therapist may use (404 for caregivers)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.role != "therapist":
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _children():
+    return families.family_children(get_session(), current_user.family_id)
+
+
+def _sharing_page(status=200, review=None, **forms):
+    children = _children()
+    chosen = request.args.get("child", "")
+    forms.setdefault("code_form", LinkCodeForm(children, child_id=chosen))
+    forms.setdefault("invite_form", TherapistInviteForm(children, child_id=chosen))
+    name = children[0].display_name if len(children) == 1 else "the chosen child"
+    return render("links/sharing.html", "links/_code.html", status=status, review=review,
+                  children=children, scope=therapist_links.scope_lines(name),
+                  sharing=therapist_links.family_sharing(get_session(), current_user.family_id),
+                  **forms)
+
+
+@bp.get("/family/sharing")
+@caregiver_required
+def sharing():
+    return _sharing_page()
+
+
+@bp.post("/family/sharing/code")
+@caregiver_required
+def check_code():
+    form = LinkCodeForm(_children())
+    if not form.validate_on_submit():
+        return _sharing_page(status=422, code_form=form)
+    try:
+        review = therapist_links.review_code(get_session(), current_user,
+                                             child_for(form.chosen_child_id()), form.code.data,
+                                             client_ip())
+    except DomainError as e:
+        form.code.errors.append(str(e))
+        return _sharing_page(status=422, code_form=form)
+    return _sharing_page(code_form=form, review=review)
+
+
+@bp.post("/family/sharing/accept")
+@caregiver_required
+def accept_code():
+    form = LinkCodeForm(_children())
+    if not form.validate_on_submit():
+        return _sharing_page(status=422, code_form=form)
+    child = child_for(form.chosen_child_id())
+    try:
+        therapist_links.accept_code(get_session(), current_user, child, form.code.data,
+                                    client_ip())
+    except DomainError as e:
+        form.code.errors.append(str(e))
+        return _sharing_page(status=422, code_form=form)
+    flash(f"Done: the therapist can now see {child.display_name}'s ladders, practices and "
+          "check-ins. You can end this here at any time.", "success")
+    return see_other(url_for("links.sharing"))
+
+
+@bp.post("/family/sharing/invite")
+@caregiver_required
+def invite():
+    form = TherapistInviteForm(_children())
+    if not form.validate_on_submit():
+        return _sharing_page(status=422, invite_form=form)
+    child = child_for(form.chosen_child_id())
+    token = therapist_links.invite_by_email(
+        get_session(), current_user, child, form.email.data,
+        current_app.config["INVITE_TOKEN_LIFETIME"], client_ip())
+    link = url_for("links.accept_invite", token=token, _external=True)
+    mail.send_mail(current_app.config, form.email.data,
+                   f"{current_user.display_name} invited you to see {child.display_name}'s "
+                   "progress on Brave Steps",
+                   f"Open this link within 7 days to accept, as a therapist:\n{link}\n")
+    return render("links/invite_sent.html", link=link, email=form.email.data, child=child)
+
+
+@bp.get("/links")
+@therapist_required
+def index():
+    return render("links/index.html",
+                  sharing=therapist_links.therapist_sharing(get_session(), current_user))
+
+
+@bp.post("/links/codes")
+@therapist_required
+def create_code():
+    code = therapist_links.create_code(get_session(), current_user, client_ip())
+    return render("links/code_created.html", code=code)
+
+
+@bp.route("/links/invite/<token>", methods=["GET", "POST"])
+def accept_invite(token: str):
+    db = get_session()
+    try:
+        row = therapist_links.describe_link(db, therapist_links.live_invite(db, token))
+    except DomainError as e:
+        return render("links/invite.html", error=str(e), row=None, form=None, status=404)
+    if current_user.is_authenticated:
+        return _accept_as_current_user(token, row)
+    form = JoinFamilyForm(email=row.link.invited_email or None)
+    if form.validate_on_submit():
+        try:
+            user = therapist_links.register_and_accept(
+                db, token, email=form.email.data, password=form.password.data,
+                display_name=form.display_name.data, ip=client_ip())
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            auth_session.log_in(user)
+            flash(f"Welcome! {row.child.display_name} is now on your caseload.", "success")
+            return see_other(url_for("home.index"))
+    return render("links/invite.html", row=row, form=form, error=None,
+                  status=422 if form.errors else 200)
+
+
+def _accept_as_current_user(token: str, row):
+    if request.method == "GET":
+        return render("links/invite.html", row=row, form=None, error=None)
+    try:
+        therapist_links.accept_invite(get_session(), current_user, token, client_ip())
+    except DomainError as e:
+        return render("links/invite.html", row=row, form=None, error=None, refusal=str(e),
+                      status=422)
+    flash(f"{row.child.display_name} is now on your caseload.", "success")
+    return see_other(url_for("home.index"))
+
+
+@bp.route("/links/<int:link_id>/end", methods=["GET", "POST"])
+@login_required
+def end(link_id: int):
+    link = link_for(link_id)
+    row = therapist_links.describe_link(get_session(), link)
+    back = url_for("links.index" if link.therapist_id == current_user.id else "links.sharing")
+    form = EndLinkForm()
+    if request.method == "GET" or link.status == "ended":
+        return render("links/end.html", row=row, form=form, back=back)
+    if not (form.validate_on_submit() and form.confirm.data == "yes"):
+        return render("links/end.html", row=row, form=form, back=back, status=422,
+                      refusal="Press the button on this page to confirm.")
+    therapist_links.end_link(get_session(), link, current_user, client_ip())
+    flash("Ended. Access stopped straight away." if row.therapist else "Cancelled.", "success")
+    return see_other(back)

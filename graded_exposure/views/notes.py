@@ -1,0 +1,61 @@
+"""The family's side of a therapist's notes: the feed on the home screen, done, the history."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, request, url_for
+from flask_login import current_user
+
+from ..access import child_for, note_for
+from ..auth_session import caregiver_required, require_login
+from ..db import get_session
+from ..models import Child
+from ..services import therapist_notes
+from .responses import render, see_other, wants_fragment
+
+bp = Blueprint("notes", __name__)
+bp.before_request(require_login)
+
+FEED = "notes/_feed.html"
+
+
+@bp.app_template_filter("zoned_when")
+def zoned_when(moment: datetime | None, tz: str) -> str:
+    """Say a stored UTC moment in a time zone, e.g. 'Tue 6 May, 14:05'."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(ZoneInfo(tz))
+    return f"{local:%a} {local.day} {local:%b, %H:%M}"
+
+
+@bp.app_template_filter("short_day")
+def short_day(day) -> str:
+    """Say a date short, e.g. 'Tue 6 May'."""
+    return f"{day:%a} {day.day} {day:%b}" if day else ""
+
+
+def feed_for(child: Child) -> list[therapist_notes.NoteRow]:
+    """The open notes the family's home screen shows for the child (marks them seen)."""
+    return therapist_notes.family_feed(get_session(), child, current_user)
+
+
+@bp.post("/notes/<int:note_id>/done")
+@caregiver_required
+def done(note_id: int):
+    note = note_for(note_id)
+    therapist_notes.mark_done(get_session(), note, current_user)
+    child = child_for(note.child_id)
+    back = "notes" if request.form.get("back") == "notes" else "home"
+    if wants_fragment():
+        return render(FEED, child=child, feed=feed_for(child), just_done=True, back=back)
+    if back == "notes":
+        return see_other(url_for("notes.index", child_id=child.id))
+    return see_other(url_for("children.show", child_id=child.id) + "#notes-feed")
+
+
+@bp.get("/children/<int:child_id>/notes")
+def index(child_id: int):
+    child = child_for(child_id)
+    feed = feed_for(child)
+    done_rows = [row for row in therapist_notes.notes_for_child(get_session(), child)
+                 if row.note.done_at is not None]
+    return render("notes/index.html", child=child, feed=feed, done_rows=done_rows)

@@ -1,0 +1,168 @@
+"""The therapist's workspace: caseload, a child's page, notes, target, last session, summary.
+
+Therapists only: a caregiver gets 404 on every page here, as does a therapist without an
+active link to the child (linked_child_for checks the link again on every request).
+"""
+from datetime import date
+
+from flask import Blueprint, abort, request, url_for
+from flask_login import current_user
+
+from ..access import linked_child_for
+from ..auth_session import require_login
+from ..db import get_session
+from ..errors import DomainError
+from ..forms.therapist import FamilyReminderForm, LastSessionForm, NoteForm, PracticeTargetForm
+from ..models import Child
+from ..services import caseload, ladders, session_summary, therapist_notes, therapist_workspace
+from .responses import client_ip, render, see_other, wants_fragment
+
+bp = Blueprint("therapist", __name__, url_prefix="/therapist")
+bp.before_request(require_login)
+
+NOTES = "therapist/_notes.html"
+SETTINGS = "therapist/_settings.html"
+REMINDER = "therapist/_reminder.html"
+
+
+@bp.before_request
+def therapists_only():
+    """Caregivers never see these pages: not even that they exist."""
+    if current_user.role != "therapist":
+        abort(404)
+
+
+@bp.app_template_global()
+def child_home_url(child: Child) -> str:
+    """Where "back to the child" goes: the family's home screen, or a therapist's child page."""
+    if current_user.is_authenticated and current_user.role == "therapist":
+        return url_for("therapist.child", child_id=child.id)
+    return url_for("children.show", child_id=child.id)
+
+
+def caseload_page():
+    """The therapist's home: every linked child, those needing attention first."""
+    rows = caseload.for_therapist(get_session(), current_user)
+    return render("home/therapist.html", caseload=rows)
+
+
+def _component_context(child: Child, fragment: str) -> dict:
+    """What one component of the child's page needs, without loading the whole page."""
+    db = get_session()
+    if fragment == NOTES:
+        return {"notes": therapist_notes.notes_for_child(db, child)}
+    if fragment == REMINDER:
+        return {"reminders": therapist_notes.scheduled_reminders(db, current_user, child)}
+    return {"link": caseload.active_link(db, current_user, child)}
+
+
+def _default_forms(child: Child, link, active: list, context: dict) -> None:
+    context.setdefault("note_form", NoteForm(formdata=None, child=child, ladders=active))
+    context.setdefault("target_form", PracticeTargetForm(formdata=None, obj=link))
+    context.setdefault("session_form", LastSessionForm(formdata=None, obj=link))
+    context.setdefault("reminder_form", FamilyReminderForm(
+        formdata=None, days=therapist_notes.reminder_days(child)))
+
+
+def child_page(child: Child, status: int = 200, fragment: str | None = None, **context):
+    """Render the child's page, or one of its components for htmx (same template either way)."""
+    if fragment and wants_fragment():
+        context = {**_component_context(child, fragment), **context}
+        active = ladders.ladders_for_child(get_session(), child)[0]
+        _default_forms(child, context.get("link"), active, context)
+        return render(fragment, None, status, child=child, **context)
+    page = request.args.get("page", 1, type=int) or 1
+    ws = therapist_workspace.open_for(get_session(), current_user, child, page=page,
+                                      ip=client_ip())
+    _default_forms(child, ws.link, [lp.ladder for lp in ws.ladders], context)
+    return render("therapist/child.html", None, status, child=child, ws=ws, link=ws.link,
+                  notes=ws.notes, reminders=ws.reminders, **context)
+
+
+def _changed(child: Child, fragment: str, anchor: str, **context):
+    """After a change: the fresh component for htmx, else back to the child's page (303)."""
+    if wants_fragment():
+        return child_page(child, fragment=fragment, **context)
+    return see_other(url_for("therapist.child", child_id=child.id) + anchor)
+
+
+@bp.get("/children/<int:child_id>")
+def child(child_id: int):
+    return child_page(linked_child_for(child_id))
+
+
+@bp.post("/children/<int:child_id>/notes")
+def write_note(child_id: int):
+    child = linked_child_for(child_id)
+    active = ladders.ladders_for_child(get_session(), child)[0]
+    form = NoteForm(child=child, ladders=active)
+    if form.validate_on_submit():
+        try:
+            therapist_notes.write_note(get_session(), child, current_user, kind=form.kind.data,
+                                       text=form.text.data, ladder_id=form.chosen_ladder_id(),
+                                       ip=client_ip())
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            return _changed(child, NOTES, "#therapist-notes", note_saved=form.kind.data)
+    return child_page(child, 422, NOTES, note_form=form)
+
+
+@bp.post("/children/<int:child_id>/target")
+def target(child_id: int):
+    child = linked_child_for(child_id)
+    form = PracticeTargetForm()
+    if form.validate_on_submit():
+        try:
+            caseload.set_practice_target(get_session(), current_user, child,
+                                         form.practice_target_days.data, ip=client_ip())
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            return _changed(child, SETTINGS, "#link-settings", settings_saved="target")
+    return child_page(child, 422, SETTINGS, target_form=form)
+
+
+@bp.post("/children/<int:child_id>/last-session")
+def last_session(child_id: int):
+    child = linked_child_for(child_id)
+    form = LastSessionForm()
+    if form.validate_on_submit():
+        try:
+            session_summary.set_last_session(get_session(), current_user, child,
+                                             form.last_session_on.data)
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            return _changed(child, SETTINGS, "#link-settings", settings_saved="session")
+    return child_page(child, 422, SETTINGS, session_form=form)
+
+
+@bp.post("/children/<int:child_id>/reminders")
+def remind(child_id: int):
+    child = linked_child_for(child_id)
+    form = FamilyReminderForm(days=therapist_notes.reminder_days(child))
+    if form.validate_on_submit():
+        try:
+            therapist_notes.schedule_family_reminder(
+                get_session(), current_user, child, message=form.message.data,
+                on=_chosen_day(form.on.data), at=form.at.data, ip=client_ip())
+        except DomainError as e:
+            form.form_errors.append(str(e))
+        else:
+            return _changed(child, REMINDER, "#family-reminder", reminder_saved=True)
+    return child_page(child, 422, REMINDER, reminder_form=form)
+
+
+def _chosen_day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.get("/children/<int:child_id>/summary")
+def summary(child_id: int):
+    child = linked_child_for(child_id)
+    found = session_summary.for_child(get_session(), current_user, child)
+    return render("therapist/summary.html", child=child, summary=found)

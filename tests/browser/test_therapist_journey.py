@@ -1,0 +1,105 @@
+"""A therapist on a laptop and a parent on a phone: link, assign a ladder, homework, summary."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+from tests.browser.test_first_journey import _register_and_add_child
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def laptop(browser):
+    """A second browser (its own cookies) at laptop size, for the therapist."""
+    context = browser.new_context(viewport=LAPTOP, timezone_id="Europe/London", locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
+            and "status of 422" not in m.text else None)
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors in the therapist's page: {errors}"
+
+
+def _register_therapist(page, base_url) -> None:
+    page.goto(base_url + "/")
+    page.get_by_role("link", name="Create an account").click()
+    page.get_by_label("Your name").fill("Dr Tara")
+    page.get_by_label("Email").fill("tara@example.com")
+    page.get_by_label("Password").fill("helping families every day")
+    page.get_by_text("Therapist", exact=True).click()
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Your caseload")).to_be_visible()
+
+
+def _create_link_code(page) -> str:
+    page.get_by_role("link", name="Link a family").click()
+    page.get_by_role("button", name="Create a link code").click()
+    code = page.locator(".link-code-value strong").inner_text().strip()
+    assert re.fullmatch(r"[A-Z0-9-]{8,9}", code), code
+    return code
+
+
+def _caregiver_accepts(phone, code: str) -> None:
+    phone.get_by_role("link", name="Family", exact=True).click()
+    phone.get_by_role("link", name="Sharing with a therapist").click()
+    phone.get_by_role("textbox", name="Code from your therapist").fill(code)
+    phone.get_by_role("button", name="Check the code").click()
+    expect(phone.get_by_role("heading", name="Share Mia with Dr Tara?")).to_be_visible()
+    phone.get_by_role("button", name="I agree: share Mia").click()
+    expect(phone.get_by_text("the therapist can now see Mia")).to_be_visible()
+
+
+def _assign_ladder_and_homework(page) -> None:
+    page.get_by_role("link", name="Home", exact=True).click()
+    caseload = page.get_by_role("list", name=re.compile("Linked children"))
+    caseload.get_by_role("link", name=re.compile("Mia")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Mia")
+    page.get_by_role("link", name="Assign a ladder").first.click()
+    page.get_by_text("Whole school day", exact=False).first.click()
+    page.get_by_role("button", name="Create ladder").click()
+    expect(page.get_by_text(re.compile(r"Made by Dr Tara on"))).to_be_visible()
+    page.get_by_role("link", name=re.compile("Mia's ladders")).click()
+    page.get_by_role("link", name="← Mia").click()
+    notes = page.get_by_role("region", name="Notes and homework")
+    notes.get_by_label("Homework", exact=True).check()
+    notes.get_by_label("Your words to the family").fill(
+        "Walk to the school gate together twice before Tuesday.")
+    notes.get_by_role("button", name="Send to the family").click()
+    expect(notes.get_by_text("Homework sent.")).to_be_visible()
+    expect(notes).to_contain_text("not seen yet")
+    screenshot(page, "therapist-child-page")
+
+
+def _caregiver_completes_homework(phone) -> None:
+    phone.get_by_role("link", name="Home", exact=True).click()
+    feed = phone.get_by_role("region", name="From Mia's therapist")
+    expect(feed).to_contain_text("Walk to the school gate together twice before Tuesday.")
+    screenshot(phone, "caregiver-home-with-homework")
+    feed.get_by_role("button", name=re.compile("^Done")).click()
+    expect(feed).to_contain_text("All done.")
+
+
+def test_therapist_links_assigns_sets_homework_and_reads_the_summary(live_server, laptop, phone):
+    _register_therapist(laptop, live_server)
+    code = _create_link_code(laptop)
+
+    _register_and_add_child(phone, live_server, "jo-therapy@example.com")
+    _caregiver_accepts(phone, code)
+
+    _assign_ladder_and_homework(laptop)
+    _caregiver_completes_homework(phone)
+
+    laptop.reload()
+    expect(laptop.get_by_role("region", name="Notes and homework")).to_contain_text("done")
+    laptop.get_by_role("link", name="Since last session").click()
+    expect(laptop.get_by_role("heading", level=1)).to_contain_text("Mia: since the last session")
+    expect(laptop.get_by_role("region", name="Open homework")).to_contain_text(
+        "No open homework.")
+    screenshot(laptop, "therapist-session-summary")

@@ -1,0 +1,130 @@
+"""Deleting for real: a child, a caregiver (and the family with the last one), a therapist."""
+import pytest
+from sqlalchemy import func, text
+from sqlmodel import SQLModel, select
+
+from graded_exposure.errors import DomainError
+from graded_exposure.models import (
+    AuditEvent,
+    Child,
+    Family,
+    InboxMessage,
+    LoginAttempt,
+    Practice,
+    TherapistLink,
+    TherapistNote,
+    User,
+)
+from graded_exposure.services import account_deletion, accounts, families
+from tests.conftest import PASSWORD
+from tests.services.test_export import fill_child
+
+
+def _references(db, table_name: str, ids: list[int]) -> dict[str, int]:
+    """Count, in every table, the rows whose foreign key points at one of these rows."""
+    counts = {}
+    for table in SQLModel.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table.name == table_name and ids:
+                column = fk.parent
+                n = db.exec(select(func.count()).select_from(table).where(column.in_(ids))).one()
+                if n:
+                    counts[f"{table.name}.{column.name}"] = n
+    return counts
+
+
+@pytest.fixture
+def tara(db):
+    return accounts.register(db, email="tara@example.com", password=PASSWORD,
+                             display_name="Tara", role="therapist")
+
+
+def test_deleting_a_child_removes_its_rows_everywhere(db, family, other_family, tara):
+    fill_child(db, family.child, family.user, tara)
+    fill_child(db, other_family.child, other_family.user, tara)
+    child_id = family.child.id
+    others_before = _references(db, "child", [other_family.child.id])
+    assert {"practice.child_id", "daycheckin.child_id", "therapistnote.child_id", "ladder.child_id",
+            "therapistlink.child_id", "reminder.child_id"} <= _references(db, "child", [child_id]).keys()
+    account_deletion.delete_child(db, family.user, family.child)
+    db.expire_all()
+    assert db.get(Child, child_id) is None
+    assert _references(db, "child", [child_id]) == {}
+    assert db.exec(select(InboxMessage).where(InboxMessage.title.contains("Sam"))).all() == []
+    # Nothing of the other family's child went with it.
+    assert _references(db, "child", [other_family.child.id]) == others_before
+    assert db.exec(select(InboxMessage).where(InboxMessage.title.contains("Other"))).one()
+
+
+def test_the_last_caregiver_takes_the_whole_family_with_them(db, family, other_family, tara):
+    second = families.add_child(db, family.user, display_name="Mia")
+    for child in (family.child, second):
+        fill_child(db, child, family.user, tara)
+    fill_child(db, other_family.child, other_family.user, tara)
+    family_id, user_id = family.user.family_id, family.user.id
+    child_ids = [family.child.id, second.id]
+    assert db.exec(select(LoginAttempt).where(LoginAttempt.email == "alex@example.com")).all()
+    account_deletion.delete_account(db, family.user, PASSWORD)
+    db.expire_all()
+    assert db.get(Family, family_id) is None and db.get(User, user_id) is None
+    assert _references(db, "child", child_ids) == {}
+    assert _references(db, "family", [family_id]) == {}
+    assert _references(db, "user", [user_id]) == {}
+    assert db.exec(select(LoginAttempt).where(LoginAttempt.email == "alex@example.com")).all() == []
+    assert db.exec(select(AuditEvent).where(AuditEvent.family_id == family_id)).all() == []
+    # Raw SQL as well: no row anywhere still names the deleted child.
+    for table in SQLModel.metadata.sorted_tables:
+        if "child_id" in table.c:
+            rows = db.exec(text(f"SELECT count(*) FROM \"{table.name}\" WHERE child_id IN "  # noqa: S608
+                                f"({child_ids[0]}, {child_ids[1]})")).one()
+            assert rows[0] == 0, table.name
+    assert db.exec(select(InboxMessage).where(InboxMessage.user_id == user_id)).all() == []
+    assert db.get(Child, other_family.child.id) is not None
+    assert db.exec(select(Practice).where(Practice.child_id == other_family.child.id)).all()
+
+
+def test_a_caregiver_leaving_a_shared_family_leaves_the_family_data(app, db, family):
+    partner = accounts.register(db, email="pat@example.com", password=PASSWORD,
+                                display_name="Pat", role="caregiver")
+    partner.family_id = family.user.family_id
+    db.commit()
+    fill_child(db, family.child, partner)
+    account_deletion.delete_account(db, partner, PASSWORD)
+    db.expire_all()
+    assert db.get(User, partner.id) is None
+    assert db.get(Child, family.child.id) is not None
+    practices = db.exec(select(Practice)).all()
+    assert practices and all(p.logged_by_id is None for p in practices)
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "account_deleted",
+                                            AuditEvent.family_id == family.user.family_id)).one()
+
+
+def test_a_deleted_therapist_leaves_anonymous_notes_and_ended_consent_records(db, family, tara):
+    fill_child(db, family.child, family.user, tara)
+    account_deletion.delete_account(db, tara, PASSWORD)
+    db.expire_all()
+    assert db.get(User, tara.id) is None
+    [link] = db.exec(select(TherapistLink)).all()
+    assert link.status == "ended" and link.therapist_id is None and link.ended_at
+    assert link.consented_by_id == family.user.id
+    [note] = db.exec(select(TherapistNote)).all()
+    assert note.author_id is None and note.text == "Practise the gate twice"
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "consent_ended",
+                                            AuditEvent.family_id == family.user.family_id)).one()
+    assert _references(db, "user", [tara.id]) == {}
+
+
+def test_a_wrong_password_deletes_nothing(db, family):
+    fill_child(db, family.child, family.user)
+    before = _references(db, "child", [family.child.id])
+    with pytest.raises(DomainError, match="nothing was deleted"):
+        account_deletion.delete_account(db, family.user, "not my password")
+    db.expire_all()
+    assert db.get(User, family.user.id) is not None
+    assert _references(db, "child", [family.child.id]) == before
+
+
+def test_the_summary_says_what_would_go(db, family, tara):
+    summary = account_deletion.deletion_summary(db, family.user)
+    assert summary.last_caregiver and summary.children == ["Sam"]
+    assert account_deletion.deletion_summary(db, tara).role == "therapist"

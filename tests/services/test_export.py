@@ -1,0 +1,156 @@
+"""Exports: every row about a child (or a family) in JSON, and spreadsheet-safe CSVs in a zip."""
+import csv
+import io
+import json
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from graded_exposure.models import (
+    AuditEvent,
+    Avoidance,
+    DayCheckIn,
+    Delivery,
+    InboxMessage,
+    Ladder,
+    Practice,
+    Reminder,
+    Step,
+    SubStep,
+    TherapistLink,
+    TherapistNote,
+    utcnow,
+)
+from graded_exposure.services import accounts, export, families
+from tests.conftest import PASSWORD
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+
+
+def fill_child(db, child, user, therapist=None) -> dict[str, list[int]]:
+    """Give a child a ladder, steps, practices, check-ins, notes, a link and a reminder."""
+    ladder = Ladder(child_id=child.id, goal="Go to school", area="school",
+                    calming_plan=["deep pressure"], created_by_id=user.id)
+    db.add(ladder)
+    db.flush()
+    steps = [Step(ladder_id=ladder.id, position=i, title=f"Step {i}", status="current")
+             for i in (1, 2)]
+    db.add_all(steps)
+    db.flush()
+    db.add(SubStep(step_id=steps[0].id, position=1, text="Shoes on"))
+    for i, note in enumerate(FORMULAS):
+        db.add(Practice(child_id=child.id, step_id=steps[i % 2].id, fear_before=6, fear_peak=7,
+                        fear_after=3, outcome="did_it", note=note, small_wins=["laughed"],
+                        logged_by_id=user.id, idempotency_key=f"{child.id}-{i}",
+                        practiced_at=utcnow() - timedelta(days=i)))
+    for i in range(2):
+        checkin = DayCheckIn(child_id=child.id, day=date.today() - timedelta(days=i),
+                             child_distress=4, caregiver_distress=5, idempotency_key=f"c{child.id}-{i}")
+        checkin.avoidances = [Avoidance(kind="school", description="=cmd at the gate",
+                                        accommodations=["kept_home"])]
+        db.add(checkin)
+    db.add(TherapistNote(child_id=child.id, ladder_id=ladder.id, author_id=therapist and therapist.id,
+                         kind="homework", text="Practise the gate twice"))
+    if therapist:
+        db.add(TherapistLink(therapist_id=therapist.id, child_id=child.id, status="active",
+                             consented_by_id=user.id, consented_at=utcnow(), shared_scope="x"))
+    reminder = Reminder(user_id=user.id, child_id=child.id, kind="practice", weekdays="12345",
+                        local_time="17:00", timezone="Europe/London")
+    db.add(reminder)
+    db.flush()
+    delivery = Delivery(reminder_id=reminder.id, local_date=date.today(), status="sent")
+    db.add(delivery)
+    db.flush()
+    db.add(InboxMessage(user_id=user.id, delivery_id=delivery.id, title=f"Practice with {child.display_name}"))
+    db.commit()
+    return {"ladders": [ladder.id], "steps": [s.id for s in steps]}
+
+
+def _ids(db, model, *where):
+    return sorted(db.exec(select(model.id).where(*where)).all())
+
+
+@pytest.fixture
+def tara(db):
+    return accounts.register(db, email="tara@example.com", password=PASSWORD,
+                             display_name="Tara", role="therapist")
+
+
+def test_the_json_export_holds_every_row_about_the_child(db, family, other_family, tara):
+    fill_child(db, family.child, family.user, tara)
+    fill_child(db, other_family.child, other_family.user)
+    document = json.loads(export.export_child(db, family.child, family.user, "json"))
+    [child] = document["children"]
+    assert child["display_name"] == "Sam"
+    assert sorted(p["id"] for p in child["practices"]) == _ids(
+        db, Practice, Practice.child_id == family.child.id)
+    assert {p["note"] for p in child["practices"]} == set(FORMULAS)  # JSON keeps text as it is
+    assert all(p["fear_peak"] == 7 and p["small_wins"] == ["laughed"] for p in child["practices"])
+    assert sorted(c["id"] for c in child["checkins"]) == _ids(
+        db, DayCheckIn, DayCheckIn.child_id == family.child.id)
+    assert all(c["avoidances"][0]["accommodations"] == ["kept_home"] for c in child["checkins"])
+    [ladder] = child["ladders"]
+    assert [s["title"] for s in ladder["steps"]] == ["Step 1", "Step 2"]
+    assert ladder["steps"][0]["substeps"][0]["text"] == "Shoes on"
+    assert [n["text"] for n in child["notes"]] == ["Practise the gate twice"]
+    assert child["notes"][0]["author"] == "Tara"
+    assert child["sharing"][0]["therapist"] == "Tara"
+    assert "code_hash" not in child["sharing"][0]
+    assert "Other" not in json.dumps(document)
+
+
+def test_a_therapist_export_leaves_out_the_familys_consent_records(db, family, tara):
+    fill_child(db, family.child, family.user, tara)
+    document = json.loads(export.export_child(db, family.child, tara, "json"))
+    assert "sharing" not in document["children"][0]
+    assert "alex@example.com" not in json.dumps(document)
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    assert event.actor_id == tara.id and event.family_id == family.user.family_id
+
+
+def _csv_tables(body: bytes) -> dict[str, list[dict]]:
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        return {name.removesuffix(".csv"): list(csv.DictReader(io.StringIO(
+            archive.read(name).decode("utf-8-sig")))) for name in archive.namelist()}
+
+
+def test_the_csv_zip_has_one_table_per_kind_and_escapes_formulas(db, family):
+    fill_child(db, family.child, family.user)
+    tables = _csv_tables(export.export_child(db, family.child, family.user, "csv"))
+    assert {"children", "ladders", "steps", "substeps", "practices", "checkins", "avoidances",
+            "notes"} <= tables.keys()
+    notes = {row["note"] for row in tables["practices"]}
+    assert notes == {"'" + text for text in FORMULAS}
+    assert tables["avoidances"][0]["description"] == "'=cmd at the gate"
+    assert len(tables["practices"]) == len(FORMULAS) and len(tables["checkins"]) == 2
+    assert tables["practices"][0]["fear_peak"] == "7"
+
+
+def test_no_csv_cell_anywhere_starts_like_a_formula(db, family):
+    fill_child(db, family.child, family.user)
+    family.child.display_name = "=Sam"
+    db.commit()
+    tables = _csv_tables(export.export_family(db, family.user.family, family.user, "csv"))
+    for rows in tables.values():
+        for row in rows:
+            for value in row.values():
+                assert not value.startswith(("=", "+", "@", "\t", "\r")), value
+                assert not value.startswith("-") or value.lstrip("-").isdigit(), value
+
+
+def test_the_family_export_holds_every_child_and_the_caregivers(db, family):
+    second = families.add_child(db, family.user, display_name="Mia")
+    fill_child(db, family.child, family.user)
+    fill_child(db, second, family.user)
+    document = json.loads(export.export_family(db, family.user.family, family.user, "json"))
+    assert [c["display_name"] for c in document["children"]] == ["Sam", "Mia"]
+    assert sum(len(c["practices"]) for c in document["children"]) == len(
+        _ids(db, Practice))
+    assert document["caregivers"][0]["email"] == "alex@example.com"
+    assert "password_hash" not in json.dumps(document)
+    assert any(e["action"] == "export" for e in document["audit_log"])
+    tables = _csv_tables(export.export_family(db, family.user.family, family.user, "csv"))
+    assert {row["display_name"] for row in tables["children"]} == {"Sam", "Mia"}
+    assert len(tables["practices"]) == 2 * len(FORMULAS)

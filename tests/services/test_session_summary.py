@@ -1,0 +1,107 @@
+"""The "since last session" summary: what counts, from which day, and the last-session date."""
+from datetime import UTC, date, datetime
+
+import pytest
+
+from graded_exposure.errors import DomainError
+from graded_exposure.models import Avoidance, DayCheckIn, Practice, TherapistNote, utcnow
+from graded_exposure.services import ladders, session_summary, therapist_notes
+from tests.services.test_caseload import link, make_therapist
+
+NOW = datetime(2026, 5, 6, 11, 0, tzinfo=UTC)  # Wednesday noon in London
+
+
+@pytest.fixture
+def tara(db, family):
+    return make_therapist(db)
+
+
+def _practice(db, child, step, when, peak, key, **fields):
+    db.add(Practice(child_id=child.id, step_id=step.id, practiced_at=when, fear_before=peak - 1,
+                    fear_peak=peak, fear_after=max(0, peak - 3), outcome="did_it",
+                    idempotency_key=key, **fields))
+
+
+def test_set_last_session_stores_the_date(db, family, tara):
+    row = link(db, tara, family.child)
+    session_summary.set_last_session(db, tara, family.child, date(2026, 5, 5), now=NOW)
+    db.refresh(row)
+    assert row.last_session_on == date(2026, 5, 5)
+
+
+@pytest.mark.parametrize("day, problem", [
+    (date(2026, 5, 7), "can't be in the future"),
+    (date(2023, 1, 1), "more than two years ago"),
+    (None, "Enter the date"),
+])
+def test_bad_last_session_dates_are_refused(db, family, tara, day, problem):
+    row = link(db, tara, family.child)
+    with pytest.raises(DomainError, match=problem):
+        session_summary.set_last_session(db, tara, family.child, day, now=NOW)
+    db.refresh(row)
+    assert row.last_session_on is None
+
+
+def test_summary_covers_only_the_days_since_the_last_session(db, family, tara):
+    link(db, tara, family.child, last_session_on=date(2026, 4, 28))
+    ladder = ladders.create_ladder_from_template(db, family.child, family.user, "school-day")
+    first, second = ladder.steps[0], ladder.steps[1]
+    _practice(db, family.child, first, datetime(2026, 4, 27, 9, tzinfo=UTC), 9, "before")
+    _practice(db, family.child, first, datetime(2026, 4, 28, 7, tzinfo=UTC), 7, "a",
+              small_wins=["laughed"], note="Held my hand")
+    _practice(db, family.child, first, datetime(2026, 5, 1, 7, tzinfo=UTC), 5, "b")
+    _practice(db, family.child, first, datetime(2026, 5, 4, 7, tzinfo=UTC), 3, "c",
+              small_wins=["laughed", "eye_contact"])
+    _practice(db, family.child, second, datetime(2026, 5, 5, 7, tzinfo=UTC), 6, "d")
+    first.mastered_at = datetime(2026, 5, 4, 8, tzinfo=UTC)
+    second.mastered_at = None
+    ladder.steps[2].mastered_at = datetime(2026, 4, 20, tzinfo=UTC)  # before: not shown
+    for day, distress, avoided in ((date(2026, 4, 27), 2, ["school"]),
+                                   (date(2026, 4, 29), 2, ["school"]),
+                                   (date(2026, 4, 30), 6, ["outing"]),
+                                   (date(2026, 5, 2), 1, [])):
+        checkin = DayCheckIn(child_id=family.child.id, day=day, child_distress=distress,
+                             caregiver_distress=3, idempotency_key=f"ci-{day}")
+        checkin.avoidances = [Avoidance(kind=k, accommodations=["kept_home"]) for k in avoided]
+        db.add(checkin)
+    db.add(TherapistNote(child_id=family.child.id, author_id=tara.id, kind="homework",
+                         text="Open one"))
+    db.add(TherapistNote(child_id=family.child.id, author_id=tara.id, kind="homework",
+                         text="Done one", done_at=utcnow()))
+    db.add(TherapistNote(child_id=family.child.id, author_id=tara.id, kind="note", text="A note"))
+    db.commit()
+
+    s = session_summary.for_child(db, tara, family.child, now=NOW)
+
+    assert (s.since, s.today, s.since_was_set, s.days) == (
+        date(2026, 4, 28), date(2026, 5, 6), True, 9)
+    assert [row.practice.idempotency_key for row in s.practices] == ["a", "b", "c", "d"]
+    assert s.practice_days == 4
+    changes = {c.step_title: (c.practices, c.first_peak, c.latest_peak, c.change)
+               for c in s.fear_changes}
+    assert changes == {first.title: (3, 7, 3, -4), second.title: (1, 6, 6, 0)}
+    assert [step.title for _, step, _ in s.steps_mastered] == [first.title]
+    assert (s.calm.checkins, s.calm.calm, s.calm.bought, s.calm.earned) == (3, 2, 1, 1)
+    assert s.avoided == {"school": 1, "outing": 1}
+    assert s.accommodations == {"kept_home": 2}
+    assert s.small_wins == {"laughed": 2, "eye_contact": 1}
+    assert [row.note.text for row in s.open_homework] == ["Open one"]
+
+
+def test_without_a_last_session_date_the_summary_covers_two_weeks(db, family, tara):
+    link(db, tara, family.child)
+    s = session_summary.for_child(db, tara, family.child, now=NOW)
+    assert s.since == date(2026, 4, 22) and not s.since_was_set and s.days == 15
+    assert s.practices == [] and s.fear_changes == []
+
+
+def test_summary_needs_an_active_link(db, family, tara):
+    link(db, tara, family.child, status="ended")
+    with pytest.raises(DomainError):
+        session_summary.for_child(db, tara, family.child, now=NOW)
+
+
+def test_open_homework_list_ignores_notes(db, family, tara):
+    link(db, tara, family.child)
+    therapist_notes.write_note(db, family.child, tara, kind="note", text="Just a note")
+    assert session_summary.for_child(db, tara, family.child).open_homework == []

@@ -1,0 +1,347 @@
+"""The therapist's pages over HTTP: caseload, a child's page, assigning, target, summary, access."""
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import select
+
+from graded_exposure.models import (
+    AuditEvent,
+    Ladder,
+    Practice,
+    Step,
+    SubStep,
+    TherapistLink,
+    TherapistNote,
+    utcnow,
+)
+from graded_exposure.services import ladders
+from tests.conftest import csrf_from, logged_in_client
+from tests.services.test_caseload import busy_child, link, make_therapist
+
+HX = {"HX-Request": "true"}
+SCRIPT = "<script>alert(1)</script>"
+
+
+class Therapist:
+    """A therapist, their logged-in client, and a POST that sends a valid CSRF token."""
+
+    def __init__(self, app, db, email="tara@example.com", name="Tara"):
+        self.user = make_therapist(db, email, name)
+        self.client = logged_in_client(app, email)
+
+    def post(self, url, data=None, **kw):
+        token = csrf_from(self.client.get("/account").get_data(as_text=True))
+        return self.client.post(url, data={"csrf_token": token, **(data or {})}, **kw)
+
+    def page(self, url) -> str:
+        response = self.client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def tara(app, db, family):
+    therapist = Therapist(app, db)
+    link(db, therapist.user, family.child)
+    return therapist
+
+
+@pytest.fixture
+def ladder(db, family):
+    return ladders.create_ladder_from_template(db, family.child, family.user, "school-day")
+
+
+def _practice(db, child, step, days_ago=0, note="", key=None, peak=7):
+    db.add(Practice(child_id=child.id, step_id=step.id, fear_before=1, fear_peak=peak, fear_after=1,
+                    practiced_at=utcnow() - timedelta(days=days_ago), outcome="did_it",
+                    note=note, small_wins=["laughed"], idempotency_key=key or f"p{days_ago}"))
+    db.commit()
+
+
+# ---- caseload ------------------------------------------------------------------------------
+
+def test_caseload_lists_linked_children_with_their_current_steps(db, family, other_family, tara,
+                                                                  ladder):
+    _practice(db, family.child, ladder.steps[0], note="Brave morning")
+    html = tara.page("/")
+    assert "Your caseload" in html
+    assert f'href="/therapist/children/{family.child.id}"' in html
+    assert ladder.steps[0].title in html and "1 of 5" in html
+    assert other_family.child.display_name not in html
+
+
+def test_caseload_puts_children_needing_attention_first(app, db, family, other_family, tara):
+    steady = ladders.create_ladder_from_template(db, family.child, family.user, "school-day")
+    for day in range(7):  # every day, fear falling: nothing to flag
+        _practice(db, family.child, steady.steps[0], days_ago=day, key=f"s{day}", peak=2 + day)
+    link(db, tara.user, other_family.child)  # no practice at all: behind target
+    html = tara.page("/")
+    first, second = (html.index(f'id="case-{c.id}"') for c in (other_family.child, family.child))
+    assert first < second
+    assert "Needs attention" in html and "On track" in html
+
+
+def _count_caseload_queries(app, client) -> int:
+    statements = []
+    engine = app.extensions["db_engine"]
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_caseload_page_queries_are_the_same_for_5_and_150_children(app, db):
+    therapist = Therapist(app, db)
+    for n in range(5):
+        busy_child(db, n, therapist.user)
+    few = _count_caseload_queries(app, therapist.client)
+    for n in range(5, 150):
+        busy_child(db, n, therapist.user)
+    many = _count_caseload_queries(app, therapist.client)
+    assert few == many
+    assert therapist.page("/").count('class="card case') == 150
+
+
+# ---- the child's page ----------------------------------------------------------------------
+
+def test_child_page_shows_ladders_trends_adherence_insights_and_the_log(db, family, tara, ladder):
+    _practice(db, family.child, ladder.steps[0], note="Held my hand " + SCRIPT)
+    html = tara.page(f"/therapist/children/{family.child.id}")
+    assert ladder.goal in html and ladder.steps[0].title in html
+    assert f'id="fear-chart-{ladder.steps[0].id}"' in html
+    assert "Practice against the target" in html and "of 5" in html
+    assert "Calm days" in html or "check-ins" in html  # the trap sentence
+    assert "Accommodation is <strong>steady</strong>" in html
+    assert "Laughed × 1" in html
+    assert "Held my hand &lt;script&gt;" in html and SCRIPT not in html
+    assert f'href="/ladders/{ladder.id}/progress"' in html
+    assert "/practices/" not in html  # the family's edit links are not offered
+
+
+def test_opening_the_child_page_is_audited_once_an_hour(db, family, tara):
+    for _ in range(3):
+        tara.page(f"/therapist/children/{family.child.id}")
+    events = db.exec(select(AuditEvent).where(AuditEvent.action == "therapist_viewed")).all()
+    assert len(events) == 1
+    assert events[0].actor_id == tara.user.id and events[0].family_id == family.child.family_id
+
+
+# ---- assigning ladders ---------------------------------------------------------------------
+
+def test_a_linked_therapist_assigns_a_ladder_and_the_family_sees_who(db, family, tara):
+    page = tara.page(f"/children/{family.child.id}/ladders/new")
+    assert f'href="/therapist/children/{family.child.id}"' in page  # back to their page
+    response = tara.post(f"/children/{family.child.id}/ladders/new",
+                         {"start": "template", "template": "school-day"})
+    assert response.status_code == 303
+    ladder = db.exec(select(Ladder).where(Ladder.child_id == family.child.id)).one()
+    assert ladder.created_by_id == tara.user.id
+    assert tara.post(f"/ladders/{ladder.id}/steps",
+                     {"title": "Stay for lunch", "predicted_fear": "8"}).status_code == 303
+    db.expire_all()
+    assert db.get(Ladder, ladder.id).updated_by_id == tara.user.id
+    html = family.client.get(f"/ladders/{ladder.id}").get_data(as_text=True)
+    assert re.search(r"Made by Tara on \w{3} \d+ \w{3}\.", html)
+    assert re.search(r"Changed by Tara on \w{3} \d+ \w{3}\.", html)
+    actions = {e.action for e in db.exec(select(AuditEvent).where(
+        AuditEvent.actor_id == tara.user.id))}
+    assert {"ladder_created", "ladder_changed"} <= actions
+
+
+def test_a_therapist_sets_the_mastery_rule(db, family, tara, ladder):
+    response = tara.post(f"/ladders/{ladder.id}/mastery", {
+        "mastery_min_practices": "4", "mastery_min_days": "2", "mastery_max_peak": "2"})
+    assert response.status_code == 303
+    db.expire_all()
+    stored = db.get(Ladder, ladder.id)
+    assert (stored.mastery_min_practices, stored.mastery_max_peak) == (4, 2)
+    assert stored.updated_by_id == tara.user.id
+
+
+# ---- target and last session ---------------------------------------------------------------
+
+def test_practice_target_is_saved_and_shown(db, family, tara):
+    url = f"/therapist/children/{family.child.id}"
+    response = tara.post(f"{url}/target", {"practice_target_days": "3"}, headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert html.lstrip().startswith('<section class="card" id="link-settings"')
+    assert "Practice target saved." in html and "<strong>3</strong> days a week" in html
+    assert tara.post(f"{url}/target", {"practice_target_days": "4"}).headers["Location"] == (
+        f"{url}#link-settings")
+
+
+def test_last_session_date_is_saved(db, family, tara):
+    day = (utcnow() - timedelta(days=3)).date()
+    response = tara.post(f"/therapist/children/{family.child.id}/last-session",
+                         {"last_session_on": day.isoformat()}, headers=HX)
+    assert response.status_code == 200 and "Last session date saved." in response.text
+    stored = db.exec(select(TherapistLink)).one()
+    db.refresh(stored)
+    assert stored.last_session_on == day
+
+
+@pytest.mark.parametrize("path, data, message", [
+    ("target", {"practice_target_days": "0"}, "from 1 to 7"),
+    ("target", {"practice_target_days": "8"}, "from 1 to 7"),
+    ("target", {"practice_target_days": "x"}, "from 1 to 7"),
+    ("target", {}, "from 1 to 7"),
+    ("last-session", {"last_session_on": "2999-01-01"}, "can&#39;t be in the future"),
+    ("last-session", {"last_session_on": "yesterday"}, "Enter a date"),
+    ("last-session", {}, "Enter the date of the last session"),
+])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_bad_settings_are_refused_with_422_and_nothing_stored(db, family, tara, path, data,
+                                                              message, htmx):
+    response = tara.post(f"/therapist/children/{family.child.id}/{path}", data,
+                         headers=HX if htmx else {})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and message in html
+    assert ("<html" in html) is not htmx
+    stored = db.exec(select(TherapistLink)).one()
+    db.refresh(stored)
+    assert (stored.practice_target_days, stored.last_session_on) == (5, None)
+
+
+# ---- session summary -----------------------------------------------------------------------
+
+def test_summary_shows_what_happened_since_the_last_session_and_prints_cleanly(db, family, tara,
+                                                                               ladder):
+    _practice(db, family.child, ladder.steps[0], days_ago=1, note="Went in alone", key="a")
+    _practice(db, family.child, ladder.steps[0], days_ago=8, note="Too early", key="b")
+    row = db.exec(select(TherapistLink)).one()
+    row.last_session_on = (utcnow() - timedelta(days=3)).date()
+    db.add(TherapistNote(child_id=family.child.id, author_id=tara.user.id, kind="homework",
+                         text="Practise the gate " + SCRIPT))
+    db.commit()
+    html = tara.page(f"/therapist/children/{family.child.id}/summary")
+    assert "since the last session" in html and "From the last session on" in html
+    assert "Went in alone" in html and "Too early" not in html
+    assert "<strong>1</strong> practice on" in html
+    assert "Practise the gate &lt;script&gt;" in html and SCRIPT not in html
+    assert "Open homework" in html and "Fear per step" in html and "Flags now" in html
+    assert "<form" not in html.split('<main', 1)[1]  # nothing to fill in on a printed page
+    css = (Path(tara.client.application.static_folder) / "css" / "app.css").read_text()
+    assert "main:has(.workspace) { max-width: none" in css  # the print rules for these pages
+
+
+# ---- who may see these pages ---------------------------------------------------------------
+
+def _child_objects(db, family, tara) -> dict[str, int]:
+    ladder = ladders.create_ladder_from_template(db, family.child, family.user, "school-day")
+    step = ladder.steps[0]
+    substep = db.exec(select(SubStep).where(SubStep.step_id == step.id)).first()
+    note = TherapistNote(child_id=family.child.id, author_id=tara.user.id, kind="note",
+                         text="Hello")
+    db.add(note)
+    db.commit()
+    return {"child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
+            "substep_id": substep.id, "note_id": note.id}
+
+
+def _child_routes(app, ids):
+    """Every route under the therapist's or the ladders' reach, filled with the child's ids."""
+    wanted = {"therapist", "ladders", "steps", "progress", "notes"}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in wanted or not rule.arguments:
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", str(ids[name]))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, url, rule.endpoint
+
+
+def _all_refused(client, routes, token) -> list[str]:
+    wrong = []
+    for method, url, _endpoint in routes:
+        for headers in ({}, HX):
+            if method == "GET":
+                response = client.get(url, headers=headers)
+            else:
+                response = client.open(url, method=method, headers=headers,
+                                       data={"csrf_token": token, "confirm": "yes"})
+            if response.status_code != 404:
+                wrong.append(f"{method} {url} {headers} -> {response.status_code}")
+    return wrong
+
+
+@pytest.mark.parametrize("whose", ["unlinked", "ended", "pending"])
+def test_therapists_without_an_active_link_get_404_on_every_route_of_the_child(
+        app, db, family, tara, whose):
+    ids = _child_objects(db, family, tara)
+    theo = Therapist(app, db, "theo@example.com", "Theo")
+    if whose != "unlinked":
+        link(db, theo.user, family.child, status=whose)
+    routes = list(_child_routes(app, ids))
+    assert len(routes) > 20
+    token = csrf_from(theo.client.get("/account").get_data(as_text=True))
+    assert _all_refused(theo.client, routes, token) == []
+    assert db.get(TherapistNote, ids["note_id"]).done_at is None
+
+
+def test_ending_a_link_stops_access_on_the_next_request(db, family, tara):
+    url = f"/therapist/children/{family.child.id}"
+    assert tara.client.get(url).status_code == 200
+    row = db.exec(select(TherapistLink)).one()
+    row.status, row.ended_at = "ended", utcnow()
+    db.commit()
+    assert tara.client.get(url).status_code == 404
+    assert tara.client.get(f"{url}/summary").status_code == 404
+    assert tara.client.get("/").get_data(as_text=True).count('class="card case') == 0
+
+
+def test_the_linked_therapist_reaches_the_child_and_ladder_pages(db, family, tara):
+    ids = _child_objects(db, family, tara)
+    family_only = {"notes.index"}
+    reached = []
+    for method, url, endpoint in _child_routes(tara.client.application, ids):
+        if method == "GET" and endpoint not in family_only:
+            assert tara.client.get(url).status_code in (200, 303), url
+            reached.append(endpoint)
+    assert {"therapist.child", "therapist.summary", "ladders.index", "ladders.create",
+            "ladders.show", "progress.ladder", "steps.update"} <= set(reached)
+
+
+def test_caregivers_never_reach_therapist_pages(app, db, family, tara):
+    ids = _child_objects(db, family, tara)
+    routes = [r for r in _child_routes(app, ids) if r[2].startswith("therapist.")]
+    assert len(routes) == 6
+    assert _all_refused(family.client, routes, family.csrf()) == []
+    stored = db.exec(select(TherapistLink)).one()
+    db.refresh(stored)
+    assert stored.practice_target_days == 5
+    assert db.exec(select(TherapistNote)).all() == [db.get(TherapistNote, ids["note_id"])]
+
+
+def test_logged_out_visitors_are_sent_to_log_in(client, family):
+    response = client.get(f"/therapist/children/{family.child.id}")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_changing_state_needs_a_csrf_token(db, family, tara):
+    url = f"/therapist/children/{family.child.id}"
+    for path, data in (("notes", {"kind": "note", "text": "Hi"}),
+                       ("target", {"practice_target_days": "3"}),
+                       ("last-session", {"last_session_on": "2026-01-01"}),
+                       ("reminders", {"message": "Hi", "on": "", "at": "18:00"})):
+        assert tara.client.post(f"{url}/{path}", data=data).status_code == 400, path
+    assert db.exec(select(TherapistNote)).all() == []
+
+
+def test_extra_fields_are_ignored(db, family, other_family, tara):
+    tara.post(f"/therapist/children/{family.child.id}/notes",
+              {"kind": "note", "text": "Hi", "child_id": other_family.child.id,
+               "author_id": 999, "done_at": "2026-01-01"})
+    note = db.exec(select(TherapistNote)).one()
+    assert (note.child_id, note.author_id, note.done_at) == (family.child.id, tara.user.id, None)
+    assert db.exec(select(Step)).all() == []
