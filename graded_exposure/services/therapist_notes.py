@@ -90,17 +90,16 @@ def open_notes(session: Session, child: Child) -> list[TherapistNote]:
                              .order_by(TherapistNote.created_at.desc(), TherapistNote.id.desc())))
 
 
-def family_feed(session: Session, child: Child, viewer: User,
-                now: datetime | None = None) -> list[NoteRow]:
-    """The family's feed for the child: open notes; a caregiver looking marks them seen."""
-    notes = open_notes(session, child)
-    unseen = [n for n in notes if n.seen_at is None]
-    # Only the family's own eyes count as "seen": a therapist looking is not the family.
-    if unseen and viewer.family_id is not None and viewer.family_id == child.family_id:
-        for note in unseen:
-            note.seen_at = now or utcnow()
+def family_feed(session: Session, child: Child) -> list[NoteRow]:
+    """The family's feed for the child: its open notes and homework, newest first."""
+    return _rows(session, open_notes(session, child))
+
+
+def mark_seen(session: Session, note: TherapistNote, now: datetime | None = None) -> None:
+    """Record when the family first saw a note (a POST from the page, never a GET)."""
+    if note.seen_at is None:
+        note.seen_at = now or utcnow()
         session.commit()
-    return _rows(session, notes)
 
 
 def mark_done(session: Session, note: TherapistNote, caregiver: User,

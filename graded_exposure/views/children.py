@@ -46,7 +46,7 @@ def show(child_id: int):
     return render("children/show.html", child=child, overview=child_overview.for_child(db, child),
                   insights=insights.for_child(db, child),
                   ready_steps=progress.ready_steps(db, child),
-                  feed=therapist_notes.family_feed(db, child, current_user),
+                  feed=therapist_notes.family_feed(db, child),
                   siblings=families.family_children(db, child.family_id))
 
 

@@ -35,7 +35,15 @@ def short_day(day) -> str:
 
 def feed_for(child: Child) -> list[therapist_notes.NoteRow]:
     """The open notes the family's home screen shows for the child (marks them seen)."""
-    return therapist_notes.family_feed(get_session(), child, current_user)
+    return therapist_notes.family_feed(get_session(), child)
+
+
+@bp.post("/notes/<int:note_id>/seen")
+@caregiver_required
+def seen(note_id: int):
+    """Sent by htmx when a note scrolls into view: the therapist learns it was seen."""
+    therapist_notes.mark_seen(get_session(), note_for(note_id))
+    return "", 204
 
 
 @bp.post("/notes/<int:note_id>/done")

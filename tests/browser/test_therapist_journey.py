@@ -94,6 +94,11 @@ def test_therapist_links_assigns_sets_homework_and_reads_the_summary(live_server
     _caregiver_accepts(phone, code)
 
     _assign_ladder_and_homework(laptop)
+    # The family's screen shows the homework; htmx tells the server it was seen.
+    with phone.expect_response(lambda r: r.url.endswith("/seen") and r.status == 204):
+        phone.get_by_role("link", name="Home", exact=True).click()
+    laptop.reload()
+    expect(laptop.get_by_role("region", name="Notes and homework")).not_to_contain_text("not seen yet")
     _caregiver_completes_homework(phone)
 
     laptop.reload()

@@ -68,22 +68,20 @@ def test_a_note_cannot_point_at_another_childs_ladder(db, family, other_family, 
 
 # ---- the family's feed ---------------------------------------------------------------------
 
-def test_feed_shows_open_notes_and_a_caregiver_looking_marks_them_seen(db, family, tara):
+def test_feed_shows_open_notes_without_changing_them(db, family, tara):
     first = therapist_notes.write_note(db, family.child, tara, kind="homework", text="One")
     second = therapist_notes.write_note(db, family.child, tara, kind="note", text="Two")
-    feed = therapist_notes.family_feed(db, family.child, family.user, now=NOW)
+    feed = therapist_notes.family_feed(db, family.child)
     assert [row.note.id for row in feed] == [second.id, first.id]
     assert feed[0].author == "Tara"
-    assert first.seen_at == NOW and second.seen_at == NOW
-    later = NOW + timedelta(hours=2)
-    therapist_notes.family_feed(db, family.child, family.user, now=later)
-    assert first.seen_at == NOW  # the first time counts
+    assert first.seen_at is None and second.seen_at is None
 
 
-def test_a_therapist_looking_does_not_count_as_seen(db, family, tara):
+def test_mark_seen_keeps_the_first_time(db, family, tara):
     note = therapist_notes.write_note(db, family.child, tara, kind="homework", text="One")
-    therapist_notes.family_feed(db, family.child, tara, now=NOW)
-    assert note.seen_at is None
+    therapist_notes.mark_seen(db, note, now=NOW)
+    therapist_notes.mark_seen(db, note, now=NOW + timedelta(hours=2))
+    assert note.seen_at == NOW
 
 
 def test_done_notes_leave_the_feed_and_keep_the_first_done_time(db, family, tara):
@@ -91,7 +89,7 @@ def test_done_notes_leave_the_feed_and_keep_the_first_done_time(db, family, tara
     therapist_notes.mark_done(db, note, family.user, now=NOW)
     therapist_notes.mark_done(db, note, family.user, now=NOW + timedelta(days=1))
     assert note.done_at == NOW and note.seen_at == NOW
-    assert therapist_notes.family_feed(db, family.child, family.user) == []
+    assert therapist_notes.family_feed(db, family.child) == []
     [row] = therapist_notes.notes_for_child(db, family.child)
     assert row.note.done_at == NOW
 

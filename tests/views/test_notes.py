@@ -108,6 +108,10 @@ def test_homework_shows_in_the_family_feed_until_done_and_the_therapist_sees_whe
     assert "<html" not in feed and 'id="notes-feed"' in feed and "hidden" not in feed.split(">")[0]
     assert "Walk to the gate &lt;script&gt;" in feed and SCRIPT not in feed
     [note] = _notes(db)
+    assert note.seen_at is None, "showing the feed (a GET) must not write"
+    assert f'hx-post="/notes/{note.id}/seen" hx-trigger="revealed"' in feed
+    assert family.post(f"/notes/{note.id}/seen", headers=HX).status_code == 204
+    [note] = _notes(db)
     assert note.seen_at is not None and note.done_at is None
     therapist_page = tara.page(f"/therapist/children/{family.child.id}")
     assert "seen <time" in therapist_page and "not done yet" in therapist_page
@@ -146,7 +150,8 @@ def test_family_notes_page_lists_open_and_done(db, family, tara):
     html = family.client.get(f"/children/{family.child.id}/notes").get_data(as_text=True)
     open_part, done_part = html.split('id="done-title"')
     assert "Still to do" in open_part and "Already done" in done_part
-    assert all(n.seen_at for n in _notes(db))
+    # Only the one marked done was seen: listing notes (a GET) records nothing.
+    assert [n.seen_at is not None for n in _notes(db)] == [False, True]
 
 
 def test_done_needs_csrf(db, family, tara):
