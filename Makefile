@@ -33,6 +33,7 @@ seed-demo: db
 
 bench: $(VENV)/.dev $(HTMX)
 	$(BIN)/python -m bench.reminders
+	$(BIN)/python -m bench.pages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

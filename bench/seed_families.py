@@ -1,0 +1,248 @@
+"""Seed a realistic Brave Steps database fast (Core bulk inserts), for the page benchmark.
+
+Families with children, ladders from the templates, a year of practices and daily check-ins,
+therapists with caseloads, and reminders.
+"""
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine
+
+from graded_exposure import schema
+from graded_exposure.models import (
+    Avoidance,
+    Child,
+    DayCheckIn,
+    Family,
+    Ladder,
+    Practice,
+    Reminder,
+    Step,
+    SubStep,
+    TherapistLink,
+    TherapistNote,
+    User,
+)
+from graded_exposure.rules.ladder_templates import TEMPLATES
+from graded_exposure.rules.practice_rules import OUTCOMES, SMALL_WINS
+from graded_exposure.services.accounts import hash_password
+
+PASSWORD = "bench-password-123"  # noqa: S105 - throwaway users in a temporary database
+ZONES = ("Europe/London", "Europe/Paris", "America/New_York", "Australia/Sydney", "Asia/Kolkata")
+CHUNK = 20_000
+
+
+@dataclass
+class Seeded:
+    url: str
+    counts: dict[str, int]
+    seconds: float
+    carer_email: str
+    child_id: int
+    ladder_id: int
+    step_id: int
+    therapist_email: str
+    therapist_child_id: int
+    small_therapist_email: str
+    caseloads: tuple[int, int]
+
+
+@dataclass
+class Row:
+    name: str
+    median_ms: float
+    p95_ms: float
+    sql: float
+    ratio: float = 0.0
+
+
+class Inserter:
+    """Buffer rows per table and insert them in executemany chunks."""
+
+    def __init__(self, connection):
+        self.connection, self.buffers, self.counts = connection, {}, {}
+
+    def add(self, model, row: dict) -> None:
+        buffer = self.buffers.setdefault(model, [])
+        buffer.append(row)
+        if len(buffer) >= CHUNK:
+            self.flush(model)
+
+    def flush(self, model=None) -> None:
+        for m in [model] if model else list(self.buffers):
+            rows = self.buffers.get(m) or []
+            if rows:
+                self.connection.execute(m.__table__.insert(), rows)
+                self.counts[m.__tablename__] = self.counts.get(m.__tablename__, 0) + len(rows)
+                rows.clear()
+
+
+def seed(folder: Path, families: int, rng: random.Random) -> Seeded:
+    """Create and fill a migrated SQLite database; return what the measurements need."""
+    started = time.perf_counter()
+    url = f"sqlite:///{folder / 'bench.sqlite'}"
+    schema.upgrade(url)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    now = datetime.now(UTC)
+    engine = create_engine(url)
+    ids = {"user": 0, "child": 0, "ladder": 0, "step": 0, "checkin": 0, "practice": 0}
+
+    def next_id(kind: str) -> int:
+        ids[kind] += 1
+        return ids[kind]
+
+    password_hash = hash_password(PASSWORD)
+    children: list[tuple[int, int]] = []  # (child id, first caregiver id)
+    typical = None
+    with engine.begin() as connection:
+        ins = Inserter(connection)
+        for family_id in range(1, families + 1):
+            tz = ZONES[family_id % len(ZONES)]
+            ins.add(Family, {"id": family_id, "timezone": tz, "created_at": now - timedelta(400)})
+            carers = [next_id("user") for _ in range(rng.choice((1, 1, 2)))]
+            for uid in carers:
+                ins.add(User, _user(uid, f"carer{uid}@bench.test", "caregiver", family_id,
+                                    password_hash, now))
+                for n in range(rng.randint(1, 2)):
+                    ins.add(Reminder, _reminder(uid, None, tz, now, n))
+            for _ in range(rng.randint(1, 3)):
+                child_id = next_id("child")
+                children.append((child_id, carers[0]))
+                ins.add(Child, {"id": child_id, "family_id": family_id,
+                                "display_name": f"Child {child_id}", "age_band": "6-8",
+                                "avatar": "", "created_at": now - timedelta(380)})
+                ladder_ids, step_id, active = _child_year(ins, next_id, rng, child_id, carers[0],
+                                                          now)
+                if typical is None and active and family_id > families // 2:
+                    typical = (f"carer{carers[0]}@bench.test", child_id, ladder_ids[0], step_id)
+        if typical is None:
+            child_id, carer = children[0]
+            typical = (f"carer{carer}@bench.test", child_id, 1, 1)
+        caseloads = _therapists(ins, next_id, rng, children, password_hash, now)
+        ins.flush()
+    engine.dispose()
+    big, small = caseloads[0], caseloads[-1]
+    return Seeded(url=url, counts=ins.counts, seconds=time.perf_counter() - started,
+                  carer_email=typical[0], child_id=typical[1], ladder_id=typical[2],
+                  step_id=typical[3], therapist_email=big[0], therapist_child_id=big[2],
+                  small_therapist_email=small[0], caseloads=(small[1], big[1]))
+
+
+def _user(uid, email, role, family_id, password_hash, now) -> dict:
+    return {"id": uid, "email": email, "display_name": f"User {uid}", "role": role,
+            "password_hash": password_hash, "family_id": family_id,
+            "created_at": now - timedelta(400)}
+
+
+def _reminder(user_id, child_id, tz, now, n) -> dict:
+    return {"user_id": user_id, "child_id": child_id, "created_by_id": user_id,
+            "kind": "practice", "message": "", "weekdays": "12345" if n == 0 else "67",
+            "local_time": "18:00", "timezone": tz, "channels": ["inbox"], "active": True,
+            "skip_date": None, "ends_on": None, "next_due_at": now + timedelta(hours=5 + n),
+            "claimed_by": "", "claimed_until": None, "created_at": now - timedelta(300)}
+
+
+def _child_year(ins, next_id, rng, child_id, carer, now):
+    """Ladders with steps, a year of practices and check-ins for one child."""
+    active = rng.random() < 0.8
+    start = now - timedelta(days=365)
+    ladders = []  # (ladder id, [(step id, predicted fear)], current index)
+    for template in rng.sample(TEMPLATES, rng.choice((1, 1, 2))):
+        ladder_id = next_id("ladder")
+        ins.add(Ladder, {
+            "id": ladder_id, "child_id": child_id, "goal": template.goal, "area": template.area,
+            "status": "active", "template_key": template.key,
+            "calming_plan": list(template.calming),
+            "created_by_id": carer, "created_at": start, "archived_at": None,
+            "mastery_min_practices": 3, "mastery_min_days": 2, "mastery_max_peak": 3,
+            "mastery_count_halving": True, "updated_by_id": None, "updated_at": None})
+        current = rng.randint(1, 6) if active else 0
+        steps = []
+        for position, t in enumerate(template.steps[:10]):
+            step_id = next_id("step")
+            status = "mastered" if position < current else "current" if position == current \
+                else "upcoming"
+            done_at = start + timedelta(days=365 * (position + 1) / (current + 1))
+            ins.add(Step, {"id": step_id, "ladder_id": ladder_id, "position": position,
+                           "title": t.title, "detail": t.detail, "predicted_fear": t.fear,
+                           "social_story": " ".join(t.story), "status": status,
+                           "created_at": start,
+                           "current_since": done_at if status == "current" else None,
+                           "mastered_at": done_at if status == "mastered" else None})
+            for n, text in enumerate(t.substeps):
+                ins.add(SubStep, {"step_id": step_id, "position": n, "text": text,
+                                  "done": status == "mastered"})
+            steps.append((step_id, t.fear))
+        ladders.append((ladder_id, steps, current, list(template.calming)))
+    weeks = 52 if active else 4
+    for week in range(weeks):
+        for _ in range(rng.randint(3, 5)):
+            when = start + timedelta(days=week * 7 + rng.random() * 7)
+            ladder_id, steps, current, calming = rng.choice(ladders)
+            index = min(current, int((when - start).days / 365 * (current + 1)))
+            step_id, fear = steps[index]
+            before = max(0, min(10, fear + rng.randint(-2, 2)))
+            after = max(0, before - rng.randint(0, 4))
+            pid = next_id("practice")
+            ins.add(Practice, {
+                "id": pid, "child_id": child_id, "step_id": step_id, "logged_by_id": carer,
+                "practiced_at": when, "fear_before": before, "fear_peak": min(10, before + 1),
+                "fear_after": after, "outcome": rng.choice(list(OUTCOMES)), "prediction": "",
+                "prediction_came_true": "", "calming_used": rng.sample(calming, rng.randint(0, 2)),
+                "safety_behaviours": "",
+                "small_wins": rng.sample(list(SMALL_WINS), rng.randint(0, 2)),
+                "note": "" if rng.random() < 0.8 else "Went better than we expected.",
+                "idempotency_key": f"p{pid}", "created_at": when, "updated_at": when})
+    for day in range(365 if active else 14):
+        if rng.random() < 0.75:
+            cid = next_id("checkin")
+            stamp = start + timedelta(days=day, hours=20)
+            ins.add(DayCheckIn, {
+                "id": cid, "child_id": child_id, "day": stamp.date(),
+                "child_distress": rng.randint(0, 8), "caregiver_distress": rng.randint(0, 8),
+                "logged_by_id": carer, "idempotency_key": f"c{cid}", "created_at": stamp,
+                "updated_at": stamp})
+            if rng.random() < 0.15:
+                ins.add(Avoidance, {"checkin_id": cid, "kind": rng.choice(("school", "social")),
+                                    "description": "", "accommodations": ["reassurance"],
+                                    "accommodation_note": ""})
+    ins.add(Reminder, _reminder(carer, child_id, "UTC", now, 2))
+    first_ladder = ladders[0]
+    return [ladder[0] for ladder in ladders], first_ladder[1][first_ladder[2]][0], active
+
+
+def _therapists(ins, next_id, rng, children, password_hash, now):
+    """A few therapists, the first with the largest caseload; return (email, size, a child)."""
+    pool = list(children)
+    rng.shuffle(pool)
+    wanted = max(1, min(6, len(pool) // 150))
+    result = []
+    for n in range(wanted):
+        size = min(len(pool), 150 if n == 0 else rng.randint(30, 149))
+        if size == 0:
+            break
+        linked, pool = pool[:size], pool[size:]
+        uid = next_id("user")
+        email = f"therapist{uid}@bench.test"
+        ins.add(User, _user(uid, email, "therapist", None, password_hash, now))
+        for child_id, carer in linked:
+            ins.add(TherapistLink, {
+                "therapist_id": uid, "child_id": child_id, "status": "active", "code_hash": "",
+                "invited_email": "", "shared_scope": "", "created_by_id": uid,
+                "created_at": now - timedelta(200), "expires_at": None,
+                "consented_by_id": carer, "consented_at": now - timedelta(199),
+                "ended_by_id": None, "ended_at": None, "last_session_on": None,
+                "practice_target_days": 5})
+            for k in range(rng.randint(0, 3)):
+                ins.add(TherapistNote, {
+                    "child_id": child_id, "ladder_id": None, "author_id": uid,
+                    "kind": "homework" if k == 0 else "note", "text": "Practise the step daily.",
+                    "created_at": now - timedelta(days=30 * k + 1), "seen_at": None,
+                    "done_at": None})
+        result.append((email, size, linked[len(linked) // 2][0]))
+    result.sort(key=lambda r: -r[1])
+    return result
