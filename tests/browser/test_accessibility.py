@@ -1,0 +1,80 @@
+"""axe-core (WCAG 2.0/2.1/2.2 A and AA) on every main page, at phone width, light and dark."""
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.browser.test_child_mode import PASSWORD, _family_with_a_ladder, _open_child_mode
+from tests.browser.test_first_journey import _log_practice_in_three_taps
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"serious", "critical"}
+SCHEMES = ("light", "dark")
+
+
+def _scan(page, name: str, found: list) -> None:
+    """Run axe on the page as it is now, in both colour schemes; record every violation."""
+    page.wait_for_load_state("networkidle")
+    for scheme in SCHEMES:
+        page.emulate_media(color_scheme=scheme)
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                           "resultTypes": ["violations"]})
+        for violation in results.response["violations"]:
+            for node in violation["nodes"]:
+                found.append((name, scheme, violation["impact"], violation["id"],
+                              ", ".join(map(str, node["target"])), node["failureSummary"]))
+    page.emulate_media(color_scheme="light")
+
+
+def _visit(page, url: str, name: str, found: list) -> None:
+    page.goto(url)
+    _scan(page, name, found)
+
+
+def _check_in(page) -> None:
+    page.get_by_role("link", name="Home", exact=True).click()
+    page.get_by_role("link", name="Today's check-in").first.click()
+    page.get_by_role("group", name="How calm or upset was your child today?").get_by_text(
+        "3", exact=True).click()
+    page.get_by_role("group", name="And how stressed were you?").get_by_text(
+        "4", exact=True).click()
+    page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_text("Check-in saved")).to_be_visible()
+
+
+def test_main_pages_have_no_serious_accessibility_violations(live_server, phone):
+    found = []
+    for path, name in [("/", "landing"), ("/register", "register"), ("/login", "login")]:
+        _visit(phone, live_server + path, name, found)
+
+    child_id = _family_with_a_ladder(phone, live_server, "axe@example.com")
+    ladder_url = phone.url
+    ladder_id = int(re.search(r"/ladders/(\d+)", ladder_url).group(1))
+    _log_practice_in_three_taps(phone)
+    _check_in(phone)
+
+    child = f"{live_server}/children/{child_id}"
+    pages = [(child, "child home"), (f"{child}/practices/new", "practice form"),
+             (f"{child}/checkin", "check-in form"), (ladder_url, "ladder"),
+             (f"{live_server}/ladders/{ladder_id}/progress", "ladder progress"),
+             (f"{child}/insights", "insights"), (f"{child}/week", "weekly summary"),
+             (f"{live_server}/family", "family"), (f"{live_server}/reminders", "reminders"),
+             (f"{live_server}/inbox", "inbox")]
+    for url, name in pages:
+        _visit(phone, url, name, found)
+
+    _open_child_mode(phone)
+    _scan(phone, "child view", found)
+    phone.get_by_role("link", name="Grown-ups").click()
+    _scan(phone, "child view exit", found)
+    phone.get_by_label("Your password").fill(PASSWORD)
+    phone.get_by_role("button", name="Leave the child view").click()
+    expect(phone).to_have_url(re.compile(rf"/children/{child_id}$"))
+
+    for violation in found:  # every finding, minor ones too, for people to read
+        print(" | ".join(violation))
+    blocking = [v for v in found if v[2] in BLOCKING]
+    assert not blocking, "\n".join(" | ".join(v) for v in blocking)
