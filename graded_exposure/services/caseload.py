@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from ..errors import DomainError
 from ..models import (
+    Avoidance,
     Child,
     DayCheckIn,
     Family,
@@ -25,11 +26,11 @@ from ..models import (
     utcnow,
 )
 from ..rules import attention, flags
-from ..rules.facts import TRIED_OUTCOMES
+from ..rules.facts import TRIED_OUTCOMES, CheckInFact
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
 from . import audit
-from .insights import checkin_fact, practice_fact
+from .insights import practice_fact
 
 TARGET_MIN, TARGET_MAX = 1, 7
 
@@ -156,12 +157,25 @@ def _fear_windows(session: Session, linked) -> dict[int, list]:
     return found
 
 
-def _recent_checkins(session: Session, linked, since: date) -> dict[int, list]:
-    found: dict[int, list] = defaultdict(list)
-    for checkin in session.exec(select(DayCheckIn).where(DayCheckIn.child_id.in_(linked),
-                                                         DayCheckIn.day >= since)
-                                .options(selectinload(DayCheckIn.avoidances))):
-        found[checkin.child_id].append(checkin_fact(checkin))
+def _recent_checkins(session: Session, linked, since: date) -> dict[int, list[CheckInFact]]:
+    # One statement with an outer join, not a selectinload: that would add a query for every
+    # 500 check-ins, so the count would creep up with the size of the caseload.
+    rows = session.exec(
+        select(DayCheckIn.id, DayCheckIn.child_id, DayCheckIn.day, DayCheckIn.child_distress,
+               Avoidance.kind, Avoidance.accommodations)
+        .outerjoin(Avoidance, Avoidance.checkin_id == DayCheckIn.id)
+        .where(DayCheckIn.child_id.in_(linked), DayCheckIn.day >= since)
+        .order_by(DayCheckIn.id, Avoidance.id))
+    parts: dict[int, tuple] = {}
+    for checkin_id, child_id, day, distress, kind, accommodations in rows:
+        *_, avoided, accommodated = parts.setdefault(checkin_id,
+                                                     (child_id, day, distress, [], []))
+        if kind is not None:
+            avoided.append(kind)
+            accommodated.extend(accommodations)
+    found: dict[int, list[CheckInFact]] = defaultdict(list)
+    for child_id, day, distress, avoided, accommodated in parts.values():
+        found[child_id].append(CheckInFact(day, distress, tuple(avoided), tuple(accommodated)))
     return found
 
 
