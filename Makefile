@@ -19,7 +19,7 @@ run: $(VENV)/.runtime $(HTMX) db
 	RUN_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev $(HTMX) browser-deps
-	$(BIN)/ruff check graded_exposure tests migrations bench app.py
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 lint: $(VENV)/.dev

@@ -26,7 +26,8 @@ def main() -> None:
                     "<html><body style='margin:0;background:transparent'>"
                     f"<div style='width:{size}px;height:{size}px'>{source}</div></body></html>")
                 page.locator("svg").evaluate(
-                    f"s => {{ s.setAttribute('width', {size}); s.setAttribute('height', {size}); }}")
+                    "(s, size) => { s.setAttribute('width', size); "
+                    "s.setAttribute('height', size); }", size)
                 page.screenshot(path=str(ICONS / name.format(size)), omit_background=True)
                 page.close()
         browser.close()
