@@ -76,3 +76,10 @@ def test_home_redirects_to_the_last_child_seen(family):
     family.post("/children/new", {"display_name": "Leo"})
     family.client.get(f"/children/{family.child.id}")
     assert family.client.get("/").headers["Location"].endswith(f"/children/{family.child.id}")
+
+
+def test_home_screen_leads_to_reminders_summary_and_sharing(family):
+    body = family.client.get(f"/children/{family.child.id}").get_data(as_text=True)
+    for href in ("/reminders", f"/children/{family.child.id}/week",
+                 f"/family/sharing?child={family.child.id}"):
+        assert f'href="{href}"' in body
