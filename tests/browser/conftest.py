@@ -79,3 +79,21 @@ def screenshot(page, name: str) -> None:
     """Keep a screenshot of what the user saw, for people to look at after a run."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+LAPTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def laptop(browser):
+    """A second browser (its own cookies) at laptop size, for the therapist."""
+    context = browser.new_context(viewport=LAPTOP, timezone_id="Europe/London", locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
+            and "status of 422" not in m.text else None)
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors in the therapist's page: {errors}"

@@ -6,7 +6,12 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.browser.test_child_mode import PASSWORD, _family_with_a_ladder, _open_child_mode
-from tests.browser.test_first_journey import _log_practice_in_three_taps
+from tests.browser.test_first_journey import _log_practice_in_three_taps, _register_and_add_child
+from tests.browser.test_therapist_journey import (
+    _caregiver_accepts,
+    _create_link_code,
+    _register_therapist,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +80,34 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, phone)
     expect(phone).to_have_url(re.compile(rf"/children/{child_id}$"))
 
     for violation in found:  # every finding, minor ones too, for people to read
+        print(" | ".join(violation))
+    blocking = [v for v in found if v[2] in BLOCKING]
+    assert not blocking, "\n".join(" | ".join(v) for v in blocking)
+
+
+def test_therapist_pages_have_no_serious_accessibility_violations(live_server, laptop, phone):
+    """The therapist's side, at laptop width (where therapists work) and at phone width."""
+    _register_therapist(laptop, live_server)
+    code = _create_link_code(laptop)
+    _register_and_add_child(phone, live_server, "axe-family@example.com")
+    _caregiver_accepts(phone, code)
+
+    found = []
+    _visit(laptop, live_server + "/", "caseload", found)
+    laptop.get_by_role("link", name="Mia").first.click()
+    laptop.wait_for_url(re.compile(r"/therapist/children/\d+$"))
+    child_url = laptop.url
+    pages = [(child_url, "therapist child page"), (f"{child_url}/summary", "session summary"),
+             (f"{live_server}/links", "therapist links")]
+    for url, name in pages:
+        _visit(laptop, url, name, found)
+    laptop.set_viewport_size({"width": 360, "height": 800})
+    for url, name in [(live_server + "/", "caseload (phone)"), (child_url, "child page (phone)")]:
+        _visit(laptop, url, name, found)
+    _visit(phone, f"{live_server}/family/sharing", "family sharing", found)
+    _visit(phone, f"{live_server}/family/audit", "family audit log", found)
+
+    for violation in found:
         print(" | ".join(violation))
     blocking = [v for v in found if v[2] in BLOCKING]
     assert not blocking, "\n".join(" | ".join(v) for v in blocking)

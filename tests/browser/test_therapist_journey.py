@@ -9,24 +9,6 @@ from tests.browser.test_first_journey import _register_and_add_child
 
 pytestmark = pytest.mark.browser
 
-LAPTOP = {"width": 1280, "height": 800}
-
-
-@pytest.fixture
-def laptop(browser):
-    """A second browser (its own cookies) at laptop size, for the therapist."""
-    context = browser.new_context(viewport=LAPTOP, timezone_id="Europe/London", locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
-            and "status of 422" not in m.text else None)
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors in the therapist's page: {errors}"
-
-
 def _register_therapist(page, base_url) -> None:
     page.goto(base_url + "/")
     page.get_by_role("link", name="Create an account").click()
