@@ -7,6 +7,7 @@ from flask import Flask
 from . import auth_session, cli, db, errors_http, http_headers, scheduler
 from .config import ROOT, load_config
 from .extensions import csrf, htmx
+from .views import dates
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -32,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors_http.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
+    dates.init_app(app)
     scheduler.init_app(app)  # only with RUN_SCHEDULER, once, and never in a gunicorn worker
     return app
 

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..rules import ladder_rules as rules
 from ..rules.ladder_templates import TEMPLATES
-from ..services.progress import RULE_LIMITS, RULE_NAMES
+from ..rules.mastery import RULE_LIMITS, limit_message
 
 AREA_CHOICES = [SelectChoice(key, label) for key, label in rules.AREAS.items()]
 FEAR_CHOICES = [SelectChoice(str(n), str(n)) for n in range(rules.FEAR_MIN, rules.FEAR_MAX + 1)]
@@ -86,8 +86,7 @@ class WholeNumberField(IntegerField):
 
 def _rule_number(name: str, label: str) -> WholeNumberField:
     low, high = RULE_LIMITS[name]
-    return WholeNumberField(label, validators=[NumberRange(
-        low, high, f"{RULE_NAMES[name]} must be a whole number from {low} to {high}.")])
+    return WholeNumberField(label, validators=[NumberRange(low, high, limit_message(name))])
 
 
 class MasteryRuleForm(FlaskForm):

@@ -54,3 +54,27 @@ def mastery_progress(practices: list[PracticeFact], rule: MasteryRule) -> Master
 def is_step_mastered(practices: list[PracticeFact], rule: MasteryRule) -> bool:
     """True when one step's practices meet the ladder's mastery rule."""
     return mastery_progress(practices, rule).met
+
+
+# The ranges a family or a therapist may choose for a ladder's mastery rule.
+RULE_LIMITS = {"min_practices": (1, 20), "min_days": (1, 20), "max_peak": (0, 10)}
+RULE_NAMES = {"min_practices": "Practices needed", "min_days": "Different days needed",
+              "max_peak": "Highest peak fear"}
+
+
+def limit_message(name: str) -> str:
+    """Say the allowed range of one number of the rule."""
+    low, high = RULE_LIMITS[name]
+    return f"{RULE_NAMES[name]} must be a whole number from {low} to {high}."
+
+
+def rule_problem(values: dict[str, object]) -> str | None:
+    """Return why the numbers of a mastery rule are refused, or None."""
+    for name, (low, high) in RULE_LIMITS.items():
+        value = values.get(name)
+        # bool is an int in Python; True is not a number of practices.
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return limit_message(name)
+    if values["min_days"] > values["min_practices"]:
+        return "The number of days can't be more than the number of practices."
+    return None

@@ -20,11 +20,8 @@ from ..errors import DomainError
 from ..models import (
     AuditEvent,
     Child,
-    Delivery,
     Family,
-    InboxMessage,
     LoginAttempt,
-    Reminder,
     TherapistLink,
     User,
     utcnow,
@@ -41,23 +38,10 @@ def _bulk(session: Session, statement) -> int:
     return result.rowcount
 
 
-def _delete_inbox_about(session: Session, child_ids: list[int]) -> None:
-    """Delete inbox copies of reminders about these children (they name the child)."""
-    deliveries = select(Delivery.id).join(Reminder, Reminder.id == Delivery.reminder_id).where(
-        Reminder.child_id.in_(child_ids))
-    _bulk(session, delete(InboxMessage).where(InboxMessage.delivery_id.in_(deliveries)))
-
-
-def delete_child(session: Session, user: User, child: Child) -> None:
-    """Delete a child and every row about them, including inbox messages that name them."""
-    _delete_inbox_about(session, [child.id])
-    families.delete_child(session, user, child)
-
-
 def _delete_family(session: Session, family_id: int) -> int:
     """Delete a family, its children and everything about them; return how many children."""
     child_ids = list(session.exec(select(Child.id).where(Child.family_id == family_id)))
-    _delete_inbox_about(session, child_ids)
+    families.delete_inbox_about(session, child_ids)
     _bulk(session, delete(Child).where(Child.family_id == family_id))
     _bulk(session, delete(Family).where(Family.id == family_id))  # invites and audit go too
     return len(child_ids)

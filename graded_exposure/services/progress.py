@@ -15,15 +15,16 @@ from ..models import Child, Ladder, Practice, Step, User
 from ..rules import ladder_rules
 from ..rules.facts import PracticeFact
 from ..rules.fear_chart import FearChart, fear_chart
-from ..rules.mastery import MasteryProgress, MasteryRule, is_qualifying, mastery_progress
+from ..rules.mastery import (
+    MasteryProgress,
+    MasteryRule,
+    is_qualifying,
+    mastery_progress,
+    rule_problem,
+)
 from ..rules.timezones import local_date
 from .insights import practice_fact
 from .ladders import ensure_changeable, record_change
-
-# The ranges a family (or later a therapist) may choose for a ladder's mastery rule.
-RULE_LIMITS = {"min_practices": (1, 20), "min_days": (1, 20), "max_peak": (0, 10)}
-RULE_NAMES = {"min_practices": "Practices needed", "min_days": "Different days needed",
-              "max_peak": "Highest peak fear"}
 
 
 @dataclass
@@ -140,18 +141,6 @@ def ready_steps(session: Session, child: Child) -> list[Step]:
                            child.family.timezone)
     return [step for ladder, step in current
             if mastery_progress(facts[step.id], mastery_rule(ladder)).met]
-
-
-def rule_problem(values: dict[str, object]) -> str | None:
-    """Return why the numbers of a mastery rule are refused, or None."""
-    for name, (low, high) in RULE_LIMITS.items():
-        value = values.get(name)
-        # bool is an int in Python; True is not a number of practices.
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            return f"{RULE_NAMES[name]} must be a whole number from {low} to {high}."
-    if values["min_days"] > values["min_practices"]:
-        return "The number of days can't be more than the number of practices."
-    return None
 
 
 def set_mastery_rule(session: Session, ladder: Ladder, *, min_practices: int, min_days: int,

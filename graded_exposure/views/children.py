@@ -7,7 +7,6 @@ from ..auth_session import require_login
 from ..db import get_session
 from ..forms.families import ChildForm
 from ..services import (
-    account_deletion,
     child_overview,
     families,
     insights,
@@ -70,7 +69,7 @@ def delete(child_id: int):
         flash("Tick the box to confirm that the deletion cannot be undone.", "error")
         return see_other(url_for("children.update", child_id=child.id))
     name = child.display_name
-    account_deletion.delete_child(get_session(), current_user, child)
+    families.delete_child(get_session(), current_user, child)
     session.pop("child_id", None)
     flash(f"{name} and everything recorded about them is deleted.", "info")
     return see_other(url_for("home.index"))

@@ -1,5 +1,4 @@
 """Data rights: export a child or the whole family, read the audit log, delete an account."""
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, flash, request, url_for
 from flask_login import current_user, login_required
@@ -17,17 +16,6 @@ from .responses import client_ip, render, see_other
 bp = Blueprint("data_rights", __name__)
 
 _TYPES = {"json": ("application/json", "json"), "csv": ("application/zip", "csv.zip")}
-
-
-@bp.app_template_filter("local_when")
-def local_when(moment, with_time: bool = True) -> str:
-    """Show a stored UTC time in the family's time zone (UTC for therapists)."""
-    family = current_user.family if current_user.is_authenticated else None
-    local = moment.astimezone(ZoneInfo(family.timezone if family else "UTC"))
-    day = f"{local.day} {local.strftime('%b %Y')}"
-    if not with_time:
-        return day
-    return f"{local.strftime('%a')} {day}, {local.strftime('%H:%M')}{'' if family else ' UTC'}"
 
 
 def _download(body, name: str, fmt: str) -> Response:

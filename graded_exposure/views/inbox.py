@@ -1,5 +1,4 @@
 """The in-app inbox: reminder messages, newest first, mark read; the unread badge in the nav."""
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, g, request, url_for
 from flask_login import current_user
@@ -27,14 +26,6 @@ def unread_count() -> int:
 def _inbox_badge():
     # A function, not a number: the COUNT runs only when a template (the nav) calls it.
     return {"inbox_unread": unread_count}
-
-
-@bp.app_template_filter("inbox_when")
-def inbox_when(moment) -> str:
-    """Show when a message arrived, in the family's time zone."""
-    family = current_user.family if current_user.is_authenticated else None
-    local = moment.astimezone(ZoneInfo(family.timezone if family else "UTC"))
-    return f"{local.strftime('%a')} {local.day} {local.strftime('%b, %H:%M')}"
 
 
 def _page_number() -> int:

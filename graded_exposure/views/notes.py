@@ -1,6 +1,4 @@
 """The family's side of a therapist's notes: the feed on the home screen, done, the history."""
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, request, url_for
 from flask_login import current_user
@@ -18,23 +16,8 @@ bp.before_request(require_login)
 FEED = "notes/_feed.html"
 
 
-@bp.app_template_filter("zoned_when")
-def zoned_when(moment: datetime | None, tz: str) -> str:
-    """Say a stored UTC moment in a time zone, e.g. 'Tue 6 May, 14:05'."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(ZoneInfo(tz))
-    return f"{local:%a} {local.day} {local:%b, %H:%M}"
-
-
-@bp.app_template_filter("short_day")
-def short_day(day) -> str:
-    """Say a date short, e.g. 'Tue 6 May'."""
-    return f"{day:%a} {day.day} {day:%b}" if day else ""
-
-
 def feed_for(child: Child) -> list[therapist_notes.NoteRow]:
-    """The open notes the family's home screen shows for the child (marks them seen)."""
+    """The open notes the family's home screen shows for the child."""
     return therapist_notes.family_feed(get_session(), child)
 
 

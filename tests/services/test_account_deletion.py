@@ -46,7 +46,7 @@ def test_deleting_a_child_removes_its_rows_everywhere(db, family, other_family, 
     others_before = _references(db, "child", [other_family.child.id])
     assert {"practice.child_id", "daycheckin.child_id", "therapistnote.child_id", "ladder.child_id",
             "therapistlink.child_id", "reminder.child_id"} <= _references(db, "child", [child_id]).keys()
-    account_deletion.delete_child(db, family.user, family.child)
+    families.delete_child(db, family.user, family.child)
     db.expire_all()
     assert db.get(Child, child_id) is None
     assert _references(db, "child", [child_id]) == {}

@@ -60,7 +60,8 @@ def test_double_submission_stores_one_checkin(family, db):
 def test_second_checkin_for_the_same_day_edits_it(family, db):
     _save(family, avoided_school="y")
     page, _ = _form(family)
-    assert 'name="avoided_school" type="checkbox" value="y" checked' in page or "checked" in page
+    assert '<input checked class="avoided" id="avoided_school"' in page
+    assert '<input class="avoided" id="avoided_outing"' in page
     _save(family, child_distress="8")
     [checkin] = _rows(db)
     assert checkin.child_distress == 8 and checkin.avoidances == []
