@@ -7,6 +7,7 @@ from flask import Flask
 from . import auth_session, cli, db, errors_http, http_headers, scheduler
 from .config import ROOT, load_config
 from .extensions import csrf, htmx
+from .services import accounts
 from .views import dates
 
 
@@ -24,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     logging.basicConfig(level=logging.INFO)
+    accounts.use_hash_method(app.config["PASSWORD_HASH_METHOD"])
 
     db.init_app(app)
     csrf.init_app(app)

@@ -59,6 +59,8 @@ def load_config(instance_path: str) -> dict:
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Brave Steps <no-reply@localhost>"),
         "BASE_URL": os.environ.get("BASE_URL", ""),
+        # werkzeug's method string; only tests choose a cheaper one.
+        "PASSWORD_HASH_METHOD": "scrypt",
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
         "LOGIN_MAX_FAILURES_PER_IP": 30,
         "LOGIN_THROTTLE_WINDOW": timedelta(minutes=15),

@@ -8,6 +8,9 @@ from graded_exposure import create_app
 from graded_exposure.services import accounts, families
 
 PASSWORD = "correct horse battery"
+# One PBKDF2 round: tests check behaviour, not hash strength (production keeps scrypt, and
+# tests/services/test_password_hashing.py proves it).
+TEST_HASH_METHOD = "pbkdf2:sha256:1"
 
 
 @pytest.fixture
@@ -16,6 +19,7 @@ def app(tmp_path):
         "TESTING": True,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
         "SECRET_KEY": "test-secret",
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     })
     SQLModel.metadata.create_all(app.extensions["db_engine"])
     yield app

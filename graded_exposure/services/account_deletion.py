@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete
 from sqlmodel import Session, func, select
-from werkzeug.security import check_password_hash
 
 from ..errors import DomainError
 from ..models import (
@@ -26,7 +25,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import audit, families
+from . import accounts, audit, families
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ def _retire_therapist(session: Session, therapist: User) -> None:
 
 def delete_account(session: Session, user: User, password: str) -> None:
     """Delete the user's account for real after checking their password."""
-    if not check_password_hash(user.password_hash, password):
+    if not accounts.check_password(user.password_hash, password):
         raise DomainError(NOT_DELETED)
     role, family_id, email = user.role, user.family_id, user.email
     family_deleted, children_deleted = False, 0

@@ -2,7 +2,8 @@
 from datetime import timedelta
 
 from sqlmodel import Session, func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash as _check_hash
+from werkzeug.security import generate_password_hash
 
 from ..errors import DomainError, TokenInvalid
 from ..models import ROLES, Family, LoginAttempt, PasswordResetToken, User, utcnow
@@ -10,8 +11,13 @@ from ..rules.passwords import password_problem
 from ..rules.timezones import valid_timezone
 from . import audit, login_sessions, tokens
 
-# Checked against when the email is unknown, so a miss costs the same time as a hit.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-at-all")
+PRODUCTION_HASH_METHOD = "scrypt"
+# The one process-wide choice of hash; create_app sets it from PASSWORD_HASH_METHOD (tests use
+# a cheap one so that a family fixture does not cost two scrypt runs).
+_hash_method = PRODUCTION_HASH_METHOD
+# Checked against when the email is unknown, so a miss costs the same time as a hit; one per
+# method, so the dummy always costs what a real account's check costs.
+_dummy_hashes: dict[str, str] = {}
 
 LOGIN_REFUSED = "That email and password do not match an account."
 LOGIN_THROTTLED = "Too many failed attempts. Please wait 15 minutes and try again."
@@ -26,9 +32,26 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def use_hash_method(method: str) -> None:
+    """Choose how new passwords are hashed (the app's PASSWORD_HASH_METHOD)."""
+    global _hash_method
+    _hash_method = method
+
+
 def hash_password(password: str) -> str:
-    """Hash a password with scrypt."""
-    return generate_password_hash(password, method="scrypt")
+    """Hash a password with the configured method (scrypt in production)."""
+    return generate_password_hash(password, method=_hash_method)
+
+
+def check_password(stored_hash: str, password: str) -> bool:
+    """Return True when the password matches the stored hash."""
+    return _check_hash(stored_hash, password)
+
+
+def _dummy_hash() -> str:
+    if _hash_method not in _dummy_hashes:
+        _dummy_hashes[_hash_method] = hash_password("not-a-real-password-at-all")
+    return _dummy_hashes[_hash_method]
 
 
 def register(session: Session, *, email: str, password: str, display_name: str,
@@ -70,7 +93,7 @@ def authenticate(session: Session, email: str, password: str, ip: str, *,
         session.commit()
         raise LoginRefused(LOGIN_THROTTLED)
     user = session.exec(select(User).where(User.email == email)).first()
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    ok = check_password(user.password_hash if user else _dummy_hash(), password)
     session.add(LoginAttempt(email=email, ip=ip, succeeded=bool(user and ok)))
     if not (user and ok):
         audit.record(session, "login_failed", subject=email, ip=ip,
@@ -124,7 +147,7 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
 
 def change_password(session: Session, user: User, current: str, new: str, keep_sid: str) -> None:
     """Change the password after checking the current one; other sessions end."""
-    if not check_password_hash(user.password_hash, current):
+    if not check_password(user.password_hash, current):
         raise DomainError("Your current password is not right.")
     if problem := password_problem(new):
         raise DomainError(problem)

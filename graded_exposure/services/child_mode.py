@@ -4,12 +4,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
-from werkzeug.security import check_password_hash
 
 from ..models import AuditEvent, Child, Ladder, Practice, Step, User, UserSession
 from ..rules import streaks
 from ..rules.child_steps import mastered_count, steps_for_child
-from . import audit
+from . import accounts, audit
 from .insights import practice_fact
 
 MAX_EXIT_TRIES = 5
@@ -74,7 +73,7 @@ def check_exit_password(session: Session, user: User, sid: str | None,
     Tries are counted in the database (not the cookie), per login session and since the last
     time this caregiver left child mode, so replaying an old cookie cannot reset them.
     """
-    if check_password_hash(user.password_hash, password):
+    if accounts.check_password(user.password_hash, password):
         audit.record(session, EXITED, actor_id=user.id, family_id=user.family_id)
         session.commit()
         return ExitCheck(ok=True, tries_left=MAX_EXIT_TRIES)

@@ -7,6 +7,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from graded_exposure import create_app, schema
+from tests.conftest import TEST_HASH_METHOD
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -17,7 +18,8 @@ PHONE = {"width": 390, "height": 844}
 def live_server(tmp_path):
     url = f"sqlite:///{tmp_path / 'browser.sqlite'}"
     schema.upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test"})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test",
+                      "PASSWORD_HASH_METHOD": TEST_HASH_METHOD})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
