@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth_session, cli, db, errors_http, http_headers, scheduler
+from . import auth_session, cli, db, errors_http, http_headers, public_address, scheduler
 from .config import ROOT, load_config
 from .extensions import csrf, htmx
 from .services import accounts
@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
     accounts.use_hash_method(app.config["PASSWORD_HASH_METHOD"])
 
+    public_address.init_app(app)  # first: it may refuse to start
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -28,6 +28,10 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 def load_config(instance_path: str) -> dict:
     """Build the app's configuration dictionary from environment variables."""
     database_url = os.environ.get("DATABASE_URL") or (
@@ -58,13 +62,25 @@ def load_config(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Brave Steps <no-reply@localhost>"),
+        # The public address: every link in an email is built from it, and it names the one
+        # Host the app answers (public_address.py); other names a proxy or health check uses
+        # go in EXTRA_TRUSTED_HOSTS (comma-separated).
         "BASE_URL": os.environ.get("BASE_URL", ""),
+        "EXTRA_TRUSTED_HOSTS": _list("EXTRA_TRUSTED_HOSTS"),
+        # Emails sent for a person (reset, sign-up, invitations), counted in the database so
+        # every worker shares the count: per recipient, per sending account, per IP address.
+        "MAIL_LIMIT_WINDOW": timedelta(minutes=int(os.environ.get("MAIL_LIMIT_WINDOW_MINUTES",
+                                                                  60))),
+        "MAIL_LIMIT_PER_RECIPIENT": int(os.environ.get("MAIL_LIMIT_PER_RECIPIENT", 3)),
+        "MAIL_LIMIT_PER_ACCOUNT": int(os.environ.get("MAIL_LIMIT_PER_ACCOUNT", 10)),
+        "MAIL_LIMIT_PER_IP": int(os.environ.get("MAIL_LIMIT_PER_IP", 20)),
         # werkzeug's method string; only tests choose a cheaper one.
         "PASSWORD_HASH_METHOD": "scrypt",
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
         "LOGIN_MAX_FAILURES_PER_IP": 30,
         "LOGIN_THROTTLE_WINDOW": timedelta(minutes=15),
         "RESET_TOKEN_LIFETIME": timedelta(hours=1),
+        "SIGNUP_TOKEN_LIFETIME": timedelta(hours=24),
         "INVITE_TOKEN_LIFETIME": timedelta(days=7),
         # Reminders: `make run` sets RUN_SCHEDULER=1 to dispatch inside the serving process;
         # deployments with several workers leave it off and run `flask reminders run`.

@@ -63,6 +63,9 @@ class User(UserMixin, SQLModel, table=True):
     family_id: int | None = Field(default=None, foreign_key="family.id", index=True,
                                   ondelete="SET NULL")
     created_at: datetime = _ts()
+    # Set when the person proved they read this mailbox (a sign-up link, or joining a family
+    # through an invitation sent to this address); None for a joiner who typed another address.
+    email_confirmed_at: datetime | None = _when()
 
     family: Family | None = Relationship(back_populates="caregivers")
 
@@ -80,6 +83,8 @@ class LoginAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, index=True)
     ip: str = Field(max_length=64, index=True)
+    # The id from a signed "known device" cookie of this account, else "" (an unknown device).
+    device: str = Field(default="", max_length=32)
     succeeded: bool = False
     at: datetime = _ts(index=True)
 
@@ -90,6 +95,35 @@ class PasswordResetToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     expires_at: datetime = _ts()
     used_at: datetime | None = _when()
+
+
+class PendingRegistration(SQLModel, table=True):
+    """A sign-up waiting for its emailed link; the account exists only once that is opened."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    display_name: str = Field(max_length=80)
+    role: str = Field(max_length=16)
+    timezone: str = Field(default="UTC", max_length=64)
+    password_hash: str = Field(max_length=255)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts()
+
+
+class SentMail(SQLModel, table=True):
+    """One email the app was asked to send for a person (not reminders): the quota's ledger.
+
+    The recipient is kept as a keyed hash, so the ledger holds no address in clear.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=24)
+    recipient_hash: str = Field(max_length=64, index=True)
+    sender_id: int | None = Field(default=None, foreign_key="user.id", index=True,
+                                  ondelete="CASCADE")
+    ip: str = Field(default="", max_length=64, index=True)
+    at: datetime = _ts(index=True)
 
 
 class FamilyInvite(SQLModel, table=True):

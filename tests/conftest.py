@@ -6,6 +6,7 @@ from sqlmodel import Session, SQLModel
 
 from graded_exposure import create_app
 from graded_exposure.services import accounts, families
+from tests.mailbox import start_mailbox
 
 PASSWORD = "correct horse battery"
 # One PBKDF2 round: tests check behaviour, not hash strength (production keeps scrypt, and
@@ -20,10 +21,20 @@ def app(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
         "SECRET_KEY": "test-secret",
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+        "BASE_URL": "http://localhost",  # the test client's host
     })
     SQLModel.metadata.create_all(app.extensions["db_engine"])
     yield app
     app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on loopback that the app sends its emails to."""
+    handler, controller = start_mailbox()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield handler
+    controller.stop()
 
 
 @pytest.fixture

@@ -5,24 +5,13 @@ from html import escape
 from sqlmodel import Session
 
 from ..models import User
-from ..services import mail
+from ..public_address import absolute, base_url
 from ..services.notification_settings import KIND_LABELS, is_opted_out, unsubscribe_token
-from . import ChannelError, OutgoingMessage
+from . import ChannelError, OutgoingMessage, mail
 
 # Served by views/email_unsubscribe.py; kept here because emails are built outside a request.
 UNSUBSCRIBE_PATH = "/unsubscribe/{token}"
 DEFAULT_SUBJECT = "A reminder from Brave Steps"
-
-
-def base_url(config) -> str:
-    """Return the address the app is reached at, for links in emails (BASE_URL)."""
-    return (config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
-
-
-def _absolute(config, link: str) -> str:
-    # Only our own paths become links; anything else falls back to the inbox.
-    path = link if link.startswith("/") and not link.startswith("//") else "/inbox"
-    return base_url(config) + path
 
 
 def _text(message: OutgoingMessage, link: str, unsubscribe: str, kind_label: str) -> str:
@@ -52,7 +41,7 @@ def send_email(session: Session, config: dict, message: OutgoingMessage) -> None
         return
     token = unsubscribe_token(config["SECRET_KEY"], user.id, message.kind)
     unsubscribe = base_url(config) + UNSUBSCRIBE_PATH.format(token=token)
-    link = _absolute(config, message.link)
+    link = absolute(config, message.link)
     kind_label = KIND_LABELS.get(message.kind, "reminders")
     # The subject shows in notification previews and mail lists: never the child's name,
     # so it uses the same words as a push notification.

@@ -20,6 +20,10 @@ class RegisterForm(FlaskForm):
     timezone = HiddenField(default="UTC", render_kw={"data-browser-timezone": ""})
 
 
+class FinishSignUpForm(FlaskForm):
+    """One button: opening the emailed link (GET) never creates the account by itself."""
+
+
 class JoinFamilyForm(FlaskForm):
     display_name = StringField("Your name", validators=[InputRequired(), Length(max=80)])
     email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])

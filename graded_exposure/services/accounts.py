@@ -1,4 +1,5 @@
 """Accounts: register, authenticate with throttling, reset and change passwords."""
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlmodel import Session, func, select
@@ -56,17 +57,23 @@ def _dummy_hash() -> str:
 
 def register(session: Session, *, email: str, password: str, display_name: str,
              role: str, timezone: str = "UTC") -> User:
-    """Create an account; a caregiver also gets a new family of their own."""
+    """Create a confirmed account directly (demo data, tests); people sign up by link."""
     if role not in ROLES:
         raise DomainError("Choose caregiver or therapist.")
     if problem := password_problem(password):
         raise DomainError(problem)
-    email = normalise_email(email)
-    if session.exec(select(User.id).where(User.email == email)).first():
-        raise DomainError("We could not create an account with that email. "
-                          "If you already have one, log in or reset your password.")
-    user = User(email=email, display_name=display_name.strip(), role=role,
-                password_hash=hash_password(password))
+    if session.exec(select(User.id).where(User.email == normalise_email(email))).first():
+        raise DomainError("An account with that email exists already.")
+    return create_account(session, email=email, password_hash=hash_password(password),
+                          display_name=display_name, role=role, timezone=timezone)
+
+
+def create_account(session: Session, *, email: str, password_hash: str, display_name: str,
+                   role: str, timezone: str) -> User:
+    """Store an account whose address is confirmed; a caregiver gets a family of their own."""
+    now = utcnow()
+    user = User(email=normalise_email(email), display_name=display_name.strip(), role=role,
+                password_hash=password_hash, email_confirmed_at=now)
     if role == "caregiver":
         user.family = Family(timezone=timezone if valid_timezone(timezone) else "UTC")
     session.add(user)
@@ -104,18 +111,21 @@ def authenticate(session: Session, email: str, password: str, ip: str, *,
     return user
 
 
-def start_password_reset(session: Session, email: str,
-                         lifetime: timedelta) -> tuple[User, str] | None:
-    """Create a reset token for the account with this email; None when there is none."""
+def start_password_reset(session: Session, email: str, lifetime: timedelta,
+                         deliver: Callable[[User, str], None]) -> bool:
+    """Email a reset link to the account with this address; False when there is none.
+
+    The token is stored only if `deliver(user, token)` sent it.
+    """
     user = session.exec(select(User).where(User.email == normalise_email(email))).first()
     if user is None:
-        return None
+        return False
     token, token_hash = tokens.new_token()
     session.add(PasswordResetToken(user_id=user.id, token_hash=token_hash,
                                    expires_at=utcnow() + lifetime))
     audit.record(session, "password_reset_requested", actor_id=user.id, family_id=user.family_id)
-    session.commit()
-    return user, token
+    tokens.commit_once_sent(session, lambda: deliver(user, token))
+    return True
 
 
 def _live_reset_token(session: Session, token: str) -> PasswordResetToken:

@@ -1,4 +1,5 @@
 """Families: children, the family time zone, and inviting a co-caregiver."""
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import delete
@@ -67,14 +68,18 @@ def set_timezone(session: Session, family: Family, name: str) -> None:
     session.commit()
 
 
-def create_invite(session: Session, user: User, email: str, lifetime: timedelta) -> str:
-    """Create a single-use invite to the user's family and return its secret token."""
+def create_invite(session: Session, user: User, email: str, lifetime: timedelta,
+                  deliver: Callable[[str], None] | None = None) -> str:
+    """Create a single-use invite to the user's family and return its secret token.
+
+    With `deliver`, the invite is stored only if deliver(token) sent the email carrying it.
+    """
     token, token_hash = tokens.new_token()
     session.add(FamilyInvite(family_id=user.family_id, invited_by_id=user.id,
                              email=normalise_email(email), token_hash=token_hash,
                              expires_at=utcnow() + lifetime))
     audit.record(session, "caregiver_invited", actor_id=user.id, family_id=user.family_id)
-    session.commit()
+    tokens.commit_once_sent(session, lambda: deliver(token) if deliver else None)
     return token
 
 
@@ -98,8 +103,11 @@ def join_family(session: Session, token: str, *, email: str, password: str,
     if session.exec(select(User.id).where(User.email == email)).first():
         raise DomainError("We could not create an account with that email. "
                           "If you already have one, log in first and open the link again.")
+    # The invitation went to one address: joining with it proves the mailbox is theirs.
+    confirmed = utcnow() if invite.email and invite.email == email else None
     user = User(email=email, display_name=display_name.strip(), role="caregiver",
-                password_hash=hash_password(password), family_id=invite.family_id)
+                password_hash=hash_password(password), family_id=invite.family_id,
+                email_confirmed_at=confirmed)
     session.add(user)
     session.flush()
     _use_invite(session, invite, user)

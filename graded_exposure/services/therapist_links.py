@@ -5,6 +5,7 @@ consent, recorded on the row (who, when, and the exact words of what is shared).
 can end it; access checks (access.py) read the status on every request, so ending is instant.
 Codes and invitation tokens are stored only as SHA-256 hashes, and each works once.
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -128,8 +129,12 @@ def accept_code(session: Session, caregiver: User, child: Child, text: str,
 # --- (b) a caregiver's email invitation, accepted by a therapist ------------------------------
 
 def invite_by_email(session: Session, caregiver: User, child: Child, email: str,
-                    lifetime: timedelta, ip: str = "") -> str:
-    """Consent now and invite a therapist by email; return the single-use token for the link."""
+                    lifetime: timedelta, ip: str = "",
+                    deliver: Callable[[str], None] | None = None) -> str:
+    """Consent now and invite a therapist by email; return the single-use token for the link.
+
+    With `deliver`, the invitation is stored only if deliver(token) sent the email.
+    """
     _refuse_unless_caregiver_of(caregiver, child)
     token, token_hash = tokens.new_token()
     now = utcnow()
@@ -139,7 +144,7 @@ def invite_by_email(session: Session, caregiver: User, child: Child, email: str,
         consented_at=now, shared_scope=scope_text(child.display_name)))
     audit.record(session, "consent_given", actor_id=caregiver.id, family_id=child.family_id,
                  subject=f"child:{child.id} by email invitation", ip=ip)
-    session.commit()
+    tokens.commit_once_sent(session, lambda: deliver(token) if deliver else None)
     return token
 
 
@@ -161,6 +166,7 @@ def accept_invite(session: Session, therapist: User, token: str, ip: str = "") -
     """Accept a family's invitation as a therapist; the link goes live."""
     link = live_invite(session, token)
     _refuse_unless_therapist(therapist)
+    _refuse_unless_invited(therapist.email, therapist.email_confirmed_at is not None, link)
     child = session.get(Child, link.child_id)
     _refuse_if_already_linked(session, therapist.id, child)
     _claim(session, link, therapist_id=therapist.id)
@@ -284,10 +290,20 @@ def review_code(session: Session, caregiver: User, child: Child, text: str,
                       scope=scope_lines(child.display_name))
 
 
+def _refuse_unless_invited(email: str, confirmed: bool, link: TherapistLink) -> None:
+    """An invitation is for the address it was sent to, and only once that address is proven."""
+    if normalise_email(email) != link.invited_email or not confirmed:
+        raise DomainError(
+            f"This invitation was sent to {link.invited_email}, so only a therapist account "
+            "with that address can accept it. Log in with that account, or ask the family "
+            "to invite the address you use.")
+
+
 def register_and_accept(session: Session, token: str, *, email: str, password: str,
                         display_name: str, ip: str = "") -> User:
     """Create a therapist account and accept the family's invitation with it."""
-    live_invite(session, token)
+    # The link reached the invited mailbox, so using that address proves it is theirs.
+    _refuse_unless_invited(email, True, live_invite(session, token))
     therapist = accounts.register(session, email=email, password=password,
                                   display_name=display_name, role="therapist")
     accept_invite(session, therapist, token, ip)

@@ -1,6 +1,9 @@
 """Single-use secret tokens: only a SHA-256 of the token is stored."""
 import hashlib
 import secrets
+from collections.abc import Callable
+
+from sqlmodel import Session
 
 
 def new_token() -> tuple[str, str]:
@@ -12,3 +15,13 @@ def new_token() -> tuple[str, str]:
 def hash_token(token: str) -> str:
     """Return the stored form of a token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def commit_once_sent(session: Session, send: Callable[[], None]) -> None:
+    """Commit the new token's row only if the email carrying it went out; else store nothing."""
+    try:
+        send()
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()

@@ -1,5 +1,5 @@
 """Register, log in and out, reset and change passwords."""
-from flask import Blueprint, current_app, flash, request, url_for
+from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_login import current_user, login_required
 
 from .. import auth_session
@@ -7,12 +7,14 @@ from ..db import get_session
 from ..errors import DomainError
 from ..forms.auth import (
     ChangePasswordForm,
+    FinishSignUpForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
 )
-from ..services import accounts, mail
+from ..services import accounts, registrations
+from . import emails
 from .responses import client_ip, refused, render, see_other
 
 bp = Blueprint("auth", __name__)
@@ -29,19 +31,54 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register(
-                get_session(), email=form.email.data, password=form.password.data,
-                display_name=form.display_name.data, role=form.role.data,
-                timezone=form.timezone.data)
+            _start_sign_up(form)
         except DomainError as e:
             form.form_errors.append(str(e))
         else:
-            auth_session.log_in(user)
-            flash(f"Welcome, {user.display_name}!", "success")
-            return see_other(url_for("home.index"))
+            session["sign_up_email"] = form.email.data.strip()
+            return see_other(url_for("auth.check_email"))
     if form.errors:
         return refused("auth/register.html", form=form)
     return render("auth/register.html", form=form)
+
+
+def _start_sign_up(form: RegisterForm) -> None:
+    """Send the sign-up link, or tell an existing account's owner; the same answer either way."""
+    emails.reserve("sign_up", form.email.data)
+    registrations.start_sign_up(
+        get_session(), email=form.email.data, password=form.password.data,
+        display_name=form.display_name.data, role=form.role.data, timezone=form.timezone.data,
+        lifetime=current_app.config["SIGNUP_TOKEN_LIFETIME"],
+        reset_lifetime=current_app.config["RESET_TOKEN_LIFETIME"],
+        send_link=lambda token, name: emails.send(
+            "sign_up", form.email.data, name=name,
+            lifetime=emails.lifetime("SIGNUP_TOKEN_LIFETIME"),
+            link=emails.link("auth.finish_sign_up", token=token)),
+        warn_owner=lambda user, token: emails.send(
+            "sign_up_existing", user.email, lifetime=emails.lifetime("RESET_TOKEN_LIFETIME"),
+            link=emails.link("auth.reset_password", token=token),
+            login_link=emails.link("auth.login")))
+
+
+@bp.get("/register/check-email")
+def check_email():
+    return render("auth/check_email.html", email=session.get("sign_up_email"),
+                  lifetime=emails.lifetime("SIGNUP_TOKEN_LIFETIME"))
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+def finish_sign_up(token: str):
+    form = FinishSignUpForm()
+    try:
+        pending = registrations.pending_sign_up(get_session(), token)
+        if form.validate_on_submit():
+            user = registrations.finish_sign_up(get_session(), token)
+            auth_session.log_in(user)
+            flash(f"Welcome, {user.display_name}! Your account is ready.", "success")
+            return see_other(url_for("home.index"))
+    except DomainError as e:
+        return render("auth/finish_sign_up.html", form=None, error=str(e), status=404)
+    return render("auth/finish_sign_up.html", form=form, pending=pending, error=None)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -75,18 +112,25 @@ def logout():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        found = accounts.start_password_reset(get_session(), form.email.data,
-                                              current_app.config["RESET_TOKEN_LIFETIME"])
-        if found:
-            user, token = found
-            link = url_for("auth.reset_password", token=token, _external=True)
-            mail.send_mail(current_app.config, user.email, "Reset your Brave Steps password",
-                           f"Open this link within an hour to choose a new password:\n{link}\n\n"
-                           "If you did not ask for this, ignore this email.")
+        try:
+            emails.reserve("reset", form.email.data)
+            accounts.start_password_reset(
+                get_session(), form.email.data, current_app.config["RESET_TOKEN_LIFETIME"],
+                lambda user, token: emails.send(
+                    "reset", user.email, lifetime=emails.lifetime("RESET_TOKEN_LIFETIME"),
+                    link=emails.link("auth.reset_password", token=token)))
+        except DomainError as e:
+            form.form_errors.append(str(e))
+            return _reset_page(form, status=429)
         # The same answer whether or not the address has an account.
         flash("If that address has an account, we have emailed a reset link to it.", "info")
         return see_other(url_for("auth.login"))
-    return render("auth/reset_request.html", form=form, status=422 if form.errors else 200)
+    return _reset_page(form, status=422 if form.errors else 200)
+
+
+def _reset_page(form: ResetRequestForm, status: int):
+    return render("auth/reset_request.html", form=form, status=status,
+                  lifetime=emails.lifetime("RESET_TOKEN_LIFETIME"))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

@@ -8,7 +8,8 @@ from ..db import get_session
 from ..errors import DomainError
 from ..forms.auth import JoinFamilyForm
 from ..forms.families import InviteForm, TimezoneForm
-from ..services import families, mail
+from ..services import families
+from . import emails
 from .responses import render, see_other
 
 bp = Blueprint("family", __name__)
@@ -44,16 +45,21 @@ def invite():
     form = InviteForm()
     if not form.validate_on_submit():
         return _family_page(status=422, invite_form=form)
-    token = families.create_invite(get_session(), current_user, form.email.data or "",
-                                   current_app.config["INVITE_TOKEN_LIFETIME"])
-    link = url_for("family.join", token=token, _external=True)
-    if form.email.data:
-        mail.send_mail(current_app.config, form.email.data,
-                       f"{current_user.display_name} invited you to Brave Steps",
-                       f"Open this link within 7 days to join the family:\n{link}\n")
-    return render_template("family/invite_created.html", link=link, email=form.email.data)
-
-
+    try:
+        if form.email.data:
+            emails.reserve("caregiver_invite", form.email.data, sender_id=current_user.id)
+        token = families.create_invite(
+            get_session(), current_user, form.email.data or "",
+            current_app.config["INVITE_TOKEN_LIFETIME"],
+            deliver=(lambda token: emails.send(
+                "caregiver_invite", form.email.data, inviter=current_user.display_name,
+                lifetime=emails.lifetime("INVITE_TOKEN_LIFETIME"),
+                link=emails.link("family.join", token=token))) if form.email.data else None)
+    except DomainError as e:
+        form.email.errors = [str(e)]
+        return _family_page(status=422, invite_form=form)
+    return render_template("family/invite_created.html", email=form.email.data,
+                           link=emails.link("family.join", token=token))
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])

@@ -17,7 +17,8 @@ from ..errors import DomainError
 from ..extensions import login_manager
 from ..forms.auth import JoinFamilyForm
 from ..forms.links import EndLinkForm, LinkCodeForm, TherapistInviteForm
-from ..services import families, mail, therapist_links
+from ..services import families, therapist_links
+from . import emails
 from .responses import client_ip, render, see_other
 
 bp = Blueprint("links", __name__)
@@ -98,15 +99,20 @@ def invite():
     if not form.validate_on_submit():
         return _sharing_page(status=422, invite_form=form)
     child = child_for(form.chosen_child_id())
-    token = therapist_links.invite_by_email(
-        get_session(), current_user, child, form.email.data,
-        current_app.config["INVITE_TOKEN_LIFETIME"], client_ip())
-    link = url_for("links.accept_invite", token=token, _external=True)
-    mail.send_mail(current_app.config, form.email.data,
-                   f"{current_user.display_name} invited you to see {child.display_name}'s "
-                   "progress on Brave Steps",
-                   f"Open this link within 7 days to accept, as a therapist:\n{link}\n")
-    return render("links/invite_sent.html", link=link, email=form.email.data, child=child)
+    try:
+        emails.reserve("therapist_invite", form.email.data, sender_id=current_user.id)
+        token = therapist_links.invite_by_email(
+            get_session(), current_user, child, form.email.data,
+            current_app.config["INVITE_TOKEN_LIFETIME"], client_ip(),
+            deliver=lambda token: emails.send(
+                "therapist_invite", form.email.data, inviter=current_user.display_name,
+                child=child.display_name, lifetime=emails.lifetime("INVITE_TOKEN_LIFETIME"),
+                link=emails.link("links.accept_invite", token=token)))
+    except DomainError as e:
+        form.email.errors = [str(e)]
+        return _sharing_page(status=422, invite_form=form)
+    return render("links/invite_sent.html", email=form.email.data, child=child,
+                  link=emails.link("links.accept_invite", token=token))
 
 
 @bp.get("/links")

@@ -1,11 +1,7 @@
 """Reminder emails through a real SMTP server (aiosmtpd on 127.0.0.1), and one-click unsubscribe."""
-import socket
-from email import message_from_bytes
-from email.policy import default as default_policy
 from urllib.parse import urlsplit
 
 import pytest
-from aiosmtpd.controller import Controller
 from itsdangerous import URLSafeSerializer
 from sqlmodel import select
 
@@ -13,37 +9,7 @@ from graded_exposure.channels import ChannelError, OutgoingMessage
 from graded_exposure.channels.email import send_email
 from graded_exposure.models import NotificationSettings
 from graded_exposure.services.notification_settings import unsubscribe_token
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given (or refuses them all)."""
-
-    def __init__(self):
-        self.messages, self.refuse = [], False
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
-            return "554 Transaction failed"
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content,
-                                                                    policy=default_policy)))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app):
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
-                      BASE_URL="http://localhost")
-    yield handler
-    controller.stop()
+from tests.mailbox import free_port
 
 
 def _message(family, kind="practice", **changes) -> OutgoingMessage:
@@ -141,7 +107,7 @@ def test_smtp_refusal_raises_channel_error(app, db, family, smtp):
 
 
 def test_unreachable_smtp_server_raises_channel_error(app, db, family):
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port())
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
     with pytest.raises(ChannelError):
         send_email(db, app.config, _message(family))
 

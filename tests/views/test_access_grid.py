@@ -23,7 +23,7 @@ from graded_exposure.services import accounts
 from tests.conftest import PASSWORD, csrf_from, logged_in_client
 
 # Routes whose parameters are secrets, not ids: they are covered by their own tests.
-TOKEN_ROUTES = {"/join/<token>", "/reset/<token>", "/static/<path:filename>",
+TOKEN_ROUTES = {"/join/<token>", "/reset/<token>", "/register/<token>", "/static/<path:filename>",
                 "/unsubscribe/<token>", "/links/invite/<token>"}
 
 

@@ -1,10 +1,10 @@
 """Accounts through HTTP: register, log in and out, throttling, resets, sessions."""
-import re
+from urllib.parse import urlsplit
 
 import pytest
 from sqlmodel import select
 
-from graded_exposure.models import AuditEvent, Family, User
+from graded_exposure.models import AuditEvent, Family, PendingRegistration, User
 from tests.conftest import PASSWORD, csrf_from
 
 
@@ -16,18 +16,32 @@ def _register(client, **overrides):
     return client.post("/register", data=data)
 
 
-def test_register_creates_caregiver_with_family_in_browser_timezone(client, db):
+def _finish(client, smtp, email="alex@example.com"):
+    """Open the emailed sign-up link and press its one button, as the new user would."""
+    (link,) = [x for x in smtp.links(email) if "/register/" in x]
+    path = urlsplit(link).path
+    page = client.get(path)
+    assert page.status_code == 200
+    return client.post(path, data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+def test_register_then_link_creates_caregiver_with_family_in_browser_timezone(client, db, smtp):
     response = _register(client)
     assert response.status_code == 303
+    assert response.headers["Location"].endswith("/register/check-email")
+    assert db.exec(select(User)).first() is None  # nothing usable before the link is opened
+    assert _finish(client, smtp).status_code == 303
     user = db.exec(select(User)).one()
-    assert user.role == "caregiver" and user.password_hash.startswith("scrypt:")
+    assert user.role == "caregiver" and user.email_confirmed_at is not None
+    assert user.password_hash.startswith("pbkdf2:sha256:1$")  # the test hash; production: scrypt
     assert db.get(Family, user.family_id).timezone == "Europe/Paris"
-    # Straight on to adding a child.
+    # Logged in by the link, straight on to adding a child.
     assert client.get("/").headers["Location"].endswith("/children/new")
 
 
-def test_register_ignores_mass_assignment_fields(client, db):
+def test_register_ignores_mass_assignment_fields(client, db, smtp):
     _register(client, family_id="999", id="5", password_hash="x")
+    _finish(client, smtp)
     user = db.exec(select(User)).one()
     assert user.id != 5 and user.family_id != 999 and user.password_hash != "x"
 
@@ -40,21 +54,24 @@ def test_register_ignores_mass_assignment_fields(client, db):
     ("display_name", "x" * 81, "longer than 80"),
     ("role", "admin", "Not a valid choice"),
 ])
-def test_register_refuses_bad_input(client, db, field, value, message):
+def test_register_refuses_bad_input(client, db, smtp, field, value, message):
     response = _register(client, **{field: value})
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert db.exec(select(User)).first() is None
+    assert db.exec(select(PendingRegistration)).first() is None
+    assert smtp.messages == []
 
 
-def test_long_passphrase_is_accepted(client, db):
+def test_long_passphrase_is_accepted(client, db, smtp):
     assert _register(client, password="a" * 64 + " long passphrase").status_code == 303
 
 
-def test_duplicate_email_is_refused_without_a_second_account(client, family, db):
+def test_duplicate_email_is_refused_without_a_second_account(client, family, db, smtp):
     response = _register(client, email="ALEX@example.com")
-    assert response.status_code == 422
+    assert response.status_code == 303
     assert len(db.exec(select(User)).all()) == 1
+    assert db.exec(select(PendingRegistration)).first() is None
 
 
 def test_login_failure_does_not_reveal_whether_account_exists(client, family):
@@ -99,7 +116,7 @@ def test_login_issues_a_new_session_cookie(client, family):
     assert client.get_cookie("brave_steps_session").value != (old.value if old else None)
 
 
-def test_session_cookie_flags(client, family):
+def test_session_cookie_flags(client, family, smtp):
     response = _register(client, email="new@example.com")
     header = response.headers["Set-Cookie"]
     assert "HttpOnly" in header and "SameSite=Lax" in header
@@ -116,12 +133,11 @@ def test_unauthenticated_page_request_redirects_to_login(client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_password_reset_link_works_once(app, client, family, caplog):
+def test_password_reset_link_works_once(app, client, family, smtp):
     token = csrf_from(client.get("/reset").get_data(as_text=True))
-    with caplog.at_level("INFO"):
-        response = client.post("/reset", data={"email": "alex@example.com", "csrf_token": token})
+    response = client.post("/reset", data={"email": "alex@example.com", "csrf_token": token})
     assert response.status_code == 303
-    link = re.search(r"http://localhost(/reset/\S+)", caplog.text).group(1)
+    link = urlsplit(smtp.links("alex@example.com")[0]).path
     page = client.get(link).get_data(as_text=True)
     done = client.post(link, data={"password": "a brand new secret", "csrf_token": csrf_from(page)})
     assert done.status_code == 303

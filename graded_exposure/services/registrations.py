@@ -1,0 +1,66 @@
+"""Sign-up by emailed link: an account exists only once its owner opens the link.
+
+Signing up answers the same whether or not the address has an account, so the form cannot be
+used to find out who uses Brave Steps. A new address gets a link that creates the account; an
+address that has one already gets an email telling its owner, with a reset link. The password
+chosen at sign-up waits with its link (one row per sign-up), so a stranger who signs up with
+someone else's address first cannot plant a password in the account that person later makes.
+"""
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from ..errors import DomainError, TokenInvalid
+from ..models import ROLES, PendingRegistration, User, utcnow
+from ..rules.passwords import password_problem
+from . import accounts, tokens
+
+LINK_REFUSED = ("This sign-up link is invalid, used or expired. Sign up again and open the "
+                "newest link we email you.")
+ALREADY_DONE = "This address already has an account. Log in, or reset your password."
+
+
+def start_sign_up(session: Session, *, email: str, password: str, display_name: str,
+                  role: str, timezone: str, lifetime: timedelta,
+                  send_link: Callable[[str, str], None],
+                  warn_owner: Callable[[User, str], None], reset_lifetime: timedelta) -> None:
+    """Email a sign-up link to a new address, or a heads-up with a reset link to its owner."""
+    if role not in ROLES:
+        raise DomainError("Choose caregiver or therapist.")
+    if problem := password_problem(password):
+        raise DomainError(problem)
+    email = accounts.normalise_email(email)
+    # Hashed on both paths, so the answer takes as long for a known address as a new one.
+    password_hash = accounts.hash_password(password)
+    if accounts.start_password_reset(session, email, reset_lifetime, warn_owner):
+        return
+    token, token_hash = tokens.new_token()
+    session.add(PendingRegistration(
+        email=email, display_name=display_name.strip(), role=role, timezone=timezone,
+        password_hash=password_hash, token_hash=token_hash,
+        expires_at=utcnow() + lifetime))
+    tokens.commit_once_sent(session, lambda: send_link(token, display_name.strip()))
+
+
+def pending_sign_up(session: Session, token: str) -> PendingRegistration:
+    """Return the sign-up waiting for this link, or raise TokenInvalid."""
+    row = session.exec(select(PendingRegistration).where(
+        PendingRegistration.token_hash == tokens.hash_token(token))).first()
+    if row is None or row.expires_at < utcnow():
+        raise TokenInvalid(LINK_REFUSED)
+    return row
+
+
+def finish_sign_up(session: Session, token: str) -> User:
+    """Create the account of an opened sign-up link; every other waiting sign-up ends."""
+    row = pending_sign_up(session, token)
+    email = row.email
+    session.exec(delete(PendingRegistration).where(PendingRegistration.email == email))
+    if session.exec(select(User.id).where(User.email == email)).first():
+        session.commit()
+        raise TokenInvalid(ALREADY_DONE)
+    return accounts.create_account(session, email=email, password_hash=row.password_hash,
+                                   display_name=row.display_name, role=row.role,
+                                   timezone=row.timezone)

@@ -1,0 +1,52 @@
+"""Emails sent for a person (sign-up, reset, invitations): limited, rendered, then sent.
+
+Each kind has three templates in templates/email/: `<kind>.subject.txt`, `<kind>.txt` and
+`<kind>.html`. Links in them come from public_address (BASE_URL), never from the request.
+"""
+import smtplib
+
+from flask import current_app, render_template
+
+from ..channels import mail
+from ..db import get_session
+from ..errors import DomainError
+from ..public_address import public_url
+from ..rules.durations import in_words
+from ..services import mail_quota
+from .responses import client_ip
+
+NOT_SENT = ("We could not send the email just now, so nothing was saved. "
+            "Please try again in a few minutes.")
+
+
+class MailNotSent(DomainError):
+    """The mail server refused or could not be reached; the caller stores nothing."""
+
+
+def reserve(kind: str, to: str, sender_id: int | None = None) -> None:
+    """Count one email of this kind to this address, or raise MailLimitReached."""
+    mail_quota.reserve(get_session(), mail_quota.MailLimits.from_config(current_app.config),
+                       kind=kind, recipient=to, sender_id=sender_id, ip=client_ip())
+
+
+def send(kind: str, to: str, **context) -> None:
+    """Render the kind's templates and send them to one address, or raise MailNotSent."""
+    context.setdefault("lifetime", "")
+    subject = render_template(f"email/{kind}.subject.txt", **context)
+    text = render_template(f"email/{kind}.txt", **context)
+    html = render_template(f"email/{kind}.html", **context)
+    try:
+        mail.send_mail(current_app.config, to, subject, text, html)
+    except (smtplib.SMTPException, OSError, mail.BadAddress) as e:
+        current_app.logger.warning("%s email not sent: %s", kind, e.__class__.__name__)
+        raise MailNotSent(NOT_SENT) from e
+
+
+def link(endpoint: str, **values) -> str:
+    """Return an absolute link for an email, at the configured public address."""
+    return public_url(endpoint, **values)
+
+
+def lifetime(setting: str) -> str:
+    """Return how long a configured token lifetime lasts, in words ("1 hour", "7 days")."""
+    return in_words(current_app.config[setting])
