@@ -26,7 +26,7 @@ from ..channels import ChannelError, OutgoingMessage
 from ..channels import email as email_channel
 from ..channels import push as push_channel
 from ..models import utcnow
-from . import claims
+from . import claims, consent_ending
 from .claims import DELIVERIES, REMINDERS
 from .dispatch import DEFAULT_GRACE, DEFAULT_LEASE
 from .reminder_content import push_text
@@ -58,9 +58,13 @@ def run_outbox(session: Session, config: dict | None = None,
         batch = claims.claim_outbox(session, now=at, lease=lease, limit=OUTBOX_BATCH)
         counts.claimed += len(batch)
         recipients = _recipients(session, {d.reminder_id for d in batch})
+        silenced = consent_ending.reminders_without_consent(session, set(recipients))
         for delivery in batch:
             if delivery.reminder_id not in recipients:
                 continue  # deleted since the claim, and its delivery with it
+            if delivery.reminder_id in silenced:
+                _revoke(session, delivery)
+                continue
             user_id, kind = recipients[delivery.reminder_id]
             states = _send(session, config, delivery, message_for(delivery, user_id, kind),
                            late=delivery.due_at < at - grace, lease=lease, now=now)
@@ -71,6 +75,15 @@ def run_outbox(session: Session, config: dict | None = None,
     log.info("Reminder outbox: claimed=%d sent=%d failed=%d", counts.claimed, counts.sent,
              counts.failed)
     return counts
+
+
+def _revoke(session: Session, delivery: Row) -> None:
+    """Never send for a therapist whose link has ended; record the channels as revoked."""
+    states = {column: consent_ending.REVOKED for column in claims.OUTBOX_CHANNELS
+              if getattr(delivery, column) == "pending"}
+    if claims.record_outbox_state(session, delivery.id, held=delivery.outbox_claimed_until,
+                                  states=states, release=True):
+        log.info("Delivery %s: not sent, the therapist's link has ended", delivery.id)
 
 
 def _recipients(session: Session, reminder_ids: set[int]) -> dict[int, tuple[int, str]]:
