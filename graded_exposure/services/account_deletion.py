@@ -25,7 +25,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import accounts, audit, families
+from . import accounts, audit, consent_ending, families
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def _delete_family(session: Session, family_id: int) -> int:
 
 
 def _retire_therapist(session: Session, therapist: User) -> None:
-    """End the therapist's links, tell each family's audit log, and unname the records."""
+    """End the therapist's links and stop their reminders, tell each family, unname records."""
     links = list(session.exec(select(TherapistLink).where(
         TherapistLink.therapist_id == therapist.id)))
     children = {c.id: c for c in session.exec(select(Child).where(
@@ -57,9 +57,13 @@ def _retire_therapist(session: Session, therapist: User) -> None:
         if link.child_id is None:
             session.delete(link)  # an unused code: nothing to keep
             continue
+        # Before the account goes: its reminders would outlive it (they belong to the family).
+        stopped = consent_ending.stop_therapist_messages(session, therapist_id=therapist.id,
+                                                         child_id=link.child_id)
         if link.status == "active":
             audit.record(session, "consent_ended", family_id=children[link.child_id].family_id,
-                         subject=f"child:{link.child_id}: the therapist deleted their account")
+                         subject=f"child:{link.child_id}: therapist deleted their account; "
+                                 f"{stopped.describe()}")
         if link.status != "ended":
             link.status, link.ended_at, link.code_hash = "ended", now, ""
         link.therapist_id = None

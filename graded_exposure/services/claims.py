@@ -5,6 +5,12 @@ that takes the write lock up front (BEGIN IMMEDIATE), so two processes simply qu
 lock and the second sees the first one's lease. PostgreSQL: the same statement with the
 inner SELECT `FOR UPDATE SKIP LOCKED`, so concurrent claimers pass each other by instead of
 waiting. A lease that runs out (its process died) makes the row claimable again.
+
+A lease protects only while it is re-checked. An outbox claim's expiry time is also its owner
+token: a row can be claimed again only once `outbox_claimed_until <= now`, so a new claim
+always writes a later value than the one it replaces. A sender re-confirms it still holds
+that exact value before each send, and guards each state write on it, so a sender paused past
+its lease (a suspended VM, a slow SMTP server) cannot send or record what another sender took.
 """
 import os
 import secrets
@@ -29,7 +35,9 @@ CLAIMED_REMINDER_COLUMNS = (
 CLAIMED_DELIVERY_COLUMNS = (
     DELIVERIES.c.id, DELIVERIES.c.reminder_id, DELIVERIES.c.due_at, DELIVERIES.c.title,
     DELIVERIES.c.body, DELIVERIES.c.link, DELIVERIES.c.email_state, DELIVERIES.c.push_state,
+    DELIVERIES.c.outbox_claimed_until,  # the claim's owner token, see the module docstring
 )
+OUTBOX_CHANNELS = ("email_state", "push_state")
 
 
 def worker_id() -> str:
@@ -102,3 +110,37 @@ def claim_outbox(session: Session, *, now: datetime, lease: timedelta, limit: in
     with write_transaction(session) as connection:
         return connection.execute(claim_outbox_statement(
             connection.dialect.name, now=now, lease=lease, limit=limit)).all()
+
+
+def renew_outbox_lease(session: Session, delivery_id: int, column: str, *, held: datetime,
+                       until: datetime) -> datetime | None:
+    """Confirm this sender still holds the delivery and its channel is still pending.
+
+    Extends the lease to `until` (never shortens it) and returns the new token to hold, or
+    None when the lease was taken over, the delivery deleted, or the channel no longer pending
+    (sent, or revoked when consent ended): then nothing may be sent.
+    """
+    if column not in OUTBOX_CHANNELS:
+        raise ValueError(f"not an outbox channel: {column}")
+    until = max(held, until)
+    with write_transaction(session) as connection:
+        result = connection.execute(
+            update(DELIVERIES)
+            .where(DELIVERIES.c.id == delivery_id, DELIVERIES.c.outbox_claimed_until == held,
+                   DELIVERIES.c[column] == "pending")
+            .values(outbox_claimed_until=until))
+    return until if result.rowcount == 1 else None
+
+
+def record_outbox_state(session: Session, delivery_id: int, *, held: datetime,
+                        states: dict[str, str], release: bool) -> bool:
+    """Write channel states if this sender still holds the delivery; False if it does not."""
+    if not set(states) <= set(OUTBOX_CHANNELS):
+        raise ValueError(f"not outbox channels: {sorted(states)}")
+    values = {**states, **({"outbox_claimed_until": None} if release else {})}
+    with write_transaction(session) as connection:
+        result = connection.execute(
+            update(DELIVERIES)
+            .where(DELIVERIES.c.id == delivery_id, DELIVERIES.c.outbox_claimed_until == held)
+            .values(**values))
+    return result.rowcount == 1

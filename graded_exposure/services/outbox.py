@@ -2,8 +2,13 @@
 
 A delivery's email_state/push_state start "pending" when the dispatcher records it. Here a
 small batch is leased (services/claims.py), each message is sent through
-channels.email.send_email / channels.push.send_push, and its states are written back at
+channels.email.send_email / channels.push.send_push, and its state is written back at
 once, so a crash re-sends at most the one message in flight after the lease runs out.
+
+Just before each send the sender re-confirms (and extends) its lease on that row, and each
+state write is guarded on the same lease: a sender paused past its lease skips what another
+sender has taken over instead of sending it twice, and a channel revoked meanwhile (consent
+ended) is never sent.
 
 Retry policy: a ChannelError (or any other error from a channel) marks that channel
 "failed" for good and is logged; it is not retried, because a reminder that arrives hours
@@ -12,24 +17,25 @@ pending message older than the grace window (the outbox was down) also ends as f
 """
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, func, select
 from sqlmodel import Session
 
 from ..channels import ChannelError, OutgoingMessage
 from ..channels import email as email_channel
 from ..channels import push as push_channel
 from ..models import utcnow
-from . import claims
+from . import claims, consent_ending
 from .claims import DELIVERIES, REMINDERS
 from .dispatch import DEFAULT_GRACE, DEFAULT_LEASE
 from .reminder_content import push_text
 
 log = logging.getLogger(__name__)
 
-# Small batches: the lease must outlast a whole batch of slow sends (SMTP and push both
-# time out after about ten seconds each), or a second process could take it over.
+# Small batches: a batch should finish within its lease (SMTP and push both time out after
+# about ten seconds each). If it does not, another sender takes the rest over and this one
+# skips them, because every send re-confirms the lease first.
 OUTBOX_BATCH = 10
 
 
@@ -52,22 +58,32 @@ def run_outbox(session: Session, config: dict | None = None,
         batch = claims.claim_outbox(session, now=at, lease=lease, limit=OUTBOX_BATCH)
         counts.claimed += len(batch)
         recipients = _recipients(session, {d.reminder_id for d in batch})
+        silenced = consent_ending.reminders_without_consent(session, set(recipients))
         for delivery in batch:
             if delivery.reminder_id not in recipients:
                 continue  # deleted since the claim, and its delivery with it
+            if delivery.reminder_id in silenced:
+                _revoke(session, delivery)
+                continue
             user_id, kind = recipients[delivery.reminder_id]
-            states = _send(session, config, delivery, user_id, kind,
-                           late=delivery.due_at < at - grace)
+            states = _send(session, config, delivery, message_for(delivery, user_id, kind),
+                           late=delivery.due_at < at - grace, lease=lease, now=now)
             counts.sent += sum(1 for s in states.values() if s == "sent")
             counts.failed += sum(1 for s in states.values() if s == "failed")
-            with claims.write_transaction(session) as connection:
-                connection.execute(update(DELIVERIES).where(DELIVERIES.c.id == delivery.id)
-                                   .values(outbox_claimed_until=None, **states))
         if len(batch) < OUTBOX_BATCH:
             break
     log.info("Reminder outbox: claimed=%d sent=%d failed=%d", counts.claimed, counts.sent,
              counts.failed)
     return counts
+
+
+def _revoke(session: Session, delivery: Row) -> None:
+    """Never send for a therapist whose link has ended; record the channels as revoked."""
+    states = {column: consent_ending.REVOKED for column in claims.OUTBOX_CHANNELS
+              if getattr(delivery, column) == "pending"}
+    if claims.record_outbox_state(session, delivery.id, held=delivery.outbox_claimed_until,
+                                  states=states, release=True):
+        log.info("Delivery %s: not sent, the therapist's link has ended", delivery.id)
 
 
 def _recipients(session: Session, reminder_ids: set[int]) -> dict[int, tuple[int, str]]:
@@ -86,23 +102,31 @@ def message_for(delivery: Row, user_id: int, kind: str) -> OutgoingMessage:
                            link=delivery.link, push_title=push_title, push_body=push_body)
 
 
-def _send(session: Session, config: dict, delivery: Row, user_id: int, kind: str, *,
-          late: bool) -> dict[str, str]:
-    """Send each pending channel of one delivery; return its new states."""
-    message = message_for(delivery, user_id, kind)
+def _send(session: Session, config: dict, delivery: Row, message: OutgoingMessage, *,
+          late: bool, lease: timedelta, now: datetime | None) -> dict[str, str]:
+    """Send each pending channel of one delivery while it is ours; return the states written."""
     senders = {"email_state": email_channel.send_email, "push_state": push_channel.send_push}
-    states = {}
-    for column, send in senders.items():
-        if getattr(delivery, column) != "pending":
-            continue
+    pending = [column for column in senders if getattr(delivery, column) == "pending"]
+    held, written = delivery.outbox_claimed_until, {}
+    for column in pending:
+        what = f"Delivery {delivery.id}: {column.removesuffix('_state')}"
         if late:
-            log.warning("Delivery %s: %s not sent, more than the grace window late",
-                        delivery.id, column.removesuffix("_state"))
-            states[column] = "failed"
-            continue
-        states[column] = _attempt(session, config, send, message,
-                                  f"Delivery {delivery.id}: {column.removesuffix('_state')}")
-    return states
+            log.warning("%s not sent, more than the grace window late", what)
+            state = "failed"
+        else:
+            held = claims.renew_outbox_lease(session, delivery.id, column, held=held,
+                                             until=(now or utcnow()) + lease)
+            if held is None:
+                log.warning("%s not sent: taken over by another sender, or revoked", what)
+                break
+            state = _attempt(session, config, senders[column], message, what)
+        if not claims.record_outbox_state(session, delivery.id, held=held,
+                                          states={column: state},
+                                          release=column == pending[-1]):
+            log.warning("%s %s, but not recorded: this sender lost its lease", what, state)
+            break
+        written[column] = state
+    return written
 
 
 def _attempt(session: Session, config: dict, send, message: OutgoingMessage, what: str) -> str:

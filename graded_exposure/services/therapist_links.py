@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 from ..errors import DomainError, TokenInvalid
 from ..models import AuditEvent, Child, TherapistLink, User, utcnow
 from ..rules import link_codes
-from . import accounts, audit, tokens
+from . import accounts, audit, consent_ending, tokens
 from .accounts import normalise_email
 
 CODE_LIFETIME = timedelta(days=7)
@@ -185,11 +185,17 @@ def end_link(session: Session, link: TherapistLink, user: User, ip: str = "") ->
     was_active = link.status == "active"
     link.status, link.ended_by_id, link.ended_at, link.code_hash = "ended", user.id, utcnow(), ""
     child = session.get(Child, link.child_id) if link.child_id else None
-    if child is not None:
+    if child is not None and was_active:
+        # In this same transaction: nothing the therapist scheduled may still reach the family.
+        stopped = consent_ending.stop_therapist_messages(session, therapist_id=link.therapist_id,
+                                                         child_id=child.id)
+        audit.record(session, "consent_ended", actor_id=user.id, family_id=child.family_id,
+                     subject=f"child:{child.id} with therapist:{link.therapist_id}; "
+                             f"{stopped.describe()}", ip=ip)
+    elif child is not None:
         whom = f"with therapist:{link.therapist_id}" if link.therapist_id else "invitation"
-        audit.record(session, "consent_ended" if was_active else "invitation_cancelled",
-                     actor_id=user.id, family_id=child.family_id,
-                     subject=f"child:{child.id} {whom}", ip=ip)
+        audit.record(session, "invitation_cancelled", actor_id=user.id,
+                     family_id=child.family_id, subject=f"child:{child.id} {whom}", ip=ip)
     session.commit()
 
 

@@ -11,12 +11,20 @@ from graded_exposure.models import (
     InboxMessage,
     LoginAttempt,
     Practice,
+    Reminder,
     TherapistLink,
     TherapistNote,
     User,
 )
-from graded_exposure.services import account_deletion, accounts, families
+from graded_exposure.services import (
+    account_deletion,
+    accounts,
+    families,
+    therapist_links,
+    therapist_notes,
+)
 from tests.conftest import PASSWORD
+from tests.services.test_caseload import link
 from tests.services.test_export import fill_child
 
 
@@ -128,3 +136,27 @@ def test_the_summary_says_what_would_go(db, family, tara):
     summary = account_deletion.deletion_summary(db, family.user)
     assert summary.last_caregiver and summary.children == ["Sam"]
     assert account_deletion.deletion_summary(db, tara).role == "therapist"
+
+
+def test_a_deleted_therapists_scheduled_reminders_stop_with_the_account(db, family, tara):
+    other_child = families.add_child(db, family.user, display_name="Kim")
+    link(db, tara, family.child)
+    link(db, tara, other_child)
+    pending = link(db, tara, other_child, status="pending")  # a second, never consented
+    therapist_links.end_link(db, pending, family.user)
+    days = therapist_notes.reminder_days(family.child)
+    for child in (family.child, other_child):
+        therapist_notes.schedule_family_reminder(db, tara, child, message="Log it",
+                                                 on=days[-1], at="18:30")
+    own = families.add_child(db, family.user, display_name="Own")  # the family's own: untouched
+    db.add(Reminder(user_id=family.user.id, child_id=own.id, created_by_id=family.user.id,
+                    kind="practice", weekdays="1", local_time="07:30", timezone="UTC"))
+    db.commit()
+    account_deletion.delete_account(db, tara, PASSWORD)
+    kinds = db.exec(select(Reminder.kind)).all()
+    assert kinds == ["practice"]
+    subjects = db.exec(select(AuditEvent.subject).where(
+        AuditEvent.action == "consent_ended").order_by(AuditEvent.subject)).all()
+    assert len(subjects) == 2
+    assert all(s.endswith("therapist deleted their account; stopped 1 reminder, 0 messages")
+               for s in subjects)

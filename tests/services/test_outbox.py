@@ -145,3 +145,53 @@ def test_the_outbox_works_through_more_than_one_batch(db, sent):
     assert len({m.title for m in email.messages}) == 1
     assert len(email.messages) == len(db.exec(select(Delivery)).all())
 
+
+
+def test_a_sender_whose_lease_was_taken_over_sends_nothing_and_writes_nothing(db, sent,
+                                                                            monkeypatch):
+    email, push = sent
+    _, r, now = due_delivery(db)
+    lease = CONFIG["REMINDER_LEASE"]
+    real_claim = claims.claim_outbox
+    stale = []
+
+    def claim_then_pause(session, **kw):
+        # Sender A claims, then stalls past its lease while sender B takes over and finishes.
+        if stale:
+            return real_claim(session, **kw)
+        stale.extend(real_claim(session, **kw))
+        taken_over = outbox.run_outbox(db, CONFIG, now=now + lease + timedelta(seconds=1))
+        assert taken_over.sent == 2
+        return stale
+
+    monkeypatch.setattr(claims, "claim_outbox", claim_then_pause)
+    resumed = outbox.run_outbox(db, CONFIG, now=now)
+    assert (resumed.claimed, resumed.sent, resumed.failed) == (1, 0, 0)
+    assert len(email.messages) == len(push.messages) == 1
+    [d] = deliveries(db, r)
+    assert (d.email_state, d.push_state, d.outbox_claimed_until) == ("sent", "sent", None)
+
+
+def test_the_ownership_guard_refuses_a_stale_lease(db, sent):
+    _, r, now = due_delivery(db)
+    lease = CONFIG["REMINDER_LEASE"]
+    [mine] = claims.claim_outbox(db, now=now, lease=lease, limit=10)
+    later = now + lease + timedelta(seconds=1)
+    [theirs] = claims.claim_outbox(db, now=later, lease=lease, limit=10)
+    assert theirs.outbox_claimed_until != mine.outbox_claimed_until
+    held = mine.outbox_claimed_until
+    assert claims.renew_outbox_lease(db, mine.id, "email_state", held=held,
+                                     until=later + lease) is None
+    assert not claims.record_outbox_state(db, mine.id, held=held, states={"email_state": "sent"},
+                                          release=True)
+    # The owner's token works, and a renewal hands out the new token to use next.
+    renewed = claims.renew_outbox_lease(db, theirs.id, "email_state",
+                                        held=theirs.outbox_claimed_until, until=later + lease * 2)
+    assert renewed == later + lease * 2
+    assert claims.record_outbox_state(db, theirs.id, held=renewed,
+                                      states={"email_state": "sent"}, release=False)
+    [d] = deliveries(db, r)
+    assert (d.email_state, d.push_state, d.outbox_claimed_until) == ("sent", "pending", renewed)
+    # A channel no longer pending (sent, or revoked) is never confirmed for sending again.
+    assert claims.renew_outbox_lease(db, d.id, "email_state", held=renewed,
+                                     until=later + lease * 3) is None

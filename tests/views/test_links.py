@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from graded_exposure.models import Ladder, TherapistLink, User, utcnow
-from graded_exposure.services import accounts, therapist_links
+from graded_exposure import scheduler
+from graded_exposure.models import InboxMessage, Ladder, TherapistLink, User, utcnow
+from graded_exposure.services import accounts, reminders, therapist_links, therapist_notes
+from tests.channels.test_email import smtp  # noqa: F401  (the SMTP server fixture)
 from tests.conftest import PASSWORD, csrf_from, logged_in_client
 
 
@@ -95,6 +97,32 @@ def test_ending_stops_a_linked_therapist_on_the_very_next_request(family, tara, 
     for url in linked_urls:
         assert tara.client.get(url).status_code == 404, url
     assert _links(db)[0].ended_by_id == family.user.id
+
+
+def test_after_the_family_ends_the_link_nothing_the_therapist_scheduled_arrives(
+        app, db, family, tara, smtp):  # noqa: F811
+    link = _link_up(family, tara)
+    tomorrow = therapist_notes.reminder_days(family.child)[1]
+    [scheduled] = therapist_notes.schedule_family_reminder(
+        db, tara.user, family.child, message="Try the lift with Sam tonight", on=tomorrow,
+        at="18:30")
+    # The family's own reminder at the same minute shows the pipeline does deliver.
+    reminders.create_reminder(db, family.user, family.child, reminders.checked_schedule(
+        kind="practice", weekdays=str(tomorrow.isoweekday()), local_time="18:30",
+        timezone="Europe/London", channels=["email"]))
+    due = scheduled.next_due_at
+
+    assert family.post(f"/links/{link.id}/end", {"confirm": "yes"}).status_code == 303
+    counts, sent = scheduler.tick(app, now=due + timedelta(minutes=2))
+
+    assert (counts.sent, sent.sent) == (1, 1)
+    db.expire_all()
+    assert [m.title for m in db.exec(select(InboxMessage))] == [
+        "Time for Sam's brave practice"]
+    [(recipients, email)] = smtp.messages
+    assert recipients == ["alex@example.com"]
+    text = email.get_body(preferencelist=("plain",)).get_content()
+    assert "From your therapist" not in text and "lift" not in text
 
 
 def test_the_therapist_can_end_it_too(family, tara, db):
