@@ -4,28 +4,62 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from graded_exposure import create_app, schema
 from tests.conftest import TEST_HASH_METHOD
+from tests.mailbox import Mailbox, start_mailbox
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 
 
+class LiveServer(str):
+    """The server's base URL, with the mailbox its emails go to (a real SMTP server)."""
+
+    mailbox: Mailbox
+
+
 @pytest.fixture
 def live_server(tmp_path):
     url = f"sqlite:///{tmp_path / 'browser.sqlite'}"
     schema.upgrade(url)
+    mailbox, controller = start_mailbox()
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test",
-                      "PASSWORD_HASH_METHOD": TEST_HASH_METHOD})
+                      "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+                      "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": controller.port})
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = LiveServer(f"http://127.0.0.1:{server.server_port}")
+    base.mailbox = mailbox
+    app.config["BASE_URL"] = base  # links in emails lead back to this server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield base
     server.shutdown()
+    controller.stop()
     app.extensions["db_engine"].dispose()
+
+
+def sign_up(page, base_url: LiveServer, *, name: str, email: str, password: str,
+            therapist: bool = False, from_home: bool = False) -> None:
+    """Sign up through the real form, then open the emailed link and finish, as a person would."""
+    if from_home:
+        page.goto(base_url + "/")
+        page.get_by_role("link", name="Create an account").click()
+    else:
+        page.goto(base_url + "/register")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    if therapist:
+        page.get_by_text("Therapist", exact=True).click()
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    (link,) = [x for x in base_url.mailbox.links(email) if "/register/" in x]
+    page.goto(link)
+    page.get_by_role("button", name="Finish signing up").click()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -14,11 +14,7 @@ NARROW = {"width": 360, "height": 780}
 
 def _family_with_a_ladder(page, base_url, email) -> int:
     """Register, add a child, build a ladder from a template; return the child's id."""
-    page.goto(base_url + "/register")
-    page.get_by_label("Your name").fill("Jo")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, base_url, name="Jo", email=email, password=PASSWORD)
     page.get_by_label("Name or nickname").fill("Mia")
     page.get_by_role("button", name="Add child").click()
     expect(page).to_have_url(re.compile(r"/children/\d+/ladders/new"))

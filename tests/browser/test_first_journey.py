@@ -4,18 +4,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_up
 
 pytestmark = pytest.mark.browser
 
 
 def _register_and_add_child(page, base_url, email):
-    page.goto(base_url + "/")
-    page.get_by_role("link", name="Create an account").click()
-    page.get_by_label("Your name").fill("Jo")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("our family walks to school")
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, base_url, name="Jo", email=email, password="our family walks to school",
+            from_home=True)
     expect(page.get_by_role("heading", name="Add a child")).to_be_visible()
     page.get_by_label("Name or nickname").fill("Mia")
     page.get_by_role("button", name="Add child").click()

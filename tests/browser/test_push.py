@@ -6,7 +6,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE, screenshot, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -77,11 +77,7 @@ def test_a_pushed_reminder_is_shown_as_a_notification(notifying_phone, live_serv
 
 
 def _register(page, base_url, email):
-    page.goto(base_url + "/register")
-    page.get_by_label("Your name").fill("Jo")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("our family walks to school")
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, base_url, name="Jo", email=email, password="our family walks to school")
     page.get_by_label("Name or nickname").fill("Mia")
     page.get_by_role("button", name="Add child").click()
     expect(page).to_have_url(re.compile(r"/children/\d+/ladders/new"))

@@ -4,19 +4,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_up
 from tests.browser.test_first_journey import _register_and_add_child
 
 pytestmark = pytest.mark.browser
 
 def _register_therapist(page, base_url) -> None:
-    page.goto(base_url + "/")
-    page.get_by_role("link", name="Create an account").click()
-    page.get_by_label("Your name").fill("Dr Tara")
-    page.get_by_label("Email").fill("tara@example.com")
-    page.get_by_label("Password").fill("helping families every day")
-    page.get_by_text("Therapist", exact=True).click()
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, base_url, name="Dr Tara", email="tara@example.com",
+            password="helping families every day", therapist=True, from_home=True)
     expect(page.get_by_role("heading", name="Your caseload")).to_be_visible()
 
 
