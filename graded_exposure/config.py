@@ -76,8 +76,13 @@ def load_config(instance_path: str) -> dict:
         "MAIL_LIMIT_PER_IP": int(os.environ.get("MAIL_LIMIT_PER_IP", 20)),
         # werkzeug's method string; only tests choose a cheaper one.
         "PASSWORD_HASH_METHOD": "scrypt",
-        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+        # Failed logins (services/login_throttle.py): a known device counts only its own;
+        # unknown devices count per account and IP, per account, and per IP.
+        "LOGIN_MAX_FAILURES_PER_DEVICE": 5,
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP": 5,
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 20,
         "LOGIN_MAX_FAILURES_PER_IP": 30,
+        "KNOWN_DEVICE_LIFETIME": timedelta(days=365),
         "LOGIN_THROTTLE_WINDOW": timedelta(minutes=15),
         "RESET_TOKEN_LIFETIME": timedelta(hours=1),
         "SIGNUP_TOKEN_LIFETIME": timedelta(hours=24),

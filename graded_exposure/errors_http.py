@@ -1,6 +1,7 @@
 """Error pages: plain words, never a stack trace."""
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 from .extensions import htmx
 
@@ -24,6 +25,11 @@ def init_app(app: Flask) -> None:
     """Register the error handlers."""
     for code in _MESSAGES:
         app.register_error_handler(code, lambda e, code=code: _render(code))
+
+    @app.errorhandler(SecurityError)
+    def _unknown_host(_e):
+        # Raised before routing (Host not in TRUSTED_HOSTS): no URLs can be built, so no page.
+        return "This address is not served here.", 400, {"Content-Type": "text/plain"}
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_e):

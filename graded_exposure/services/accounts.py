@@ -2,15 +2,17 @@
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 from werkzeug.security import check_password_hash as _check_hash
 from werkzeug.security import generate_password_hash
 
 from ..errors import DomainError, TokenInvalid
 from ..models import ROLES, Family, LoginAttempt, PasswordResetToken, User, utcnow
+from ..rules.durations import in_words
 from ..rules.passwords import password_problem
 from ..rules.timezones import valid_timezone
-from . import audit, login_sessions, tokens
+from . import audit, login_sessions, login_throttle, tokens
+from .login_throttle import LoginLimits
 
 PRODUCTION_HASH_METHOD = "scrypt"
 # The one process-wide choice of hash; create_app sets it from PASSWORD_HASH_METHOD (tests use
@@ -21,7 +23,8 @@ _hash_method = PRODUCTION_HASH_METHOD
 _dummy_hashes: dict[str, str] = {}
 
 LOGIN_REFUSED = "That email and password do not match an account."
-LOGIN_THROTTLED = "Too many failed attempts. Please wait 15 minutes and try again."
+LOGIN_THROTTLED = ("Too many failed attempts. Please wait {wait} and try again, log in from "
+                   "a phone or computer you have used before, or reset your password.")
 
 
 class LoginRefused(DomainError):
@@ -83,25 +86,21 @@ def create_account(session: Session, *, email: str, password_hash: str, display_
     return user
 
 
-def _recent_failures(session: Session, column, value: str, window: timedelta) -> int:
-    since = utcnow() - window
-    stmt = select(func.count()).select_from(LoginAttempt).where(
-        column == value, LoginAttempt.succeeded == False, LoginAttempt.at > since)  # noqa: E712
-    return session.exec(stmt).one()
-
-
 def authenticate(session: Session, email: str, password: str, ip: str, *,
-                 max_per_account: int, max_per_ip: int, window: timedelta) -> User:
-    """Return the user for these credentials, else raise LoginRefused (throttled)."""
+                 limits: LoginLimits, known_device: tuple[int, str] | None = None) -> User:
+    """Return the user for these credentials, else raise LoginRefused (throttled).
+
+    known_device is (user id, device id) from a signed cookie; it counts only for that user.
+    """
     email = normalise_email(email)
-    if (_recent_failures(session, LoginAttempt.email, email, window) >= max_per_account
-            or _recent_failures(session, LoginAttempt.ip, ip, window) >= max_per_ip):
+    user = session.exec(select(User).where(User.email == email)).first()
+    device = known_device[1] if user and known_device and known_device[0] == user.id else ""
+    if login_throttle.is_throttled(session, limits, email=email, ip=ip, device=device):
         audit.record(session, "login_throttled", subject=email, ip=ip)
         session.commit()
-        raise LoginRefused(LOGIN_THROTTLED)
-    user = session.exec(select(User).where(User.email == email)).first()
+        raise LoginRefused(LOGIN_THROTTLED.format(wait=in_words(limits.window)))
     ok = check_password(user.password_hash if user else _dummy_hash(), password)
-    session.add(LoginAttempt(email=email, ip=ip, succeeded=bool(user and ok)))
+    session.add(LoginAttempt(email=email, ip=ip, device=device, succeeded=bool(user and ok)))
     if not (user and ok):
         audit.record(session, "login_failed", subject=email, ip=ip,
                      family_id=user.family_id if user else None)

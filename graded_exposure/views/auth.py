@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_login import current_user, login_required
 
-from .. import auth_session
+from .. import auth_session, known_devices
 from ..db import get_session
 from ..errors import DomainError
 from ..forms.auth import (
@@ -14,6 +14,7 @@ from ..forms.auth import (
     ResetRequestForm,
 )
 from ..services import accounts, registrations
+from ..services.login_throttle import LoginLimits
 from . import emails
 from .responses import client_ip, refused, render, see_other
 
@@ -85,17 +86,16 @@ def finish_sign_up(token: str):
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        cfg = current_app.config
         try:
             user = accounts.authenticate(
                 get_session(), form.email.data, form.password.data, client_ip(),
-                max_per_account=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-                max_per_ip=cfg["LOGIN_MAX_FAILURES_PER_IP"], window=cfg["LOGIN_THROTTLE_WINDOW"])
+                limits=LoginLimits.from_config(current_app.config),
+                known_device=known_devices.read())
         except accounts.LoginRefused as e:
             form.form_errors.append(str(e))
         else:
             auth_session.log_in(user)
-            return see_other(_safe_next(url_for("home.index")))
+            return known_devices.remember(see_other(_safe_next(url_for("home.index"))), user.id)
     if form.errors:
         return refused("auth/login.html", form=form)
     return render("auth/login.html", form=form)

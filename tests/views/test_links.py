@@ -8,7 +8,6 @@ from sqlmodel import select
 from graded_exposure import scheduler
 from graded_exposure.models import InboxMessage, Ladder, TherapistLink, User, utcnow
 from graded_exposure.services import accounts, reminders, therapist_links, therapist_notes
-from tests.channels.test_email import smtp  # noqa: F401  (the SMTP server fixture)
 from tests.conftest import PASSWORD, csrf_from, logged_in_client
 
 
@@ -100,7 +99,7 @@ def test_ending_stops_a_linked_therapist_on_the_very_next_request(family, tara, 
 
 
 def test_after_the_family_ends_the_link_nothing_the_therapist_scheduled_arrives(
-        app, db, family, tara, smtp):  # noqa: F811
+        app, db, family, tara, smtp):
     link = _link_up(family, tara)
     tomorrow = therapist_notes.reminder_days(family.child)[1]
     [scheduled] = therapist_notes.schedule_family_reminder(

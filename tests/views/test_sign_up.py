@@ -1,0 +1,101 @@
+"""Sign-up by emailed link: one answer for new and known addresses, and links that work once."""
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from sqlmodel import select
+
+from graded_exposure.models import PendingRegistration, User, utcnow
+from tests.conftest import PASSWORD, csrf_from, logged_in_client
+
+
+def _sign_up(client, email="jo@example.com", password=PASSWORD, name="Jo", role="caregiver"):
+    page = client.get("/register").get_data(as_text=True)
+    return client.post("/register", data={
+        "display_name": name, "email": email, "password": password, "role": role,
+        "timezone": "Europe/London", "csrf_token": csrf_from(page)})
+
+
+def _sign_up_path(smtp, email="jo@example.com") -> str:
+    (link,) = [x for x in smtp.links(email) if "/register/" in x]
+    assert link.startswith("http://localhost/register/")
+    return urlsplit(link).path
+
+
+def _finish(client, path):
+    page = client.get(path).get_data(as_text=True)
+    return client.post(path, data={"csrf_token": csrf_from(page)})
+
+
+def test_a_known_address_gets_the_same_answer_as_a_new_one(app, client, family, db, smtp):
+    new = _sign_up(app.test_client(), "new@example.com")
+    known = _sign_up(app.test_client(), "alex@example.com")
+    assert (new.status_code, new.headers["Location"]) == (known.status_code,
+                                                          known.headers["Location"])
+    new_page = app.test_client().get(new.headers["Location"]).get_data(as_text=True)
+    assert "Check your email" in new_page
+    # The owner is told, with a reset link that works; no second account, nothing waiting.
+    text = smtp.last_text("alex@example.com")
+    assert "Someone just tried to create a new Brave Steps account" in text
+    reset = next(x for x in smtp.links("alex@example.com") if "/reset/" in x)
+    assert client.get(urlsplit(reset).path).status_code == 200
+    assert len(db.exec(select(User)).all()) == 1
+    assert db.exec(select(PendingRegistration).where(
+        PendingRegistration.email == "alex@example.com")).first() is None
+
+
+def test_opening_the_link_shows_one_button_and_only_the_post_creates_the_account(
+        app, client, db, smtp):
+    _sign_up(client)
+    path = _sign_up_path(smtp)
+    page = app.test_client().get(path)  # a mail scanner following the link
+    assert page.status_code == 200 and "Finish signing up" in page.get_data(as_text=True)
+    assert db.exec(select(User)).first() is None
+    assert _finish(client, path).status_code == 303
+    user = db.exec(select(User)).one()
+    assert user.email == "jo@example.com" and user.email_confirmed_at is not None
+    assert client.get("/family").status_code == 200  # logged in by the link
+    # The link works once.
+    again = app.test_client().get(path)
+    assert again.status_code == 404 and "does not work" in again.get_data(as_text=True)
+
+
+def test_an_expired_link_creates_nothing(client, db, smtp):
+    _sign_up(client)
+    row = db.exec(select(PendingRegistration)).one()
+    row.expires_at = utcnow() - timedelta(minutes=1)
+    db.commit()
+    path = _sign_up_path(smtp)
+    assert client.get(path).status_code == 404
+    assert client.post(path, data={"csrf_token": "x"}).status_code in (400, 404)
+    assert db.exec(select(User)).first() is None
+
+
+def test_a_stranger_signing_up_first_cannot_plant_a_password(app, db, smtp):
+    _sign_up(app.test_client(), password="the stranger knows this")
+    owner = app.test_client()
+    _sign_up(owner, password="only the owner knows")
+    links = [x for x in smtp.links("jo@example.com") if "/register/" in x]
+    assert len(smtp.to("jo@example.com")) == 2 and len(links) == 1
+    assert _finish(owner, _sign_up_path(smtp)).status_code == 303
+    logged_in_client(app, "jo@example.com", "only the owner knows")  # asserts the login works
+    stranger_client = app.test_client()
+    page = stranger_client.get("/login").get_data(as_text=True)
+    stranger = stranger_client.post("/login", data={
+        "email": "jo@example.com", "password": "the stranger knows this",
+        "csrf_token": csrf_from(page)})
+    assert stranger.status_code == 422
+    # The stranger's waiting sign-up ended with the owner's.
+    assert db.exec(select(PendingRegistration)).first() is None
+
+
+def test_signing_up_when_mail_cannot_be_sent_stores_nothing(client, db, smtp):
+    smtp.refuse = True
+    response = _sign_up(client)
+    assert response.status_code == 422
+    assert "could not send the email" in response.get_data(as_text=True)
+    assert db.exec(select(PendingRegistration)).first() is None
+
+
+def test_the_check_email_page_says_what_to_do_next(client, smtp):
+    page = client.get(_sign_up(client).headers["Location"]).get_data(as_text=True)
+    assert "jo@example.com" in page and "Finish signing up" in page and "24 hours" in page
