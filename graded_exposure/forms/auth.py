@@ -1,18 +1,21 @@
 """Forms for registering, logging in and managing passwords."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, StringField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from ..rules.passwords import MAX_LENGTH, MIN_LENGTH
+from .text import single_line
 
 _password = [InputRequired(), Length(
     min=MIN_LENGTH, max=MAX_LENGTH,
     message=f"Use at least {MIN_LENGTH} and at most {MAX_LENGTH} characters.")]
+_email = [InputRequired(), Email(), Length(max=254)]
 
 
 class RegisterForm(FlaskForm):
-    display_name = StringField("Your name", validators=[InputRequired(), Length(max=80)])
-    email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
+    display_name = StringField("Your name", filters=[single_line],
+                               validators=[DataRequired(), Length(max=80)])
+    email = EmailField("Email", filters=[single_line], validators=_email)
     password = PasswordField("Password", validators=_password)
     role = RadioField("I am a", default="caregiver",
                       choices=[SelectChoice("caregiver", "Parent or caregiver"),
@@ -25,18 +28,20 @@ class FinishSignUpForm(FlaskForm):
 
 
 class JoinFamilyForm(FlaskForm):
-    display_name = StringField("Your name", validators=[InputRequired(), Length(max=80)])
-    email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
+    display_name = StringField("Your name", filters=[single_line],
+                               validators=[DataRequired(), Length(max=80)])
+    email = EmailField("Email", filters=[single_line], validators=_email)
     password = PasswordField("Password", validators=_password)
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    email = EmailField("Email", filters=[single_line],
+                       validators=[InputRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
+    email = EmailField("Email", filters=[single_line], validators=_email)
 
 
 class ResetPasswordForm(FlaskForm):

@@ -13,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..services.checkins import AvoidanceInput, CheckInInput
 from .idempotent import IdempotentForm
+from .text import single_line
 
 AVOIDANCE_LABELS = {
     "school": "School or nursery", "outing": "An outing or a shop",
@@ -69,7 +70,7 @@ class CheckInForm(IdempotentForm):
 for _kind, _label in AVOIDANCE_LABELS.items():
     setattr(CheckInForm, f"avoided_{_kind}", BooleanField(_label))
     setattr(CheckInForm, f"note_{_kind}", StringField(
-        "What was it? (optional)", validators=[Length(max=200)]))
+        "What was it? (optional)", filters=[single_line], validators=[Length(max=200)]))
     setattr(CheckInForm, f"acc_{_kind}", SelectMultipleField(
         "How did you handle it?",
         choices=[SelectChoice(k, v) for k, v in ACCOMMODATION_LABELS.items()],

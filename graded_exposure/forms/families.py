@@ -3,9 +3,10 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from ..rules.timezones import timezone_names
+from .text import single_line
 
 AGE_BANDS = [SelectChoice(value, label) for value, label in [
     ("", "Prefer not to say"), ("under-5", "Under 5"), ("5-7", "5–7"), ("8-10", "8–10"),
@@ -14,8 +15,8 @@ AVATARS = ["", "🦁", "🐻", "🦊", "🐼", "🐯", "🐨", "🦄", "🐸", "
 
 
 class ChildForm(FlaskForm):
-    display_name = StringField("Name or nickname",
-                               validators=[InputRequired(), Length(min=1, max=40)])
+    display_name = StringField("Name or nickname", filters=[single_line],
+                               validators=[DataRequired(), Length(min=1, max=40)])
     age_band = SelectField("Age", choices=AGE_BANDS, default="")
     birth_year = IntegerField("Birth year (optional)", validators=[
         Optional(), NumberRange(min=date.today().year - 21, max=date.today().year,
@@ -34,4 +35,5 @@ class TimezoneForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Their email (optional)", validators=[Optional(), Email(), Length(max=254)])
+    email = EmailField("Their email (optional)", filters=[single_line],
+                       validators=[Optional(), Email(), Length(max=254)])

@@ -16,18 +16,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from ..rules import ladder_rules as rules
 from ..rules.ladder_templates import TEMPLATES
 from ..rules.mastery import RULE_LIMITS, limit_message
+from .text import multi_line, single_line
 
 AREA_CHOICES = [SelectChoice(key, label) for key, label in rules.AREAS.items()]
 FEAR_CHOICES = [SelectChoice(str(n), str(n)) for n in range(rules.FEAR_MIN, rules.FEAR_MAX + 1)]
 
 
-def _tidy(value):
-    """Trim text and use plain newlines, so lengths match what the person typed."""
-    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
-
-
 class LadderForm(FlaskForm):
-    goal = StringField("Goal", filters=[_tidy], validators=[
+    goal = StringField("Goal", filters=[single_line], validators=[
         DataRequired("Write the goal the ladder leads to."), Length(max=rules.GOAL_MAX)])
     area = RadioField("Area", choices=AREA_CHOICES,
                       validators=[InputRequired("Choose an area.")])
@@ -39,14 +35,14 @@ class TemplateChoiceForm(FlaskForm):
 
 
 class StepForm(FlaskForm):
-    title = StringField("Step", filters=[_tidy], validators=[
+    title = StringField("Step", filters=[single_line], validators=[
         DataRequired("Give the step a short title."), Length(max=rules.TITLE_MAX)])
     predicted_fear = RadioField("How scary will it feel? (0 = not at all, 10 = the most)",
                                 coerce=int, choices=FEAR_CHOICES,
                                 validators=[InputRequired("Choose a number from 0 to 10.")])
-    detail = TextAreaField("Details (optional)", filters=[_tidy],
+    detail = TextAreaField("Details (optional)", filters=[multi_line],
                            validators=[Length(max=rules.DETAIL_MAX)])
-    social_story = TextAreaField("Social story (optional)", filters=[_tidy],
+    social_story = TextAreaField("Social story (optional)", filters=[multi_line],
                                  validators=[Length(max=rules.STORY_MAX)])
 
 
@@ -55,7 +51,7 @@ class MoveForm(FlaskForm):
 
 
 class SubStepForm(FlaskForm):
-    text = StringField("Add a small step", filters=[_tidy], validators=[
+    text = StringField("Add a small step", filters=[single_line], validators=[
         DataRequired("Write the small step."), Length(max=rules.SUBSTEP_MAX)])
 
 
@@ -64,7 +60,7 @@ class CalmingForm(FlaskForm):
         "Calming strategies", choices=[], option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),
         invalid_choice_message="Choose strategies from the list.")
-    custom = StringField("Add your own (optional)", filters=[_tidy],
+    custom = StringField("Add your own (optional)", filters=[single_line],
                          validators=[Length(max=rules.CUSTOM_CALMING_MAX)])
 
     def __init__(self, *args, plan: list[str] | tuple[str, ...] = (), **kwargs):

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from .text import single_line
+
 
 class _ChildChoice(FlaskForm):
     """A form with a child picked from the caregiver's own family."""
@@ -20,14 +22,14 @@ class _ChildChoice(FlaskForm):
 
 
 class LinkCodeForm(_ChildChoice):
-    code = StringField("Code from your therapist", validators=[
-        InputRequired(message="Enter the code your therapist gave you."),
+    code = StringField("Code from your therapist", filters=[single_line], validators=[
+        DataRequired(message="Enter the code your therapist gave you."),
         Length(max=20, message="A code has 8 letters and numbers, like ABCD-2345.")],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
 
 
 class TherapistInviteForm(_ChildChoice):
-    email = EmailField("Therapist's email", validators=[
+    email = EmailField("Therapist's email", filters=[single_line], validators=[
         InputRequired(message="Enter the therapist's email address."),
         Email(message="Enter a valid email address."), Length(max=254)])
     consent = BooleanField("I agree to share what is listed above with this therapist",

@@ -16,6 +16,7 @@ from ..models import Practice
 from ..rules import practice_rules as rules
 from ..services.practices import PracticeDetails, local_time
 from .idempotent import IdempotentForm
+from .text import multi_line, single_line_each
 
 _FEAR_RANGE = NumberRange(min=rules.FEAR_MIN, max=rules.FEAR_MAX,
                           message=f"Fear is a number from {rules.FEAR_MIN} to {rules.FEAR_MAX}.")
@@ -43,19 +44,19 @@ class PracticeForm(FlaskForm):
                          default=rules.DEFAULT_OUTCOME,
                          invalid_choice_message="Choose how it went.")
     prediction = TextAreaField("What did your child predict would happen?",
-                               validators=[Length(max=rules.MAX_PREDICTION)])
+                               filters=[multi_line], validators=[Length(max=rules.MAX_PREDICTION)])
     prediction_came_true = RadioField(
         "Did it happen?", choices=_choices(rules.PREDICTION_RESULTS), default="",
         validate_choice=False,
         validators=[AnyOf(["", *rules.PREDICTION_RESULTS], message="Choose yes, partly or no.")])
     calming_used = SelectMultipleField("Calming strategies used", choices=[],
-                                       validate_choice=False)
-    safety_behaviours = TextAreaField("Safety behaviours leaned on",
+                                       validate_choice=False, filters=[single_line_each])
+    safety_behaviours = TextAreaField("Safety behaviours leaned on", filters=[multi_line],
                                       validators=[Length(max=rules.MAX_SAFETY_BEHAVIOURS)])
     small_wins = SelectMultipleField("Small wins", choices=_choices(rules.SMALL_WINS),
                                      widget=ListWidget(prefix_label=False),
                                      option_widget=CheckboxInput())
-    note = TextAreaField("Note", validators=[Length(max=rules.MAX_NOTE)])
+    note = TextAreaField("Note", filters=[multi_line], validators=[Length(max=rules.MAX_NOTE)])
     practiced_at = DateTimeLocalField("When", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                       validators=[Optional()])
 

@@ -9,6 +9,7 @@ from ..rules.schedule import WEEKDAY_NAMES
 from ..rules.timezones import timezone_names, valid_timezone
 from ..services.notification_settings import KIND_LABELS
 from ..services.reminders import CAREGIVER_KINDS, checked_time
+from .text import single_line
 
 KIND_CHOICES = [SelectChoice("practice", "Practice reminder"),
                 SelectChoice("missed_nudge", "Evening nudge if nothing was logged"),
@@ -46,7 +47,8 @@ class ReminderForm(FlaskForm):
                       validate_choice=False)
     weekdays = CheckboxesField("Days", choices=DAY_CHOICES, validate_choice=False,
                                    default=["1", "2", "3", "4", "5"])
-    local_time = StringField("Time", default="07:30", validators=[_time_of_day])
+    local_time = StringField("Time", default="07:30", filters=[single_line],
+                             validators=[_time_of_day])
     timezone = SelectField("Time zone", validate_choice=False)
     channels = CheckboxesField("Also send it by", choices=CHANNEL_CHOICES,
                                    validate_choice=False, default=["email"])
@@ -82,8 +84,10 @@ class ReminderForm(FlaskForm):
 
 
 class NotificationSettingsForm(FlaskForm):
-    quiet_start = StringField("Quiet from", validators=[_optional_time_of_day])
-    quiet_end = StringField("Quiet until", validators=[_optional_time_of_day])
+    quiet_start = StringField("Quiet from", filters=[single_line],
+                              validators=[_optional_time_of_day])
+    quiet_end = StringField("Quiet until", filters=[single_line],
+                            validators=[_optional_time_of_day])
     email_kinds = CheckboxesField("Emails I want", choices=EMAIL_KIND_CHOICES,
                                       validate_choice=False)
 

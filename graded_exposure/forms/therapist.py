@@ -8,13 +8,9 @@ from ..services.caseload import TARGET_MAX, TARGET_MIN
 from ..services.reminders import checked_time
 from ..services.therapist_notes import KINDS, MAX_REMINDER_MESSAGE, MAX_TEXT
 from .ladders import WholeNumberField
+from .text import multi_line, single_line
 
 KIND_CHOICES = [SelectChoice("homework", "Homework"), SelectChoice("note", "Note")]
-
-
-def _tidy(value):
-    """Trim text and use plain newlines, so lengths match what the person typed."""
-    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
 
 
 class DayField(DateField):
@@ -31,7 +27,7 @@ class DayField(DateField):
 class NoteForm(FlaskForm):
     kind = RadioField("What is it?", choices=KIND_CHOICES, default="homework",
                       validate_choice=False)
-    text = TextAreaField("Your words to the family", filters=[_tidy], validators=[
+    text = TextAreaField("Your words to the family", filters=[multi_line], validators=[
         DataRequired("Write the note or homework first."),
         Length(max=MAX_TEXT, message=f"Keep it to {MAX_TEXT} characters or fewer.")])
     ladder_id = SelectField("About", validate_choice=False, default="")
@@ -67,12 +63,12 @@ class LastSessionForm(FlaskForm):
 
 
 class FamilyReminderForm(FlaskForm):
-    message = TextAreaField("Message", filters=[_tidy], validators=[
+    message = TextAreaField("Message", filters=[multi_line], validators=[
         DataRequired("Write what the reminder should say."),
         Length(max=MAX_REMINDER_MESSAGE,
                message=f"Keep the message to {MAX_REMINDER_MESSAGE} characters or fewer.")])
     on = SelectField("Day", validate_choice=False)
-    at = StringField("Time", default="18:00")
+    at = StringField("Time", default="18:00", filters=[single_line])
 
     def __init__(self, *args, days=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,18 +13,13 @@ from ..forms.auth import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from ..rules.safe_redirect import safe_next_path
 from ..services import accounts, registrations
 from ..services.login_throttle import LoginLimits
 from . import emails
 from .responses import client_ip, refused, render, see_other
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(default: str) -> str:
-    target = request.args.get("next", "")
-    # Only same-site paths: never an open redirect to another host.
-    return target if target.startswith("/") and not target.startswith("//") else default
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -95,7 +90,8 @@ def login():
             form.form_errors.append(str(e))
         else:
             auth_session.log_in(user)
-            return known_devices.remember(see_other(_safe_next(url_for("home.index"))), user.id)
+            target = safe_next_path(request.args.get("next"), url_for("home.index"))
+            return known_devices.remember(see_other(target), user.id)
     if form.errors:
         return refused("auth/login.html", form=form)
     return render("auth/login.html", form=form)

@@ -9,6 +9,7 @@ from ..auth_session import require_login
 from ..db import get_session
 from ..errors import DomainError
 from ..forms.checkins import ACCOMMODATION_LABELS, AVOIDANCE_LABELS, CheckInForm
+from ..rules.showable_days import showable_day
 from ..services import checkins
 from .responses import refused, render, see_other
 
@@ -29,10 +30,8 @@ def accommodation_label(kind: str) -> str:
 
 
 def _day_from_query(child) -> date:
-    try:
-        return date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        return checkins.today_for(child)
+    today = checkins.today_for(child)
+    return showable_day(request.args.get("day"), today) or today
 
 
 @bp.get("/children/<int:child_id>/checkin")

@@ -7,6 +7,7 @@ from ..access import child_for
 from ..auth_session import require_login
 from ..db import get_session
 from ..rules.practice_rules import SMALL_WINS
+from ..rules.showable_days import showable_day
 from ..services import insights, weekly_summary
 from .responses import render
 
@@ -30,10 +31,7 @@ def show(child_id: int):
 @bp.get("/children/<int:child_id>/week")
 def week(child_id: int):
     child = child_for(child_id)
-    try:
-        start = date.fromisoformat(request.args.get("start", ""))
-    except ValueError:
-        start = None
+    start = showable_day(request.args.get("start"), date.today())
     summary = weekly_summary.for_week(get_session(), child, start)
     return render("insights/week.html", child=child, summary=summary,
                   previous=summary.start - timedelta(weeks=1),

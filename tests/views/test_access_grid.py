@@ -6,52 +6,15 @@ family's caregiver, a therapist never linked to the child, and a therapist whose
 family ended.
 """
 import pytest
-from sqlmodel import Session
 
-from graded_exposure.models import (
-    InboxMessage,
-    Ladder,
-    Practice,
-    Reminder,
-    Step,
-    SubStep,
-    TherapistLink,
-    TherapistNote,
-    utcnow,
-)
+from graded_exposure.models import TherapistLink, utcnow
 from graded_exposure.services import accounts
 from tests.conftest import PASSWORD, csrf_from, logged_in_client
+from tests.factories import family_objects
 
 # Routes whose parameters are secrets, not ids: they are covered by their own tests.
 TOKEN_ROUTES = {"/join/<token>", "/reset/<token>", "/register/<token>", "/static/<path:filename>",
                 "/unsubscribe/<token>", "/links/invite/<token>"}
-
-
-def _first_family_objects(db: Session, family) -> dict[str, int]:
-    ladder = Ladder(child_id=family.child.id, goal="Go to school", area="school")
-    db.add(ladder)
-    db.flush()
-    step = Step(ladder_id=ladder.id, position=1, title="Walk to the gate", status="current")
-    db.add(step)
-    db.flush()
-    substep = SubStep(step_id=step.id, position=1, text="Put on shoes")
-    practice = Practice(child_id=family.child.id, step_id=step.id, fear_before=5, fear_peak=6,
-                        fear_after=3, outcome="did_it", idempotency_key="grid-key")
-    reminder = Reminder(user_id=family.user.id, child_id=family.child.id, kind="practice",
-                        weekdays="12345", local_time="07:30", timezone="Europe/London")
-    message = InboxMessage(user_id=family.user.id, title="Time to practise")
-    their_therapist = accounts.register(db, email="dr.own@example.com", password=PASSWORD,
-                                        display_name="Dr Own", role="therapist")
-    link = TherapistLink(therapist_id=their_therapist.id, child_id=family.child.id,
-                         status="active", consented_by_id=family.user.id, consented_at=utcnow())
-    note = TherapistNote(child_id=family.child.id, author_id=their_therapist.id, kind="homework",
-                         text="Practise the gate twice")
-    db.add_all([substep, practice, reminder, message, link, note])
-    db.commit()
-    return {"child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
-            "substep_id": substep.id, "practice_id": practice.id,
-            "reminder_id": reminder.id, "message_id": message.id, "link_id": link.id,
-            "note_id": note.id}
 
 
 @pytest.fixture
@@ -76,7 +39,7 @@ def _id_routes(app):
 
 @pytest.mark.parametrize("intruder", ["other_family", "therapist_client", "ended_therapist"])
 def test_every_id_route_is_404_for_outsiders(request, app, db, family, intruder):
-    ids = _first_family_objects(db, family)
+    ids = family_objects(db, family)
     client = request.getfixturevalue(intruder)
     client = client.client if intruder == "other_family" else client
     token = csrf_from(client.get("/account").get_data(as_text=True))
@@ -101,7 +64,7 @@ def test_every_id_route_is_404_for_outsiders(request, app, db, family, intruder)
 
 def test_grid_objects_are_reachable_by_their_own_family(app, db, family):
     """The grid's 404s mean something only if the owner gets through on the same URLs."""
-    ids = _first_family_objects(db, family)
+    ids = family_objects(db, family)
     for rule, method in _id_routes(app):
         # Therapist pages are 404 for caregivers by design (tests/views/test_therapist.py).
         if method != "GET" or rule.endpoint.startswith("therapist."):

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from graded_exposure.models import AuditEvent, Family, PendingRegistration, User
 from tests.conftest import PASSWORD, csrf_from
+from tests.hostile_input import REDIRECT_BYPASSES, SAME_SITE_NEXT
 
 
 def _register(client, **overrides):
@@ -83,6 +84,42 @@ def test_login_failure_does_not_reveal_whether_account_exists(client, family):
     assert wrong.status_code == missing.status_code == 422
     assert "do not match an account" in wrong.get_data(as_text=True)
     assert "do not match an account" in missing.get_data(as_text=True)
+
+
+def _log_in_with_next(client, next_value: str):
+    page = client.get("/login", query_string={"next": next_value}).get_data(as_text=True)
+    return client.post("/login", query_string={"next": next_value},
+                       data={"email": "alex@example.com", "password": PASSWORD,
+                             "csrf_token": csrf_from(page)})
+
+
+@pytest.mark.parametrize("next_value", REDIRECT_BYPASSES)
+def test_login_never_redirects_off_site(client, family, next_value):
+    response = _log_in_with_next(client, next_value)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+def test_login_redirect_with_a_tab_reported_by_black_box_testing(client, family):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    response = client.post("/login?next=%2F%09%2Fevil.example%2F", data={
+        "email": "alex@example.com", "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("next_value", SAME_SITE_NEXT)
+def test_login_keeps_a_same_site_next(client, family, next_value):
+    response = _log_in_with_next(client, next_value)
+    assert response.status_code == 303
+    assert response.headers["Location"] == next_value
+
+
+def test_login_returns_to_the_page_that_asked_for_it(client, family):
+    login_url = client.get("/children/1/week?start=2026-01-05").headers["Location"]
+    page = client.get(login_url).get_data(as_text=True)
+    response = client.post(login_url, data={"email": "alex@example.com", "password": PASSWORD,
+                                            "csrf_token": csrf_from(page)})
+    assert response.headers["Location"] == "/children/1/week?start=2026-01-05"
 
 
 def test_login_is_throttled_per_account(client, family, db):

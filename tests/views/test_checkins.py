@@ -73,6 +73,14 @@ def test_a_past_day_can_be_checked_in(family, db):
     assert _rows(db)[0].day == day
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "0001-01-02", "9999-12-31", "1999-12-31",
+                                 "garbage", ""])
+def test_a_far_or_unreadable_day_in_the_address_opens_today(family, day):
+    response = family.client.get(f"/children/{family.child.id}/checkin?day={day}")
+    assert response.status_code == 200
+    assert f'value="{today_for(family.child).isoformat()}"' in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("fields", "message"), [
     ({"child_distress": "11"}, "from 0 to 10"),
     ({"child_distress": "-1"}, "from 0 to 10"),

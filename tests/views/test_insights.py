@@ -1,6 +1,8 @@
 """Insights and the weekly summary pages."""
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from graded_exposure.models import Avoidance, DayCheckIn, Ladder, Practice, Step
 from graded_exposure.services.checkins import today_for
 
@@ -41,10 +43,11 @@ def test_weekly_summary_is_printable_and_counts_the_week(family, db):
     assert "Kept them home" in body
 
 
-def test_weekly_summary_ignores_a_bad_or_future_start(family, db):
-    for start in ("nonsense", "2999-01-04"):
-        response = family.client.get(f"/children/{family.child.id}/week?start={start}")
-        assert response.status_code == 200 and "Week after" not in response.get_data(as_text=True)
+@pytest.mark.parametrize("start", ["nonsense", "", "2999-01-04", "0001-01-01", "0001-01-08",
+                                   "9999-12-31", "1999-12-31", "2026-02-30", "-1", "9" * 30])
+def test_weekly_summary_ignores_a_bad_far_or_future_start(family, db, start):
+    response = family.client.get(f"/children/{family.child.id}/week?start={start}")
+    assert response.status_code == 200 and "Week after" not in response.get_data(as_text=True)
 
 
 def test_a_past_week_has_its_own_numbers(family, db):
