@@ -90,3 +90,32 @@ def test_caregiver_with_children_cannot_merge_into_another_family(family, other_
 
 def test_therapist_has_no_family_page(therapist_client):
     assert therapist_client.get("/family").status_code == 404
+
+
+def test_a_family_invitation_is_saved_only_if_its_email_went_out(family, db, smtp):
+    smtp.refuse = True
+    response = family.post("/family/invites", {"email": "sam@example.com"})
+    assert response.status_code == 422
+    assert "nothing was saved" in response.get_data(as_text=True)
+    assert db.exec(select(FamilyInvite)).first() is None
+
+
+def test_a_display_name_with_a_line_break_does_not_break_the_invitation(family, db, smtp):
+    family.user.display_name = "Alex\r\nBcc: victim@example.com"
+    db.commit()
+    response = family.post("/family/invites", {"email": "sam@example.com"})
+    assert response.status_code == 200
+    ((recipients, message),) = smtp.messages
+    assert recipients == ["sam@example.com"] and message["Bcc"] is None
+    assert "\n" not in message["Subject"]
+
+
+def test_joining_with_the_invited_address_confirms_it(app, family, db, smtp):
+    link = _invite_link(family, "sam@example.com")
+    assert _join(app.test_client(), link, "sam@example.com").status_code == 303
+    sam = db.exec(select(User).where(User.email == "sam@example.com")).one()
+    assert sam.email_confirmed_at is not None
+    other = _invite_link(family, "")
+    assert _join(app.test_client(), other, "kim@example.com").status_code == 303
+    kim = db.exec(select(User).where(User.email == "kim@example.com")).one()
+    assert kim.email_confirmed_at is None

@@ -342,3 +342,50 @@ def test_other_families_see_nothing_of_this_familys_sharing(family, other_family
     _link_up(family, tara)
     page = other_family.client.get("/family/sharing").get_data(as_text=True)
     assert "Tara" not in page and "Sam" not in page
+
+
+def test_an_invitation_is_only_for_the_invited_address(app, db, family, tara):
+    url = _invite(family, "nia@example.com")
+    refused = tara.post(url)  # Tara is a confirmed therapist, but not the one invited
+    assert refused.status_code == 422
+    assert "sent to nia@example.com" in refused.get_data(as_text=True)
+    assert _links(db)[0].status == "pending"
+    # A new account made through the link with another address is refused too.
+    client = app.test_client()
+    page = client.get(url).get_data(as_text=True)
+    response = client.post(url, data={"display_name": "Mal", "email": "mal@example.com",
+                                      "password": PASSWORD, "csrf_token": csrf_from(page)})
+    assert response.status_code == 422 and "sent to nia@example.com" in response.get_data(
+        as_text=True)
+    assert db.exec(select(User).where(User.email == "mal@example.com")).first() is None
+    assert _links(db)[0].status == "pending"
+
+
+def test_the_invited_address_must_be_confirmed(db, family, tara):
+    url = _invite(family)
+    tara.user.email_confirmed_at = None
+    db.commit()
+    assert tara.post(url).status_code == 422
+    assert _links(db)[0].status == "pending"
+
+
+def test_an_invitation_is_saved_only_if_its_email_went_out(family, db, smtp):
+    smtp.refuse = True
+    response = family.post("/family/sharing/invite", {"email": "nia@example.com", "consent": "y",
+                                                      "child_id": family.child.id})
+    assert response.status_code == 422
+    assert "nothing was saved" in response.get_data(as_text=True)
+    assert db.exec(select(TherapistLink)).first() is None
+
+
+def test_a_name_with_a_line_break_cannot_add_email_headers(family, db, smtp):
+    family.user.display_name = "Alex\r\nBcc: victim@example.com"
+    family.child.display_name = "Sam\nX-Evil: 1"
+    db.commit()
+    response = family.post("/family/sharing/invite", {"email": "nia@example.com", "consent": "y",
+                                                      "child_id": family.child.id})
+    assert response.status_code == 200
+    ((recipients, message),) = smtp.messages
+    assert recipients == ["nia@example.com"]
+    assert message["Bcc"] is None and message["X-Evil"] is None
+    assert message["Subject"].startswith("Alex Bcc: victim@example.com invited you")
