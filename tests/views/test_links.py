@@ -8,7 +8,6 @@ from sqlmodel import select
 from graded_exposure import scheduler
 from graded_exposure.models import InboxMessage, Ladder, TherapistLink, User, utcnow
 from graded_exposure.services import accounts, reminders, therapist_links, therapist_notes
-from tests.channels.test_email import smtp  # noqa: F401  (the SMTP server fixture)
 from tests.conftest import PASSWORD, csrf_from, logged_in_client
 
 
