@@ -99,7 +99,7 @@ def test_ending_stops_a_linked_therapist_on_the_very_next_request(family, tara, 
 
 
 def test_after_the_family_ends_the_link_nothing_the_therapist_scheduled_arrives(
-        app, db, family, tara, smtp):  # noqa: F811
+        app, db, family, tara, smtp):
     link = _link_up(family, tara)
     tomorrow = therapist_notes.reminder_days(family.child)[1]
     [scheduled] = therapist_notes.schedule_family_reminder(
