@@ -4,6 +4,7 @@ from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectCh
 from wtforms.validators import Email, InputRequired, Length
 
 from ..rules.passwords import MAX_LENGTH, MIN_LENGTH
+from ..vocabulary import Role
 
 _password = [InputRequired(), Length(
     min=MIN_LENGTH, max=MAX_LENGTH,
@@ -14,9 +15,9 @@ class RegisterForm(FlaskForm):
     display_name = StringField("Your name", validators=[InputRequired(), Length(max=80)])
     email = EmailField("Email", validators=[InputRequired(), Email(), Length(max=254)])
     password = PasswordField("Password", validators=_password)
-    role = RadioField("I am a", default="caregiver",
-                      choices=[SelectChoice("caregiver", "Parent or caregiver"),
-                               SelectChoice("therapist", "Therapist")])
+    role = RadioField("I am a", default=Role.CAREGIVER,
+                      choices=[SelectChoice(Role.CAREGIVER, "Parent or caregiver"),
+                               SelectChoice(Role.THERAPIST, "Therapist")])
     timezone = HiddenField(default="UTC", render_kw={"data-browser-timezone": ""})
 
 
