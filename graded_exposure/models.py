@@ -6,6 +6,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
+from .channels.registry import INBOX
 from .vocabulary import ChannelState, LinkStatus, Outcome, Role
 
 
@@ -283,7 +284,6 @@ class Avoidance(SQLModel, table=True):
 
 
 REMINDER_KINDS = ("practice", "missed_nudge", "weekly_digest", "therapist")
-CHANNELS = ("inbox", "email", "push")
 
 
 class Reminder(SQLModel, table=True):
@@ -299,7 +299,7 @@ class Reminder(SQLModel, table=True):
     weekdays: str = Field(max_length=7)  # ISO weekday digits, Monday = 1, e.g. "12345"
     local_time: str = Field(max_length=5)  # "HH:MM"
     timezone: str = Field(max_length=64)
-    channels: list[str] = Field(default_factory=lambda: ["inbox"],
+    channels: list[str] = Field(default_factory=lambda: [INBOX.name],
                                 sa_column=Column(JSON, nullable=False))
     active: bool = True
     skip_date: date | None = None  # snoozed: the occurrence on this local date is skipped
@@ -322,7 +322,8 @@ class Delivery(SQLModel, table=True):
     status: str = Field(max_length=16)  # a DeliveryStatus
     created_at: datetime = _ts()
     # External channels go out after the delivery row commits (an outbox), so a crash
-    # between the two is retried rather than lost: each is a ChannelState.
+    # between the two is retried rather than lost: a ChannelState per column, one column for
+    # each outbox channel in channels/registry.py.
     email_state: str = Field(default=ChannelState.NOT_WANTED, max_length=8, index=True)
     push_state: str = Field(default=ChannelState.NOT_WANTED, max_length=8, index=True)
     outbox_claimed_until: datetime | None = _when()
