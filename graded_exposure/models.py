@@ -416,3 +416,15 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=40)
     subject: str = Field(default="", max_length=80)
     ip: str = Field(default="", max_length=64)
+
+
+class MaintenanceTask(SQLModel, table=True):
+    """A periodic chore (the daily prune): when it last finished, and who holds it now.
+
+    The claim works like a reminder's lease, so of several scheduler processes only one does
+    the chore, and one that dies mid-way leaves it to the next once its lease runs out.
+    """
+
+    name: str = Field(primary_key=True, max_length=32)
+    last_finished_at: datetime | None = _when()
+    claimed_until: datetime | None = _when()
