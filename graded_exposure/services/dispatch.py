@@ -185,8 +185,9 @@ def _external_states(reminder: Row, settings: Row | None, now: datetime) -> dict
             log.warning("User %s has unreadable quiet hours; ignoring them", reminder.user_id)
     opted_out = settings is not None and reminder.kind in (settings.email_opt_out or ())
     on = ChannelState.QUIET if quiet else ChannelState.PENDING
-    return {channel.state_column: on if channel.name in reminder.channels
-            and not (channel.per_kind_opt_out and opted_out) else ChannelState.NOT_WANTED
+    wanted = {channel for channel in registry.OUTBOX if channel.name in reminder.channels
+              and not (channel.per_kind_opt_out and opted_out)}
+    return {channel.state_column: on if channel in wanted else ChannelState.NOT_WANTED
             for channel in registry.OUTBOX}
 
 
