@@ -25,6 +25,7 @@ from .models import (
     TherapistLink,
     TherapistNote,
 )
+from .vocabulary import LinkStatus, Role
 
 
 def visible_child_ids(user) -> list[int]:
@@ -51,11 +52,11 @@ def in_family(child: Child | None) -> bool:
 
 def is_linked_therapist(child: Child | None) -> bool:
     """True when the current user is a therapist with an active link to the child."""
-    if child is None or not current_user.is_authenticated or current_user.role != "therapist":
+    if child is None or not current_user.is_authenticated or current_user.role != Role.THERAPIST:
         return False
     link = get_session().exec(select(TherapistLink.id).where(
         TherapistLink.therapist_id == current_user.id, TherapistLink.child_id == child.id,
-        TherapistLink.status == "active")).first()
+        TherapistLink.status == LinkStatus.ACTIVE)).first()
     return link is not None
 
 
@@ -139,7 +140,7 @@ def link_for(link_id: int) -> TherapistLink:
     link = _get(TherapistLink, link_id)
     if not current_user.is_authenticated:
         abort(404)
-    if link.therapist_id == current_user.id and link.status != "ended":
+    if link.therapist_id == current_user.id and link.status != LinkStatus.ENDED:
         return link
     if link.child_id is not None and in_family(get_session().get(Child, link.child_id)):
         return link

@@ -1,9 +1,9 @@
-"""Command-line commands: migrations, backup and restore, demo data, reminders."""
+"""Command-line commands: migrations, backup and restore, demo data, reminders, prune."""
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import backup as backups
 from . import schema
@@ -53,6 +53,18 @@ def seed_demo_command() -> None:
     click.echo(summary)
 
 
+@click.command("prune")
+@with_appcontext
+def prune_command() -> None:
+    """Delete now what is no longer kept (the reminder scheduler also does it daily)."""
+    from .db import get_session
+    from .services import retention
+
+    counts = retention.prune_until_done(get_session(), current_app.config)
+    click.echo("Pruned: " + ", ".join(f"{kind.replace('_', ' ')} {n}"
+                                       for kind, n in counts.items()) + ".")
+
+
 reminders_cli = AppGroup("reminders", help="Send due reminders.")
 
 
@@ -84,4 +96,5 @@ def init_app(app: Flask) -> None:
     """Register the CLI commands."""
     app.cli.add_command(db_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(prune_command)
     app.cli.add_command(reminders_cli)

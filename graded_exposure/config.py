@@ -93,6 +93,10 @@ def load_config(instance_path: str) -> dict:
         "REMINDER_GRACE": timedelta(minutes=int(os.environ.get("REMINDER_GRACE_MINUTES", 120))),
         "REMINDER_BATCH": int(os.environ.get("REMINDER_BATCH", 500)),
         "REMINDER_LEASE": timedelta(seconds=int(os.environ.get("REMINDER_LEASE_SECONDS", 300))),
+        # A delivery's copy of the reminder text, kept for its email and push, is blanked this
+        # long after it was sent (services/retention.py); the inbox message keeps its own.
+        "REMINDER_PAYLOAD_RETENTION": timedelta(
+            days=int(os.environ.get("REMINDER_PAYLOAD_RETENTION_DAYS", 30))),
         # Web push: the VAPID key is generated once into instance/ unless a file is named.
         "VAPID_PRIVATE_KEY_FILE": os.environ.get("VAPID_PRIVATE_KEY_FILE", ""),
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", ""),

@@ -6,6 +6,9 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
+from .channels.registry import INBOX
+from .vocabulary import ChannelState, LinkStatus, Outcome, Role
+
 
 class UTCDateTime(TypeDecorator):
     """A timestamp stored as UTC and always read back timezone-aware."""
@@ -40,7 +43,7 @@ def _when(**kw):
     return Field(default=None, sa_type=UTCDateTime, **kw)
 
 
-ROLES = ("caregiver", "therapist")
+ROLES = tuple(Role)
 
 
 class Family(SQLModel, table=True):
@@ -59,7 +62,7 @@ class User(UserMixin, SQLModel, table=True):
     email: str = Field(max_length=254, unique=True, index=True)
     display_name: str = Field(max_length=80)
     password_hash: str = Field(max_length=255)
-    role: str = Field(max_length=16)
+    role: str = Field(max_length=16)  # a Role
     family_id: int | None = Field(default=None, foreign_key="family.id", index=True,
                                   ondelete="SET NULL")
     created_at: datetime = _ts()
@@ -213,7 +216,7 @@ class SubStep(SQLModel, table=True):
     step: Step = Relationship(back_populates="substeps")
 
 
-OUTCOMES = ("did_it", "partly", "left_early", "did_not_try")
+OUTCOMES = tuple(Outcome)
 
 
 class Practice(SQLModel, table=True):
@@ -227,7 +230,7 @@ class Practice(SQLModel, table=True):
     fear_before: int = Field(ge=0, le=10)
     fear_peak: int = Field(ge=0, le=10)
     fear_after: int = Field(ge=0, le=10)
-    outcome: str = Field(max_length=16)
+    outcome: str = Field(max_length=16)  # an Outcome
     prediction: str = Field(default="", max_length=500)
     prediction_came_true: str = Field(default="", max_length=8)
     calming_used: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -281,7 +284,6 @@ class Avoidance(SQLModel, table=True):
 
 
 REMINDER_KINDS = ("practice", "missed_nudge", "weekly_digest", "therapist")
-CHANNELS = ("inbox", "email", "push")
 
 
 class Reminder(SQLModel, table=True):
@@ -297,7 +299,7 @@ class Reminder(SQLModel, table=True):
     weekdays: str = Field(max_length=7)  # ISO weekday digits, Monday = 1, e.g. "12345"
     local_time: str = Field(max_length=5)  # "HH:MM"
     timezone: str = Field(max_length=64)
-    channels: list[str] = Field(default_factory=lambda: ["inbox"],
+    channels: list[str] = Field(default_factory=lambda: [INBOX.name],
                                 sa_column=Column(JSON, nullable=False))
     active: bool = True
     skip_date: date | None = None  # snoozed: the occurrence on this local date is skipped
@@ -317,12 +319,13 @@ class Delivery(SQLModel, table=True):
     reminder_id: int = Field(foreign_key="reminder.id", index=True, ondelete="CASCADE")
     local_date: date
     due_at: datetime = _ts()
-    status: str = Field(max_length=16)  # sent | missed | skipped | not_needed
+    status: str = Field(max_length=16)  # a DeliveryStatus
     created_at: datetime = _ts()
     # External channels go out after the delivery row commits (an outbox), so a crash
-    # between the two is retried rather than lost: "" (not wanted), pending, sent, failed.
-    email_state: str = Field(default="", max_length=8, index=True)
-    push_state: str = Field(default="", max_length=8, index=True)
+    # between the two is retried rather than lost: a ChannelState per column, one column for
+    # each outbox channel in channels/registry.py.
+    email_state: str = Field(default=ChannelState.NOT_WANTED, max_length=8, index=True)
+    push_state: str = Field(default=ChannelState.NOT_WANTED, max_length=8, index=True)
     outbox_claimed_until: datetime | None = _when()
     title: str = Field(default="", max_length=120)
     body: str = Field(default="", max_length=2000)
@@ -372,7 +375,7 @@ class TherapistLink(SQLModel, table=True):
                                      ondelete="CASCADE")
     child_id: int | None = Field(default=None, foreign_key="child.id", index=True,
                                  ondelete="CASCADE")
-    status: str = Field(default="pending", max_length=8)  # pending | active | ended
+    status: str = Field(default=LinkStatus.PENDING, max_length=8)  # a LinkStatus
     code_hash: str = Field(default="", max_length=64, index=True)
     invited_email: str = Field(default="", max_length=254)
     shared_scope: str = Field(default="", max_length=500)
@@ -413,3 +416,15 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=40)
     subject: str = Field(default="", max_length=80)
     ip: str = Field(default="", max_length=64)
+
+
+class MaintenanceTask(SQLModel, table=True):
+    """A periodic chore (the daily prune): when it last finished, and who holds it now.
+
+    The claim works like a reminder's lease, so of several scheduler processes only one does
+    the chore, and one that dies mid-way leaves it to the next once its lease runs out.
+    """
+
+    name: str = Field(primary_key=True, max_length=32)
+    last_finished_at: datetime | None = _when()
+    claimed_until: datetime | None = _when()

@@ -1,4 +1,4 @@
-"""The reminder clock: ONE APScheduler job, every minute, running a dispatch and an outbox pass.
+"""The reminder clock: ONE APScheduler job, every minute: dispatch, outbox, and a daily prune.
 
 Never one job per reminder and never a CronTrigger (it fires twice when clocks fall back and
 invents times when they spring forward): reminder times live in the database, computed by
@@ -6,6 +6,10 @@ rules/schedule.py, and the job only asks "what is due now?". Claims in the datab
 second scheduler harmless, but each process should still run at most one: `make run` starts
 it inside the serving process (RUN_SCHEDULER=1), a deployment with several web workers runs
 `flask reminders run` as a process of its own instead.
+
+The prune (services/retention.py) rides on the same job rather than a job of its own: it
+checks a lease row and returns at once unless a day has passed since it last finished, so
+it too runs once across every scheduler process.
 """
 import logging
 import os
@@ -21,7 +25,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlmodel import Session
 
-from .services import dispatch, outbox
+from .services import dispatch, outbox, retention
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +37,26 @@ _in_process: BackgroundScheduler | None = None
 
 
 def tick(app: Flask, now: datetime | None = None):
-    """Run one dispatch pass, then send what it left in the outbox; return both counts."""
+    """Run one dispatch pass, send what it left in the outbox, prune if due; return the counts.
+
+    Returns the dispatch and outbox counts; the prune only logs what it did.
+    """
     with app.app_context(), Session(app.extensions["db_engine"],
                                     expire_on_commit=False) as session:
-        return (dispatch.run_pass(session, app.config, now=now),
-                outbox.run_outbox(session, app.config, now=now))
+        counts = dispatch.run_pass(session, app.config, now=now)
+        sent = outbox.run_outbox(session, app.config, now=now)
+        _prune_if_due(session, app.config, now)
+        return counts, sent
+
+
+def _prune_if_due(session: Session, config, now: datetime | None) -> None:
+    try:
+        retention.prune_if_due(session, config, now)
+    except Exception:
+        # Housekeeping must never stand in the way of reminders; its lease runs out and a
+        # later tick tries again.
+        session.rollback()
+        log.exception("Prune failed; a later tick will retry")
 
 
 def _scheduled_tick(app: Flask) -> None:

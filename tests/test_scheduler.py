@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from graded_exposure import create_app, scheduler, schema
 from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
-from graded_exposure.models import Delivery, InboxMessage, utcnow
+from graded_exposure.models import Delivery, InboxMessage, LoginAttempt, utcnow
 from tests.services.test_dispatch import add_reminder, person
 
 
@@ -91,6 +91,40 @@ def test_the_tick_command_runs_one_pass(app, db):
     assert result.exit_code == 0, result.output
     assert "claimed 1, sent 1, missed 0" in result.output
     assert len(db.exec(select(InboxMessage)).all()) == 1
+
+
+def test_the_tick_prunes_at_most_once_a_day(app, monkeypatch):
+    pruned = []
+    real_prune = scheduler.retention.prune
+    monkeypatch.setattr(scheduler.retention, "prune",
+                        lambda session, config, now: pruned.append(now) or real_prune(
+                            session, config, now))
+    start = utcnow()
+    for minutes in range(3):
+        scheduler.tick(app, now=start + timedelta(minutes=minutes))
+    assert pruned == [start]
+    scheduler.tick(app, now=start + timedelta(days=1))
+    assert pruned == [start, start + timedelta(days=1)]
+
+
+def test_a_failing_prune_is_logged_and_reminders_still_go(app, db, monkeypatch, caplog):
+    def boom(*_args, **_kw):
+        raise RuntimeError("prune bug")
+
+    monkeypatch.setattr(scheduler.retention, "prune", boom)
+    due_now(db)
+    counts, _ = scheduler.tick(app)
+    assert counts.sent == 1
+    assert "Prune failed" in caplog.text
+
+
+def test_the_prune_command_prunes_now(app, db):
+    db.add(LoginAttempt(email="old@example.com", ip="ip", at=utcnow() - timedelta(days=31)))
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["prune"])
+    assert result.exit_code == 0, result.output
+    assert "login attempts 1" in result.output
+    assert db.exec(select(LoginAttempt)).all() == []
 
 
 def test_a_failing_tick_is_logged_and_the_job_survives(app, monkeypatch, caplog):

@@ -4,6 +4,7 @@ from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectCh
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from ..rules.passwords import MAX_LENGTH, MIN_LENGTH
+from ..vocabulary import Role
 from .text import single_line
 
 _password = [InputRequired(), Length(
@@ -17,9 +18,9 @@ class RegisterForm(FlaskForm):
                                validators=[DataRequired(), Length(max=80)])
     email = EmailField("Email", filters=[single_line], validators=_email)
     password = PasswordField("Password", validators=_password)
-    role = RadioField("I am a", default="caregiver",
-                      choices=[SelectChoice("caregiver", "Parent or caregiver"),
-                               SelectChoice("therapist", "Therapist")])
+    role = RadioField("I am a", default=Role.CAREGIVER,
+                      choices=[SelectChoice(Role.CAREGIVER, "Parent or caregiver"),
+                               SelectChoice(Role.THERAPIST, "Therapist")])
     timezone = HiddenField(default="UTC", render_kw={"data-browser-timezone": ""})
 
 

@@ -6,11 +6,13 @@ from wtforms.validators import InputRequired, Length
 
 from ..rules.faces import FACES, fear_for_face
 from ..services.practices import PracticeDetails
+from ..vocabulary import Outcome
 from .idempotent import IdempotentForm
 
 # The words a child taps, mapped onto the outcomes a caregiver's practice record uses.
-CHILD_OUTCOMES = {"did_it": "I did it!", "partly": "I did some", "left_early": "I stopped early"}
-OUTCOME_EMOJI = {"did_it": "🌟", "partly": "👍", "left_early": "✋"}
+CHILD_OUTCOMES = {Outcome.DID_IT: "I did it!", Outcome.PARTLY: "I did some",
+                  Outcome.LEFT_EARLY: "I stopped early"}
+OUTCOME_EMOJI = {Outcome.DID_IT: "🌟", Outcome.PARTLY: "👍", Outcome.LEFT_EARLY: "✋"}
 
 
 def _faces(label: str, message: str) -> RadioField:

@@ -4,6 +4,7 @@ from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, 
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..channels import registry
 from ..errors import DomainError
 from ..rules.schedule import WEEKDAY_NAMES
 from ..rules.timezones import timezone_names, valid_timezone
@@ -15,7 +16,7 @@ KIND_CHOICES = [SelectChoice("practice", "Practice reminder"),
                 SelectChoice("missed_nudge", "Evening nudge if nothing was logged"),
                 SelectChoice("weekly_digest", "Weekly digest")]
 DAY_CHOICES = [SelectChoice(str(n), name) for n, name in enumerate(WEEKDAY_NAMES, start=1)]
-CHANNEL_CHOICES = [SelectChoice("email", "Email"), SelectChoice("push", "Phone notification")]
+CHANNEL_CHOICES = [SelectChoice(c.name, c.label) for c in registry.OPTIONAL]
 EMAIL_KIND_CHOICES = [SelectChoice(kind, label) for kind, label in KIND_LABELS.items()]
 
 
@@ -79,8 +80,10 @@ class ReminderForm(FlaskForm):
                                   "Choose one from the list.")
 
     def validate_channels(self, field) -> None:
-        if not set(field.data or []) <= {"inbox", *(c.value for c in CHANNEL_CHOICES)}:
-            raise ValidationError("Choose email, phone notifications, or neither.")
+        if not set(field.data or []) <= set(registry.BY_NAME):
+            nouns = [c.noun for c in registry.OPTIONAL]
+            raise ValidationError(f"Choose {', '.join(nouns)}, or "
+                                  f"{'neither' if len(nouns) == 2 else 'none'}.")
 
 
 class NotificationSettingsForm(FlaskForm):

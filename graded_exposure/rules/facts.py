@@ -6,7 +6,9 @@ local calendar day, so the rules below are pure and easy to test.
 from dataclasses import dataclass, field
 from datetime import date
 
-TRIED_OUTCOMES = frozenset({"did_it", "partly", "left_early"})
+from ..vocabulary import Outcome
+
+TRIED_OUTCOMES = frozenset({Outcome.DID_IT, Outcome.PARTLY, Outcome.LEFT_EARLY})
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
 """What a practice record may hold: the fear scale, outcomes, small wins, and when it happened."""
 from datetime import datetime, timedelta
 
+from ..vocabulary import Outcome
+
 FEAR_MIN, FEAR_MAX = 0, 10
 
-OUTCOMES = {"did_it": "Did it", "partly": "Partly", "left_early": "Left early",
-            "did_not_try": "Did not try"}
-DEFAULT_OUTCOME = "did_it"
+OUTCOMES = {Outcome.DID_IT: "Did it", Outcome.PARTLY: "Partly",
+            Outcome.LEFT_EARLY: "Left early", Outcome.DID_NOT_TRY: "Did not try"}
+DEFAULT_OUTCOME = Outcome.DID_IT
 
 PREDICTION_RESULTS = {"yes": "Yes", "partly": "Partly", "no": "No"}
 

@@ -25,6 +25,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..vocabulary import LinkStatus, Role
 from . import accounts, audit, consent_ending, families
 
 log = logging.getLogger(__name__)
@@ -60,12 +61,12 @@ def _retire_therapist(session: Session, therapist: User) -> None:
         # Before the account goes: its reminders would outlive it (they belong to the family).
         stopped = consent_ending.stop_therapist_messages(session, therapist_id=therapist.id,
                                                          child_id=link.child_id)
-        if link.status == "active":
+        if link.status == LinkStatus.ACTIVE:
             audit.record(session, "consent_ended", family_id=children[link.child_id].family_id,
                          subject=f"child:{link.child_id}: therapist deleted their account; "
                                  f"{stopped.describe()}")
-        if link.status != "ended":
-            link.status, link.ended_at, link.code_hash = "ended", now, ""
+        if link.status != LinkStatus.ENDED:
+            link.status, link.ended_at, link.code_hash = LinkStatus.ENDED, now, ""
         link.therapist_id = None
     session.flush()
 
@@ -76,7 +77,7 @@ def delete_account(session: Session, user: User, password: str) -> None:
         raise DomainError(NOT_DELETED)
     role, family_id, email = user.role, user.family_id, user.email
     family_deleted, children_deleted = False, 0
-    if role == "therapist":
+    if role == Role.THERAPIST:
         _retire_therapist(session, user)
     elif family_id is not None:
         others = session.exec(select(User.id).where(User.family_id == family_id,
@@ -109,12 +110,12 @@ class DeletionSummary:
 
 def deletion_summary(session: Session, user: User) -> DeletionSummary:
     """Describe what deleting the user's account would delete."""
-    if user.role == "therapist":
+    if user.role == Role.THERAPIST:
         linked = session.exec(select(func.count()).select_from(TherapistLink).where(
-            TherapistLink.therapist_id == user.id, TherapistLink.status == "active")).one()
-        return DeletionSummary("therapist", False, [], linked)
+            TherapistLink.therapist_id == user.id, TherapistLink.status == LinkStatus.ACTIVE)).one()
+        return DeletionSummary(Role.THERAPIST, False, [], linked)
     others = session.exec(select(User.id).where(User.family_id == user.family_id,
                                                 User.id != user.id)).first()
     names = list(session.exec(select(Child.display_name).where(
         Child.family_id == user.family_id).order_by(Child.id)))
-    return DeletionSummary("caregiver", others is None, names, 0)
+    return DeletionSummary(Role.CAREGIVER, others is None, names, 0)

@@ -7,10 +7,11 @@ from werkzeug.security import check_password_hash as _check_hash
 from werkzeug.security import generate_password_hash
 
 from ..errors import DomainError, TokenInvalid
-from ..models import ROLES, Family, LoginAttempt, PasswordResetToken, User, utcnow
+from ..models import Family, LoginAttempt, PasswordResetToken, User, utcnow
 from ..rules.durations import in_words
 from ..rules.passwords import password_problem
 from ..rules.timezones import valid_timezone
+from ..vocabulary import Role
 from . import audit, login_sessions, login_throttle, tokens
 from .login_throttle import LoginLimits
 
@@ -61,7 +62,7 @@ def _dummy_hash() -> str:
 def register(session: Session, *, email: str, password: str, display_name: str,
              role: str, timezone: str = "UTC") -> User:
     """Create a confirmed account directly (demo data, tests); people sign up by link."""
-    if role not in ROLES:
+    if role not in set(Role):
         raise DomainError("Choose caregiver or therapist.")
     if problem := password_problem(password):
         raise DomainError(problem)
@@ -77,7 +78,7 @@ def create_account(session: Session, *, email: str, password_hash: str, display_
     now = utcnow()
     user = User(email=normalise_email(email), display_name=display_name.strip(), role=role,
                 password_hash=password_hash, email_confirmed_at=now)
-    if role == "caregiver":
+    if role == Role.CAREGIVER:
         user.family = Family(timezone=timezone if valid_timezone(timezone) else "UTC")
     session.add(user)
     session.flush()

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from ..models import AuditEvent, Child, User
+from ..vocabulary import Role
 
 PER_PAGE = 50
 
@@ -63,7 +64,7 @@ def _who(event: AuditEvent, users: dict[int, User]) -> str:
     user = users.get(event.actor_id)
     if user is None:
         return "—"  # a failed login, or an account deleted since
-    return f"{user.display_name} (therapist)" if user.role == "therapist" else user.display_name
+    return f"{user.display_name} (therapist)" if user.role == Role.THERAPIST else user.display_name
 
 
 def _about(subject: str, children: dict[int, str], users: dict[int, User]) -> str:

@@ -29,6 +29,7 @@ from ..rules import attention, flags
 from ..rules.facts import TRIED_OUTCOMES, CheckInFact
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
+from ..vocabulary import LinkStatus
 from . import audit
 from .insights import practice_fact
 
@@ -72,7 +73,7 @@ class CaseloadRow:
 def _linked_child_ids(therapist: User):
     """A subquery of the children this therapist is actively linked to."""
     return select(TherapistLink.child_id).where(TherapistLink.therapist_id == therapist.id,
-                                                TherapistLink.status == "active")
+                                                TherapistLink.status == LinkStatus.ACTIVE)
 
 
 def for_therapist(session: Session, therapist: User,
@@ -83,7 +84,8 @@ def for_therapist(session: Session, therapist: User,
     rows = session.exec(
         select(TherapistLink, Child, Family)
         .join(Child, Child.id == TherapistLink.child_id).join(Family, Family.id == Child.family_id)
-        .where(TherapistLink.therapist_id == therapist.id, TherapistLink.status == "active")
+        .where(TherapistLink.therapist_id == therapist.id,
+               TherapistLink.status == LinkStatus.ACTIVE)
         .order_by(Child.id)).all()
     if not rows:
         return []
@@ -211,7 +213,7 @@ def active_link(session: Session, therapist: User, child: Child) -> TherapistLin
     """Return the therapist's active link to the child, or raise DomainError."""
     link = session.exec(select(TherapistLink).where(
         TherapistLink.therapist_id == therapist.id, TherapistLink.child_id == child.id,
-        TherapistLink.status == "active")).first()
+        TherapistLink.status == LinkStatus.ACTIVE)).first()
     if link is None:
         raise DomainError("You are not linked to this child any more.")
     return link

@@ -22,7 +22,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, Row, or_, select, update
 from sqlmodel import Session
 
+from ..channels import registry
 from ..models import Delivery, Reminder
+from ..vocabulary import ChannelState
 
 REMINDERS = Reminder.__table__
 DELIVERIES = Delivery.__table__
@@ -34,10 +36,16 @@ CLAIMED_REMINDER_COLUMNS = (
 )
 CLAIMED_DELIVERY_COLUMNS = (
     DELIVERIES.c.id, DELIVERIES.c.reminder_id, DELIVERIES.c.due_at, DELIVERIES.c.title,
-    DELIVERIES.c.body, DELIVERIES.c.link, DELIVERIES.c.email_state, DELIVERIES.c.push_state,
+    DELIVERIES.c.body, DELIVERIES.c.link,
+    *(DELIVERIES.c[column] for column in registry.STATE_COLUMNS),
     DELIVERIES.c.outbox_claimed_until,  # the claim's owner token, see the module docstring
 )
-OUTBOX_CHANNELS = ("email_state", "push_state")
+
+
+def owes_a_message(deliveries=DELIVERIES):
+    """Return the condition "some outbox channel of this delivery is still pending"."""
+    return or_(*(deliveries.c[column] == ChannelState.PENDING
+                 for column in registry.STATE_COLUMNS))
 
 
 def worker_id() -> str:
@@ -84,10 +92,10 @@ def claim_due_statement(dialect: str, *, worker: str, now: datetime, lease: time
 
 
 def claim_outbox_statement(dialect: str, *, now: datetime, lease: timedelta, limit: int):
-    """Return the one statement that leases deliveries owing an email or a push."""
+    """Return the one statement that leases deliveries owing an outbox message."""
     pending = _skip_locked(dialect, (
         select(DELIVERIES.c.id)
-        .where(or_(DELIVERIES.c.email_state == "pending", DELIVERIES.c.push_state == "pending"),
+        .where(owes_a_message(),
                or_(DELIVERIES.c.outbox_claimed_until.is_(None),
                    DELIVERIES.c.outbox_claimed_until <= now))
         .order_by(DELIVERIES.c.id)
@@ -106,7 +114,7 @@ def claim_due_reminders(session: Session, *, worker: str, now: datetime, lease: 
 
 
 def claim_outbox(session: Session, *, now: datetime, lease: timedelta, limit: int) -> list[Row]:
-    """Lease up to `limit` deliveries with a pending email or push and return them."""
+    """Lease up to `limit` deliveries owing an outbox message and return them."""
     with write_transaction(session) as connection:
         return connection.execute(claim_outbox_statement(
             connection.dialect.name, now=now, lease=lease, limit=limit)).all()
@@ -120,14 +128,14 @@ def renew_outbox_lease(session: Session, delivery_id: int, column: str, *, held:
     None when the lease was taken over, the delivery deleted, or the channel no longer pending
     (sent, or revoked when consent ended): then nothing may be sent.
     """
-    if column not in OUTBOX_CHANNELS:
+    if column not in registry.STATE_COLUMNS:
         raise ValueError(f"not an outbox channel: {column}")
     until = max(held, until)
     with write_transaction(session) as connection:
         result = connection.execute(
             update(DELIVERIES)
             .where(DELIVERIES.c.id == delivery_id, DELIVERIES.c.outbox_claimed_until == held,
-                   DELIVERIES.c[column] == "pending")
+                   DELIVERIES.c[column] == ChannelState.PENDING)
             .values(outbox_claimed_until=until))
     return until if result.rowcount == 1 else None
 
@@ -135,7 +143,7 @@ def renew_outbox_lease(session: Session, delivery_id: int, column: str, *, held:
 def record_outbox_state(session: Session, delivery_id: int, *, held: datetime,
                         states: dict[str, str], release: bool) -> bool:
     """Write channel states if this sender still holds the delivery; False if it does not."""
-    if not set(states) <= set(OUTBOX_CHANNELS):
+    if not set(states) <= set(registry.STATE_COLUMNS):
         raise ValueError(f"not outbox channels: {sorted(states)}")
     values = {**states, **({"outbox_claimed_until": None} if release else {})}
     with write_transaction(session) as connection:

@@ -17,12 +17,15 @@ notification" is the reminder they schedule (services/therapist_notes.py), stopp
 """
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy import case, delete, select, update
 from sqlmodel import Session
 
+from ..channels import registry
 from ..models import Delivery, Reminder, TherapistLink
+from ..vocabulary import ChannelState, LinkStatus
+from .claims import owes_a_message
 
-REVOKED = "revoked"  # fits the VARCHAR(8) state columns, where "cancelled" would not
+REVOKED = ChannelState.REVOKED
 THERAPIST_KIND = "therapist"
 
 REMINDERS = Reminder.__table__
@@ -68,13 +71,13 @@ def stop_therapist_messages(session: Session, *, therapist_id: int, child_id: in
 
 
 def _revoke_pending(session: Session, reminder_ids: list[int]) -> int:
-    """Mark unsent email and push of these reminders revoked; return how many deliveries."""
-    pending = or_(DELIVERIES.c.email_state == "pending", DELIVERIES.c.push_state == "pending")
+    """Mark unsent outbox messages of these reminders revoked; return how many deliveries."""
     result = session.connection().execute(
-        update(DELIVERIES).where(DELIVERIES.c.reminder_id.in_(reminder_ids), pending)
-        .values(**{column: case((DELIVERIES.c[column] == "pending", REVOKED),
+        update(DELIVERIES).where(DELIVERIES.c.reminder_id.in_(reminder_ids),
+                                 owes_a_message(DELIVERIES))
+        .values(**{column: case((DELIVERIES.c[column] == ChannelState.PENDING, REVOKED),
                                 else_=DELIVERIES.c[column])
-                   for column in ("email_state", "push_state")},
+                   for column in registry.STATE_COLUMNS},
                 outbox_claimed_until=None))
     return result.rowcount
 
@@ -89,7 +92,7 @@ def reminders_without_consent(session: Session, reminder_ids: set[int]) -> set[i
         return set()
     active = select(LINKS.c.id).where(LINKS.c.therapist_id == REMINDERS.c.created_by_id,
                                       LINKS.c.child_id == REMINDERS.c.child_id,
-                                      LINKS.c.status == "active")
+                                      LINKS.c.status == LinkStatus.ACTIVE)
     return set(session.connection().execute(select(REMINDERS.c.id).where(
         REMINDERS.c.id.in_(reminder_ids), REMINDERS.c.kind == THERAPIST_KIND,
         REMINDERS.c.created_by_id.is_not(None), ~active.exists())).scalars())

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from ..models import Avoidance, DayCheckIn, Practice, User, utcnow
 from ..rules.practice_rules import SMALL_WINS
+from ..vocabulary import Outcome, Role
 from . import accounts, families, ladders
 
 DEMO_EMAIL = "demo@example.com"
@@ -21,7 +22,7 @@ def seed(session: Session, today=None) -> str:
         return f"Demo family already there: log in as {DEMO_EMAIL} / {DEMO_PASSWORD}"
     rng = random.Random(7)  # the same demo every time
     parent = accounts.register(session, email=DEMO_EMAIL, password=DEMO_PASSWORD,
-                               display_name="Jordan", role="caregiver", timezone=DEMO_TZ)
+                               display_name="Jordan", role=Role.CAREGIVER, timezone=DEMO_TZ)
     tz = ZoneInfo(DEMO_TZ)
     today = today or utcnow().astimezone(tz).date()
     mia = families.add_child(session, parent, display_name="Mia", age_band="8-10", avatar="🦊")
@@ -57,7 +58,7 @@ def _practise(session, ladder, parent, start, today, tz, rng, *, mastered, falli
                 child_id=ladder.child_id, step_id=step.id, logged_by_id=parent.id,
                 practiced_at=when, fear_before=max(0, peak - 1), fear_peak=peak,
                 fear_after=max(0, peak // 2 - (1 if n > 1 else 0)),
-                outcome=rng.choice(["did_it", "did_it", "partly"]),
+                outcome=rng.choice([Outcome.DID_IT, Outcome.DID_IT, Outcome.PARTLY]),
                 small_wins=rng.sample(sorted(SMALL_WINS), k=rng.randint(0, 2)),
                 calming_used=ladder.calming_plan[:1],
                 idempotency_key=f"demo-{ladder.id}-{step.id}-{n}",

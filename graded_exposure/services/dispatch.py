@@ -18,8 +18,10 @@ from sqlalchemy import Connection, Row, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from ..channels import registry
 from ..models import InboxMessage, NotificationSettings, utcnow
 from ..rules import schedule
+from ..vocabulary import ChannelState, DeliveryStatus
 from . import claims, reminder_content
 from .claims import DELIVERIES, REMINDERS
 
@@ -54,7 +56,10 @@ class Occurrence:
     reminder: Row
     local_date: date
     due: datetime
-    status: str  # "send" until the batch decides between sent and not_needed
+    status: str  # a DeliveryStatus, or TO_SEND until the batch decides sent or not_needed
+
+
+TO_SEND = "send"  # never stored
 
 
 def run_pass(session: Session, config: dict | None = None, now: datetime | None = None,
@@ -98,13 +103,13 @@ def plan(reminder: Row, now: datetime, grace: timedelta) -> tuple[list[Occurrenc
         if reminder.ends_on is not None and day > reminder.ends_on:
             due = None
             break
-        found.append(Occurrence(reminder, day, due, "missed"))
+        found.append(Occurrence(reminder, day, due, DeliveryStatus.MISSED))
         due = schedule.next_occurrence_utc(*zone_args, due, ends_on=reminder.ends_on)
     for occurrence in found:
         if occurrence.local_date == reminder.skip_date:
-            occurrence.status = "skipped"
-    if found and found[-1].status == "missed" and found[-1].due >= now - grace:
-        found[-1].status = "send"
+            occurrence.status = DeliveryStatus.SKIPPED
+    if found and found[-1].status == DeliveryStatus.MISSED and found[-1].due >= now - grace:
+        found[-1].status = TO_SEND
     return found, due
 
 
@@ -137,19 +142,21 @@ def _process_batch(session: Session, batch: list[Row], *, worker: str, now: date
 def _delivery_rows(session: Session, occurrences: list[Occurrence],
                    now: datetime) -> tuple[list[dict], dict]:
     """Decide sent or not_needed, write the content; return delivery rows and inbox messages."""
-    to_send = [o for o in occurrences if o.status == "send"]
+    to_send = [o for o in occurrences if o.status == TO_SEND]
     sources = reminder_content.load_sources(session, [(o.reminder, o.local_date) for o in to_send])
     settings = _settings(session, {o.reminder.user_id for o in to_send})
     rows, inbox = [], {}
     for o in occurrences:
         r = o.reminder
-        if o.status == "send":
-            o.status = "not_needed" if r.kind == "missed_nudge" and reminder_content.practised_on(
-                sources, r.child_id, o.local_date, r.timezone) else "sent"
+        if o.status == TO_SEND:
+            practised = r.kind == "missed_nudge" and reminder_content.practised_on(
+                sources, r.child_id, o.local_date, r.timezone)
+            o.status = DeliveryStatus.NOT_NEEDED if practised else DeliveryStatus.SENT
         row = {"reminder_id": r.id, "local_date": o.local_date, "due_at": o.due,
-               "status": o.status, "created_at": now, "email_state": "", "push_state": "",
-               "outbox_claimed_until": None, "title": "", "body": "", "link": ""}
-        if o.status == "sent":
+               "status": o.status, "created_at": now, "outbox_claimed_until": None,
+               "title": "", "body": "", "link": "",
+               **dict.fromkeys(registry.STATE_COLUMNS, ChannelState.NOT_WANTED)}
+        if o.status == DeliveryStatus.SENT:
             content = reminder_content.render(sources, r, o.local_date)
             row.update(title=content.title, body=content.body, link=content.link,
                        **_external_states(r, settings.get(r.user_id), now))
@@ -168,7 +175,7 @@ def _settings(session: Session, user_ids: set[int]) -> dict[int, Row]:
 
 
 def _external_states(reminder: Row, settings: Row | None, now: datetime) -> dict[str, str]:
-    """Return email_state/push_state: "" when not wanted, quiet in quiet hours, else pending."""
+    """Return each outbox channel's state: not wanted, quiet in quiet hours, else pending."""
     quiet = False
     if settings is not None:
         try:
@@ -177,15 +184,17 @@ def _external_states(reminder: Row, settings: Row | None, now: datetime) -> dict
         except ValueError:
             log.warning("User %s has unreadable quiet hours; ignoring them", reminder.user_id)
     opted_out = settings is not None and reminder.kind in (settings.email_opt_out or ())
-    wanted = {"email": "email" in reminder.channels and not opted_out,
-              "push": "push" in reminder.channels}
-    return {f"{channel}_state": ("quiet" if quiet else "pending") if on else ""
-            for channel, on in wanted.items()}
+    on = ChannelState.QUIET if quiet else ChannelState.PENDING
+    wanted = {channel for channel in registry.OUTBOX if channel.name in reminder.channels
+              and not (channel.per_kind_opt_out and opted_out)}
+    return {channel.state_column: on if channel in wanted else ChannelState.NOT_WANTED
+            for channel in registry.OUTBOX}
 
 
 def _wants_inbox(channels: list[str], row: dict) -> bool:
-    # Quiet hours hold email and push back; the inbox then keeps the reminder from vanishing.
-    return "inbox" in channels or "quiet" in (row["email_state"], row["push_state"])
+    # Quiet hours hold the outbox channels back; the inbox then keeps the reminder from vanishing.
+    return registry.INBOX.name in channels or ChannelState.QUIET in (
+        row[column] for column in registry.STATE_COLUMNS)
 
 
 def _still_claimed(connection: Connection, worker: str, ids: list[int]) -> set[int]:

@@ -9,6 +9,7 @@ from ..errors import DomainError, TokenInvalid
 from ..models import Child, Delivery, Family, FamilyInvite, InboxMessage, Reminder, User, utcnow
 from ..rules.passwords import password_problem
 from ..rules.timezones import valid_timezone
+from ..vocabulary import Role
 from . import audit, tokens
 from .accounts import hash_password, normalise_email
 
@@ -105,7 +106,7 @@ def join_family(session: Session, token: str, *, email: str, password: str,
                           "If you already have one, log in first and open the link again.")
     # The invitation went to one address: joining with it proves the mailbox is theirs.
     confirmed = utcnow() if invite.email and invite.email == email else None
-    user = User(email=email, display_name=display_name.strip(), role="caregiver",
+    user = User(email=email, display_name=display_name.strip(), role=Role.CAREGIVER,
                 password_hash=hash_password(password), family_id=invite.family_id,
                 email_confirmed_at=confirmed)
     session.add(user)
@@ -117,7 +118,7 @@ def join_family(session: Session, token: str, *, email: str, password: str,
 def accept_invite(session: Session, token: str, user: User) -> None:
     """Move a logged-in caregiver whose own family has no children into the inviting family."""
     invite = live_invite(session, token)
-    if user.role != "caregiver":
+    if user.role != Role.CAREGIVER:
         raise DomainError("Only caregivers can join a family.")
     if user.family_id == invite.family_id:
         raise DomainError("You are already in this family.")

@@ -10,6 +10,7 @@ from ..models import Child, Ladder, Step, SubStep, User, utcnow
 from ..rules import ladder_rules as rules
 from ..rules.ladder_templates import template_by_key
 from ..rules.timezones import local_date
+from ..vocabulary import Role
 from . import audit
 
 
@@ -38,13 +39,13 @@ def record_change(session: Session, ladder: Ladder, by: User | None, what: str) 
     if by is None:
         return
     ladder.updated_by_id, ladder.updated_at = by.id, utcnow()
-    if by.role == "therapist":
+    if by.role == Role.THERAPIST:
         audit.record(session, "ladder_changed", actor_id=by.id, family_id=ladder.child.family_id,
                      subject=f"child:{ladder.child_id} · {what} (ladder {ladder.id})")
 
 
 def _record_creation(session: Session, ladder: Ladder, child: Child, user: User | None) -> None:
-    if user is not None and user.role == "therapist":
+    if user is not None and user.role == Role.THERAPIST:
         session.flush()  # the audit subject needs the new ladder's id
         audit.record(session, "ladder_created", actor_id=user.id, family_id=child.family_id,
                      subject=f"child:{child.id} · ladder {ladder.id}")

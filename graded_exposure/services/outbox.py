@@ -1,8 +1,8 @@
-"""Send the email and push a delivery still owes, after its row has committed (an outbox).
+"""Send the messages a delivery still owes, after its row has committed (an outbox).
 
-A delivery's email_state/push_state start "pending" when the dispatcher records it. Here a
-small batch is leased (services/claims.py), each message is sent through
-channels.email.send_email / channels.push.send_push, and its state is written back at
+Each outbox channel of channels/registry.py (email, push) has a state column on the delivery,
+"pending" when the dispatcher records it. Here a small batch is leased (services/claims.py),
+each pending channel is sent through its registered sender, and its state is written back at
 once, so a crash re-sends at most the one message in flight after the lease runs out.
 
 Just before each send the sender re-confirms (and extends) its lease on that row, and each
@@ -22,12 +22,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Row, func, select
 from sqlmodel import Session
 
-from ..channels import ChannelError, OutgoingMessage
-from ..channels import email as email_channel
-from ..channels import push as push_channel
+from ..channels import ChannelError, OutgoingMessage, registry
+from ..channels.registry import Channel
 from ..models import utcnow
+from ..vocabulary import ChannelState
 from . import claims, consent_ending
-from .claims import DELIVERIES, REMINDERS
+from .claims import REMINDERS
 from .dispatch import DEFAULT_GRACE, DEFAULT_LEASE
 from .reminder_content import push_text
 
@@ -68,8 +68,8 @@ def run_outbox(session: Session, config: dict | None = None,
             user_id, kind = recipients[delivery.reminder_id]
             states = _send(session, config, delivery, message_for(delivery, user_id, kind),
                            late=delivery.due_at < at - grace, lease=lease, now=now)
-            counts.sent += sum(1 for s in states.values() if s == "sent")
-            counts.failed += sum(1 for s in states.values() if s == "failed")
+            counts.sent += sum(1 for s in states.values() if s == ChannelState.SENT)
+            counts.failed += sum(1 for s in states.values() if s == ChannelState.FAILED)
         if len(batch) < OUTBOX_BATCH:
             break
     log.info("Reminder outbox: claimed=%d sent=%d failed=%d", counts.claimed, counts.sent,
@@ -79,8 +79,8 @@ def run_outbox(session: Session, config: dict | None = None,
 
 def _revoke(session: Session, delivery: Row) -> None:
     """Never send for a therapist whose link has ended; record the channels as revoked."""
-    states = {column: consent_ending.REVOKED for column in claims.OUTBOX_CHANNELS
-              if getattr(delivery, column) == "pending"}
+    states = {column: ChannelState.REVOKED for column in registry.STATE_COLUMNS
+              if getattr(delivery, column) == ChannelState.PENDING}
     if claims.record_outbox_state(session, delivery.id, held=delivery.outbox_claimed_until,
                                   states=states, release=True):
         log.info("Delivery %s: not sent, the therapist's link has ended", delivery.id)
@@ -105,48 +105,48 @@ def message_for(delivery: Row, user_id: int, kind: str) -> OutgoingMessage:
 def _send(session: Session, config: dict, delivery: Row, message: OutgoingMessage, *,
           late: bool, lease: timedelta, now: datetime | None) -> dict[str, str]:
     """Send each pending channel of one delivery while it is ours; return the states written."""
-    senders = {"email_state": email_channel.send_email, "push_state": push_channel.send_push}
-    pending = [column for column in senders if getattr(delivery, column) == "pending"]
+    pending = [channel for channel in registry.OUTBOX
+               if getattr(delivery, channel.state_column) == ChannelState.PENDING]
     held, written = delivery.outbox_claimed_until, {}
-    for column in pending:
-        what = f"Delivery {delivery.id}: {column.removesuffix('_state')}"
+    for channel in pending:
+        column, what = channel.state_column, f"Delivery {delivery.id}: {channel.name}"
         if late:
             log.warning("%s not sent, more than the grace window late", what)
-            state = "failed"
+            state = ChannelState.FAILED
         else:
             held = claims.renew_outbox_lease(session, delivery.id, column, held=held,
                                              until=(now or utcnow()) + lease)
             if held is None:
                 log.warning("%s not sent: taken over by another sender, or revoked", what)
                 break
-            state = _attempt(session, config, senders[column], message, what)
+            state = _attempt(session, config, channel, message, what)
         if not claims.record_outbox_state(session, delivery.id, held=held,
                                           states={column: state},
-                                          release=column == pending[-1]):
+                                          release=channel == pending[-1]):
             log.warning("%s %s, but not recorded: this sender lost its lease", what, state)
             break
         written[column] = state
     return written
 
 
-def _attempt(session: Session, config: dict, send, message: OutgoingMessage, what: str) -> str:
+def _attempt(session: Session, config: dict, channel: Channel, message: OutgoingMessage,
+             what: str) -> ChannelState:
     try:
-        send(session, config, message)
+        channel.send(session, config, message)
     except ChannelError as e:
         session.rollback()
         log.warning("%s failed: %s", what, e)
-        return "failed"
+        return ChannelState.FAILED
     except Exception:
         # Final as well: a bug in a channel must not be retried every minute forever.
         session.rollback()
         log.exception("%s raised unexpectedly", what)
-        return "failed"
-    return "sent"
+        return ChannelState.FAILED
+    return ChannelState.SENT
 
 
 def pending_count(session: Session) -> int:
-    """Return how many deliveries still owe an email or a push."""
-    return session.connection().execute(select(func.count()).where(
-        (DELIVERIES.c.email_state == "pending") | (DELIVERIES.c.push_state == "pending"))
-    ).scalar_one()
+    """Return how many deliveries still owe an outbox message."""
+    return session.connection().execute(
+        select(func.count()).where(claims.owes_a_message())).scalar_one()
 

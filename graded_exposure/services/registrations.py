@@ -13,8 +13,9 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from ..errors import DomainError, TokenInvalid
-from ..models import ROLES, PendingRegistration, User, utcnow
+from ..models import PendingRegistration, User, utcnow
 from ..rules.passwords import password_problem
+from ..vocabulary import Role
 from . import accounts, tokens
 
 LINK_REFUSED = ("This sign-up link is invalid, used or expired. Sign up again and open the "
@@ -27,7 +28,7 @@ def start_sign_up(session: Session, *, email: str, password: str, display_name: 
                   send_link: Callable[[str, str], None],
                   warn_owner: Callable[[User, str], None], reset_lifetime: timedelta) -> None:
     """Email a sign-up link to a new address, or a heads-up with a reset link to its owner."""
-    if role not in ROLES:
+    if role not in set(Role):
         raise DomainError("Choose caregiver or therapist.")
     if problem := password_problem(password):
         raise DomainError(problem)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from ..channels import registry
 from ..errors import DomainError
 from ..models import Child, Reminder, User, utcnow
 from ..rules.schedule import next_occurrence_utc
@@ -14,8 +15,6 @@ from ..rules.timezones import valid_timezone
 
 # Kinds a caregiver sets for themselves; "therapist" reminders are scheduled by a therapist.
 CAREGIVER_KINDS = ("practice", "missed_nudge", "weekly_digest")
-# The inbox is always on; these are the channels a caregiver may add to it.
-OPTIONAL_CHANNELS = ("email", "push")
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
@@ -62,11 +61,11 @@ def checked_schedule(*, kind: str, weekdays: Iterable[str], local_time: str, tim
         raise DomainError("Choose days of the week from Monday to Sunday.")
     if not valid_timezone(timezone):
         raise DomainError(f"“{timezone}” is not a time zone we know. Choose one from the list.")
-    unknown = set(channels) - {"inbox", *OPTIONAL_CHANNELS}
-    if unknown:
-        raise DomainError("Choose how to be reminded from the inbox, email and phone "
-                          "notifications.")
-    chosen = ("inbox", *(c for c in OPTIONAL_CHANNELS if c in set(channels)))
+    if not set(channels) <= set(registry.BY_NAME):
+        raise DomainError("Choose how to be reminded from "
+                          f"{registry.in_words(registry.CHANNELS)}.")
+    # The inbox is always on; the optional channels are added in the registry's order.
+    chosen = tuple(c.name for c in registry.CHANNELS if not c.optional or c.name in channels)
     return Schedule(kind, "".join(sorted(days)), checked_time(local_time), timezone, chosen)
 
 

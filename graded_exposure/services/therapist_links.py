@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 from ..errors import DomainError, TokenInvalid
 from ..models import AuditEvent, Child, TherapistLink, User, utcnow
 from ..rules import link_codes
+from ..vocabulary import LinkStatus, Role
 from . import accounts, audit, consent_ending, tokens
 from .accounts import normalise_email
 
@@ -45,19 +46,19 @@ def scope_text(child_name: str) -> str:
 
 
 def _refuse_unless_therapist(user: User) -> None:
-    if user.role != "therapist":
+    if user.role != Role.THERAPIST:
         raise DomainError("Only a therapist account can do this.")
 
 
 def _refuse_unless_caregiver_of(user: User, child: Child) -> None:
-    if user.role != "caregiver" or user.family_id is None or user.family_id != child.family_id:
+    if user.role != Role.CAREGIVER or user.family_id is None or user.family_id != child.family_id:
         raise DomainError("Only a caregiver in the child's family can share the child's data.")
 
 
 def _refuse_if_already_linked(session: Session, therapist_id: int, child: Child) -> None:
     linked = session.exec(select(TherapistLink.id).where(
         TherapistLink.therapist_id == therapist_id, TherapistLink.child_id == child.id,
-        TherapistLink.status == "active")).first()
+        TherapistLink.status == LinkStatus.ACTIVE)).first()
     if linked is not None:
         raise DomainError(f"This therapist already has access to {child.display_name}.")
 
@@ -65,8 +66,8 @@ def _refuse_if_already_linked(session: Session, therapist_id: int, child: Child)
 def _claim(session: Session, link: TherapistLink, **values) -> None:
     """Turn a pending link active exactly once, even if two requests race for it."""
     result = session.exec(update(TherapistLink).where(
-        TherapistLink.id == link.id, TherapistLink.status == "pending").values(
-        status="active", code_hash="", **values))
+        TherapistLink.id == link.id, TherapistLink.status == LinkStatus.PENDING).values(
+        status=LinkStatus.ACTIVE, code_hash="", **values))
     if result.rowcount != 1:
         session.rollback()
         raise TokenInvalid(CODE_REFUSED)
@@ -99,7 +100,8 @@ def find_code(session: Session, caregiver: User, text: str, ip: str = "") -> The
         raise DomainError(CODE_THROTTLED)
     code = link_codes.normalise_code(text)
     link = code and session.exec(select(TherapistLink).where(
-        TherapistLink.code_hash == tokens.hash_token(code), TherapistLink.status == "pending",
+        TherapistLink.code_hash == tokens.hash_token(code),
+        TherapistLink.status == LinkStatus.PENDING,
         TherapistLink.child_id.is_(None))).first()
     if not link or _expired(link, utcnow()):
         audit.record(session, "link_code_failed", actor_id=caregiver.id,
@@ -155,7 +157,8 @@ INVITE_REFUSED = ("This invitation link is invalid, already used, cancelled or e
 def live_invite(session: Session, token: str) -> TherapistLink:
     """Return the pending invitation for this token, or raise TokenInvalid."""
     link = session.exec(select(TherapistLink).where(
-        TherapistLink.code_hash == tokens.hash_token(token), TherapistLink.status == "pending",
+        TherapistLink.code_hash == tokens.hash_token(token),
+        TherapistLink.status == LinkStatus.PENDING,
         TherapistLink.child_id.is_not(None))).first()
     if link is None or _expired(link, utcnow()):
         raise TokenInvalid(INVITE_REFUSED)
@@ -180,10 +183,11 @@ def accept_invite(session: Session, therapist: User, token: str, ip: str = "") -
 
 def end_link(session: Session, link: TherapistLink, user: User, ip: str = "") -> None:
     """End an active link or cancel a pending one; the therapist's access stops now."""
-    if link.status == "ended":
+    if link.status == LinkStatus.ENDED:
         raise DomainError("This link has already ended.")
-    was_active = link.status == "active"
-    link.status, link.ended_by_id, link.ended_at, link.code_hash = "ended", user.id, utcnow(), ""
+    was_active = link.status == LinkStatus.ACTIVE
+    link.status, link.ended_by_id, link.ended_at = LinkStatus.ENDED, user.id, utcnow()
+    link.code_hash = ""
     child = session.get(Child, link.child_id) if link.child_id else None
     if child is not None and was_active:
         # In this same transaction: nothing the therapist scheduled may still reach the family.
@@ -220,7 +224,7 @@ class ChildSharing:
 
 
 def _expired(link: TherapistLink, now) -> bool:
-    return link.status == "pending" and (link.expires_at is None or link.expires_at < now)
+    return link.status == LinkStatus.PENDING and (link.expires_at is None or link.expires_at < now)
 
 
 def _rows(session: Session, links: list[TherapistLink], children: dict[int, Child]) -> list:
@@ -243,11 +247,11 @@ def family_sharing(session: Session, family_id: int) -> list[ChildSharing]:
     sharing = {child_id: ChildSharing(child) for child_id, child in children.items()}
     for row in _rows(session, links, children):
         group = sharing[row.link.child_id]
-        if row.link.status == "active":
+        if row.link.status == LinkStatus.ACTIVE:
             group.active.append(row)
-        elif row.link.status == "pending" and not row.expired:
+        elif row.link.status == LinkStatus.PENDING and not row.expired:
             group.pending.append(row)
-        elif row.link.status == "ended" or row.link.consented_at:
+        elif row.link.status == LinkStatus.ENDED or row.link.consented_at:
             group.ended.append(row)
     return list(sharing.values())
 
@@ -262,12 +266,13 @@ def therapist_sharing(session: Session, therapist: User) -> TherapistSharing:
     """Return the therapist's active links (with children) and unexpired unused codes."""
     links = list(session.exec(select(TherapistLink).where(
         TherapistLink.therapist_id == therapist.id,
-        TherapistLink.status.in_(("active", "pending"))).order_by(TherapistLink.created_at)))
-    active = [link for link in links if link.status == "active"]
+        TherapistLink.status.in_((LinkStatus.ACTIVE, LinkStatus.PENDING)))
+        .order_by(TherapistLink.created_at)))
+    active = [link for link in links if link.status == LinkStatus.ACTIVE]
     children = {c.id: c for c in session.exec(
         select(Child).where(Child.id.in_([link.child_id for link in active])))}
     now = utcnow()
-    codes = [link for link in links if link.status == "pending" and link.child_id is None
+    codes = [link for link in links if link.status == LinkStatus.PENDING and link.child_id is None
              and not _expired(link, now)]
     return TherapistSharing(active=_rows(session, active, children), codes=codes)
 
@@ -311,6 +316,6 @@ def register_and_accept(session: Session, token: str, *, email: str, password: s
     # The link reached the invited mailbox, so using that address proves it is theirs.
     _refuse_unless_invited(email, True, live_invite(session, token))
     therapist = accounts.register(session, email=email, password=password,
-                                  display_name=display_name, role="therapist")
+                                  display_name=display_name, role=Role.THERAPIST)
     accept_invite(session, therapist, token, ip)
     return therapist

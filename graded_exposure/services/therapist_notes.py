@@ -12,6 +12,7 @@ from ..errors import DomainError
 from ..models import Child, Ladder, Reminder, TherapistNote, User, utcnow
 from ..rules.schedule import next_occurrence_utc
 from ..rules.timezones import local_date
+from ..vocabulary import Role
 from . import audit
 from .reminders import checked_time
 
@@ -137,7 +138,7 @@ def schedule_family_reminder(session: Session, therapist: User, child: Child, *,
     if due is None:
         raise DomainError(f"{local_time} today has already passed. Choose a later time or day.")
     caregivers = list(session.exec(select(User).where(User.family_id == child.family_id,
-                                                      User.role == "caregiver")
+                                                      User.role == Role.CAREGIVER)
                                    .order_by(User.id)))
     created = [Reminder(user_id=user.id, child_id=child.id, created_by_id=therapist.id,
                         kind="therapist", message=message, weekdays=str(on.isoweekday()),

@@ -3,6 +3,7 @@ from flask import Blueprint, render_template, session, url_for
 from flask_login import current_user
 
 from ..access import visible_child_ids
+from ..vocabulary import Role
 from . import therapist
 from .responses import see_other
 
@@ -13,7 +14,7 @@ bp = Blueprint("home", __name__)
 def index():
     if not current_user.is_authenticated:
         return render_template("home/landing.html")
-    if current_user.role == "therapist":
+    if current_user.role == Role.THERAPIST:
         return therapist.caseload_page()
     child_ids = visible_child_ids(current_user)
     if not child_ids:

@@ -18,6 +18,7 @@ from ..extensions import login_manager
 from ..forms.auth import JoinFamilyForm
 from ..forms.links import EndLinkForm, LinkCodeForm, TherapistInviteForm
 from ..services import families, therapist_links
+from ..vocabulary import LinkStatus, Role
 from . import emails
 from .responses import client_ip, render, see_other
 
@@ -30,7 +31,7 @@ def therapist_required(view):
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
-        if current_user.role != "therapist":
+        if current_user.role != Role.THERAPIST:
             abort(404)
         return view(*args, **kwargs)
     return wrapped
@@ -173,7 +174,7 @@ def end(link_id: int):
     row = therapist_links.describe_link(get_session(), link)
     back = url_for("links.index" if link.therapist_id == current_user.id else "links.sharing")
     form = EndLinkForm()
-    if request.method == "GET" or link.status == "ended":
+    if request.method == "GET" or link.status == LinkStatus.ENDED:
         return render("links/end.html", row=row, form=form, back=back)
     if not (form.validate_on_submit() and form.confirm.data == "yes"):
         return render("links/end.html", row=row, form=form, back=back, status=422,

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from ..access import child_for, reminder_for
 from ..auth_session import caregiver_required
-from ..channels import vapid
+from ..channels import registry, vapid
 from ..db import get_session
 from ..errors import DomainError
 from ..forms.reminders import NotificationSettingsForm, ReminderForm
@@ -25,6 +25,13 @@ KIND_NAMES = {"practice": "Practice reminder", "missed_nudge": "Evening nudge",
 def reminder_kind(kind: str) -> str:
     """Name a kind of reminder in words."""
     return KIND_NAMES.get(kind, kind)
+
+
+@bp.app_template_filter("channel_name")
+def channel_name(name: str) -> str:
+    """Name a reminder channel briefly, as the reminder list shows it."""
+    channel = registry.BY_NAME.get(name)
+    return channel.short if channel else name
 
 
 @bp.app_template_filter("reminder_days")
@@ -71,7 +78,7 @@ def _form(reminder: Reminder | None = None) -> ReminderForm:
                             timezone=current_user.family.timezone)
     return ReminderForm(children=children, obj=reminder, child_id=str(reminder.child_id),
                         weekdays=list(reminder.weekdays),
-                        channels=[c for c in reminder.channels if c != "inbox"])
+                        channels=[c for c in reminder.channels if c != registry.INBOX.name])
 
 
 def _save(form: ReminderForm, reminder: Reminder | None):
@@ -81,7 +88,7 @@ def _save(form: ReminderForm, reminder: Reminder | None):
     try:
         schedule = reminders.checked_schedule(
             kind=form.kind.data, weekdays=form.weekdays.data, local_time=form.local_time.data,
-            timezone=form.timezone.data, channels=["inbox", *form.channels.data])
+            timezone=form.timezone.data, channels=form.channels.data)
         child = child_for(int(form.child_id.data))
         if reminder is None:
             return reminders.create_reminder(get_session(), current_user, child, schedule)

@@ -15,6 +15,7 @@ from ..errors import DomainError
 from ..forms.therapist import FamilyReminderForm, LastSessionForm, NoteForm, PracticeTargetForm
 from ..models import Child
 from ..services import caseload, ladders, session_summary, therapist_notes, therapist_workspace
+from ..vocabulary import Role
 from .responses import client_ip, render, see_other, wants_fragment
 
 bp = Blueprint("therapist", __name__, url_prefix="/therapist")
@@ -28,14 +29,14 @@ REMINDER = "therapist/_reminder.html"
 @bp.before_request
 def therapists_only():
     """Caregivers never see these pages: not even that they exist."""
-    if current_user.role != "therapist":
+    if current_user.role != Role.THERAPIST:
         abort(404)
 
 
 @bp.app_template_global()
 def child_home_url(child: Child) -> str:
     """Where "back to the child" goes: the family's home screen, or a therapist's child page."""
-    if current_user.is_authenticated and current_user.role == "therapist":
+    if current_user.is_authenticated and current_user.role == Role.THERAPIST:
         return url_for("therapist.child", child_id=child.id)
     return url_for("children.show", child_id=child.id)
 
