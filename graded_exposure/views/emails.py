@@ -5,10 +5,11 @@ Each kind has three templates in templates/email/: `<kind>.subject.txt`, `<kind>
 """
 import smtplib
 
-from flask import current_app, render_template
+from flask import current_app
 
 from ..channels import mail
 from ..db import get_session
+from ..email_templates import render_email
 from ..errors import DomainError
 from ..public_address import public_url
 from ..rules.durations import in_words
@@ -31,12 +32,9 @@ def reserve(kind: str, to: str, sender_id: int | None = None) -> None:
 
 def send(kind: str, to: str, **context) -> None:
     """Render the kind's templates and send them to one address, or raise MailNotSent."""
-    context.setdefault("lifetime", "")
-    subject = render_template(f"email/{kind}.subject.txt", **context)
-    text = render_template(f"email/{kind}.txt", **context)
-    html = render_template(f"email/{kind}.html", **context)
+    email = render_email(kind, **context)
     try:
-        mail.send_mail(current_app.config, to, subject, text, html)
+        mail.send_mail(current_app.config, to, email.subject, email.text, email.html)
     except (smtplib.SMTPException, OSError, mail.BadAddress) as e:
         current_app.logger.warning("%s email not sent: %s", kind, e.__class__.__name__)
         raise MailNotSent(NOT_SENT) from e

@@ -39,7 +39,7 @@ def test_reminder_email_has_text_html_and_one_click_unsubscribe(app, db, family,
     parts = _parts(message)
     assert set(parts) == {"text/plain", "text/html"}
     assert "Sam's step today" in parts["text/plain"]
-    assert "Sam&#x27;s step today" in parts["text/html"]
+    assert "Sam&#39;s step today" in parts["text/html"]  # escaped by Jinja
     link = f"http://localhost/children/{family.child.id}/practices/new"
     assert link in parts["text/plain"] and f'href="{link}"' in parts["text/html"]
     unsubscribe = message["List-Unsubscribe"].strip("<>")

@@ -119,3 +119,9 @@ def test_joining_with_the_invited_address_confirms_it(app, family, db, smtp):
     assert _join(app.test_client(), other, "kim@example.com").status_code == 303
     kim = db.exec(select(User).where(User.email == "kim@example.com")).one()
     assert kim.email_confirmed_at is None
+
+
+def test_the_invitation_email_states_the_lifetime_that_is_enforced(app, family, smtp):
+    app.config["INVITE_TOKEN_LIFETIME"] = timedelta(days=3)
+    family.post("/family/invites", {"email": "sam@example.com"})
+    assert "within 3 days" in smtp.last_text("sam@example.com")
