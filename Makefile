@@ -16,7 +16,8 @@ HTMX := static/vendor/htmx.min.js
 # web workers, run `flask reminders run` as its own process instead.
 run: $(VENV)/.runtime $(HTMX) db
 	@if [ "$(SEED_DEMO)" = "1" ]; then $(FLASK) seed-demo; fi
-	RUN_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	RUN_SCHEDULER=1 BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}" \
+	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev $(HTMX) browser-deps
 	$(BIN)/ruff check .

@@ -55,7 +55,8 @@ def trusted_hosts(config) -> list[str]:
     if not config.get("BASE_URL"):
         return list(LOOPBACK_NAMES)
     host = urlsplit(config["BASE_URL"]).hostname or ""
-    return [host, *config.get("EXTRA_TRUSTED_HOSTS", [])]
+    names = list(LOOPBACK_NAMES) if is_loopback(host) else [host]
+    return [*names, *config.get("EXTRA_TRUSTED_HOSTS", [])]
 
 
 def public_url(endpoint: str, **values) -> str:

@@ -126,3 +126,9 @@ def test_reminder_links_use_base_url(app):
     for hostile in ("//evil.example/x", "https://evil.example", "/\\evil.example"):
         assert urlsplit(absolute({"BASE_URL": "https://brave.example"}, hostile)).netloc == \
             "brave.example"
+
+
+def test_a_loopback_base_url_answers_every_loopback_name():
+    assert trusted_hosts({"BASE_URL": "http://127.0.0.1:8000"}) == ["127.0.0.1", "localhost",
+                                                                     "[::1]"]
+    assert trusted_hosts({"BASE_URL": "https://brave.example"}) == ["brave.example"]
