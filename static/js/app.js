@@ -11,6 +11,17 @@
   }
   document.addEventListener("DOMContentLoaded", function () { fillTimezones(document); });
   document.addEventListener("htmx:load", function (event) { fillTimezones(event.target); });
+
+  // htmx sends the CSRF token from hx-headers on <body>, and the token belongs to the session.
+  // A boosted swap replaces the body's content but not its attributes, so after a boosted log-in
+  // (a new session) keep the new page's token; else requests without a form of their own (a
+  // note marked seen) would be refused as expired.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!event.detail.boosted || !event.detail.shouldSwap) { return; }
+    var page = new DOMParser().parseFromString(event.detail.serverResponse, "text/html");
+    var headers = page.body && page.body.getAttribute("hx-headers");
+    if (headers) { document.body.setAttribute("hx-headers", headers); }
+  });
 })();
 // Errors reach the person. htmx 2 swaps no 4xx/5xx response (a refused form's 422 is swapped on
 // purpose, by the htmx-config in base.html) and nothing at all when the network is down, so

@@ -212,3 +212,18 @@ def test_a_session_ended_elsewhere_leads_to_the_login_page(phone, live_server,
     _add_htmx_button(page, "See the family", "/family")
     page.get_by_role("button", name="See the family").click()
     expect(page).to_have_url(re.compile(r"/login\?next=/family"))
+
+
+def test_a_boosted_log_in_brings_a_fresh_token_for_htmx(phone, live_server):
+    page = phone
+    sign_up(page, live_server, name="Jo", email="jo@example.com", password=PASSWORD)
+    expect(page.get_by_role("heading", name="Add a child")).to_be_visible()
+    # A request with no form of its own sends only the X-CSRFToken header from <body>.
+    status = page.evaluate("""() => new Promise((resolve) => {
+        document.body.addEventListener("htmx:afterRequest",
+                                       (event) => resolve(event.detail.xhr.status), {once: true});
+        htmx.ajax("POST", "/children/new", {source: document.body, swap: "none",
+                                            values: {display_name: "Mia"}});
+    })""")
+    assert status == 200  # the child is added and the ladder page follows; not 400 "expired"
+    expect(page.get_by_role("alert")).to_be_empty()
