@@ -84,4 +84,7 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest("#request-problem-close")) { clear(); }
   });
+
+  // Keep an old message out of htmx's history snapshot, so going back does not show it again.
+  document.addEventListener("htmx:beforeHistorySave", clear);
 })();
