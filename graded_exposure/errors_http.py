@@ -1,9 +1,18 @@
-"""Error pages: plain words, never a stack trace."""
-from flask import Flask, render_template
+"""Error pages: plain words, never a stack trace, and always a way forward.
+
+A page request (a boosted one included) gets the whole error page; an htmx request aimed at a
+part of a page gets the `#error` fragment, which static/js/app.js shows in the page's alert
+region (htmx itself swaps no 4xx/5xx but a refused form's 422).
+"""
+from urllib.parse import urlsplit
+
+from flask import Flask, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
 from .extensions import htmx
+from .rules.safe_redirect import safe_next_path
+from .views.responses import wants_fragment
 
 _MESSAGES = {
     400: "That request could not be understood.",
@@ -14,11 +23,31 @@ _MESSAGES = {
     429: "Too many attempts. Please wait a little and try again.",
     500: "Something went wrong on our side. Nothing you did caused it; please try again.",
 }
+# Part of a page is gone: deleted in another tab, or by someone else in the family.
+_PART_MISSING = ("We could not find that. It may have been deleted; "
+                 "reload the page to see what is there now.")
+_EXPIRED = "This page has expired. Reload it and try again."
+# Where loading the page again is the way forward: a stale page, or a stumble on our side.
+_RELOAD_HELPS = {400, 500}
+
+
+def _page_to_reload() -> str:
+    """Return the page to load again: the one asked for, else the one the request came from."""
+    if request.method == "GET" and not wants_fragment():
+        return safe_next_path(request.full_path.rstrip("?"), url_for("home.index"))
+    came_from = urlsplit((htmx.current_url if htmx else request.referrer) or "")
+    local = came_from.path + (f"?{came_from.query}" if came_from.query else "")
+    return safe_next_path(local, url_for("home.index"))
 
 
 def _render(code: int, message: str | None = None):
-    template = "errors/_error.html" if htmx else "errors/error.html"
-    return render_template(template, code=code, message=message or _MESSAGES.get(code, "")), code
+    fragment = wants_fragment()
+    part_missing = code == 404 and fragment
+    if message is None:
+        message = _PART_MISSING if part_missing else _MESSAGES.get(code, "")
+    reload_url = _page_to_reload() if code in _RELOAD_HELPS or part_missing else None
+    template = "errors/_error.html" if fragment else "errors/error.html"
+    return render_template(template, code=code, message=message, reload_url=reload_url), code
 
 
 def init_app(app: Flask) -> None:
@@ -33,5 +62,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_e):
-        return _render(400, "This form has expired or was not sent from Brave Steps. "
-                            "Reload the page and try again.")
+        # The token is tied to the session (no time limit), so in practice the page is older
+        # than the session: after logging out and in again in another tab, for instance.
+        return _render(400, _EXPIRED)

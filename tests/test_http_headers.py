@@ -39,6 +39,34 @@ def test_htmx_error_is_a_fragment(client):
     assert response.status_code == 404 and "<html" not in response.get_data(as_text=True)
 
 
+def test_htmx_request_for_a_missing_part_gets_the_fragment_with_a_way_forward(client):
+    response = client.get("/no-such-part", headers={
+        "HX-Request": "true", "HX-Current-URL": "http://localhost/family?tab=2"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404 and "<html" not in body
+    assert 'id="error"' in body
+    assert "We could not find that. It may have been deleted" in body
+    assert 'href="/family?tab=2" hx-boost="false">Reload the page' in body
+    assert ">Back to home</a>" in body
+
+
+def test_boosted_request_for_a_missing_page_gets_the_whole_page(client):
+    response = client.get("/no-such-page", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404 and "<html" in body
+    error = body[body.index('<section id="error"'):]
+    error = error[:error.index("</section>")]
+    assert "<h1>We could not find that page.</h1>" in error
+    assert "Reload the page" not in error and "Back to home" in error  # the page is missing
+
+
+def test_reload_leads_only_to_a_page_on_this_site(client):
+    for current in ("http://evil.example//evil.example/x", "javascript:alert(1)", "not a url"):
+        response = client.get("/no-such-part", headers={"HX-Request": "true",
+                                                         "HX-Current-URL": current})
+        assert 'href="/" hx-boost="false">Reload the page' in response.get_data(as_text=True)
+
+
 def test_state_change_without_csrf_token_is_refused(family, db):
     from sqlmodel import select
 
@@ -48,8 +76,18 @@ def test_state_change_without_csrf_token_is_refused(family, db):
         response = family.client.post("/children/new", data={"display_name": "Sneaky"},
                                       headers=headers)
         assert response.status_code == 400
-        assert "expired or was not sent from Brave Steps" in response.get_data(as_text=True)
+        assert "This page has expired. Reload it and try again." in response.get_data(as_text=True)
     assert "Sneaky" not in [c.display_name for c in db.exec(select(Child))]
+
+
+def test_expired_form_offers_to_reload_the_page_it_came_from(family):
+    plain = family.client.post("/children/new", data={"display_name": "Late"},
+                               headers={"Referer": "http://localhost/children/new"})
+    boosted = family.client.post("/children/new", data={"display_name": "Late"}, headers={
+        "HX-Request": "true", "HX-Boosted": "true", "HX-Current-URL": "http://localhost/family"})
+    assert 'href="/children/new" hx-boost="false">Reload the page' in plain.get_data(as_text=True)
+    assert 'href="/family" hx-boost="false">Reload the page' in boosted.get_data(as_text=True)
+    assert "<html" in boosted.get_data(as_text=True)
 
 
 def test_htmx_csrf_header_is_accepted(family, db):

@@ -11,4 +11,80 @@
   }
   document.addEventListener("DOMContentLoaded", function () { fillTimezones(document); });
   document.addEventListener("htmx:load", function (event) { fillTimezones(event.target); });
+
+  // htmx sends the CSRF token from hx-headers on <body>, and the token belongs to the session.
+  // A boosted swap replaces the body's content but not its attributes, so after a boosted log-in
+  // (a new session) keep the new page's token; else requests without a form of their own (a
+  // note marked seen) would be refused as expired.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!event.detail.boosted || !event.detail.shouldSwap) { return; }
+    var page = new DOMParser().parseFromString(event.detail.serverResponse, "text/html");
+    var headers = page.body && page.body.getAttribute("hx-headers");
+    if (headers) { document.body.setAttribute("hx-headers", headers); }
+  });
+})();
+// Errors reach the person. htmx 2 swaps no 4xx/5xx response (a refused form's 422 is swapped on
+// purpose, by the htmx-config in base.html) and nothing at all when the network is down, so
+// without this a tap that failed would look like a tap that did nothing.
+(function () {
+  "use strict";
+
+  function show(content) {
+    var message = document.getElementById("request-problem-message");
+    if (!message) { return; }
+    message.replaceChildren(content);
+    document.getElementById("request-problem-close").hidden = false;
+  }
+
+  function clear() {
+    var message = document.getElementById("request-problem-message");
+    if (!message) { return; }
+    message.replaceChildren();
+    document.getElementById("request-problem-close").hidden = true;
+  }
+
+  function fromTemplate(id) {
+    var content = document.getElementById(id).content.cloneNode(true);
+    content.querySelectorAll("a[data-reload]").forEach(function (link) { link.href = location.href; });
+    return content;
+  }
+
+  // The server's error section, from a fragment or a whole error page; null if the reply is not ours.
+  function errorSection(xhr) {
+    if ((xhr.getResponseHeader("Content-Type") || "").indexOf("text/html") !== 0) { return null; }
+    var section = new DOMParser().parseFromString(xhr.responseText, "text/html").getElementById("error");
+    return section && document.importNode(section, true);
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    // A boosted link that fails shows the whole error page, as it would without htmx. A boosted
+    // form keeps its page (and what was typed); its error goes to the alert region below.
+    if (detail.boosted && detail.isError && detail.requestConfig.verb === "get") {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    // A 401 normally comes with HX-Redirect to the login page, which htmx follows itself.
+    var section = xhr.status === 401 ? null : errorSection(xhr);
+    show(section || fromTemplate(xhr.status === 401 ? "problem-signed-out" : "problem-unreachable"));
+  });
+
+  document.addEventListener("htmx:sendError", function () { show(fromTemplate("problem-offline")); });
+
+  // The person trying again clears the last message; a request made in the background does not.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (trigger && trigger.isTrusted) { clear(); }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("#request-problem-close")) { clear(); }
+  });
+
+  // Keep an old message out of htmx's history snapshot, so going back does not show it again.
+  document.addEventListener("htmx:beforeHistorySave", clear);
 })();

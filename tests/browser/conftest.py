@@ -23,13 +23,20 @@ class LiveServer(str):
 
 
 @pytest.fixture
-def live_server(tmp_path):
+def prepare_live_app():
+    """Change the app before it serves: a test module overrides this to add a test-only route."""
+    return lambda app: None
+
+
+@pytest.fixture
+def live_server(tmp_path, prepare_live_app):
     url = f"sqlite:///{tmp_path / 'browser.sqlite'}"
     schema.upgrade(url)
     mailbox, controller = start_mailbox()
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test",
                       "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
                       "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": controller.port})
+    prepare_live_app(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = LiveServer(f"http://127.0.0.1:{server.server_port}")
     base.mailbox = mailbox
