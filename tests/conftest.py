@@ -1,10 +1,13 @@
 """Fixtures: an app on a fresh SQLite database per test, a client, and logged-in families."""
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, SQLModel
 
 from graded_exposure import create_app
+from graded_exposure.db import make_engine
 from graded_exposure.services import accounts, families
 from tests.mailbox import start_mailbox
 
@@ -14,18 +17,56 @@ PASSWORD = "correct horse battery"
 TEST_HASH_METHOD = "pbkdf2:sha256:1"
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app({
+def _test_config(database_url: str) -> dict:
+    return {
         "TESTING": True,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
+        "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
         "BASE_URL": "http://localhost",  # the test client's host
-    })
-    SQLModel.metadata.create_all(app.extensions["db_engine"])
+    }
+
+
+@pytest.fixture(scope="session")
+def _empty_database(tmp_path_factory) -> Path:
+    """Build the schema once per test process; each test starts from a copy of this file."""
+    path = tmp_path_factory.mktemp("schema") / "empty.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    with engine.connect() as connection:  # fold the WAL into the file before it is copied
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _shared_app(_empty_database):
+    """One app per test process: building the URL map and templates for every test is slow."""
+    return create_app(_test_config(f"sqlite:///{_empty_database}"))
+
+
+@pytest.fixture
+def app(request, tmp_path, _empty_database, _shared_app):
+    """The app on a fresh database of its own; config changes end with the test.
+
+    A test that adds routes to the app marks itself `own_app` and gets a new app.
+    """
+    database = tmp_path / "test.sqlite"
+    shutil.copyfile(_empty_database, database)
+    url = f"sqlite:///{database}"
+    if request.node.get_closest_marker("own_app"):
+        app = create_app(_test_config(url))
+        yield app
+        app.extensions["db_engine"].dispose()
+        return
+    app, saved = _shared_app, dict(_shared_app.config)
+    app.config["DATABASE_URL"] = url
+    app.extensions["db_engine"] = make_engine(url)
+    accounts.use_hash_method(TEST_HASH_METHOD)  # a test may have built a production app
     yield app
     app.extensions["db_engine"].dispose()
+    app.config.clear()
+    app.config.update(saved)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Security headers, caching rules and error pages."""
+import pytest
 
 
 def test_security_headers_on_every_page(client):
@@ -16,6 +17,7 @@ def test_logged_in_pages_are_not_cached(family):
     assert family.client.get("/family").headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.own_app
 def test_error_page_has_no_stack_trace(app, client):
     app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production, where TESTING is off
     @app.get("/boom")
