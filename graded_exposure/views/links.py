@@ -4,37 +4,22 @@ Family side: /family/sharing (enter a therapist's code, or invite a therapist by
 every consent record). Therapist side: /links (create a code, see linked children) and the
 invitation link /links/invite/<token>. Both sides end a link at /links/<link_id>/end.
 """
-from functools import wraps
-
-from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask import Blueprint, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from .. import auth_session
-from ..access import child_for, link_for
-from ..auth_session import caregiver_required
+from ..access import child_for, is_links_therapist, link_for
+from ..auth_session import caregiver_required, therapist_required
 from ..db import get_session
 from ..errors import DomainError
-from ..extensions import login_manager
 from ..forms.auth import JoinFamilyForm
 from ..forms.links import EndLinkForm, LinkCodeForm, TherapistInviteForm
 from ..services import families, therapist_links
-from ..vocabulary import LinkStatus, Role
+from ..vocabulary import LinkStatus
 from . import emails
 from .responses import client_ip, render, see_other
 
 bp = Blueprint("links", __name__)
-
-
-def therapist_required(view):
-    """Decorate a view that only a logged-in therapist may use (404 for caregivers)."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if current_user.role != Role.THERAPIST:
-            abort(404)
-        return view(*args, **kwargs)
-    return wrapped
 
 
 def _children():
@@ -172,7 +157,7 @@ def _accept_as_current_user(token: str, row):
 def end(link_id: int):
     link = link_for(link_id)
     row = therapist_links.describe_link(get_session(), link)
-    back = url_for("links.index" if link.therapist_id == current_user.id else "links.sharing")
+    back = url_for("links.index" if is_links_therapist(link) else "links.sharing")
     form = EndLinkForm()
     if request.method == "GET" or link.status == LinkStatus.ENDED:
         return render("links/end.html", row=row, form=form, back=back)

@@ -1,8 +1,8 @@
 """Practices: log one from the home screen in three taps, list, edit, delete."""
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
 
-from ..access import child_for, practice_for, step_for
+from ..access import child_for, practice_for, step_of_child
 from ..auth_session import require_login
 from ..db import get_session
 from ..errors import DomainError
@@ -15,23 +15,10 @@ from .responses import render, see_other
 bp = Blueprint("practices", __name__)
 bp.before_request(require_login)
 
-_MAX_ID = 2**63 - 1  # SQLite's INTEGER range; larger ids cannot exist
-
-
 @bp.app_template_filter("outcome_label")
 def outcome_label(outcome: str) -> str:
     """Return the words for a stored outcome."""
     return OUTCOMES.get(outcome, outcome)
-
-
-def _step_of(child: Child, step_id: int) -> Step:
-    """Return the step if it is on one of this child's ladders, else 404."""
-    if not 0 < step_id <= _MAX_ID:
-        abort(404)
-    step = step_for(step_id)
-    if step.ladder.child_id != child.id:
-        abort(404)
-    return step
 
 
 def _form_page(child: Child, form, step: Step | None, practice=None):
@@ -44,14 +31,14 @@ def _form_page(child: Child, form, step: Step | None, practice=None):
 def create(child_id: int):
     child = child_for(child_id)
     step_id = request.args.get("step", type=int)
-    return _form_page(child, LogPracticeForm(), _step_of(child, step_id) if step_id else None)
+    return _form_page(child, LogPracticeForm(), step_of_child(child, step_id) if step_id else None)
 
 
 @bp.post("/children/<int:child_id>/practices")
 def save(child_id: int):
     child = child_for(child_id)
     form = LogPracticeForm()
-    step = _step_of(child, form.step.data) if form.step.data else None
+    step = step_of_child(child, form.step.data) if form.step.data else None
     if form.validate_on_submit():
         try:
             practices.log_practice(get_session(), child, step, current_user, form.details(),
@@ -78,7 +65,7 @@ def update(practice_id: int):
     practice = practice_for(practice_id)
     child = child_for(practice.child_id)
     form = edit_form(practice, child.family.timezone)
-    step = _step_of(child, form.step.data) if form.step.data else practice.step
+    step = step_of_child(child, form.step.data) if form.step.data else practice.step
     if form.validate_on_submit():
         try:
             practices.edit_practice(get_session(), practice, step, form.details())

@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, flash, request, url_for
 from flask_login import current_user
 
-from ..access import child_for, reminder_for
+from ..access import child_for, in_family, reminder_for
 from ..auth_session import caregiver_required
 from ..channels import registry, vapid
 from ..db import get_session
@@ -45,9 +45,8 @@ def reminder_days(weekdays: str) -> str:
 def _reminder_suggestion():
     def suggest_reminders(child) -> bool:
         """True when the ladder page should offer the default reminders for this child."""
-        user = current_user
-        return (user.is_authenticated and user.family_id == child.family_id
-                and not reminders.has_reminders(get_session(), user, child))
+        return in_family(child) and not reminders.has_reminders(get_session(), current_user,
+                                                                child)
     return {"suggest_reminders": suggest_reminders}
 
 

@@ -5,11 +5,11 @@ active link to the child (linked_child_for checks the link again on every reques
 """
 from datetime import date
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 
 from ..access import linked_child_for
-from ..auth_session import require_login
+from ..auth_session import therapist_required
 from ..db import get_session
 from ..errors import DomainError
 from ..forms.therapist import FamilyReminderForm, LastSessionForm, NoteForm, PracticeTargetForm
@@ -19,18 +19,12 @@ from ..vocabulary import Role
 from .responses import client_ip, render, see_other, wants_fragment
 
 bp = Blueprint("therapist", __name__, url_prefix="/therapist")
-bp.before_request(require_login)
+# Caregivers never see these pages: not even that they exist.
+bp.before_request(therapist_required(lambda: None))
 
 NOTES = "therapist/_notes.html"
 SETTINGS = "therapist/_settings.html"
 REMINDER = "therapist/_reminder.html"
-
-
-@bp.before_request
-def therapists_only():
-    """Caregivers never see these pages: not even that they exist."""
-    if current_user.role != Role.THERAPIST:
-        abort(404)
 
 
 @bp.app_template_global()
