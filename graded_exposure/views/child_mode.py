@@ -6,12 +6,11 @@ from .. import auth_session
 from ..access import child_for, practice_of_child, step_of_child
 from ..auth_session import caregiver_required, require_login
 from ..db import get_session
-from ..errors import DomainError
 from ..extensions import htmx
 from ..forms.child_mode import CHILD_OUTCOMES, OUTCOME_EMOJI, BraveTryForm, GrownUpsForm
 from ..rules.faces import FACES, face_for_fear
 from ..services import child_mode, practices
-from .responses import render, see_other
+from .responses import refusal_on, render, render_form, see_other
 
 # The child view is a caregiver's phone handed to a child: therapists never open it.
 bp = Blueprint("child_mode", __name__)
@@ -74,17 +73,13 @@ def try_step(child_id: int, step_id: int):
         abort(404)
     form = BraveTryForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             practice = practices.log_practice(get_session(), child, step, current_user,
                                               form.details(), form.idempotency_key.data)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-            form.renew_key()
-        else:
             return see_other(url_for(".done", child_id=child.id, practice_id=practice.id))
-    return render("child_mode/try.html", child=child, step=step, form=form, faces=FACES,
-                  outcomes=CHILD_OUTCOMES, outcome_emoji=OUTCOME_EMOJI,
-                  status=422 if form.errors else 200)
+        form.renew_key()
+    return render_form("child_mode/try.html", form, child=child, step=step, faces=FACES,
+                       outcomes=CHILD_OUTCOMES, outcome_emoji=OUTCOME_EMOJI)
 
 
 @bp.get("/children/<int:child_id>/brave/done/<int:practice_id>")
@@ -118,5 +113,5 @@ def leave():
             return see_other(url_for("auth.login"))
         form.password.errors.append("That password is not right.")
         tries_left = check.tries_left
-    return render("child_mode/exit.html", child_id=child_id, form=form, tries_left=tries_left,
-                  max_tries=child_mode.MAX_EXIT_TRIES, status=422 if form.errors else 200)
+    return render_form("child_mode/exit.html", form, child_id=child_id, tries_left=tries_left,
+                       max_tries=child_mode.MAX_EXIT_TRIES)

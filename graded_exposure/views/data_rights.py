@@ -7,11 +7,10 @@ from .. import auth_session
 from ..access import linked_child_for
 from ..auth_session import caregiver_required
 from ..db import get_session
-from ..errors import DomainError
 from ..forms.data_rights import DeleteAccountForm
 from ..models import utcnow
 from ..services import account_deletion, audit_log, export, families
-from .responses import client_ip, render, see_other
+from .responses import client_ip, refusal_on, render, render_form, see_other
 
 bp = Blueprint("data_rights", __name__)
 
@@ -84,15 +83,11 @@ def audit():
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             account_deletion.delete_account(get_session(), current_user._get_current_object(),
                                             form.password.data)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             auth_session.log_out()
             flash("Your account is deleted, with everything listed. Take care.", "info")
             return see_other(url_for("home.index"))
     summary = account_deletion.deletion_summary(get_session(), current_user)
-    return render("data_rights/delete_account.html", form=form, summary=summary,
-                  status=422 if form.errors else 200)
+    return render_form("data_rights/delete_account.html", form, summary=summary)

@@ -5,12 +5,11 @@ from flask_login import current_user
 from ..access import child_for, practice_for, step_of_child
 from ..auth_session import require_login
 from ..db import get_session
-from ..errors import DomainError
 from ..forms.practices import LogPracticeForm, edit_form
 from ..models import Child, Step
 from ..rules.practice_rules import OUTCOMES
 from ..services import practices
-from .responses import render, see_other
+from .responses import refusal_on, render, render_form, see_other
 
 bp = Blueprint("practices", __name__)
 bp.before_request(require_login)
@@ -23,8 +22,8 @@ def outcome_label(outcome: str) -> str:
 
 def _form_page(child: Child, form, step: Step | None, practice=None):
     options = practices.form_options(get_session(), child, keep_step=step)
-    return render("practices/form.html", child=child, form=form, step=step, options=options,
-                  practice=practice, status=422 if form.errors else 200)
+    return render_form("practices/form.html", form, child=child, step=step, options=options,
+                       practice=practice)
 
 
 @bp.get("/children/<int:child_id>/practices/new")
@@ -40,16 +39,13 @@ def save(child_id: int):
     form = LogPracticeForm()
     step = step_of_child(child, form.step.data) if form.step.data else None
     if form.validate_on_submit():
-        try:
+        with refusal_on(form) as refusal:
             practices.log_practice(get_session(), child, step, current_user, form.details(),
                                    form.idempotency_key.data)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-            if isinstance(e, practices.KeyAlreadyUsed):
-                form.renew_key()
-        else:
             flash("Practice saved — well done!", "success")
             return see_other(url_for("children.show", child_id=child.id))
+        if isinstance(refusal.error, practices.KeyAlreadyUsed):
+            form.renew_key()
     return _form_page(child, form, step)
 
 
@@ -67,11 +63,8 @@ def update(practice_id: int):
     form = edit_form(practice, child.family.timezone)
     step = step_of_child(child, form.step.data) if form.step.data else practice.step
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             practices.edit_practice(get_session(), practice, step, form.details())
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             flash("Practice updated.", "success")
             return see_other(url_for("children.show", child_id=child.id))
     return _form_page(child, form, step, practice=practice)

@@ -11,7 +11,7 @@ from ..forms.reminders import NotificationSettingsForm, ReminderForm
 from ..models import Reminder
 from ..rules.schedule import WEEKDAY_NAMES
 from ..services import families, notification_settings, push_subscriptions, reminders
-from .responses import refused, render, see_other, wants_fragment
+from .responses import refusal_on, render, render_form, see_other, status_for, wants_fragment
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 # Every route here is for a caregiver with a family: visitors go to log in, others get 404.
@@ -84,7 +84,7 @@ def _save(form: ReminderForm, reminder: Reminder | None):
     """Validate and store the form; return the saved reminder, or None if refused."""
     if not form.validate_on_submit():
         return None
-    try:
+    with refusal_on(form):
         schedule = reminders.checked_schedule(
             kind=form.kind.data, weekdays=form.weekdays.data, local_time=form.local_time.data,
             timezone=form.timezone.data, channels=form.channels.data)
@@ -92,20 +92,16 @@ def _save(form: ReminderForm, reminder: Reminder | None):
         if reminder is None:
             return reminders.create_reminder(get_session(), current_user, child, schedule)
         return reminders.update_reminder(get_session(), reminder, child, schedule)
-    except DomainError as e:
-        form.form_errors.append(str(e))
-        return None
+    return None
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     form = _form()
-    if request.method == "POST":
-        if _save(form, None):
-            flash("Reminder saved.", "success")
-            return see_other(url_for("reminders.index"))
-        return refused("reminders/form.html", form=form, reminder=None)
-    return render("reminders/form.html", form=form, reminder=None)
+    if request.method == "POST" and _save(form, None):
+        flash("Reminder saved.", "success")
+        return see_other(url_for("reminders.index"))
+    return render_form("reminders/form.html", form, reminder=None)
 
 
 @bp.route("/<int:reminder_id>/edit", methods=["GET", "POST"])
@@ -115,12 +111,10 @@ def update(reminder_id: int):
         flash("A reminder your therapist set can be paused or deleted here, not changed.", "info")
         return see_other(url_for("reminders.index") + f"#reminder-{reminder.id}")
     form = _form(reminder)
-    if request.method == "POST":
-        if _save(form, reminder):
-            flash("Reminder saved.", "success")
-            return see_other(url_for("reminders.index") + f"#reminder-{reminder.id}")
-        return refused("reminders/form.html", form=form, reminder=reminder)
-    return render("reminders/form.html", form=form, reminder=reminder)
+    if request.method == "POST" and _save(form, reminder):
+        flash("Reminder saved.", "success")
+        return see_other(url_for("reminders.index") + f"#reminder-{reminder.id}")
+    return render_form("reminders/form.html", form, reminder=reminder)
 
 
 def _changed(reminder: Reminder, message: str):
@@ -133,7 +127,8 @@ def _changed(reminder: Reminder, message: str):
 
 def _refused_change(reminder: Reminder, error: str):
     if wants_fragment():
-        return refused("reminders/_reminder.html", row=reminders.describe(reminder), error=error)
+        return render("reminders/_reminder.html", status=422, row=reminders.describe(reminder),
+                      error=error)
     return _settings_page(422, error=error, error_for=reminder.id)
 
 
@@ -180,16 +175,13 @@ def delete(reminder_id: int):
 def settings():
     form = NotificationSettingsForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             notification_settings.save_settings(
                 get_session(), current_user, quiet_start=form.quiet_start.data,
                 quiet_end=form.quiet_end.data, email_kinds=form.email_kinds.data or [])
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             flash("Notification settings saved.", "success")
             return see_other(url_for("reminders.index") + "#notification-settings")
-    return _settings_page(422, settings_form=form)
+    return _settings_page(status_for(form), settings_form=form)
 
 
 @bp.post("/defaults/<int:child_id>")
