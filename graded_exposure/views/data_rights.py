@@ -1,6 +1,6 @@
 """Data rights: export a child or the whole family, read the audit log, delete an account."""
 
-from flask import Blueprint, Response, flash, request, url_for
+from flask import Blueprint, Response, flash, url_for
 from flask_login import current_user, login_required
 
 from .. import auth_session
@@ -10,6 +10,7 @@ from ..db import get_session
 from ..forms.data_rights import DeleteAccountForm
 from ..models import utcnow
 from ..services import account_deletion, audit_log, export, families
+from .pagination import requested_page
 from .responses import client_ip, refusal_on, render, render_form, see_other
 
 bp = Blueprint("data_rights", __name__)
@@ -72,9 +73,7 @@ def overview():
 @bp.get("/family/audit")
 @caregiver_required
 def audit():
-    value = request.args.get("page", "1")
-    number = int(value) if value.isdigit() and len(value) < 6 else 1
-    listing = audit_log.family_audit(get_session(), current_user.family_id, number)
+    listing = audit_log.family_audit(get_session(), current_user.family_id, requested_page())
     return render("data_rights/audit.html", "data_rights/_audit_page.html", listing=listing)
 
 

@@ -9,6 +9,7 @@ from ..forms.practices import LogPracticeForm, edit_form
 from ..models import Child, Step
 from ..rules.practice_rules import OUTCOMES
 from ..services import practices
+from .pagination import requested_page
 from .responses import refusal_on, render, render_form, see_other
 
 bp = Blueprint("practices", __name__)
@@ -52,7 +53,7 @@ def save(child_id: int):
 @bp.get("/children/<int:child_id>/practices")
 def index(child_id: int):
     child = child_for(child_id)
-    listing = practices.list_practices(get_session(), child, request.args.get("page", 1, type=int))
+    listing = practices.list_practices(get_session(), child, requested_page())
     return render("practices/index.html", "practices/_page.html", child=child, listing=listing)
 
 

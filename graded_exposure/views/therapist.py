@@ -5,7 +5,7 @@ active link to the child (linked_child_for checks the link again on every reques
 """
 from datetime import date
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, url_for
 from flask_login import current_user
 
 from ..access import linked_child_for
@@ -15,6 +15,7 @@ from ..forms.therapist import FamilyReminderForm, LastSessionForm, NoteForm, Pra
 from ..models import Child
 from ..services import caseload, ladders, session_summary, therapist_notes, therapist_workspace
 from ..vocabulary import Role
+from .pagination import requested_page
 from .responses import client_ip, refusal_on, render, see_other, status_for, wants_fragment
 
 bp = Blueprint("therapist", __name__, url_prefix="/therapist")
@@ -65,9 +66,8 @@ def child_page(child: Child, status: int = 200, fragment: str | None = None, **c
         active = ladders.ladders_for_child(get_session(), child)[0]
         _default_forms(child, context.get("link"), active, context)
         return render(fragment, None, status, child=child, **context)
-    page = request.args.get("page", 1, type=int) or 1
-    ws = therapist_workspace.open_for(get_session(), current_user, child, page=page,
-                                      ip=client_ip())
+    ws = therapist_workspace.open_for(get_session(), current_user, child,
+                                      page=requested_page(), ip=client_ip())
     _default_forms(child, ws.link, [lp.ladder for lp in ws.ladders], context)
     return render("therapist/child.html", None, status, child=child, ws=ws, link=ws.link,
                   notes=ws.notes, reminders=ws.reminders, **context)
