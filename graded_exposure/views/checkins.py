@@ -7,25 +7,13 @@ from flask_login import current_user
 from ..access import child_for
 from ..auth_session import require_login
 from ..db import get_session
-from ..forms.checkins import ACCOMMODATION_LABELS, AVOIDANCE_LABELS, CheckInForm
+from ..forms.checkins import CheckInForm
 from ..rules.showable_days import showable_day
 from ..services import checkins
 from .responses import refusal_on, render, render_form, see_other
 
 bp = Blueprint("checkins", __name__)
 bp.before_request(require_login)
-
-
-@bp.app_template_filter("avoidance_label")
-def avoidance_label(kind: str) -> str:
-    """Return the words for a kind of avoidance."""
-    return AVOIDANCE_LABELS.get(kind, kind)
-
-
-@bp.app_template_filter("accommodation_label")
-def accommodation_label(kind: str) -> str:
-    """Return the words for a kind of accommodation."""
-    return ACCOMMODATION_LABELS.get(kind, kind)
 
 
 def _day_from_query(child) -> date:

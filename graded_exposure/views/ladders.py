@@ -22,12 +22,6 @@ bp = Blueprint("ladders", __name__)
 bp.before_request(require_login)
 
 
-@bp.app_template_filter("area_label")
-def area_label(area: str) -> str:
-    """Show an area key in words."""
-    return ladder_rules.area_label(area)
-
-
 def ladder_page(ladder: Ladder, status: int = 200, fragment: str | None = None, **context):
     """Render the ladder page (or one of its components for htmx) with fresh forms by default."""
     ladder = ladders.with_steps(get_session(), ladder.id)

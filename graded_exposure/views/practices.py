@@ -7,19 +7,12 @@ from ..auth_session import require_login
 from ..db import get_session
 from ..forms.practices import LogPracticeForm, edit_form
 from ..models import Child, Step
-from ..rules.practice_rules import OUTCOMES
 from ..services import practices
 from .pagination import requested_page
 from .responses import refusal_on, render, render_form, see_other
 
 bp = Blueprint("practices", __name__)
 bp.before_request(require_login)
-
-@bp.app_template_filter("outcome_label")
-def outcome_label(outcome: str) -> str:
-    """Return the words for a stored outcome."""
-    return OUTCOMES.get(outcome, outcome)
-
 
 def _form_page(child: Child, form, step: Step | None, practice=None):
     options = practices.form_options(get_session(), child, keep_step=step)

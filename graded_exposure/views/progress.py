@@ -17,12 +17,6 @@ bp.before_request(require_login)
 RULE_FORM = "ladders/_mastery_rule_form.html"
 
 
-@bp.app_template_filter("mastery_rule_words")
-def mastery_rule_words(ladder: Ladder) -> str:
-    """Say a ladder's mastery rule in plain words."""
-    return progress.mastery_rule(ladder).describe()
-
-
 def _progress_page(ladder: Ladder, status: int = 200, **context):
     report = progress.ladder_progress(get_session(), ladder)
     return render("progress/ladder.html", None, status, report=report, ladder=report.ladder,

@@ -9,37 +9,12 @@ from ..db import get_session
 from ..errors import DomainError
 from ..forms.reminders import NotificationSettingsForm, ReminderForm
 from ..models import Reminder
-from ..rules.schedule import WEEKDAY_NAMES
 from ..services import families, notification_settings, push_subscriptions, reminders
 from .responses import refusal_on, render, render_form, see_other, status_for, wants_fragment
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 # Every route here is for a caregiver with a family: visitors go to log in, others get 404.
 bp.before_request(caregiver_required(lambda: None))
-
-KIND_NAMES = {"practice": "Practice reminder", "missed_nudge": "Evening nudge",
-              "weekly_digest": "Weekly digest", "therapist": "From your therapist"}
-
-
-@bp.app_template_filter("reminder_kind")
-def reminder_kind(kind: str) -> str:
-    """Name a kind of reminder in words."""
-    return KIND_NAMES.get(kind, kind)
-
-
-@bp.app_template_filter("channel_name")
-def channel_name(name: str) -> str:
-    """Name a reminder channel briefly, as the reminder list shows it."""
-    channel = registry.BY_NAME.get(name)
-    return channel.short if channel else name
-
-
-@bp.app_template_filter("reminder_days")
-def reminder_days(weekdays: str) -> str:
-    """Say which days a reminder runs on, e.g. "Every day", "Mon to Fri", "Mon, Wed"."""
-    named = {"1234567": "Every day", "12345": "Mon to Fri", "67": "Sat and Sun"}
-    return named.get(weekdays) or ", ".join(WEEKDAY_NAMES[int(d) - 1] for d in weekdays)
-
 
 @bp.app_context_processor
 def _reminder_suggestion():
