@@ -8,7 +8,7 @@ from . import auth_session, cli, db, errors_http, http_headers, public_address, 
 from .config import ROOT, load_config
 from .extensions import csrf, htmx
 from .services import accounts
-from .views import dates
+from .views import filters
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors_http.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
-    dates.init_app(app)
+    filters.init_app(app)
     scheduler.init_app(app)  # only with RUN_SCHEDULER, once, and never in a gunicorn worker
     return app
 

@@ -7,7 +7,8 @@ Two circles of trust: the child's family (caregivers) may do everything; a thera
 link to the child is active (a caregiver consented, nobody ended it) may see the child and
 assign or edit ladders, checked again on every request so that ending a link stops access at
 once. `child_for` and `practice_for` are for the family only; `linked_child_for`, `ladder_for`,
-`step_for` and `substep_for` also let a linked therapist in.
+`step_for` and `substep_for` also let a linked therapist in. `step_of_child` and
+`practice_of_child` also insist that the object belongs to the child named in the same URL.
 """
 from flask import abort
 from flask_login import current_user
@@ -96,6 +97,14 @@ def step_for(step_id: int) -> Step:
     return step
 
 
+def step_of_child(child: Child, step_id: int) -> Step:
+    """Return the step if it is on one of this child's ladders and visible to the current user."""
+    step = step_for(step_id)
+    if step.ladder.child_id != child.id:
+        abort(404)
+    return step
+
+
 def substep_for(substep_id: int) -> SubStep:
     """Return the sub-step if its child's family or linked therapist is asking."""
     substep = _get(SubStep, substep_id)
@@ -107,6 +116,14 @@ def practice_for(practice_id: int) -> Practice:
     """Return the practice if its child is visible to the current user."""
     practice = _get(Practice, practice_id)
     _may_see(get_session().get(Child, practice.child_id))
+    return practice
+
+
+def practice_of_child(child: Child, practice_id: int) -> Practice:
+    """Return the practice if it is this child's and the current user's family holds it."""
+    practice = practice_for(practice_id)
+    if practice.child_id != child.id:
+        abort(404)
     return practice
 
 
@@ -145,3 +162,8 @@ def link_for(link_id: int) -> TherapistLink:
     if link.child_id is not None and in_family(get_session().get(Child, link.child_id)):
         return link
     abort(404)
+
+
+def is_links_therapist(link: TherapistLink) -> bool:
+    """True when the current user is the therapist on this link (not its child's family)."""
+    return current_user.is_authenticated and link.therapist_id == current_user.id

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .db import get_session
 from .extensions import htmx, login_manager
 from .services import login_sessions
+from .vocabulary import Role
 
 
 @login_manager.user_loader
@@ -77,6 +78,18 @@ def caregiver_required(view):
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         if current_user.family_id is None:
+            abort(404)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def therapist_required(view):
+    """Decorate a view that only a logged-in therapist may use (404 for caregivers)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.role != Role.THERAPIST:
             abort(404)
         return view(*args, **kwargs)
     return wrapped

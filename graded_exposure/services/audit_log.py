@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from ..models import AuditEvent, Child, User
 from ..vocabulary import Role
+from .pagination import Page, paginate
 
 PER_PAGE = 50
 
@@ -49,13 +50,6 @@ class AuditRow:
     ip: str
 
 
-@dataclass
-class AuditPage:
-    rows: list[AuditRow]
-    page: int
-    has_older: bool
-
-
 def _describe_action(action: str) -> str:
     return ACTIONS.get(action, action.replace("_", " ").capitalize())
 
@@ -77,14 +71,11 @@ def _about(subject: str, children: dict[int, str], users: dict[int, User]) -> st
     return _REFERENCE.sub(name, subject)
 
 
-def family_audit(session: Session, family_id: int, page: int = 1) -> AuditPage:
+def family_audit(session: Session, family_id: int, page: int = 1) -> Page[AuditRow]:
     """Return one page of the family's audit events, newest first, in words."""
-    page = max(1, page)
-    events = list(session.exec(
-        select(AuditEvent).where(AuditEvent.family_id == family_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
-    has_older, events = len(events) > PER_PAGE, events[:PER_PAGE]
+    found = paginate(session, select(AuditEvent).where(AuditEvent.family_id == family_id)
+                     .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, PER_PAGE)
+    events = found.rows
     referenced = {int(n) for e in events for kind, n in _REFERENCE.findall(e.subject)
                   if kind != "child"}
     user_ids = {e.actor_id for e in events if e.actor_id} | referenced
@@ -94,4 +85,4 @@ def family_audit(session: Session, family_id: int, page: int = 1) -> AuditPage:
     rows = [AuditRow(at=e.at, who=_who(e, users), what=_describe_action(e.action),
                      about=_about(e.subject, children, users) if e.action != "login_failed"
                      else "", ip=e.ip if e.action in _WITH_IP else "") for e in events]
-    return AuditPage(rows=rows, page=page, has_older=has_older)
+    return found.with_rows(rows)

@@ -1,36 +1,20 @@
 """The in-app inbox: a user's reminder messages, newest first, and marking them read."""
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, func, select, update
 
 from ..models import InboxMessage, User, utcnow
+from .pagination import Page, paginate
 
 PER_PAGE = 20
 
 
-@dataclass(frozen=True)
-class InboxPage:
-    """One page of messages, newest first."""
-
-    messages: list[InboxMessage]
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-
 def inbox_page(session: Session, user: User, number: int = 1,
-               per_page: int = PER_PAGE) -> InboxPage:
-    """Return page `number` (from 1) of the user's messages."""
-    number = max(1, min(number, 10_000))
+               per_page: int = PER_PAGE) -> Page[InboxMessage]:
+    """Return page `number` (from 1) of the user's messages, newest first."""
     query = (select(InboxMessage).where(InboxMessage.user_id == user.id)
-             .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc())
-             .offset((number - 1) * per_page).limit(per_page + 1))
-    rows = list(session.exec(query))
-    return InboxPage(rows[:per_page], number, len(rows) > per_page)
+             .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc()))
+    return paginate(session, query, number, per_page)
 
 
 def unread_count(session: Session, user_id: int) -> int:

@@ -11,6 +11,7 @@ from ..errors import DomainError
 from ..models import Child, Ladder, Practice, Step, User, utcnow
 from ..rules import practice_rules as rules
 from . import audit
+from .pagination import Page, paginate
 
 PER_PAGE = 30
 MAX_KEY_LENGTH = 64
@@ -44,13 +45,6 @@ class PracticeRow:
     practice: Practice
     local_time: datetime
     logged_by: str
-
-
-@dataclass
-class PracticePage:
-    rows: list[PracticeRow]
-    page: int
-    has_older: bool
 
 
 @dataclass
@@ -113,16 +107,13 @@ def delete_practice(session: Session, practice: Practice, actor: User | None) ->
     session.commit()
 
 
-def list_practices(session: Session, child: Child, page: int = 1) -> PracticePage:
+def list_practices(session: Session, child: Child, page: int = 1) -> Page[PracticeRow]:
     """Return one page of a child's practices, newest first."""
-    page = min(max(page, 1), 100_000)  # an absurd page would overflow the OFFSET
-    found = list(session.exec(
-        select(Practice).where(Practice.child_id == child.id)
-        .options(selectinload(Practice.step))
-        .order_by(Practice.practiced_at.desc(), Practice.id.desc())
-        .offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
-    rows = describe(session, found[:PER_PAGE], child.family.timezone)
-    return PracticePage(rows=rows, page=page, has_older=len(found) > PER_PAGE)
+    found = paginate(session, select(Practice).where(Practice.child_id == child.id)
+                     .options(selectinload(Practice.step))
+                     .order_by(Practice.practiced_at.desc(), Practice.id.desc()),
+                     page, PER_PAGE)
+    return found.with_rows(describe(session, found.rows, child.family.timezone))
 
 
 def describe(session: Session, practices: list[Practice], tz_name: str) -> list[PracticeRow]:

@@ -9,6 +9,7 @@ from ..rules import attention
 from ..rules.timezones import local_date
 from . import audit, insights, ladders, practices, progress
 from .caseload import active_link
+from .pagination import Page
 from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
 
 # A therapist reloading the page during a session should not flood the family's audit log.
@@ -23,7 +24,7 @@ class ChildWorkspace:
     ladders: list[progress.LadderProgress]
     archived: list[Ladder]
     days_last_28: int
-    log: practices.PracticePage
+    log: Page[practices.PracticeRow]
     notes: list[NoteRow]
     reminders: list[Reminder]
 

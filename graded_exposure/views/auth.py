@@ -17,7 +17,7 @@ from ..rules.safe_redirect import safe_next_path
 from ..services import accounts, registrations
 from ..services.login_throttle import LoginLimits
 from . import emails
-from .responses import client_ip, refused, render, see_other
+from .responses import client_ip, refusal_on, render, render_form, see_other, status_for
 
 bp = Blueprint("auth", __name__)
 
@@ -26,16 +26,11 @@ bp = Blueprint("auth", __name__)
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             _start_sign_up(form)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             session["sign_up_email"] = form.email.data.strip()
             return see_other(url_for("auth.check_email"))
-    if form.errors:
-        return refused("auth/register.html", form=form)
-    return render("auth/register.html", form=form)
+    return render_form("auth/register.html", form)
 
 
 def _start_sign_up(form: RegisterForm) -> None:
@@ -81,20 +76,15 @@ def finish_sign_up(token: str):
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):  # authenticate refuses with LoginRefused only
             user = accounts.authenticate(
                 get_session(), form.email.data, form.password.data, client_ip(),
                 limits=LoginLimits.from_config(current_app.config),
                 known_device=known_devices.read())
-        except accounts.LoginRefused as e:
-            form.form_errors.append(str(e))
-        else:
             auth_session.log_in(user)
             target = safe_next_path(request.args.get("next"), url_for("home.index"))
             return known_devices.remember(see_other(target), user.id)
-    if form.errors:
-        return refused("auth/login.html", form=form)
-    return render("auth/login.html", form=form)
+    return render_form("auth/login.html", form)
 
 
 @bp.post("/logout")
@@ -108,20 +98,18 @@ def logout():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             emails.reserve("reset", form.email.data)
             accounts.start_password_reset(
                 get_session(), form.email.data, current_app.config["RESET_TOKEN_LIFETIME"],
                 lambda user, token: emails.send(
                     "reset", user.email, lifetime=emails.lifetime("RESET_TOKEN_LIFETIME"),
                     link=emails.link("auth.reset_password", token=token)))
-        except DomainError as e:
-            form.form_errors.append(str(e))
-            return _reset_page(form, status=429)
-        # The same answer whether or not the address has an account.
-        flash("If that address has an account, we have emailed a reset link to it.", "info")
-        return see_other(url_for("auth.login"))
-    return _reset_page(form, status=422 if form.errors else 200)
+            # The same answer whether or not the address has an account.
+            flash("If that address has an account, we have emailed a reset link to it.", "info")
+            return see_other(url_for("auth.login"))
+        return _reset_page(form, status=429)  # refused: too many emails for now
+    return _reset_page(form, status=status_for(form))
 
 
 def _reset_page(form: ResetRequestForm, status: int):
@@ -132,16 +120,13 @@ def _reset_page(form: ResetRequestForm, status: int):
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     form = ResetPasswordForm()
-    try:
+    with refusal_on(form):
         accounts.check_reset_token(get_session(), token)
         if form.validate_on_submit():
             accounts.reset_password(get_session(), token, form.password.data)
             flash("Your password is changed. Please log in.", "success")
             return see_other(url_for("auth.login"))
-    except DomainError as e:
-        form.form_errors.append(str(e))
-    status = 422 if form.errors else 200
-    return render("auth/reset_password.html", form=form, status=status)
+    return render_form("auth/reset_password.html", form)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -149,12 +134,9 @@ def reset_password(token: str):
 def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             accounts.change_password(get_session(), current_user, form.current.data, form.new.data,
                                      keep_sid=auth_session.current_sid())
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             flash("Password changed. You were logged out everywhere else.", "success")
             return see_other(url_for("auth.account"))
-    return render("auth/account.html", form=form, status=422 if form.errors else 200)
+    return render_form("auth/account.html", form)

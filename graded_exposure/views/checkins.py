@@ -7,26 +7,13 @@ from flask_login import current_user
 from ..access import child_for
 from ..auth_session import require_login
 from ..db import get_session
-from ..errors import DomainError
-from ..forms.checkins import ACCOMMODATION_LABELS, AVOIDANCE_LABELS, CheckInForm
+from ..forms.checkins import CheckInForm
 from ..rules.showable_days import showable_day
 from ..services import checkins
-from .responses import refused, render, see_other
+from .responses import refusal_on, render, render_form, see_other
 
 bp = Blueprint("checkins", __name__)
 bp.before_request(require_login)
-
-
-@bp.app_template_filter("avoidance_label")
-def avoidance_label(kind: str) -> str:
-    """Return the words for a kind of avoidance."""
-    return AVOIDANCE_LABELS.get(kind, kind)
-
-
-@bp.app_template_filter("accommodation_label")
-def accommodation_label(kind: str) -> str:
-    """Return the words for a kind of accommodation."""
-    return ACCOMMODATION_LABELS.get(kind, kind)
 
 
 def _day_from_query(child) -> date:
@@ -49,13 +36,10 @@ def save(child_id: int):
     child = child_for(child_id)
     form = CheckInForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             checkins.save_checkin(get_session(), child, current_user, form.to_input(),
                                   form.idempotency_key.data)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             flash("Check-in saved. Thank you — noticing is the first step.", "success")
             return see_other(url_for("children.show", child_id=child.id))
-    return refused("checkins/form.html", child=child, form=form, existing=None,
-                   today=checkins.today_for(child))
+    return render_form("checkins/form.html", form, child=child, existing=None,
+                       today=checkins.today_for(child))

@@ -3,16 +3,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, sessi
 from flask_login import current_user
 
 from .. import auth_session
-from ..access import child_for, practice_for, step_for
+from ..access import child_for, practice_of_child, step_of_child
 from ..auth_session import caregiver_required, require_login
 from ..db import get_session
-from ..errors import DomainError
 from ..extensions import htmx
 from ..forms.child_mode import CHILD_OUTCOMES, OUTCOME_EMOJI, BraveTryForm, GrownUpsForm
-from ..models import Child, Step
 from ..rules.faces import FACES, face_for_fear
 from ..services import child_mode, practices
-from .responses import render, see_other
+from .responses import refusal_on, render, render_form, see_other
 
 # The child view is a caregiver's phone handed to a child: therapists never open it.
 bp = Blueprint("child_mode", __name__)
@@ -48,14 +46,6 @@ def _for_child(child_id: int) -> bool:
     return (request.view_args or {}).get("child_id", child_id) == child_id
 
 
-def _step_of(child: Child, step_id: int) -> Step:
-    """Return the step if it is on one of this child's ladders, else 404."""
-    step = step_for(step_id)
-    if step.ladder.child_id != child.id:
-        abort(404)
-    return step
-
-
 @bp.post("/children/<int:child_id>/child-mode")
 @caregiver_required
 def start(child_id: int):
@@ -76,33 +66,27 @@ def show(child_id: int):
 @caregiver_required
 def try_step(child_id: int, step_id: int):
     child = child_for(child_id)
-    step = _step_of(child, step_id)
+    step = step_of_child(child, step_id)
     # A typed URL must not show a step far up the ladder; a POST is still stored, so a try
     # is not lost when the step was marked mastered on another phone meanwhile.
     if request.method == "GET" and not child_mode.is_offered(step):
         abort(404)
     form = BraveTryForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             practice = practices.log_practice(get_session(), child, step, current_user,
                                               form.details(), form.idempotency_key.data)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-            form.renew_key()
-        else:
             return see_other(url_for(".done", child_id=child.id, practice_id=practice.id))
-    return render("child_mode/try.html", child=child, step=step, form=form, faces=FACES,
-                  outcomes=CHILD_OUTCOMES, outcome_emoji=OUTCOME_EMOJI,
-                  status=422 if form.errors else 200)
+        form.renew_key()
+    return render_form("child_mode/try.html", form, child=child, step=step, faces=FACES,
+                       outcomes=CHILD_OUTCOMES, outcome_emoji=OUTCOME_EMOJI)
 
 
 @bp.get("/children/<int:child_id>/brave/done/<int:practice_id>")
 @caregiver_required
 def done(child_id: int, practice_id: int):
     child = child_for(child_id)
-    practice = practice_for(practice_id)
-    if practice.child_id != child.id:
-        abort(404)
+    practice = practice_of_child(child, practice_id)
     stars = child_mode.stars_for_practice(get_session(), child, practice)
     return render("child_mode/done.html", child=child, practice=practice, stars=stars,
                   before=face_for_fear(practice.fear_before),
@@ -129,5 +113,5 @@ def leave():
             return see_other(url_for("auth.login"))
         form.password.errors.append("That password is not right.")
         tries_left = check.tries_left
-    return render("child_mode/exit.html", child_id=child_id, form=form, tries_left=tries_left,
-                  max_tries=child_mode.MAX_EXIT_TRIES, status=422 if form.errors else 200)
+    return render_form("child_mode/exit.html", form, child_id=child_id, tries_left=tries_left,
+                       max_tries=child_mode.MAX_EXIT_TRIES)

@@ -13,7 +13,7 @@ from ..services import (
     progress,
     therapist_notes,
 )
-from .responses import refused, render, see_other
+from .responses import render, render_form, see_other
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 bp.before_request(require_login)
@@ -32,9 +32,7 @@ def create():
         session["child_id"] = child.id
         flash(f"{child.display_name} is added. Next, build a first ladder.", "success")
         return see_other(url_for("ladders.create", child_id=child.id))
-    if form.errors:
-        return refused("children/form.html", form=form, child=None)
-    return render("children/form.html", form=form, child=None)
+    return render_form("children/form.html", form, child=None)
 
 
 @bp.get("/<int:child_id>")
@@ -57,9 +55,7 @@ def update(child_id: int):
         families.update_child(get_session(), child, **_child_fields(form))
         flash("Saved.", "success")
         return see_other(url_for("children.show", child_id=child.id))
-    if form.errors:
-        return refused("children/form.html", form=form, child=child)
-    return render("children/form.html", form=form, child=child)
+    return render_form("children/form.html", form, child=child)
 
 
 @bp.post("/<int:child_id>/delete")

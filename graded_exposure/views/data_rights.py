@@ -1,17 +1,17 @@
 """Data rights: export a child or the whole family, read the audit log, delete an account."""
 
-from flask import Blueprint, Response, flash, request, url_for
+from flask import Blueprint, Response, flash, url_for
 from flask_login import current_user, login_required
 
 from .. import auth_session
 from ..access import linked_child_for
 from ..auth_session import caregiver_required
 from ..db import get_session
-from ..errors import DomainError
 from ..forms.data_rights import DeleteAccountForm
 from ..models import utcnow
 from ..services import account_deletion, audit_log, export, families
-from .responses import client_ip, render, see_other
+from .pagination import requested_page
+from .responses import client_ip, refusal_on, render, render_form, see_other
 
 bp = Blueprint("data_rights", __name__)
 
@@ -73,9 +73,7 @@ def overview():
 @bp.get("/family/audit")
 @caregiver_required
 def audit():
-    value = request.args.get("page", "1")
-    number = int(value) if value.isdigit() and len(value) < 6 else 1
-    listing = audit_log.family_audit(get_session(), current_user.family_id, number)
+    listing = audit_log.family_audit(get_session(), current_user.family_id, requested_page())
     return render("data_rights/audit.html", "data_rights/_audit_page.html", listing=listing)
 
 
@@ -84,15 +82,11 @@ def audit():
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             account_deletion.delete_account(get_session(), current_user._get_current_object(),
                                             form.password.data)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             auth_session.log_out()
             flash("Your account is deleted, with everything listed. Take care.", "info")
             return see_other(url_for("home.index"))
     summary = account_deletion.deletion_summary(get_session(), current_user)
-    return render("data_rights/delete_account.html", form=form, summary=summary,
-                  status=422 if form.errors else 200)
+    return render_form("data_rights/delete_account.html", form, summary=summary)

@@ -10,7 +10,7 @@ from ..forms.auth import JoinFamilyForm
 from ..forms.families import InviteForm, TimezoneForm
 from ..services import families
 from . import emails
-from .responses import render, see_other
+from .responses import refusal_on, render, render_form, see_other, status_for
 
 bp = Blueprint("family", __name__)
 
@@ -36,30 +36,31 @@ def timezone():
         families.set_timezone(get_session(), current_user.family, form.timezone.data)
         flash(f"Time zone set to {form.timezone.data}.", "success")
         return see_other(url_for("family.show"))
-    return _family_page(status=422, tz_form=form)
+    return _family_page(status=status_for(form), tz_form=form)
 
 
 @bp.post("/family/invites")
 @caregiver_required
 def invite():
     form = InviteForm()
-    if not form.validate_on_submit():
-        return _family_page(status=422, invite_form=form)
-    try:
-        if form.email.data:
-            emails.reserve("caregiver_invite", form.email.data, sender_id=current_user.id)
-        token = families.create_invite(
-            get_session(), current_user, form.email.data or "",
-            current_app.config["INVITE_TOKEN_LIFETIME"],
-            deliver=(lambda token: emails.send(
-                "caregiver_invite", form.email.data, inviter=current_user.display_name,
-                lifetime=emails.lifetime("INVITE_TOKEN_LIFETIME"),
-                link=emails.link("family.join", token=token))) if form.email.data else None)
-    except DomainError as e:
-        form.email.errors = [str(e)]
-        return _family_page(status=422, invite_form=form)
-    return render_template("family/invite_created.html", email=form.email.data,
-                           link=emails.link("family.join", token=token))
+    if form.validate_on_submit():
+        with refusal_on(form.email):
+            token = _invite(form.email.data)
+            return render_template("family/invite_created.html", email=form.email.data,
+                                   link=emails.link("family.join", token=token))
+    return _family_page(status=status_for(form), invite_form=form)
+
+
+def _invite(email: str) -> str:
+    """Create an invitation link, emailed when an address is given; return its token."""
+    if email:
+        emails.reserve("caregiver_invite", email, sender_id=current_user.id)
+    return families.create_invite(
+        get_session(), current_user, email or "", current_app.config["INVITE_TOKEN_LIFETIME"],
+        deliver=(lambda token: emails.send(
+            "caregiver_invite", email, inviter=current_user.display_name,
+            lifetime=emails.lifetime("INVITE_TOKEN_LIFETIME"),
+            link=emails.link("family.join", token=token))) if email else None)
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
@@ -75,17 +76,14 @@ def join(token: str):
         return render("family/join.html", form=None, error=None)
     form = JoinFamilyForm(email=invite.email or None)
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             user = families.join_family(db, token, email=form.email.data,
                                         password=form.password.data,
                                         display_name=form.display_name.data)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             auth_session.log_in(user)
             flash("Welcome to the family!", "success")
             return see_other(url_for("home.index"))
-    return render("family/join.html", form=form, error=None, status=422 if form.errors else 200)
+    return render_form("family/join.html", form, error=None)
 
 
 def _join_as_current_user(token: str):

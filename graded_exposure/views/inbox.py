@@ -1,12 +1,13 @@
 """The in-app inbox: reminder messages, newest first, mark read; the unread badge in the nav."""
 
-from flask import Blueprint, g, request, url_for
+from flask import Blueprint, g, url_for
 from flask_login import current_user
 
 from ..access import inbox_message_for
 from ..auth_session import require_login
 from ..db import get_session
 from ..services import inbox
+from .pagination import requested_page
 from .responses import render, see_other, wants_fragment
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -28,14 +29,9 @@ def _inbox_badge():
     return {"inbox_unread": unread_count}
 
 
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and len(value) < 6 else 1
-
-
 @bp.get("")
 def index():
-    page = inbox.inbox_page(get_session(), current_user, _page_number())
+    page = inbox.inbox_page(get_session(), current_user, requested_page())
     return render("inbox/index.html", inbox=page)
 
 

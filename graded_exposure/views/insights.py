@@ -6,19 +6,12 @@ from flask import Blueprint, request
 from ..access import child_for
 from ..auth_session import require_login
 from ..db import get_session
-from ..rules.practice_rules import SMALL_WINS
 from ..rules.showable_days import showable_day
 from ..services import insights, weekly_summary
 from .responses import render
 
 bp = Blueprint("insights", __name__)
 bp.before_request(require_login)
-
-
-@bp.app_template_filter("win_label")
-def win_label(kind: str) -> str:
-    """Return the words for a small win."""
-    return SMALL_WINS.get(kind, kind)
 
 
 @bp.get("/children/<int:child_id>/insights")

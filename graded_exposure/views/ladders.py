@@ -5,7 +5,6 @@ from flask_login import current_user
 from ..access import ladder_for, linked_child_for
 from ..auth_session import require_login
 from ..db import get_session
-from ..errors import DomainError
 from ..forms.ladders import (
     CalmingForm,
     LadderForm,
@@ -17,16 +16,10 @@ from ..models import Ladder
 from ..rules import ladder_rules
 from ..rules.ladder_templates import TEMPLATES
 from ..services import ladders
-from .responses import refused, render, see_other, wants_fragment
+from .responses import refusal_on, render, render_form, see_other, status_for, wants_fragment
 
 bp = Blueprint("ladders", __name__)
 bp.before_request(require_login)
-
-
-@bp.app_template_filter("area_label")
-def area_label(area: str) -> str:
-    """Show an area key in words."""
-    return ladder_rules.area_label(area)
 
 
 def ladder_page(ladder: Ladder, status: int = 200, fragment: str | None = None, **context):
@@ -64,25 +57,26 @@ def create(child_id: int):
     scratch = LadderForm(**({} if start == "scratch" else {"formdata": None}))
     page = {"child": child, "choice": choice, "scratch": scratch,
             "templates": {t.key: t for t in TEMPLATES}}
-    if request.method == "GET":
-        return render("ladders/new.html", **page)
-    try:
-        if start == "template" and choice.validate():
-            ladder = ladders.create_ladder_from_template(get_session(), child, current_user,
-                                                         choice.template.data)
-        elif start == "scratch" and scratch.validate():
-            ladder = ladders.create_ladder(get_session(), child, current_user,
-                                           goal=scratch.goal.data, area=scratch.area.data)
-        else:
-            if start not in ("template", "scratch"):
-                choice.form_errors.append("Choose a ladder below, or write a goal.")
-            return refused("ladders/new.html", **page)
-    except DomainError as e:
-        (scratch if start == "scratch" else choice).form_errors.append(str(e))
-        return refused("ladders/new.html", **page)
-    flash("Your ladder is ready. Check the steps fit your child, then start at the bottom.",
-          "success")
-    return see_other(url_for("ladders.show", ladder_id=ladder.id))
+    chosen = scratch if start == "scratch" else choice
+    if request.method == "POST":
+        if start not in ("template", "scratch"):
+            choice.form_errors.append("Choose a ladder below, or write a goal.")
+        elif chosen.validate():
+            with refusal_on(chosen):
+                ladder = _create_ladder(child, start, chosen)
+                flash("Your ladder is ready. Check the steps fit your child, then start at the "
+                      "bottom.", "success")
+                return see_other(url_for("ladders.show", ladder_id=ladder.id))
+    return render("ladders/new.html", None, status_for(chosen), **page)
+
+
+def _create_ladder(child, start: str, form) -> Ladder:
+    """Build the ladder from the chosen template, or from scratch."""
+    if start == "template":
+        return ladders.create_ladder_from_template(get_session(), child, current_user,
+                                                   form.template.data)
+    return ladders.create_ladder(get_session(), child, current_user, goal=form.goal.data,
+                                 area=form.area.data)
 
 
 @bp.get("/ladders/<int:ladder_id>")
@@ -95,18 +89,13 @@ def update(ladder_id: int):
     ladder = ladder_for(ladder_id)
     form = LadderForm(obj=ladder)
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             ladders.update_ladder(get_session(), ladder, goal=form.goal.data, area=form.area.data,
                                   by=current_user)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             flash("Saved.", "success")
             return see_other(url_for("ladders.show", ladder_id=ladder.id))
-    mastery_form = MasteryRuleForm(formdata=None, obj=ladder)
-    if form.errors:
-        return refused("ladders/edit.html", ladder=ladder, form=form, mastery_form=mastery_form)
-    return render("ladders/edit.html", ladder=ladder, form=form, mastery_form=mastery_form)
+    return render_form("ladders/edit.html", form, ladder=ladder,
+                       mastery_form=MasteryRuleForm(formdata=None, obj=ladder))
 
 
 @bp.post("/ladders/<int:ladder_id>/archive")
@@ -128,11 +117,8 @@ def calming(ladder_id: int):
     ladder = ladder_for(ladder_id)
     form = CalmingForm(plan=ladder.calming_plan)
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             ladders.set_calming_plan(get_session(), ladder, form.strategies.data or [],
                                      form.custom.data or "", by=current_user)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             return ladder_changed(ladder, "ladders/_calming.html", "#calming")
-    return ladder_page(ladder, 422, "ladders/_calming.html", calming_form=form)
+    return ladder_page(ladder, status_for(form), "ladders/_calming.html", calming_form=form)

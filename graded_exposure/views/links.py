@@ -4,37 +4,22 @@ Family side: /family/sharing (enter a therapist's code, or invite a therapist by
 every consent record). Therapist side: /links (create a code, see linked children) and the
 invitation link /links/invite/<token>. Both sides end a link at /links/<link_id>/end.
 """
-from functools import wraps
-
-from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask import Blueprint, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 
 from .. import auth_session
-from ..access import child_for, link_for
-from ..auth_session import caregiver_required
+from ..access import child_for, is_links_therapist, link_for
+from ..auth_session import caregiver_required, therapist_required
 from ..db import get_session
 from ..errors import DomainError
-from ..extensions import login_manager
 from ..forms.auth import JoinFamilyForm
 from ..forms.links import EndLinkForm, LinkCodeForm, TherapistInviteForm
 from ..services import families, therapist_links
-from ..vocabulary import LinkStatus, Role
+from ..vocabulary import LinkStatus
 from . import emails
-from .responses import client_ip, render, see_other
+from .responses import client_ip, refusal_on, render, render_form, see_other, status_for
 
 bp = Blueprint("links", __name__)
-
-
-def therapist_required(view):
-    """Decorate a view that only a logged-in therapist may use (404 for caregivers)."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if current_user.role != Role.THERAPIST:
-            abort(404)
-        return view(*args, **kwargs)
-    return wrapped
 
 
 def _children():
@@ -63,57 +48,52 @@ def sharing():
 @caregiver_required
 def check_code():
     form = LinkCodeForm(_children())
-    if not form.validate_on_submit():
-        return _sharing_page(status=422, code_form=form)
-    try:
-        review = therapist_links.review_code(get_session(), current_user,
-                                             child_for(form.chosen_child_id()), form.code.data,
-                                             client_ip())
-    except DomainError as e:
-        form.code.errors.append(str(e))
-        return _sharing_page(status=422, code_form=form)
-    return _sharing_page(code_form=form, review=review)
+    if form.validate_on_submit():
+        with refusal_on(form.code):
+            review = therapist_links.review_code(get_session(), current_user,
+                                                 child_for(form.chosen_child_id()),
+                                                 form.code.data, client_ip())
+            return _sharing_page(code_form=form, review=review)
+    return _sharing_page(status=status_for(form), code_form=form)
 
 
 @bp.post("/family/sharing/accept")
 @caregiver_required
 def accept_code():
     form = LinkCodeForm(_children())
-    if not form.validate_on_submit():
-        return _sharing_page(status=422, code_form=form)
-    child = child_for(form.chosen_child_id())
-    try:
-        therapist_links.accept_code(get_session(), current_user, child, form.code.data,
-                                    client_ip())
-    except DomainError as e:
-        form.code.errors.append(str(e))
-        return _sharing_page(status=422, code_form=form)
-    flash(f"Done: the therapist can now see {child.display_name}'s ladders, practices and "
-          "check-ins. You can end this here at any time.", "success")
-    return see_other(url_for("links.sharing"))
+    if form.validate_on_submit():
+        child = child_for(form.chosen_child_id())
+        with refusal_on(form.code):
+            therapist_links.accept_code(get_session(), current_user, child, form.code.data,
+                                        client_ip())
+            flash(f"Done: the therapist can now see {child.display_name}'s ladders, practices "
+                  "and check-ins. You can end this here at any time.", "success")
+            return see_other(url_for("links.sharing"))
+    return _sharing_page(status=status_for(form), code_form=form)
 
 
 @bp.post("/family/sharing/invite")
 @caregiver_required
 def invite():
     form = TherapistInviteForm(_children())
-    if not form.validate_on_submit():
-        return _sharing_page(status=422, invite_form=form)
-    child = child_for(form.chosen_child_id())
-    try:
-        emails.reserve("therapist_invite", form.email.data, sender_id=current_user.id)
-        token = therapist_links.invite_by_email(
-            get_session(), current_user, child, form.email.data,
-            current_app.config["INVITE_TOKEN_LIFETIME"], client_ip(),
-            deliver=lambda token: emails.send(
-                "therapist_invite", form.email.data, inviter=current_user.display_name,
-                child=child.display_name, lifetime=emails.lifetime("INVITE_TOKEN_LIFETIME"),
-                link=emails.link("links.accept_invite", token=token)))
-    except DomainError as e:
-        form.email.errors = [str(e)]
-        return _sharing_page(status=422, invite_form=form)
-    return render("links/invite_sent.html", email=form.email.data, child=child,
-                  link=emails.link("links.accept_invite", token=token))
+    if form.validate_on_submit():
+        child = child_for(form.chosen_child_id())
+        with refusal_on(form.email):
+            token = _invite(child, form.email.data)
+            return render("links/invite_sent.html", email=form.email.data, child=child,
+                          link=emails.link("links.accept_invite", token=token))
+    return _sharing_page(status=status_for(form), invite_form=form)
+
+
+def _invite(child, email: str) -> str:
+    """Email a therapist an invitation to see the child; return its token."""
+    emails.reserve("therapist_invite", email, sender_id=current_user.id)
+    return therapist_links.invite_by_email(
+        get_session(), current_user, child, email, current_app.config["INVITE_TOKEN_LIFETIME"],
+        client_ip(), deliver=lambda token: emails.send(
+            "therapist_invite", email, inviter=current_user.display_name,
+            child=child.display_name, lifetime=emails.lifetime("INVITE_TOKEN_LIFETIME"),
+            link=emails.link("links.accept_invite", token=token)))
 
 
 @bp.get("/links")
@@ -141,18 +121,14 @@ def accept_invite(token: str):
         return _accept_as_current_user(token, row)
     form = JoinFamilyForm(email=row.link.invited_email or None)
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             user = therapist_links.register_and_accept(
                 db, token, email=form.email.data, password=form.password.data,
                 display_name=form.display_name.data, ip=client_ip())
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             auth_session.log_in(user)
             flash(f"Welcome! {row.child.display_name} is now on your caseload.", "success")
             return see_other(url_for("home.index"))
-    return render("links/invite.html", row=row, form=form, error=None,
-                  status=422 if form.errors else 200)
+    return render_form("links/invite.html", form, row=row, error=None)
 
 
 def _accept_as_current_user(token: str, row):
@@ -172,7 +148,7 @@ def _accept_as_current_user(token: str, row):
 def end(link_id: int):
     link = link_for(link_id)
     row = therapist_links.describe_link(get_session(), link)
-    back = url_for("links.index" if link.therapist_id == current_user.id else "links.sharing")
+    back = url_for("links.index" if is_links_therapist(link) else "links.sharing")
     form = EndLinkForm()
     if request.method == "GET" or link.status == LinkStatus.ENDED:
         return render("links/end.html", row=row, form=form, back=back)

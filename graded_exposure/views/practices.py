@@ -1,75 +1,52 @@
 """Practices: log one from the home screen in three taps, list, edit, delete."""
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
 
-from ..access import child_for, practice_for, step_for
+from ..access import child_for, practice_for, step_of_child
 from ..auth_session import require_login
 from ..db import get_session
-from ..errors import DomainError
 from ..forms.practices import LogPracticeForm, edit_form
 from ..models import Child, Step
-from ..rules.practice_rules import OUTCOMES
 from ..services import practices
-from .responses import render, see_other
+from .pagination import requested_page
+from .responses import refusal_on, render, render_form, see_other
 
 bp = Blueprint("practices", __name__)
 bp.before_request(require_login)
 
-_MAX_ID = 2**63 - 1  # SQLite's INTEGER range; larger ids cannot exist
-
-
-@bp.app_template_filter("outcome_label")
-def outcome_label(outcome: str) -> str:
-    """Return the words for a stored outcome."""
-    return OUTCOMES.get(outcome, outcome)
-
-
-def _step_of(child: Child, step_id: int) -> Step:
-    """Return the step if it is on one of this child's ladders, else 404."""
-    if not 0 < step_id <= _MAX_ID:
-        abort(404)
-    step = step_for(step_id)
-    if step.ladder.child_id != child.id:
-        abort(404)
-    return step
-
-
 def _form_page(child: Child, form, step: Step | None, practice=None):
     options = practices.form_options(get_session(), child, keep_step=step)
-    return render("practices/form.html", child=child, form=form, step=step, options=options,
-                  practice=practice, status=422 if form.errors else 200)
+    return render_form("practices/form.html", form, child=child, step=step, options=options,
+                       practice=practice)
 
 
 @bp.get("/children/<int:child_id>/practices/new")
 def create(child_id: int):
     child = child_for(child_id)
     step_id = request.args.get("step", type=int)
-    return _form_page(child, LogPracticeForm(), _step_of(child, step_id) if step_id else None)
+    return _form_page(child, LogPracticeForm(), step_of_child(child, step_id) if step_id else None)
 
 
 @bp.post("/children/<int:child_id>/practices")
 def save(child_id: int):
     child = child_for(child_id)
     form = LogPracticeForm()
-    step = _step_of(child, form.step.data) if form.step.data else None
+    step = step_of_child(child, form.step.data) if form.step.data else None
     if form.validate_on_submit():
-        try:
+        with refusal_on(form) as refusal:
             practices.log_practice(get_session(), child, step, current_user, form.details(),
                                    form.idempotency_key.data)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-            if isinstance(e, practices.KeyAlreadyUsed):
-                form.renew_key()
-        else:
             flash("Practice saved — well done!", "success")
             return see_other(url_for("children.show", child_id=child.id))
+        if isinstance(refusal.error, practices.KeyAlreadyUsed):
+            form.renew_key()
     return _form_page(child, form, step)
 
 
 @bp.get("/children/<int:child_id>/practices")
 def index(child_id: int):
     child = child_for(child_id)
-    listing = practices.list_practices(get_session(), child, request.args.get("page", 1, type=int))
+    listing = practices.list_practices(get_session(), child, requested_page())
     return render("practices/index.html", "practices/_page.html", child=child, listing=listing)
 
 
@@ -78,13 +55,10 @@ def update(practice_id: int):
     practice = practice_for(practice_id)
     child = child_for(practice.child_id)
     form = edit_form(practice, child.family.timezone)
-    step = _step_of(child, form.step.data) if form.step.data else practice.step
+    step = step_of_child(child, form.step.data) if form.step.data else practice.step
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             practices.edit_practice(get_session(), practice, step, form.details())
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             flash("Practice updated.", "success")
             return see_other(url_for("children.show", child_id=child.id))
     return _form_page(child, form, step, practice=practice)

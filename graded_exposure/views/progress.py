@@ -9,18 +9,12 @@ from ..errors import DomainError
 from ..forms.ladders import ConfirmMasteredForm, LadderForm, MasteryRuleForm
 from ..models import Ladder, Step
 from ..services import progress, steps
-from .responses import refused, render, see_other, wants_fragment
+from .responses import refusal_on, render, see_other, status_for, wants_fragment
 
 bp = Blueprint("progress", __name__)
 bp.before_request(require_login)
 
 RULE_FORM = "ladders/_mastery_rule_form.html"
-
-
-@bp.app_template_filter("mastery_rule_words")
-def mastery_rule_words(ladder: Ladder) -> str:
-    """Say a ladder's mastery rule in plain words."""
-    return progress.mastery_rule(ladder).describe()
 
 
 def _progress_page(ladder: Ladder, status: int = 200, **context):
@@ -65,14 +59,11 @@ def mastery_rule(ladder_id: int):
         return see_other(url_for("ladders.update", ladder_id=ladder.id) + "#mastery")
     form = MasteryRuleForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             progress.set_mastery_rule(get_session(), ladder, **form.rule_fields(), by=current_user)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             if wants_fragment():
                 return render(RULE_FORM, ladder=ladder, mastery_form=form, saved=True)
             flash("Mastery rule saved.", "success")
             return see_other(url_for("ladders.show", ladder_id=ladder.id) + "#mastery-rule")
-    return refused("ladders/edit.html", RULE_FORM, ladder=ladder, mastery_form=form,
-                   form=LadderForm(formdata=None, obj=ladder))
+    return render("ladders/edit.html", RULE_FORM, status_for(form), ladder=ladder,
+                  mastery_form=form, form=LadderForm(formdata=None, obj=ladder))

@@ -2,52 +2,26 @@
 from flask import Blueprint, current_app, flash, request, url_for
 from flask_login import current_user
 
-from ..access import child_for, reminder_for
+from ..access import child_for, in_family, reminder_for
 from ..auth_session import caregiver_required
 from ..channels import registry, vapid
 from ..db import get_session
 from ..errors import DomainError
 from ..forms.reminders import NotificationSettingsForm, ReminderForm
 from ..models import Reminder
-from ..rules.schedule import WEEKDAY_NAMES
 from ..services import families, notification_settings, push_subscriptions, reminders
-from .responses import refused, render, see_other, wants_fragment
+from .responses import refusal_on, render, render_form, see_other, status_for, wants_fragment
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
 # Every route here is for a caregiver with a family: visitors go to log in, others get 404.
 bp.before_request(caregiver_required(lambda: None))
 
-KIND_NAMES = {"practice": "Practice reminder", "missed_nudge": "Evening nudge",
-              "weekly_digest": "Weekly digest", "therapist": "From your therapist"}
-
-
-@bp.app_template_filter("reminder_kind")
-def reminder_kind(kind: str) -> str:
-    """Name a kind of reminder in words."""
-    return KIND_NAMES.get(kind, kind)
-
-
-@bp.app_template_filter("channel_name")
-def channel_name(name: str) -> str:
-    """Name a reminder channel briefly, as the reminder list shows it."""
-    channel = registry.BY_NAME.get(name)
-    return channel.short if channel else name
-
-
-@bp.app_template_filter("reminder_days")
-def reminder_days(weekdays: str) -> str:
-    """Say which days a reminder runs on, e.g. "Every day", "Mon to Fri", "Mon, Wed"."""
-    named = {"1234567": "Every day", "12345": "Mon to Fri", "67": "Sat and Sun"}
-    return named.get(weekdays) or ", ".join(WEEKDAY_NAMES[int(d) - 1] for d in weekdays)
-
-
 @bp.app_context_processor
 def _reminder_suggestion():
     def suggest_reminders(child) -> bool:
         """True when the ladder page should offer the default reminders for this child."""
-        user = current_user
-        return (user.is_authenticated and user.family_id == child.family_id
-                and not reminders.has_reminders(get_session(), user, child))
+        return in_family(child) and not reminders.has_reminders(get_session(), current_user,
+                                                                child)
     return {"suggest_reminders": suggest_reminders}
 
 
@@ -85,7 +59,7 @@ def _save(form: ReminderForm, reminder: Reminder | None):
     """Validate and store the form; return the saved reminder, or None if refused."""
     if not form.validate_on_submit():
         return None
-    try:
+    with refusal_on(form):
         schedule = reminders.checked_schedule(
             kind=form.kind.data, weekdays=form.weekdays.data, local_time=form.local_time.data,
             timezone=form.timezone.data, channels=form.channels.data)
@@ -93,20 +67,16 @@ def _save(form: ReminderForm, reminder: Reminder | None):
         if reminder is None:
             return reminders.create_reminder(get_session(), current_user, child, schedule)
         return reminders.update_reminder(get_session(), reminder, child, schedule)
-    except DomainError as e:
-        form.form_errors.append(str(e))
-        return None
+    return None
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     form = _form()
-    if request.method == "POST":
-        if _save(form, None):
-            flash("Reminder saved.", "success")
-            return see_other(url_for("reminders.index"))
-        return refused("reminders/form.html", form=form, reminder=None)
-    return render("reminders/form.html", form=form, reminder=None)
+    if request.method == "POST" and _save(form, None):
+        flash("Reminder saved.", "success")
+        return see_other(url_for("reminders.index"))
+    return render_form("reminders/form.html", form, reminder=None)
 
 
 @bp.route("/<int:reminder_id>/edit", methods=["GET", "POST"])
@@ -116,12 +86,10 @@ def update(reminder_id: int):
         flash("A reminder your therapist set can be paused or deleted here, not changed.", "info")
         return see_other(url_for("reminders.index") + f"#reminder-{reminder.id}")
     form = _form(reminder)
-    if request.method == "POST":
-        if _save(form, reminder):
-            flash("Reminder saved.", "success")
-            return see_other(url_for("reminders.index") + f"#reminder-{reminder.id}")
-        return refused("reminders/form.html", form=form, reminder=reminder)
-    return render("reminders/form.html", form=form, reminder=reminder)
+    if request.method == "POST" and _save(form, reminder):
+        flash("Reminder saved.", "success")
+        return see_other(url_for("reminders.index") + f"#reminder-{reminder.id}")
+    return render_form("reminders/form.html", form, reminder=reminder)
 
 
 def _changed(reminder: Reminder, message: str):
@@ -134,7 +102,8 @@ def _changed(reminder: Reminder, message: str):
 
 def _refused_change(reminder: Reminder, error: str):
     if wants_fragment():
-        return refused("reminders/_reminder.html", row=reminders.describe(reminder), error=error)
+        return render("reminders/_reminder.html", status=422, row=reminders.describe(reminder),
+                      error=error)
     return _settings_page(422, error=error, error_for=reminder.id)
 
 
@@ -181,16 +150,13 @@ def delete(reminder_id: int):
 def settings():
     form = NotificationSettingsForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             notification_settings.save_settings(
                 get_session(), current_user, quiet_start=form.quiet_start.data,
                 quiet_end=form.quiet_end.data, email_kinds=form.email_kinds.data or [])
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             flash("Notification settings saved.", "success")
             return see_other(url_for("reminders.index") + "#notification-settings")
-    return _settings_page(422, settings_form=form)
+    return _settings_page(status_for(form), settings_form=form)
 
 
 @bp.post("/defaults/<int:child_id>")

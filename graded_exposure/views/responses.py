@@ -1,6 +1,13 @@
 """Shared response shapes: page or fragment, 422 for a refused form, 303 after a POST."""
-from flask import redirect, render_template, request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
+from flask import redirect, render_template, request
+from wtforms import Field
+from wtforms.form import BaseForm
+
+from ..errors import DomainError
 from ..extensions import htmx
 
 
@@ -15,9 +22,35 @@ def render(page: str, fragment: str | None = None, status: int = 200, **context)
     return render_template(template, **context), status
 
 
-def refused(page: str, fragment: str | None = None, **context):
-    """Re-render a form whose input was refused, with 422 so nothing looks saved."""
-    return render(page, fragment, status=422, **context)
+def status_for(form: BaseForm) -> int:
+    """Return 422 for a form that carries errors, so nothing looks saved, else 200."""
+    return 422 if form.errors else 200
+
+
+def render_form(page: str, form: BaseForm, fragment: str | None = None, **context):
+    """Render a page (or fragment) around its form, with the form's status."""
+    return render(page, fragment, status_for(form), form=form, **context)
+
+
+@dataclass
+class Refusal:
+    """The DomainError a `refusal_on` block raised, or None while nothing was refused."""
+
+    error: DomainError | None = None
+
+
+@contextmanager
+def refusal_on(target: BaseForm | Field) -> Iterator[Refusal]:
+    """Run a service call; a DomainError it raises becomes an error on the form or field."""
+    refusal = Refusal()
+    try:
+        yield refusal
+    except DomainError as e:
+        refusal.error = e
+        if isinstance(target, BaseForm):
+            target.form_errors.append(str(e))
+        else:
+            target.errors = [*target.errors, str(e)]
 
 
 def see_other(url: str):

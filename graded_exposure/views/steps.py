@@ -10,7 +10,7 @@ from ..forms.ladders import MoveForm, StepForm, SubStepForm
 from ..models import Step
 from ..services import steps
 from .ladders import ladder_changed, ladder_page
-from .responses import render, see_other, wants_fragment
+from .responses import refusal_on, render, see_other, status_for, wants_fragment
 
 bp = Blueprint("steps", __name__)
 bp.before_request(require_login)
@@ -47,13 +47,10 @@ def create(ladder_id: int):
     ladder = ladder_for(ladder_id)
     form = StepForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             step = steps.add_step(get_session(), ladder, **_step_fields(form), by=current_user)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             return ladder_changed(ladder, STEPS, f"#step-{step.id}")
-    return ladder_page(ladder, 422, STEPS, step_form=form)
+    return ladder_page(ladder, status_for(form), STEPS, step_form=form)
 
 
 @bp.route("/steps/<int:step_id>/edit", methods=["GET", "POST"])
@@ -61,15 +58,12 @@ def update(step_id: int):
     step = step_for(step_id)
     form = StepForm(obj=step)
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             steps.update_step(get_session(), step, **_step_fields(form), by=current_user)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             flash("Step saved.", "success")
             return see_other(url_for("ladders.show", ladder_id=step.ladder_id)
                              + f"#step-{step.id}")
-    return _step_page(step, 422 if form.errors else 200, form=form)
+    return _step_page(step, status_for(form), form=form)
 
 
 @bp.post("/steps/<int:step_id>/delete")
@@ -111,13 +105,10 @@ def add_substep(step_id: int):
     step = step_for(step_id)
     form = SubStepForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             steps.add_substep(get_session(), step, form.text.data, by=current_user)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             return _substeps_changed(step, on_step_page=True)
-    return _step_page(step, 422, SUBSTEPS, substep_form=form)
+    return _step_page(step, status_for(form), SUBSTEPS, substep_form=form)
 
 
 @bp.post("/substeps/<int:substep_id>/toggle")

@@ -5,32 +5,26 @@ active link to the child (linked_child_for checks the link again on every reques
 """
 from datetime import date
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, url_for
 from flask_login import current_user
 
 from ..access import linked_child_for
-from ..auth_session import require_login
+from ..auth_session import therapist_required
 from ..db import get_session
-from ..errors import DomainError
 from ..forms.therapist import FamilyReminderForm, LastSessionForm, NoteForm, PracticeTargetForm
 from ..models import Child
 from ..services import caseload, ladders, session_summary, therapist_notes, therapist_workspace
 from ..vocabulary import Role
-from .responses import client_ip, render, see_other, wants_fragment
+from .pagination import requested_page
+from .responses import client_ip, refusal_on, render, see_other, status_for, wants_fragment
 
 bp = Blueprint("therapist", __name__, url_prefix="/therapist")
-bp.before_request(require_login)
+# Caregivers never see these pages: not even that they exist.
+bp.before_request(therapist_required(lambda: None))
 
 NOTES = "therapist/_notes.html"
 SETTINGS = "therapist/_settings.html"
 REMINDER = "therapist/_reminder.html"
-
-
-@bp.before_request
-def therapists_only():
-    """Caregivers never see these pages: not even that they exist."""
-    if current_user.role != Role.THERAPIST:
-        abort(404)
 
 
 @bp.app_template_global()
@@ -72,9 +66,8 @@ def child_page(child: Child, status: int = 200, fragment: str | None = None, **c
         active = ladders.ladders_for_child(get_session(), child)[0]
         _default_forms(child, context.get("link"), active, context)
         return render(fragment, None, status, child=child, **context)
-    page = request.args.get("page", 1, type=int) or 1
-    ws = therapist_workspace.open_for(get_session(), current_user, child, page=page,
-                                      ip=client_ip())
+    ws = therapist_workspace.open_for(get_session(), current_user, child,
+                                      page=requested_page(), ip=client_ip())
     _default_forms(child, ws.link, [lp.ladder for lp in ws.ladders], context)
     return render("therapist/child.html", None, status, child=child, ws=ws, link=ws.link,
                   notes=ws.notes, reminders=ws.reminders, **context)
@@ -98,15 +91,12 @@ def write_note(child_id: int):
     active = ladders.ladders_for_child(get_session(), child)[0]
     form = NoteForm(child=child, ladders=active)
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             therapist_notes.write_note(get_session(), child, current_user, kind=form.kind.data,
                                        text=form.text.data, ladder_id=form.chosen_ladder_id(),
                                        ip=client_ip())
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             return _changed(child, NOTES, "#therapist-notes", note_saved=form.kind.data)
-    return child_page(child, 422, NOTES, note_form=form)
+    return child_page(child, status_for(form), NOTES, note_form=form)
 
 
 @bp.post("/children/<int:child_id>/target")
@@ -114,14 +104,11 @@ def target(child_id: int):
     child = linked_child_for(child_id)
     form = PracticeTargetForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             caseload.set_practice_target(get_session(), current_user, child,
                                          form.practice_target_days.data, ip=client_ip())
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             return _changed(child, SETTINGS, "#link-settings", settings_saved="target")
-    return child_page(child, 422, SETTINGS, target_form=form)
+    return child_page(child, status_for(form), SETTINGS, target_form=form)
 
 
 @bp.post("/children/<int:child_id>/last-session")
@@ -129,14 +116,11 @@ def last_session(child_id: int):
     child = linked_child_for(child_id)
     form = LastSessionForm()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             session_summary.set_last_session(get_session(), current_user, child,
                                              form.last_session_on.data)
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             return _changed(child, SETTINGS, "#link-settings", settings_saved="session")
-    return child_page(child, 422, SETTINGS, session_form=form)
+    return child_page(child, status_for(form), SETTINGS, session_form=form)
 
 
 @bp.post("/children/<int:child_id>/reminders")
@@ -144,15 +128,12 @@ def remind(child_id: int):
     child = linked_child_for(child_id)
     form = FamilyReminderForm(days=therapist_notes.reminder_days(child))
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             therapist_notes.schedule_family_reminder(
                 get_session(), current_user, child, message=form.message.data,
                 on=_chosen_day(form.on.data), at=form.at.data, ip=client_ip())
-        except DomainError as e:
-            form.form_errors.append(str(e))
-        else:
             return _changed(child, REMINDER, "#family-reminder", reminder_saved=True)
-    return child_page(child, 422, REMINDER, reminder_form=form)
+    return child_page(child, status_for(form), REMINDER, reminder_form=form)
 
 
 def _chosen_day(value: str) -> date | None:

@@ -50,7 +50,7 @@ def test_inbox_is_paginated(family, db):
     assert 'href="/inbox?page=1"' in second and "page=3" not in second
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999999999999", "500"])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999999999999999999", "500", "²", "%C2%B2"])
 def test_odd_page_numbers_never_fail(family, db, page):
     _messages(db, family.user, 2)
     assert family.client.get(f"/inbox?page={page}").status_code == 200

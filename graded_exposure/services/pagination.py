@@ -1,0 +1,34 @@
+"""One page of a newest-first list: its rows, its number, and whether older rows follow."""
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
+
+from sqlmodel import Session
+from sqlmodel.sql.expression import SelectOfScalar
+
+MAX_PAGE = 100_000  # a larger page is empty anyway, and an absurd one would overflow OFFSET
+
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Page(Generic[Row]):
+    """One page of rows, numbered from 1 (the newest)."""
+
+    rows: list[Row]
+    page: int
+    has_older: bool
+
+    @property
+    def has_newer(self) -> bool:
+        return self.page > 1
+
+    def with_rows(self, rows: list) -> "Page":
+        """Return the same page holding other rows (the found ones, described for showing)."""
+        return replace(self, rows=rows)
+
+
+def paginate(session: Session, query: SelectOfScalar, page: int, per_page: int) -> Page:
+    """Run an ordered query for page `page` (clamped to 1..MAX_PAGE) of `per_page` rows."""
+    page = min(max(page, 1), MAX_PAGE)
+    found = list(session.exec(query.offset((page - 1) * per_page).limit(per_page + 1)))
+    return Page(found[:per_page], page, len(found) > per_page)

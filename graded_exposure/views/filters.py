@@ -1,0 +1,104 @@
+"""Every app-wide template filter: stored words and moments shown as people read them."""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_login import current_user
+
+from ..channels import registry
+from ..forms.checkins import ACCOMMODATION_LABELS, AVOIDANCE_LABELS
+from ..models import Ladder
+from ..rules import ladder_rules
+from ..rules.practice_rules import OUTCOMES, SMALL_WINS
+from ..rules.schedule import WEEKDAY_NAMES
+from ..services import progress
+
+KIND_NAMES = {"practice": "Practice reminder", "missed_nudge": "Evening nudge",
+              "weekly_digest": "Weekly digest", "therapist": "From your therapist"}
+
+
+def outcome_label(outcome: str) -> str:
+    """Return the words for a stored outcome."""
+    return OUTCOMES.get(outcome, outcome)
+
+
+def avoidance_label(kind: str) -> str:
+    """Return the words for a kind of avoidance."""
+    return AVOIDANCE_LABELS.get(kind, kind)
+
+
+def accommodation_label(kind: str) -> str:
+    """Return the words for a kind of accommodation."""
+    return ACCOMMODATION_LABELS.get(kind, kind)
+
+
+def win_label(kind: str) -> str:
+    """Return the words for a small win."""
+    return SMALL_WINS.get(kind, kind)
+
+
+def area_label(area: str) -> str:
+    """Show an area key in words."""
+    return ladder_rules.area_label(area)
+
+
+def mastery_rule_words(ladder: Ladder) -> str:
+    """Say a ladder's mastery rule in plain words."""
+    return progress.mastery_rule(ladder).describe()
+
+
+def reminder_kind(kind: str) -> str:
+    """Name a kind of reminder in words."""
+    return KIND_NAMES.get(kind, kind)
+
+
+def channel_name(name: str) -> str:
+    """Name a reminder channel briefly, as the reminder list shows it."""
+    channel = registry.BY_NAME.get(name)
+    return channel.short if channel else name
+
+
+def reminder_days(weekdays: str) -> str:
+    """Say which days a reminder runs on, e.g. "Every day", "Mon to Fri", "Mon, Wed"."""
+    named = {"1234567": "Every day", "12345": "Mon to Fri", "67": "Sat and Sun"}
+    return named.get(weekdays) or ", ".join(WEEKDAY_NAMES[int(d) - 1] for d in weekdays)
+
+
+def _viewer_zone() -> str | None:
+    """The family time zone of the person looking, or None (therapists see UTC)."""
+    family = current_user.family if current_user.is_authenticated else None
+    return family.timezone if family else None
+
+
+def zoned_when(moment: datetime | None, tz: str | None = None) -> str:
+    """Say a moment in a zone (default: the viewer's family), e.g. 'Tue 6 May, 14:05'."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(ZoneInfo(tz or _viewer_zone() or "UTC"))
+    return f"{local:%a} {local.day} {local:%b, %H:%M}"
+
+
+def local_when(moment: datetime, with_time: bool = True) -> str:
+    """Say a moment with its year in the viewer's family zone, e.g. 'Tue 6 May 2026, 14:05'."""
+    zone = _viewer_zone()
+    local = moment.astimezone(ZoneInfo(zone or "UTC"))
+    day = f"{local.day} {local:%b %Y}"
+    if not with_time:
+        return day
+    return f"{local:%a} {day}, {local:%H:%M}{'' if zone else ' UTC'}"
+
+
+def short_day(day: date | None) -> str:
+    """Say a date short, e.g. 'Tue 6 May'."""
+    return f"{day:%a} {day.day} {day:%b}" if day else ""
+
+
+FILTERS = (outcome_label, avoidance_label, accommodation_label, win_label, area_label,
+           mastery_rule_words, reminder_kind, channel_name, reminder_days,
+           zoned_when, local_when, short_day)
+
+
+def init_app(app: Flask) -> None:
+    """Register every template filter under its function's name."""
+    for function in FILTERS:
+        app.add_template_filter(function)

@@ -1,0 +1,30 @@
+"""Template filters: all registered in one place, each saying stored words as people read them."""
+from datetime import UTC, date, datetime
+
+import pytest
+
+from graded_exposure.views import filters
+
+
+def test_every_filter_is_registered_under_its_name(app):
+    for function in filters.FILTERS:
+        assert app.jinja_env.filters[function.__name__] is function
+
+
+@pytest.mark.parametrize(("weekdays", "words"), [
+    ("1234567", "Every day"), ("12345", "Mon to Fri"), ("67", "Sat and Sun"), ("13", "Mon, Wed")])
+def test_reminder_days_in_words(weekdays, words):
+    assert filters.reminder_days(weekdays) == words
+
+
+def test_unknown_stored_words_are_shown_as_they_are():
+    assert filters.outcome_label("odd") == "odd" and filters.reminder_kind("odd") == "odd"
+    assert filters.channel_name("odd") == "odd" and filters.win_label("odd") == "odd"
+
+
+def test_dates_in_a_given_zone_and_short(app):
+    moment = datetime(2026, 5, 5, 13, 5, tzinfo=UTC)
+    with app.test_request_context():
+        assert filters.zoned_when(moment, "Europe/London") == "Tue 5 May, 14:05"
+        assert filters.local_when(moment) == "Tue 5 May 2026, 13:05 UTC"
+    assert filters.short_day(date(2026, 5, 5)) == "Tue 5 May" and filters.short_day(None) == ""
