@@ -43,7 +43,10 @@ def _assign_ladder_and_homework(page) -> None:
     page.get_by_role("button", name="Create ladder").click()
     expect(page.get_by_text(re.compile(r"Made by Dr Tara on"))).to_be_visible()
     page.get_by_role("link", name=re.compile("Mia's ladders")).click()
-    page.get_by_role("link", name="← Mia").click()
+    # Wait for the list: "← Mia" would otherwise also match the "← Mia's ladders" link still
+    # on screen, and the journey would race its own navigation.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mia's ladders")
+    page.get_by_role("link", name="← Mia", exact=True).click()
     notes = page.get_by_role("region", name="Notes and homework")
     notes.get_by_label("Homework", exact=True).check()
     notes.get_by_label("Your words to the family").fill(
