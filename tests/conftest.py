@@ -115,7 +115,33 @@ def therapist_client(app, db):
     return logged_in_client(app, "tara@example.com")
 
 
-class Family:
+# Posting to these starts or ends a login session, and a new session has a new CSRF token.
+_NEW_SESSION = ("/login", "/logout", "/account", "/register", "/join/", "/links/invite/",
+                "/reset/")
+
+
+class SignedIn:
+    """A client logged in through the real login form, posting as its browser's forms would."""
+
+    def __init__(self, app, email: str, password: str = PASSWORD):
+        self.client = logged_in_client(app, email, password)
+        self._token: str | None = None
+
+    def csrf(self) -> str:
+        """Return a valid CSRF token for this session (read from a page once, then reused)."""
+        if self._token is None:
+            self._token = csrf_from(self.client.get("/account").get_data(as_text=True))
+        return self._token
+
+    def post(self, url, data=None, **kw):
+        """POST with a valid CSRF token, as the browser's form would."""
+        response = self.client.post(url, data={"csrf_token": self.csrf(), **(data or {})}, **kw)
+        if url.startswith(_NEW_SESSION):
+            self._token = None
+        return response
+
+
+class Family(SignedIn):
     """A caregiver with a family and one child, and a client logged in as them."""
 
     def __init__(self, app, db, email, child_name="Sam"):
@@ -124,14 +150,7 @@ class Family:
                                       display_name=email.split("@")[0], role="caregiver",
                                       timezone="Europe/London")
         self.child = families.add_child(db, self.user, display_name=child_name)
-        self.client = logged_in_client(app, email)
-
-    def csrf(self) -> str:
-        return csrf_from(self.client.get("/family").get_data(as_text=True))
-
-    def post(self, url, data=None, **kw):
-        """POST with a valid CSRF token, as the browser's form would."""
-        return self.client.post(url, data={"csrf_token": self.csrf(), **(data or {})}, **kw)
+        super().__init__(app, email)
 
 
 @pytest.fixture

@@ -8,18 +8,14 @@ from sqlmodel import select
 from graded_exposure import scheduler
 from graded_exposure.models import InboxMessage, Ladder, TherapistLink, User, utcnow
 from graded_exposure.services import accounts, reminders, therapist_links, therapist_notes
-from tests.conftest import PASSWORD, csrf_from, logged_in_client
+from tests.conftest import PASSWORD, SignedIn, csrf_from
 
 
-class Therapist:
+class Therapist(SignedIn):
     def __init__(self, app, db, email="tara@example.com", name="Tara"):
         self.user = accounts.register(db, email=email, password=PASSWORD, display_name=name,
                                       role="therapist")
-        self.client = logged_in_client(app, email)
-
-    def post(self, url, data=None, **kw):
-        token = csrf_from(self.client.get("/account").get_data(as_text=True))
-        return self.client.post(url, data={"csrf_token": token, **(data or {})}, **kw)
+        super().__init__(app, email)
 
     def new_code(self) -> str:
         body = self.post("/links/codes").get_data(as_text=True)

@@ -18,23 +18,19 @@ from graded_exposure.models import (
     utcnow,
 )
 from graded_exposure.services import ladders
-from tests.conftest import csrf_from, logged_in_client
+from tests.conftest import SignedIn, csrf_from
 from tests.services.test_caseload import busy_child, link, make_therapist
 
 HX = {"HX-Request": "true"}
 SCRIPT = "<script>alert(1)</script>"
 
 
-class Therapist:
+class Therapist(SignedIn):
     """A therapist, their logged-in client, and a POST that sends a valid CSRF token."""
 
     def __init__(self, app, db, email="tara@example.com", name="Tara"):
         self.user = make_therapist(db, email, name)
-        self.client = logged_in_client(app, email)
-
-    def post(self, url, data=None, **kw):
-        token = csrf_from(self.client.get("/account").get_data(as_text=True))
-        return self.client.post(url, data={"csrf_token": token, **(data or {})}, **kw)
+        super().__init__(app, email)
 
     def page(self, url) -> str:
         response = self.client.get(url)
