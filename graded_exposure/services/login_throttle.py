@@ -27,11 +27,9 @@ class LoginLimits:
     @classmethod
     def from_config(cls, config) -> "LoginLimits":
         """Read the limits from the app's LOGIN_* settings."""
-        return cls(window=config["LOGIN_THROTTLE_WINDOW"],
-                   per_device=config["LOGIN_MAX_FAILURES_PER_DEVICE"],
-                   per_account_and_ip=config["LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP"],
-                   per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-                   per_ip=config["LOGIN_MAX_FAILURES_PER_IP"])
+        counts = {name: config[f"LOGIN_MAX_FAILURES_{name.upper()}"]
+                  for name in ("per_device", "per_account_and_ip", "per_account", "per_ip")}
+        return cls(window=config["LOGIN_THROTTLE_WINDOW"], **counts)
 
 
 def _failures(session: Session, since, *conditions) -> int:

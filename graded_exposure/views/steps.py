@@ -77,27 +77,33 @@ def delete(step_id: int):
     return see_other(url_for("ladders.show", ladder_id=ladder.id) + "#steps")
 
 
+def _change_in_place(step, change):
+    """Apply a change to a step; show the ladder's steps again, refused or changed."""
+    try:
+        change()
+    except DomainError as e:
+        return ladder_page(step.ladder, 422, STEPS, steps_error=str(e))
+    return ladder_changed(step.ladder, STEPS, f"#step-{step.id}")
+
+
 @bp.post("/steps/<int:step_id>/move")
 def move(step_id: int):
     step = step_for(step_id)
     form = MoveForm()
-    try:
+
+    def change():
         if not form.validate_on_submit():
             raise DomainError("Move a step up or down.")
         steps.move_step(get_session(), step, form.direction.data, by=current_user)
-    except DomainError as e:
-        return ladder_page(step.ladder, 422, STEPS, steps_error=str(e))
-    return ladder_changed(step.ladder, STEPS, f"#step-{step.id}")
+
+    return _change_in_place(step, change)
 
 
 @bp.post("/steps/<int:step_id>/make-current")
 def make_current(step_id: int):
     step = step_for(step_id)
-    try:
-        steps.make_current(get_session(), step, by=current_user)
-    except DomainError as e:
-        return ladder_page(step.ladder, 422, STEPS, steps_error=str(e))
-    return ladder_changed(step.ladder, STEPS, f"#step-{step.id}")
+    return _change_in_place(
+        step, lambda: steps.make_current(get_session(), step, by=current_user))
 
 
 @bp.post("/steps/<int:step_id>/substeps")
