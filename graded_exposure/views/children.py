@@ -1,5 +1,5 @@
 """Children: add, show (the family's home screen for that child), edit, delete."""
-from flask import Blueprint, flash, request, session, url_for
+from flask import Blueprint, flash, session, url_for
 from flask_login import current_user
 
 from ..access import child_for
@@ -13,7 +13,7 @@ from ..services import (
     progress,
     therapist_notes,
 )
-from .responses import render, render_form, see_other
+from .responses import render, render_form, see_other, unless_confirmed
 
 bp = Blueprint("children", __name__, url_prefix="/children")
 bp.before_request(require_login)
@@ -61,9 +61,9 @@ def update(child_id: int):
 @bp.post("/<int:child_id>/delete")
 def delete(child_id: int):
     child = child_for(child_id)
-    if request.form.get("confirm") != "yes":
-        flash("Tick the box to confirm that the deletion cannot be undone.", "error")
-        return see_other(url_for("children.update", child_id=child.id))
+    if refused := unless_confirmed("the deletion cannot be undone",
+                                   url_for("children.update", child_id=child.id)):
+        return refused
     name = child.display_name
     families.delete_child(get_session(), current_user, child)
     session.pop("child_id", None)

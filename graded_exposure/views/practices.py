@@ -9,7 +9,7 @@ from ..forms.practices import LogPracticeForm, edit_form
 from ..models import Child, Step
 from ..services import practices
 from .pagination import requested_page
-from .responses import refusal_on, render, render_form, see_other
+from .responses import refusal_on, render, render_form, see_other, unless_confirmed
 
 bp = Blueprint("practices", __name__)
 bp.before_request(require_login)
@@ -67,9 +67,9 @@ def update(practice_id: int):
 @bp.post("/practices/<int:practice_id>/delete")
 def delete(practice_id: int):
     practice = practice_for(practice_id)
-    if request.form.get("confirm") != "yes":
-        flash("Tick the box to confirm that the practice should be deleted.", "error")
-        return see_other(url_for("practices.update", practice_id=practice.id))
+    if refused := unless_confirmed("the practice should be deleted",
+                                   url_for("practices.update", practice_id=practice.id)):
+        return refused
     child_id = practice.child_id
     practices.delete_practice(get_session(), practice, current_user)
     flash("Practice deleted.", "info")

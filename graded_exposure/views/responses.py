@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import redirect, render_template, request
+from flask import flash, redirect, render_template, request
 from wtforms import Field
 from wtforms.form import BaseForm
 
@@ -56,6 +56,14 @@ def refusal_on(target: BaseForm | Field) -> Iterator[Refusal]:
 def see_other(url: str):
     """Redirect after a successful POST (POST/redirect/GET)."""
     return redirect(url, code=303)
+
+
+def unless_confirmed(what: str, back: str):
+    """Return a redirect to `back` saying what the tick box confirms, unless it was ticked."""
+    if request.form.get("confirm") == "yes":
+        return None
+    flash(f"Tick the box to confirm that {what}.", "error")
+    return see_other(back)
 
 
 def client_ip() -> str:
