@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 from ..errors import DomainError, TokenInvalid
 from ..models import AuditEvent, Child, TherapistLink, User, utcnow
 from ..rules import link_codes
+from ..rules.durations import in_words
 from ..vocabulary import LinkStatus, Role
 from . import accounts, audit, consent_ending, tokens
 from .accounts import normalise_email
@@ -23,7 +24,7 @@ CODE_LIFETIME = timedelta(days=7)
 MAX_WRONG_CODES = 10  # per caregiver per window: 40-bit codes cannot be guessed online
 WRONG_CODE_WINDOW = timedelta(minutes=15)
 CODE_REFUSED = ("That code does not work: it may be mistyped, used already or older than "
-                "7 days. Check it with your therapist.")
+                f"{in_words(CODE_LIFETIME)}. Check it with your therapist.")
 CODE_THROTTLED = "Too many codes that did not work. Please wait 15 minutes and try again."
 
 

@@ -2,16 +2,18 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_login import current_user
 
 from ..channels import registry
 from ..forms.checkins import ACCOMMODATION_LABELS, AVOIDANCE_LABELS
 from ..models import Ladder
 from ..rules import ladder_rules
+from ..rules.durations import in_words
 from ..rules.practice_rules import OUTCOMES, SMALL_WINS
 from ..rules.schedule import WEEKDAY_NAMES
 from ..services import progress
+from ..services.therapist_links import CODE_LIFETIME
 
 KIND_NAMES = {"practice": "Practice reminder", "missed_nudge": "Evening nudge",
               "weekly_digest": "Weekly digest", "therapist": "From your therapist"}
@@ -98,7 +100,14 @@ FILTERS = (outcome_label, avoidance_label, accommodation_label, win_label, area_
            zoned_when, local_when, short_day)
 
 
+def lifetime(setting: str) -> str:
+    """Return how long a configured link lasts, in words: pages say what the app enforces."""
+    return in_words(current_app.config[setting])
+
+
 def init_app(app: Flask) -> None:
-    """Register every template filter under its function's name."""
+    """Register every template filter under its function's name, and `lifetime`."""
     for function in FILTERS:
         app.add_template_filter(function)
+    app.add_template_global(lifetime)
+    app.add_template_global(in_words(CODE_LIFETIME), "code_lifetime")

@@ -125,3 +125,8 @@ def test_the_invitation_email_states_the_lifetime_that_is_enforced(app, family, 
     app.config["INVITE_TOKEN_LIFETIME"] = timedelta(days=3)
     family.post("/family/invites", {"email": "sam@example.com"})
     assert "within 3 days" in smtp.last_text("sam@example.com")
+
+
+def test_pages_state_the_invitation_lifetime_that_is_enforced(app, family):
+    app.config["INVITE_TOKEN_LIFETIME"] = timedelta(days=3)
+    assert "works once, for 3 days" in family.client.get("/family").get_data(as_text=True)
