@@ -21,7 +21,7 @@ run: $(VENV)/.runtime $(HTMX) db
 
 test: $(VENV)/.dev $(HTMX) browser-deps
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -12,6 +12,8 @@ from tests.conftest import TEST_HASH_METHOD
 from tests.mailbox import Mailbox, start_mailbox
 
 CHROMIUM = "/usr/bin/chromium"
+# The suite runs on two processes on two cores: give assertions the same 10 s as actions.
+expect.set_options(timeout=10_000)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 
