@@ -7,10 +7,9 @@ from sqlmodel import select
 from graded_exposure.models import Ladder
 from graded_exposure.rules.ladder_templates import TEMPLATES
 from graded_exposure.services import ladders, steps
+from tests.conftest import HX
 from tests.factories import template_ladder
-
-HX = {"HX-Request": "true"}
-SCRIPT = "<script>alert(1)</script>"
+from tests.hostile_input import SCRIPT
 
 
 def _all_ladders(db) -> list[Ladder]:

@@ -6,11 +6,11 @@ from flask import render_template
 
 from graded_exposure.models import Ladder, Step
 from graded_exposure.services import ladders, progress, steps
+from tests.conftest import HX
 from tests.factories import make_ladder, practise_on_days
+from tests.hostile_input import SCRIPT
 from tests.lookups import ladder_steps
 
-HX = {"HX-Request": "true"}
-SCRIPT = "<script>alert(1)</script>"
 GOOD_RULE = {"mastery_min_practices": "4", "mastery_min_days": "3", "mastery_max_peak": "2",
              "mastery_count_halving": "y"}
 

@@ -4,10 +4,9 @@ from sqlmodel import select
 
 from graded_exposure.models import Step, SubStep
 from graded_exposure.services import ladders
+from tests.conftest import HX
 from tests.factories import template_ladder
-
-HX = {"HX-Request": "true"}
-SCRIPT = "<script>alert(1)</script>"
+from tests.hostile_input import SCRIPT
 
 
 def _steps(db, ladder_id: int) -> list[Step]:
