@@ -4,14 +4,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from graded_exposure import create_app
 from graded_exposure.db import make_engine
+from graded_exposure.models import TherapistLink
 from graded_exposure.services import accounts, families
 from tests.mailbox import start_mailbox
 
 PASSWORD = "correct horse battery"
+HX = {"HX-Request": "true"}  # what htmx sends, so the app answers with a partial
 # One PBKDF2 round: tests check behaviour, not hash strength (production keeps scrypt, and
 # tests/services/test_password_hashing.py proves it).
 TEST_HASH_METHOD = "pbkdf2:sha256:1"
@@ -151,6 +153,36 @@ class Family(SignedIn):
                                       timezone="Europe/London")
         self.child = families.add_child(db, self.user, display_name=child_name)
         super().__init__(app, email)
+
+
+class Therapist(SignedIn):
+    """A therapist and a client logged in as them."""
+
+    def __init__(self, app, db, email="tara@example.com", name="Tara"):
+        self.user = accounts.register(db, email=email, password=PASSWORD, display_name=name,
+                                      role="therapist")
+        super().__init__(app, email)
+
+    def page(self, url) -> str:
+        """GET a page that must answer 200; return its HTML."""
+        response = self.client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response.get_data(as_text=True)
+
+    def new_code(self) -> str:
+        """Create a link code on the page a therapist would; return it."""
+        body = self.post("/links/codes").get_data(as_text=True)
+        return re.search(r"<strong>([0-9A-Z]{4}-[0-9A-Z]{4})</strong>", body).group(1)
+
+
+def link_by_code(family: Family, therapist: Therapist) -> TherapistLink:
+    """Link the family's child to the therapist as the caregiver does: by accepting a code."""
+    response = family.post("/family/sharing/accept",
+                           {"code": therapist.new_code(), "child_id": family.child.id})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    family.db.expire_all()
+    return family.db.exec(select(TherapistLink).where(
+        TherapistLink.therapist_id == therapist.user.id).order_by(TherapistLink.id)).first()
 
 
 @pytest.fixture

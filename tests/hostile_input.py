@@ -72,3 +72,9 @@ SAME_SITE_NEXT = [
     "/.evil.example",
     "/@evil.example",
 ]
+
+# Text a spreadsheet would run as a formula if an export left it as it is.
+FORMULAS = ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+
+# Markup that must come back escaped wherever the app shows what was typed.
+SCRIPT = "<script>alert(1)</script>"

@@ -15,7 +15,7 @@ from graded_exposure import create_app, scheduler, schema
 from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
 from graded_exposure.models import Delivery, InboxMessage, LoginAttempt, utcnow
-from tests.services.test_dispatch import add_reminder, person
+from tests.factories import add_reminder, person
 
 
 def due_now(db, channels=("inbox",)):

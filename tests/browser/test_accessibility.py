@@ -5,12 +5,15 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.test_child_mode import PASSWORD, _family_with_a_ladder, _open_child_mode
-from tests.browser.test_first_journey import _log_practice_in_three_taps, _register_and_add_child
-from tests.browser.test_therapist_journey import (
-    _caregiver_accepts,
-    _create_link_code,
-    _register_therapist,
+from tests.browser.journeys import (
+    FAMILY_PASSWORD,
+    caregiver_accepts,
+    create_link_code,
+    family_with_a_ladder,
+    log_practice_in_three_taps,
+    open_child_mode,
+    register_and_add_child,
+    register_therapist,
 )
 
 pytestmark = pytest.mark.browser
@@ -55,10 +58,10 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, phone)
     for path, name in [("/", "landing"), ("/register", "register"), ("/login", "login")]:
         _visit(phone, live_server + path, name, found)
 
-    child_id = _family_with_a_ladder(phone, live_server, "axe@example.com")
+    child_id = family_with_a_ladder(phone, live_server, "axe@example.com")
     ladder_url = phone.url
     ladder_id = int(re.search(r"/ladders/(\d+)", ladder_url).group(1))
-    _log_practice_in_three_taps(phone)
+    log_practice_in_three_taps(phone)
     _check_in(phone)
 
     child = f"{live_server}/children/{child_id}"
@@ -71,11 +74,11 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, phone)
     for url, name in pages:
         _visit(phone, url, name, found)
 
-    _open_child_mode(phone)
+    open_child_mode(phone)
     _scan(phone, "child view", found)
     phone.get_by_role("link", name="Grown-ups").click()
     _scan(phone, "child view exit", found)
-    phone.get_by_label("Your password").fill(PASSWORD)
+    phone.get_by_label("Your password").fill(FAMILY_PASSWORD)
     phone.get_by_role("button", name="Leave the child view").click()
     expect(phone).to_have_url(re.compile(rf"/children/{child_id}$"))
 
@@ -87,10 +90,10 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, phone)
 
 def test_therapist_pages_have_no_serious_accessibility_violations(live_server, laptop, phone):
     """The therapist's side, at laptop width (where therapists work) and at phone width."""
-    _register_therapist(laptop, live_server)
-    code = _create_link_code(laptop)
-    _register_and_add_child(phone, live_server, "axe-family@example.com")
-    _caregiver_accepts(phone, code)
+    register_therapist(laptop, live_server)
+    code = create_link_code(laptop)
+    register_and_add_child(phone, live_server, "axe-family@example.com")
+    caregiver_accepts(phone, code)
 
     found = []
     _visit(laptop, live_server + "/", "caseload", found)

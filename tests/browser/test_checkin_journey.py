@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
-from tests.browser.test_first_journey import _register_and_add_child
+from tests.browser.journeys import register_and_add_child
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_checkin_with_avoided_school_changes_the_trap_sentence(request, live_server, javascript):
     page = request.getfixturevalue("phone" if javascript else "phone_without_js")
     label = "js" if javascript else "nojs"
-    _register_and_add_child(page, live_server, f"check-{label}@example.com")
+    register_and_add_child(page, live_server, f"check-{label}@example.com")
     page.get_by_role("link", name="Home", exact=True).click()
     trap = page.get_by_role("region", name="Calm days: earned or avoided?")
     expect(trap).to_contain_text("No day check-ins in the last 7 days")

@@ -4,31 +4,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_up
+from tests.browser.conftest import screenshot
+from tests.browser.journeys import FAMILY_PASSWORD, family_with_a_ladder, open_child_mode
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "our family walks to school"
 NARROW = {"width": 360, "height": 780}
-
-
-def _family_with_a_ladder(page, base_url, email) -> int:
-    """Register, add a child, build a ladder from a template; return the child's id."""
-    sign_up(page, base_url, name="Jo", email=email, password=PASSWORD)
-    page.get_by_label("Name or nickname").fill("Mia")
-    page.get_by_role("button", name="Add child").click()
-    expect(page).to_have_url(re.compile(r"/children/\d+/ladders/new"))
-    child_id = int(re.search(r"/children/(\d+)/", page.url).group(1))
-    page.get_by_text("Whole school day", exact=False).first.click()
-    page.get_by_role("button", name="Create ladder").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("school")
-    return child_id
-
-
-def _open_child_mode(page):
-    page.get_by_role("link", name="Home", exact=True).click()
-    page.get_by_role("button", name=re.compile("child view")).click()
-    expect(page).to_have_url(re.compile(r"/children/\d+/brave$"))
 
 
 def _assert_big_targets(page):
@@ -43,8 +24,8 @@ def test_child_logs_a_brave_try_and_a_grown_up_leaves(request, live_server, java
     page = request.getfixturevalue("phone" if javascript else "phone_without_js")
     label = "js" if javascript else "nojs"
     page.set_viewport_size(NARROW)
-    child_id = _family_with_a_ladder(page, live_server, f"mia-{label}@example.com")
-    _open_child_mode(page)
+    child_id = family_with_a_ladder(page, live_server, f"mia-{label}@example.com")
+    open_child_mode(page)
 
     expect(page.get_by_role("heading", name="Hi, Mia!")).to_be_visible()
     expect(page.get_by_role("button", name="Log out")).to_have_count(0)
@@ -80,7 +61,7 @@ def test_child_logs_a_brave_try_and_a_grown_up_leaves(request, live_server, java
     expect(page.get_by_text("That password is not right.")).to_be_visible()
     expect(page.get_by_text("4 tries left before you are logged out.")).to_be_visible()
     screenshot(page, f"child-4-wrong-password-{label}")
-    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_label("Your password").fill(FAMILY_PASSWORD)
     page.get_by_role("button", name="Leave the child view").click()
     expect(page).to_have_url(re.compile(rf"/children/{child_id}$"))
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
@@ -90,8 +71,8 @@ def test_child_logs_a_brave_try_and_a_grown_up_leaves(request, live_server, java
 def test_child_page_in_dark_mode(live_server, phone):
     phone.set_viewport_size(NARROW)
     phone.emulate_media(color_scheme="dark")
-    _family_with_a_ladder(phone, live_server, "dark@example.com")
-    _open_child_mode(phone)
+    family_with_a_ladder(phone, live_server, "dark@example.com")
+    open_child_mode(phone)
     screenshot(phone, "child-1-page-dark")
     phone.get_by_role("link", name="I’m going to try this!").first.click()
     phone.get_by_role("group", name="How do you feel?", exact=True).get_by_text("OK").click()

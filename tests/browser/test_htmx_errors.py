@@ -5,10 +5,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, PHONE, sign_up
+from tests.browser.journeys import FAMILY_PASSWORD, family_with_a_ladder
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "our family walks to school"
 SMALL_PHONE = {"width": 360, "height": 740}
 
 
@@ -52,15 +52,6 @@ def _failed_request(status: int) -> list[str]:
             rf"^Response Status Error Code {status} from "]
 
 
-def _family_with_a_ladder(page, base_url) -> None:
-    sign_up(page, base_url, name="Jo", email="jo@example.com", password=PASSWORD)
-    page.get_by_label("Name or nickname").fill("Mia")
-    page.get_by_role("button", name="Add child").click()
-    page.get_by_text("Whole school day", exact=False).first.click()
-    page.get_by_role("button", name="Create ladder").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("school")
-
-
 def _add_htmx_button(page, label: str, url: str) -> None:
     """Put a button on the page that asks for `url` through htmx, as a partial request."""
     page.evaluate("""([label, url]) => {
@@ -86,7 +77,7 @@ def _keep_screenshots(page, name: str) -> None:
 def test_an_expired_form_says_so_and_reloads(phone, live_server, allowed_console_errors):
     allowed_console_errors.extend(_failed_request(400))
     page = phone
-    sign_up(page, live_server, name="Jo", email="jo@example.com", password=PASSWORD)
+    sign_up(page, live_server, name="Jo", email="jo@example.com", password=FAMILY_PASSWORD)
     page.get_by_label("Name or nickname").fill("Mia")
     # As if the page were older than the session (logged out and in again in another tab).
     page.evaluate("""() => {
@@ -111,7 +102,7 @@ def test_an_expired_form_says_so_and_reloads(phone, live_server, allowed_console
 def test_a_step_deleted_elsewhere_cannot_be_found(phone, live_server, allowed_console_errors):
     allowed_console_errors.extend(_failed_request(404))
     page = phone
-    _family_with_a_ladder(page, live_server)
+    family_with_a_ladder(page, live_server, "jo@example.com")
     step = page.locator("li.step").filter(has=page.get_by_role(
         "button", name=re.compile("^Practise this now"))).last
     title = step.locator(".step-title").inner_text()
@@ -171,7 +162,7 @@ def test_no_signal_says_nothing_was_saved(phone, live_server, allowed_console_er
     allowed_console_errors.extend([r"net::ERR_INTERNET_DISCONNECTED", r"^htmx:sendError",
                                    r"^htmx:afterRequest"])
     page = phone
-    _family_with_a_ladder(page, live_server)
+    family_with_a_ladder(page, live_server, "jo@example.com")
     step = page.locator("li.step").filter(has=page.get_by_role(
         "button", name=re.compile("^Practise this now"))).last
     title = step.locator(".step-title").inner_text()
@@ -195,7 +186,7 @@ def test_a_session_ended_elsewhere_leads_to_the_login_page(phone, live_server,
                                                            allowed_console_errors):
     allowed_console_errors.extend([*_failed_request(400), r"status of 401\b"])
     page = phone
-    sign_up(page, live_server, name="Jo", email="jo@example.com", password=PASSWORD)
+    sign_up(page, live_server, name="Jo", email="jo@example.com", password=FAMILY_PASSWORD)
     expect(page.get_by_role("heading", name="Add a child")).to_be_visible()
     token = page.locator("input[name=csrf_token]").first.input_value()
     page.request.post(f"{live_server}/logout", form={"csrf_token": token})  # in another tab
@@ -216,7 +207,7 @@ def test_a_session_ended_elsewhere_leads_to_the_login_page(phone, live_server,
 
 def test_a_boosted_log_in_brings_a_fresh_token_for_htmx(phone, live_server):
     page = phone
-    sign_up(page, live_server, name="Jo", email="jo@example.com", password=PASSWORD)
+    sign_up(page, live_server, name="Jo", email="jo@example.com", password=FAMILY_PASSWORD)
     expect(page.get_by_role("heading", name="Add a child")).to_be_visible()
     # A request with no form of its own sends only the X-CSRFToken header from <body>.
     status = page.evaluate("""() => new Promise((resolve) => {

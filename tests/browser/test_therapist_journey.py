@@ -4,34 +4,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_up
-from tests.browser.test_first_journey import _register_and_add_child
+from tests.browser.conftest import screenshot
+from tests.browser.journeys import (
+    caregiver_accepts,
+    create_link_code,
+    register_and_add_child,
+    register_therapist,
+)
 
 pytestmark = pytest.mark.browser
-
-def _register_therapist(page, base_url) -> None:
-    sign_up(page, base_url, name="Dr Tara", email="tara@example.com",
-            password="helping families every day", therapist=True, from_home=True)
-    expect(page.get_by_role("heading", name="Your caseload")).to_be_visible()
-
-
-def _create_link_code(page) -> str:
-    page.get_by_role("link", name="Link a family").click()
-    page.get_by_role("button", name="Create a link code").click()
-    code = page.locator(".link-code-value strong").inner_text().strip()
-    assert re.fullmatch(r"[A-Z0-9-]{8,9}", code), code
-    return code
-
-
-def _caregiver_accepts(phone, code: str) -> None:
-    phone.get_by_role("link", name="Family", exact=True).click()
-    phone.get_by_role("link", name="Sharing with a therapist").click()
-    phone.get_by_role("textbox", name="Code from your therapist").fill(code)
-    phone.get_by_role("button", name="Check the code").click()
-    expect(phone.get_by_role("heading", name="Share Mia with Dr Tara?")).to_be_visible()
-    phone.get_by_role("button", name="I agree: share Mia").click()
-    expect(phone.get_by_text("the therapist can now see Mia")).to_be_visible()
-
 
 def _assign_ladder_and_homework(page) -> None:
     page.get_by_role("link", name="Home", exact=True).click()
@@ -67,11 +48,11 @@ def _caregiver_completes_homework(phone) -> None:
 
 
 def test_therapist_links_assigns_sets_homework_and_reads_the_summary(live_server, laptop, phone):
-    _register_therapist(laptop, live_server)
-    code = _create_link_code(laptop)
+    register_therapist(laptop, live_server)
+    code = create_link_code(laptop)
 
-    _register_and_add_child(phone, live_server, "jo-therapy@example.com")
-    _caregiver_accepts(phone, code)
+    register_and_add_child(phone, live_server, "jo-therapy@example.com")
+    caregiver_accepts(phone, code)
 
     _assign_ladder_and_homework(laptop)
     # The family's screen shows the homework; htmx tells the server it was seen.

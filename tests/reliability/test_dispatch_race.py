@@ -22,7 +22,7 @@ from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
 from graded_exposure.models import Delivery, InboxMessage, Reminder, utcnow
 from graded_exposure.services import dispatch, outbox
-from tests.services.test_dispatch import person
+from tests.factories import person
 
 REMINDERS = 300
 BATCH = 7

@@ -27,7 +27,7 @@ from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
 from graded_exposure.models import Delivery, Reminder, utcnow
 from graded_exposure.services import dispatch
-from tests.services.test_dispatch import person
+from tests.factories import person
 
 DELIVERIES = 8  # fewer than one outbox batch, so sender 1 claims them all at once
 SHORT_LEASE = 2.0  # seconds

@@ -24,8 +24,7 @@ from graded_exposure.services import (
     therapist_notes,
 )
 from tests.conftest import PASSWORD
-from tests.services.test_caseload import link
-from tests.services.test_export import fill_child
+from tests.factories import fill_child, link
 
 
 def _references(db, table_name: str, ids: list[int]) -> dict[str, int]:

@@ -8,67 +8,12 @@ from sqlmodel import select
 from graded_exposure.errors import DomainError
 from graded_exposure.models import (
     AuditEvent,
-    Avoidance,
     Child,
-    DayCheckIn,
-    Family,
     Practice,
-    TherapistLink,
-    TherapistNote,
-    User,
     utcnow,
 )
-from graded_exposure.services import accounts, caseload, demo_data, insights, ladders
-from tests.conftest import PASSWORD
-
-
-def make_therapist(db, email="tara@example.com", name="Tara") -> User:
-    """Register a therapist through the real service (a real password, for logging in)."""
-    return accounts.register(db, email=email, password=PASSWORD, display_name=name,
-                             role="therapist")
-
-
-def link(db, therapist: User, child: Child, status="active", **fields) -> TherapistLink:
-    """Insert a link as if a caregiver had consented (or ended it)."""
-    row = TherapistLink(therapist_id=therapist.id, child_id=child.id, status=status,
-                        consented_at=utcnow() if status != "pending" else None,
-                        ended_at=utcnow() if status == "ended" else None, **fields)
-    db.add(row)
-    db.commit()
-    return row
-
-
-def quick_family_child(db, n: int, tz="Europe/London") -> Child:
-    """A family with one caregiver and one child, without password hashing (fast)."""
-    family = Family(timezone=tz)
-    db.add(family)
-    db.flush()
-    db.add(User(email=f"parent{n}@example.com", display_name=f"Parent {n}", password_hash="x",
-                role="caregiver", family_id=family.id))
-    child = Child(family_id=family.id, display_name=f"Child {n:03d}")
-    db.add(child)
-    db.commit()
-    return child
-
-
-def busy_child(db, n: int, therapist: User, now=None) -> Child:
-    """A linked child with a ladder, practices, a check-in with avoidance and open homework."""
-    now = now or utcnow()
-    child = quick_family_child(db, n)
-    ladder = ladders.create_ladder_from_template(db, child, None, "school-day")
-    step = ladder.steps[0]
-    for day in range(6):
-        db.add(Practice(child_id=child.id, step_id=step.id, practiced_at=now - timedelta(days=day),
-                        fear_before=5, fear_peak=6, fear_after=3, outcome="did_it",
-                        idempotency_key=f"k-{n}-{day}"))
-    checkin = DayCheckIn(child_id=child.id, day=(now - timedelta(days=1)).date(), child_distress=2,
-                         caregiver_distress=3, idempotency_key=f"c-{n}")
-    checkin.avoidances.append(Avoidance(kind="school", accommodations=["kept_home"]))
-    db.add(checkin)
-    db.add(TherapistNote(child_id=child.id, author_id=therapist.id, kind="homework", text="Go"))
-    db.commit()
-    link(db, therapist, child)
-    return child
+from graded_exposure.services import caseload, demo_data, insights, ladders
+from tests.factories import busy_child, link, make_therapist, quick_family_child, template_ladder
 
 
 def count_queries(engine, call) -> int:
@@ -159,7 +104,7 @@ def _give_the_demo_something_to_flag(db, children) -> None:
 def test_practice_days_use_the_familys_calendar(db):
     tara = make_therapist(db)
     child = quick_family_child(db, 1, tz="Pacific/Auckland")
-    ladder = ladders.create_ladder_from_template(db, child, None, "school-day")
+    ladder = template_ladder(db, child)
     # 11:00 and 13:00 UTC on one UTC day are 23:00 and 01:00 in Auckland (UTC+12): two days.
     first = datetime(2026, 5, 4, 11, 0, tzinfo=UTC)
     for n, moment in enumerate((first, first + timedelta(hours=2))):
@@ -181,7 +126,7 @@ def test_children_needing_attention_come_first(db):
     behind = quick_family_child(db, 2)
     flagged = quick_family_child(db, 3)
     for child in (on_track, behind, flagged):
-        ladder = ladders.create_ladder_from_template(db, child, None, "school-day")
+        ladder = template_ladder(db, child)
         if child is not flagged:
             db.add(Practice(child_id=child.id, step_id=ladder.steps[0].id, practiced_at=now,
                             fear_before=3, fear_peak=4, fear_after=2, outcome="did_it",

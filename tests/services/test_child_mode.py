@@ -1,39 +1,15 @@
 """The child-view service without HTTP: the page, stars, and the grown-ups' password check."""
-from uuid import uuid4
 
 from sqlmodel import func, select
 
-from graded_exposure.models import AuditEvent, Ladder, Practice, Step
+from graded_exposure.models import AuditEvent
 from graded_exposure.services import child_mode, login_sessions
 from tests.conftest import PASSWORD
-
-
-def make_ladder(db, child, steps=12, mastered=3, status="active", area="school") -> Ladder:
-    """Add a ladder whose step after the mastered ones is current."""
-    ladder = Ladder(child_id=child.id, goal="Go to school", area=area, status=status)
-    db.add(ladder)
-    db.flush()
-    for position in range(1, steps + 1):
-        state = ("mastered" if position <= mastered else
-                 "current" if position == mastered + 1 else "upcoming")
-        db.add(Step(ladder_id=ladder.id, position=position, title=f"Step number {position}",
-                    status=state))
-    db.commit()
-    db.refresh(ladder)
-    return ladder
-
-
-def add_practice(db, child, step, before, outcome="did_it") -> Practice:
-    practice = Practice(child_id=child.id, step_id=step.id, fear_before=before,
-                        fear_peak=before, fear_after=0, outcome=outcome,
-                        idempotency_key=uuid4().hex)
-    db.add(practice)
-    db.commit()
-    return practice
+from tests.factories import add_practice, make_ladder
 
 
 def test_child_page_shows_next_steps_of_active_ladders_only(db, family):
-    active = make_ladder(db, family.child)
+    active = make_ladder(db, family.child, steps=12, mastered=3)
     make_ladder(db, family.child, steps=4, mastered=2, status="archived")
     page = child_mode.child_page(db, family.child)
     assert [item.ladder.id for item in page.ladders] == [active.id]
@@ -48,7 +24,7 @@ def test_ladder_with_nothing_left_to_try_is_left_out(db, family):
 
 
 def test_stars_for_one_practice_and_the_total(db, family):
-    steps = make_ladder(db, family.child).steps
+    steps = make_ladder(db, family.child, steps=12, mastered=3).steps
     add_practice(db, family.child, steps[3], before=3)                         # 1 star
     add_practice(db, family.child, steps[3], before=5)                         # 2 stars
     add_practice(db, family.child, steps[3], before=9, outcome="did_not_try")  # none
@@ -59,9 +35,9 @@ def test_stars_for_one_practice_and_the_total(db, family):
 
 
 def test_is_offered_only_for_the_shown_steps(db, family):
-    steps = make_ladder(db, family.child).steps
+    steps = make_ladder(db, family.child, steps=12, mastered=3).steps
     assert [s.position for s in steps if child_mode.is_offered(s)] == [4, 5, 6]
-    archived = make_ladder(db, family.child, status="archived").steps
+    archived = make_ladder(db, family.child, steps=12, mastered=3, status="archived").steps
     assert not any(child_mode.is_offered(s) for s in archived)
 
 

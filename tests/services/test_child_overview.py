@@ -1,45 +1,17 @@
 """The child's home screen data: active ladder cards and recent practices, in bounded queries."""
-from contextlib import contextmanager
-from datetime import timedelta
-from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
 from sqlmodel import Session
 
-from graded_exposure.models import Child, Practice, utcnow
+from graded_exposure.models import Child
 from graded_exposure.services import child_overview
-from tests.services.test_practices import current_step, make_ladder
-
-
-@contextmanager
-def counted_statements(engine):
-    """Collect every SQL statement the engine sends while the block runs."""
-    statements: list[str] = []
-
-    def _count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
-
-
-def add_practices(db, child, steps, n, logged_by_id=None):
-    """Add n practices spread over the given steps, one an hour going back from now."""
-    for i in range(n):
-        db.add(Practice(child_id=child.id, step_id=steps[i % len(steps)].id, fear_before=5,
-                        fear_peak=6, fear_after=i % 5, outcome="did_it", note=f"p{i}",
-                        logged_by_id=logged_by_id, idempotency_key=uuid4().hex,
-                        practiced_at=utcnow() - timedelta(hours=i)))
-    db.commit()
+from tests.factories import add_practices, current_step, make_ladder
+from tests.lookups import counted_statements
 
 
 def test_cards_show_active_ladders_with_current_step_and_progress(db, family):
-    school = make_ladder(db, family.child, "School", steps=4, mastered=2)
-    make_ladder(db, family.child, "Old", status="archived")
+    school = make_ladder(db, family.child, goal="School", steps=4, mastered=2)
+    make_ladder(db, family.child, goal="Old", status="archived")
     overview = child_overview.for_child(db, family.child)
     [card] = overview.ladders
     assert card.ladder.id == school.id and card.current_step.id == current_step(school).id
@@ -78,7 +50,7 @@ def test_queries_do_not_grow_with_ladders_or_practices(app, db, family):
     add_practices(db, family.child, ladder.steps, 5, logged_by_id=family.user.id)
     small, overview = _overview_statements(engine, family.child.id)
     assert (len(overview.ladders), len(overview.recent_practices)) == (1, 5)
-    more = [make_ladder(db, family.child, f"Goal {i}", steps=8, mastered=i) for i in range(5)]
+    more = [make_ladder(db, family.child, goal=f"Goal {i}", steps=8, mastered=i) for i in range(5)]
     add_practices(db, family.child, [s for lad in more for s in lad.steps], 45, family.user.id)
     large, overview = _overview_statements(engine, family.child.id)
     assert (len(overview.ladders), len(overview.recent_practices)) == (6, 10)

@@ -13,8 +13,7 @@ from graded_exposure.services import (
     therapist_links,
     therapist_notes,
 )
-from tests.services.test_caseload import link, make_therapist
-from tests.services.test_dispatch import CONFIG, add_reminder, person
+from tests.factories import DISPATCH_CONFIG, add_reminder, link, make_therapist, person
 
 # A Wednesday noon in London; the therapist's reminders go out on Friday at 18:30.
 NOW = datetime(2026, 5, 6, 11, 0, tzinfo=UTC)
@@ -86,7 +85,7 @@ def test_ending_a_link_stops_that_therapists_reminders_for_that_child_only(db, t
     assert sorted(left) == ["for Kim", "for the other family"]
     assert db.get(Reminder, own.id).active
     assert audit_subject(db).endswith("; stopped 1 reminder, 0 messages")
-    dispatch.run_pass(db, CONFIG, now=AFTER_DUE)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=AFTER_DUE)
     bodies = inbox_titles(db)
     assert "for Sam" not in bodies
     assert {"for Kim", "for the other family"} <= set(bodies)
@@ -110,7 +109,7 @@ def test_what_already_went_out_keeps_its_record_and_its_unsent_email_is_revoked(
     parent, sam = person(db)
     ended = link(db, tara, sam)
     [reminder] = schedule(db, tara, sam)
-    dispatch.run_pass(db, CONFIG, now=AFTER_DUE)  # in the inbox; its email still owed
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=AFTER_DUE)  # in the inbox; its email still owed
 
     therapist_links.end_link(db, ended, parent)
 
@@ -122,7 +121,7 @@ def test_what_already_went_out_keeps_its_record_and_its_unsent_email_is_revoked(
     assert (kept.active, kept.next_due_at) == (False, None)
     assert inbox_titles(db) == ["Log the lift practice"]  # delivered before the link ended
     assert audit_subject(db).endswith("; stopped 0 reminders, 1 message")  # a one-off, done
-    assert outbox.run_outbox(db, CONFIG, now=AFTER_DUE).claimed == 0
+    assert outbox.run_outbox(db, DISPATCH_CONFIG, now=AFTER_DUE).claimed == 0
     assert sent.messages == []
 
 
@@ -132,7 +131,7 @@ def test_a_sender_that_claimed_the_email_before_the_link_ended_does_not_send_it(
     parent, sam = person(db)
     ended = link(db, tara, sam)
     schedule(db, tara, sam)
-    dispatch.run_pass(db, CONFIG, now=AFTER_DUE)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=AFTER_DUE)
     real_claim = claims.claim_outbox
 
     def claim_then_end(session, **kw):
@@ -142,7 +141,7 @@ def test_a_sender_that_claimed_the_email_before_the_link_ended_does_not_send_it(
         return batch
 
     monkeypatch.setattr(claims, "claim_outbox", claim_then_end)
-    counts = outbox.run_outbox(db, CONFIG, now=AFTER_DUE)
+    counts = outbox.run_outbox(db, DISPATCH_CONFIG, now=AFTER_DUE)
     assert (counts.claimed, counts.sent) == (1, 0)
     assert sent.messages == []
     db.expire_all()
@@ -163,7 +162,7 @@ def test_a_reminder_the_dispatcher_claimed_before_the_link_ended_is_not_delivere
         return batch
 
     monkeypatch.setattr(claims, "claim_due_reminders", claim_then_end)
-    assert dispatch.run_pass(db, CONFIG, now=AFTER_DUE).sent == 0
+    assert dispatch.run_pass(db, DISPATCH_CONFIG, now=AFTER_DUE).sent == 0
     assert db.exec(select(Delivery)).all() == [] and inbox_titles(db) == []
 
 
@@ -175,10 +174,10 @@ def test_the_outbox_never_sends_for_a_therapist_without_an_active_link(db, tara,
     own = add_reminder(db, parent, sam, created=AFTER_DUE - timedelta(hours=1),
                        local_time="18:30", channels=("inbox", "email"))
     schedule(db, tara, sam)
-    dispatch.run_pass(db, CONFIG, now=AFTER_DUE)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=AFTER_DUE)
     ended.status = "ended"
     db.commit()
-    counts = outbox.run_outbox(db, CONFIG, now=AFTER_DUE)
+    counts = outbox.run_outbox(db, DISPATCH_CONFIG, now=AFTER_DUE)
     assert (counts.claimed, counts.sent) == (2, 1)
     assert [m.body for m in sent.messages] == [
         db.exec(select(Delivery.body).where(Delivery.reminder_id == own.id)).one()]
@@ -206,7 +205,7 @@ def test_reminders_with_an_occurrence_to_come_are_counted_not_done_ones(db, tara
     parent, sam = person(db)
     ended = link(db, tara, sam)
     schedule(db, tara, sam, on=date(2026, 5, 6), at="13:00")  # today, goes out first
-    dispatch.run_pass(db, CONFIG, now=datetime(2026, 5, 6, 12, 1, tzinfo=UTC))
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=datetime(2026, 5, 6, 12, 1, tzinfo=UTC))
     schedule(db, tara, sam, now=NOW + timedelta(hours=2))
     therapist_links.end_link(db, ended, parent)
     # Friday's reminder had yet to come; today's went out, and only its email was still owed.

@@ -1,5 +1,4 @@
 """Dispatch: once per occurrence, at the right local time, with grace, snooze, pause, quiet."""
-import itertools
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -8,62 +7,15 @@ import pytest
 import time_machine
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import select
 
 from graded_exposure.models import (
-    Child,
     Delivery,
-    Family,
-    InboxMessage,
     NotificationSettings,
-    Reminder,
-    User,
 )
 from graded_exposure.rules import schedule
 from graded_exposure.services import claims, dispatch
-
-CONFIG = {"REMINDER_GRACE": timedelta(hours=2), "REMINDER_LEASE": timedelta(minutes=5),
-          "REMINDER_BATCH": 50}
-_emails = itertools.count()
-
-
-def person(db, tz="Europe/London", child_name="Sam"):
-    """Add a caregiver with one child (no password hashing: these tests never log in)."""
-    family = Family(timezone=tz)
-    user = User(email=f"p{next(_emails)}@example.com", display_name="Alex", password_hash="x",
-                role="caregiver", family=family)
-    child = Child(family=family, display_name=child_name)
-    db.add_all([family, user, child])
-    db.commit()
-    return user, child
-
-
-def add_reminder(db, user, child, *, created, weekdays="1234567", local_time="07:30",
-                 tz="Europe/London", kind="practice", channels=("inbox",), **extra):
-    """Add a reminder whose first occurrence is the first one after `created`."""
-    r = Reminder(user_id=user.id, child_id=child.id if child else None, kind=kind,
-                 weekdays=weekdays, local_time=local_time, timezone=tz, channels=list(channels),
-                 next_due_at=schedule.next_occurrence_utc(weekdays, local_time, tz, created),
-                 **extra)
-    db.add(r)
-    db.commit()
-    return r
-
-
-def local(tz, y, m, d, hh=0, mm=0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=ZoneInfo(tz)).astimezone(UTC)
-
-
-def deliveries(db, r):
-    db.expire_all()
-    return db.exec(select(Delivery).where(Delivery.reminder_id == r.id)
-                   .order_by(Delivery.local_date)).all()
-
-
-def inbox(db, user):
-    db.expire_all()
-    return db.exec(select(InboxMessage).where(InboxMessage.user_id == user.id)
-                   .order_by(InboxMessage.id)).all()
+from tests.factories import DISPATCH_CONFIG, add_reminder, local, person
+from tests.lookups import deliveries, inbox
 
 
 def run_clock(db, start, end, step):
@@ -71,7 +23,7 @@ def run_clock(db, start, end, step):
     moment = start
     while moment <= end:
         with time_machine.travel(moment, tick=False):
-            dispatch.run_pass(db, CONFIG)
+            dispatch.run_pass(db, DISPATCH_CONFIG)
         moment += step
 
 
@@ -79,8 +31,8 @@ def test_a_due_reminder_goes_to_the_inbox_once(db):
     user, child = person(db)
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))
     now = local("Europe/London", 2026, 6, 10, 7, 31)
-    assert dispatch.run_pass(db, CONFIG, now=now).sent == 1
-    assert dispatch.run_pass(db, CONFIG, now=now + timedelta(minutes=1)).claimed == 0
+    assert dispatch.run_pass(db, DISPATCH_CONFIG, now=now).sent == 1
+    assert dispatch.run_pass(db, DISPATCH_CONFIG, now=now + timedelta(minutes=1)).claimed == 0
     [d] = deliveries(db, r)
     assert (d.status, d.local_date, d.due_at) == ("sent", date(2026, 6, 10),
                                                   local("Europe/London", 2026, 6, 10, 7, 30))
@@ -94,7 +46,7 @@ def test_a_due_reminder_goes_to_the_inbox_once(db):
 def test_nothing_is_sent_before_it_is_due(db):
     user, child = person(db)
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))
-    assert dispatch.run_pass(db, CONFIG, now=local("Europe/London", 2026, 6, 10, 7, 29)).claimed == 0
+    assert dispatch.run_pass(db, DISPATCH_CONFIG, now=local("Europe/London", 2026, 6, 10, 7, 29)).claimed == 0
     assert deliveries(db, r) == []
 
 
@@ -148,7 +100,7 @@ def test_quiet_hours_hold_email_and_push_but_not_the_inbox(db, wall, quiet):
     db.add(NotificationSettings(user_id=user.id, quiet_start="21:00", quiet_end="07:00"))
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10),
                      local_time=wall, channels=("inbox", "email", "push"))
-    dispatch.run_pass(db, CONFIG, now=r.next_due_at + timedelta(minutes=1))
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=r.next_due_at + timedelta(minutes=1))
     [d] = deliveries(db, r)
     expected = "quiet" if quiet else "pending"
     assert (d.status, d.email_state, d.push_state) == ("sent", expected, expected)
@@ -160,7 +112,7 @@ def test_quiet_hours_send_to_the_inbox_even_when_it_was_not_chosen(db):
     db.add(NotificationSettings(user_id=user.id, quiet_start="21:00", quiet_end="07:00"))
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10),
                      local_time="22:00", channels=("push",))
-    dispatch.run_pass(db, CONFIG, now=r.next_due_at)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=r.next_due_at)
     assert deliveries(db, r)[0].push_state == "quiet"
     assert len(inbox(db, user)) == 1
 
@@ -169,7 +121,7 @@ def test_without_quiet_hours_only_chosen_channels_are_pending(db):
     user, child = person(db)
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10),
                      channels=("email",))
-    dispatch.run_pass(db, CONFIG, now=r.next_due_at)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=r.next_due_at)
     [d] = deliveries(db, r)
     assert (d.email_state, d.push_state) == ("pending", "")
     assert inbox(db, user) == []
@@ -180,7 +132,7 @@ def test_an_email_opt_out_for_the_kind_leaves_email_out(db):
     db.add(NotificationSettings(user_id=user.id, email_opt_out=["practice"]))
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10),
                      channels=("inbox", "email", "push"))
-    dispatch.run_pass(db, CONFIG, now=r.next_due_at)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=r.next_due_at)
     [d] = deliveries(db, r)
     assert (d.email_state, d.push_state) == ("", "pending")
 
@@ -191,7 +143,7 @@ def test_an_email_opt_out_for_the_kind_leaves_email_out(db):
 def test_grace_window(db, late, status, messages):
     user, child = person(db)
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))
-    counts = dispatch.run_pass(db, CONFIG, now=r.next_due_at + late)
+    counts = dispatch.run_pass(db, DISPATCH_CONFIG, now=r.next_due_at + late)
     [d] = deliveries(db, r)
     assert d.status == status and getattr(counts, status) == 1
     assert len(inbox(db, user)) == messages
@@ -201,7 +153,7 @@ def test_after_three_days_down_old_ones_are_missed_not_a_burst(db):
     user, child = person(db)
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10),
                      channels=("inbox", "email"))
-    counts = dispatch.run_pass(db, CONFIG, now=local("Europe/London", 2026, 6, 13, 8, 0))
+    counts = dispatch.run_pass(db, DISPATCH_CONFIG, now=local("Europe/London", 2026, 6, 13, 8, 0))
     assert [(d.local_date.day, d.status) for d in deliveries(db, r)] == [
         (10, "missed"), (11, "missed"), (12, "missed"), (13, "sent")]
     assert [d.email_state for d in deliveries(db, r)] == ["", "", "", "pending"]
@@ -214,7 +166,7 @@ def test_after_three_days_down_old_ones_are_missed_not_a_burst(db):
 def test_even_a_long_grace_window_sends_only_the_latest(db):
     user, child = person(db)
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))
-    config = {**CONFIG, "REMINDER_GRACE": timedelta(days=5)}
+    config = {**DISPATCH_CONFIG, "REMINDER_GRACE": timedelta(days=5)}
     dispatch.run_pass(db, config, now=local("Europe/London", 2026, 6, 12, 8, 0))
     assert [d.status for d in deliveries(db, r)] == ["missed", "missed", "sent"]
     assert len(inbox(db, user)) == 1
@@ -223,7 +175,7 @@ def test_even_a_long_grace_window_sends_only_the_latest(db):
 def test_a_month_down_records_at_most_the_catch_up_window(db):
     user, child = person(db)
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 5, 1))
-    dispatch.run_pass(db, CONFIG, now=local("Europe/London", 2026, 6, 10, 8, 0))
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=local("Europe/London", 2026, 6, 10, 8, 0))
     found = deliveries(db, r)
     assert len(found) <= dispatch.MAX_CATCH_UP.days + 1
     assert found[-1].local_date == date(2026, 6, 10) and found[-1].status == "sent"
@@ -233,8 +185,8 @@ def test_snooze_skips_exactly_that_occurrence(db):
     user, child = person(db)
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10),
                      skip_date=date(2026, 6, 10))
-    dispatch.run_pass(db, CONFIG, now=local("Europe/London", 2026, 6, 10, 7, 31))
-    dispatch.run_pass(db, CONFIG, now=local("Europe/London", 2026, 6, 11, 7, 31))
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=local("Europe/London", 2026, 6, 10, 7, 31))
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=local("Europe/London", 2026, 6, 11, 7, 31))
     assert [(d.local_date.day, d.status) for d in deliveries(db, r)] == [(10, "skipped"),
                                                                           (11, "sent")]
     assert len(inbox(db, user)) == 1
@@ -244,14 +196,14 @@ def test_a_paused_reminder_is_not_claimed_and_resuming_sends_no_burst(db):
     user, child = person(db)
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10), active=False)
     now = local("Europe/London", 2026, 6, 12, 9, 0)
-    assert dispatch.run_pass(db, CONFIG, now=now).claimed == 0
+    assert dispatch.run_pass(db, DISPATCH_CONFIG, now=now).claimed == 0
     db.refresh(r)
     assert deliveries(db, r) == [] and r.claimed_by == ""
     r.active = True  # resume as services/reminders does: the next time from now on
     r.next_due_at = schedule.next_occurrence_utc(r.weekdays, r.local_time, r.timezone, now)
     db.commit()
-    assert dispatch.run_pass(db, CONFIG, now=now + timedelta(minutes=1)).claimed == 0
-    dispatch.run_pass(db, CONFIG, now=local("Europe/London", 2026, 6, 13, 7, 31))
+    assert dispatch.run_pass(db, DISPATCH_CONFIG, now=now + timedelta(minutes=1)).claimed == 0
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=local("Europe/London", 2026, 6, 13, 7, 31))
     assert [(d.local_date.day, d.status) for d in deliveries(db, r)] == [(13, "sent")]
 
 
@@ -259,7 +211,7 @@ def test_it_stops_after_its_end_date(db):
     user, child = person(db)
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10),
                      ends_on=date(2026, 6, 10))
-    dispatch.run_pass(db, CONFIG, now=local("Europe/London", 2026, 6, 10, 7, 31))
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=local("Europe/London", 2026, 6, 10, 7, 31))
     db.refresh(r)
     assert r.next_due_at is None and len(deliveries(db, r)) == 1
 
@@ -272,7 +224,7 @@ def test_a_day_that_already_has_a_delivery_never_gets_a_second(db):
     db.add(Delivery(reminder_id=r.id, local_date=date(2026, 6, 10), status="sent",
                     due_at=local("Europe/London", 2026, 6, 10, 7, 30)))
     db.commit()
-    counts = dispatch.run_pass(db, CONFIG, now=local("Europe/London", 2026, 6, 10, 8, 1))
+    counts = dispatch.run_pass(db, DISPATCH_CONFIG, now=local("Europe/London", 2026, 6, 10, 8, 1))
     assert counts.claimed == 1 and counts.sent == 0
     assert len(deliveries(db, r)) == 1 and inbox(db, user) == []
     db.refresh(r)
@@ -285,8 +237,8 @@ def test_a_lease_held_by_another_dispatcher_is_respected_until_it_runs_out(db):
     now = r.next_due_at + timedelta(minutes=1)
     r.claimed_by, r.claimed_until = "a-dead-process", now + timedelta(minutes=3)
     db.commit()
-    assert dispatch.run_pass(db, CONFIG, now=now).claimed == 0
-    assert dispatch.run_pass(db, CONFIG, now=now + timedelta(minutes=3)).sent == 1
+    assert dispatch.run_pass(db, DISPATCH_CONFIG, now=now).claimed == 0
+    assert dispatch.run_pass(db, DISPATCH_CONFIG, now=now + timedelta(minutes=3)).sent == 1
     assert len(deliveries(db, r)) == 1
 
 
@@ -296,7 +248,7 @@ def test_an_unreadable_schedule_is_stopped_without_blocking_the_batch(db, caplog
     bad = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))
     bad.timezone = "Mars/Olympus_Mons"
     db.commit()
-    counts = dispatch.run_pass(db, CONFIG, now=good.next_due_at)
+    counts = dispatch.run_pass(db, DISPATCH_CONFIG, now=good.next_due_at)
     assert counts.sent == 1 and len(deliveries(db, good)) == 1
     db.refresh(bad)
     assert bad.next_due_at is None and bad.claimed_by == ""
@@ -317,7 +269,7 @@ def test_statements_per_batch_do_not_grow_with_the_batch(app, db):
             seen.append(1)
 
         event.listen(engine, "before_cursor_execute", count)
-        counts = dispatch.run_pass(db, {**CONFIG, "REMINDER_BATCH": 100},
+        counts = dispatch.run_pass(db, {**DISPATCH_CONFIG, "REMINDER_BATCH": 100},
                                    now=reminders[0].next_due_at)
         event.remove(engine, "before_cursor_execute", count)
         assert (counts.claimed, counts.sent, counts.batches) == (size, size, 1)
@@ -329,7 +281,7 @@ def test_small_batches_cover_every_due_reminder(db):
     user, child = person(db)
     for _ in range(10):
         add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))
-    counts = dispatch.run_pass(db, {**CONFIG, "REMINDER_BATCH": 3},
+    counts = dispatch.run_pass(db, {**DISPATCH_CONFIG, "REMINDER_BATCH": 3},
                                now=local("Europe/London", 2026, 6, 10, 7, 31))
     assert (counts.claimed, counts.sent, counts.batches) == (10, 10, 4)
 
@@ -339,7 +291,7 @@ def test_each_pass_logs_its_counts(db, caplog):
     add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))
     add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 9))
     with caplog.at_level(logging.INFO, logger="graded_exposure.services.dispatch"):
-        dispatch.run_pass(db, CONFIG, now=local("Europe/London", 2026, 6, 10, 7, 31))
+        dispatch.run_pass(db, DISPATCH_CONFIG, now=local("Europe/London", 2026, 6, 10, 7, 31))
     assert "claimed=2 sent=2 missed=1 skipped=0 not_needed=0" in caplog.text
 
 

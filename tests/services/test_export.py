@@ -3,69 +3,19 @@ import csv
 import io
 import json
 import zipfile
-from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
 
 from graded_exposure.models import (
     AuditEvent,
-    Avoidance,
     DayCheckIn,
-    Delivery,
-    InboxMessage,
-    Ladder,
     Practice,
-    Reminder,
-    Step,
-    SubStep,
-    TherapistLink,
-    TherapistNote,
-    utcnow,
 )
 from graded_exposure.services import accounts, export, families
 from tests.conftest import PASSWORD
-
-FORMULAS = ["=HYPERLINK(\"http://evil.example\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
-
-
-def fill_child(db, child, user, therapist=None) -> dict[str, list[int]]:
-    """Give a child a ladder, steps, practices, check-ins, notes, a link and a reminder."""
-    ladder = Ladder(child_id=child.id, goal="Go to school", area="school",
-                    calming_plan=["deep pressure"], created_by_id=user.id)
-    db.add(ladder)
-    db.flush()
-    steps = [Step(ladder_id=ladder.id, position=i, title=f"Step {i}", status="current")
-             for i in (1, 2)]
-    db.add_all(steps)
-    db.flush()
-    db.add(SubStep(step_id=steps[0].id, position=1, text="Shoes on"))
-    for i, note in enumerate(FORMULAS):
-        db.add(Practice(child_id=child.id, step_id=steps[i % 2].id, fear_before=6, fear_peak=7,
-                        fear_after=3, outcome="did_it", note=note, small_wins=["laughed"],
-                        logged_by_id=user.id, idempotency_key=f"{child.id}-{i}",
-                        practiced_at=utcnow() - timedelta(days=i)))
-    for i in range(2):
-        checkin = DayCheckIn(child_id=child.id, day=date.today() - timedelta(days=i),
-                             child_distress=4, caregiver_distress=5, idempotency_key=f"c{child.id}-{i}")
-        checkin.avoidances = [Avoidance(kind="school", description="=cmd at the gate",
-                                        accommodations=["kept_home"])]
-        db.add(checkin)
-    db.add(TherapistNote(child_id=child.id, ladder_id=ladder.id, author_id=therapist and therapist.id,
-                         kind="homework", text="Practise the gate twice"))
-    if therapist:
-        db.add(TherapistLink(therapist_id=therapist.id, child_id=child.id, status="active",
-                             consented_by_id=user.id, consented_at=utcnow(), shared_scope="x"))
-    reminder = Reminder(user_id=user.id, child_id=child.id, kind="practice", weekdays="12345",
-                        local_time="17:00", timezone="Europe/London")
-    db.add(reminder)
-    db.flush()
-    delivery = Delivery(reminder_id=reminder.id, local_date=date.today(), status="sent")
-    db.add(delivery)
-    db.flush()
-    db.add(InboxMessage(user_id=user.id, delivery_id=delivery.id, title=f"Practice with {child.display_name}"))
-    db.commit()
-    return {"ladders": [ladder.id], "steps": [s.id for s in steps]}
+from tests.factories import fill_child
+from tests.hostile_input import FORMULAS
 
 
 def _ids(db, model, *where):

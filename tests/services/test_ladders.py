@@ -9,12 +9,13 @@ from graded_exposure.models import Ladder, Step, SubStep
 from graded_exposure.rules.ladder_rules import ARCHIVED_MESSAGE, CALMING_STRATEGIES
 from graded_exposure.rules.ladder_templates import TEMPLATES
 from graded_exposure.services import ladders
+from tests.factories import make_ladder
 
 
 @pytest.fixture
 def ladder(db, family):
-    return ladders.create_ladder(db, family.child, family.user, goal="Go to the shops",
-                                 area="outings")
+    return make_ladder(db, family.child, goal="Go to the shops", area="outings", steps=0,
+                       by=family.user)
 
 
 def test_create_ladder_strips_goal_and_records_creator(db, family):

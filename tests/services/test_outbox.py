@@ -7,7 +7,8 @@ from sqlmodel import select
 from graded_exposure.channels import ChannelError
 from graded_exposure.models import Delivery, NotificationSettings
 from graded_exposure.services import claims, dispatch, outbox
-from tests.services.test_dispatch import CONFIG, add_reminder, deliveries, local, person
+from tests.factories import DISPATCH_CONFIG, add_reminder, local, person
+from tests.lookups import deliveries
 
 ALL = ("inbox", "email", "push")
 
@@ -38,16 +39,16 @@ def due_delivery(db, kind="practice", channels=ALL, child_name="Zanzibar", **ext
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10), kind=kind,
                      channels=channels, **extra)
     now = r.next_due_at + timedelta(minutes=1)
-    dispatch.run_pass(db, CONFIG, now=now)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=now)
     return user, r, now
 
 
 def test_pending_email_and_push_go_out_once(db, sent):
     email, push = sent
     user, r, now = due_delivery(db)
-    counts = outbox.run_outbox(db, CONFIG, now=now)
+    counts = outbox.run_outbox(db, DISPATCH_CONFIG, now=now)
     assert (counts.claimed, counts.sent, counts.failed) == (1, 2, 0)
-    assert outbox.run_outbox(db, CONFIG, now=now + timedelta(minutes=1)).claimed == 0
+    assert outbox.run_outbox(db, DISPATCH_CONFIG, now=now + timedelta(minutes=1)).claimed == 0
     assert len(email.messages) == len(push.messages) == 1
     [d] = deliveries(db, r)
     assert (d.email_state, d.push_state, d.outbox_claimed_until) == ("sent", "sent", None)
@@ -58,7 +59,7 @@ def test_pending_email_and_push_go_out_once(db, sent):
 def test_push_never_carries_the_childs_name(db, sent, kind):
     _, push = sent
     _, _, now = due_delivery(db, kind=kind, message="Zanzibar should try the lift")
-    outbox.run_outbox(db, CONFIG, now=now)
+    outbox.run_outbox(db, DISPATCH_CONFIG, now=now)
     [message] = push.messages
     assert "Zanzibar" not in message.push_title + message.push_body
     assert "Zanzibar" in message.title + message.body  # the inbox and email do say it
@@ -70,13 +71,13 @@ def test_a_channel_error_is_recorded_as_failed_logged_and_not_retried(db, sent, 
     failing = Recorder(fail_for={"practice"})
     monkeypatch.setattr("graded_exposure.channels.email.send_email", failing)
     _, r, now = due_delivery(db)
-    counts = outbox.run_outbox(db, CONFIG, now=now)
+    counts = outbox.run_outbox(db, DISPATCH_CONFIG, now=now)
     assert (counts.sent, counts.failed) == (1, 1)
     [d] = deliveries(db, r)
     assert (d.email_state, d.push_state) == ("failed", "sent")
     assert f"Delivery {d.id}: email failed: mailbox unavailable" in caplog.text
     assert len(push.messages) == 1
-    assert outbox.run_outbox(db, CONFIG, now=now + timedelta(hours=1)).claimed == 0
+    assert outbox.run_outbox(db, DISPATCH_CONFIG, now=now + timedelta(hours=1)).claimed == 0
 
 
 def test_an_unexpected_error_in_a_channel_fails_only_that_message(db, sent, monkeypatch):
@@ -87,7 +88,7 @@ def test_an_unexpected_error_in_a_channel_fails_only_that_message(db, sent, monk
 
     monkeypatch.setattr("graded_exposure.channels.push.send_push", broken)
     _, r, now = due_delivery(db)
-    outbox.run_outbox(db, CONFIG, now=now)
+    outbox.run_outbox(db, DISPATCH_CONFIG, now=now)
     [d] = deliveries(db, r)
     assert (d.email_state, d.push_state) == ("sent", "failed")
     assert len(email.messages) == 1
@@ -96,7 +97,7 @@ def test_an_unexpected_error_in_a_channel_fails_only_that_message(db, sent, monk
 def test_unchosen_channels_are_never_sent(db, sent):
     email, push = sent
     _, _, now = due_delivery(db, channels=("inbox",))
-    assert outbox.run_outbox(db, CONFIG, now=now).claimed == 0
+    assert outbox.run_outbox(db, DISPATCH_CONFIG, now=now).claimed == 0
     assert email.messages == push.messages == []
 
 
@@ -105,9 +106,9 @@ def test_nothing_held_back_by_quiet_hours_is_sent_later(db, sent):
     user, child = person(db)
     db.add(NotificationSettings(user_id=user.id, quiet_start="07:00", quiet_end="08:00"))
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10), channels=ALL)
-    dispatch.run_pass(db, CONFIG, now=r.next_due_at)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=r.next_due_at)
     for later in (timedelta(0), timedelta(hours=1)):
-        assert outbox.run_outbox(db, CONFIG, now=r.next_due_at + later).claimed == 0
+        assert outbox.run_outbox(db, DISPATCH_CONFIG, now=r.next_due_at + later).claimed == 0
     assert email.messages == push.messages == []
     assert [(d.email_state, d.push_state) for d in deliveries(db, r)] == [("quiet", "quiet")]
 
@@ -116,16 +117,16 @@ def test_a_leased_delivery_waits_for_its_lease_then_goes_once(db, sent):
     email, push = sent
     _, _, now = due_delivery(db)
     # A process claimed it and died before sending: nothing goes until the lease runs out.
-    assert len(claims.claim_outbox(db, now=now, lease=CONFIG["REMINDER_LEASE"], limit=10)) == 1
-    assert outbox.run_outbox(db, CONFIG, now=now + timedelta(minutes=4)).claimed == 0
-    assert outbox.run_outbox(db, CONFIG, now=now + timedelta(minutes=5)).claimed == 1
+    assert len(claims.claim_outbox(db, now=now, lease=DISPATCH_CONFIG["REMINDER_LEASE"], limit=10)) == 1
+    assert outbox.run_outbox(db, DISPATCH_CONFIG, now=now + timedelta(minutes=4)).claimed == 0
+    assert outbox.run_outbox(db, DISPATCH_CONFIG, now=now + timedelta(minutes=5)).claimed == 1
     assert len(email.messages) == len(push.messages) == 1
 
 
 def test_pending_messages_older_than_the_grace_window_are_not_sent(db, sent, caplog):
     email, push = sent
     _, _, now = due_delivery(db)
-    counts = outbox.run_outbox(db, CONFIG, now=now + timedelta(hours=3))
+    counts = outbox.run_outbox(db, DISPATCH_CONFIG, now=now + timedelta(hours=3))
     assert (counts.sent, counts.failed) == (0, 2)
     assert email.messages == push.messages == []
     assert "more than the grace window late" in caplog.text
@@ -138,9 +139,9 @@ def test_the_outbox_works_through_more_than_one_batch(db, sent):
     for _ in range(outbox.OUTBOX_BATCH * 2 + 3):
         add_reminder(db, user, child, created=created, channels=("email",))
     now = local("Europe/London", 2026, 6, 10, 7, 31)
-    dispatch.run_pass(db, CONFIG, now=now)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=now)
     assert outbox.pending_count(db) == outbox.OUTBOX_BATCH * 2 + 3
-    assert outbox.run_outbox(db, CONFIG, now=now).sent == outbox.OUTBOX_BATCH * 2 + 3
+    assert outbox.run_outbox(db, DISPATCH_CONFIG, now=now).sent == outbox.OUTBOX_BATCH * 2 + 3
     assert outbox.pending_count(db) == 0
     assert len({m.title for m in email.messages}) == 1
     assert len(email.messages) == len(db.exec(select(Delivery)).all())
@@ -151,7 +152,7 @@ def test_a_sender_whose_lease_was_taken_over_sends_nothing_and_writes_nothing(db
                                                                             monkeypatch):
     email, push = sent
     _, r, now = due_delivery(db)
-    lease = CONFIG["REMINDER_LEASE"]
+    lease = DISPATCH_CONFIG["REMINDER_LEASE"]
     real_claim = claims.claim_outbox
     stale = []
 
@@ -160,12 +161,12 @@ def test_a_sender_whose_lease_was_taken_over_sends_nothing_and_writes_nothing(db
         if stale:
             return real_claim(session, **kw)
         stale.extend(real_claim(session, **kw))
-        taken_over = outbox.run_outbox(db, CONFIG, now=now + lease + timedelta(seconds=1))
+        taken_over = outbox.run_outbox(db, DISPATCH_CONFIG, now=now + lease + timedelta(seconds=1))
         assert taken_over.sent == 2
         return stale
 
     monkeypatch.setattr(claims, "claim_outbox", claim_then_pause)
-    resumed = outbox.run_outbox(db, CONFIG, now=now)
+    resumed = outbox.run_outbox(db, DISPATCH_CONFIG, now=now)
     assert (resumed.claimed, resumed.sent, resumed.failed) == (1, 0, 0)
     assert len(email.messages) == len(push.messages) == 1
     [d] = deliveries(db, r)
@@ -174,7 +175,7 @@ def test_a_sender_whose_lease_was_taken_over_sends_nothing_and_writes_nothing(db
 
 def test_the_ownership_guard_refuses_a_stale_lease(db, sent):
     _, r, now = due_delivery(db)
-    lease = CONFIG["REMINDER_LEASE"]
+    lease = DISPATCH_CONFIG["REMINDER_LEASE"]
     [mine] = claims.claim_outbox(db, now=now, lease=lease, limit=10)
     later = now + lease + timedelta(seconds=1)
     [theirs] = claims.claim_outbox(db, now=later, lease=lease, limit=10)

@@ -4,38 +4,14 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from graded_exposure.errors import DomainError
-from graded_exposure.models import AuditEvent, Ladder, Practice, Step, utcnow
+from graded_exposure.models import AuditEvent, Practice, utcnow
 from graded_exposure.services import practices
 from graded_exposure.services.practices import PracticeDetails
-
-
-def make_ladder(db, child, goal="Go to school", steps=3, mastered=0, calming=(),
-                status="active") -> Ladder:
-    """Add a ladder whose step after the mastered ones is current."""
-    ladder = Ladder(child_id=child.id, goal=goal, area="school", calming_plan=list(calming),
-                    status=status)
-    db.add(ladder)
-    db.flush()
-    for position in range(1, steps + 1):
-        state = ("mastered" if position <= mastered else
-                 "current" if position == mastered + 1 else "upcoming")
-        db.add(Step(ladder_id=ladder.id, position=position, title=f"{goal}: step {position}",
-                    status=state))
-    db.commit()
-    db.refresh(ladder)
-    return ladder
-
-
-def current_step(ladder: Ladder) -> Step:
-    return next(s for s in ladder.steps if s.status == "current")
-
-
-def count(db) -> int:
-    db.expire_all()
-    return db.exec(select(func.count()).select_from(Practice)).one()
+from tests.factories import current_step, make_ladder
+from tests.lookups import practice_count
 
 
 def key() -> str:
@@ -72,7 +48,7 @@ def test_same_key_twice_returns_the_same_row_and_stores_one(db, family):
     first = practices.log_practice(db, family.child, step, family.user, data, same)
     second = practices.log_practice(db, family.child, step, family.user, data, same)
     assert first.id == second.id
-    assert count(db) == 1
+    assert practice_count(db) == 1
 
 
 def test_key_used_by_another_family_is_refused_and_leaks_nothing(db, family, other_family):
@@ -84,7 +60,7 @@ def test_key_used_by_another_family_is_refused_and_leaks_nothing(db, family, oth
     with pytest.raises(practices.KeyAlreadyUsed, match="already used"):
         practices.log_practice(db, family.child, mine, family.user,
                                PracticeDetails(fear_before=1, fear_after=1), shared)
-    assert count(db) == 1
+    assert practice_count(db) == 1
     assert db.exec(select(Practice)).one().child_id == other_family.child.id
 
 
@@ -105,14 +81,14 @@ def test_a_race_on_the_unique_key_returns_the_row_that_won(db, family, monkeypat
     loser = practices.log_practice(db, family.child, step, family.user,
                                    PracticeDetails(fear_before=4, fear_after=2), race_key)
     assert loser.id == winner.id and len(calls) == 2
-    assert count(db) == 1
+    assert practice_count(db) == 1
 
 
 def test_a_step_of_another_child_is_refused(db, family, other_family):
     theirs = current_step(make_ladder(db, other_family.child))
     with pytest.raises(DomainError, match="not on this child's ladders"):
         log(db, family, theirs)
-    assert count(db) == 0
+    assert practice_count(db) == 0
 
 
 @pytest.mark.parametrize(("details", "message"), [
@@ -134,7 +110,7 @@ def test_bad_details_are_refused_and_nothing_stored(db, family, details, message
     step = current_step(make_ladder(db, family.child))
     with pytest.raises(DomainError, match=message):
         log(db, family, step, **details)
-    assert count(db) == 0
+    assert practice_count(db) == 0
 
 
 @pytest.mark.parametrize("bad_key", ["", " ", "k" * 65])
@@ -143,7 +119,7 @@ def test_a_missing_or_oversized_key_is_refused(db, family, bad_key):
     with pytest.raises(DomainError, match="lost its key"):
         practices.log_practice(db, family.child, step, family.user,
                                PracticeDetails(fear_before=1, fear_after=1), bad_key)
-    assert count(db) == 0
+    assert practice_count(db) == 0
 
 
 def test_a_naive_time_is_read_in_the_family_time_zone(db, family):
@@ -183,7 +159,7 @@ def test_edit_refuses_bad_values_and_another_childs_step(db, family, other_famil
 def test_delete_practice_removes_it_and_audits_without_note_text(db, family):
     practice = log(db, family, current_step(make_ladder(db, family.child)), note="secret words")
     practices.delete_practice(db, practice, family.user)
-    assert count(db) == 0
+    assert practice_count(db) == 0
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "practice_deleted")).one()
     assert event.actor_id == family.user.id and "secret" not in event.subject
 
@@ -212,9 +188,9 @@ def test_rows_carry_local_time_and_who_logged(db, family):
 
 
 def test_form_options_offer_active_ladders_and_their_calming_plans(db, family):
-    first = make_ladder(db, family.child, "School", mastered=1, calming=["Lap pad", "Counting"])
-    make_ladder(db, family.child, "Shops", calming=["Lap pad"])
-    make_ladder(db, family.child, "Old goal", status="archived")
+    first = make_ladder(db, family.child, goal="School", mastered=1, calming=["Lap pad", "Counting"])
+    make_ladder(db, family.child, goal="Shops", calming=["Lap pad"])
+    make_ladder(db, family.child, goal="Old goal", status="archived")
     options = practices.form_options(db, family.child)
     assert [ladder.goal for ladder in options.ladders] == ["School", "Shops"]
     assert options.default_step_id == current_step(first).id

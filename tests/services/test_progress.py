@@ -1,6 +1,5 @@
 """Progress services without HTTP: ladder progress, ready steps, confirming mastery, the rule."""
-import itertools
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import event
@@ -9,45 +8,21 @@ from sqlmodel import Session
 from graded_exposure.errors import DomainError
 from graded_exposure.models import Ladder, Practice, Step
 from graded_exposure.services import ladders, progress, steps
-
-DAY = datetime(2026, 10, 5, 15, 0, tzinfo=UTC)
-_keys = itertools.count()
-
-
-def build_ladder(db, child, user, count=4, goal="Shops") -> Ladder:
-    """A ladder with `count` steps; the first is current."""
-    ladder = ladders.create_ladder(db, child, user, goal=goal, area="outings")
-    for n in range(count):
-        steps.add_step(db, ladder, title=f"Step {n + 1}", predicted_fear=min(10, n + 1))
-    return ladders.with_steps(db, ladder.id)
-
-
-def practise(db, step: Step, days=(0, 0, 1), peak=2, after=1, before=3, outcome="did_it"):
-    """Add one practice per entry in `days` (days after DAY), each an hour later than the last."""
-    for n, offset in enumerate(days):
-        db.add(Practice(child_id=step.ladder.child_id, step_id=step.id,
-                        practiced_at=DAY + timedelta(days=offset, hours=n), fear_before=before,
-                        fear_peak=peak, fear_after=after, outcome=outcome,
-                        idempotency_key=f"k{next(_keys)}"))
-    db.commit()
-
-
-def fresh(db, ladder_id) -> list[Step]:
-    db.expire_all()
-    return ladders.with_steps(db, ladder_id).steps
+from tests.factories import make_ladder, practise_on_days
+from tests.lookups import ladder_steps
 
 
 @pytest.fixture
 def ladder(db, family):
-    return build_ladder(db, family.child, family.user)
+    return make_ladder(db, family.child, goal="Shops", area="outings", steps=4, by=family.user)
 
 
 # ---- ladder_progress --------------------------------------------------------------------
 
 def test_ladder_progress_evaluates_every_step_against_the_ladder_rule(db, ladder):
     first, second = ladder.steps[:2]
-    practise(db, first, days=(0, 1), peak=2)  # two qualifying practices on two days
-    practise(db, second, days=(0,), peak=9, after=8)
+    practise_on_days(db, first, days=(0, 1), peak=2)  # two qualifying practices on two days
+    practise_on_days(db, second, days=(0,), peak=9, after=8)
     report = progress.ladder_progress(db, ladder)
     assert [s.step.id for s in report.steps] == [s.id for s in ladder.steps]
     one, two = report.steps[:2]
@@ -71,8 +46,8 @@ def test_facts_are_oldest_first_and_dated_on_the_family_calendar(db, family, lad
 
 def test_shown_steps_are_the_current_one_first_then_practised_ones_hardest_first(db, ladder):
     first, second, third, fourth = ladder.steps
-    practise(db, first)
-    practise(db, third, days=(0,))
+    practise_on_days(db, first)
+    practise_on_days(db, third, days=(0,))
     steps.make_current(db, second)
     report = progress.ladder_progress(db, ladder)
     assert [s.step.title for s in report.shown] == ["Step 2", "Step 3", "Step 1"]
@@ -81,7 +56,7 @@ def test_shown_steps_are_the_current_one_first_then_practised_ones_hardest_first
 
 
 def test_the_chart_shows_the_last_twenty_practices(db, ladder):
-    practise(db, ladder.steps[0], days=range(25))
+    practise_on_days(db, ladder.steps[0], days=range(25))
     row = progress.ladder_progress(db, ladder).steps[0]
     assert (row.chart.shown, row.chart.total, len(row.shown_facts), len(row.facts)) == (
         20, 25, 20, 25)
@@ -105,11 +80,11 @@ def _statements_during(app, action) -> int:
 
 
 def test_ladder_progress_needs_the_same_number_of_queries_for_2_or_12_steps(app, db, family):
-    small = build_ladder(db, family.child, family.user, count=2, goal="Small")
-    big = build_ladder(db, family.child, family.user, count=12, goal="Big")
+    small = make_ladder(db, family.child, goal="Small", area="outings", steps=2, by=family.user)
+    big = make_ladder(db, family.child, goal="Big", area="outings", steps=12, by=family.user)
     for step in big.steps:
-        practise(db, step, days=range(8), peak=5, after=2)
-    practise(db, small.steps[0], days=(0,))
+        practise_on_days(db, step, days=range(8), peak=5, after=2)
+    practise_on_days(db, small.steps[0], days=(0,))
     counts = []
     for ladder_id in (small.id, big.id):
         # A new session, so nothing is already loaded in the identity map.
@@ -126,27 +101,28 @@ def test_ladder_progress_needs_the_same_number_of_queries_for_2_or_12_steps(app,
 # ---- ready_steps ------------------------------------------------------------------------
 
 def test_ready_steps_are_current_steps_that_meet_their_rule(db, family, ladder):
-    other = build_ladder(db, family.child, family.user, goal="School")
-    practise(db, ladder.steps[0])  # meets the default rule
-    practise(db, other.steps[0], days=(0, 0, 0))  # three practices, but on one day
-    practise(db, ladder.steps[1])  # good practices on a step that is not current
+    other = make_ladder(db, family.child, goal="School", area="outings", steps=4, by=family.user)
+    practise_on_days(db, ladder.steps[0])  # meets the default rule
+    practise_on_days(db, other.steps[0], days=(0, 0, 0))  # three practices, but on one day
+    practise_on_days(db, ladder.steps[1])  # good practices on a step that is not current
     assert [s.id for s in progress.ready_steps(db, family.child)] == [ladder.steps[0].id]
 
 
 def test_ready_steps_use_each_ladders_own_rule(db, family, ladder):
-    other = build_ladder(db, family.child, family.user, goal="School")
+    other = make_ladder(db, family.child, goal="School", area="outings", steps=4, by=family.user)
     progress.set_mastery_rule(db, other, min_practices=1, min_days=1, max_peak=3,
                               count_halving=True)
-    practise(db, other.steps[0], days=(0,))
-    practise(db, ladder.steps[0], days=(0,))
+    practise_on_days(db, other.steps[0], days=(0,))
+    practise_on_days(db, ladder.steps[0], days=(0,))
     assert [s.id for s in progress.ready_steps(db, family.child)] == [other.steps[0].id]
 
 
 def test_ready_steps_leave_out_archived_ladders_and_other_children(db, family, other_family,
                                                                    ladder):
-    practise(db, ladder.steps[0])
-    theirs = build_ladder(db, other_family.child, other_family.user)
-    practise(db, theirs.steps[0])
+    practise_on_days(db, ladder.steps[0])
+    theirs = make_ladder(db, other_family.child, goal="Shops", area="outings", steps=4,
+                         by=other_family.user)
+    practise_on_days(db, theirs.steps[0])
     assert [s.id for s in progress.ready_steps(db, other_family.child)] == [theirs.steps[0].id]
     ladders.archive_ladder(db, ladder)
     assert progress.ready_steps(db, family.child) == []
@@ -160,9 +136,9 @@ def test_a_child_without_ladders_has_no_ready_steps(db, family):
 
 def test_confirm_mastered_moves_the_next_step_up(db, ladder):
     first, second = ladder.steps[:2]
-    practise(db, first)
+    practise_on_days(db, first)
     new_current = steps.confirm_mastered(db, first)
-    found = fresh(db, ladder.id)
+    found = ladder_steps(db, ladder.id)
     assert [s.status for s in found] == ["mastered", "current", "upcoming", "upcoming"]
     assert new_current.id == second.id
     assert found[0].mastered_at is not None and found[0].current_since is None
@@ -170,29 +146,29 @@ def test_confirm_mastered_moves_the_next_step_up(db, ladder):
 
 
 def test_confirm_mastered_prefers_the_next_step_up_over_a_skipped_one_below(db, ladder):
-    practise(db, ladder.steps[1])
+    practise_on_days(db, ladder.steps[1])
     steps.make_current(db, ladder.steps[1])
     steps.confirm_mastered(db, ladder.steps[1])
-    assert [s.status for s in fresh(db, ladder.id)] == [
+    assert [s.status for s in ladder_steps(db, ladder.id)] == [
         "upcoming", "mastered", "current", "upcoming"]
 
 
 def test_mastering_the_last_step_leaves_no_current_step(db, family):
-    ladder = build_ladder(db, family.child, family.user, count=1)
-    practise(db, ladder.steps[0])
+    ladder = make_ladder(db, family.child, goal="Shops", area="outings", steps=1, by=family.user)
+    practise_on_days(db, ladder.steps[0])
     assert steps.confirm_mastered(db, ladder.steps[0]) is None
-    assert [s.status for s in fresh(db, ladder.id)] == ["mastered"]
+    assert [s.status for s in ladder_steps(db, ladder.id)] == ["mastered"]
 
 
 def _refused(db, ladder, step, message):
-    before = [(s.status, s.mastered_at, s.current_since) for s in fresh(db, ladder.id)]
+    before = [(s.status, s.mastered_at, s.current_since) for s in ladder_steps(db, ladder.id)]
     with pytest.raises(DomainError, match=message):
         steps.confirm_mastered(db, db.get(Step, step.id))
-    assert [(s.status, s.mastered_at, s.current_since) for s in fresh(db, ladder.id)] == before
+    assert [(s.status, s.mastered_at, s.current_since) for s in ladder_steps(db, ladder.id)] == before
 
 
 def test_confirm_mastered_refuses_a_step_that_does_not_meet_the_rule(db, ladder):
-    practise(db, ladder.steps[0], days=(0, 0, 0))
+    practise_on_days(db, ladder.steps[0], days=(0, 0, 0))
     _refused(db, ladder, ladder.steps[0], "Not yet: so far 3 of 3 practices, on 1 of 2 days")
 
 
@@ -201,32 +177,32 @@ def test_confirm_mastered_refuses_a_step_without_practices(db, ladder):
 
 
 def test_confirm_mastered_refuses_a_step_that_is_not_current(db, ladder):
-    practise(db, ladder.steps[1])
+    practise_on_days(db, ladder.steps[1])
     _refused(db, ladder, ladder.steps[1], "Only the step your child is practising now")
 
 
 def test_confirm_mastered_refuses_a_step_already_mastered(db, ladder):
-    practise(db, ladder.steps[0])
+    practise_on_days(db, ladder.steps[0])
     steps.confirm_mastered(db, ladder.steps[0])
     _refused(db, ladder, ladder.steps[0], "already mastered")
 
 
 def test_confirm_mastered_refuses_an_archived_ladder(db, ladder):
-    practise(db, ladder.steps[0])
+    practise_on_days(db, ladder.steps[0])
     ladders.archive_ladder(db, ladder)
     _refused(db, ladder, ladder.steps[0], "archived")
 
 
 def test_did_not_try_practices_never_count(db, ladder):
-    practise(db, ladder.steps[0], outcome="did_not_try")
+    practise_on_days(db, ladder.steps[0], outcome="did_not_try")
     _refused(db, ladder, ladder.steps[0], "0 of 3 practices")
 
 
 def test_a_step_made_current_again_is_no_longer_mastered(db, ladder):
-    practise(db, ladder.steps[0])
+    practise_on_days(db, ladder.steps[0])
     steps.confirm_mastered(db, ladder.steps[0])
     steps.make_current(db, ladder.steps[0])
-    first = fresh(db, ladder.id)[0]
+    first = ladder_steps(db, ladder.id)[0]
     assert (first.status, first.mastered_at) == ("current", None)
 
 
@@ -239,7 +215,7 @@ def test_the_default_rule_is_the_products(ladder):
 
 
 def test_set_mastery_rule_changes_what_counts(db, ladder):
-    practise(db, ladder.steps[0], days=(0, 1), peak=8, after=4)  # fear halved, peak 8
+    practise_on_days(db, ladder.steps[0], days=(0, 1), peak=8, after=4)  # fear halved, peak 8
     progress.set_mastery_rule(db, ladder, min_practices=2, min_days=2, max_peak=5,
                               count_halving=False)
     stored = db.get(Ladder, ladder.id)

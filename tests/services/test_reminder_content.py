@@ -5,19 +5,12 @@ import pytest
 import time_machine
 from sqlmodel import select
 
-from graded_exposure.models import Avoidance, DayCheckIn, Delivery, Ladder, Practice, Step
+from graded_exposure.models import Avoidance, DayCheckIn, Delivery, Practice
 from graded_exposure.services import dispatch, reminder_content, weekly_summary
-from tests.services.test_dispatch import CONFIG, add_reminder, deliveries, inbox, local, person
+from tests.factories import DISPATCH_CONFIG, add_reminder, local, make_ladder, person
+from tests.lookups import deliveries, inbox
 
-
-def ladder_with_step(db, child, title="Ride the lift one floor"):
-    ladder = Ladder(child_id=child.id, goal="Lifts", area="places")
-    db.add(ladder)
-    db.flush()
-    step = Step(ladder_id=ladder.id, position=1, title=title, status="current")
-    db.add(step)
-    db.commit()
-    return step
+LIFT = "Ride the lift one floor"
 
 
 def practise(db, child, step, at, small_wins=()):
@@ -29,9 +22,9 @@ def practise(db, child, step, at, small_wins=()):
 
 def test_a_practice_reminder_names_the_child_and_the_current_step(db):
     user, child = person(db, child_name="Zara")
-    ladder_with_step(db, child)
+    make_ladder(db, child, goal="Lifts", area="places", titles=[LIFT])
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))
-    dispatch.run_pass(db, CONFIG, now=r.next_due_at)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=r.next_due_at)
     [message] = inbox(db, user)
     assert message.title == "Time for Zara's brave practice"
     assert "Ride the lift one floor" in message.body
@@ -41,11 +34,11 @@ def test_a_practice_reminder_names_the_child_and_the_current_step(db):
 def test_the_missed_nudge_is_not_needed_after_a_practice_that_local_day(db):
     tz = "America/New_York"
     user, child = person(db, tz)
-    step = ladder_with_step(db, child)
+    step = make_ladder(db, child, goal="Lifts", area="places", titles=[LIFT]).steps[0]
     practise(db, child, step, local(tz, 2026, 6, 10, 16, 0))
     nudge = add_reminder(db, user, child, created=local(tz, 2026, 6, 10), tz=tz,
                          local_time="19:00", kind="missed_nudge")
-    counts = dispatch.run_pass(db, CONFIG, now=nudge.next_due_at)
+    counts = dispatch.run_pass(db, DISPATCH_CONFIG, now=nudge.next_due_at)
     assert counts.not_needed == 1
     assert [d.status for d in deliveries(db, nudge)] == ["not_needed"]
     assert inbox(db, user) == []
@@ -54,12 +47,12 @@ def test_the_missed_nudge_is_not_needed_after_a_practice_that_local_day(db):
 def test_the_missed_nudge_goes_out_when_the_day_has_no_practice(db):
     tz = "America/New_York"
     user, child = person(db, tz)
-    step = ladder_with_step(db, child)
+    step = make_ladder(db, child, goal="Lifts", area="places", titles=[LIFT]).steps[0]
     # 22:00 the evening before in New York is already the 10th in UTC: not this local day.
     practise(db, child, step, local(tz, 2026, 6, 9, 22, 0))
     nudge = add_reminder(db, user, child, created=local(tz, 2026, 6, 10), tz=tz,
                          local_time="19:00", kind="missed_nudge", channels=("inbox", "push"))
-    dispatch.run_pass(db, CONFIG, now=nudge.next_due_at)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=nudge.next_due_at)
     [d] = deliveries(db, nudge)
     assert (d.status, d.push_state) == ("sent", "pending")
     assert inbox(db, user)[0].title == "Still time for Sam's practice today"
@@ -67,7 +60,7 @@ def test_the_missed_nudge_goes_out_when_the_day_has_no_practice(db):
 
 def test_the_weekly_digest_sums_up_the_week_with_the_avoidance_sentence(db):
     user, child = person(db)
-    step = ladder_with_step(db, child)
+    step = make_ladder(db, child, goal="Lifts", area="places", titles=[LIFT]).steps[0]
     practise(db, child, step, local("Europe/London", 2026, 6, 8, 17, 0), ["laughed"])
     practise(db, child, step, local("Europe/London", 2026, 6, 10, 17, 0), ["laughed"])
     checkin = DayCheckIn(child_id=child.id, day=date(2026, 6, 9), child_distress=2,
@@ -79,7 +72,7 @@ def test_the_weekly_digest_sums_up_the_week_with_the_avoidance_sentence(db):
     digest = add_reminder(db, user, child, created=sunday, weekdays="7", local_time="18:00",
                           kind="weekly_digest")
     with time_machine.travel(digest.next_due_at + timedelta(minutes=1), tick=False):
-        dispatch.run_pass(db, CONFIG)
+        dispatch.run_pass(db, DISPATCH_CONFIG)
         summary = weekly_summary.for_week(db, child, date(2026, 6, 8))
     [message] = inbox(db, user)
     assert message.title == "Sam's week from 8 Jun"
@@ -101,7 +94,7 @@ def test_a_therapist_reminder_carries_the_therapists_words(db):
     user, child = person(db)
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10),
                      kind="therapist", message="Try the lift twice before Thursday.")
-    dispatch.run_pass(db, CONFIG, now=r.next_due_at)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=r.next_due_at)
     [message] = inbox(db, user)
     assert message.body == "Try the lift twice before Thursday."
     assert message.title == "From your therapist about Sam"
@@ -109,10 +102,10 @@ def test_a_therapist_reminder_carries_the_therapists_words(db):
 
 def test_long_text_is_clipped_to_the_columns(db):
     user, child = person(db, child_name="A" * 40)
-    ladder_with_step(db, child, title="B" * 120)
+    make_ladder(db, child, goal="Lifts", area="places", titles=["B" * 120])
     r = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10),
                      kind="therapist", message="C" * 300)
-    dispatch.run_pass(db, CONFIG, now=r.next_due_at)
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=r.next_due_at)
     [d] = db.exec(select(Delivery)).all()
     assert len(d.title) <= 120 and len(d.body) <= 2000
 

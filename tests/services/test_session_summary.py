@@ -5,8 +5,8 @@ import pytest
 
 from graded_exposure.errors import DomainError
 from graded_exposure.models import Avoidance, DayCheckIn, Practice, TherapistNote, utcnow
-from graded_exposure.services import ladders, session_summary, therapist_notes
-from tests.services.test_caseload import link, make_therapist
+from graded_exposure.services import session_summary, therapist_notes
+from tests.factories import link, make_therapist, template_ladder
 
 NOW = datetime(2026, 5, 6, 11, 0, tzinfo=UTC)  # Wednesday noon in London
 
@@ -44,7 +44,7 @@ def test_bad_last_session_dates_are_refused(db, family, tara, day, problem):
 
 def test_summary_covers_only_the_days_since_the_last_session(db, family, tara):
     link(db, tara, family.child, last_session_on=date(2026, 4, 28))
-    ladder = ladders.create_ladder_from_template(db, family.child, family.user, "school-day")
+    ladder = template_ladder(db, family.child, by=family.user)
     first, second = ladder.steps[0], ladder.steps[1]
     _practice(db, family.child, first, datetime(2026, 4, 27, 9, tzinfo=UTC), 9, "before")
     _practice(db, family.child, first, datetime(2026, 4, 28, 7, tzinfo=UTC), 7, "a",

@@ -6,6 +6,7 @@ from graded_exposure.errors import DomainError
 from graded_exposure.models import Ladder, Step, SubStep
 from graded_exposure.rules.ladder_rules import MAX_STEPS, MAX_SUBSTEPS
 from graded_exposure.services import ladders, steps
+from tests.factories import make_ladder
 
 
 def _fresh(db, ladder_id: int) -> Ladder:
@@ -25,9 +26,8 @@ def assert_invariants(db, ladder_id: int) -> list[Step]:
 
 @pytest.fixture
 def ladder(db, family):
-    ladder = ladders.create_ladder(db, family.child, family.user, goal="Shops", area="outings")
-    for n, title in enumerate(["Look", "Walk past", "Go in", "Buy"], start=1):
-        steps.add_step(db, ladder, title=title, predicted_fear=n * 2)
+    ladder = make_ladder(db, family.child, goal="Shops", area="outings", by=family.user,
+                         titles=["Look", "Walk past", "Go in", "Buy"], fears=[2, 4, 6, 8])
     return _fresh(db, ladder.id)
 
 

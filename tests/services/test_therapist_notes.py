@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from graded_exposure.errors import DomainError
 from graded_exposure.models import AuditEvent, Reminder, TherapistNote, User
-from graded_exposure.services import ladders, therapist_notes
-from tests.services.test_caseload import link, make_therapist
+from graded_exposure.services import therapist_notes
+from tests.factories import link, make_therapist, template_ladder
 
 # A Wednesday noon in London (BST, UTC+1).
 NOW = datetime(2026, 5, 6, 11, 0, tzinfo=UTC)
@@ -28,7 +28,7 @@ def _notes(db) -> list[TherapistNote]:
 # ---- writing -----------------------------------------------------------------------------
 
 def test_write_homework_on_a_ladder_is_stored_and_audited_without_its_text(db, family, tara):
-    ladder = ladders.create_ladder_from_template(db, family.child, family.user, "school-day")
+    ladder = template_ladder(db, family.child, by=family.user)
     note = therapist_notes.write_note(db, family.child, tara, kind="homework",
                                       text="  Walk to the gate twice.\r\nLog both.  ",
                                       ladder_id=ladder.id, ip="10.0.0.9")
@@ -59,7 +59,7 @@ def test_a_note_of_exactly_2000_characters_is_fine(db, family, tara):
 
 
 def test_a_note_cannot_point_at_another_childs_ladder(db, family, other_family, tara):
-    theirs = ladders.create_ladder_from_template(db, other_family.child, None, "school-day")
+    theirs = template_ladder(db, other_family.child)
     with pytest.raises(DomainError, match="ladders"):
         therapist_notes.write_note(db, family.child, tara, kind="note", text="Hi",
                                    ladder_id=theirs.id)

@@ -7,7 +7,7 @@ from sqlmodel import select
 from graded_exposure.errors import DomainError
 from graded_exposure.models import AuditEvent, Ladder, Practice, utcnow
 from graded_exposure.services import ladders, progress, steps, therapist_workspace
-from tests.services.test_caseload import link, make_therapist
+from tests.factories import link, make_therapist, template_ladder
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def _views(db) -> list[AuditEvent]:
 
 
 def test_workspace_loads_ladders_adherence_and_the_log(db, family, tara):
-    ladder = ladders.create_ladder_from_template(db, family.child, family.user, "school-day")
+    ladder = template_ladder(db, family.child, by=family.user)
     now = utcnow()
     for day in (0, 1, 10):
         db.add(Practice(child_id=family.child.id, step_id=ladder.steps[0].id,
@@ -60,7 +60,7 @@ def test_workspace_needs_an_active_link(db, family):
 # ---- who changed a ladder ------------------------------------------------------------------
 
 def test_a_therapists_ladder_and_changes_are_recorded_and_audited(db, family, tara):
-    ladder = ladders.create_ladder_from_template(db, family.child, tara, "school-day")
+    ladder = template_ladder(db, family.child, by=tara)
     assert ladder.created_by_id == tara.id and ladder.updated_by_id is None
     steps.add_step(db, ladder, title="Stay for lunch", predicted_fear=7, by=tara)
     progress.set_mastery_rule(db, ladder, min_practices=4, min_days=2, max_peak=3,
@@ -78,7 +78,7 @@ def test_a_therapists_ladder_and_changes_are_recorded_and_audited(db, family, ta
 
 
 def test_a_caregivers_change_is_recorded_but_not_audited(db, family, tara):
-    ladder = ladders.create_ladder_from_template(db, family.child, tara, "school-day")
+    ladder = template_ladder(db, family.child, by=tara)
     steps.make_current(db, ladder.steps[1], by=family.user)
     assert db.get(Ladder, ladder.id).updated_by_id == family.user.id
     assert not db.exec(select(AuditEvent).where(AuditEvent.action == "ladder_changed")).all()
@@ -99,7 +99,7 @@ def test_a_caregivers_change_is_recorded_but_not_audited(db, family, tara):
     lambda db, ladder, by: ladders.archive_ladder(db, ladder, by=by),
 ])
 def test_every_kind_of_change_records_who(db, family, tara, change):
-    ladder = ladders.create_ladder_from_template(db, family.child, family.user, "school-day")
+    ladder = template_ladder(db, family.child, by=family.user)
     change(db, ladder, tara)
     db.expire_all()
     assert db.get(Ladder, ladder.id).updated_by_id == tara.id

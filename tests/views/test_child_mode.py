@@ -7,7 +7,7 @@ from sqlmodel import func, select
 from graded_exposure.models import Practice
 from graded_exposure.services import families
 from tests.conftest import PASSWORD, csrf_from
-from tests.services.test_child_mode import add_practice, make_ladder
+from tests.factories import add_practice, make_ladder
 
 
 def page_of(family) -> str:
@@ -100,8 +100,9 @@ def test_other_family_gets_404_everywhere(db, family, other_family, current):
 def test_only_the_current_step_and_the_next_two_are_shown(db, family, current):
     enter(family)
     html = family.client.get(page_of(family)).get_data(as_text=True)
-    assert sorted(int(n) for n in re.findall(r"Step number (\d+)", html)) == [4, 5, 6]
-    assert html.index("Step number 4") < html.index("Step number 5") < html.index("Step number 6")
+    assert sorted(int(n) for n in re.findall(r'class="brave-title"[^>]*>Step (\d+)<', html)) == [
+        4, 5, 6]
+    assert html.index(">Step 4<") < html.index(">Step 5<") < html.index(">Step 6<")
     assert html.count("I’m going to try this!") == 3
     assert "You’ve mastered 3 steps!" in html
     assert "Go to school" not in html  # the big goal is the whole ladder: not shown
@@ -203,8 +204,8 @@ def test_a_refused_form_keeps_the_chosen_faces(family, current):
 
 def test_another_childs_step_is_404(db, app, family, other_family, current):
     sibling = families.add_child(db, family.user, display_name="Kim")
-    siblings_step = make_ladder(db, sibling).steps[3]
-    others_step = make_ladder(db, other_family.child).steps[3]
+    siblings_step = make_ladder(db, sibling, steps=12, mastered=3).steps[3]
+    others_step = make_ladder(db, other_family.child, steps=12, mastered=3).steps[3]
     enter(family)
     for step in (siblings_step, others_step):
         assert family.client.get(try_url(family, step)).status_code == 404
@@ -239,7 +240,8 @@ def test_braver_at_higher_fear_earns_more(family, current, before, stars):
 
 def test_done_page_for_another_childs_practice_is_404(db, family, current):
     sibling = families.add_child(db, family.user, display_name="Kim")
-    theirs = add_practice(db, sibling, make_ladder(db, sibling).steps[3], before=5)
+    theirs_step = make_ladder(db, sibling, steps=12, mastered=3).steps[3]
+    theirs = add_practice(db, sibling, theirs_step, before=5)
     url = f"/children/{family.child.id}/brave/done/{theirs.id}"
     assert family.client.get(url).status_code == 404
     assert family.client.get(f"/children/{sibling.id}/brave/done/{theirs.id}").status_code == 200

@@ -5,8 +5,8 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from graded_exposure.models import Practice, utcnow
-from tests.services.test_child_overview import add_practices, counted_statements
-from tests.services.test_practices import current_step, make_ladder
+from tests.factories import add_practices, current_step, make_ladder
+from tests.lookups import counted_statements
 
 
 def home(family) -> str:
@@ -16,9 +16,9 @@ def home(family) -> str:
 
 
 def test_each_active_ladder_has_a_one_tap_log_practice_button(db, family):
-    school = make_ladder(db, family.child, "Go to school", steps=4, mastered=1)
-    shops = make_ladder(db, family.child, "Go to the shops")
-    make_ladder(db, family.child, "Archived goal", status="archived")
+    school = make_ladder(db, family.child, goal="Go to school", steps=4, mastered=1)
+    shops = make_ladder(db, family.child, goal="Go to the shops")
+    make_ladder(db, family.child, goal="Archived goal", status="archived")
     html = home(family)
     for ladder in (school, shops):
         step = current_step(ladder)
@@ -79,7 +79,7 @@ def test_home_screen_queries_do_not_grow_with_ladders_or_practices(app, db, fami
     home(family)  # warm up: the login session's last-seen write happens at most once
     with counted_statements(engine) as small:
         small_html = home(family)
-    more = [make_ladder(db, family.child, f"Goal {i}", steps=8, mastered=i) for i in range(5)]
+    more = [make_ladder(db, family.child, goal=f"Goal {i}", steps=8, mastered=i) for i in range(5)]
     steps = [s for ladder in more for s in ladder.steps]
     add_practices(db, family.child, steps, 45, logged_by_id=family.user.id)
     with counted_statements(engine) as large:

@@ -16,9 +16,9 @@ from graded_exposure.models import (
     User,
 )
 from graded_exposure.services import audit, families
-from tests.conftest import PASSWORD, csrf_from
-from tests.services.test_export import FORMULAS, fill_child
-from tests.views.test_links import Therapist, _link_up
+from tests.conftest import PASSWORD, Therapist, csrf_from, link_by_code
+from tests.factories import fill_child
+from tests.hostile_input import FORMULAS
 
 NOTE_TEXT = "Secret homework words 7f3a"
 
@@ -52,7 +52,7 @@ def test_the_csv_export_is_a_zip_of_escaped_csvs(family, db):
 
 def test_a_linked_therapist_can_export_until_the_link_ends(family, tara, db):
     fill_child(db, family.child, family.user)
-    link = _link_up(family, tara)
+    link = link_by_code(family, tara)
     for url in (f"/children/{family.child.id}/export.json",
                 f"/children/{family.child.id}/export.zip"):
         assert tara.client.get(url).status_code == 200
@@ -80,7 +80,7 @@ def test_therapists_have_no_family_export_or_audit(tara):
 
 
 def test_the_audit_log_shows_who_did_what_and_never_note_text(family, tara, db):
-    link = _link_up(family, tara)
+    link = link_by_code(family, tara)
     db.add(TherapistNote(child_id=family.child.id, author_id=tara.user.id, text=NOTE_TEXT))
     audit.record(db, "therapist_viewed", actor_id=tara.user.id,
                  family_id=family.user.family_id, subject=f"child:{family.child.id}")
@@ -160,7 +160,7 @@ def test_the_last_caregiver_deletes_the_family_and_is_logged_out(family, other_f
 
 
 def test_a_therapist_deletes_their_account(family, tara, db):
-    link, tara_id = _link_up(family, tara), tara.user.id
+    link, tara_id = link_by_code(family, tara), tara.user.id
     response = tara.post("/account/delete", {"password": PASSWORD, "understood": "y"})
     assert response.status_code == 303
     db.expire_all()

@@ -12,7 +12,7 @@ from graded_exposure.forms.families import ChildForm, InviteForm, TimezoneForm
 from graded_exposure.forms.ladders import StepForm
 from graded_exposure.forms.practices import LogPracticeForm
 from graded_exposure.forms.reminders import ReminderForm
-from graded_exposure.models import Ladder, Step
+from tests.factories import make_ladder
 
 values = st.one_of(st.text(max_size=3000), st.integers(-10**20, 10**20).map(str),
                    st.sampled_from(["", "0", "10", "11", "-1", "25:00", "2026-02-30", "\x00",
@@ -26,10 +26,7 @@ def _field_names(form_class, app) -> list[str]:
 
 
 def _targets(family, db):
-    ladder = Ladder(child_id=family.child.id, goal="School", area="school")
-    ladder.steps.append(Step(position=1, title="Gate", status="current"))
-    db.add(ladder)
-    db.commit()
+    ladder = make_ladder(db, family.child, goal="School", titles=["Gate"])
     child = family.child.id
     return [
         (f"/children/{child}/practices", LogPracticeForm),

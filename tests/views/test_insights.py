@@ -3,16 +3,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from graded_exposure.models import Avoidance, DayCheckIn, Ladder, Practice, Step
+from graded_exposure.models import Avoidance, DayCheckIn, Practice
 from graded_exposure.services.checkins import today_for
+from tests.factories import make_ladder
 
 
 def _history(db, family):
     today = today_for(family.child)
-    ladder = Ladder(child_id=family.child.id, goal="School", area="school")
-    step = Step(position=1, title="Walk to the <b>gate</b>", status="current", predicted_fear=4)
-    ladder.steps.append(step)
-    db.add(ladder)
+    [step] = make_ladder(db, family.child, goal="School", titles=["Walk to the <b>gate</b>"],
+                         fears=[4]).steps
     for n in range(3):
         db.add(DayCheckIn(child_id=family.child.id, day=today - timedelta(days=n), child_distress=2,
                           caregiver_distress=5, idempotency_key=f"c{n}",
@@ -58,10 +57,7 @@ def test_a_past_week_has_its_own_numbers(family, db):
 
 
 def test_flags_show_on_the_home_screen_with_a_suggestion(family, db):
-    ladder = Ladder(child_id=family.child.id, goal="School", area="school",
-                    created_at=datetime.now(UTC) - timedelta(days=10))
-    ladder.steps.append(Step(position=1, title="Gate", status="current", predicted_fear=5))
-    db.add(ladder)
-    db.commit()
+    make_ladder(db, family.child, goal="School", titles=["Gate"], fears=[5],
+                created_at=datetime.now(UTC) - timedelta(days=10))
     body = family.client.get(f"/children/{family.child.id}").get_data(as_text=True)
     assert "No practice logged for" in body and "Try this:" in body

@@ -7,13 +7,9 @@ from sqlmodel import select
 from graded_exposure.models import Ladder
 from graded_exposure.rules.ladder_templates import TEMPLATES
 from graded_exposure.services import ladders, steps
-
-HX = {"HX-Request": "true"}
-SCRIPT = "<script>alert(1)</script>"
-
-
-def _ladder(family, template="school-day") -> Ladder:
-    return ladders.create_ladder_from_template(family.db, family.child, family.user, template)
+from tests.conftest import HX
+from tests.factories import template_ladder
+from tests.hostile_input import SCRIPT
 
 
 def _all_ladders(db) -> list[Ladder]:
@@ -96,7 +92,7 @@ def test_goal_with_script_is_escaped_everywhere(family, db):
 
 
 def test_show_page_has_goal_calming_steps_progress_and_add_form(family):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     page = family.client.get(f"/ladders/{ladder.id}").get_data(as_text=True)
     assert ladder.goal in page and "School" in page
     assert 'id="calming"' in page and "Deep pressure hug" in page
@@ -108,7 +104,7 @@ def test_show_page_has_goal_calming_steps_progress_and_add_form(family):
 
 
 def test_links_inside_htmx_components_do_not_inherit_their_target(family):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     page = family.client.get(f"/ladders/{ladder.id}").get_data(as_text=True)
     steps_html = page[page.index('<section id="steps"'):page.index('id="add-step"')]
     links = re.findall(r"<a [^>]*>", steps_html)
@@ -116,7 +112,7 @@ def test_links_inside_htmx_components_do_not_inherit_their_target(family):
 
 
 def test_pages_have_unique_element_ids(family):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     urls = [f"/ladders/{ladder.id}", _new_url(family), f"/steps/{ladder.steps[0].id}/edit",
             f"/children/{family.child.id}/ladders", f"/ladders/{ladder.id}/edit"]
     for url in urls:
@@ -133,7 +129,7 @@ def test_show_page_marks_a_big_jump(family):
 
 
 def test_archived_ladder_is_read_only(family):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     ladders.archive_ladder(family.db, ladder)
     page = family.client.get(f"/ladders/{ladder.id}").get_data(as_text=True)
     assert "Unarchive this ladder" in page and ladder.steps[0].title in page
@@ -145,7 +141,8 @@ def test_archived_ladder_is_read_only(family):
 
 
 def test_index_lists_active_and_archived_ladders_as_cards(family):
-    active, archived = _ladder(family), _ladder(family, "parties-social")
+    active = template_ladder(family.db, family.child, by=family.user)
+    archived = template_ladder(family.db, family.child, "parties-social", by=family.user)
     ladders.archive_ladder(family.db, archived)
     page = family.client.get(f"/children/{family.child.id}/ladders").get_data(as_text=True)
     assert f'id="ladder-{active.id}"' in page and f'id="ladder-{archived.id}"' in page
@@ -155,7 +152,7 @@ def test_index_lists_active_and_archived_ladders_as_cards(family):
 
 
 def test_ladder_card_partial_renders_alone(app, family):
-    ladder = ladders.with_steps(family.db, _ladder(family).id)
+    ladder = ladders.with_steps(family.db, template_ladder(family.db, family.child, by=family.user).id)
     with app.test_request_context():
         from flask import render_template
         html = render_template("ladders/_ladder_card.html", ladder=ladder)
@@ -164,7 +161,7 @@ def test_ladder_card_partial_renders_alone(app, family):
 
 
 def test_edit_ladder(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     assert 'value="Go to school for a whole day"' in family.client.get(
         f"/ladders/{ladder.id}/edit").get_data(as_text=True)
     response = family.post(f"/ladders/{ladder.id}/edit", {"goal": "Whole school week",
@@ -183,7 +180,7 @@ def test_edit_ladder(family, db):
     ({"goal": "Fine", "area": "moon"}, "Not a valid choice"),
 ])
 def test_edit_ladder_refuses_bad_input(family, db, data, message):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     response = family.post(f"/ladders/{ladder.id}/edit", data)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     db.expire_all()
@@ -191,7 +188,7 @@ def test_edit_ladder_refuses_bad_input(family, db, data, message):
 
 
 def test_edit_archived_ladder_is_refused(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     ladders.archive_ladder(family.db, ladder)
     response = family.post(f"/ladders/{ladder.id}/edit", {"goal": "New", "area": "school"})
     assert response.status_code == 422
@@ -200,7 +197,7 @@ def test_edit_archived_ladder_is_refused(family, db):
 
 
 def test_archive_and_unarchive(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     response = family.post(f"/ladders/{ladder.id}/archive", {"status": "active"})
     assert response.status_code == 303 and response.headers["Location"] == f"/ladders/{ladder.id}"
     db.expire_all()
@@ -211,7 +208,7 @@ def test_archive_and_unarchive(family, db):
 
 
 def test_calming_plan_saves_and_removes_custom_strategies(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     response = family.post(f"/ladders/{ladder.id}/calming", {
         "strategies": ["Push the wall", "Weighted lap pad"], "custom": "Blow bubbles",
         "calming_plan": "injected"})
@@ -228,7 +225,7 @@ def test_calming_plan_saves_and_removes_custom_strategies(family, db):
 
 
 def test_calming_plan_with_htmx_returns_the_component(family):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     response = family.post(f"/ladders/{ladder.id}/calming",
                            {"strategies": ["Cold water on hands"], "custom": SCRIPT}, headers=HX)
     html = response.get_data(as_text=True)
@@ -242,7 +239,7 @@ def test_calming_plan_with_htmx_returns_the_component(family):
     ({"strategies": ["Push the wall"], "custom": "x" * 61}, "60"),
 ])
 def test_calming_plan_refuses_bad_input(family, db, data, message):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     for headers in ({}, HX):
         response = family.post(f"/ladders/{ladder.id}/calming", data, headers=headers)
         html = response.get_data(as_text=True)
@@ -253,7 +250,7 @@ def test_calming_plan_refuses_bad_input(family, db, data, message):
 
 
 def test_calming_plan_of_archived_ladder_is_refused(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     ladders.archive_ladder(family.db, ladder)
     response = family.post(f"/ladders/{ladder.id}/calming", {"strategies": ["Push the wall"]})
     assert response.status_code == 422
@@ -265,7 +262,7 @@ def test_calming_plan_of_archived_ladder_is_refused(family, db):
     ("post", "/ladders/{ladder}/unarchive"), ("post", "/ladders/{ladder}/calming"),
 ])
 def test_posts_without_csrf_are_refused(family, db, method, path):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     response = family.client.post(path.format(ladder=ladder.id),
                                   data={"goal": "Changed", "area": "other",
                                         "strategies": ["Push the wall"]})
@@ -288,7 +285,7 @@ def test_posts_without_csrf_are_refused(family, db, method, path):
     ("post", "/ladders/{ladder}/calming"),
 ])
 def test_another_family_gets_404(family, other_family, db, method, path):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     url = path.format(child=family.child.id, ladder=ladder.id)
     data = {"start": "template", "template": "school-day", "goal": "Mine", "area": "school",
             "strategies": ["Push the wall"]}
@@ -305,6 +302,6 @@ def test_another_family_gets_404(family, other_family, db, method, path):
 
 
 def test_pages_need_login(client, family):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, by=family.user)
     assert client.get(f"/ladders/{ladder.id}").status_code == 302
     assert client.get(f"/children/{family.child.id}/ladders").status_code == 302

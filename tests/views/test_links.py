@@ -6,20 +6,10 @@ import pytest
 from sqlmodel import select
 
 from graded_exposure import scheduler
-from graded_exposure.models import InboxMessage, Ladder, TherapistLink, User, utcnow
-from graded_exposure.services import accounts, reminders, therapist_links, therapist_notes
-from tests.conftest import PASSWORD, SignedIn, csrf_from
-
-
-class Therapist(SignedIn):
-    def __init__(self, app, db, email="tara@example.com", name="Tara"):
-        self.user = accounts.register(db, email=email, password=PASSWORD, display_name=name,
-                                      role="therapist")
-        super().__init__(app, email)
-
-    def new_code(self) -> str:
-        body = self.post("/links/codes").get_data(as_text=True)
-        return re.search(r"<strong>([0-9A-Z]{4}-[0-9A-Z]{4})</strong>", body).group(1)
+from graded_exposure.models import InboxMessage, TherapistLink, User, utcnow
+from graded_exposure.services import reminders, therapist_links, therapist_notes
+from tests.conftest import PASSWORD, Therapist, csrf_from, link_by_code
+from tests.factories import make_ladder
 
 
 @pytest.fixture
@@ -30,20 +20,6 @@ def tara(app, db):
 def _links(db):
     db.expire_all()
     return db.exec(select(TherapistLink).order_by(TherapistLink.id)).all()
-
-
-def _link_up(family, tara) -> TherapistLink:
-    code = tara.new_code()
-    response = family.post("/family/sharing/accept", {"code": code, "child_id": family.child.id})
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return next(link for link in _links(family.db) if link.therapist_id == tara.user.id)
-
-
-def _ladder(db, family) -> Ladder:
-    ladder = Ladder(child_id=family.child.id, goal="Go to school", area="school")
-    db.add(ladder)
-    db.commit()
-    return ladder
 
 
 def test_code_then_review_then_consent(family, tara, db):
@@ -81,8 +57,8 @@ def test_the_code_check_is_an_htmx_partial(family, tara):
 
 
 def test_ending_stops_a_linked_therapist_on_the_very_next_request(family, tara, db):
-    ladder = _ladder(db, family)
-    link = _link_up(family, tara)
+    ladder = make_ladder(db, family.child, steps=0)
+    link = link_by_code(family, tara)
     linked_urls = [f"/ladders/{ladder.id}", f"/ladders/{ladder.id}/progress",  # ladder_for
                    f"/children/{family.child.id}/ladders",  # linked_child_for
                    f"/children/{family.child.id}/export.json"]  # linked_child_for
@@ -96,7 +72,7 @@ def test_ending_stops_a_linked_therapist_on_the_very_next_request(family, tara, 
 
 def test_after_the_family_ends_the_link_nothing_the_therapist_scheduled_arrives(
         app, db, family, tara, smtp):
-    link = _link_up(family, tara)
+    link = link_by_code(family, tara)
     tomorrow = therapist_notes.reminder_days(family.child)[1]
     [scheduled] = therapist_notes.schedule_family_reminder(
         db, tara.user, family.child, message="Try the lift with Sam tonight", on=tomorrow,
@@ -121,8 +97,8 @@ def test_after_the_family_ends_the_link_nothing_the_therapist_scheduled_arrives(
 
 
 def test_the_therapist_can_end_it_too(family, tara, db):
-    ladder = _ladder(db, family)
-    link = _link_up(family, tara)
+    ladder = make_ladder(db, family.child, steps=0)
+    link = link_by_code(family, tara)
     assert tara.client.get(f"/ladders/{ladder.id}").status_code == 200
     assert "End link" in tara.client.get("/links").get_data(as_text=True)
     assert tara.post(f"/links/{link.id}/end", {"confirm": "yes"}).status_code == 303
@@ -134,7 +110,7 @@ def test_the_therapist_can_end_it_too(family, tara, db):
 
 
 def test_ending_needs_the_confirmation(family, tara, db):
-    link = _link_up(family, tara)
+    link = link_by_code(family, tara)
     page = family.client.get(f"/links/{link.id}/end").get_data(as_text=True)
     assert "End Tara’s access to Sam?" in page
     assert family.post(f"/links/{link.id}/end").status_code == 422
@@ -143,8 +119,8 @@ def test_ending_needs_the_confirmation(family, tara, db):
 
 def test_one_child_two_therapists(app, db, family, tara):
     theo = Therapist(app, db, "theo@example.com", "Theo")
-    ladder = _ladder(db, family)
-    first, _ = _link_up(family, tara), _link_up(family, theo)
+    ladder = make_ladder(db, family.child, steps=0)
+    first, _ = link_by_code(family, tara), link_by_code(family, theo)
     family.post(f"/links/{first.id}/end", {"confirm": "yes"})
     assert tara.client.get(f"/ladders/{ladder.id}").status_code == 404
     assert theo.client.get(f"/ladders/{ladder.id}").status_code == 200
@@ -309,7 +285,7 @@ def _my_id_routes(app):
 
 @pytest.mark.parametrize("intruder", ["other_family", "unlinked", "ended"])
 def test_outsiders_get_404_on_every_route_with_an_id(app, db, request, family, tara, intruder):
-    link = _link_up(family, tara)
+    link = link_by_code(family, tara)
     if intruder == "other_family":
         client = request.getfixturevalue("other_family").client
     elif intruder == "unlinked":
@@ -335,7 +311,7 @@ def test_outsiders_get_404_on_every_route_with_an_id(app, db, request, family, t
 
 
 def test_other_families_see_nothing_of_this_familys_sharing(family, other_family, tara):
-    _link_up(family, tara)
+    link_by_code(family, tara)
     page = other_family.client.get("/family/sharing").get_data(as_text=True)
     assert "Tara" not in page and "Sam" not in page
 

@@ -9,9 +9,9 @@ from werkzeug.exceptions import NotFound
 
 from graded_exposure.access import note_for
 from graded_exposure.models import Reminder, TherapistNote, User
-from graded_exposure.services import ladders
-from tests.services.test_caseload import link
-from tests.views.test_therapist import HX, SCRIPT, Therapist
+from tests.conftest import HX, Therapist
+from tests.factories import link, template_ladder
+from tests.hostile_input import SCRIPT
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_writing_with_htmx_returns_the_notes_component(db, family, tara):
 
 
 def test_a_note_can_be_about_one_ladder(db, family, tara):
-    ladder = ladders.create_ladder_from_template(db, family.child, family.user, "school-day")
+    ladder = template_ladder(db, family.child, by=family.user)
     assert _write(tara, family.child, kind="note", ladder_id=str(ladder.id)).status_code == 303
     assert _notes(db)[0].ladder_id == ladder.id
     html = tara.page(f"/therapist/children/{family.child.id}")
@@ -81,7 +81,7 @@ def test_bad_notes_are_refused_with_422_and_nothing_stored(db, family, tara, dat
 
 
 def test_a_note_on_another_childs_ladder_is_refused(db, family, other_family, tara):
-    theirs = ladders.create_ladder_from_template(db, other_family.child, None, "school-day")
+    theirs = template_ladder(db, other_family.child)
     response = _write(tara, family.child, ladder_id=str(theirs.id))
     assert response.status_code == 422 and _notes(db) == []
 

@@ -1,6 +1,5 @@
 """Logging a practice through HTTP: three taps, one row per form, bad input refused, step access."""
 from datetime import datetime, timedelta
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,78 +8,9 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from graded_exposure.models import Practice
-from tests.services.test_practices import count, current_step, make_ladder
-
-
-class _FormDefaults(HTMLParser):
-    """Collect what a browser would submit from the practice form if nobody touched it."""
-
-    def __init__(self):
-        super().__init__()
-        self.values: list[tuple[str, str]] = []
-        self.fields: set[str] = set()
-        self._in_form = self._done = False
-        self._select = self._textarea = None
-        self._first_option = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and "practice-form" in (a.get("class") or "") and not self._done:
-            self._in_form = True
-        if not self._in_form:
-            return
-        name = a.get("name")
-        if name:
-            self.fields.add(name)
-        if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind in ("radio", "checkbox"):
-                if "checked" in a:
-                    self.values.append((name, a.get("value", "on")))
-            elif kind != "submit":
-                self.values.append((name, a.get("value", "")))
-        elif tag == "select":
-            self._select, self._first_option = name, None
-        elif tag == "option" and self._select:
-            if self._first_option is None:
-                self._first_option = a.get("value")
-            if "selected" in a:
-                self.values.append((self._select, a.get("value")))
-                self._select = None
-        elif tag == "textarea":
-            self._textarea = name
-            self.values.append((name, ""))
-
-    def handle_endtag(self, tag):
-        if tag == "select" and self._select:
-            self.values.append((self._select, self._first_option))
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-        elif tag == "form" and self._in_form:
-            self._in_form, self._done = False, True
-
-
-def form_defaults(html: str) -> _FormDefaults:
-    parser = _FormDefaults()
-    parser.feed(html)
-    return parser
-
-
-def open_form(family, step):
-    """Open the practice form the way the home screen's button does."""
-    response = family.client.get(f"/children/{family.child.id}/practices/new?step={step.id}")
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
-
-
-def submit(family, html, **taps):
-    """Submit the form as rendered, plus the given taps (field=value)."""
-    data: dict[str, list[str]] = {}
-    for name, value in form_defaults(html).values:
-        data.setdefault(name, []).append(value)
-    data.update({name: [str(v)] for name, v in taps.items()})
-    return family.client.post(f"/children/{family.child.id}/practices", data=data)
+from tests.factories import current_step, make_ladder
+from tests.lookups import practice_count
+from tests.practice_form import form_defaults, open_form, submit
 
 
 @pytest.fixture
@@ -120,7 +50,7 @@ def test_fewer_than_three_taps_is_not_enough(family, step, db):
     response = submit(family, open_form(family, step), fear_before=7)
     assert response.status_code == 422
     assert "Tap how scared your child was after." in response.get_data(as_text=True)
-    assert count(db) == 0
+    assert practice_count(db) == 0
 
 
 def test_the_same_form_sent_twice_stores_one_practice(family, step, db):
@@ -128,7 +58,7 @@ def test_the_same_form_sent_twice_stores_one_practice(family, step, db):
     first = submit(family, html, fear_before=5, fear_after=2)
     second = submit(family, html, fear_before=5, fear_after=2)
     assert first.status_code == second.status_code == 303
-    assert count(db) == 1
+    assert practice_count(db) == 1
 
 
 def test_a_refused_form_keeps_its_key_so_the_fixed_retry_stores_one(family, step, db):
@@ -140,7 +70,7 @@ def test_a_refused_form_keeps_its_key_so_the_fixed_retry_stores_one(family, step
     assert dict(form_defaults(retry_html).values)["idempotency_key"] == key
     assert submit(family, retry_html, note="ok").status_code == 303
     assert submit(family, retry_html, note="ok").status_code == 303
-    assert count(db) == 1
+    assert practice_count(db) == 1
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -179,7 +109,7 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_stored(family, st
     response = family.client.post(f"/children/{family.child.id}/practices", data=data)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert count(db) == 0
+    assert practice_count(db) == 0
 
 
 def test_a_practice_in_the_future_is_refused(family, step, db):
@@ -187,7 +117,7 @@ def test_a_practice_in_the_future_is_refused(family, step, db):
     response = submit(family, open_form(family, step), fear_before=6, fear_after=3,
                       practiced_at=later.strftime("%Y-%m-%dT%H:%M"))
     assert response.status_code == 422 and "in the future" in response.get_data(as_text=True)
-    assert count(db) == 0
+    assert practice_count(db) == 0
 
 
 def test_optional_details_are_stored(family, step, db):
@@ -222,7 +152,7 @@ def test_unknown_step_is_404(family, step, db):
     assert submit(family, html, fear_before=5, fear_after=2, step=2**70).status_code == 404
     assert family.client.get(
         f"/children/{family.child.id}/practices/new?step=999999").status_code == 404
-    assert count(db) == 0
+    assert practice_count(db) == 0
 
 
 def test_another_familys_step_is_404(family, other_family, step, db):
@@ -231,7 +161,7 @@ def test_another_familys_step_is_404(family, other_family, step, db):
     assert submit(family, html, fear_before=5, fear_after=2, step=theirs.id).status_code == 404
     assert family.client.get(
         f"/children/{family.child.id}/practices/new?step={theirs.id}").status_code == 404
-    assert count(db) == 0
+    assert practice_count(db) == 0
 
 
 def test_a_step_of_a_sibling_is_404(family, step, db):
@@ -241,7 +171,7 @@ def test_a_step_of_a_sibling_is_404(family, step, db):
     leo_id = int(sibling.headers["Location"].split("/")[2])
     response = family.client.post(f"/children/{leo_id}/practices", data={
         **dict(form_defaults(html).values), "fear_before": "5", "fear_after": "2"})
-    assert response.status_code == 404 and count(db) == 0
+    assert response.status_code == 404 and practice_count(db) == 0
 
 
 def test_a_key_from_another_family_is_refused_and_replaced(family, other_family, step, db):
@@ -258,9 +188,9 @@ def test_a_key_from_another_family_is_refused_and_replaced(family, other_family,
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and "already used" in body
     assert their_key not in body and "Other" not in body
-    assert count(db) == 1
+    assert practice_count(db) == 1
     assert submit(family, body, fear_before=1, fear_after=1).status_code == 303
-    assert count(db) == 2
+    assert practice_count(db) == 2
 
 
 def test_mass_assignment_fields_are_ignored(family, other_family, step, db):
@@ -278,12 +208,12 @@ def test_missing_csrf_token_is_400_and_nothing_stored(family, step, db):
     data.update(fear_before="5", fear_after="2")
     response = family.client.post(f"/children/{family.child.id}/practices", data=data)
     assert response.status_code == 400
-    assert count(db) == 0
+    assert practice_count(db) == 0
 
 
 def test_form_without_step_offers_a_select_defaulting_to_the_current_step(db, family):
-    make_ladder(db, family.child, "School", mastered=1)
-    shops = make_ladder(db, family.child, "Shops")
+    make_ladder(db, family.child, goal="School", mastered=1)
+    shops = make_ladder(db, family.child, goal="Shops")
     html = family.client.get(f"/children/{family.child.id}/practices/new").get_data(as_text=True)
     assert '<select id="step" name="step"' in html and 'label="Shops"' in html
     response = submit(family, html, fear_before=3, fear_after=1)
@@ -312,11 +242,11 @@ def test_fuzzed_practice_form_never_errors_and_refusals_store_nothing(
     fuzzed = {"fear_before": before, "fear_peak": peak, "fear_after": after, "outcome": outcome,
               "practiced_at": when, "small_wins": wins}
     data.update({name: value for name, value in fuzzed.items() if value is not None})
-    stored = count(db)
+    stored = practice_count(db)
     response = family.client.post(f"/children/{family.child.id}/practices", data=data)
     assert response.status_code in (303, 422)
     if response.status_code == 422:
         assert "Please fix" in response.get_data(as_text=True)
-        assert count(db) == stored
+        assert practice_count(db) == stored
     else:
-        assert count(db) == stored + 1
+        assert practice_count(db) == stored + 1

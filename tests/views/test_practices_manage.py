@@ -5,9 +5,9 @@ import pytest
 from sqlmodel import select
 
 from graded_exposure.models import Practice
-from tests.services.test_child_overview import add_practices
-from tests.services.test_practices import count, current_step, make_ladder
-from tests.views.test_practices import form_defaults, open_form, submit
+from tests.factories import add_practices, current_step, make_ladder
+from tests.lookups import practice_count
+from tests.practice_form import form_defaults, open_form, submit
 
 
 @pytest.fixture
@@ -69,11 +69,11 @@ def test_delete_needs_confirmation(db, family, step):
     submit(family, open_form(family, step), fear_before=6, fear_after=3)
     practice = db.exec(select(Practice)).one()
     unconfirmed = family.post(f"/practices/{practice.id}/delete")
-    assert unconfirmed.status_code == 303 and count(db) == 1
+    assert unconfirmed.status_code == 303 and practice_count(db) == 1
     confirmed = family.post(f"/practices/{practice.id}/delete", {"confirm": "yes"})
     assert confirmed.status_code == 303
     assert confirmed.headers["Location"].endswith(f"/children/{family.child.id}")
-    assert count(db) == 0
+    assert practice_count(db) == 0
 
 
 def test_another_family_gets_404_on_every_practice_route(db, family, other_family, step):

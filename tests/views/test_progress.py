@@ -6,17 +6,18 @@ from flask import render_template
 
 from graded_exposure.models import Ladder, Step
 from graded_exposure.services import ladders, progress, steps
-from tests.services.test_progress import build_ladder, fresh, practise
+from tests.conftest import HX
+from tests.factories import make_ladder, practise_on_days
+from tests.hostile_input import SCRIPT
+from tests.lookups import ladder_steps
 
-HX = {"HX-Request": "true"}
-SCRIPT = "<script>alert(1)</script>"
 GOOD_RULE = {"mastery_min_practices": "4", "mastery_min_days": "3", "mastery_max_peak": "2",
              "mastery_count_halving": "y"}
 
 
 @pytest.fixture
 def ladder(db, family):
-    return build_ladder(db, family.child, family.user)
+    return make_ladder(db, family.child, goal="Shops", area="outings", steps=4, by=family.user)
 
 
 def _page(family, ladder) -> str:
@@ -26,7 +27,7 @@ def _page(family, ladder) -> str:
 
 
 def _statuses(db, ladder) -> list[str]:
-    return [s.status for s in fresh(db, ladder.id)]
+    return [s.status for s in ladder_steps(db, ladder.id)]
 
 
 def _rule(db, ladder) -> tuple:
@@ -39,7 +40,7 @@ def _rule(db, ladder) -> tuple:
 # ---- the progress page ------------------------------------------------------------------
 
 def test_progress_page_draws_a_chart_with_a_text_alternative(db, family, ladder):
-    practise(db, ladder.steps[0], days=(0, 1), peak=6, after=4, before=5)
+    practise_on_days(db, ladder.steps[0], days=(0, 1), peak=6, after=4, before=5)
     html = _page(family, ladder)
     chart = html[html.index(f'id="fear-chart-{ladder.steps[0].id}"'):]
     assert re.search(r'<svg class="fc" viewBox="0 0 \d+ \d+" role="img" aria-label="Fear chart '
@@ -54,7 +55,7 @@ def test_progress_page_draws_a_chart_with_a_text_alternative(db, family, ladder)
 
 
 def test_a_single_practice_gives_dots_without_lines(db, family, ladder):
-    practise(db, ladder.steps[0], days=(0,))
+    practise_on_days(db, ladder.steps[0], days=(0,))
     html = _page(family, ladder)
     assert "<polyline" not in html and "<circle" in html and "<rect" in html
 
@@ -67,7 +68,7 @@ def test_the_current_step_without_practices_says_so_instead_of_a_chart(family, l
 
 
 def test_many_practices_say_only_the_last_twenty_are_shown(db, family, ladder):
-    practise(db, ladder.steps[0], days=range(25), peak=7, after=6)
+    practise_on_days(db, ladder.steps[0], days=range(25), peak=7, after=6)
     html = _page(family, ladder)
     assert "Showing the last 20 of 25 practices." in html
     chart = html[html.index('<svg class="fc"'):]
@@ -77,7 +78,7 @@ def test_many_practices_say_only_the_last_twenty_are_shown(db, family, ladder):
 def test_step_titles_are_escaped_in_the_chart_and_table(db, family, ladder):
     steps.update_step(db, ladder.steps[0], title=SCRIPT, detail="", predicted_fear=2,
                       social_story="")
-    practise(db, ladder.steps[0], days=(0, 1))
+    practise_on_days(db, ladder.steps[0], days=(0, 1))
     html = _page(family, ladder)
     assert SCRIPT not in html
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -93,7 +94,7 @@ def test_progress_page_for_htmx_is_still_the_whole_page(db, family, ladder):
 
 
 def test_mastered_steps_stay_on_the_progress_and_ladder_pages(db, family, ladder):
-    practise(db, ladder.steps[0])
+    practise_on_days(db, ladder.steps[0])
     steps.confirm_mastered(db, ladder.steps[0])
     html = _page(family, ladder)
     mastered = html[html.index(f'id="progress-step-{ladder.steps[0].id}"'):]
@@ -105,7 +106,7 @@ def test_mastered_steps_stay_on_the_progress_and_ladder_pages(db, family, ladder
 # ---- ready for the next step ------------------------------------------------------------
 
 def test_a_step_meeting_the_rule_shows_ready_with_the_rule_in_words(db, family, ladder):
-    practise(db, ladder.steps[0])
+    practise_on_days(db, ladder.steps[0])
     html = _page(family, ladder)
     assert "Ready for the next step!" in html
     assert progress.mastery_rule(ladder).describe() in html
@@ -114,14 +115,14 @@ def test_a_step_meeting_the_rule_shows_ready_with_the_rule_in_words(db, family, 
 
 
 def test_a_step_short_of_the_rule_shows_no_ready_block(db, family, ladder):
-    practise(db, ladder.steps[0], days=(0, 0, 0))
+    practise_on_days(db, ladder.steps[0], days=(0, 0, 0))
     html = _page(family, ladder)
     assert "Ready for the next step!" not in html and "/mastered" not in html
     assert "3 of 3 practices, on 1 of 2 days" in html
 
 
 def test_confirm_mastered_moves_up_and_redirects_to_the_progress_page(db, family, ladder):
-    practise(db, ladder.steps[0])
+    practise_on_days(db, ladder.steps[0])
     response = family.post(f"/steps/{ladder.steps[0].id}/mastered", {"back": "progress"})
     assert response.status_code == 303
     assert response.headers["Location"] == (
@@ -132,7 +133,7 @@ def test_confirm_mastered_moves_up_and_redirects_to_the_progress_page(db, family
 
 
 def test_confirm_mastered_from_home_goes_back_home(db, family, ladder):
-    practise(db, ladder.steps[0])
+    practise_on_days(db, ladder.steps[0])
     response = family.post(f"/steps/{ladder.steps[0].id}/mastered",
                            {"back": "home", "status": "upcoming", "ladder_id": "999"})
     assert response.status_code == 303
@@ -144,10 +145,10 @@ def test_confirm_mastered_from_home_goes_back_home(db, family, ladder):
 @pytest.mark.parametrize("case", ["short_of_rule", "not_current", "archived", "twice"])
 def test_confirm_mastered_refusals_are_422_and_change_nothing(db, family, ladder, case):
     target = ladder.steps[0]
-    practise(db, target, days=(0, 0, 0) if case == "short_of_rule" else (0, 0, 1))
+    practise_on_days(db, target, days=(0, 0, 0) if case == "short_of_rule" else (0, 0, 1))
     if case == "not_current":
         target = ladder.steps[1]
-        practise(db, target)
+        practise_on_days(db, target)
     elif case == "archived":
         ladders.archive_ladder(db, ladder)
     elif case == "twice":
@@ -164,7 +165,7 @@ def test_confirm_mastered_refusals_are_422_and_change_nothing(db, family, ladder
 
 
 def test_confirm_mastered_needs_csrf_and_post(db, family, ladder):
-    practise(db, ladder.steps[0])
+    practise_on_days(db, ladder.steps[0])
     url = f"/steps/{ladder.steps[0].id}/mastered"
     assert family.client.post(url).status_code == 400
     # A GET (a reload after a refused POST) only leads back to the progress page.
@@ -175,7 +176,7 @@ def test_confirm_mastered_needs_csrf_and_post(db, family, ladder):
 
 
 def test_home_ready_partial_lists_ready_steps_with_a_confirm_form(app, db, family, ladder):
-    practise(db, ladder.steps[0])
+    practise_on_days(db, ladder.steps[0])
     steps.update_step(db, ladder.steps[0], title=SCRIPT, detail="", predicted_fear=2,
                       social_story="")
     with app.test_request_context():
@@ -282,7 +283,7 @@ def test_rule_of_an_archived_ladder_cannot_change(db, family, ladder):
 # ---- other families ---------------------------------------------------------------------
 
 def test_another_family_gets_404_on_every_progress_route(db, family, other_family, ladder):
-    practise(db, ladder.steps[0])
+    practise_on_days(db, ladder.steps[0])
     step = db.get(Step, ladder.steps[0].id)
     for headers in ({}, HX):
         client = other_family.client

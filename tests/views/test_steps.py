@@ -2,16 +2,11 @@
 import pytest
 from sqlmodel import select
 
-from graded_exposure.models import Ladder, Step, SubStep
+from graded_exposure.models import Step, SubStep
 from graded_exposure.services import ladders
-
-HX = {"HX-Request": "true"}
-SCRIPT = "<script>alert(1)</script>"
-
-
-def _ladder(family, template="shops-outings") -> Ladder:
-    ladder = ladders.create_ladder_from_template(family.db, family.child, family.user, template)
-    return ladders.with_steps(family.db, ladder.id)
+from tests.conftest import HX
+from tests.factories import template_ladder
+from tests.hostile_input import SCRIPT
 
 
 def _steps(db, ladder_id: int) -> list[Step]:
@@ -35,7 +30,7 @@ def _is_fragment(response, root: str) -> str:
 # ---- add a step -------------------------------------------------------------------------
 
 def test_add_step_appends_at_the_end(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     response = family.post(f"/ladders/{ladder.id}/steps", {
         "title": "Buy lunch in the café", "predicted_fear": "9", "detail": "At noon",
         "social_story": "I order.\nI pay."})
@@ -48,7 +43,7 @@ def test_add_step_appends_at_the_end(family, db):
 
 
 def test_add_step_with_htmx_returns_the_step_list(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     response = family.post(f"/ladders/{ladder.id}/steps",
                            {"title": SCRIPT, "predicted_fear": "8"}, headers=HX)
     assert response.status_code == 200
@@ -70,7 +65,7 @@ def test_add_step_with_htmx_returns_the_step_list(family, db):
     ({"social_story": "x" * 1001}, "1000"),
 ])
 def test_add_step_refuses_bad_input(family, db, data, message):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     before = len(ladder.steps)
     for headers in ({}, HX):
         response = family.post(f"/ladders/{ladder.id}/steps",
@@ -82,8 +77,8 @@ def test_add_step_refuses_bad_input(family, db, data, message):
 
 
 def test_add_step_ignores_mass_assignment(family, other_family, db):
-    ladder = _ladder(family)
-    theirs = _ladder(other_family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
+    theirs = template_ladder(other_family.db, other_family.child, "shops-outings", by=other_family.user)
     mine_before, theirs_before = len(ladder.steps), len(theirs.steps)
     family.post(f"/ladders/{ladder.id}/steps", {
         "title": "Extra", "predicted_fear": "5", "ladder_id": str(theirs.id),
@@ -97,7 +92,7 @@ def test_add_step_ignores_mass_assignment(family, other_family, db):
 # ---- edit a step ------------------------------------------------------------------------
 
 def test_edit_step_page_shows_the_thermometer(family):
-    step = _ladder(family).steps[2]
+    step = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[2]
     page = family.client.get(f"/steps/{step.id}/edit").get_data(as_text=True)
     assert f'value="{step.title}"' in page
     assert page.count('type="radio"') == 11
@@ -106,7 +101,7 @@ def test_edit_step_page_shows_the_thermometer(family):
 
 
 def test_edit_step(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     step = ladder.steps[1]
     response = family.post(f"/steps/{step.id}/edit", {
         "title": "Sit outside the shop", "predicted_fear": "3", "detail": "Ten minutes\r\nlater",
@@ -130,7 +125,7 @@ def test_edit_step(family, db):
     ({"social_story": "x" * 1001}, "1000"),
 ])
 def test_edit_step_refuses_bad_input(family, db, data, message):
-    step = _ladder(family).steps[0]
+    step = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0]
     response = family.post(f"/steps/{step.id}/edit",
                            {"title": "Fine", "predicted_fear": "5", **data})
     assert response.status_code == 422 and message in response.get_data(as_text=True)
@@ -141,7 +136,7 @@ def test_edit_step_refuses_bad_input(family, db, data, message):
 
 
 def test_step_title_with_script_is_escaped_on_the_step_page(family, db):
-    step = _ladder(family).steps[0]
+    step = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0]
     family.post(f"/steps/{step.id}/edit", {"title": SCRIPT, "predicted_fear": "1",
                                            "social_story": SCRIPT})
     page = family.client.get(f"/steps/{step.id}/edit").get_data(as_text=True)
@@ -151,7 +146,7 @@ def test_step_title_with_script_is_escaped_on_the_step_page(family, db):
 # ---- delete, move, make current ---------------------------------------------------------
 
 def test_delete_current_step_moves_current_on_and_renumbers(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     current_id, next_id, count = ladder.steps[0].id, ladder.steps[1].id, len(ladder.steps)
     response = family.post(f"/steps/{current_id}/delete")
     assert response.status_code == 303
@@ -165,7 +160,7 @@ def test_delete_current_step_moves_current_on_and_renumbers(family, db):
 @pytest.mark.parametrize(("index", "direction", "swapped_with"), [
     (1, "up", 0), (1, "down", 2), (0, "up", None), (-1, "down", None)])
 def test_move_without_javascript_redirects_back(family, db, index, direction, swapped_with):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     step = ladder.steps[index]
     expected = [s.id for s in ladder.steps]
     response = family.post(f"/steps/{step.id}/move", {"direction": direction})
@@ -178,7 +173,7 @@ def test_move_without_javascript_redirects_back(family, db, index, direction, sw
 
 
 def test_move_with_htmx_returns_the_step_list_in_its_new_order(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     first, second = ladder.steps[0], ladder.steps[1]
     response = family.post(f"/steps/{second.id}/move", {"direction": "up"}, headers=HX)
     assert response.status_code == 200
@@ -189,7 +184,7 @@ def test_move_with_htmx_returns_the_step_list_in_its_new_order(family, db):
 
 @pytest.mark.parametrize("direction", ["sideways", "", "UP"])
 def test_move_refuses_unknown_direction(family, db, direction):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     before = [s.id for s in ladder.steps]
     response = family.post(f"/steps/{ladder.steps[1].id}/move", {"direction": direction},
                            headers=HX)
@@ -199,7 +194,7 @@ def test_move_refuses_unknown_direction(family, db, direction):
 
 
 def test_make_current(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     target = ladder.steps[3]
     response = family.post(f"/steps/{target.id}/make-current")
     assert response.status_code == 303
@@ -214,7 +209,7 @@ def test_make_current(family, db):
 # ---- sub-steps --------------------------------------------------------------------------
 
 def test_add_substep_with_and_without_htmx(family, db):
-    step = _ladder(family).steps[0]
+    step = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0]
     count = len(step.substeps)
     response = family.post(f"/steps/{step.id}/substeps", {"text": "Hold hands", "done": "1"})
     assert response.status_code == 303
@@ -231,7 +226,7 @@ def test_add_substep_with_and_without_htmx(family, db):
 @pytest.mark.parametrize(("text", "message"), [("", "Write the small step"),
                                                ("x" * 121, "120")])
 def test_add_substep_refuses_bad_input(family, db, text, message):
-    step = _ladder(family).steps[0]
+    step = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0]
     for headers in ({}, HX):
         response = family.post(f"/steps/{step.id}/substeps", {"text": text}, headers=headers)
         assert response.status_code == 422 and message in response.get_data(as_text=True)
@@ -241,7 +236,7 @@ def test_add_substep_refuses_bad_input(family, db, text, message):
 
 
 def test_toggle_substep_from_the_ladder_page(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     item = ladder.steps[0].substeps[0]
     response = family.post(f"/substeps/{item.id}/toggle", {"done": "yes"})
     assert response.status_code == 303
@@ -255,7 +250,7 @@ def test_toggle_substep_from_the_ladder_page(family, db):
 
 
 def test_toggle_substep_with_htmx_returns_the_checklist(family, db):
-    item = _ladder(family).steps[0].substeps[1]
+    item = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0].substeps[1]
     response = family.post(f"/substeps/{item.id}/toggle", {"page": "step"}, headers=HX)
     html = _is_fragment(response, f'<div id="substeps-{item.step_id}"')
     assert 'aria-pressed="true"' in html and "Remove" in html
@@ -267,13 +262,13 @@ def test_toggle_substep_with_htmx_returns_the_checklist(family, db):
 
 
 def test_toggle_from_step_page_redirects_there(family):
-    item = _ladder(family).steps[0].substeps[0]
+    item = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0].substeps[0]
     response = family.post(f"/substeps/{item.id}/toggle", {"page": "step"})
     assert response.headers["Location"] == f"/steps/{item.step_id}/edit#small-steps"
 
 
 def test_delete_substep_renumbers(family, db):
-    step = _ladder(family).steps[0]
+    step = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0]
     first_id, count = step.substeps[0].id, len(step.substeps)
     response = family.post(f"/substeps/{first_id}/delete", headers=HX)
     _is_fragment(response, f'<div id="substeps-{step.id}"')
@@ -307,7 +302,7 @@ def _snapshot(db, ladder_id):
 
 
 def test_archived_ladder_refuses_step_changes(family, db):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     ladders.archive_ladder(family.db, ladder)
     before = _snapshot(db, ladder.id)
     for url, data in _routes(ladder):
@@ -322,7 +317,7 @@ def test_archived_ladder_refuses_step_changes(family, db):
 
 @pytest.mark.parametrize("index", range(8))
 def test_posts_without_csrf_are_refused(family, db, index):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     before = _snapshot(db, ladder.id)
     url, data = _routes(ladder)[index]
     for headers in ({}, HX):
@@ -332,7 +327,7 @@ def test_posts_without_csrf_are_refused(family, db, index):
 
 @pytest.mark.parametrize("index", range(8))
 def test_another_family_gets_404_on_posts(family, other_family, db, index):
-    ladder = _ladder(family)
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     before = _snapshot(db, ladder.id)
     url, data = _routes(ladder)[index]
     for headers in ({}, HX):
@@ -341,7 +336,7 @@ def test_another_family_gets_404_on_posts(family, other_family, db, index):
 
 
 def test_another_family_gets_404_on_the_step_page(family, other_family):
-    step = _ladder(family).steps[0]
+    step = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0]
     assert other_family.client.get(f"/steps/{step.id}/edit").status_code == 404
     assert other_family.client.get(f"/steps/{step.id}/edit", headers=HX).status_code == 404
 

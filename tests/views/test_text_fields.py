@@ -20,19 +20,12 @@ from graded_exposure.models import (
 )
 from graded_exposure.services.checkins import today_for
 from tests.conftest import csrf_from
+from tests.factories import make_ladder
 
 ONE_LINE = [
     ("Sam\r\nBcc: x@evil", "Sam Bcc: x@evil"),
     ("\tSam\x00\x0b\x85\u2028\u2029Lee  \x1f", "Sam Lee"),
 ]
-
-
-def _ladder(db, family) -> Ladder:
-    ladder = Ladder(child_id=family.child.id, goal="School", area="school")
-    ladder.steps.append(Step(position=1, title="Gate", status="current"))
-    db.add(ladder)
-    db.commit()
-    return ladder
 
 
 def _register(family, db, text):
@@ -74,25 +67,25 @@ def _new_ladder(family, db, text):
 
 
 def _edit_ladder(family, db, text):
-    ladder = _ladder(db, family)
+    ladder = make_ladder(db, family.child, goal="School", titles=["Gate"])
     response = family.post(f"/ladders/{ladder.id}/edit", {"goal": text, "area": "school"})
     return response, lambda: db.get(Ladder, ladder.id).goal
 
 
 def _step_title(family, db, text):
-    ladder = _ladder(db, family)
+    ladder = make_ladder(db, family.child, goal="School", titles=["Gate"])
     response = family.post(f"/ladders/{ladder.id}/steps", {"title": text, "predicted_fear": "3"})
     return response, lambda: db.exec(select(Step.title).where(Step.position == 2)).one()
 
 
 def _substep(family, db, text):
-    step = _ladder(db, family).steps[0]
+    step = make_ladder(db, family.child, goal="School", titles=["Gate"]).steps[0]
     response = family.post(f"/steps/{step.id}/substeps", {"text": text})
     return response, lambda: db.exec(select(SubStep.text)).one()
 
 
 def _calming(family, db, text):
-    ladder = _ladder(db, family)
+    ladder = make_ladder(db, family.child, goal="School", titles=["Gate"])
     response = family.post(f"/ladders/{ladder.id}/calming", {"custom": text})
     return response, lambda: db.get(Ladder, ladder.id).calming_plan[-1]
 
@@ -117,7 +110,7 @@ def test_a_name_of_only_controls_is_refused_and_nothing_stored(family, db, post)
 
 
 def test_a_practice_note_keeps_its_lines_but_not_other_controls(family, db):
-    step = _ladder(db, family).steps[0]
+    step = make_ladder(db, family.child, goal="School", titles=["Gate"]).steps[0]
     page = family.client.get(f"/children/{family.child.id}/practices/new?step={step.id}")
     key = re.search(r'name="idempotency_key" type="hidden" value="([0-9a-f]{32})"',
                     page.get_data(as_text=True))

@@ -17,25 +17,9 @@ from graded_exposure.models import (
     TherapistNote,
     utcnow,
 )
-from graded_exposure.services import ladders
-from tests.conftest import SignedIn, csrf_from
-from tests.services.test_caseload import busy_child, link, make_therapist
-
-HX = {"HX-Request": "true"}
-SCRIPT = "<script>alert(1)</script>"
-
-
-class Therapist(SignedIn):
-    """A therapist, their logged-in client, and a POST that sends a valid CSRF token."""
-
-    def __init__(self, app, db, email="tara@example.com", name="Tara"):
-        self.user = make_therapist(db, email, name)
-        super().__init__(app, email)
-
-    def page(self, url) -> str:
-        response = self.client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        return response.get_data(as_text=True)
+from tests.conftest import HX, Therapist, csrf_from
+from tests.factories import busy_child, link, template_ladder
+from tests.hostile_input import SCRIPT
 
 
 @pytest.fixture
@@ -47,7 +31,7 @@ def tara(app, db, family):
 
 @pytest.fixture
 def ladder(db, family):
-    return ladders.create_ladder_from_template(db, family.child, family.user, "school-day")
+    return template_ladder(db, family.child, by=family.user)
 
 
 def _practice(db, child, step, days_ago=0, note="", key=None, peak=7):
@@ -70,7 +54,7 @@ def test_caseload_lists_linked_children_with_their_current_steps(db, family, oth
 
 
 def test_caseload_puts_children_needing_attention_first(app, db, family, other_family, tara):
-    steady = ladders.create_ladder_from_template(db, family.child, family.user, "school-day")
+    steady = template_ladder(db, family.child, by=family.user)
     for day in range(7):  # every day, fear falling: nothing to flag
         _practice(db, family.child, steady.steps[0], days_ago=day, key=f"s{day}", peak=2 + day)
     link(db, tara.user, other_family.child)  # no practice at all: behind target
@@ -233,7 +217,7 @@ def test_summary_shows_what_happened_since_the_last_session_and_prints_cleanly(d
 # ---- who may see these pages ---------------------------------------------------------------
 
 def _child_objects(db, family, tara) -> dict[str, int]:
-    ladder = ladders.create_ladder_from_template(db, family.child, family.user, "school-day")
+    ladder = template_ladder(db, family.child, by=family.user)
     step = ladder.steps[0]
     substep = db.exec(select(SubStep).where(SubStep.step_id == step.id)).first()
     note = TherapistNote(child_id=family.child.id, author_id=tara.user.id, kind="note",
