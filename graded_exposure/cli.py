@@ -1,4 +1,5 @@
 """Command-line commands: migrations, backup and restore, demo data, reminders, prune."""
+import signal
 from pathlib import Path
 
 import click
@@ -85,11 +86,18 @@ def reminders_run_command() -> None:
     from . import scheduler
 
     scheduler.stop_in_process()  # never two schedulers in one process
+    blocking = scheduler.build(current_app._get_current_object(), blocking=True)
+
+    def stop(_signum, _frame):
+        # A pass already running finishes (the process waits for it before exiting); its
+        # claims are committed or, if the process is killed instead, taken over after the lease.
+        blocking.shutdown(wait=False)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
     click.echo("Reminder scheduler running; Ctrl+C to stop.")
-    try:
-        scheduler.build(current_app._get_current_object(), blocking=True).start()
-    except (KeyboardInterrupt, SystemExit):
-        click.echo("Reminder scheduler stopped.")
+    blocking.start()
+    click.echo("Reminder scheduler stopped.")
 
 
 def init_app(app: Flask) -> None:

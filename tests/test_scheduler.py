@@ -176,12 +176,14 @@ def flask(*args, env):
                             stderr=subprocess.PIPE, text=True)
 
 
-def test_reminders_run_is_a_process_of_its_own(migrated):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_reminders_run_is_a_process_of_its_own(migrated, sig):
     engine, env = migrated
     process = flask("reminders", "run", env={**env, "RUN_SCHEDULER": "1"})
     delivered = wait_for_delivery(engine, process)
-    out, err = stop(process)
+    out, err = stop(process, sig)
     assert delivered, err
+    assert process.returncode == 0, err
     assert "Reminder scheduler stopped." in out
     assert "started in this process" not in err  # RUN_SCHEDULER does not add a second one
     with Session(engine) as db:
