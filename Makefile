@@ -21,7 +21,7 @@ run: $(VENV)/.runtime $(HTMX) db
 
 test: $(VENV)/.dev $(HTMX) browser-deps
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -142,3 +142,11 @@ def laptop(browser):
     yield page
     context.close()
     assert not errors, f"JavaScript errors in the therapist's page: {errors}"
+
+
+def pytest_collection_modifyitems(items):
+    """Keep browser tests on one xdist worker (`--dist loadgroup`): their waits then overlap
+    the other worker's CPU-bound tests instead of both workers waiting on Chromium at once."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
