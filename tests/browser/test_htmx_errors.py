@@ -52,8 +52,14 @@ def _failed_request(status: int) -> list[str]:
             rf"^Response Status Error Code {status} from "]
 
 
+def _htmx_ready(page) -> None:
+    """Wait for htmx itself: a heading can show before the deferred scripts have run."""
+    page.wait_for_function("() => window.htmx !== undefined")
+
+
 def _add_htmx_button(page, label: str, url: str) -> None:
     """Put a button on the page that asks for `url` through htmx, as a partial request."""
+    _htmx_ready(page)
     page.evaluate("""([label, url]) => {
         const button = document.createElement("button");
         button.type = "button";
@@ -80,6 +86,7 @@ def test_an_expired_form_says_so_and_reloads(phone, live_server, allowed_console
     sign_up(page, live_server, name="Jo", email="jo@example.com", password=FAMILY_PASSWORD)
     page.get_by_label("Name or nickname").fill("Mia")
     # As if the page were older than the session (logged out and in again in another tab).
+    _htmx_ready(page)
     page.evaluate("""() => {
         document.querySelectorAll("input[name=csrf_token]").forEach((i) => { i.value = "old"; });
         document.body.setAttribute("hx-headers", JSON.stringify({"X-CSRFToken": "old"}));
@@ -145,6 +152,7 @@ def test_a_boosted_link_to_a_missing_page_shows_the_error_page(phone, live_serve
     allowed_console_errors.extend(_failed_request(404))
     page = phone
     page.goto(live_server + "/login")
+    _htmx_ready(page)
     page.evaluate("""() => {
         const link = Object.assign(document.createElement("a"), {href: "/no-such-page"});
         link.textContent = "An old bookmark";
@@ -210,6 +218,7 @@ def test_a_boosted_log_in_brings_a_fresh_token_for_htmx(phone, live_server):
     sign_up(page, live_server, name="Jo", email="jo@example.com", password=FAMILY_PASSWORD)
     expect(page.get_by_role("heading", name="Add a child")).to_be_visible()
     # A request with no form of its own sends only the X-CSRFToken header from <body>.
+    _htmx_ready(page)
     status = page.evaluate("""() => new Promise((resolve) => {
         document.body.addEventListener("htmx:afterRequest",
                                        (event) => resolve(event.detail.xhr.status), {once: true});
