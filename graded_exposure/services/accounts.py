@@ -62,14 +62,19 @@ def _dummy_hash() -> str:
 def register(session: Session, *, email: str, password: str, display_name: str,
              role: str, timezone: str = "UTC") -> User:
     """Create a confirmed account directly (demo data, tests); people sign up by link."""
-    if role not in set(Role):
-        raise DomainError("Choose caregiver or therapist.")
-    if problem := password_problem(password):
-        raise DomainError(problem)
+    refuse_bad_account(role, password)
     if session.exec(select(User.id).where(User.email == normalise_email(email))).first():
         raise DomainError("An account with that email exists already.")
     return create_account(session, email=email, password_hash=hash_password(password),
                           display_name=display_name, role=role, timezone=timezone)
+
+
+def refuse_bad_account(role: str, password: str) -> None:
+    """Raise DomainError unless a new account's role and password are acceptable."""
+    if role not in set(Role):
+        raise DomainError("Choose caregiver or therapist.")
+    if problem := password_problem(password):
+        raise DomainError(problem)
 
 
 def create_account(session: Session, *, email: str, password_hash: str, display_name: str,

@@ -12,10 +12,8 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from ..errors import DomainError, TokenInvalid
+from ..errors import TokenInvalid
 from ..models import PendingRegistration, User, utcnow
-from ..rules.passwords import password_problem
-from ..vocabulary import Role
 from . import accounts, tokens
 
 LINK_REFUSED = ("This sign-up link is invalid, used or expired. Sign up again and open the "
@@ -28,10 +26,7 @@ def start_sign_up(session: Session, *, email: str, password: str, display_name: 
                   send_link: Callable[[str, str], None],
                   warn_owner: Callable[[User, str], None], reset_lifetime: timedelta) -> None:
     """Email a sign-up link to a new address, or a heads-up with a reset link to its owner."""
-    if role not in set(Role):
-        raise DomainError("Choose caregiver or therapist.")
-    if problem := password_problem(password):
-        raise DomainError(problem)
+    accounts.refuse_bad_account(role, password)
     email = accounts.normalise_email(email)
     # Hashed on both paths, so the answer takes as long for a known address as a new one.
     password_hash = accounts.hash_password(password)

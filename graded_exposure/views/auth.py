@@ -13,11 +13,13 @@ from ..forms.auth import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from ..public_address import public_url
 from ..rules.safe_redirect import safe_next_path
 from ..services import accounts, registrations
 from ..services.login_throttle import LoginLimits
 from . import emails
-from .responses import client_ip, refusal_on, render, render_form, see_other, status_for
+from .filters import lifetime
+from .responses import client_ip, refusal_on, render, render_form, see_other
 
 bp = Blueprint("auth", __name__)
 
@@ -43,18 +45,17 @@ def _start_sign_up(form: RegisterForm) -> None:
         reset_lifetime=current_app.config["RESET_TOKEN_LIFETIME"],
         send_link=lambda token, name: emails.send(
             "sign_up", form.email.data, name=name,
-            lifetime=emails.lifetime("SIGNUP_TOKEN_LIFETIME"),
-            link=emails.link("auth.finish_sign_up", token=token)),
+            lifetime=lifetime("SIGNUP_TOKEN_LIFETIME"),
+            link=public_url("auth.finish_sign_up", token=token)),
         warn_owner=lambda user, token: emails.send(
-            "sign_up_existing", user.email, lifetime=emails.lifetime("RESET_TOKEN_LIFETIME"),
-            link=emails.link("auth.reset_password", token=token),
-            login_link=emails.link("auth.login")))
+            "sign_up_existing", user.email, lifetime=lifetime("RESET_TOKEN_LIFETIME"),
+            link=public_url("auth.reset_password", token=token),
+            login_link=public_url("auth.login")))
 
 
 @bp.get("/register/check-email")
 def check_email():
-    return render("auth/check_email.html", email=session.get("sign_up_email"),
-                  lifetime=emails.lifetime("SIGNUP_TOKEN_LIFETIME"))
+    return render("auth/check_email.html", email=session.get("sign_up_email"))
 
 
 @bp.route("/register/<token>", methods=["GET", "POST"])
@@ -103,18 +104,13 @@ def reset_request():
             accounts.start_password_reset(
                 get_session(), form.email.data, current_app.config["RESET_TOKEN_LIFETIME"],
                 lambda user, token: emails.send(
-                    "reset", user.email, lifetime=emails.lifetime("RESET_TOKEN_LIFETIME"),
-                    link=emails.link("auth.reset_password", token=token)))
+                    "reset", user.email, lifetime=lifetime("RESET_TOKEN_LIFETIME"),
+                    link=public_url("auth.reset_password", token=token)))
             # The same answer whether or not the address has an account.
             flash("If that address has an account, we have emailed a reset link to it.", "info")
             return see_other(url_for("auth.login"))
-        return _reset_page(form, status=429)  # refused: too many emails for now
-    return _reset_page(form, status=status_for(form))
-
-
-def _reset_page(form: ResetRequestForm, status: int):
-    return render("auth/reset_request.html", form=form, status=status,
-                  lifetime=emails.lifetime("RESET_TOKEN_LIFETIME"))
+        return render("auth/reset_request.html", form=form, status=429)  # too many emails
+    return render_form("auth/reset_request.html", form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

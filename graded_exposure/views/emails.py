@@ -1,7 +1,8 @@
 """Emails sent for a person (sign-up, reset, invitations): limited, rendered, then sent.
 
 Each kind has three templates in templates/email/: `<kind>.subject.txt`, `<kind>.txt` and
-`<kind>.html`. Links in them come from public_address (BASE_URL), never from the request.
+`<kind>.html`. Links in them come from public_address.public_url (BASE_URL), never from the
+request; lifetimes from filters.lifetime (the config values that enforce them).
 """
 import smtplib
 
@@ -11,8 +12,6 @@ from ..channels import mail
 from ..db import get_session
 from ..email_templates import render_email
 from ..errors import DomainError
-from ..public_address import public_url
-from ..rules.durations import in_words
 from ..services import mail_quota
 from .responses import client_ip
 
@@ -38,13 +37,3 @@ def send(kind: str, to: str, **context) -> None:
     except (smtplib.SMTPException, OSError, mail.BadAddress) as e:
         current_app.logger.warning("%s email not sent: %s", kind, e.__class__.__name__)
         raise MailNotSent(NOT_SENT) from e
-
-
-def link(endpoint: str, **values) -> str:
-    """Return an absolute link for an email, at the configured public address."""
-    return public_url(endpoint, **values)
-
-
-def lifetime(setting: str) -> str:
-    """Return how long a configured token lifetime lasts, in words ("1 hour", "7 days")."""
-    return in_words(current_app.config[setting])

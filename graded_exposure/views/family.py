@@ -8,8 +8,10 @@ from ..db import get_session
 from ..errors import DomainError
 from ..forms.auth import JoinFamilyForm
 from ..forms.families import InviteForm, TimezoneForm
+from ..public_address import public_url
 from ..services import families
 from . import emails
+from .filters import lifetime
 from .responses import refusal_on, render, render_form, see_other, status_for
 
 bp = Blueprint("family", __name__)
@@ -47,7 +49,7 @@ def invite():
         with refusal_on(form.email):
             token = _invite(form.email.data)
             return render_template("family/invite_created.html", email=form.email.data,
-                                   link=emails.link("family.join", token=token))
+                                   link=public_url("family.join", token=token))
     return _family_page(status=status_for(form), invite_form=form)
 
 
@@ -59,8 +61,8 @@ def _invite(email: str) -> str:
         get_session(), current_user, email or "", current_app.config["INVITE_TOKEN_LIFETIME"],
         deliver=(lambda token: emails.send(
             "caregiver_invite", email, inviter=current_user.display_name,
-            lifetime=emails.lifetime("INVITE_TOKEN_LIFETIME"),
-            link=emails.link("family.join", token=token))) if email else None)
+            lifetime=lifetime("INVITE_TOKEN_LIFETIME"),
+            link=public_url("family.join", token=token))) if email else None)
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])

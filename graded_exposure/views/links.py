@@ -14,9 +14,11 @@ from ..db import get_session
 from ..errors import DomainError
 from ..forms.auth import JoinFamilyForm
 from ..forms.links import EndLinkForm, LinkCodeForm, TherapistInviteForm
+from ..public_address import public_url
 from ..services import families, therapist_links
 from ..vocabulary import LinkStatus
 from . import emails
+from .filters import lifetime
 from .responses import client_ip, refusal_on, render, render_form, see_other, status_for
 
 bp = Blueprint("links", __name__)
@@ -81,7 +83,7 @@ def invite():
         with refusal_on(form.email):
             token = _invite(child, form.email.data)
             return render("links/invite_sent.html", email=form.email.data, child=child,
-                          link=emails.link("links.accept_invite", token=token))
+                          link=public_url("links.accept_invite", token=token))
     return _sharing_page(status=status_for(form), invite_form=form)
 
 
@@ -92,8 +94,8 @@ def _invite(child, email: str) -> str:
         get_session(), current_user, child, email, current_app.config["INVITE_TOKEN_LIFETIME"],
         client_ip(), deliver=lambda token: emails.send(
             "therapist_invite", email, inviter=current_user.display_name,
-            child=child.display_name, lifetime=emails.lifetime("INVITE_TOKEN_LIFETIME"),
-            link=emails.link("links.accept_invite", token=token)))
+            child=child.display_name, lifetime=lifetime("INVITE_TOKEN_LIFETIME"),
+            link=public_url("links.accept_invite", token=token)))
 
 
 @bp.get("/links")
