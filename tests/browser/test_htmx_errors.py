@@ -227,3 +227,17 @@ def test_a_boosted_log_in_brings_a_fresh_token_for_htmx(phone, live_server):
     })""")
     assert status == 200  # the child is added and the ladder page follows; not 400 "expired"
     expect(page.get_by_role("alert")).to_be_empty()
+
+
+def test_an_email_limit_shows_its_calm_page_not_a_failure(phone, live_server,
+                                                           allowed_console_errors):
+    allowed_console_errors.extend(_failed_request(429))
+    page = phone
+    for _ in range(4):  # three reset emails an hour to one address, then the limit
+        page.goto(live_server + "/reset")
+        _htmx_ready(page)
+        page.get_by_label("Email").fill("someone@example.com")
+        page.get_by_role("button", name="Email me a link").click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_text("try again in 1 hour")).to_be_visible()
+    expect(page.locator("#request-problem-message")).to_be_empty()

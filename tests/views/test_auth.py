@@ -1,4 +1,5 @@
 """Accounts through HTTP: register, log in and out, throttling, resets, sessions."""
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -214,3 +215,9 @@ def test_password_change_needs_the_current_password(family):
     response = family.post("/account", {"current": "wrong-one!", "new": "a fresh passphrase"})
     assert response.status_code == 422
     assert "current password is not right" in response.get_data(as_text=True)
+
+
+def test_reset_page_states_the_enforced_lifetime(app, client):
+    app.config["RESET_TOKEN_LIFETIME"] = timedelta(hours=2)
+    page = client.get("/reset").get_data(as_text=True)
+    assert "works once, for 2 hours." in page and "{{" not in page
