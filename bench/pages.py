@@ -1,179 +1,279 @@
-"""Benchmark the main pages and actions against a bare endpoint on the same seeded database.
+"""Benchmark the main pages over real HTTP against a bare one-query endpoint, in one run.
 
-    .venv/bin/python -m bench.pages [--families 2000] [--requests 30]
+    .venv/bin/python -m bench.pages [--families 2000] [--rounds 200] [--curve-rounds 40]
 
-Seeds a fresh, migrated SQLite file (Core bulk inserts) with families, children, ladders from
-the templates, a year of practices and daily check-ins, therapists with caseloads and
-reminders; then times each page with the Flask test client (median and p95 of N requests after
-a warm-up) and reports it as a ratio to a bare endpoint doing one indexed query. It also counts
-SQL statements per request and weighs the home page. A report, not a test: nothing is asserted
-about time.
+Seeds a fresh, migrated SQLite file (Core bulk inserts: families, children, ladders from the
+templates, a year of practices and daily check-ins, therapists with caseloads of 150, 600 and
+55 children, and four children with 100 to 2,000 practices over two years), then serves it with
+gunicorn (the repo's gunicorn.conf.py, one sync worker, bench/server.py adding the bare
+endpoint and a per-request SQL statement count). Requests are interleaved round by round: each
+round asks every page once, so a slow moment of the machine hits every page alike. It prints
+p50/p95/p99 per page, the p50 ratio to the bare endpoint, p99/p50, SQL statements per request,
+the home page's cost against the size of history, the caseload's against its size, and what
+the first load of the home page weighs on the wire. A report, not a test: nothing is asserted.
 """
 import argparse
-import gzip
-import logging
+import http.client
+import os
 import random
 import re
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode
 from uuid import uuid4
 
-from sqlalchemy import event, select
+from .seed_families import PASSWORD, Seeded, seed
 
-from graded_exposure import create_app
-from graded_exposure.db import get_session
-from graded_exposure.models import (
-    Practice,
-)
-
-from .seed_families import PASSWORD, Row, Seeded, seed
-
-STATIC = ("static/css/app.css", "static/js/app.js", "static/vendor/htmx.min.js")
+ROOT = Path(__file__).resolve().parent.parent
+HTMX = {"HX-Request": "true"}
+GZIP = {"Accept-Encoding": "gzip"}
 
 
-def make_app(url: str):
-    """The app on the seeded database, a bare one-query endpoint, and a SQL statement counter."""
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-
-    def bare(child_id: int):
-        found = get_session().exec(select(Practice.id).where(Practice.child_id == child_id)
-                                   .order_by(Practice.id.desc()).limit(1)).first()
-        return f"ok {found}"
-
-    app.add_url_rule("/bench/bare/<int:child_id>", "bench_bare", bare)
-    counter = [0]
-
-    def count(*_args):
-        counter[0] += 1
-
-    event.listen(app.extensions["db_engine"], "before_cursor_execute", count)
-    return app, counter
+@dataclass
+class Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+    ms: float
+    sql: int
 
 
-def login(app, email: str):
-    """A test client logged in through the real login form."""
-    client = app.test_client()
-    response = client.post("/login", data={"email": email, "password": PASSWORD})
-    if response.status_code not in (302, 303):
-        raise RuntimeError(f"login as {email} failed: {response.status_code}")
-    return client
+class Browser:
+    """One visitor: a cookie jar and plain http.client requests (gunicorn's sync workers close
+    the connection after each response, so every request opens its own, as on a phone)."""
 
+    def __init__(self, port: int):
+        self.port, self.cookies = port, {}
+        self.csrf = ""
 
-def _key_field(client, url: str) -> str:
-    html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="(idempotency_key)"', html)
-    if not match:
-        raise RuntimeError(f"no idempotency key field on {url}")
-    return match.group(1)
-
-
-def time_page(client, counter, method, url, data=None, headers=None, expect=200,
-              requests=30, warmup=3) -> tuple[float, float, float]:
-    """Median and p95 ms per request, and SQL statements per request."""
-    samples, statements = [], 0
-    for n in range(warmup + requests):
-        body = data() if data else None
-        before = counter[0]
+    def request(self, method: str, path: str, form: dict | None = None,
+                headers: dict | None = None) -> Answer:
+        sent = dict(headers or {})
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode({"csrf_token": self.csrf, **form})
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
-        response = client.open(url, method=method, data=body, headers=headers)
-        elapsed = time.perf_counter() - started
-        if response.status_code != expect:
-            raise RuntimeError(f"{method} {url} gave {response.status_code}, expected {expect}")
-        if n >= warmup:
-            samples.append(elapsed * 1000)
-            statements += counter[0] - before
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return statistics.median(samples), p95, statements / len(samples)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        connection.request(method, path, body=body, headers=sent)
+        response = connection.getresponse()
+        data = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return Answer(response.status, response.headers, data, elapsed,
+                      int(response.headers.get("X-Bench-SQL", 0)))
+
+    def log_in(self, email: str) -> "Browser":
+        self.csrf = csrf_token(self.request("GET", "/login").body)
+        answer = self.request("POST", "/login", {"email": email, "password": PASSWORD})
+        if answer.status not in (302, 303):
+            raise RuntimeError(f"login as {email} failed: {answer.status}")
+        landing = self.request("GET", "/")
+        if landing.status in (302, 303):
+            landing = self.request("GET", landing.headers["Location"])
+        self.csrf = csrf_token(landing.body)
+        return self
 
 
-def measure(seeded: Seeded, requests: int, warmup: int = 3) -> dict:
-    """Time every page and action; return rows, sizes and SQL counts."""
-    app, counter = make_app(seeded.url)
-    carer, therapist = login(app, seeded.carer_email), login(app, seeded.therapist_email)
-    anonymous = app.test_client()
+def csrf_token(html: bytes) -> str:
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        rb'"X-CSRFToken": "([^"]+)"', html)
+    return match.group(1).decode() if match else ""
+
+
+@dataclass
+class Case:
+    name: str
+    browser: Browser
+    method: str
+    path: str
+    form: object = None  # a callable giving a fresh form for each request
+    headers: dict | None = None
+    expect: tuple = (200,)
+    samples: list[float] = field(default_factory=list)
+    sql: list[int] = field(default_factory=list)
+
+    def run(self, keep: bool) -> None:
+        answer = self.browser.request(self.method, self.path,
+                                      self.form() if self.form else None, self.headers)
+        if answer.status not in self.expect:
+            raise RuntimeError(f"{self.method} {self.path} gave {answer.status}")
+        if keep:
+            self.samples.append(answer.ms)
+            self.sql.append(answer.sql)
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def interleave(cases: list[Case], rounds: int, warmup: int) -> None:
+    for n in range(warmup + rounds):
+        for case in cases:
+            case.run(keep=n >= warmup)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(url: str) -> tuple[subprocess.Popen, int]:
+    """Start gunicorn (one sync worker) on the seeded database; return it once it answers."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "WEB_CONCURRENCY": "1",
+           "BIND": f"127.0.0.1:{port}", "BASE_URL": f"http://127.0.0.1:{port}",
+           "PYTHONPATH": str(ROOT)}
+    env.pop("RUN_SCHEDULER", None)
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+         "--access-logfile", "/dev/null", "bench.server:create()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if Browser(port).request("GET", "/bench/bare/1").status == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+
+
+def page_cases(seeded: Seeded, port: int) -> list[Case]:
+    carer = Browser(port).log_in(seeded.carer_email)
+    therapist = Browser(port).log_in(seeded.therapist_email)
     child, tchild = seeded.child_id, seeded.therapist_child_id
-    key = _key_field(carer, f"/children/{child}/practices/new")
     day = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
-    htmx = {"HX-Request": "true"}
-    cases = [
-        ("bare endpoint (1 query)", anonymous, "GET", f"/bench/bare/{child}", None, None, 200),
-        ("child home", carer, "GET", f"/children/{child}", None, None, 200),
-        ("practice form", carer, "GET", f"/children/{child}/practices/new", None, None, 200),
-        ("log practice POST", carer, "POST", f"/children/{child}/practices",
-         lambda: {"step": seeded.step_id, "fear_before": 6, "fear_after": 3,
-                  "outcome": "did_it", key: uuid4().hex}, None, 303),
-        ("check-in POST", carer, "POST", f"/children/{child}/checkin",
-         lambda: {"day": day, "child_distress": 4, "caregiver_distress": 3,
-                  key: uuid4().hex}, None, 303),
-        ("insights", carer, "GET", f"/children/{child}/insights", None, None, 200),
-        ("ladder", carer, "GET", f"/ladders/{seeded.ladder_id}", None, None, 200),
-        ("ladder progress", carer, "GET", f"/ladders/{seeded.ladder_id}/progress", None, None,
-         200),
-        ("weekly summary", carer, "GET", f"/children/{child}/week", None, None, 200),
-        ("practices partial (htmx)", carer, "GET", f"/children/{child}/practices", None, htmx,
-         200),
-        (f"caseload ({seeded.caseloads[1]} children)", therapist, "GET", "/", None, None, 200),
-        ("therapist child page", therapist, "GET", f"/therapist/children/{tchild}", None, None,
-         200),
-        ("session summary", therapist, "GET", f"/therapist/children/{tchild}/summary", None,
-         None, 200),
+    return [
+        Case("bare endpoint (1 query)", Browser(port), "GET", f"/bench/bare/{child}"),
+        Case("front door /", carer, "GET", "/", expect=(200, 303)),
+        Case("child home", carer, "GET", f"/children/{child}"),
+        Case("practice form", carer, "GET", f"/children/{child}/practices/new"),
+        Case("log practice POST", carer, "POST", f"/children/{child}/practices",
+             lambda: {"step": seeded.step_id, "fear_before": 6, "fear_after": 3,
+                      "outcome": "did_it", "idempotency_key": uuid4().hex}, expect=(303,)),
+        Case("check-in POST", carer, "POST", f"/children/{child}/checkin",
+             lambda: {"day": day, "child_distress": 4, "caregiver_distress": 3,
+                      "idempotency_key": uuid4().hex}, expect=(303,)),
+        Case("insights", carer, "GET", f"/children/{child}/insights"),
+        Case("ladder", carer, "GET", f"/ladders/{seeded.ladder_id}"),
+        Case("ladder progress", carer, "GET", f"/ladders/{seeded.ladder_id}/progress"),
+        Case("weekly summary", carer, "GET", f"/children/{child}/week"),
+        Case("practices partial (htmx)", carer, "GET", f"/children/{child}/practices",
+             headers=HTMX),
+        Case(f"caseload ({seeded.caseloads[1]} children)", therapist, "GET", "/"),
+        Case("therapist child page", therapist, "GET", f"/therapist/children/{tchild}"),
+        Case("session summary", therapist, "GET", f"/therapist/children/{tchild}/summary"),
     ]
-    rows = [Row(name, *time_page(client, counter, method, url, data, headers, expect,
-                                 requests, warmup))
-            for name, client, method, url, data, headers, expect in cases]
-    for row in rows:
-        row.ratio = row.median_ms / rows[0].median_ms
-    small = login(app, seeded.small_therapist_email)
-    before = counter[0]
-    small.get("/")
-    small_sql = counter[0] - before
-    home = carer.get(f"/children/{child}").get_data()
-    partial = carer.get(f"/children/{child}/practices", headers=htmx).get_data()
-    assets = [home] + [(Path(app.root_path).parent / p).read_bytes() for p in STATIC]
-    return {"rows": rows, "home": _sizes(home), "partial": _sizes(partial),
-            "first_load": (sum(len(a) for a in assets),
-                           sum(len(gzip.compress(a)) for a in assets)),
-            "caseload_sql": {seeded.caseloads[0]: small_sql,
-                             seeded.caseloads[1]: rows[10].sql}}
 
 
-def _sizes(body: bytes) -> tuple[int, int]:
-    return len(body), len(gzip.compress(body))
+def curve(port: int, cases: list[Case], rounds: int) -> list[Case]:
+    """Time the cases interleaved with the bare endpoint; the bare case comes first."""
+    bare = Case("bare", Browser(port), "GET", "/bench/bare/1")
+    interleave([bare, *cases], rounds, warmup=3)
+    return [bare, *cases]
 
 
-def print_report(seeded: Seeded, report: dict, requests: int) -> None:
-    """Print the seed summary and the table."""
+def first_load(browser: Browser, path: str) -> tuple[int, int, list[str]]:
+    """Bytes on the wire for a page and the CSS/JS it links (gzip accepted), and the cache
+    header each static file came with."""
+    page = browser.request("GET", path, headers=GZIP)
+    html = browser.request("GET", path).body
+    assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    wire, raw, caching = len(page.body), len(html), []
+    for asset in assets:
+        answer = browser.request("GET", asset.decode(), headers=GZIP)
+        wire += len(answer.body)
+        raw += len(browser.request("GET", asset.decode()).body)
+        caching.append(f"{asset.decode()}: {answer.headers.get('Cache-Control', '-')}")
+    return wire, raw, caching
+
+
+def report(seeded: Seeded, cases: list[Case], history: list[Case], caseloads: list[Case],
+           sizes: dict, rounds: int) -> None:
     counts = ", ".join(f"{name} {n:,}" for name, n in sorted(seeded.counts.items()))
     print(f"Seeded in {seeded.seconds:.1f} s: {counts}")
-    print(f"\n{requests} timed requests each after a warm-up; ratio = median / bare median")
-    print(f"{'page / action':<28}{'ratio':>7}{'median ms':>11}{'p95 ms':>9}{'SQL/req':>9}")
-    for row in report["rows"]:
-        print(f"{row.name:<28}{row.ratio:>7.1f}{row.median_ms:>11.2f}{row.p95_ms:>9.2f}"
-              f"{row.sql:>9.1f}")
-    for label, key in (("child home HTML", "home"), ("practices partial", "partial"),
-                       ("home first load (HTML+CSS+JS)", "first_load")):
-        raw, packed = report[key]
-        print(f"{label:<30} {raw / 1024:7.1f} KiB raw, {packed / 1024:6.1f} KiB gzip")
-    sql = ", ".join(f"{n} children: {s:.0f}" for n, s in sorted(report["caseload_sql"].items()))
-    print(f"caseload SQL statements by caseload size: {sql}")
+    bare = statistics.median(cases[0].samples)
+    print(f"\n{rounds} interleaved rounds over HTTP (gunicorn, 1 sync worker); "
+          f"ratio = p50 / bare p50")
+    print(f"{'page / action':<28}{'ratio':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+          f"{'p99/p50':>9}{'SQL/req':>9}")
+    for case in cases:
+        p50 = statistics.median(case.samples)
+        print(f"{case.name:<28}{p50 / bare:>7.1f}{p50:>9.2f}{case.percentile(.95):>9.2f}"
+              f"{case.percentile(.99):>9.2f}{case.percentile(.99) / p50:>9.1f}"
+              f"{statistics.mean(case.sql):>9.1f}")
+    _curve("Child home against history", history)
+    _curve("Caseload against its size", caseloads)
+    print()
+    for label, (raw, packed) in sizes.items():
+        if isinstance(raw, list):
+            print(label, *raw, sep="\n  ")
+        else:
+            print(f"{label:<40} {raw / 1024:7.1f} KiB raw, {packed / 1024:6.1f} KiB on the wire")
+
+
+def _curve(title: str, cases: list[Case]) -> None:
+    bare = statistics.median(cases[0].samples)
+    first = statistics.median(cases[1].samples)
+    print(f"\n{title} (ratio to bare / to the first row)")
+    for case in cases[1:]:
+        p50 = statistics.median(case.samples)
+        print(f"  {case.name:<26}{p50:>9.2f} ms{p50 / bare:>8.1f}×{p50 / first:>8.2f}×"
+              f"{statistics.mean(case.sql):>6.0f} SQL")
+
+
+def measure(seeded: Seeded, rounds: int, curve_rounds: int) -> None:
+    server, port = serve(seeded.url)
+    try:
+        cases = page_cases(seeded, port)
+        interleave(cases, rounds, warmup=10)
+        history = curve(port, [
+            Case(f"{n:,} practices", Browser(port).log_in(email), "GET", f"/children/{child}")
+            for n, (email, child) in sorted(seeded.history.items())], curve_rounds)
+        caseloads = curve(port, [
+            Case(f"{n} children", Browser(port).log_in(email), "GET", "/")
+            for n, email in sorted(seeded.therapists.items()) if n in (55, 150, 600)],
+            curve_rounds)
+        carer = cases[2].browser
+        wire, raw, caching = first_load(carer, f"/children/{seeded.child_id}")
+        partial = carer.request("GET", f"/children/{seeded.child_id}/practices",
+                                headers={**HTMX, **GZIP})
+        sizes = {"home first load (HTML + CSS + JS)": (raw, wire),
+                 "practices partial (htmx)": (len(carer.request(
+                     "GET", f"/children/{seeded.child_id}/practices", headers=HTMX).body),
+                     len(partial.body)),
+                 "static caching:": (caching, None)}
+        report(seeded, cases, history, caseloads, sizes, rounds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def main() -> None:
-    """Seed, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", type=int, default=2000)
-    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--curve-rounds", type=int, default=40)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         seeded = seed(Path(folder), args.families, random.Random(7))
-        report = measure(seeded, args.requests)
-        print_report(seeded, report, args.requests)
+        measure(seeded, args.rounds, args.curve_rounds)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,10 @@ from graded_exposure.services.accounts import hash_password
 PASSWORD = "bench-password-123"  # noqa: S105 - throwaway users in a temporary database
 ZONES = ("Europe/London", "Europe/Paris", "America/New_York", "Australia/Sydney", "Asia/Kolkata")
 CHUNK = 20_000
+# Practices of the children whose home page cost is measured against the size of history.
+HISTORY_SIZES = (100, 500, 1000, 2000)
+# The first therapist's caseload is the one every page is timed with; the others give the curve.
+CASELOAD_SIZES = (150, 600, 55)
 
 
 @dataclass
@@ -49,6 +53,10 @@ class Seeded:
     therapist_child_id: int
     small_therapist_email: str
     caseloads: tuple[int, int]
+    # practices logged -> (caregiver email, child id): one child each, two years of history
+    history: dict[int, tuple[str, int]]
+    # caseload size -> therapist email
+    therapists: dict[int, str]
 
 
 @dataclass
@@ -123,13 +131,18 @@ def seed(folder: Path, families: int, rng: random.Random) -> Seeded:
             child_id, carer = children[0]
             typical = (f"carer{carer}@bench.test", child_id, 1, 1)
         caseloads = _therapists(ins, next_id, rng, children, password_hash, now)
+        history = {size: _history_child(ins, next_id, rng, families + n + 1, size, password_hash,
+                                        now)
+                   for n, size in enumerate(HISTORY_SIZES)}
         ins.flush()
     engine.dispose()
-    big, small = caseloads[0], caseloads[-1]
+    big = next(c for c in caseloads if c[1] == CASELOAD_SIZES[0])
+    small = caseloads[-1]
     return Seeded(url=url, counts=ins.counts, seconds=time.perf_counter() - started,
                   carer_email=typical[0], child_id=typical[1], ladder_id=typical[2],
                   step_id=typical[3], therapist_email=big[0], therapist_child_id=big[2],
-                  small_therapist_email=small[0], caseloads=(small[1], big[1]))
+                  small_therapist_email=small[0], caseloads=(small[1], big[1]),
+                  history=history, therapists={size: email for email, size, _ in caseloads})
 
 
 def _user(uid, email, role, family_id, password_hash, now) -> dict:
@@ -216,13 +229,14 @@ def _child_year(ins, next_id, rng, child_id, carer, now):
 
 
 def _therapists(ins, next_id, rng, children, password_hash, now):
-    """A few therapists, the first with the largest caseload; return (email, size, a child)."""
+    """Therapists with CASELOAD_SIZES children (as far as there are children), then a few more
+    with random caseloads; return (email, size, a child) for each, the largest first."""
     pool = list(children)
     rng.shuffle(pool)
-    wanted = max(1, min(6, len(pool) // 150))
+    sizes = list(CASELOAD_SIZES) + [rng.randint(30, 149) for _ in range(3)]
     result = []
-    for n in range(wanted):
-        size = min(len(pool), 150 if n == 0 else rng.randint(30, 149))
+    for size in sizes:
+        size = min(len(pool), size)
         if size == 0:
             break
         linked, pool = pool[:size], pool[size:]
@@ -246,3 +260,58 @@ def _therapists(ins, next_id, rng, children, password_hash, now):
         result.append((email, size, linked[len(linked) // 2][0]))
     result.sort(key=lambda r: -r[1])
     return result
+
+
+def _history_child(ins, next_id, rng, family_id, practices, password_hash, now):
+    """A family whose one child has `practices` practices and daily check-ins over two years."""
+    uid = next_id("user")
+    email = f"history{practices}@bench.test"
+    ins.add(Family, {"id": family_id, "timezone": "Europe/London",
+                     "created_at": now - timedelta(800)})
+    ins.add(User, _user(uid, email, "caregiver", family_id, password_hash, now))
+    child_id = next_id("child")
+    ins.add(Child, {"id": child_id, "family_id": family_id, "display_name": f"Child {child_id}",
+                    "age_band": "6-8", "avatar": "", "created_at": now - timedelta(780)})
+    template = TEMPLATES[0]
+    ladder_id = next_id("ladder")
+    start = now - timedelta(days=730)
+    ins.add(Ladder, {
+        "id": ladder_id, "child_id": child_id, "goal": template.goal, "area": template.area,
+        "status": "active", "template_key": template.key, "calming_plan": list(template.calming),
+        "created_by_id": uid, "created_at": start, "archived_at": None,
+        "mastery_min_practices": 3, "mastery_min_days": 2, "mastery_max_peak": 3,
+        "mastery_count_halving": True, "updated_by_id": None, "updated_at": None})
+    steps = []
+    for position, t in enumerate(template.steps):
+        step_id = next_id("step")
+        status = "current" if position == len(template.steps) - 1 else "mastered"
+        ins.add(Step, {"id": step_id, "ladder_id": ladder_id, "position": position,
+                       "title": t.title, "detail": t.detail, "predicted_fear": t.fear,
+                       "social_story": "", "status": status, "created_at": start,
+                       "current_since": now - timedelta(days=20) if status == "current" else None,
+                       "mastered_at": now - timedelta(days=30) if status == "mastered" else None})
+        steps.append(step_id)
+    for n in range(practices):
+        when = start + timedelta(days=730 * (n + rng.random()) / practices)
+        step_id = steps[min(len(steps) - 1, n * len(steps) // practices)]
+        pid = next_id("practice")
+        before = rng.randint(2, 8)
+        ins.add(Practice, {
+            "id": pid, "child_id": child_id, "step_id": step_id, "logged_by_id": uid,
+            "practiced_at": when, "fear_before": before, "fear_peak": min(10, before + 1),
+            "fear_after": max(0, before - 3), "outcome": rng.choice(list(OUTCOMES)),
+            "prediction": "", "prediction_came_true": "", "calming_used": [],
+            "safety_behaviours": "", "small_wins": rng.sample(list(SMALL_WINS), 1), "note": "",
+            "idempotency_key": f"p{pid}", "created_at": when, "updated_at": when})
+    for day in range(730):
+        cid = next_id("checkin")
+        stamp = start + timedelta(days=day, hours=20)
+        ins.add(DayCheckIn, {
+            "id": cid, "child_id": child_id, "day": stamp.date(),
+            "child_distress": rng.randint(0, 8), "caregiver_distress": rng.randint(0, 8),
+            "logged_by_id": uid, "idempotency_key": f"c{cid}", "created_at": stamp,
+            "updated_at": stamp})
+        if rng.random() < 0.15:
+            ins.add(Avoidance, {"checkin_id": cid, "kind": "school", "description": "",
+                                "accommodations": ["reassurance"], "accommodation_note": ""})
+    return email, child_id
