@@ -132,7 +132,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(url: str) -> tuple[subprocess.Popen, int]:
+def serve(url: str, log) -> tuple[subprocess.Popen, int]:
     """Start gunicorn (one sync worker) on the seeded database; return it once it answers."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "WEB_CONCURRENCY": "1",
@@ -142,7 +142,7 @@ def serve(url: str) -> tuple[subprocess.Popen, int]:
     server = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
          "--access-logfile", "/dev/null", "bench.server:create()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -151,7 +151,9 @@ def serve(url: str) -> tuple[subprocess.Popen, int]:
         except OSError:
             time.sleep(0.2)
     server.kill()
-    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+    server.wait()
+    log.seek(0)
+    raise RuntimeError("gunicorn did not start: " + log.read().decode()[-2000:])
 
 
 def page_cases(seeded: Seeded, port: int) -> list[Case]:
@@ -204,8 +206,8 @@ def first_load(browser: Browser, path: str) -> tuple[int, int, list[str]]:
     return wire, raw, caching
 
 
-def report(seeded: Seeded, cases: list[Case], history: list[Case], caseloads: list[Case],
-           sizes: dict, rounds: int) -> None:
+def report(seeded: Seeded, measured: dict, rounds: int) -> None:
+    cases, sizes = measured["cases"], measured["sizes"]
     counts = ", ".join(f"{name} {n:,}" for name, n in sorted(seeded.counts.items()))
     print(f"Seeded in {seeded.seconds:.1f} s: {counts}")
     bare = statistics.median(cases[0].samples)
@@ -218,8 +220,8 @@ def report(seeded: Seeded, cases: list[Case], history: list[Case], caseloads: li
         print(f"{case.name:<28}{p50 / bare:>7.1f}{p50:>9.2f}{case.percentile(.95):>9.2f}"
               f"{case.percentile(.99):>9.2f}{case.percentile(.99) / p50:>9.1f}"
               f"{statistics.mean(case.sql):>9.1f}")
-    _curve("Child home against history", history)
-    _curve("Caseload against its size", caseloads)
+    _curve("Child home against history", measured["history"], "100 practices")
+    _curve("Caseload against its size", measured["caseloads"], "150 children")
     print()
     for label, (raw, packed) in sizes.items():
         if isinstance(raw, list):
@@ -228,18 +230,24 @@ def report(seeded: Seeded, cases: list[Case], history: list[Case], caseloads: li
             print(f"{label:<40} {raw / 1024:7.1f} KiB raw, {packed / 1024:6.1f} KiB on the wire")
 
 
-def _curve(title: str, cases: list[Case]) -> None:
+def _curve(title: str, cases: list[Case], yardstick: str) -> None:
     bare = statistics.median(cases[0].samples)
-    first = statistics.median(cases[1].samples)
-    print(f"\n{title} (ratio to bare / to the first row)")
+    first = statistics.median(next((c for c in cases if c.name == yardstick), cases[1]).samples)
+    print(f"\n{title} (ratio to bare / to {yardstick})")
     for case in cases[1:]:
         p50 = statistics.median(case.samples)
         print(f"  {case.name:<26}{p50:>9.2f} ms{p50 / bare:>8.1f}×{p50 / first:>8.2f}×"
               f"{statistics.mean(case.sql):>6.0f} SQL")
 
 
-def measure(seeded: Seeded, rounds: int, curve_rounds: int) -> None:
-    server, port = serve(seeded.url)
+def measure(seeded: Seeded, rounds: int, curve_rounds: int) -> dict:
+    """Serve the seeded database with gunicorn and time everything; return what was measured."""
+    with tempfile.TemporaryFile() as log:
+        return _measure(seeded, rounds, curve_rounds, log)
+
+
+def _measure(seeded: Seeded, rounds: int, curve_rounds: int, log) -> dict:
+    server, port = serve(seeded.url, log)
     try:
         cases = page_cases(seeded, port)
         interleave(cases, rounds, warmup=10)
@@ -248,7 +256,7 @@ def measure(seeded: Seeded, rounds: int, curve_rounds: int) -> None:
             for n, (email, child) in sorted(seeded.history.items())], curve_rounds)
         caseloads = curve(port, [
             Case(f"{n} children", Browser(port).log_in(email), "GET", "/")
-            for n, email in sorted(seeded.therapists.items()) if n in (55, 150, 600)],
+            for n, email in sorted(seeded.therapists.items())],
             curve_rounds)
         carer = cases[2].browser
         wire, raw, caching = first_load(carer, f"/children/{seeded.child_id}")
@@ -259,7 +267,7 @@ def measure(seeded: Seeded, rounds: int, curve_rounds: int) -> None:
                      "GET", f"/children/{seeded.child_id}/practices", headers=HTMX).body),
                      len(partial.body)),
                  "static caching:": (caching, None)}
-        report(seeded, cases, history, caseloads, sizes, rounds)
+        return {"cases": cases, "history": history, "caseloads": caseloads, "sizes": sizes}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -273,7 +281,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         seeded = seed(Path(folder), args.families, random.Random(7))
-        measure(seeded, args.rounds, args.curve_rounds)
+        report(seeded, measure(seeded, args.rounds, args.curve_rounds), args.rounds)
 
 
 if __name__ == "__main__":

@@ -136,7 +136,7 @@ def seed(folder: Path, families: int, rng: random.Random) -> Seeded:
                    for n, size in enumerate(HISTORY_SIZES)}
         ins.flush()
     engine.dispose()
-    big = next(c for c in caseloads if c[1] == CASELOAD_SIZES[0])
+    big = next((c for c in caseloads if c[1] == CASELOAD_SIZES[0]), caseloads[0])
     small = caseloads[-1]
     return Seeded(url=url, counts=ins.counts, seconds=time.perf_counter() - started,
                   carer_email=typical[0], child_id=typical[1], ladder_id=typical[2],

@@ -1,18 +1,21 @@
-"""Smoke test for bench/pages.py: a tiny seed and measure, so the benchmark cannot rot."""
+"""Smoke test for bench/pages.py: a tiny seed served by gunicorn, so the benchmark cannot rot."""
 import random
 
 from bench import pages
 
 
-def test_bench_pages_reports_a_ratio_for_every_page(tmp_path):
+def test_bench_pages_measures_every_page_over_http(tmp_path):
     seeded = pages.seed(tmp_path, families=5, rng=random.Random(1))
-    report = pages.measure(seeded, requests=2, warmup=1)
+    measured = pages.measure(seeded, rounds=2, curve_rounds=1)
 
-    names = [row.name for row in report["rows"]]
-    assert names[0].startswith("bare endpoint")
-    assert len(names) == 13
-    assert report["rows"][0].ratio == 1.0
-    assert all(row.ratio > 0 and row.sql >= 1 for row in report["rows"])
+    cases = measured["cases"]
+    assert cases[0].name.startswith("bare endpoint")
+    assert len(cases) == 14
+    assert all(len(case.samples) == 2 and min(case.samples) > 0 for case in cases)
+    assert all(min(case.sql) >= 1 for case in cases if case.name != "front door /")
+    assert [case.name for case in measured["history"][1:]] == [
+        "100 practices", "500 practices", "1,000 practices", "2,000 practices"]
+    assert all(case.samples for case in measured["caseloads"])
+    raw, wire = measured["sizes"]["home first load (HTML + CSS + JS)"]
+    assert raw > 0 and wire > 0
     assert seeded.counts["practice"] > 0 and seeded.counts["daycheckin"] > 0
-    assert all(raw > packed > 0 for raw, packed in
-               (report["home"], report["partial"], report["first_load"]))

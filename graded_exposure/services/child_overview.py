@@ -1,10 +1,17 @@
-"""What a child's home screen shows: active ladders, their current steps, recent practices."""
+"""What a child's home screen shows: active ladders, their current steps, recent practices,
+steps ready to move on, the avoidance trap and the flags.
+
+The active ladders and their steps are loaded once and shared by every part of the page; no
+part reads the whole practice history, so the page costs the same after two years as after two
+weeks.
+"""
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from ..models import Child, Ladder, Practice, Step
+from . import insights, progress
 from .practices import PracticeRow, describe
 
 RECENT_PRACTICES = 10
@@ -24,20 +31,22 @@ class LadderCard:
 class ChildOverview:
     ladders: list[LadderCard] = field(default_factory=list)
     recent_practices: list[PracticeRow] = field(default_factory=list)
+    ready_steps: list[Step] = field(default_factory=list)
+    outlook: insights.Outlook | None = None
 
 
 def for_child(session: Session, child: Child) -> ChildOverview:
     """Load what the child's home screen needs in a fixed number of queries."""
-    ladders = session.exec(
-        select(Ladder).where(Ladder.child_id == child.id, Ladder.status == "active")
-        .options(selectinload(Ladder.steps)).order_by(Ladder.id))
+    ladders = insights.active_ladders(session, child)
     practices = session.exec(
         select(Practice).where(Practice.child_id == child.id)
         .options(selectinload(Practice.step))
         .order_by(Practice.practiced_at.desc(), Practice.id.desc()).limit(RECENT_PRACTICES))
     return ChildOverview(ladders=[_card(ladder) for ladder in ladders],
                          recent_practices=describe(session, list(practices),
-                                                   child.family.timezone))
+                                                   child.family.timezone),
+                         ready_steps=progress.ready_steps(session, child, ladders),
+                         outlook=insights.outlook(session, child, ladders))
 
 
 def _card(ladder: Ladder) -> LadderCard:

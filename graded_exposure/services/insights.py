@@ -3,19 +3,23 @@
 Loads rows in a fixed number of queries, turns them into local-day facts, and hands them to
 the pure rules in graded_exposure/rules/.
 """
-from collections import Counter
+import json
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import String, cast, func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from ..models import Child, DayCheckIn, Ladder, Practice, utcnow
+from ..models import Avoidance, Child, DayCheckIn, Ladder, Practice, utcnow
 from ..rules import avoidance_trap, flags, streaks
-from ..rules.facts import CheckInFact, PracticeFact
+from ..rules.facts import TRIED_OUTCOMES, CheckInFact, PracticeFact
 from ..rules.timezones import local_date
 
 HISTORY_WEEKS = 8
+# Check-ins the flags read: avoidance rising compares the last 7 days with the 7 before.
+FLAG_DAYS = 14
 
 
 @dataclass
@@ -40,60 +44,143 @@ def practice_fact(practice: Practice, tz: str) -> PracticeFact:
                         fear_after=practice.fear_after, outcome=practice.outcome)
 
 
-def checkin_fact(checkin: DayCheckIn) -> CheckInFact:
-    """Turn a stored check-in into a fact: what was avoided and how it was accommodated."""
-    return CheckInFact(day=checkin.day, child_distress=checkin.child_distress,
-                       avoided=tuple(a.kind for a in checkin.avoidances),
-                       accommodations=tuple(kind for a in checkin.avoidances
-                                            for kind in a.accommodations))
-
-
 def load_checkin_facts(session: Session, child: Child, since: date) -> list[CheckInFact]:
-    """Return the child's check-ins from `since` on as facts."""
-    rows = session.exec(select(DayCheckIn).where(DayCheckIn.child_id == child.id,
-                                                 DayCheckIn.day >= since)
-                        .options(selectinload(DayCheckIn.avoidances)))
-    return [checkin_fact(c) for c in rows]
+    """Return the child's check-ins from `since` on as facts (one statement, plain columns)."""
+    rows = session.exec(
+        select(DayCheckIn.id, DayCheckIn.day, DayCheckIn.child_distress, Avoidance.kind,
+               Avoidance.accommodations)
+        .outerjoin(Avoidance, Avoidance.checkin_id == DayCheckIn.id)
+        .where(DayCheckIn.child_id == child.id, DayCheckIn.day >= since)
+        .order_by(DayCheckIn.day, DayCheckIn.id, Avoidance.id))
+    parts: dict[int, tuple] = {}
+    for checkin_id, day, distress, kind, accommodations in rows:
+        *_, avoided, accommodated = parts.setdefault(checkin_id, (day, distress, [], []))
+        if kind is not None:
+            avoided.append(kind)
+            accommodated.extend(accommodations)
+    return [CheckInFact(day, distress, tuple(avoided), tuple(accommodated))
+            for day, distress, avoided, accommodated in parts.values()]
+
+
+def fear_windows(session: Session, step_ids) -> dict[int, list[PracticeFact]]:
+    """The last FEAR_WINDOW tried practices of each step in `step_ids` (ids or a subquery),
+    oldest first, in one statement however long the history."""
+    rank = func.row_number().over(partition_by=Practice.step_id,
+                                  order_by=(Practice.practiced_at.desc(), Practice.id.desc()))
+    ranked = (select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
+                     Practice.fear_peak, Practice.fear_after, Practice.outcome,
+                     Practice.id, rank.label("n"))
+              .where(Practice.step_id.in_(step_ids), Practice.outcome.in_(TRIED_OUTCOMES))
+              .subquery())
+    columns = [c for c in ranked.c if c.name not in ("n", "id")]
+    found: dict[int, list] = defaultdict(list)
+    for row in session.exec(select(*columns).where(ranked.c.n <= flags.FEAR_WINDOW)
+                            .order_by(ranked.c.practiced_at, ranked.c.id)):
+        found[row.step_id].append(row)
+    return found
+
+
+def last_practice_day(session: Session, child: Child, tz: str) -> date | None:
+    """The local day of the child's latest practice, if any."""
+    moment = session.exec(select(func.max(Practice.practiced_at))
+                          .where(Practice.child_id == child.id)).one()
+    return local_date(moment, tz) if moment else None
+
+
+@dataclass
+class Outlook:
+    """What the home screen shows of the insights: the trap and the flags."""
+
+    today: date
+    trap: avoidance_trap.CalmSplit
+    trap_sentence: str
+    flags: list[flags.Flag]
+
+
+def outlook(session: Session, child: Child, ladders: list[Ladder],
+            today: date | None = None) -> Outlook:
+    """The trap of the last week and the flags, in a few statements whatever the history.
+
+    `ladders` are the child's active ladders with their steps, loaded once by the caller.
+    """
+    tz = child.family.timezone
+    today = today or local_date(utcnow(), tz)
+    checkins = load_checkin_facts(session, child, today - timedelta(days=FLAG_DAYS))
+    trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
+    return Outlook(today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap),
+                   flags=_flags(session, ladders, checkins, today, tz,
+                                last_practice_day(session, child, tz)))
 
 
 def for_child(session: Session, child: Child, today: date | None = None) -> ChildInsights:
-    """Compute every insight for the child, as of today in the family's time zone."""
+    """Compute every insight for the child, as of today in the family's time zone.
+
+    Reads plain columns, never whole practices: the practice days for the streaks, and the
+    stars and small wins as counts grouped in SQL.
+    """
     tz = child.family.timezone
     today = today or local_date(utcnow(), tz)
     since = avoidance_trap.week_start(today) - timedelta(weeks=HISTORY_WEEKS)
     checkins = load_checkin_facts(session, child, since)
-    practices = list(session.exec(select(Practice).where(Practice.child_id == child.id)))
-    ladders = list(session.exec(select(Ladder).where(Ladder.child_id == child.id,
-                                                     Ladder.status == "active")
-                                .options(selectinload(Ladder.steps))))
-    facts = [practice_fact(p, tz) for p in practices]
-    days = {f.day for f in facts}
+    ladders = active_ladders(session, child)
+    days = {local_date(moment, tz) for moment in session.exec(
+        select(Practice.practiced_at).where(Practice.child_id == child.id))}
     trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
     weeks = avoidance_trap.weekly_avoidance(checkins, today, HISTORY_WEEKS)
     return ChildInsights(
         today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap),
         weeks=weeks, accommodation_trend=avoidance_trap.accommodation_trend(weeks),
-        flags=_flags(facts, checkins, ladders, today, tz),
+        flags=_flags(session, ladders, checkins, today, tz, max(days, default=None)),
         current_streak=streaks.current_streak(days, today),
         longest_streak=streaks.longest_streak(days),
         practice_days_last_7=sum(1 for d in days if (today - d).days < 7),
-        small_wins=Counter(w for p in practices for w in p.small_wins),
-        stars=sum(streaks.stars_for(f) for f in facts))
+        small_wins=_small_wins(session, child), stars=_stars(session, child))
 
 
-def _flags(facts: list[PracticeFact], checkins: list[CheckInFact], ladders: list[Ladder],
-           today: date, tz: str) -> list[flags.Flag]:
+def active_ladders(session: Session, child: Child) -> list[Ladder]:
+    """The child's active ladders with their steps, oldest first."""
+    return list(session.exec(select(Ladder).where(Ladder.child_id == child.id,
+                                                  Ladder.status == "active")
+                             .options(selectinload(Ladder.steps)).order_by(Ladder.id)))
+
+
+def _small_wins(session: Session, child: Child) -> Counter:
+    """Every small win ticked for the child, counted from the distinct sets of wins in SQL."""
+    wins = cast(Practice.small_wins, String)
+    counted: Counter = Counter()
+    for text, times in session.exec(select(wins, func.count()).where(
+            Practice.child_id == child.id).group_by(wins)):
+        for win in json.loads(text):
+            counted[win] += times
+    return counted
+
+
+def _stars(session: Session, child: Child) -> int:
+    """Stars for every practice (rules.streaks.stars_for), from counts grouped in SQL."""
+    groups = session.exec(select(Practice.outcome, Practice.fear_before, func.count())
+                          .where(Practice.child_id == child.id)
+                          .group_by(Practice.outcome, Practice.fear_before))
+    return sum(times * streaks.stars_for(PracticeFact(
+        day=date.min, step_id=0, fear_before=fear_before, fear_peak=0, fear_after=0,
+        outcome=outcome)) for outcome, fear_before, times in groups)
+
+
+def _flags(session: Session, ladders: list[Ladder], checkins: list[CheckInFact], today: date,
+           tz: str, last_day: date | None) -> list[flags.Flag]:
+    """Every flag, from the latest practice day and each open step's fear window."""
+    windows = fear_windows(session, [step.id for ladder in ladders for step in ladder.steps
+                                     if step.status != "mastered"])
     found = []
     if ladders:
         since = min(local_date(ladder.created_at, tz) for ladder in ladders)
-        found.append(flags.no_practice_flag({f.day for f in facts}, since, today))
+        found.append(flags.no_practice_flag({last_day} if last_day else set(), since, today))
     for ladder in ladders:
         for step in ladder.steps:
             if step.status == "current":
                 since = local_date(step.current_since, tz) if step.current_since else None
                 found.append(flags.stuck_easy_flag(step.title, step.predicted_fear, since, today))
-            step_facts = [f for f in facts if f.step_id == step.id]
             if step.status != "mastered":
-                found.append(flags.fear_not_falling_flag(step.title, step_facts))
+                facts = [practice_fact(row, tz) for row in windows.get(step.id, [])]
+                found.append(flags.fear_not_falling_flag(step.title, facts))
     found.append(flags.avoidance_rising_flag(checkins, today))
     return [f for f in found if f is not None]

@@ -23,7 +23,7 @@ from ..rules.mastery import (
     rule_problem,
 )
 from ..rules.timezones import local_date
-from .insights import practice_fact
+from .insights import active_ladders, practice_fact
 from .ladders import ensure_changeable, record_change
 
 
@@ -128,11 +128,12 @@ def step_mastery(session: Session, step: Step) -> MasteryProgress:
     return mastery_progress(facts, mastery_rule(step.ladder))
 
 
-def ready_steps(session: Session, child: Child) -> list[Step]:
-    """Return the current steps of the child's active ladders that meet their mastery rule."""
-    ladders = session.exec(
-        select(Ladder).where(Ladder.child_id == child.id, Ladder.status == "active")
-        .options(selectinload(Ladder.steps)).order_by(Ladder.id)).all()
+def ready_steps(session: Session, child: Child,
+                ladders: list[Ladder] | None = None) -> list[Step]:
+    """Return the current steps of the child's active ladders that meet their mastery rule
+    (`ladders`: those ladders with their steps, when the caller has them already)."""
+    if ladders is None:
+        ladders = active_ladders(session, child)
     current = [(ladder, step) for ladder in ladders for step in ladder.steps
                if step.status == ladder_rules.CURRENT]
     if not current:

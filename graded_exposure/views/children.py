@@ -9,8 +9,6 @@ from ..forms.families import ChildForm
 from ..services import (
     child_overview,
     families,
-    insights,
-    progress,
     therapist_notes,
 )
 from .responses import render, render_form, see_other, unless_confirmed
@@ -40,9 +38,9 @@ def show(child_id: int):
     child = child_for(child_id)
     session["child_id"] = child.id
     db = get_session()
-    return render("children/show.html", child=child, overview=child_overview.for_child(db, child),
-                  insights=insights.for_child(db, child),
-                  ready_steps=progress.ready_steps(db, child),
+    overview = child_overview.for_child(db, child)
+    return render("children/show.html", child=child, overview=overview,
+                  insights=overview.outlook, ready_steps=overview.ready_steps,
                   feed=therapist_notes.family_feed(db, child),
                   siblings=families.family_children(db, child.family_id))
 
