@@ -2,7 +2,7 @@
 from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -220,7 +220,11 @@ OUTCOMES = tuple(Outcome)
 
 
 class Practice(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("idempotency_key"),)
+    # A child's latest practices and a step's practices in time order are read on every page;
+    # these keep those reads as short as what they return, whatever the history.
+    __table_args__ = (UniqueConstraint("idempotency_key"),
+                      Index("ix_practice_child_time", "child_id", "practiced_at"),
+                      Index("ix_practice_step_time", "step_id", "practiced_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")

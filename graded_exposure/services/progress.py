@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from ..errors import DomainError
 from ..models import Child, Ladder, Practice, Step, User
 from ..rules import ladder_rules
-from ..rules.facts import PracticeFact
+from ..rules.facts import TRIED_OUTCOMES, PracticeFact
 from ..rules.fear_chart import FearChart, fear_chart
 from ..rules.mastery import (
     MasteryProgress,
@@ -138,8 +138,9 @@ def ready_steps(session: Session, child: Child,
                if step.status == ladder_rules.CURRENT]
     if not current:
         return []
-    facts = _facts_by_step(session, Practice.step_id.in_([step.id for _, step in current]),
-                           child.family.timezone)
+    # Only tried practices can qualify (rules.mastery), so the others are not read.
+    facts = _facts_by_step(session, Practice.step_id.in_([step.id for _, step in current])
+                           & Practice.outcome.in_(TRIED_OUTCOMES), child.family.timezone)
     return [step for ladder, step in current
             if mastery_progress(facts[step.id], mastery_rule(ladder)).met]
 
