@@ -6,6 +6,7 @@ from ..access import child_for
 from ..auth_session import require_login
 from ..db import get_session
 from ..forms.families import ChildForm
+from ..models import Child
 from ..services import (
     child_overview,
     families,
@@ -35,7 +36,11 @@ def create():
 
 @bp.get("/<int:child_id>")
 def show(child_id: int):
-    child = child_for(child_id)
+    return home_page(child_for(child_id))
+
+
+def home_page(child: Child):
+    """The family's home screen for one child (also served at `/`, without a redirect)."""
     session["child_id"] = child.id
     db = get_session()
     overview = child_overview.for_child(db, child)

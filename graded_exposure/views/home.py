@@ -1,10 +1,11 @@
-"""The front door: landing page, or straight to the current child's home screen."""
+"""The front door: the landing page, the caseload, or the current child's home screen itself
+(served here, not redirected to: a redirect costs a phone a round trip)."""
 from flask import Blueprint, render_template, session, url_for
 from flask_login import current_user
 
-from ..access import visible_child_ids
+from ..access import child_for, visible_child_ids
 from ..vocabulary import Role
-from . import therapist
+from . import children, therapist
 from .responses import see_other
 
 bp = Blueprint("home", __name__)
@@ -21,4 +22,4 @@ def index():
         return see_other(url_for("children.create"))
     chosen = session.get("child_id")
     child_id = chosen if chosen in child_ids else child_ids[0]
-    return see_other(url_for("children.show", child_id=child_id))
+    return children.home_page(child_for(child_id))

@@ -72,10 +72,15 @@ def test_child_home_partial_is_a_fragment_only_for_htmx_non_boosted(family):
     assert "<html" in boosted.get_data(as_text=True)
 
 
-def test_home_redirects_to_the_last_child_seen(family):
+def test_front_door_serves_the_last_child_seen_without_a_redirect(family):
     family.post("/children/new", {"display_name": "Leo"})
     family.client.get(f"/children/{family.child.id}")
-    assert family.client.get("/").headers["Location"].endswith(f"/children/{family.child.id}")
+    front = family.client.get("/")
+    assert front.status_code == 200
+    body = front.get_data(as_text=True)
+    assert f"</span> {family.child.display_name}</h1>" in body
+    assert f'href="/children/{family.child.id}" aria-current="page"' in body
+    assert 'id="recent-practices"' in body
 
 
 def test_home_screen_leads_to_reminders_summary_and_sharing(family):
