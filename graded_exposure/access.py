@@ -12,6 +12,7 @@ once. `child_for` and `practice_for` are for the family only; `linked_child_for`
 """
 from flask import abort
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from sqlmodel import select
 
 from .db import get_session
@@ -39,10 +40,19 @@ def visible_child_ids(user) -> list[int]:
 _MAX_ID = 2**63 - 1  # beyond this SQLite overflows; no row can have such an id anyway
 
 
-def _get(model, object_id: int):
+# What each loader brings with the object, in the same statement: the chain up to the family
+# (whose time zone every page needs), so no page lazy-loads it one object at a time.
+_CHILD_UP = joinedload(Child.family)
+_LADDER_UP = joinedload(Ladder.child).joinedload(Child.family)
+_STEP_UP = joinedload(Step.ladder).joinedload(Ladder.child).joinedload(Child.family)
+_SUBSTEP_UP = (joinedload(SubStep.step).joinedload(Step.ladder).joinedload(Ladder.child)
+               .joinedload(Child.family))
+
+
+def _get(model, object_id: int, *options):
     if not 1 <= object_id <= _MAX_ID:
         abort(404)
-    return get_session().get(model, object_id) or abort(404)
+    return get_session().get(model, object_id, options=options) or abort(404)
 
 
 def in_family(child: Child | None) -> bool:
@@ -75,24 +85,24 @@ def _may_see_or_treat(child: Child | None):
 
 def child_for(child_id: int) -> Child:
     """Return the child with this id if the current user's family holds it."""
-    return _may_see(_get(Child, child_id))
+    return _may_see(_get(Child, child_id, _CHILD_UP))
 
 
 def linked_child_for(child_id: int) -> Child:
     """Return the child for its family or for a therapist with an active link."""
-    return _may_see_or_treat(_get(Child, child_id))
+    return _may_see_or_treat(_get(Child, child_id, _CHILD_UP))
 
 
 def ladder_for(ladder_id: int) -> Ladder:
     """Return the ladder if its child's family or linked therapist is asking."""
-    ladder = _get(Ladder, ladder_id)
+    ladder = _get(Ladder, ladder_id, _LADDER_UP)
     _may_see_or_treat(ladder.child)
     return ladder
 
 
 def step_for(step_id: int) -> Step:
     """Return the step if its child's family or linked therapist is asking."""
-    step = _get(Step, step_id)
+    step = _get(Step, step_id, _STEP_UP)
     _may_see_or_treat(step.ladder.child)
     return step
 
@@ -107,7 +117,7 @@ def step_of_child(child: Child, step_id: int) -> Step:
 
 def substep_for(substep_id: int) -> SubStep:
     """Return the sub-step if its child's family or linked therapist is asking."""
-    substep = _get(SubStep, substep_id)
+    substep = _get(SubStep, substep_id, _SUBSTEP_UP)
     _may_see_or_treat(substep.step.ladder.child)
     return substep
 
@@ -115,7 +125,7 @@ def substep_for(substep_id: int) -> SubStep:
 def practice_for(practice_id: int) -> Practice:
     """Return the practice if its child is visible to the current user."""
     practice = _get(Practice, practice_id)
-    _may_see(get_session().get(Child, practice.child_id))
+    _may_see(_get(Child, practice.child_id, _CHILD_UP))
     return practice
 
 
@@ -133,7 +143,7 @@ def reminder_for(reminder_id: int) -> Reminder:
     if reminder.user_id != current_user.id:
         abort(404)
     if reminder.child_id is not None:
-        _may_see(get_session().get(Child, reminder.child_id))
+        _may_see(_get(Child, reminder.child_id, _CHILD_UP))
     return reminder
 
 

@@ -1,8 +1,13 @@
 """Database engine, one Session per request on `g`, and SQLite connection settings."""
+import traceback
+from pathlib import Path
+
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+
+_APP_CODE = str(Path(__file__).parent)
 
 
 def make_engine(url: str) -> Engine:
@@ -29,7 +34,25 @@ def get_session() -> Session:
     """Return this request's Session, opening it on first use."""
     if "db_session" not in g:
         g.db_session = Session(current_app.extensions["db_engine"], expire_on_commit=False)
+        if current_app.config.get("RAISE_ON_LAZY_LOAD"):
+            event.listen(g.db_session, "do_orm_execute", _refuse_lazy_load)
     return g.db_session
+
+
+class LazyLoadInRequest(RuntimeError):
+    """A relationship was loaded one object at a time while serving a request."""
+
+
+def _refuse_lazy_load(state) -> None:
+    """With RAISE_ON_LAZY_LOAD (tests turn it on), a lazy load that runs SQL is an error: pages
+    load what they show up front, in a fixed number of statements, so their cost does not grow
+    with the rows on them. (A many-to-one found in the identity map runs no SQL.)"""
+    if state.lazy_loaded_from is not None:
+        ours = [f"{Path(f.filename).name}:{f.lineno}" for f in traceback.extract_stack()
+                if _APP_CODE in f.filename or f.filename.endswith(".html")]
+        raise LazyLoadInRequest(f"lazy load of {state.loader_strategy_path} at "
+                                f"{' < '.join(reversed(ours[-4:-1]))}: load it with the query "
+                                f"(selectinload/joinedload) instead")
 
 
 def close_session(_exc=None) -> None:

@@ -64,7 +64,8 @@ def _validate(child: Child, data: CheckInInput) -> None:
 def checkin_for_day(session: Session, child: Child, day: date) -> DayCheckIn | None:
     """Return the child's check-in for a local day, if there is one."""
     return session.exec(select(DayCheckIn).where(DayCheckIn.child_id == child.id,
-                                                 DayCheckIn.day == day)).first()
+                                                 DayCheckIn.day == day)
+                        .options(selectinload(DayCheckIn.avoidances))).first()
 
 
 def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from ..errors import DomainError
@@ -145,7 +145,8 @@ def ladders_for_child(session: Session, child: Child) -> tuple[list[Ladder], lis
 def with_steps(session: Session, ladder_id: int) -> Ladder:
     """Return the ladder with its steps and their sub-steps loaded in a fixed number of queries."""
     return session.exec(select(Ladder).where(Ladder.id == ladder_id)
-                        .options(selectinload(Ladder.steps).selectinload(Step.substeps))
+                        .options(selectinload(Ladder.steps).selectinload(Step.substeps),
+                                 joinedload(Ladder.child).joinedload(Child.family))
                         .execution_options(populate_existing=True)).one()
 
 

@@ -2,7 +2,8 @@
 import secrets
 from datetime import timedelta
 
-from sqlmodel import Session, delete
+from sqlalchemy.orm import joinedload
+from sqlmodel import Session, delete, select
 
 from ..models import User, UserSession, utcnow
 
@@ -22,10 +23,14 @@ def user_for(session: Session, sid: str | None, user_id: int,
     """Return the user of a live session, or None if it ended, idled out or expired."""
     if not sid:
         return None
-    row = session.get(UserSession, sid)
-    now = utcnow()
-    if row is None or row.user_id != user_id:
+    # One statement on every request: the session row, its user and the user's family.
+    found = session.exec(select(UserSession, User).join(User, User.id == UserSession.user_id)
+                         .where(UserSession.id == sid, UserSession.user_id == user_id)
+                         .options(joinedload(User.family))).first()
+    if found is None:
         return None
+    row, user = found
+    now = utcnow()
     if now - row.last_seen_at > idle_timeout or now - row.created_at > lifetime:
         session.delete(row)
         session.commit()
@@ -33,7 +38,7 @@ def user_for(session: Session, sid: str | None, user_id: int,
     if now - row.last_seen_at > _TOUCH_EVERY:
         row.last_seen_at = now
         session.commit()
-    return session.get(User, user_id)
+    return user
 
 
 def end(session: Session, sid: str | None) -> None:
