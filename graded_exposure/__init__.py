@@ -4,7 +4,16 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth_session, cli, db, errors_http, http_headers, public_address, scheduler
+from . import (
+    auth_session,
+    cli,
+    db,
+    errors_http,
+    http_headers,
+    public_address,
+    scheduler,
+    static_assets,
+)
 from .config import ROOT, load_config
 from .extensions import csrf, htmx
 from .services import accounts
@@ -38,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     filters.init_app(app)
     scheduler.init_app(app)  # only with RUN_SCHEDULER, once, and never in a gunicorn worker
+    static_assets.init_app(app)  # wraps app.wsgi_app: WhiteNoise answers /static/ first
     return app
 
 
