@@ -7,6 +7,7 @@ from flask import Flask
 from . import (
     auth_session,
     cli,
+    compression,
     db,
     errors_http,
     http_headers,
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     accounts.use_hash_method(app.config["PASSWORD_HASH_METHOD"])
 
     public_address.init_app(app)  # first: it may refuse to start
+    compression.init_app(app)  # before every other after_request hook, so it runs last
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
