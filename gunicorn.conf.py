@@ -3,6 +3,7 @@
 BIND (default 127.0.0.1:8000) and WEB_CONCURRENCY (default 2 workers) set where and how many;
 each worker loads the app once. Serving beyond loopback needs BASE_URL (public_address.py).
 """
+import gc
 import os
 
 from graded_exposure.public_address import require_base_url
@@ -18,3 +19,16 @@ def on_starting(server) -> None:
     """Refuse to start on a public interface without BASE_URL (links in emails need it)."""
     hosts = [address[0] for address in server.cfg.address if isinstance(address, tuple)]
     require_base_url(os.environ, hosts)
+
+
+def post_worker_init(worker) -> None:
+    """Freeze what loading the app made, so full collections stop walking it on every pass.
+
+    The app's long-lived objects (URL map, templates, SQLAlchemy metadata, modules) would
+    otherwise be re-examined by every full collection for the worker's whole life. Frozen here,
+    in each worker after it loaded the app, rather than with preload_app in the master before
+    the fork: the app opens its database engine and builds its static files at load, and a
+    connection pool must not be shared across a fork.
+    """
+    gc.collect()
+    gc.freeze()

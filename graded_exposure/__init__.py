@@ -4,7 +4,17 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import auth_session, cli, db, errors_http, http_headers, public_address, scheduler
+from . import (
+    auth_session,
+    cli,
+    compression,
+    db,
+    errors_http,
+    http_headers,
+    public_address,
+    scheduler,
+    static_assets,
+)
 from .config import ROOT, load_config
 from .extensions import csrf, htmx
 from .services import accounts
@@ -28,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     accounts.use_hash_method(app.config["PASSWORD_HASH_METHOD"])
 
     public_address.init_app(app)  # first: it may refuse to start
+    compression.init_app(app)  # before every other after_request hook, so it runs last
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -38,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     filters.init_app(app)
     scheduler.init_app(app)  # only with RUN_SCHEDULER, once, and never in a gunicorn worker
+    static_assets.init_app(app)  # wraps app.wsgi_app: WhiteNoise answers /static/ first
     return app
 
 

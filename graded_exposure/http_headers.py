@@ -15,14 +15,20 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "frame-ancestors 'none'",
     "form-action 'self'",
 ])
+# Every response carries these; static files too (static_assets.py gives them to WhiteNoise,
+# which answers before Flask's after_request hooks run).
+COMMON_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+STATIC_FILE_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, **COMMON_HEADERS}
 
 
 def add_security_headers(response: Response) -> Response:
     """Set CSP, nosniff, referrer policy, and no-store on pages behind login."""
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["X-Frame-Options"] = "DENY"
+    response.headers.update(COMMON_HEADERS)
     if request.endpoint != "static" and current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
     # Pages and fragments share URLs; caches must keep them apart.

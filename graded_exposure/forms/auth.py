@@ -1,10 +1,10 @@
 """Forms for registering, logging in and managing passwords."""
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from ..rules.passwords import MAX_LENGTH, MIN_LENGTH
 from ..vocabulary import Role
+from .base import AppForm
 from .text import single_line
 
 _password = [InputRequired(), Length(
@@ -13,7 +13,7 @@ _password = [InputRequired(), Length(
 _email = [InputRequired(), Email(), Length(max=254)]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(AppForm):
     display_name = StringField("Your name", filters=[single_line],
                                validators=[DataRequired(), Length(max=80)])
     email = EmailField("Email", filters=[single_line], validators=_email)
@@ -24,31 +24,31 @@ class RegisterForm(FlaskForm):
     timezone = HiddenField(default="UTC", render_kw={"data-browser-timezone": ""})
 
 
-class FinishSignUpForm(FlaskForm):
+class FinishSignUpForm(AppForm):
     """One button: opening the emailed link (GET) never creates the account by itself."""
 
 
-class JoinFamilyForm(FlaskForm):
+class JoinFamilyForm(AppForm):
     display_name = StringField("Your name", filters=[single_line],
                                validators=[DataRequired(), Length(max=80)])
     email = EmailField("Email", filters=[single_line], validators=_email)
     password = PasswordField("Password", validators=_password)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = EmailField("Email", filters=[single_line],
                        validators=[InputRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[InputRequired(), Length(max=1024)])
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(AppForm):
     email = EmailField("Email", filters=[single_line], validators=_email)
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(AppForm):
     password = PasswordField("New password", validators=_password)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     current = PasswordField("Current password", validators=[InputRequired(), Length(max=1024)])
     new = PasswordField("New password", validators=_password)

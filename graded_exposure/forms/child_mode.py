@@ -1,12 +1,12 @@
 """The child view's forms: a brave try told with faces, and the grown-ups' password."""
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from ..rules.faces import FACES, fear_for_face
 from ..services.practices import PracticeDetails
 from ..vocabulary import Outcome
+from .base import AppForm
 from .idempotent import IdempotentForm
 
 # The words a child taps, mapped onto the outcomes a caregiver's practice record uses.
@@ -39,7 +39,7 @@ class BraveTryForm(IdempotentForm):
                                outcome=self.outcome.data)
 
 
-class GrownUpsForm(FlaskForm):
+class GrownUpsForm(AppForm):
     """The caregiver's password, to leave the child view."""
 
     password = PasswordField("Your password", validators=[

@@ -1,11 +1,11 @@
 """Forms for children, the family time zone and invitations."""
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from ..rules.timezones import timezone_names
+from .base import AppForm
 from .text import single_line
 
 AGE_BANDS = [SelectChoice(value, label) for value, label in [
@@ -14,7 +14,7 @@ AGE_BANDS = [SelectChoice(value, label) for value, label in [
 AVATARS = ["", "🦁", "🐻", "🦊", "🐼", "🐯", "🐨", "🦄", "🐸", "🐢", "🦖", "🚀", "⭐"]
 
 
-class ChildForm(FlaskForm):
+class ChildForm(AppForm):
     display_name = StringField("Name or nickname", filters=[single_line],
                                validators=[DataRequired(), Length(min=1, max=40)])
     age_band = SelectField("Age", choices=AGE_BANDS, default="")
@@ -25,7 +25,7 @@ class ChildForm(FlaskForm):
                         choices=[SelectChoice(a, a or "None") for a in AVATARS])
 
 
-class TimezoneForm(FlaskForm):
+class TimezoneForm(AppForm):
     timezone = SelectField("Family time zone", choices=[])
 
     def __init__(self, *args, **kwargs):
@@ -34,6 +34,6 @@ class TimezoneForm(FlaskForm):
                                  for name in timezone_names()]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(AppForm):
     email = EmailField("Their email (optional)", filters=[single_line],
                        validators=[Optional(), Email(), Length(max=254)])

@@ -1,12 +1,13 @@
 """Forms whose submission must be stored once, however often it is sent."""
 from uuid import uuid4
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import InputRequired, Regexp
 
+from .base import AppForm
 
-class IdempotentForm(FlaskForm):
+
+class IdempotentForm(AppForm):
     """Carries a fresh idempotency key per render; a retry of the same render stores nothing new."""
 
     KEY_LOST = "This form has lost its key. Reload the page and try again."

@@ -1,5 +1,4 @@
 """Forms for ladders, their steps, sub-steps and calming plan."""
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -16,25 +15,26 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from ..rules import ladder_rules as rules
 from ..rules.ladder_templates import TEMPLATES
 from ..rules.mastery import RULE_LIMITS, limit_message
+from .base import AppForm
 from .text import multi_line, single_line
 
 AREA_CHOICES = [SelectChoice(key, label) for key, label in rules.AREAS.items()]
 FEAR_CHOICES = [SelectChoice(str(n), str(n)) for n in range(rules.FEAR_MIN, rules.FEAR_MAX + 1)]
 
 
-class LadderForm(FlaskForm):
+class LadderForm(AppForm):
     goal = StringField("Goal", filters=[single_line], validators=[
         DataRequired("Write the goal the ladder leads to."), Length(max=rules.GOAL_MAX)])
     area = RadioField("Area", choices=AREA_CHOICES,
                       validators=[InputRequired("Choose an area.")])
 
 
-class TemplateChoiceForm(FlaskForm):
+class TemplateChoiceForm(AppForm):
     template = RadioField("Ladder", validators=[InputRequired("Choose one of the ladders.")],
                           choices=[SelectChoice(t.key, t.name) for t in TEMPLATES])
 
 
-class StepForm(FlaskForm):
+class StepForm(AppForm):
     title = StringField("Step", filters=[single_line], validators=[
         DataRequired("Give the step a short title."), Length(max=rules.TITLE_MAX)])
     predicted_fear = RadioField("How scary will it feel? (0 = not at all, 10 = the most)",
@@ -46,16 +46,16 @@ class StepForm(FlaskForm):
                                  validators=[Length(max=rules.STORY_MAX)])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(AppForm):
     direction = HiddenField(validators=[InputRequired("Move a step up or down.")])
 
 
-class SubStepForm(FlaskForm):
+class SubStepForm(AppForm):
     text = StringField("Add a small step", filters=[single_line], validators=[
         DataRequired("Write the small step."), Length(max=rules.SUBSTEP_MAX)])
 
 
-class CalmingForm(FlaskForm):
+class CalmingForm(AppForm):
     strategies = SelectMultipleField(
         "Calming strategies", choices=[], option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),
@@ -85,7 +85,7 @@ def _rule_number(name: str, label: str) -> WholeNumberField:
     return WholeNumberField(label, validators=[NumberRange(low, high, limit_message(name))])
 
 
-class MasteryRuleForm(FlaskForm):
+class MasteryRuleForm(AppForm):
     """The four numbers of a ladder's mastery rule; field names match the Ladder columns."""
 
     mastery_min_practices = _rule_number("min_practices", "Practices needed")
@@ -103,7 +103,7 @@ class MasteryRuleForm(FlaskForm):
                 "count_halving": self.mastery_count_halving.data}
 
 
-class ConfirmMasteredForm(FlaskForm):
+class ConfirmMasteredForm(AppForm):
     """"Yes, mastered": only the CSRF token and where to go back to."""
 
     back = HiddenField()

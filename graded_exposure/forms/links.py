@@ -1,12 +1,12 @@
 """Forms for linking a therapist to a child: a code, an email invitation, ending a link."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from .base import AppForm
 from .text import single_line
 
 
-class _ChildChoice(FlaskForm):
+class _ChildChoice(AppForm):
     """A form with a child picked from the caregiver's own family."""
 
     child_id = SelectField("Which child", choices=[])
@@ -36,5 +36,5 @@ class TherapistInviteForm(_ChildChoice):
                            validators=[DataRequired(message="Tick the box to agree to share.")])
 
 
-class EndLinkForm(FlaskForm):
+class EndLinkForm(AppForm):
     confirm = HiddenField()  # "yes" only when sent from the confirmation page

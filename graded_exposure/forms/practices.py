@@ -1,6 +1,5 @@
 """The practice form: fear thermometers, outcome chips, optional details, an idempotency key."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     IntegerField,
@@ -15,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..models import Practice
 from ..rules import practice_rules as rules
 from ..services.practices import PracticeDetails, local_time
+from .base import AppForm
 from .idempotent import IdempotentForm
 from .text import multi_line, single_line_each
 
@@ -31,7 +31,7 @@ def _choices(mapping: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in mapping.items()]
 
 
-class PracticeForm(FlaskForm):
+class PracticeForm(AppForm):
     # Fear fields are rendered as radio thermometers by the template; IntegerField gives
     # clear messages for missing, non-numeric and out-of-range values.
     step = IntegerField("Step", validators=[InputRequired(message="Choose the step you practised."),

@@ -1,5 +1,4 @@
 """Forms for reminder schedules and a user's notification settings (quiet hours, emails)."""
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -10,6 +9,7 @@ from ..rules.schedule import WEEKDAY_NAMES
 from ..rules.timezones import timezone_names, valid_timezone
 from ..services.notification_settings import KIND_LABELS
 from ..services.reminders import CAREGIVER_KINDS, checked_time
+from .base import AppForm
 from .text import single_line
 
 KIND_CHOICES = [SelectChoice("practice", "Practice reminder"),
@@ -41,7 +41,7 @@ def _optional_time_of_day(form, field) -> None:
         field.data = ""
 
 
-class ReminderForm(FlaskForm):
+class ReminderForm(AppForm):
     # Choices are checked by the validators below, so their messages can say what to do.
     child_id = SelectField("Who is it about?", validate_choice=False)
     kind = RadioField("What kind of reminder?", choices=KIND_CHOICES, default="practice",
@@ -86,7 +86,7 @@ class ReminderForm(FlaskForm):
                                   f"{'neither' if len(nouns) == 2 else 'none'}.")
 
 
-class NotificationSettingsForm(FlaskForm):
+class NotificationSettingsForm(AppForm):
     quiet_start = StringField("Quiet from", filters=[single_line],
                               validators=[_optional_time_of_day])
     quiet_end = StringField("Quiet until", filters=[single_line],

@@ -1,5 +1,4 @@
 """Forms on a therapist's page for a child: notes and homework, target, last session, reminder."""
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
@@ -7,6 +6,7 @@ from ..errors import DomainError
 from ..services.caseload import TARGET_MAX, TARGET_MIN
 from ..services.reminders import checked_time
 from ..services.therapist_notes import KINDS, MAX_REMINDER_MESSAGE, MAX_TEXT
+from .base import AppForm
 from .ladders import WholeNumberField
 from .text import multi_line, single_line
 
@@ -24,7 +24,7 @@ class DayField(DateField):
             raise ValueError("Enter a date, like 2025-05-06.") from None
 
 
-class NoteForm(FlaskForm):
+class NoteForm(AppForm):
     kind = RadioField("What is it?", choices=KIND_CHOICES, default="homework",
                       validate_choice=False)
     text = TextAreaField("Your words to the family", filters=[multi_line], validators=[
@@ -51,18 +51,18 @@ class NoteForm(FlaskForm):
         return int(self.ladder_id.data) if self.ladder_id.data else None
 
 
-class PracticeTargetForm(FlaskForm):
+class PracticeTargetForm(AppForm):
     practice_target_days = WholeNumberField("Practice days a week", validators=[NumberRange(
         TARGET_MIN, TARGET_MAX, f"The practice target must be a whole number of days from "
         f"{TARGET_MIN} to {TARGET_MAX}.")])
 
 
-class LastSessionForm(FlaskForm):
+class LastSessionForm(AppForm):
     last_session_on = DayField("Date of the last session", validators=[
         InputRequired("Enter the date of the last session.")])
 
 
-class FamilyReminderForm(FlaskForm):
+class FamilyReminderForm(AppForm):
     message = TextAreaField("Message", filters=[multi_line], validators=[
         DataRequired("Write what the reminder should say."),
         Length(max=MAX_REMINDER_MESSAGE,

@@ -1,0 +1,11 @@
+"""The base of every form: its CSRF field carries this response's masked token."""
+from flask_wtf import FlaskForm
+
+from ..csrf_mask import MaskedFormCSRF
+
+
+class AppForm(FlaskForm):
+    """A FlaskForm whose hidden csrf_token is masked per response (csrf_mask.py, BREACH)."""
+
+    class Meta:
+        csrf_class = MaskedFormCSRF
