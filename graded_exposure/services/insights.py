@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from ..models import Avoidance, Child, DayCheckIn, Ladder, Practice, utcnow
-from ..rules import avoidance_trap, flags, streaks
+from ..rules import attention, avoidance_trap, flags, streaks
 from ..rules.facts import TRIED_OUTCOMES, CheckInFact, PracticeFact
 from ..rules.timezones import local_date
 
@@ -33,6 +33,7 @@ class ChildInsights:
     current_streak: int
     longest_streak: int
     practice_days_last_7: int
+    practice_days_last_28: int
     small_wins: Counter
     stars: int
 
@@ -112,17 +113,19 @@ def outlook(session: Session, child: Child, ladders: list[Ladder],
                                 last_practice_day(session, child, tz)))
 
 
-def for_child(session: Session, child: Child, today: date | None = None) -> ChildInsights:
+def for_child(session: Session, child: Child, today: date | None = None,
+              ladders: list[Ladder] | None = None) -> ChildInsights:
     """Compute every insight for the child, as of today in the family's time zone.
 
     Reads plain columns, never whole practices: the practice days for the streaks, and the
-    stars and small wins as counts grouped in SQL.
+    stars and small wins as counts grouped in SQL. `ladders`: the child's active ladders with
+    their steps, when the caller has them already.
     """
     tz = child.family.timezone
     today = today or local_date(utcnow(), tz)
     since = avoidance_trap.week_start(today) - timedelta(weeks=HISTORY_WEEKS)
     checkins = load_checkin_facts(session, child, since)
-    ladders = active_ladders(session, child)
+    ladders = active_ladders(session, child) if ladders is None else ladders
     days = {local_date(moment, tz) for moment in session.exec(
         select(Practice.practiced_at).where(Practice.child_id == child.id))}
     trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
@@ -133,7 +136,8 @@ def for_child(session: Session, child: Child, today: date | None = None) -> Chil
         flags=_flags(session, ladders, checkins, today, tz, max(days, default=None)),
         current_streak=streaks.current_streak(days, today),
         longest_streak=streaks.longest_streak(days),
-        practice_days_last_7=sum(1 for d in days if (today - d).days < 7),
+        practice_days_last_7=attention.practice_days_within(days, today, attention.WEEK),
+        practice_days_last_28=attention.practice_days_within(days, today, attention.FOUR_WEEKS),
         small_wins=_small_wins(session, child), stars=_stars(session, child))
 
 

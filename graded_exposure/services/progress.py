@@ -109,9 +109,17 @@ def ladder_progress(session: Session, ladder: Ladder) -> LadderProgress:
         select(Ladder).where(Ladder.id == ladder.id)
         .options(selectinload(Ladder.steps), joinedload(Ladder.child).joinedload(Child.family))
         .execution_options(populate_existing=True)).one()
-    tz = ladder.child.family.timezone
+    return ladders_progress(session, [ladder], ladder.child.family.timezone)[0]
+
+
+def ladders_progress(session: Session, ladders: list[Ladder], tz: str) -> list[LadderProgress]:
+    """Evaluate every step of ladders loaded with their steps, in one query for the practices."""
     facts = _facts_by_step(session, Practice.step_id.in_(
-        select(Step.id).where(Step.ladder_id == ladder.id)), tz)
+        [step.id for ladder in ladders for step in ladder.steps]), tz)
+    return [_evaluated(ladder, facts, tz) for ladder in ladders]
+
+
+def _evaluated(ladder: Ladder, facts: dict[int, list[PracticeFact]], tz: str) -> LadderProgress:
     rule = mastery_rule(ladder)
     return LadderProgress(ladder=ladder, rule=rule, steps=[
         StepProgress(step=step, facts=facts[step.id],

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from ..models import AuditEvent, Child, Ladder, Practice, Reminder, TherapistLink, User, utcnow
+from ..models import AuditEvent, Child, Ladder, Reminder, TherapistLink, User, utcnow
 from ..rules import attention
 from ..rules.timezones import local_date
 from . import audit, insights, ladders, practices, progress
@@ -62,16 +62,13 @@ def open_for(session: Session, therapist: User, child: Child, *, page: int = 1, 
     active, archived = ladders.ladders_for_child(session, child)
     tz = child.family.timezone
     today = local_date(now, tz)
-    recent = session.exec(select(Practice.practiced_at).where(
-        Practice.child_id == child.id,
-        Practice.practiced_at >= now - timedelta(days=attention.FOUR_WEEKS + 1)))
+    # Oldest ladder first, as the family's home screen lists them.
+    oldest_first = list(reversed(active))
+    found = insights.for_child(session, child, today, ladders=oldest_first)
     return ChildWorkspace(
-        child=child, link=link, insights=insights.for_child(session, child, today),
-        # Oldest ladder first, as the family's home screen lists them.
-        ladders=[progress.ladder_progress(session, ladder) for ladder in reversed(active)],
-        archived=archived,
-        days_last_28=attention.practice_days_within(
-            [local_date(moment, tz) for moment in recent], today, attention.FOUR_WEEKS),
+        child=child, link=link, insights=found,
+        ladders=progress.ladders_progress(session, oldest_first, tz),
+        archived=archived, days_last_28=found.practice_days_last_28,
         log=practices.list_practices(session, child, page),
         notes=notes_for_child(session, child),
         reminders=scheduled_reminders(session, therapist, child))
