@@ -7,7 +7,7 @@ weeks.
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from ..models import Child, Ladder, Practice, Step
@@ -40,7 +40,7 @@ def for_child(session: Session, child: Child) -> ChildOverview:
     ladders = insights.active_ladders(session, child)
     practices = session.exec(
         select(Practice).where(Practice.child_id == child.id)
-        .options(selectinload(Practice.step))
+        .options(joinedload(Practice.step))
         .order_by(Practice.practiced_at.desc(), Practice.id.desc()).limit(RECENT_PRACTICES))
     return ChildOverview(ladders=[_card(ladder) for ladder in ladders],
                          recent_practices=describe(session, list(practices),
