@@ -4,6 +4,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+# Registers the Session events that keep the caseload's per-child summaries current.
+from .services import child_summary  # noqa: F401
+
 
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite connections get WAL, foreign keys and a busy timeout."""

@@ -405,6 +405,28 @@ class TherapistNote(SQLModel, table=True):
     done_at: datetime | None = _when()
 
 
+class ChildSummary(SQLModel, table=True):
+    """What the therapist caseload shows of one child, kept current by every write.
+
+    services/child_summary.py rebuilds a child's row in the transaction of each change to
+    their practices, check-ins, ladders, steps, homework or family time zone. It holds facts,
+    not verdicts that depend on the day: the caseload evaluates those with the rules at read.
+    """
+
+    child_id: int = Field(foreign_key="child.id", primary_key=True, ondelete="CASCADE")
+    last_practice_at: datetime | None = _when()
+    last_checkin_at: datetime | None = _when()  # the latest check-in's updated_at
+    ladder_since: datetime | None = _when()  # the oldest active ladder's created_at
+    # Local practice days (date ordinals) within PRACTICE_DAYS_KEPT of the last practice.
+    practice_days: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # [day ordinal, child distress, [avoided kinds]] of recent check-ins with avoidances.
+    avoidances: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Steps of active ladders that are current or whose fear is not falling, in ladder order:
+    # [ladder id, goal, step id, title, current?, predicted fear, current_since iso, flat?].
+    steps: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    open_homework: int = 0
+
+
 class AuditEvent(SQLModel, table=True):
     """A security-relevant event; never holds passwords, tokens or note text."""
 

@@ -1,0 +1,221 @@
+"""The caseload's per-child summary (models.ChildSummary), kept current in every write's commit.
+
+One home that no write can forget: a Session event notes which children each flush touched
+(practices, check-ins and their avoidances, ladders, steps, therapist notes, a family's time
+zone) and, just before the commit, rebuilds those children's rows from their own data with a
+handful of indexed queries each, in the same transaction. Explicit calls in every service
+would be one more thing each new write path must remember; the event covers them all,
+including test factories and the demo data. Writes that bypass the ORM (the Core bulk
+deletes of account and family deletion) remove rows through the foreign key's cascade.
+
+A row depends on the child's data alone, never on the clock: recent days are counted back
+from the child's own last practice or check-in, so the rows the caseload reads stay a
+superset of any later window, and the rules decide at read time what they mean today.
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from ..models import (
+    Avoidance,
+    Child,
+    ChildSummary,
+    DayCheckIn,
+    Family,
+    Ladder,
+    Practice,
+    Step,
+    TherapistNote,
+)
+from ..rules import flags
+from ..rules.facts import TRIED_OUTCOMES
+from ..rules.timezones import local_date
+from .insights import practice_fact
+
+TOUCHED = "child_summary_touched"  # the key in Session.info
+# Kept back from the last practice: the 28-day window, plus slack for time zones.
+PRACTICE_DAYS_KEPT = timedelta(days=36)
+# Kept back from the last check-in: the avoidance rule compares two weeks.
+CHECKIN_DAYS_KEPT = timedelta(days=15)
+SUMMARY = ChildSummary.__table__
+
+
+# ---- building one child's row ----------------------------------------------------------------
+
+def summary_of(connection: Connection, child_id: int) -> dict | None:
+    """Return the summary row of a child from their stored data, or None if there is no child."""
+    head = _head(connection, child_id)
+    if head is None:
+        return None
+    tz = head.timezone
+    return {"child_id": child_id, "last_practice_at": head.last_practice,
+            "last_checkin_at": head.last_checkin, "ladder_since": head.ladder_since,
+            "practice_days": _practice_days(connection, child_id, head.last_practice, tz),
+            "avoidances": _avoidances(connection, child_id, head.last_day),
+            "steps": _steps(connection, child_id, tz), "open_homework": head.homework}
+
+
+def _head(connection: Connection, child_id: int):
+    """The child's zone and latest moments, and open homework: one statement."""
+    def scalar(expression, child_column, *where):
+        return select(expression).where(child_column == child_id, *where).scalar_subquery()
+
+    return connection.execute(select(
+        Family.timezone,
+        scalar(func.max(Practice.practiced_at), Practice.child_id).label("last_practice"),
+        scalar(func.max(DayCheckIn.updated_at), DayCheckIn.child_id).label("last_checkin"),
+        scalar(func.max(DayCheckIn.day), DayCheckIn.child_id).label("last_day"),
+        scalar(func.min(Ladder.created_at), Ladder.child_id,
+               Ladder.status == "active").label("ladder_since"),
+        scalar(func.count(), TherapistNote.child_id, TherapistNote.kind == "homework",
+               TherapistNote.done_at.is_(None)).label("homework"),
+    ).select_from(Child).join(Family, Family.id == Child.family_id)
+        .where(Child.id == child_id)).first()
+
+
+def _practice_days(connection: Connection, child_id: int, last, tz: str) -> list[int]:
+    if last is None:
+        return []
+    moments = connection.execute(select(Practice.practiced_at).where(
+        Practice.child_id == child_id, Practice.practiced_at >= last - PRACTICE_DAYS_KEPT))
+    return sorted({local_date(moment, tz).toordinal() for moment in moments.scalars()})
+
+
+def _avoidances(connection: Connection, child_id: int, last_day) -> list[list]:
+    """[day ordinal, distress, [kinds]] for each recent check-in that recorded avoidance."""
+    if last_day is None:
+        return []
+    rows = connection.execute(
+        select(DayCheckIn.id, DayCheckIn.day, DayCheckIn.child_distress, Avoidance.kind)
+        .join(Avoidance, Avoidance.checkin_id == DayCheckIn.id)
+        .where(DayCheckIn.child_id == child_id, DayCheckIn.day >= last_day - CHECKIN_DAYS_KEPT)
+        .order_by(DayCheckIn.day, DayCheckIn.id, Avoidance.id))
+    found: dict[int, list] = {}
+    for checkin_id, day, distress, kind in rows:
+        found.setdefault(checkin_id, [day.toordinal(), distress, []])[2].append(kind)
+    return list(found.values())
+
+
+def _steps(connection: Connection, child_id: int, tz: str) -> list[list]:
+    """Current or fear-not-falling steps of the active ladders, in ladder and step order."""
+    rows = connection.execute(
+        select(Ladder.id, Ladder.goal, Step.id, Step.title, Step.status, Step.predicted_fear,
+               Step.current_since)
+        .join(Step, Step.ladder_id == Ladder.id)
+        .where(Ladder.child_id == child_id, Ladder.status == "active")
+        .order_by(Ladder.id, Step.position, Step.id)).all()
+    unmastered = [row[2] for row in rows if row[4] != "mastered"]
+    windows = fear_windows(connection, unmastered) if unmastered else {}
+    found = []
+    for ladder_id, goal, step_id, title, status, fear, since in rows:
+        current = status == "current"
+        flat = status != "mastered" and flags.fear_is_not_falling(
+            [practice_fact(row, tz) for row in reversed(windows.get(step_id, []))])
+        if current or flat:
+            found.append([ladder_id, goal, step_id, title, current, fear,
+                          since.isoformat() if since else None, flat])
+    return found
+
+
+def fear_windows(connection, step_ids) -> dict[int, list]:
+    """The last FEAR_WINDOW tried practices of each step (ids, or a subquery), newest first."""
+    rank = func.row_number().over(partition_by=Practice.step_id,
+                                  order_by=(Practice.practiced_at.desc(), Practice.id.desc()))
+    ranked = (select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
+                     Practice.fear_peak, Practice.fear_after, Practice.outcome,
+                     rank.label("n"))
+              .where(Practice.step_id.in_(step_ids), Practice.outcome.in_(TRIED_OUTCOMES))
+              .subquery())
+    found: dict[int, list] = defaultdict(list)
+    columns = [c for c in ranked.c if c.name != "n"]
+    for row in connection.execute(select(*columns).where(ranked.c.n <= flags.FEAR_WINDOW)):
+        found[row.step_id].append(row)
+    return found
+
+
+# ---- storing rows ------------------------------------------------------------------------------
+
+def write(connection: Connection, child_id: int) -> None:
+    """Rebuild one child's summary row (or drop it, if the child is gone)."""
+    values = summary_of(connection, child_id)
+    if values is None:
+        connection.execute(delete(SUMMARY).where(SUMMARY.c.child_id == child_id))
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(SUMMARY).values(**values)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=[SUMMARY.c.child_id],
+        set_={name: statement.excluded[name] for name in values if name != "child_id"}))
+
+
+def rebuild_all(connection: Connection) -> int:
+    """Rebuild every child's row (the migration's backfill, and seeded data); return how many."""
+    child_ids = list(connection.execute(select(Child.id).order_by(Child.id)).scalars())
+    for child_id in child_ids:
+        write(connection, child_id)
+    return len(child_ids)
+
+
+# ---- keeping rows current: the Session events ------------------------------------------------
+
+@dataclass
+class Touched:
+    """What a transaction's flushes changed, by the ids that lead to the children."""
+
+    children: set[int] = field(default_factory=set)
+    ladders: set[int] = field(default_factory=set)
+    checkins: set[int] = field(default_factory=set)
+    families: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.children or self.ladders or self.checkins or self.families)
+
+    def note(self, obj) -> None:
+        if isinstance(obj, Practice | DayCheckIn | Ladder | TherapistNote):
+            _add(self.children, obj, "child_id")
+        elif isinstance(obj, Avoidance):
+            _add(self.checkins, obj, "checkin_id")
+        elif isinstance(obj, Step):
+            _add(self.ladders, obj, "ladder_id")
+        elif isinstance(obj, Family) and inspect(obj).attrs.timezone.history.has_changes():
+            self.families.add(obj.id)
+
+    def child_ids(self, connection: Connection) -> set[int]:
+        found = set(self.children)
+        for column, key, ids in ((Ladder.child_id, Ladder.id, self.ladders),
+                                 (DayCheckIn.child_id, DayCheckIn.id, self.checkins),
+                                 (Child.id, Child.family_id, self.families)):
+            if ids:
+                found |= set(connection.execute(select(column).where(key.in_(ids))).scalars())
+        return found
+
+
+def _add(ids: set[int], obj, name: str) -> None:
+    state = inspect(obj)
+    # A deleted row cannot be reloaded to answer: read what was loaded before the delete.
+    value = state.dict.get(name) if state.deleted else getattr(obj, name)
+    if value is not None:
+        ids.add(value)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_touched(session: Session, _context) -> None:
+    touched = session.info.setdefault(TOUCHED, Touched())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        touched.note(obj)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_touched(session: Session) -> None:
+    session.flush()  # the commit flushes after this event; what it would write counts too
+    touched = session.info.pop(TOUCHED, None)
+    if not touched:
+        return
+    connection = session.connection()
+    for child_id in sorted(touched.child_ids(connection)):
+        write(connection, child_id)
