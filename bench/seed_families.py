@@ -29,6 +29,7 @@ from graded_exposure.models import (
 )
 from graded_exposure.rules.ladder_templates import TEMPLATES
 from graded_exposure.rules.practice_rules import OUTCOMES, SMALL_WINS
+from graded_exposure.services import child_summary
 from graded_exposure.services.accounts import hash_password
 
 PASSWORD = "bench-password-123"  # noqa: S105 - throwaway users in a temporary database
@@ -124,6 +125,7 @@ def seed(folder: Path, families: int, rng: random.Random) -> Seeded:
             typical = (f"carer{carer}@bench.test", child_id, 1, 1)
         caseloads = _therapists(ins, next_id, rng, children, password_hash, now)
         ins.flush()
+        child_summary.rebuild_all(connection)  # Core inserts bypass the Session events
     engine.dispose()
     big, small = caseloads[0], caseloads[-1]
     return Seeded(url=url, counts=ins.counts, seconds=time.perf_counter() - started,

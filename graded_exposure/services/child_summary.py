@@ -15,8 +15,9 @@ superset of any later window, and the rules decide at read time what they mean t
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy import bindparam, delete, event, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ from ..models import (
     Practice,
     Step,
     TherapistNote,
+    UTCDateTime,
 )
 from ..rules import flags
 from ..rules.facts import TRIED_OUTCOMES
@@ -46,10 +48,46 @@ SUMMARY = ChildSummary.__table__
 
 
 # ---- building one child's row ----------------------------------------------------------------
+# Built once with bound parameters: a refresh runs inside every write's commit, and building
+# and hashing these statements anew each time cost more than running them.
+
+CHILD = bindparam("child_id")
+
+
+def _of_child(expression, child_column, *where):
+    return select(expression).where(child_column == CHILD, *where).scalar_subquery()
+
+
+HEAD = (select(
+    Family.timezone,
+    _of_child(func.max(Practice.practiced_at), Practice.child_id).label("last_practice"),
+    _of_child(func.max(DayCheckIn.updated_at), DayCheckIn.child_id).label("last_checkin"),
+    _of_child(func.max(DayCheckIn.day), DayCheckIn.child_id).label("last_day"),
+    _of_child(func.min(Ladder.created_at), Ladder.child_id,
+              Ladder.status == "active").label("ladder_since"),
+    _of_child(func.count(), TherapistNote.child_id, TherapistNote.kind == "homework",
+              TherapistNote.done_at.is_(None)).label("homework"),
+).select_from(Child).join(Family, Family.id == Child.family_id).where(Child.id == CHILD))
+
+PRACTICE_MOMENTS = select(Practice.practiced_at).where(
+    Practice.child_id == CHILD, Practice.practiced_at >= bindparam("since", type_=UTCDateTime))
+
+AVOIDED = (select(DayCheckIn.id, DayCheckIn.day, DayCheckIn.child_distress, Avoidance.kind)
+           .join(Avoidance, Avoidance.checkin_id == DayCheckIn.id)
+           .where(DayCheckIn.child_id == CHILD,
+                  DayCheckIn.day >= bindparam("since", type_=DayCheckIn.__table__.c.day.type))
+           .order_by(DayCheckIn.day, DayCheckIn.id, Avoidance.id))
+
+ACTIVE_STEPS = (select(Ladder.id, Ladder.goal, Step.id, Step.title, Step.status,
+                       Step.predicted_fear, Step.current_since)
+                .join(Step, Step.ladder_id == Ladder.id)
+                .where(Ladder.child_id == CHILD, Ladder.status == "active")
+                .order_by(Ladder.id, Step.position, Step.id))
+
 
 def summary_of(connection: Connection, child_id: int) -> dict | None:
     """Return the summary row of a child from their stored data, or None if there is no child."""
-    head = _head(connection, child_id)
+    head = connection.execute(HEAD, {"child_id": child_id}).first()
     if head is None:
         return None
     tz = head.timezone
@@ -60,29 +98,11 @@ def summary_of(connection: Connection, child_id: int) -> dict | None:
             "steps": _steps(connection, child_id, tz), "open_homework": head.homework}
 
 
-def _head(connection: Connection, child_id: int):
-    """The child's zone and latest moments, and open homework: one statement."""
-    def scalar(expression, child_column, *where):
-        return select(expression).where(child_column == child_id, *where).scalar_subquery()
-
-    return connection.execute(select(
-        Family.timezone,
-        scalar(func.max(Practice.practiced_at), Practice.child_id).label("last_practice"),
-        scalar(func.max(DayCheckIn.updated_at), DayCheckIn.child_id).label("last_checkin"),
-        scalar(func.max(DayCheckIn.day), DayCheckIn.child_id).label("last_day"),
-        scalar(func.min(Ladder.created_at), Ladder.child_id,
-               Ladder.status == "active").label("ladder_since"),
-        scalar(func.count(), TherapistNote.child_id, TherapistNote.kind == "homework",
-               TherapistNote.done_at.is_(None)).label("homework"),
-    ).select_from(Child).join(Family, Family.id == Child.family_id)
-        .where(Child.id == child_id)).first()
-
-
 def _practice_days(connection: Connection, child_id: int, last, tz: str) -> list[int]:
     if last is None:
         return []
-    moments = connection.execute(select(Practice.practiced_at).where(
-        Practice.child_id == child_id, Practice.practiced_at >= last - PRACTICE_DAYS_KEPT))
+    moments = connection.execute(PRACTICE_MOMENTS, {"child_id": child_id,
+                                                    "since": last - PRACTICE_DAYS_KEPT})
     return sorted({local_date(moment, tz).toordinal() for moment in moments.scalars()})
 
 
@@ -90,11 +110,8 @@ def _avoidances(connection: Connection, child_id: int, last_day) -> list[list]:
     """[day ordinal, distress, [kinds]] for each recent check-in that recorded avoidance."""
     if last_day is None:
         return []
-    rows = connection.execute(
-        select(DayCheckIn.id, DayCheckIn.day, DayCheckIn.child_distress, Avoidance.kind)
-        .join(Avoidance, Avoidance.checkin_id == DayCheckIn.id)
-        .where(DayCheckIn.child_id == child_id, DayCheckIn.day >= last_day - CHECKIN_DAYS_KEPT)
-        .order_by(DayCheckIn.day, DayCheckIn.id, Avoidance.id))
+    rows = connection.execute(AVOIDED, {"child_id": child_id,
+                                        "since": last_day - CHECKIN_DAYS_KEPT})
     found: dict[int, list] = {}
     for checkin_id, day, distress, kind in rows:
         found.setdefault(checkin_id, [day.toordinal(), distress, []])[2].append(kind)
@@ -103,12 +120,7 @@ def _avoidances(connection: Connection, child_id: int, last_day) -> list[list]:
 
 def _steps(connection: Connection, child_id: int, tz: str) -> list[list]:
     """Current or fear-not-falling steps of the active ladders, in ladder and step order."""
-    rows = connection.execute(
-        select(Ladder.id, Ladder.goal, Step.id, Step.title, Step.status, Step.predicted_fear,
-               Step.current_since)
-        .join(Step, Step.ladder_id == Ladder.id)
-        .where(Ladder.child_id == child_id, Ladder.status == "active")
-        .order_by(Ladder.id, Step.position, Step.id)).all()
+    rows = connection.execute(ACTIVE_STEPS, {"child_id": child_id}).all()
     unmastered = [row[2] for row in rows if row[4] != "mastered"]
     windows = fear_windows(connection, unmastered) if unmastered else {}
     found = []
@@ -122,8 +134,7 @@ def _steps(connection: Connection, child_id: int, tz: str) -> list[list]:
     return found
 
 
-def fear_windows(connection, step_ids) -> dict[int, list]:
-    """The last FEAR_WINDOW tried practices of each step (ids, or a subquery), newest first."""
+def _fear_windows_of(step_ids):
     rank = func.row_number().over(partition_by=Practice.step_id,
                                   order_by=(Practice.practiced_at.desc(), Practice.id.desc()))
     ranked = (select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
@@ -131,9 +142,21 @@ def fear_windows(connection, step_ids) -> dict[int, list]:
                      rank.label("n"))
               .where(Practice.step_id.in_(step_ids), Practice.outcome.in_(TRIED_OUTCOMES))
               .subquery())
-    found: dict[int, list] = defaultdict(list)
     columns = [c for c in ranked.c if c.name != "n"]
-    for row in connection.execute(select(*columns).where(ranked.c.n <= flags.FEAR_WINDOW)):
+    return select(*columns).where(ranked.c.n <= flags.FEAR_WINDOW)
+
+
+FEAR_WINDOWS = _fear_windows_of(bindparam("step_ids", expanding=True))
+
+
+def fear_windows(connection, step_ids) -> dict[int, list]:
+    """The last FEAR_WINDOW tried practices of each step (ids, or a subquery), newest first."""
+    if isinstance(step_ids, list):
+        rows = connection.execute(FEAR_WINDOWS, {"step_ids": step_ids})
+    else:
+        rows = connection.execute(_fear_windows_of(step_ids))
+    found: dict[int, list] = defaultdict(list)
+    for row in rows:
         found[row.step_id].append(row)
     return found
 
@@ -144,13 +167,21 @@ def write(connection: Connection, child_id: int) -> None:
     """Rebuild one child's summary row (or drop it, if the child is gone)."""
     values = summary_of(connection, child_id)
     if values is None:
-        connection.execute(delete(SUMMARY).where(SUMMARY.c.child_id == child_id))
-        return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(SUMMARY).values(**values)
-    connection.execute(statement.on_conflict_do_update(
+        connection.execute(DROP, {"child_id": child_id})
+    else:
+        connection.execute(_upsert(connection.dialect.name), values)
+
+
+DROP = delete(SUMMARY).where(SUMMARY.c.child_id == CHILD)
+
+
+@cache
+def _upsert(dialect_name: str):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(SUMMARY)
+    return statement.on_conflict_do_update(
         index_elements=[SUMMARY.c.child_id],
-        set_={name: statement.excluded[name] for name in values if name != "child_id"}))
+        set_={c.name: statement.excluded[c.name] for c in SUMMARY.c if c.name != "child_id"})
 
 
 def rebuild_all(connection: Connection) -> int:

@@ -8,11 +8,15 @@ the same 'now', today and days later without any write in between.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
+from alembic import command
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
+from graded_exposure import schema
+from graded_exposure.db import make_engine
 from graded_exposure.errors import DomainError
 from graded_exposure.models import (
     Child,
@@ -25,6 +29,7 @@ from graded_exposure.models import (
     utcnow,
 )
 from graded_exposure.services import (
+    account_deletion,
     caseload,
     checkins,
     child_summary,
@@ -36,7 +41,8 @@ from graded_exposure.services import (
 )
 from graded_exposure.services.checkins import AvoidanceInput, CheckInInput
 from graded_exposure.services.practices import PracticeDetails
-from tests.factories import link, make_therapist, quick_family_child, template_ladder
+from tests.conftest import PASSWORD
+from tests.factories import busy_child, link, make_therapist, quick_family_child, template_ladder
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)  # DST changes in London, LA and Auckland follow
 ZONES = ("Europe/London", "Pacific/Auckland", "America/Los_Angeles")
@@ -284,3 +290,100 @@ def _world(db: Session, clock) -> World:
         template_ladder(db, child)
         link(db, therapist, child, practice_target_days=3)
     return World(db, clock, therapist, carer, [c.id for c in children])
+
+
+# ---- paging, in order of need ------------------------------------------------------------------
+
+def _on_track_and_behind(db: Session, now: datetime):
+    """Children 000-002 practised today against a target of 1; 003 and 004 never, target 5."""
+    tara = make_therapist(db)
+    for n in range(5):
+        child = quick_family_child(db, n)
+        step = template_ladder(db, child).steps[0]
+        if n < 3:
+            db.add(Practice(child_id=child.id, step_id=step.id, practiced_at=now, fear_before=3,
+                            fear_peak=4, fear_after=1, outcome="did_it", idempotency_key=f"t{n}"))
+            db.commit()
+        link(db, tara, child, practice_target_days=1 if n < 3 else 5)
+    return tara
+
+
+def test_pages_follow_the_order_of_need_across_the_whole_caseload(db):
+    now = utcnow()
+    tara = _on_track_and_behind(db, now)
+    pages = [caseload.page_for_therapist(db, tara, n, now, per_page=2) for n in (1, 2, 3)]
+    assert [[r.child.display_name for r in p.rows] for p in pages] == [
+        ["Child 003", "Child 004"], ["Child 000", "Child 001"], ["Child 002"]]
+    assert all(p.total == 5 and p.waiting == 2 and p.pages == 3 for p in pages)
+    assert [(p.page.has_newer, p.page.has_older) for p in pages] == [
+        (False, True), (True, True), (True, False)]
+
+
+@pytest.mark.parametrize(("asked", "shown"), [(0, 1), (-4, 1), (99, 3)])
+def test_a_page_out_of_range_shows_the_nearest_one(db, asked, shown):
+    now = utcnow()
+    tara = _on_track_and_behind(db, now)
+    listing = caseload.page_for_therapist(db, tara, asked, now, per_page=2)
+    assert listing.page.page == shown and listing.rows
+
+
+def test_an_empty_caseload_is_one_empty_page(db):
+    listing = caseload.page_for_therapist(db, make_therapist(db), 3)
+    assert listing.rows == [] and listing.total == 0 and listing.pages == 1
+
+
+# ---- rows come and go with the children ---------------------------------------------------------
+
+def _summary_ids(db: Session) -> list[int]:
+    db.expire_all()
+    return list(db.exec(select(ChildSummary.child_id)))
+
+
+def test_deleting_a_child_removes_its_summary(db, family):
+    template_ladder(db, family.child)
+    assert _summary_ids(db) == [family.child.id]
+    families.delete_child(db, family.user, family.child)
+    assert _summary_ids(db) == []
+
+
+def test_deleting_the_last_caregivers_account_removes_the_summaries(db, family):
+    template_ladder(db, family.child)
+    account_deletion.delete_account(db, family.user, PASSWORD)
+    assert _summary_ids(db) == []
+
+
+def test_a_child_without_a_summary_row_is_listed_with_nothing_logged(db, family):
+    tara = make_therapist(db)
+    link(db, tara, family.child)
+    assert _summary_ids(db) == []  # nothing was ever written about the child
+    now = utcnow()
+    [row] = caseload.for_therapist(db, tara, now)
+    assert [row] == caseload.recompute_rows(db, tara, now)
+    assert row.last_activity is None and row.days_last_7 == 0 and not row.current_steps
+
+
+# ---- the migration -----------------------------------------------------------------------------
+
+def test_upgrading_a_database_with_data_backfills_every_childs_summary(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    schema.upgrade(url)
+    engine = make_engine(url)
+    now = utcnow()
+    with Session(engine, expire_on_commit=False) as db:
+        tara = User(email="t@example.com", display_name="Tara", password_hash="x",
+                    role="therapist")
+        db.add(tara)
+        db.commit()
+        for n in range(3):
+            busy_child(db, n, tara, now)
+        link(db, tara, quick_family_child(db, 9))
+    engine.dispose()
+    command.downgrade(schema.alembic_config(url), "8893be6a7d58")  # back before the summaries
+    schema.upgrade(url)
+    with Session(engine) as db:
+        assert len(_summary_ids(db)) == 4
+        rows = caseload.for_therapist(db, tara, now)
+        assert rows == caseload.recompute_rows(db, tara, now)
+        assert sorted(r.days_last_7 for r in rows) == [0, 6, 6, 6]
+        assert sum(r.open_homework for r in rows) == 3
+    engine.dispose()
