@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, delete, event, func, inspect, select
+from sqlalchemy import bindparam, delete, event, func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -85,17 +85,32 @@ ACTIVE_STEPS = (select(Ladder.id, Ladder.goal, Step.id, Step.title, Step.status,
                 .order_by(Ladder.id, Step.position, Step.id))
 
 
-def summary_of(connection: Connection, child_id: int) -> dict | None:
-    """Return the summary row of a child from their stored data, or None if there is no child."""
+# The parts of a row beyond what HEAD gives, and the rows each depends on. A write rebuilds
+# only the parts its changes reach: a check-in does not reread the ladders.
+PRACTICE_DAYS, STEPS, AVOIDANCES = "practice_days", "steps", "avoidances"
+EVERY_PART = frozenset({PRACTICE_DAYS, STEPS, AVOIDANCES})
+
+
+def summary_of(connection: Connection, child_id: int,
+               parts: frozenset[str] = EVERY_PART) -> dict | None:
+    """Return a child's summary row (HEAD's columns and `parts`) from their stored data.
+
+    None when there is no such child.
+    """
     head = connection.execute(HEAD, {"child_id": child_id}).first()
     if head is None:
         return None
-    tz = head.timezone
-    return {"child_id": child_id, "last_practice_at": head.last_practice,
-            "last_checkin_at": head.last_checkin, "ladder_since": head.ladder_since,
-            "practice_days": _practice_days(connection, child_id, head.last_practice, tz),
-            "avoidances": _avoidances(connection, child_id, head.last_day),
-            "steps": _steps(connection, child_id, tz), "open_homework": head.homework}
+    values = {"child_id": child_id, "last_practice_at": head.last_practice,
+              "last_checkin_at": head.last_checkin, "ladder_since": head.ladder_since,
+              "open_homework": head.homework}
+    if PRACTICE_DAYS in parts:
+        values[PRACTICE_DAYS] = _practice_days(connection, child_id, head.last_practice,
+                                               head.timezone)
+    if AVOIDANCES in parts:
+        values[AVOIDANCES] = _avoidances(connection, child_id, head.last_day)
+    if STEPS in parts:
+        values[STEPS] = _steps(connection, child_id, head.timezone)
+    return values
 
 
 def _practice_days(connection: Connection, child_id: int, last, tz: str) -> list[int]:
@@ -163,15 +178,22 @@ def fear_windows(connection, step_ids) -> dict[int, list]:
 
 # ---- storing rows ------------------------------------------------------------------------------
 
-def write(connection: Connection, child_id: int) -> None:
-    """Rebuild one child's summary row (or drop it, if the child is gone)."""
-    values = summary_of(connection, child_id)
+def write(connection: Connection, child_id: int, parts: frozenset[str] = EVERY_PART) -> None:
+    """Rebuild one child's summary row, or its `parts` (or drop it, if the child is gone)."""
+    if connection.dialect.name == "postgresql":
+        # Concurrent writers for one child wait here, then read each other's committed rows.
+        connection.execute(LOCK, {"child_id": child_id})
+    values = summary_of(connection, child_id, parts)
     if values is None:
         connection.execute(DROP, {"child_id": child_id})
-    else:
+    elif not connection.execute(UPDATE, {**values, "summary_child_id": child_id}).rowcount:
+        if parts != EVERY_PART:
+            values = summary_of(connection, child_id)
         connection.execute(_upsert(connection.dialect.name), values)
 
 
+UPDATE = update(SUMMARY).where(SUMMARY.c.child_id == bindparam("summary_child_id"))
+LOCK = select(SUMMARY.c.child_id).where(SUMMARY.c.child_id == CHILD).with_for_update()
 DROP = delete(SUMMARY).where(SUMMARY.c.child_id == CHILD)
 
 
@@ -196,10 +218,14 @@ def rebuild_all(connection: Connection) -> int:
 
 @dataclass
 class Touched:
-    """What a transaction's flushes changed, by the ids that lead to the children."""
+    """What a transaction's flushes changed: the parts to rebuild, by ids leading to children.
 
-    children: set[int] = field(default_factory=set)
-    ladders: set[int] = field(default_factory=set)
+    A step or ladder deleted takes its practices with it (the database cascades), so those
+    rebuild the practice days too. A family's time zone moves the local practice days.
+    """
+
+    children: dict[int, set[str]] = field(default_factory=dict)
+    ladders: dict[int, set[str]] = field(default_factory=dict)
     checkins: set[int] = field(default_factory=set)
     families: set[int] = field(default_factory=set)
 
@@ -207,31 +233,46 @@ class Touched:
         return bool(self.children or self.ladders or self.checkins or self.families)
 
     def note(self, obj) -> None:
-        if isinstance(obj, Practice | DayCheckIn | Ladder | TherapistNote):
-            _add(self.children, obj, "child_id")
+        if isinstance(obj, Practice | Ladder):
+            _add(self.children, obj, "child_id", {PRACTICE_DAYS, STEPS})
+        elif isinstance(obj, DayCheckIn):
+            _add(self.children, obj, "child_id", {AVOIDANCES})
+        elif isinstance(obj, TherapistNote):
+            _add(self.children, obj, "child_id", set())
         elif isinstance(obj, Avoidance):
             _add(self.checkins, obj, "checkin_id")
         elif isinstance(obj, Step):
-            _add(self.ladders, obj, "ladder_id")
+            _add(self.ladders, obj, "ladder_id", {PRACTICE_DAYS, STEPS})
         elif isinstance(obj, Family) and inspect(obj).attrs.timezone.history.has_changes():
             self.families.add(obj.id)
 
-    def child_ids(self, connection: Connection) -> set[int]:
-        found = set(self.children)
-        for column, key, ids in ((Ladder.child_id, Ladder.id, self.ladders),
-                                 (DayCheckIn.child_id, DayCheckIn.id, self.checkins),
-                                 (Child.id, Child.family_id, self.families)):
-            if ids:
-                found |= set(connection.execute(select(column).where(key.in_(ids))).scalars())
-        return found
+    def parts_by_child(self, connection: Connection) -> dict[int, frozenset[str]]:
+        found = {child_id: set(parts) for child_id, parts in self.children.items()}
+
+        def reach(column, key, ids, parts_of) -> None:
+            for child_id, id_ in connection.execute(select(column, key).where(key.in_(ids))):
+                found.setdefault(child_id, set()).update(parts_of(id_))
+
+        if self.ladders:
+            reach(Ladder.child_id, Ladder.id, list(self.ladders), self.ladders.__getitem__)
+        if self.checkins:
+            reach(DayCheckIn.child_id, DayCheckIn.id, list(self.checkins),
+                  lambda _id: {AVOIDANCES})
+        if self.families:
+            reach(Child.id, Child.family_id, list(self.families), lambda _id: {PRACTICE_DAYS})
+        return {child_id: frozenset(parts) for child_id, parts in found.items()}
 
 
-def _add(ids: set[int], obj, name: str) -> None:
+def _add(ids: dict | set, obj, name: str, parts: set[str] | None = None) -> None:
     state = inspect(obj)
     # A deleted row cannot be reloaded to answer: read what was loaded before the delete.
     value = state.dict.get(name) if state.deleted else getattr(obj, name)
-    if value is not None:
+    if value is None:
+        return
+    if parts is None:
         ids.add(value)
+    else:
+        ids.setdefault(value, set()).update(parts)
 
 
 @event.listens_for(Session, "after_flush")
@@ -248,5 +289,5 @@ def _refresh_touched(session: Session) -> None:
     if not touched:
         return
     connection = session.connection()
-    for child_id in sorted(touched.child_ids(connection)):
-        write(connection, child_id)
+    for child_id, parts in sorted(touched.parts_by_child(connection).items()):
+        write(connection, child_id, parts)

@@ -246,6 +246,8 @@ ALL_FLAGS = [("practice_same_step", 0, 7)] * 5 + [
     ("edit_step", 2, 0, 2), ("make_current", 2, 0), ("wait", 24 * 15)]
 # A family moving time zone moves the local days its practices fell on.
 NEW_ZONE = [("practice", 0, 0, 1, 23, 5, "did_it"), ("timezone", 0, "Pacific/Auckland")]
+# Deleting a step deletes its practices too (the database cascades).
+STEP_GONE = [("practice", 1, 0, 1, 12, 5, "did_it"), ("delete_step", 1, 0)]
 
 
 FLAG_KINDS = {"no_practice", "stuck_easy", "fear_not_falling", "avoidance_rising"}
@@ -255,6 +257,8 @@ ALL_FLAGS = [("practice_same_step", 0, 7)] * 5 + [
     ("edit_step", 2, 0, 2), ("make_current", 2, 0), ("wait", 24 * 15)]
 # A family moving time zone moves the local days its practices fell on.
 NEW_ZONE = [("practice", 0, 0, 1, 23, 5, "did_it"), ("timezone", 0, "Pacific/Auckland")]
+# Deleting a step deletes its practices too (the database cascades).
+STEP_GONE = [("practice", 1, 0, 1, 12, 5, "did_it"), ("delete_step", 1, 0)]
 
 
 def test_stored_summaries_equal_the_full_computation_after_any_writes(db):
@@ -267,6 +271,7 @@ def test_stored_summaries_equal_the_full_computation_after_any_writes(db):
         @given(st.lists(operations, min_size=1, max_size=8))
         @example(ALL_FLAGS)
         @example(NEW_ZONE)
+        @example(STEP_GONE)
         def run(ops):
             for op in ops:
                 try:
