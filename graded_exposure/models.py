@@ -414,15 +414,18 @@ class ChildSummary(SQLModel, table=True):
     """
 
     child_id: int = Field(foreign_key="child.id", primary_key=True, ondelete="CASCADE")
-    last_practice_at: datetime | None = _when()
-    last_checkin_at: datetime | None = _when()  # the latest check-in's updated_at
-    ladder_since: datetime | None = _when()  # the oldest active ladder's created_at
+    # The later of the last practice and the last check-in change.
+    last_activity_at: datetime | None = _when()
+    # Local days as date ordinals (in the family's zone, rebuilt when it changes): the last
+    # practice, and when the oldest active ladder was made.
+    last_practice_day: int | None = None
+    ladder_since_day: int | None = None
     # Local practice days (date ordinals) within PRACTICE_DAYS_KEPT of the last practice.
     practice_days: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # [day ordinal, child distress, [avoided kinds]] of recent check-ins with avoidances.
     avoidances: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # Steps of active ladders that are current or whose fear is not falling, in ladder order:
-    # [ladder id, goal, step id, title, current?, predicted fear, current_since iso, flat?].
+    # [ladder id, goal, step id, title, current?, predicted fear, current since day, flat?].
     steps: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     open_homework: int = 0
 

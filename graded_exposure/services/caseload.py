@@ -134,10 +134,11 @@ def for_therapist(session: Session, therapist: User,
     """
     now = now or utcnow()
     summary = ChildSummary
-    found = session.exec(
+    # Core, not ORM rows: the same statement, without the ORM's per-row loading work.
+    found = session.connection().execute(
         select(Child.id, Child.display_name, Child.avatar, Family.timezone,
-               TherapistLink.practice_target_days, summary.last_practice_at,
-               summary.last_checkin_at, summary.ladder_since, summary.practice_days,
+               TherapistLink.practice_target_days, summary.last_activity_at,
+               summary.last_practice_day, summary.ladder_since_day, summary.practice_days,
                summary.avoidances, summary.steps, summary.open_homework)
         .select_from(TherapistLink)
         .join(Child, Child.id == TherapistLink.child_id).join(Family, Family.id == Child.family_id)
@@ -151,32 +152,31 @@ def for_therapist(session: Session, therapist: User,
 
 
 def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
-    (child_id, name, avatar, tz, target, last_practice, last_checkin, ladder_since,
+    (child_id, name, avatar, tz, target, last_activity, last_practice_day, ladder_since_day,
      practice_days, avoidances, steps, homework) = row
     today = todays.get(tz) or todays.setdefault(tz, local_date(now, tz))
     days = [date.fromordinal(day) for day in practice_days or ()]
-    moments = [m for m in (last_practice, last_checkin) if m]
     return CaseloadRow(
         child=CaseloadChild(child_id, name, avatar), target=target, tz=tz, today=today,
-        last_activity=max(moments, default=None),
+        last_activity=last_activity,
         days_last_7=attention.practice_days_within(days, today, attention.WEEK),
         days_last_28=attention.practice_days_within(days, today, attention.FOUR_WEEKS),
         current_steps=[CurrentStep(s[0], s[1], s[2], s[3]) for s in steps or () if s[4]],
-        flags=_stored_flags(last_practice, ladder_since, avoidances or (), steps or (), today,
-                            tz),
+        flags=_stored_flags(last_practice_day, ladder_since_day, avoidances or (), steps or (),
+                            today),
         open_homework=homework or 0)
 
 
-def _stored_flags(last_practice: datetime | None, ladder_since: datetime | None,
-                  avoidances, steps, today: date, tz: str) -> list[Flag]:
+def _stored_flags(last_practice_day: int | None, ladder_since_day: int | None, avoidances,
+                  steps, today: date) -> list[Flag]:
     """The same flags as _flags below, from a stored summary (child_summary.py)."""
     found = []
-    if ladder_since is not None:
-        days = {local_date(last_practice, tz)} if last_practice else set()
-        found.append(flags.no_practice_flag(days, local_date(ladder_since, tz), today))
+    if ladder_since_day is not None:
+        days = {date.fromordinal(last_practice_day)} if last_practice_day else set()
+        found.append(flags.no_practice_flag(days, date.fromordinal(ladder_since_day), today))
     for _ladder, _goal, _step, title, current, fear, since, flat in steps:
         if current:
-            since = local_date(datetime.fromisoformat(since), tz) if since else None
+            since = date.fromordinal(since) if since else None
             found.append(flags.stuck_easy_flag(title, fear, since, today))
         if flat:
             found.append(flags.fear_not_falling(title))

@@ -100,17 +100,22 @@ def summary_of(connection: Connection, child_id: int,
     head = connection.execute(HEAD, {"child_id": child_id}).first()
     if head is None:
         return None
-    values = {"child_id": child_id, "last_practice_at": head.last_practice,
-              "last_checkin_at": head.last_checkin, "ladder_since": head.ladder_since,
-              "open_homework": head.homework}
+    tz, last_practice = head.timezone, head.last_practice
+    moments = [m for m in (last_practice, head.last_checkin) if m]
+    values = {"child_id": child_id, "last_activity_at": max(moments, default=None),
+              "last_practice_day": _day(last_practice, tz),
+              "ladder_since_day": _day(head.ladder_since, tz), "open_homework": head.homework}
     if PRACTICE_DAYS in parts:
-        values[PRACTICE_DAYS] = _practice_days(connection, child_id, head.last_practice,
-                                               head.timezone)
+        values[PRACTICE_DAYS] = _practice_days(connection, child_id, last_practice, tz)
     if AVOIDANCES in parts:
         values[AVOIDANCES] = _avoidances(connection, child_id, head.last_day)
     if STEPS in parts:
-        values[STEPS] = _steps(connection, child_id, head.timezone)
+        values[STEPS] = _steps(connection, child_id, tz)
     return values
+
+
+def _day(moment, tz: str) -> int | None:
+    return local_date(moment, tz).toordinal() if moment else None
 
 
 def _practice_days(connection: Connection, child_id: int, last, tz: str) -> list[int]:
@@ -145,7 +150,7 @@ def _steps(connection: Connection, child_id: int, tz: str) -> list[list]:
             [practice_fact(row, tz) for row in reversed(windows.get(step_id, []))])
         if current or flat:
             found.append([ladder_id, goal, step_id, title, current, fear,
-                          since.isoformat() if since else None, flat])
+                          _day(since, tz), flat])
     return found
 
 
@@ -186,14 +191,20 @@ def write(connection: Connection, child_id: int, parts: frozenset[str] = EVERY_P
     values = summary_of(connection, child_id, parts)
     if values is None:
         connection.execute(DROP, {"child_id": child_id})
-    elif not connection.execute(UPDATE, {**values, "summary_child_id": child_id}).rowcount:
+    elif not connection.execute(UPDATE, {**_columns(values),
+                                         "summary_child_id": child_id}).rowcount:
         if parts != EVERY_PART:
             values = summary_of(connection, child_id)
         connection.execute(_upsert(connection.dialect.name), values)
 
 
+# Its SET clause is the parameters given; the row's key goes in WHERE, under another name.
 UPDATE = update(SUMMARY).where(SUMMARY.c.child_id == bindparam("summary_child_id"))
 LOCK = select(SUMMARY.c.child_id).where(SUMMARY.c.child_id == CHILD).with_for_update()
+def _columns(values: dict) -> dict:
+    return {name: value for name, value in values.items() if name != "child_id"}
+
+
 DROP = delete(SUMMARY).where(SUMMARY.c.child_id == CHILD)
 
 
@@ -221,7 +232,7 @@ class Touched:
     """What a transaction's flushes changed: the parts to rebuild, by ids leading to children.
 
     A step or ladder deleted takes its practices with it (the database cascades), so those
-    rebuild the practice days too. A family's time zone moves the local practice days.
+    rebuild the practice days too. A family's time zone moves every stored local day.
     """
 
     children: dict[int, set[str]] = field(default_factory=dict)
@@ -259,7 +270,8 @@ class Touched:
             reach(DayCheckIn.child_id, DayCheckIn.id, list(self.checkins),
                   lambda _id: {AVOIDANCES})
         if self.families:
-            reach(Child.id, Child.family_id, list(self.families), lambda _id: {PRACTICE_DAYS})
+            reach(Child.id, Child.family_id, list(self.families),
+                  lambda _id: {PRACTICE_DAYS, STEPS})
         return {child_id: frozenset(parts) for child_id, parts in found.items()}
 
 

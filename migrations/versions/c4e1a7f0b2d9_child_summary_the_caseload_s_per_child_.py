@@ -19,9 +19,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table('childsummary',
     sa.Column('child_id', sa.Integer(), nullable=False),
-    sa.Column('last_practice_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_checkin_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('ladder_since', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_activity_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_practice_day', sa.Integer(), nullable=True),
+    sa.Column('ladder_since_day', sa.Integer(), nullable=True),
     sa.Column('practice_days', sa.JSON(), nullable=False),
     sa.Column('avoidances', sa.JSON(), nullable=False),
     sa.Column('steps', sa.JSON(), nullable=False),
