@@ -5,7 +5,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 # Registers the Session events that keep the caseload's per-child summaries current.
-from .services import child_summary  # noqa: F401
+from .services import summary_tracking  # noqa: F401
 
 
 def make_engine(url: str) -> Engine:

@@ -1,26 +1,19 @@
-"""The caseload's per-child summary (models.ChildSummary), kept current in every write's commit.
+"""The caseload's per-child summary (models.ChildSummary): built from one child's own rows.
 
-One home that no write can forget: a Session event notes which children each flush touched
-(practices, check-ins and their avoidances, ladders, steps, therapist notes, a family's time
-zone) and, just before the commit, rebuilds those children's rows from their own data with a
-handful of indexed queries each, in the same transaction. Explicit calls in every service
-would be one more thing each new write path must remember; the event covers them all,
-including test factories and the demo data. Writes that bypass the ORM (the Core bulk
-deletes of account and family deletion) remove rows through the foreign key's cascade.
-
-A row depends on the child's data alone, never on the clock: recent days are counted back
-from the child's own last practice or check-in, so the rows the caseload reads stay a
-superset of any later window, and the rules decide at read time what they mean today.
+summary_tracking.py rebuilds a child's row in the commit of every write that changes it, so
+the caseload reads one indexed query. A row depends on the child's data alone, never on the
+clock: recent days are counted back from the child's own last practice or check-in, so the
+rows the caseload reads stay a superset of any later window, and the rules decide at read
+time what they mean today. Writes that bypass the ORM (the Core bulk deletes of account and
+family deletion) remove rows through the foreign key's cascade.
 """
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, delete, event, func, inspect, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
 from ..models import (
     Avoidance,
@@ -39,7 +32,6 @@ from ..rules.facts import TRIED_OUTCOMES
 from ..rules.timezones import local_date
 from .insights import practice_fact
 
-TOUCHED = "child_summary_touched"  # the key in Session.info
 # Kept back from the last practice: the 28-day window, plus slack for time zones.
 PRACTICE_DAYS_KEPT = timedelta(days=36)
 # Kept back from the last check-in: the avoidance rule compares two weeks.
@@ -223,83 +215,3 @@ def rebuild_all(connection: Connection) -> int:
     for child_id in child_ids:
         write(connection, child_id)
     return len(child_ids)
-
-
-# ---- keeping rows current: the Session events ------------------------------------------------
-
-@dataclass
-class Touched:
-    """What a transaction's flushes changed: the parts to rebuild, by ids leading to children.
-
-    A step or ladder deleted takes its practices with it (the database cascades), so those
-    rebuild the practice days too. A family's time zone moves every stored local day.
-    """
-
-    children: dict[int, set[str]] = field(default_factory=dict)
-    ladders: dict[int, set[str]] = field(default_factory=dict)
-    checkins: set[int] = field(default_factory=set)
-    families: set[int] = field(default_factory=set)
-
-    def __bool__(self) -> bool:
-        return bool(self.children or self.ladders or self.checkins or self.families)
-
-    def note(self, obj) -> None:
-        if isinstance(obj, Practice | Ladder):
-            _add(self.children, obj, "child_id", {PRACTICE_DAYS, STEPS})
-        elif isinstance(obj, DayCheckIn):
-            _add(self.children, obj, "child_id", {AVOIDANCES})
-        elif isinstance(obj, TherapistNote):
-            _add(self.children, obj, "child_id", set())
-        elif isinstance(obj, Avoidance):
-            _add(self.checkins, obj, "checkin_id")
-        elif isinstance(obj, Step):
-            _add(self.ladders, obj, "ladder_id", {PRACTICE_DAYS, STEPS})
-        elif isinstance(obj, Family) and inspect(obj).attrs.timezone.history.has_changes():
-            self.families.add(obj.id)
-
-    def parts_by_child(self, connection: Connection) -> dict[int, frozenset[str]]:
-        found = {child_id: set(parts) for child_id, parts in self.children.items()}
-
-        def reach(column, key, ids, parts_of) -> None:
-            for child_id, id_ in connection.execute(select(column, key).where(key.in_(ids))):
-                found.setdefault(child_id, set()).update(parts_of(id_))
-
-        if self.ladders:
-            reach(Ladder.child_id, Ladder.id, list(self.ladders), self.ladders.__getitem__)
-        if self.checkins:
-            reach(DayCheckIn.child_id, DayCheckIn.id, list(self.checkins),
-                  lambda _id: {AVOIDANCES})
-        if self.families:
-            reach(Child.id, Child.family_id, list(self.families),
-                  lambda _id: {PRACTICE_DAYS, STEPS})
-        return {child_id: frozenset(parts) for child_id, parts in found.items()}
-
-
-def _add(ids: dict | set, obj, name: str, parts: set[str] | None = None) -> None:
-    state = inspect(obj)
-    # A deleted row cannot be reloaded to answer: read what was loaded before the delete.
-    value = state.dict.get(name) if state.deleted else getattr(obj, name)
-    if value is None:
-        return
-    if parts is None:
-        ids.add(value)
-    else:
-        ids.setdefault(value, set()).update(parts)
-
-
-@event.listens_for(Session, "after_flush")
-def _note_touched(session: Session, _context) -> None:
-    touched = session.info.setdefault(TOUCHED, Touched())
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        touched.note(obj)
-
-
-@event.listens_for(Session, "before_commit")
-def _refresh_touched(session: Session) -> None:
-    session.flush()  # the commit flushes after this event; what it would write counts too
-    touched = session.info.pop(TOUCHED, None)
-    if not touched:
-        return
-    connection = session.connection()
-    for child_id, parts in sorted(touched.parts_by_child(connection).items()):
-        write(connection, child_id, parts)
