@@ -29,6 +29,7 @@ from graded_exposure.models import (
 )
 from graded_exposure.rules.ladder_templates import TEMPLATES
 from graded_exposure.rules.practice_rules import OUTCOMES, SMALL_WINS
+from graded_exposure.services import child_summary
 from graded_exposure.services.accounts import hash_password
 
 PASSWORD = "bench-password-123"  # noqa: S105 - throwaway users in a temporary database
@@ -135,6 +136,7 @@ def seed(folder: Path, families: int, rng: random.Random) -> Seeded:
                                         now)
                    for n, size in enumerate(HISTORY_SIZES)}
         ins.flush()
+        child_summary.rebuild_all(connection)  # Core inserts bypass the Session events
     engine.dispose()
     big = next((c for c in caseloads if c[1] == CASELOAD_SIZES[0]), caseloads[0])
     small = caseloads[-1]

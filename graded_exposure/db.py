@@ -7,6 +7,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+# Registers the Session events that keep the caseload's per-child summaries current.
+from .services import summary_tracking  # noqa: F401
+
 _APP_CODE = str(Path(__file__).parent)
 
 

@@ -409,6 +409,31 @@ class TherapistNote(SQLModel, table=True):
     done_at: datetime | None = _when()
 
 
+class ChildSummary(SQLModel, table=True):
+    """What the therapist caseload shows of one child, kept current by every write.
+
+    services/child_summary.py rebuilds a child's row in the transaction of each change to
+    their practices, check-ins, ladders, steps, homework or family time zone. It holds facts,
+    not verdicts that depend on the day: the caseload evaluates those with the rules at read.
+    """
+
+    child_id: int = Field(foreign_key="child.id", primary_key=True, ondelete="CASCADE")
+    # The later of the last practice and the last check-in change.
+    last_activity_at: datetime | None = _when()
+    # Local days as date ordinals (in the family's zone, rebuilt when it changes): the last
+    # practice, and when the oldest active ladder was made.
+    last_practice_day: int | None = None
+    ladder_since_day: int | None = None
+    # Local practice days (date ordinals) within PRACTICE_DAYS_KEPT of the last practice.
+    practice_days: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # [day ordinal, child distress, [avoided kinds]] of recent check-ins with avoidances.
+    avoidances: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Steps of active ladders that are current or whose fear is not falling, in ladder order:
+    # [ladder id, goal, step id, title, current?, predicted fear, current since day, flat?].
+    steps: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    open_homework: int = 0
+
+
 class AuditEvent(SQLModel, table=True):
     """A security-relevant event; never holds passwords, tokens or note text."""
 

@@ -64,12 +64,23 @@ def _slope(values: list[int]) -> float:
 
 def fear_not_falling_flag(step_title: str, practices: list[PracticeFact]) -> Flag | None:
     """Flag a step whose peak fear shows no downward trend over its last five practices."""
+    return fear_not_falling(step_title) if fear_is_not_falling(practices) else None
+
+
+def fear_is_not_falling(practices: list[PracticeFact]) -> bool:
+    """True when the last five tried practices' peak fear has no downward trend.
+
+    It depends on those practices alone, not on the day it is asked: the caseload's stored
+    summary keeps the answer (services/child_summary.py).
+    """
     tried = [p for p in sorted(practices, key=lambda p: p.day) if p.tried]
     if len(tried) < FEAR_WINDOW:
-        return None
-    peaks = [p.fear_peak for p in tried[-FEAR_WINDOW:]]
-    if _slope(peaks) < 0:
-        return None
+        return False
+    return _slope([p.fear_peak for p in tried[-FEAR_WINDOW:]]) >= 0
+
+
+def fear_not_falling(step_title: str) -> Flag:
+    """The fear-not-falling flag of a step."""
     return Flag("fear_not_falling", f"Fear is not falling on “{step_title}” over the last "
                 f"{FEAR_WINDOW} practices.",
                 "Stay in the situation until fear drops a little before leaving, cut back on "

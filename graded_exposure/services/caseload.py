@@ -1,7 +1,9 @@
 """A therapist's caseload: every linked child with last activity, adherence, current steps, flags.
 
-Loads everything for all linked children in a fixed number of queries (never one set per
-child), turns rows into local-day facts and hands them to the pure rules (flags, attention).
+Read in one indexed query from the per-child summaries that every write keeps current
+(services/child_summary.py); the pure rules (flags, attention) decide at read time what those
+facts mean today, and sort those needing attention first. recompute_rows keeps the full
+computation from every child's rows, as the summaries' oracle.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from ..errors import DomainError
 from ..models import (
     Avoidance,
     Child,
+    ChildSummary,
     DayCheckIn,
     Family,
     Ladder,
@@ -26,28 +29,41 @@ from ..models import (
     utcnow,
 )
 from ..rules import attention, flags
-from ..rules.facts import TRIED_OUTCOMES, CheckInFact
+from ..rules.facts import CheckInFact
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
 from ..vocabulary import LinkStatus
-from . import audit
+from . import audit, child_summary
 from .insights import practice_fact
+from .pagination import Page
 
 TARGET_MIN, TARGET_MAX = 1, 7
+PER_PAGE = 50
 
 
-@dataclass
+@dataclass(frozen=True)
+class CaseloadChild:
+    """What the caseload shows of a child: read live, so a rename shows at once."""
+
+    id: int
+    display_name: str
+    avatar: str
+
+
+@dataclass(frozen=True)
 class CurrentStep:
-    ladder: Ladder
-    step: Step
+    ladder_id: int
+    ladder_goal: str
+    step_id: int
+    step_title: str
 
 
 @dataclass
 class CaseloadRow:
     """One linked child as the caseload shows it."""
 
-    child: Child
-    link: TherapistLink
+    child: CaseloadChild
+    target: int  # the link's practice target, days a week
     tz: str  # the family's time zone
     today: date
     last_activity: datetime | None
@@ -58,10 +74,6 @@ class CaseloadRow:
     open_homework: int = 0
 
     @property
-    def target(self) -> int:
-        return self.link.practice_target_days
-
-    @property
     def behind(self) -> bool:
         return attention.is_behind_target(self.days_last_7, self.target)
 
@@ -69,6 +81,112 @@ class CaseloadRow:
     def needs_attention(self) -> bool:
         return attention.needs_attention(len(self.flags), self.days_last_7, self.target)
 
+    @property
+    def attention_key(self) -> tuple:
+        return attention.attention_key(len(self.flags), self.days_last_7, self.target,
+                                       self.child.display_name)
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """One page of the caseload, and how many children it holds and how many need attention."""
+
+    page: Page
+    total: int
+    waiting: int
+    per_page: int = PER_PAGE
+
+    @property
+    def rows(self) -> list[CaseloadRow]:
+        return self.page.rows
+
+    @property
+    def pages(self) -> int:
+        return _page_count(self.total, self.per_page)
+
+
+def _page_count(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+def page_for_therapist(session: Session, therapist: User, page: int = 1,
+                       now: datetime | None = None, per_page: int = PER_PAGE) -> Caseload:
+    """Return one page of the caseload, those needing attention first (page clamped to 1..last).
+
+    The order needs every child's flags, so every row is evaluated; that is cheap from the
+    stored summaries, and only the page's rows are shown.
+    """
+    rows = for_therapist(session, therapist, now)
+    last = _page_count(len(rows), per_page)
+    page = min(max(page, 1), last)
+    shown = rows[(page - 1) * per_page:page * per_page]
+    return Caseload(Page(shown, page, page < last), total=len(rows),
+                    waiting=sum(row.needs_attention for row in rows), per_page=per_page)
+
+
+# ---- the read path: one indexed query over the stored summaries -----------------------------
+
+def for_therapist(session: Session, therapist: User,
+                  now: datetime | None = None) -> list[CaseloadRow]:
+    """Return the therapist's linked children, those needing attention first.
+
+    One query (active links, child, family, summary); the rules decide what today makes of it.
+    """
+    now = now or utcnow()
+    summary = ChildSummary
+    # Core, not ORM rows: the same statement, without the ORM's per-row loading work.
+    found = session.connection().execute(
+        select(Child.id, Child.display_name, Child.avatar, Family.timezone,
+               TherapistLink.practice_target_days, summary.last_activity_at,
+               summary.last_practice_day, summary.ladder_since_day, summary.practice_days,
+               summary.avoidances, summary.steps, summary.open_homework)
+        .select_from(TherapistLink)
+        .join(Child, Child.id == TherapistLink.child_id).join(Family, Family.id == Child.family_id)
+        .outerjoin(summary, summary.child_id == Child.id)
+        .where(TherapistLink.therapist_id == therapist.id,
+               TherapistLink.status == LinkStatus.ACTIVE)
+        .order_by(Child.id, TherapistLink.id)).all()
+    todays: dict[str, date] = {}
+    rows = [_stored_row(row, now, todays) for row in {row[0]: row for row in found}.values()]
+    return sorted(rows, key=lambda r: r.attention_key)
+
+
+def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
+    (child_id, name, avatar, tz, target, last_activity, last_practice_day, ladder_since_day,
+     practice_days, avoidances, steps, homework) = row
+    today = todays.get(tz) or todays.setdefault(tz, local_date(now, tz))
+    days = [date.fromordinal(day) for day in practice_days or ()]
+    return CaseloadRow(
+        child=CaseloadChild(child_id, name, avatar), target=target, tz=tz, today=today,
+        last_activity=last_activity,
+        days_last_7=attention.practice_days_within(days, today, attention.WEEK),
+        days_last_28=attention.practice_days_within(days, today, attention.FOUR_WEEKS),
+        current_steps=[CurrentStep(s[0], s[1], s[2], s[3]) for s in steps or () if s[4]],
+        flags=_stored_flags(last_practice_day, ladder_since_day, avoidances or (), steps or (),
+                            today),
+        open_homework=homework or 0)
+
+
+def _stored_flags(last_practice_day: int | None, ladder_since_day: int | None, avoidances,
+                  steps, today: date) -> list[Flag]:
+    """The same flags as _flags below, from a stored summary (child_summary.py)."""
+    found = []
+    if ladder_since_day is not None:
+        days = {date.fromordinal(last_practice_day)} if last_practice_day else set()
+        found.append(flags.no_practice_flag(days, date.fromordinal(ladder_since_day), today))
+    for _ladder, _goal, _step, title, current, fear, since, flat in steps:
+        if current:
+            since = date.fromordinal(since) if since else None
+            found.append(flags.stuck_easy_flag(title, fear, since, today))
+        if flat:
+            found.append(flags.fear_not_falling(title))
+    checkins = [CheckInFact(date.fromordinal(day), distress, tuple(kinds))
+                for day, distress, kinds in avoidances]
+    found.append(flags.avoidance_rising_flag(checkins, today))
+    return [f for f in found if f is not None]
+
+
+# ---- the full computation: the summaries' oracle in tests -----------------------------------
 
 def _linked_child_ids(therapist: User):
     """A subquery of the children this therapist is actively linked to."""
@@ -76,9 +194,13 @@ def _linked_child_ids(therapist: User):
                                                 TherapistLink.status == LinkStatus.ACTIVE)
 
 
-def for_therapist(session: Session, therapist: User,
-                  now: datetime | None = None) -> list[CaseloadRow]:
-    """Return the therapist's linked children, those needing attention first."""
+def recompute_rows(session: Session, therapist: User,
+                   now: datetime | None = None) -> list[CaseloadRow]:
+    """The caseload computed from every linked child's rows, without the stored summaries.
+
+    What for_therapist must always equal (tests/services/test_caseload_summary.py proves it
+    over random writes); about 12 statements and thousands of objects for a large caseload.
+    """
     now = now or utcnow()
     linked = _linked_child_ids(therapist)
     rows = session.exec(
@@ -86,14 +208,16 @@ def for_therapist(session: Session, therapist: User,
         .join(Child, Child.id == TherapistLink.child_id).join(Family, Family.id == Child.family_id)
         .where(TherapistLink.therapist_id == therapist.id,
                TherapistLink.status == LinkStatus.ACTIVE)
-        .order_by(Child.id)).all()
+        .order_by(Child.id, TherapistLink.id)).all()
     if not rows:
         return []
     ladders = _active_ladders(session, linked)
     recent = _recent_practices(session, linked, now - timedelta(days=attention.FOUR_WEEKS + 1))
     last_practice = _latest(session, Practice.child_id, Practice.practiced_at, linked)
     last_checkin = _latest(session, DayCheckIn.child_id, DayCheckIn.updated_at, linked)
-    windows = _fear_windows(session, linked)
+    windows = child_summary.fear_windows(
+        session.connection(), select(Step.id).join(Ladder).where(
+            Ladder.child_id.in_(linked), Ladder.status == "active", Step.status != "mastered"))
     checkins = _recent_checkins(session, linked, now.date() - timedelta(days=15))
     homework = _open_homework(session, linked)
     caseload = []
@@ -105,14 +229,16 @@ def for_therapist(session: Session, therapist: User,
                        today, tz)
         moments = [m for m in (last_practice.get(child.id), last_checkin.get(child.id)) if m]
         caseload.append(CaseloadRow(
-            child=child, link=link, tz=tz, today=today, last_activity=max(moments, default=None),
+            child=CaseloadChild(child.id, child.display_name, child.avatar),
+            target=link.practice_target_days, tz=tz, today=today,
+            last_activity=max(moments, default=None),
             days_last_7=attention.practice_days_within(days, today, attention.WEEK),
             days_last_28=attention.practice_days_within(days, today, attention.FOUR_WEEKS),
-            current_steps=[CurrentStep(ladder, step) for ladder in ladders[child.id]
+            current_steps=[CurrentStep(ladder.id, ladder.goal, step.id, step.title)
+                           for ladder in ladders[child.id]
                            for step in ladder.steps if step.status == "current"],
             flags=found, open_homework=homework.get(child.id, 0)))
-    return sorted(caseload, key=lambda r: attention.attention_key(
-        len(r.flags), r.days_last_7, r.target, r.child.display_name))
+    return sorted(caseload, key=lambda r: r.attention_key)
 
 
 def _active_ladders(session: Session, linked) -> dict[int, list[Ladder]]:
@@ -138,25 +264,6 @@ def _latest(session: Session, child_column, moment_column, linked) -> dict[int, 
     query = (select(child_column, func.max(moment_column))
              .where(child_column.in_(linked)).group_by(child_column))
     return {child_id: moment for child_id, moment in session.exec(query) if moment}
-
-
-def _fear_windows(session: Session, linked) -> dict[int, list]:
-    """The last FEAR_WINDOW tried practices of each unmastered step on an active ladder."""
-    steps = (select(Step.id).join(Ladder)
-             .where(Ladder.child_id.in_(linked), Ladder.status == "active",
-                    Step.status != "mastered"))
-    rank = func.row_number().over(partition_by=Practice.step_id,
-                                  order_by=(Practice.practiced_at.desc(), Practice.id.desc()))
-    ranked = (select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
-                     Practice.fear_peak, Practice.fear_after, Practice.outcome,
-                     rank.label("n"))
-              .where(Practice.step_id.in_(steps), Practice.outcome.in_(TRIED_OUTCOMES))
-              .subquery())
-    found: dict[int, list] = defaultdict(list)
-    columns = [c for c in ranked.c if c.name != "n"]
-    for row in session.exec(select(*columns).where(ranked.c.n <= flags.FEAR_WINDOW)):
-        found[row.step_id].append(row)
-    return found
 
 
 def _recent_checkins(session: Session, linked, since: date) -> dict[int, list[CheckInFact]]:

@@ -36,9 +36,9 @@ def child_home_url(child: Child) -> str:
 
 
 def caseload_page():
-    """The therapist's home: every linked child, those needing attention first."""
-    rows = caseload.for_therapist(get_session(), current_user)
-    return render("home/therapist.html", caseload=rows)
+    """The therapist's home: linked children, those needing attention first, a page at a time."""
+    listing = caseload.page_for_therapist(get_session(), current_user, requested_page())
+    return render("home/therapist.html", caseload=listing)
 
 
 def _component_context(child: Child, fragment: str) -> dict:

@@ -62,7 +62,7 @@ def test_row_holds_adherence_current_steps_last_activity_and_homework(db):
     [row] = caseload.for_therapist(db, tara, now)
     assert row.days_last_7 == 6 and row.days_last_28 == 6 and row.target == 5
     assert not row.behind
-    assert [cs.step.title for cs in row.current_steps] == [
+    assert [cs.step_title for cs in row.current_steps] == [
         ladders.ladders_for_child(db, child)[0][0].steps[0].title]
     assert row.last_activity is not None and abs(row.last_activity - now) < timedelta(seconds=5)
     assert row.open_homework == 1

@@ -17,8 +17,9 @@ from graded_exposure.models import (
     TherapistNote,
     utcnow,
 )
+from graded_exposure.services import caseload
 from tests.conftest import HX, Therapist, csrf_from
-from tests.factories import busy_child, link, template_ladder
+from tests.factories import busy_child, link, quick_family_child, template_ladder
 from tests.hostile_input import SCRIPT
 
 
@@ -88,7 +89,29 @@ def test_caseload_page_queries_are_the_same_for_5_and_150_children(app, db):
         busy_child(db, n, therapist.user)
     many = _count_caseload_queries(app, therapist.client)
     assert few == many
-    assert therapist.page("/").count('class="card case') == 150
+    html = therapist.page("/")
+    assert html.count('class="card case') == caseload.PER_PAGE
+    assert "150 children" in html and "Page 1 of 3." in html
+
+
+def test_caseload_pages_link_to_each_other_and_keep_the_order_of_need(app, db):
+    therapist = Therapist(app, db)
+    children = [quick_family_child(db, n) for n in range(caseload.PER_PAGE + 1)]
+    for child in children[1:]:
+        link(db, therapist.user, child, practice_target_days=1)
+    db.add(Practice(child_id=children[0].id, step_id=template_ladder(db, children[0]).steps[0].id,
+                    fear_before=3, fear_peak=4, fear_after=1, outcome="did_it",
+                    idempotency_key="on-track"))
+    db.commit()
+    link(db, therapist.user, children[0], practice_target_days=1)  # on track: listed last
+    first, second = therapist.page("/"), therapist.page("/?page=2")
+    assert first.count('class="card case') == caseload.PER_PAGE
+    assert f'id="case-{children[0].id}"' not in first and 'href="/?page=2"' in first
+    assert second.count('class="card case') == 1 and f'id="case-{children[0].id}"' in second
+    assert 'href="/?page=1"' in second and "Page 2 of 2." in second
+    past_the_end, not_a_number = therapist.page("/?page=9"), therapist.page("/?page=x")
+    assert "Page 2 of 2." in past_the_end and f'id="case-{children[0].id}"' in past_the_end
+    assert "Page 1 of 2." in not_a_number
 
 
 # ---- the child's page ----------------------------------------------------------------------

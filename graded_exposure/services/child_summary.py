@@ -1,0 +1,217 @@
+"""The caseload's per-child summary (models.ChildSummary): built from one child's own rows.
+
+summary_tracking.py rebuilds a child's row in the commit of every write that changes it, so
+the caseload reads one indexed query. A row depends on the child's data alone, never on the
+clock: recent days are counted back from the child's own last practice or check-in, so the
+rows the caseload reads stay a superset of any later window, and the rules decide at read
+time what they mean today. Writes that bypass the ORM (the Core bulk deletes of account and
+family deletion) remove rows through the foreign key's cascade.
+"""
+from collections import defaultdict
+from datetime import timedelta
+from functools import cache
+
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from ..models import (
+    Avoidance,
+    Child,
+    ChildSummary,
+    DayCheckIn,
+    Family,
+    Ladder,
+    Practice,
+    Step,
+    TherapistNote,
+    UTCDateTime,
+)
+from ..rules import flags
+from ..rules.facts import TRIED_OUTCOMES
+from ..rules.timezones import local_date
+from .insights import practice_fact
+
+# Kept back from the last practice: the 28-day window, plus slack for time zones.
+PRACTICE_DAYS_KEPT = timedelta(days=36)
+# Kept back from the last check-in: the avoidance rule compares two weeks.
+CHECKIN_DAYS_KEPT = timedelta(days=15)
+SUMMARY = ChildSummary.__table__
+
+
+# ---- building one child's row ----------------------------------------------------------------
+# Built once with bound parameters: a refresh runs inside every write's commit, and building
+# and hashing these statements anew each time cost more than running them.
+
+CHILD = bindparam("child_id")
+
+
+def _of_child(expression, child_column, *where):
+    return select(expression).where(child_column == CHILD, *where).scalar_subquery()
+
+
+HEAD = (select(
+    Family.timezone,
+    _of_child(func.max(Practice.practiced_at), Practice.child_id).label("last_practice"),
+    _of_child(func.max(DayCheckIn.updated_at), DayCheckIn.child_id).label("last_checkin"),
+    _of_child(func.max(DayCheckIn.day), DayCheckIn.child_id).label("last_day"),
+    _of_child(func.min(Ladder.created_at), Ladder.child_id,
+              Ladder.status == "active").label("ladder_since"),
+    _of_child(func.count(), TherapistNote.child_id, TherapistNote.kind == "homework",
+              TherapistNote.done_at.is_(None)).label("homework"),
+).select_from(Child).join(Family, Family.id == Child.family_id).where(Child.id == CHILD))
+
+PRACTICE_MOMENTS = select(Practice.practiced_at).where(
+    Practice.child_id == CHILD, Practice.practiced_at >= bindparam("since", type_=UTCDateTime))
+
+AVOIDED = (select(DayCheckIn.id, DayCheckIn.day, DayCheckIn.child_distress, Avoidance.kind)
+           .join(Avoidance, Avoidance.checkin_id == DayCheckIn.id)
+           .where(DayCheckIn.child_id == CHILD,
+                  DayCheckIn.day >= bindparam("since", type_=DayCheckIn.__table__.c.day.type))
+           .order_by(DayCheckIn.day, DayCheckIn.id, Avoidance.id))
+
+ACTIVE_STEPS = (select(Ladder.id, Ladder.goal, Step.id, Step.title, Step.status,
+                       Step.predicted_fear, Step.current_since)
+                .join(Step, Step.ladder_id == Ladder.id)
+                .where(Ladder.child_id == CHILD, Ladder.status == "active")
+                .order_by(Ladder.id, Step.position, Step.id))
+
+
+# The parts of a row beyond what HEAD gives, and the rows each depends on. A write rebuilds
+# only the parts its changes reach: a check-in does not reread the ladders.
+PRACTICE_DAYS, STEPS, AVOIDANCES = "practice_days", "steps", "avoidances"
+EVERY_PART = frozenset({PRACTICE_DAYS, STEPS, AVOIDANCES})
+
+
+def summary_of(connection: Connection, child_id: int,
+               parts: frozenset[str] = EVERY_PART) -> dict | None:
+    """Return a child's summary row (HEAD's columns and `parts`) from their stored data.
+
+    None when there is no such child.
+    """
+    head = connection.execute(HEAD, {"child_id": child_id}).first()
+    if head is None:
+        return None
+    tz, last_practice = head.timezone, head.last_practice
+    moments = [m for m in (last_practice, head.last_checkin) if m]
+    values = {"child_id": child_id, "last_activity_at": max(moments, default=None),
+              "last_practice_day": _day(last_practice, tz),
+              "ladder_since_day": _day(head.ladder_since, tz), "open_homework": head.homework}
+    if PRACTICE_DAYS in parts:
+        values[PRACTICE_DAYS] = _practice_days(connection, child_id, last_practice, tz)
+    if AVOIDANCES in parts:
+        values[AVOIDANCES] = _avoidances(connection, child_id, head.last_day)
+    if STEPS in parts:
+        values[STEPS] = _steps(connection, child_id, tz)
+    return values
+
+
+def _day(moment, tz: str) -> int | None:
+    return local_date(moment, tz).toordinal() if moment else None
+
+
+def _practice_days(connection: Connection, child_id: int, last, tz: str) -> list[int]:
+    if last is None:
+        return []
+    moments = connection.execute(PRACTICE_MOMENTS, {"child_id": child_id,
+                                                    "since": last - PRACTICE_DAYS_KEPT})
+    return sorted({local_date(moment, tz).toordinal() for moment in moments.scalars()})
+
+
+def _avoidances(connection: Connection, child_id: int, last_day) -> list[list]:
+    """[day ordinal, distress, [kinds]] for each recent check-in that recorded avoidance."""
+    if last_day is None:
+        return []
+    rows = connection.execute(AVOIDED, {"child_id": child_id,
+                                        "since": last_day - CHECKIN_DAYS_KEPT})
+    found: dict[int, list] = {}
+    for checkin_id, day, distress, kind in rows:
+        found.setdefault(checkin_id, [day.toordinal(), distress, []])[2].append(kind)
+    return list(found.values())
+
+
+def _steps(connection: Connection, child_id: int, tz: str) -> list[list]:
+    """Current or fear-not-falling steps of the active ladders, in ladder and step order."""
+    rows = connection.execute(ACTIVE_STEPS, {"child_id": child_id}).all()
+    unmastered = [row[2] for row in rows if row[4] != "mastered"]
+    windows = fear_windows(connection, unmastered) if unmastered else {}
+    found = []
+    for ladder_id, goal, step_id, title, status, fear, since in rows:
+        current = status == "current"
+        flat = status != "mastered" and flags.fear_is_not_falling(
+            [practice_fact(row, tz) for row in reversed(windows.get(step_id, []))])
+        if current or flat:
+            found.append([ladder_id, goal, step_id, title, current, fear,
+                          _day(since, tz), flat])
+    return found
+
+
+def _fear_windows_of(step_ids):
+    rank = func.row_number().over(partition_by=Practice.step_id,
+                                  order_by=(Practice.practiced_at.desc(), Practice.id.desc()))
+    ranked = (select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
+                     Practice.fear_peak, Practice.fear_after, Practice.outcome,
+                     rank.label("n"))
+              .where(Practice.step_id.in_(step_ids), Practice.outcome.in_(TRIED_OUTCOMES))
+              .subquery())
+    columns = [c for c in ranked.c if c.name != "n"]
+    return select(*columns).where(ranked.c.n <= flags.FEAR_WINDOW)
+
+
+FEAR_WINDOWS = _fear_windows_of(bindparam("step_ids", expanding=True))
+
+
+def fear_windows(connection, step_ids) -> dict[int, list]:
+    """The last FEAR_WINDOW tried practices of each step (ids, or a subquery), newest first."""
+    if isinstance(step_ids, list):
+        rows = connection.execute(FEAR_WINDOWS, {"step_ids": step_ids})
+    else:
+        rows = connection.execute(_fear_windows_of(step_ids))
+    found: dict[int, list] = defaultdict(list)
+    for row in rows:
+        found[row.step_id].append(row)
+    return found
+
+
+# ---- storing rows ------------------------------------------------------------------------------
+
+def write(connection: Connection, child_id: int, parts: frozenset[str] = EVERY_PART) -> None:
+    """Rebuild one child's summary row, or its `parts` (or drop it, if the child is gone)."""
+    if connection.dialect.name == "postgresql":
+        # Concurrent writers for one child wait here, then read each other's committed rows.
+        connection.execute(LOCK, {"child_id": child_id})
+    values = summary_of(connection, child_id, parts)
+    if values is None:
+        connection.execute(DROP, {"child_id": child_id})
+    elif not connection.execute(UPDATE, {**_columns(values),
+                                         "summary_child_id": child_id}).rowcount:
+        if parts != EVERY_PART:
+            values = summary_of(connection, child_id)
+        connection.execute(_upsert(connection.dialect.name), values)
+
+
+# Its SET clause is the parameters given; the row's key goes in WHERE, under another name.
+UPDATE = update(SUMMARY).where(SUMMARY.c.child_id == bindparam("summary_child_id"))
+LOCK = select(SUMMARY.c.child_id).where(SUMMARY.c.child_id == CHILD).with_for_update()
+def _columns(values: dict) -> dict:
+    return {name: value for name, value in values.items() if name != "child_id"}
+
+
+DROP = delete(SUMMARY).where(SUMMARY.c.child_id == CHILD)
+
+
+@cache
+def _upsert(dialect_name: str):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(SUMMARY)
+    return statement.on_conflict_do_update(
+        index_elements=[SUMMARY.c.child_id],
+        set_={c.name: statement.excluded[c.name] for c in SUMMARY.c if c.name != "child_id"})
+
+
+def rebuild_all(connection: Connection) -> int:
+    """Rebuild every child's row (the migration's backfill, and seeded data); return how many."""
+    child_ids = list(connection.execute(select(Child.id).order_by(Child.id)).scalars())
+    for child_id in child_ids:
+        write(connection, child_id)
+    return len(child_ids)

@@ -1,0 +1,97 @@
+"""Keeps the caseload's per-child summaries current: in the commit of every write that changes one.
+
+One home that no write can forget: a Session event notes which children each flush touched
+(practices, check-ins and their avoidances, ladders, steps, therapist notes, a family's time
+zone) and, just before the commit, rebuilds the parts of those children's rows the changes
+reach (child_summary.write), in the same transaction. Explicit calls in every service would
+be one more thing each new write path must remember; the event covers them all, including
+test factories and the demo data. db.py imports this module, which registers the events.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from ..models import Avoidance, Child, DayCheckIn, Family, Ladder, Practice, Step, TherapistNote
+from .child_summary import AVOIDANCES, PRACTICE_DAYS, STEPS, write
+
+TOUCHED = "child_summary_touched"  # the key in Session.info
+
+
+@dataclass
+class Touched:
+    """What a transaction's flushes changed: the parts to rebuild, by ids leading to children.
+
+    A step or ladder deleted takes its practices with it (the database cascades), so those
+    rebuild the practice days too. A family's time zone moves every stored local day.
+    """
+
+    children: dict[int, set[str]] = field(default_factory=dict)
+    ladders: dict[int, set[str]] = field(default_factory=dict)
+    checkins: set[int] = field(default_factory=set)
+    families: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.children or self.ladders or self.checkins or self.families)
+
+    def note(self, obj) -> None:
+        if isinstance(obj, Practice | Ladder):
+            _add(self.children, obj, "child_id", {PRACTICE_DAYS, STEPS})
+        elif isinstance(obj, DayCheckIn):
+            _add(self.children, obj, "child_id", {AVOIDANCES})
+        elif isinstance(obj, TherapistNote):
+            _add(self.children, obj, "child_id", set())
+        elif isinstance(obj, Avoidance):
+            _add(self.checkins, obj, "checkin_id")
+        elif isinstance(obj, Step):
+            _add(self.ladders, obj, "ladder_id", {PRACTICE_DAYS, STEPS})
+        elif isinstance(obj, Family) and inspect(obj).attrs.timezone.history.has_changes():
+            self.families.add(obj.id)
+
+    def parts_by_child(self, connection: Connection) -> dict[int, frozenset[str]]:
+        found = {child_id: set(parts) for child_id, parts in self.children.items()}
+
+        def reach(column, key, ids, parts_of) -> None:
+            for child_id, id_ in connection.execute(select(column, key).where(key.in_(ids))):
+                found.setdefault(child_id, set()).update(parts_of(id_))
+
+        if self.ladders:
+            reach(Ladder.child_id, Ladder.id, list(self.ladders), self.ladders.__getitem__)
+        if self.checkins:
+            reach(DayCheckIn.child_id, DayCheckIn.id, list(self.checkins),
+                  lambda _id: {AVOIDANCES})
+        if self.families:
+            reach(Child.id, Child.family_id, list(self.families),
+                  lambda _id: {PRACTICE_DAYS, STEPS})
+        return {child_id: frozenset(parts) for child_id, parts in found.items()}
+
+
+def _add(ids: dict | set, obj, name: str, parts: set[str] | None = None) -> None:
+    state = inspect(obj)
+    # A deleted row cannot be reloaded to answer: read what was loaded before the delete.
+    value = state.dict.get(name) if state.deleted else getattr(obj, name)
+    if value is None:
+        return
+    if parts is None:
+        ids.add(value)
+    else:
+        ids.setdefault(value, set()).update(parts)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_touched(session: Session, _context) -> None:
+    touched = session.info.setdefault(TOUCHED, Touched())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        touched.note(obj)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_touched(session: Session) -> None:
+    session.flush()  # the commit flushes after this event; what it would write counts too
+    touched = session.info.pop(TOUCHED, None)
+    if not touched:
+        return
+    connection = session.connection()
+    for child_id, parts in sorted(touched.parts_by_child(connection).items()):
+        write(connection, child_id, parts)

@@ -1,0 +1,394 @@
+"""The stored per-child summaries always give the caseload the full computation would.
+
+A property-based test drives random writes, edits and deletes through the real services, with
+the clock moving on between them, and after every step compares the caseload read from the
+summaries with caseload.recompute_rows (the full computation from every row, the oracle) for
+the same 'now', today and days later without any write in between.
+"""
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from alembic import command
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from sqlmodel import Session, select
+
+from graded_exposure import schema
+from graded_exposure.db import make_engine
+from graded_exposure.errors import DomainError
+from graded_exposure.models import (
+    Child,
+    ChildSummary,
+    Ladder,
+    Practice,
+    Step,
+    TherapistNote,
+    User,
+    utcnow,
+)
+from graded_exposure.services import (
+    account_deletion,
+    caseload,
+    checkins,
+    child_summary,
+    families,
+    ladders,
+    practices,
+    steps,
+    therapist_notes,
+)
+from graded_exposure.services.checkins import AvoidanceInput, CheckInInput
+from graded_exposure.services.practices import PracticeDetails
+from tests.conftest import PASSWORD
+from tests.factories import busy_child, link, make_therapist, quick_family_child, template_ladder
+
+START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)  # DST changes in London, LA and Auckland follow
+ZONES = ("Europe/London", "Pacific/Auckland", "America/Los_Angeles")
+CHILDREN = 3
+LATER = (timedelta(0), timedelta(days=9), timedelta(days=31))
+
+child_index = st.integers(0, CHILDREN - 1)
+pick = st.integers(0, 50)
+operations = st.one_of(
+    st.tuples(st.just("practice"), child_index, pick, st.integers(0, 40), st.integers(0, 23),
+              st.integers(0, 10), st.sampled_from(("did_it", "partly", "left_early",
+                                                   "not_today"))),
+    st.tuples(st.just("practice_same_step"), child_index, st.integers(0, 10)),
+    st.tuples(st.just("edit_practice"), child_index, pick, st.integers(0, 10),
+              st.integers(0, 30)),
+    st.tuples(st.just("delete_practice"), child_index, pick),
+    st.tuples(st.just("checkin"), child_index, st.integers(0, 20),
+              st.lists(st.sampled_from(("school", "outing", "social")), max_size=3,
+                       unique=True)),
+    st.tuples(st.just("make_current"), child_index, pick),
+    st.tuples(st.just("master"), child_index),
+    st.tuples(st.just("move_step"), child_index, pick, st.sampled_from(("up", "down"))),
+    st.tuples(st.just("edit_step"), child_index, pick, st.integers(0, 10)),
+    st.tuples(st.just("add_step"), child_index, st.integers(0, 10)),
+    st.tuples(st.just("delete_step"), child_index, pick),
+    st.tuples(st.just("archive_toggle"), child_index, pick),
+    st.tuples(st.just("new_ladder"), child_index),
+    st.tuples(st.just("homework"), child_index),
+    st.tuples(st.just("homework_done"), child_index, pick),
+    st.tuples(st.just("timezone"), child_index, st.sampled_from(ZONES)),
+    st.tuples(st.just("rename"), child_index, st.text("abcxyz", min_size=1, max_size=6)),
+    st.tuples(st.just("wait"), st.integers(1, 24 * 16)),
+)
+
+
+@dataclass
+class World:
+    db: Session
+    clock: object  # the time_machine traveller: shift() moves the clock on
+    therapist: object
+    carer: object
+    child_ids: list[int]
+    names: int = 0
+
+    def child(self, n: int) -> Child:
+        return self.db.get(Child, self.child_ids[n])
+
+    def ladders(self, n: int, status="active") -> list[Ladder]:
+        return list(self.db.exec(select(Ladder).where(
+            Ladder.child_id == self.child_ids[n], Ladder.status == status).order_by(Ladder.id)))
+
+    def steps(self, n: int) -> list[Step]:
+        return [s for ladder in self.ladders(n) for s in ladder.steps]
+
+    def practices(self, n: int) -> list[Practice]:
+        return list(self.db.exec(select(Practice).where(Practice.child_id == self.child_ids[n])
+                                 .order_by(Practice.id)))
+
+
+def _chosen(rows: list, n: int):
+    return rows[n % len(rows)] if rows else None
+
+
+def _local_moment(child: Child, days_ago: int, hour: int) -> datetime:
+    today = checkins.today_for(child)
+    return datetime(today.year, today.month, today.day, hour, 0) - timedelta(days=days_ago)
+
+
+def _practise(world: World, n: int, step: Step | None, when: datetime | None, peak: int,
+              outcome: str) -> None:
+    if step is None:
+        return
+    details = PracticeDetails(fear_before=peak, fear_peak=peak, fear_after=0, outcome=outcome,
+                              practiced_at=when)
+    world.names += 1
+    practices.log_practice(world.db, world.child(n), step, world.carer, details,
+                           f"p-{world.names}-{utcnow().timestamp()}")
+
+
+def _log(world: World, n, which, days_ago, hour, peak, outcome):
+    _practise(world, n, _chosen(world.steps(n), which),
+              _local_moment(world.child(n), days_ago, hour), peak, outcome)
+
+
+def _log_on_current(world: World, n, peak):
+    current = [s for s in world.steps(n) if s.status == "current"]
+    _practise(world, n, _chosen(current, 0), None, peak, "did_it")
+
+
+def _edit_practice(world: World, n, which, peak, days_ago):
+    if practice := _chosen(world.practices(n), which):
+        details = PracticeDetails(fear_before=peak, fear_peak=peak, fear_after=0,
+                                  outcome=practice.outcome,
+                                  practiced_at=_local_moment(world.child(n), days_ago, 12))
+        practices.edit_practice(world.db, practice, practice.step, details)
+
+
+def _delete_practice(world: World, n, which):
+    if practice := _chosen(world.practices(n), which):
+        practices.delete_practice(world.db, practice, world.carer)
+
+
+def _check_in(world: World, n, days_ago, avoided):
+    child = world.child(n)
+    world.names += 1
+    checkins.save_checkin(world.db, child, world.carer, CheckInInput(
+        day=checkins.today_for(child) - timedelta(days=days_ago), child_distress=4,
+        caregiver_distress=3,
+        avoidances=[AvoidanceInput(kind=k, accommodations=["reassurance"]) for k in avoided]),
+        f"c-{world.names}-{utcnow().timestamp()}")
+
+
+def _on_step(change):
+    """An operation on the child's `which`-th step of its active ladders, if there is one."""
+    def operate(world: World, n, which, *args):
+        if step := _chosen(world.steps(n), which):
+            change(world.db, step, *args)
+    return operate
+
+
+def _master(world: World, n):
+    if current := [s for s in world.steps(n) if s.status == "current"]:
+        steps.confirm_mastered(world.db, current[0])
+
+
+def _edit_step(db, step, fear):
+    steps.update_step(db, step, title=step.title + "!", detail=step.detail,
+                      predicted_fear=fear, social_story=step.social_story)
+
+
+def _add_step(world: World, n, fear):
+    if ladder := _chosen(world.ladders(n), 0):
+        steps.add_step(world.db, ladder, title=f"New step {fear}", predicted_fear=fear)
+
+
+def _archive_toggle(world: World, n, which):
+    ladder = _chosen(world.ladders(n) + world.ladders(n, "archived"), which)
+    if ladder is not None:
+        change = ladders.archive_ladder if ladder.status == "active" else ladders.unarchive_ladder
+        change(world.db, ladder)
+
+
+def _homework_done(world: World, n, which):
+    notes = list(world.db.exec(select(TherapistNote).where(
+        TherapistNote.child_id == world.child_ids[n]).order_by(TherapistNote.id)))
+    if note := _chosen(notes, which):
+        therapist_notes.mark_done(world.db, note, world.carer)
+
+
+def _rename(world: World, n, name):
+    child = world.child(n)
+    families.update_child(world.db, child, display_name=name, age_band=child.age_band)
+
+
+OPERATIONS = {
+    "wait": lambda world, hours: world.clock.shift(timedelta(hours=hours)),
+    "practice": _log,
+    "practice_same_step": _log_on_current,
+    "edit_practice": _edit_practice,
+    "delete_practice": _delete_practice,
+    "checkin": _check_in,
+    "make_current": _on_step(steps.make_current),
+    "master": _master,
+    "move_step": _on_step(steps.move_step),
+    "edit_step": _on_step(_edit_step),
+    "add_step": _add_step,
+    "delete_step": _on_step(steps.delete_step),
+    "archive_toggle": _archive_toggle,
+    "new_ladder": lambda world, n: ladders.create_ladder_from_template(
+        world.db, world.child(n), world.carer, "drop-off"),
+    "homework": lambda world, n: therapist_notes.write_note(
+        world.db, world.child(n), world.therapist, kind="homework", text="Practise twice"),
+    "homework_done": _homework_done,
+    "timezone": lambda world, n, zone: families.set_timezone(world.db, world.child(n).family,
+                                                             zone),
+    "rename": _rename,
+}
+
+
+def apply(world: World, op: tuple) -> None:
+    kind, *args = op
+    OPERATIONS[kind](world, *args)
+
+
+def assert_summaries_match_the_full_computation(world: World) -> None:
+    db = world.db
+    db.expire_all()
+    for later in LATER:
+        now = utcnow() + later
+        assert caseload.for_therapist(db, world.therapist, now) == \
+            caseload.recompute_rows(db, world.therapist, now), f"{later} later"
+    connection = db.connection()
+    for child_id in world.child_ids:
+        stored = db.get(ChildSummary, child_id)
+        fresh = child_summary.summary_of(connection, child_id)
+        assert {k: getattr(stored, k) for k in fresh} == fresh
+
+
+ALL_FLAGS = [("practice_same_step", 0, 7)] * 5 + [
+    ("checkin", 1, 0, ["school", "outing"]), ("checkin", 1, 1, ["social"]),
+    ("edit_step", 2, 0, 2), ("make_current", 2, 0), ("wait", 24 * 15)]
+# A family moving time zone moves the local days its practices fell on.
+NEW_ZONE = [("practice", 0, 0, 1, 23, 5, "did_it"), ("timezone", 0, "Pacific/Auckland")]
+# Deleting a step deletes its practices too (the database cascades).
+STEP_GONE = [("practice", 1, 0, 1, 12, 5, "did_it"), ("delete_step", 1, 0)]
+
+
+FLAG_KINDS = {"no_practice", "stuck_easy", "fear_not_falling", "avoidance_rising"}
+# Leads to every kind of flag, so the comparison sees each of them raised at least once.
+ALL_FLAGS = [("practice_same_step", 0, 7)] * 5 + [
+    ("checkin", 1, 0, ["school", "outing"]), ("checkin", 1, 1, ["social"]),
+    ("edit_step", 2, 0, 2), ("make_current", 2, 0), ("wait", 24 * 15)]
+# A family moving time zone moves the local days its practices fell on.
+NEW_ZONE = [("practice", 0, 0, 1, 23, 5, "did_it"), ("timezone", 0, "Pacific/Auckland")]
+# Deleting a step deletes its practices too (the database cascades).
+STEP_GONE = [("practice", 1, 0, 1, 12, 5, "did_it"), ("delete_step", 1, 0)]
+
+
+def test_stored_summaries_equal_the_full_computation_after_any_writes(db):
+    seen: set[str] = set()
+    with time_machine.travel(START, tick=False) as clock:
+        world = _world(db, clock)
+
+        @settings(max_examples=12, deadline=None, derandomize=True,
+                  suppress_health_check=[HealthCheck.too_slow])
+        @given(st.lists(operations, min_size=1, max_size=8))
+        @example(ALL_FLAGS)
+        @example(NEW_ZONE)
+        @example(STEP_GONE)
+        def run(ops):
+            for op in ops:
+                try:
+                    apply(world, op)
+                except DomainError:
+                    db.rollback()
+                assert_summaries_match_the_full_computation(world)
+                seen.update(f.kind for row in caseload.for_therapist(db, world.therapist)
+                            for f in row.flags)
+
+        run()
+    assert seen == FLAG_KINDS
+
+
+def _world(db: Session, clock) -> World:
+    """Three linked children in three time zones, each with a ladder from a template."""
+    therapist = make_therapist(db)
+    children = [quick_family_child(db, n, tz=zone) for n, zone in enumerate(ZONES)]
+    carer = db.exec(select(User).where(User.email == "parent0@example.com")).one()
+    for child in children:
+        template_ladder(db, child)
+        link(db, therapist, child, practice_target_days=3)
+    return World(db, clock, therapist, carer, [c.id for c in children])
+
+
+# ---- paging, in order of need ------------------------------------------------------------------
+
+def _on_track_and_behind(db: Session, now: datetime):
+    """Children 000-002 practised today against a target of 1; 003 and 004 never, target 5."""
+    tara = make_therapist(db)
+    for n in range(5):
+        child = quick_family_child(db, n)
+        step = template_ladder(db, child).steps[0]
+        if n < 3:
+            db.add(Practice(child_id=child.id, step_id=step.id, practiced_at=now, fear_before=3,
+                            fear_peak=4, fear_after=1, outcome="did_it", idempotency_key=f"t{n}"))
+            db.commit()
+        link(db, tara, child, practice_target_days=1 if n < 3 else 5)
+    return tara
+
+
+def test_pages_follow_the_order_of_need_across_the_whole_caseload(db):
+    now = utcnow()
+    tara = _on_track_and_behind(db, now)
+    pages = [caseload.page_for_therapist(db, tara, n, now, per_page=2) for n in (1, 2, 3)]
+    assert [[r.child.display_name for r in p.rows] for p in pages] == [
+        ["Child 003", "Child 004"], ["Child 000", "Child 001"], ["Child 002"]]
+    assert all(p.total == 5 and p.waiting == 2 and p.pages == 3 for p in pages)
+    assert [(p.page.has_newer, p.page.has_older) for p in pages] == [
+        (False, True), (True, True), (True, False)]
+
+
+@pytest.mark.parametrize(("asked", "shown"), [(0, 1), (-4, 1), (99, 3)])
+def test_a_page_out_of_range_shows_the_nearest_one(db, asked, shown):
+    now = utcnow()
+    tara = _on_track_and_behind(db, now)
+    listing = caseload.page_for_therapist(db, tara, asked, now, per_page=2)
+    assert listing.page.page == shown and listing.rows
+
+
+def test_an_empty_caseload_is_one_empty_page(db):
+    listing = caseload.page_for_therapist(db, make_therapist(db), 3)
+    assert listing.rows == [] and listing.total == 0 and listing.pages == 1
+
+
+# ---- rows come and go with the children ---------------------------------------------------------
+
+def _summary_ids(db: Session) -> list[int]:
+    db.expire_all()
+    return list(db.exec(select(ChildSummary.child_id)))
+
+
+def test_deleting_a_child_removes_its_summary(db, family):
+    template_ladder(db, family.child)
+    assert _summary_ids(db) == [family.child.id]
+    families.delete_child(db, family.user, family.child)
+    assert _summary_ids(db) == []
+
+
+def test_deleting_the_last_caregivers_account_removes_the_summaries(db, family):
+    template_ladder(db, family.child)
+    account_deletion.delete_account(db, family.user, PASSWORD)
+    assert _summary_ids(db) == []
+
+
+def test_a_child_without_a_summary_row_is_listed_with_nothing_logged(db, family):
+    tara = make_therapist(db)
+    link(db, tara, family.child)
+    assert _summary_ids(db) == []  # nothing was ever written about the child
+    now = utcnow()
+    [row] = caseload.for_therapist(db, tara, now)
+    assert [row] == caseload.recompute_rows(db, tara, now)
+    assert row.last_activity is None and row.days_last_7 == 0 and not row.current_steps
+
+
+# ---- the migration -----------------------------------------------------------------------------
+
+def test_upgrading_a_database_with_data_backfills_every_childs_summary(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    schema.upgrade(url)
+    engine = make_engine(url)
+    now = utcnow()
+    with Session(engine, expire_on_commit=False) as db:
+        tara = User(email="t@example.com", display_name="Tara", password_hash="x",
+                    role="therapist")
+        db.add(tara)
+        db.commit()
+        for n in range(3):
+            busy_child(db, n, tara, now)
+        link(db, tara, quick_family_child(db, 9))
+    engine.dispose()
+    command.downgrade(schema.alembic_config(url), "8893be6a7d58")  # back before the summaries
+    schema.upgrade(url)
+    with Session(engine) as db:
+        assert len(_summary_ids(db)) == 4
+        rows = caseload.for_therapist(db, tara, now)
+        assert rows == caseload.recompute_rows(db, tara, now)
+        assert sorted(r.days_last_7 for r in rows) == [0, 6, 6, 6]
+        assert sum(r.open_homework for r in rows) == 3
+    engine.dispose()
