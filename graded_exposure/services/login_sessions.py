@@ -2,11 +2,17 @@
 import secrets
 from datetime import timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, delete, select
 
 from ..models import User, UserSession, utcnow
 
+# Run on every request, so built once: the session row, its user and the user's family.
+_LIVE_SESSION = (select(UserSession, User).join(User, User.id == UserSession.user_id)
+                 .where(UserSession.id == bindparam("sid"),
+                        UserSession.user_id == bindparam("user_id"))
+                 .options(joinedload(User.family)))
 # Writing last_seen on every request would turn every page view into a write.
 _TOUCH_EVERY = timedelta(minutes=5)
 
@@ -23,10 +29,7 @@ def user_for(session: Session, sid: str | None, user_id: int,
     """Return the user of a live session, or None if it ended, idled out or expired."""
     if not sid:
         return None
-    # One statement on every request: the session row, its user and the user's family.
-    found = session.exec(select(UserSession, User).join(User, User.id == UserSession.user_id)
-                         .where(UserSession.id == sid, UserSession.user_id == user_id)
-                         .options(joinedload(User.family))).first()
+    found = session.exec(_LIVE_SESSION, params={"sid": sid, "user_id": user_id}).first()
     if found is None:
         return None
     row, user = found
