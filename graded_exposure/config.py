@@ -91,7 +91,7 @@ def load_config(instance_path: str) -> dict:
         # deployments with several workers leave it off and run `flask reminders run`.
         "RUN_SCHEDULER": _flag("RUN_SCHEDULER"),
         "REMINDER_GRACE": timedelta(minutes=int(os.environ.get("REMINDER_GRACE_MINUTES", 120))),
-        "REMINDER_BATCH": int(os.environ.get("REMINDER_BATCH", 500)),
+        "REMINDER_BATCH": int(os.environ.get("REMINDER_BATCH", 2000)),
         "REMINDER_LEASE": timedelta(seconds=int(os.environ.get("REMINDER_LEASE_SECONDS", 300))),
         # A delivery's copy of the reminder text, kept for its email and push, is blanked this
         # long after it was sent (services/retention.py); the inbox message keeps its own.
