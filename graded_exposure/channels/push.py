@@ -1,6 +1,19 @@
-"""Web push to a user's subscribed browsers, signed with the server's VAPID key."""
+"""Web push to a user's subscribed browsers, signed with the server's VAPID key.
+
+Inside `kept_open(config)` (the outbox wraps each run in it) pushes share one HTTP session,
+so connections to a push service are kept alive and reused, and the signed VAPID header is
+made once per push service origin and reused until shortly before it expires (RFC 8292
+allows a token to be reused; signing costs about as much CPU as encrypting a message).
+Every message is still encrypted on its own, for its own subscription.
+"""
 import json
 import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import requests
 from pywebpush import WebPushException, webpush
@@ -22,17 +35,59 @@ def payload(message: OutgoingMessage) -> str:
     return json.dumps({"title": message.push_title, "body": message.push_body, "url": url})
 
 
+# A kept VAPID token is signed for this long and replaced once less than half of it is left.
+TOKEN_LIFETIME = 12 * 60 * 60
+
+
+@dataclass
+class _Kept:
+    config: dict
+    http: requests.Session = field(default_factory=requests.Session)
+    tokens: dict[str, tuple[float, dict]] = field(default_factory=dict)  # origin: (exp, headers)
+
+    def vapid_headers(self, endpoint: str) -> dict:
+        parts = urlsplit(endpoint)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        expires, headers = self.tokens.get(origin, (0.0, {}))
+        if expires - time.time() < TOKEN_LIFETIME / 2:
+            expires = int(time.time()) + TOKEN_LIFETIME
+            headers = vapid.server_key(self.config).sign(
+                {"sub": vapid.subject(self.config), "aud": origin, "exp": expires})
+            self.tokens[origin] = (expires, headers)
+        return headers
+
+
+_kept: ContextVar[_Kept | None] = ContextVar("kept_push_session", default=None)
+
+
+@contextmanager
+def kept_open(config: dict) -> Iterator[None]:
+    """Within the block, pushes with this config share one HTTP session and VAPID tokens."""
+    if _kept.get() is not None:
+        yield
+        return
+    kept = _Kept(config)
+    token = _kept.set(kept)
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+        kept.http.close()
+
+
 def _send_one(subscription: PushSubscription, data: str, config) -> None:
-    webpush(
-        subscription_info={"endpoint": subscription.endpoint,
-                           "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}},
-        data=data,
-        vapid_private_key=vapid.server_key(config),
-        # A fresh dict each time: webpush fills in `aud` for the endpoint's origin in place.
-        vapid_claims={"sub": vapid.subject(config)},
-        ttl=int(config.get("PUSH_TTL") or DEFAULT_TTL),
-        timeout=float(config.get("PUSH_TIMEOUT") or DEFAULT_TIMEOUT),
-    )
+    subscription_info = {"endpoint": subscription.endpoint,
+                         "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+    common = {"data": data, "ttl": int(config.get("PUSH_TTL") or DEFAULT_TTL),
+              "timeout": float(config.get("PUSH_TIMEOUT") or DEFAULT_TIMEOUT)}
+    kept = _kept.get()
+    if kept is not None and kept.config is config:
+        webpush(subscription_info, headers=kept.vapid_headers(subscription.endpoint),
+                requests_session=kept.http, **common)
+        return
+    webpush(subscription_info, vapid_private_key=vapid.server_key(config),
+            # A fresh dict each time: webpush fills in `aud` for the endpoint's origin in place.
+            vapid_claims={"sub": vapid.subject(config)}, **common)
 
 
 def send_push(session: Session, config: dict, message: OutgoingMessage) -> None:

@@ -3,7 +3,9 @@
 Each outbox channel of channels/registry.py (email, push) has a state column on the delivery,
 "pending" when the dispatcher records it. Here a small batch is leased (services/claims.py),
 each pending channel is sent through its registered sender, and its state is written back at
-once, so a crash re-sends at most the one message in flight after the lease runs out.
+once, so a crash re-sends at most the one message in flight after the lease runs out. A whole
+run shares its connections (registry.kept_open): one SMTP connection and one HTTP session
+to the push services, rather than a new connection per message.
 
 Just before each send the sender re-confirms (and extends) its lease on that row, and each
 state write is guarded on the same lease: a sender paused past its lease skips what another
@@ -53,6 +55,15 @@ def run_outbox(session: Session, config: dict | None = None,
     grace = config.get("REMINDER_GRACE", DEFAULT_GRACE)
     lease = config.get("REMINDER_LEASE", DEFAULT_LEASE)
     counts = OutboxCounts()
+    with registry.kept_open(config):  # one SMTP connection, one push session for the run
+        _send_batches(session, config, now, grace, lease, counts)
+    log.info("Reminder outbox: claimed=%d sent=%d failed=%d", counts.claimed, counts.sent,
+             counts.failed)
+    return counts
+
+
+def _send_batches(session: Session, config: dict, now: datetime | None, grace: timedelta,
+                  lease: timedelta, counts: OutboxCounts) -> None:
     while True:
         at = now or utcnow()
         batch = claims.claim_outbox(session, now=at, lease=lease, limit=OUTBOX_BATCH)
@@ -72,9 +83,6 @@ def run_outbox(session: Session, config: dict | None = None,
             counts.failed += sum(1 for s in states.values() if s == ChannelState.FAILED)
         if len(batch) < OUTBOX_BATCH:
             break
-    log.info("Reminder outbox: claimed=%d sent=%d failed=%d", counts.claimed, counts.sent,
-             counts.failed)
-    return counts
 
 
 def _revoke(session: Session, delivery: Row) -> None:

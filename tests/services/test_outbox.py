@@ -196,3 +196,15 @@ def test_the_ownership_guard_refuses_a_stale_lease(db, sent):
     # A channel no longer pending (sent, or revoked) is never confirmed for sending again.
     assert claims.renew_outbox_lease(db, d.id, "email_state", held=renewed,
                                      until=later + lease * 3) is None
+
+
+def test_a_run_sends_every_email_through_one_smtp_connection(app, db, smtp):
+    user, child = person(db)
+    created = local("Europe/London", 2026, 6, 10)
+    for _ in range(outbox.OUTBOX_BATCH * 2 + 3):  # across several claimed batches
+        add_reminder(db, user, child, created=created, channels=("email",))
+    now = local("Europe/London", 2026, 6, 10, 7, 31)
+    config = {**app.config, **DISPATCH_CONFIG}
+    dispatch.run_pass(db, config, now=now)
+    assert outbox.run_outbox(db, config, now=now).sent == outbox.OUTBOX_BATCH * 2 + 3
+    assert (len(smtp.to(user.email)), smtp.connections) == (outbox.OUTBOX_BATCH * 2 + 3, 1)
