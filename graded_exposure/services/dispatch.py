@@ -5,9 +5,9 @@ then ONE write transaction that inserts the Delivery rows (unique per reminder a
 date, so a second insert is a no-op), copies the inbox messages from them (INSERT ... SELECT),
 and moves each reminder's next_due_at on while releasing its lease (one UPDATE for all the
 reminders sharing a next due moment). The statements per batch do not grow with the batch;
-reminders with the same schedule are planned once per batch. A process killed anywhere before that commit leaves
-only a lease behind, which runs out; the next pass does the batch again. Email and push are
-marked pending and sent afterwards by services/outbox.py.
+reminders with the same schedule are planned once per batch. A process killed anywhere
+before that commit leaves only a lease behind, which runs out; the next pass does the batch
+again. Email and push are marked pending and sent afterwards by services/outbox.py.
 
 Every function takes `now`, so tests (and catch-up after downtime) control the clock.
 """
