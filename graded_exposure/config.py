@@ -91,8 +91,13 @@ def load_config(instance_path: str) -> dict:
         # deployments with several workers leave it off and run `flask reminders run`.
         "RUN_SCHEDULER": _flag("RUN_SCHEDULER"),
         "REMINDER_GRACE": timedelta(minutes=int(os.environ.get("REMINDER_GRACE_MINUTES", 120))),
-        "REMINDER_BATCH": int(os.environ.get("REMINDER_BATCH", 500)),
+        "REMINDER_BATCH": int(os.environ.get("REMINDER_BATCH", 2000)),
         "REMINDER_LEASE": timedelta(seconds=int(os.environ.get("REMINDER_LEASE_SECONDS", 300))),
+        # Outbox senders side by side in one process (threads, each with its own connections);
+        # more than one helps when a mail server or push service is slow to answer.
+        "OUTBOX_SENDERS": int(os.environ.get("OUTBOX_SENDERS", 1)),
+        # A reused SMTP connection is replaced after this many messages (channels/mail.py).
+        "MAIL_MESSAGES_PER_CONNECTION": int(os.environ.get("MAIL_MESSAGES_PER_CONNECTION", 100)),
         # A delivery's copy of the reminder text, kept for its email and push, is blanked this
         # long after it was sent (services/retention.py); the inbox message keeps its own.
         "REMINDER_PAYLOAD_RETENTION": timedelta(

@@ -13,14 +13,20 @@ class Mailbox:
     """An aiosmtpd handler that keeps every message it is given (or refuses them all)."""
 
     def __init__(self):
-        self.messages, self.refuse = [], False
+        self.messages, self.refuse, self.peers = [], False, []
 
     async def handle_DATA(self, server, session, envelope):
+        self.peers.append(session.peer)  # (address, port): one client port per connection
         if self.refuse:
             return "554 Transaction failed"
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content,
                                                                     policy=default_policy)))
         return "250 Message accepted for delivery"
+
+    @property
+    def connections(self) -> int:
+        """Return over how many SMTP connections the messages came."""
+        return len(set(self.peers))
 
     def to(self, address: str) -> list:
         """Return the messages sent to one address, oldest first."""

@@ -2,13 +2,27 @@
 
 Header values are built safely: a subject is folded onto one line (a name with a newline in
 it cannot add headers), and an address with a line break is refused before anything is sent.
+
+Inside `kept_open(config)` (the outbox wraps each run in it) every message goes through one
+SMTP connection instead of one connection each: a connection is opened on first use, checked
+with NOOP before reuse when it has been idle a while (servers drop idle clients), replaced
+after MAIL_MESSAGES_PER_CONNECTION messages (servers cap messages per connection), and closed
+after any error, so the next message starts on a fresh one. A failed message is never retried
+here (see services/outbox.py): after an error mid-message it may or may not have gone out.
 """
 import logging
 import re
 import smtplib
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from email.message import EmailMessage
 
 log = logging.getLogger(__name__)
+
+MESSAGES_PER_CONNECTION = 100
+PROBE_AFTER_IDLE = 5.0  # seconds
 
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
 
@@ -44,9 +58,86 @@ def send_mail(config: dict, to: str, subject: str, text: str, html: str | None =
         log.info("Email (no MAIL_SERVER set, not sent) to %s: %s\n%s", to, message["Subject"],
                  text)
         return
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+    kept = _kept.get()
+    if kept is not None and kept.config is config:
+        kept.send(message)
+        return
+    with _connect(config) as smtp:
+        smtp.send_message(message)
+
+
+def _connect(config: dict) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+    try:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+class _KeptConnection:
+    """One SMTP connection reused for message after message (see the module docstring)."""
+
+    def __init__(self, config: dict):
+        self.config = config
+        self.limit = int(config.get("MAIL_MESSAGES_PER_CONNECTION") or MESSAGES_PER_CONNECTION)
+        self.probe_after = float(config.get("MAIL_PROBE_AFTER_IDLE", PROBE_AFTER_IDLE))
+        self.smtp: smtplib.SMTP | None = None
+        self.sent = 0
+        self.last_used = 0.0
+
+    def send(self, message: EmailMessage) -> None:
+        smtp = self._usable()
+        try:
+            smtp.send_message(message)
+        except BaseException:
+            self.close()
+            raise
+        self.sent += 1
+        self.last_used = time.monotonic()
+
+    def _usable(self) -> smtplib.SMTP:
+        if self.smtp is not None and (self.sent >= self.limit or not self._alive()):
+            self.close()
+        if self.smtp is None:
+            self.smtp, self.sent = _connect(self.config), 0
+        return self.smtp
+
+    def _alive(self) -> bool:
+        if time.monotonic() - self.last_used < self.probe_after:
+            return True
+        try:
+            return self.smtp.noop()[0] == 250
+        except (smtplib.SMTPException, OSError):
+            return False
+
+    def close(self) -> None:
+        smtp, self.smtp = self.smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+
+_kept: ContextVar[_KeptConnection | None] = ContextVar("kept_smtp_connection", default=None)
+
+
+@contextmanager
+def kept_open(config: dict) -> Iterator[None]:
+    """Within the block, send_mail with this config reuses one SMTP connection."""
+    if not config.get("MAIL_SERVER") or _kept.get() is not None:
+        yield
+        return
+    kept = _KeptConnection(config)
+    token = _kept.set(kept)
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+        kept.close()

@@ -10,6 +10,8 @@ and the pending count all iterate over CHANNELS.
 Adding a channel: a `Channel(...)` below with its sender function (in a module of its own
 under channels/), a `<name>_state` column on models.Delivery, and a migration for it.
 """
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -24,11 +26,27 @@ class Channel:
     state_column: str | None = None  # the Delivery column of its outbox state, if outboxed
     sender: str | None = None  # "module:function(session, config, OutgoingMessage)"
     per_kind_opt_out: bool = False  # honours NotificationSettings.email_opt_out
+    # "module:function(config)": a context manager inside which sends reuse connections
+    keeper: str | None = None
 
     def send(self, session, config: dict, message) -> None:
         """Send one message through this channel; raises ChannelError when it cannot."""
-        module, _, function = self.sender.partition(":")
-        getattr(import_module(module), function)(session, config, message)
+        _look_up(self.sender)(session, config, message)
+
+
+def _look_up(name: str):
+    module, _, function = name.partition(":")
+    return getattr(import_module(module), function)
+
+
+@contextmanager
+def kept_open(config: dict) -> Iterator[None]:
+    """Within the block, every outbox channel reuses its connections from send to send."""
+    with ExitStack() as stack:
+        for channel in OUTBOX:
+            if channel.keeper:
+                stack.enter_context(_look_up(channel.keeper)(config))
+        yield
 
 
 INBOX = Channel("inbox", "In-app inbox", "inbox", "the inbox", optional=False)
@@ -36,9 +54,11 @@ INBOX = Channel("inbox", "In-app inbox", "inbox", "the inbox", optional=False)
 CHANNELS = (
     INBOX,
     Channel("email", "Email", "email", "email", state_column="email_state",
-            sender="graded_exposure.channels.email:send_email", per_kind_opt_out=True),
+            sender="graded_exposure.channels.email:send_email", per_kind_opt_out=True,
+            keeper="graded_exposure.channels.mail:kept_open"),
     Channel("push", "Phone notification", "phone", "phone notifications",
-            state_column="push_state", sender="graded_exposure.channels.push:send_push"),
+            state_column="push_state", sender="graded_exposure.channels.push:send_push",
+            keeper="graded_exposure.channels.push:kept_open"),
 )
 
 BY_NAME = {channel.name: channel for channel in CHANNELS}

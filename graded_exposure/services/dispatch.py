@@ -2,14 +2,17 @@
 
 Per batch: one claim statement (services/claims.py), a few reads for quiet hours and content,
 then ONE write transaction that inserts the Delivery rows (unique per reminder and local
-date, so a second insert is a no-op), the inbox messages, and moves each reminder's
-next_due_at on while releasing its lease. A process killed anywhere before that commit leaves
-only a lease behind, which runs out; the next pass does the batch again. Email and push are
-marked pending and sent afterwards by services/outbox.py.
+date, so a second insert is a no-op), copies the inbox messages from them (INSERT ... SELECT),
+and moves each reminder's next_due_at on while releasing its lease (one UPDATE for all the
+reminders sharing a next due moment). The statements per batch do not grow with the batch;
+reminders with the same schedule are planned once per batch. A process killed anywhere
+before that commit leaves only a lease behind, which runs out; the next pass does the batch
+again. Email and push are marked pending and sent afterwards by services/outbox.py.
 
 Every function takes `now`, so tests (and catch-up after downtime) control the clock.
 """
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfoNotFoundError
@@ -31,7 +34,9 @@ INBOX = InboxMessage.__table__
 SETTINGS = NotificationSettings.__table__
 DEFAULT_GRACE = timedelta(hours=2)
 DEFAULT_LEASE = timedelta(minutes=5)
-DEFAULT_BATCH = 500
+# Large batches spread each batch's fixed statements over many reminders; memory stays bounded
+# (a few MiB) and a batch still finishes in seconds, far inside its lease.
+DEFAULT_BATCH = 2000
 # After a long outage, occurrences older than this are passed over without a row each.
 MAX_CATCH_UP = timedelta(days=14)
 
@@ -92,25 +97,50 @@ def plan(reminder: Row, now: datetime, grace: timedelta) -> tuple[list[Occurrenc
     Only the latest occurrence, and only within the grace window, may be sent: after
     downtime the older ones are recorded as missed rather than sent in a burst.
     """
-    zone_args = (reminder.weekdays, reminder.local_time, reminder.timezone)
-    due = reminder.next_due_at
+    found, due = _schedule(*_schedule_key(reminder), now, grace)
+    return [Occurrence(reminder, day, at, status) for day, at, status in found], due
+
+
+def _schedule_key(reminder: Row) -> tuple:
+    """Everything plan() reads from a reminder: reminders alike here are planned alike."""
+    return (reminder.weekdays, reminder.local_time, reminder.timezone, reminder.ends_on,
+            reminder.skip_date, reminder.next_due_at)
+
+
+def _schedule(weekdays: str, local_time: str, tz: str, ends_on: date | None,
+              skip_date: date | None, next_due: datetime, now: datetime,
+              grace: timedelta) -> tuple[list[tuple[date, datetime, str]], datetime | None]:
+    zone_args = (weekdays, local_time, tz)
+    due = next_due
     if due < now - MAX_CATCH_UP:
-        due = schedule.next_occurrence_utc(*zone_args, now - MAX_CATCH_UP,
-                                           ends_on=reminder.ends_on)
-    found: list[Occurrence] = []
+        due = schedule.next_occurrence_utc(*zone_args, now - MAX_CATCH_UP, ends_on=ends_on)
+    found: list[list] = []
     while due is not None and due <= now:
-        day = schedule.occurrence_date(due, reminder.local_time, reminder.timezone)
-        if reminder.ends_on is not None and day > reminder.ends_on:
+        day = schedule.occurrence_date(due, local_time, tz)
+        if ends_on is not None and day > ends_on:
             due = None
             break
-        found.append(Occurrence(reminder, day, due, DeliveryStatus.MISSED))
-        due = schedule.next_occurrence_utc(*zone_args, due, ends_on=reminder.ends_on)
-    for occurrence in found:
-        if occurrence.local_date == reminder.skip_date:
-            occurrence.status = DeliveryStatus.SKIPPED
-    if found and found[-1].status == DeliveryStatus.MISSED and found[-1].due >= now - grace:
-        found[-1].status = TO_SEND
-    return found, due
+        found.append([day, due, DeliveryStatus.SKIPPED if day == skip_date
+                      else DeliveryStatus.MISSED])
+        due = schedule.next_occurrence_utc(*zone_args, due, ends_on=ends_on)
+    if found and found[-1][2] == DeliveryStatus.MISSED and found[-1][1] >= now - grace:
+        found[-1][2] = TO_SEND
+    return [tuple(o) for o in found], due
+
+
+def _plan_batch(batch: list[Row], now: datetime,
+                grace: timedelta) -> dict[int, tuple[list[Occurrence], datetime | None]]:
+    """Plan every reminder of a batch; alike schedules (the usual case) are worked out once."""
+    known: dict[tuple, tuple] = {}
+    plans = {}
+    for reminder in batch:
+        key = _schedule_key(reminder)
+        if key not in known:
+            known[key] = _plan_safely(reminder, now, grace)
+        found, due = known[key]
+        plans[reminder.id] = ([Occurrence(reminder, o.local_date, o.due, o.status)
+                               for o in found], due)
+    return plans
 
 
 def _plan_safely(reminder: Row, now: datetime, grace: timedelta):
@@ -124,15 +154,16 @@ def _plan_safely(reminder: Row, now: datetime, grace: timedelta):
 
 def _process_batch(session: Session, batch: list[Row], *, worker: str, now: datetime,
                    grace: timedelta) -> PassCounts:
-    plans = {r.id: _plan_safely(r, now, grace) for r in batch}
+    plans = _plan_batch(batch, now, grace)
     occurrences = [o for found, _ in plans.values() for o in found]
     rows, inbox = _delivery_rows(session, occurrences, now)
-    releases = [{"rid": r.id, "w": worker, "next_due": plans[r.id][1]} for r in batch]
+    next_due = {reminder_id: due for reminder_id, (_, due) in plans.items()}
     with claims.write_transaction(session) as connection:
         ours = _still_claimed(connection, worker, list(plans))
         inserted = _insert_deliveries(connection, [r for r in rows if r["reminder_id"] in ours])
-        _insert_inbox(connection, inserted, inbox, now)
-        _release_reminders(connection, releases)
+        _insert_inbox(connection, [delivery_id for _, delivery_id, reminder_id, day in inserted
+                                   if (reminder_id, day) in inbox])
+        _release_reminders(connection, worker, next_due)
     counts = PassCounts(claimed=len(batch), batches=1)
     for status, *_ in inserted:
         setattr(counts, status, getattr(counts, status) + 1)
@@ -140,12 +171,14 @@ def _process_batch(session: Session, batch: list[Row], *, worker: str, now: date
 
 
 def _delivery_rows(session: Session, occurrences: list[Occurrence],
-                   now: datetime) -> tuple[list[dict], dict]:
-    """Decide sent or not_needed, write the content; return delivery rows and inbox messages."""
+                   now: datetime) -> tuple[list[dict], set[tuple[int, date]]]:
+    """Decide sent or not_needed, write the content; return the delivery rows, and the
+    (reminder, local date) of each that also goes to the inbox."""
     to_send = [o for o in occurrences if o.status == TO_SEND]
     sources = reminder_content.load_sources(session, [(o.reminder, o.local_date) for o in to_send])
     settings = _settings(session, {o.reminder.user_id for o in to_send})
-    rows, inbox = [], {}
+    not_wanted = dict.fromkeys(registry.STATE_COLUMNS, ChannelState.NOT_WANTED)
+    rows, inbox = [], set()
     for o in occurrences:
         r = o.reminder
         if o.status == TO_SEND:
@@ -154,15 +187,13 @@ def _delivery_rows(session: Session, occurrences: list[Occurrence],
             o.status = DeliveryStatus.NOT_NEEDED if practised else DeliveryStatus.SENT
         row = {"reminder_id": r.id, "local_date": o.local_date, "due_at": o.due,
                "status": o.status, "created_at": now, "outbox_claimed_until": None,
-               "title": "", "body": "", "link": "",
-               **dict.fromkeys(registry.STATE_COLUMNS, ChannelState.NOT_WANTED)}
+               "title": "", "body": "", "link": "", **not_wanted}
         if o.status == DeliveryStatus.SENT:
             content = reminder_content.render(sources, r, o.local_date)
             row.update(title=content.title, body=content.body, link=content.link,
                        **_external_states(r, settings.get(r.user_id), now))
             if _wants_inbox(r.channels, row):
-                inbox[(r.id, o.local_date)] = {"user_id": r.user_id, "title": content.title,
-                                               "body": content.body, "link": content.link}
+                inbox.add((r.id, o.local_date))
         rows.append(row)
     return rows, inbox
 
@@ -214,19 +245,43 @@ def _insert_deliveries(connection: Connection, rows: list[dict]) -> list[tuple]:
     return [tuple(r) for r in connection.execute(statement, rows)]
 
 
-def _insert_inbox(connection: Connection, inserted: list[tuple], inbox: dict, now: datetime):
-    messages = [{**inbox[(reminder_id, day)], "delivery_id": delivery_id, "created_at": now,
-                 "read_at": None}
-                for _, delivery_id, reminder_id, day in inserted if (reminder_id, day) in inbox]
-    if messages:
-        connection.execute(INBOX.insert(), messages)
+def _insert_inbox(connection: Connection, delivery_ids: list[int]) -> None:
+    """Copy the given deliveries into their recipients' inboxes, in one statement."""
+    if not delivery_ids:
+        return
+    copied = (select(REMINDERS.c.user_id, DELIVERIES.c.id, DELIVERIES.c.title,
+                     DELIVERIES.c.body, DELIVERIES.c.link, DELIVERIES.c.created_at)
+              .join(REMINDERS, REMINDERS.c.id == DELIVERIES.c.reminder_id)
+              .where(DELIVERIES.c.id.in_(delivery_ids)))
+    connection.execute(INBOX.insert().from_select(
+        ["user_id", "delivery_id", "title", "body", "link", "created_at"], copied))
 
 
-def _release_reminders(connection: Connection, releases: list[dict]) -> None:
+# A next-due moment shared by at least this many reminders of a batch is written with one
+# UPDATE for all of them; the rest go in one executemany.
+SHARED_DUE = 8
+
+
+def _release_reminders(connection: Connection, worker: str,
+                       next_due: dict[int, datetime | None]) -> None:
+    """Move each reminder on to its next due moment and release this pass's lease on it."""
     # Guarded by the claimer's name: if this lease ran out and another pass took the
     # reminder over, that pass owns it now and this one must not move it.
-    connection.execute(
-        update(REMINDERS)
-        .where(REMINDERS.c.id == bindparam("rid"), REMINDERS.c.claimed_by == bindparam("w"))
-        .values(next_due_at=bindparam("next_due"), claimed_by="", claimed_until=None),
-        releases)
+    by_due = defaultdict(list)
+    for reminder_id, due in next_due.items():
+        by_due[due].append(reminder_id)
+    released = {"claimed_by": "", "claimed_until": None}
+    singles = []
+    for due, ids in by_due.items():
+        if len(ids) < SHARED_DUE:
+            singles.extend({"rid": i, "next_due": due} for i in ids)
+            continue
+        connection.execute(update(REMINDERS)
+                           .where(REMINDERS.c.id.in_(ids), REMINDERS.c.claimed_by == worker)
+                           .values(next_due_at=due, **released))
+    if singles:
+        connection.execute(
+            update(REMINDERS)
+            .where(REMINDERS.c.id == bindparam("rid"), REMINDERS.c.claimed_by == worker)
+            .values(next_due_at=bindparam("next_due"), **released),
+            singles)

@@ -3,7 +3,10 @@
 Each outbox channel of channels/registry.py (email, push) has a state column on the delivery,
 "pending" when the dispatcher records it. Here a small batch is leased (services/claims.py),
 each pending channel is sent through its registered sender, and its state is written back at
-once, so a crash re-sends at most the one message in flight after the lease runs out.
+once, so a crash re-sends at most the one message in flight after the lease runs out. Each
+sender keeps its connections for the run (registry.kept_open): one SMTP connection and one
+HTTP session to the push services, rather than a new connection per message; a few senders
+(OUTBOX_SENDERS) work side by side.
 
 Just before each send the sender re-confirms (and extends) its lease on that row, and each
 state write is guarded on the same lease: a sender paused past its lease skips what another
@@ -16,6 +19,7 @@ late is worse than none, and a broken address or subscription would fail every m
 pending message older than the grace window (the outbox was down) also ends as failed.
 """
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,11 +52,43 @@ class OutboxCounts:
 
 def run_outbox(session: Session, config: dict | None = None,
                now: datetime | None = None) -> OutboxCounts:
-    """Send every pending email and push once; return how many went and how many failed."""
+    """Send every pending email and push once; return how many went and how many failed.
+
+    With OUTBOX_SENDERS above one, that many senders share the work in threads, each with its
+    own database session and connections, exactly as separate outbox processes would (the
+    claims keep them apart): while one waits on a mail server or push service, another works.
+    """
     config = config or {}
+    senders = max(1, int(config.get("OUTBOX_SENDERS") or 1))
+    counts = [OutboxCounts() for _ in range(senders)]
+    with ThreadPoolExecutor(senders - 1 or 1, thread_name_prefix="outbox") as pool:
+        others = [pool.submit(_sender_with_own_session, session.get_bind(), config, now, c)
+                  for c in counts[1:]]
+        _sender(session, config, now, counts[0])
+        for other in others:
+            other.result()
+    total = OutboxCounts(*(sum(getattr(c, f) for c in counts)
+                           for f in ("claimed", "sent", "failed")))
+    log.info("Reminder outbox: claimed=%d sent=%d failed=%d", total.claimed, total.sent,
+             total.failed)
+    return total
+
+
+def _sender_with_own_session(engine, config: dict, now: datetime | None,
+                             counts: OutboxCounts) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        _sender(session, config, now, counts)
+
+
+def _sender(session: Session, config: dict, now: datetime | None, counts: OutboxCounts) -> None:
     grace = config.get("REMINDER_GRACE", DEFAULT_GRACE)
     lease = config.get("REMINDER_LEASE", DEFAULT_LEASE)
-    counts = OutboxCounts()
+    with registry.kept_open(config):  # one SMTP connection, one push session per sender
+        _send_batches(session, config, now, grace, lease, counts)
+
+
+def _send_batches(session: Session, config: dict, now: datetime | None, grace: timedelta,
+                  lease: timedelta, counts: OutboxCounts) -> None:
     while True:
         at = now or utcnow()
         batch = claims.claim_outbox(session, now=at, lease=lease, limit=OUTBOX_BATCH)
@@ -72,9 +108,6 @@ def run_outbox(session: Session, config: dict | None = None,
             counts.failed += sum(1 for s in states.values() if s == ChannelState.FAILED)
         if len(batch) < OUTBOX_BATCH:
             break
-    log.info("Reminder outbox: claimed=%d sent=%d failed=%d", counts.claimed, counts.sent,
-             counts.failed)
-    return counts
 
 
 def _revoke(session: Session, delivery: Row) -> None:

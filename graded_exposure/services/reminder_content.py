@@ -56,9 +56,11 @@ def load_sources(session: Session, wanted: list[tuple[Row, date]]) -> ContentSou
     child_ids = {r.child_id for r, _ in wanted if r.child_id is not None}
     if not child_ids:
         return sources
-    sources.child_names = dict(session.exec(
+    # Core statements on the connection: a batch of thousands skips the ORM's per-row work.
+    connection = session.connection()
+    sources.child_names = dict(connection.execute(
         select(Child.id, Child.display_name).where(Child.id.in_(child_ids))).all())
-    steps = session.exec(
+    steps = connection.execute(
         select(Ladder.child_id, Step.title).join(Ladder, Step.ladder_id == Ladder.id)
         .where(Ladder.child_id.in_(child_ids), Ladder.status == "active",
                Step.status == "current")
@@ -80,7 +82,7 @@ def _practice_times(session: Session, nudges: list[tuple[Row, date]]) -> dict[in
     # Any local date lies within a day either side of the same UTC date.
     start = datetime.combine(min(d for _, d in nudges) - timedelta(days=1), time.min, UTC)
     end = datetime.combine(max(d for _, d in nudges) + timedelta(days=2), time.min, UTC)
-    rows = session.exec(select(Practice.child_id, Practice.practiced_at).where(
+    rows = session.connection().execute(select(Practice.child_id, Practice.practiced_at).where(
         Practice.child_id.in_({r.child_id for r, _ in nudges}),
         Practice.practiced_at >= start, Practice.practiced_at < end))
     times = defaultdict(list)

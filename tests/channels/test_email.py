@@ -2,14 +2,15 @@
 from urllib.parse import urlsplit
 
 import pytest
+from aiosmtpd.controller import Controller
 from itsdangerous import URLSafeSerializer
 from sqlmodel import select
 
-from graded_exposure.channels import ChannelError, OutgoingMessage
+from graded_exposure.channels import ChannelError, OutgoingMessage, mail
 from graded_exposure.channels.email import send_email
 from graded_exposure.models import NotificationSettings
 from graded_exposure.services.notification_settings import unsubscribe_token
-from tests.mailbox import free_port
+from tests.mailbox import free_port, start_mailbox
 
 
 def _message(family, kind="practice", **changes) -> OutgoingMessage:
@@ -117,3 +118,51 @@ def test_without_mail_server_the_email_is_logged(app, db, family, caplog):
     with caplog.at_level("INFO"):
         send_email(db, app.config, _message(family))
     assert "Time to practise" in caplog.text
+
+
+def test_each_email_outside_kept_open_has_a_connection_of_its_own(app, db, family, smtp):
+    for _ in range(3):
+        send_email(db, app.config, _message(family))
+    assert (len(smtp.messages), smtp.connections) == (3, 3)
+
+
+def test_inside_kept_open_many_emails_share_one_connection(app, db, family, smtp):
+    with mail.kept_open(app.config):
+        for n in range(25):
+            send_email(db, app.config, _message(family, title=f"Message {n}"))
+    assert (len(smtp.messages), smtp.connections) == (25, 1)
+    assert _parts(smtp.messages[-1][1])["text/plain"].count("Message 24") == 1
+
+
+def test_a_kept_connection_is_replaced_after_its_message_limit(app, db, family, smtp):
+    app.config["MAIL_MESSAGES_PER_CONNECTION"] = 10
+    with mail.kept_open(app.config):
+        for _ in range(25):
+            send_email(db, app.config, _message(family))
+    assert (len(smtp.messages), smtp.connections) == (25, 3)
+
+
+def test_a_kept_connection_the_server_dropped_is_reopened(app, db, family):
+    handler, controller = start_mailbox()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
+                      MAIL_PROBE_AFTER_IDLE=0)  # probe before every reuse
+    try:
+        with mail.kept_open(app.config):
+            send_email(db, app.config, _message(family))
+            controller.stop()  # a restart closes every client connection
+            controller = Controller(handler, hostname="127.0.0.1", port=controller.port)
+            controller.start()
+            send_email(db, app.config, _message(family))
+    finally:
+        controller.stop()
+    assert (len(handler.messages), handler.connections) == (2, 2)
+
+
+def test_after_a_refused_message_the_next_one_still_goes(app, db, family, smtp):
+    with mail.kept_open(app.config):
+        smtp.refuse = True
+        with pytest.raises(ChannelError):
+            send_email(db, app.config, _message(family))
+        smtp.refuse = False
+        send_email(db, app.config, _message(family))
+    assert len(smtp.messages) == 1

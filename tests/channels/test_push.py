@@ -15,11 +15,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from sqlmodel import select
 
-from graded_exposure.channels import ChannelError, OutgoingMessage, vapid
+from graded_exposure.channels import ChannelError, OutgoingMessage, push, vapid
 from graded_exposure.channels.push import send_push
 from graded_exposure.models import PushSubscription
 
-STATUS_BY_PATH = {"/ok": 201, "/gone": 410, "/missing": 404, "/broken": 500}
+STATUS_BY_PATH = {"/ok": 201, "/ok2": 201, "/ok3": 201, "/gone": 410, "/missing": 404,
+                  "/broken": 500}
 
 
 def _b64decode(text: str) -> bytes:
@@ -54,10 +55,14 @@ class FakePushService:
 
     def __init__(self, server_key: str):
         self.server_key, self.received, self.errors, self.delay = server_key, [], [], 0.0
+        self.clients = []  # (address, port) of each request: one port per connection
         service = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keeps connections alive, as push services do
+
             def do_POST(self):
+                service.clients.append(self.client_address)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 time.sleep(service.delay)
                 try:
@@ -198,6 +203,31 @@ def test_other_users_devices_get_nothing(db, family, other_family, config, push_
     _subscribe(db, other_family, push_service, "/ok")
     send_push(db, config, _message(family))
     assert push_service.received == []
+
+
+def test_inside_kept_open_pushes_share_one_connection_and_each_is_encrypted(
+        db, family, config, push_service):
+    browsers = _subscribe(db, family, push_service, "/ok", "/ok2", "/ok3")
+    with push.kept_open(config):
+        for _ in range(4):
+            send_push(db, config, _message(family))
+    assert push_service.errors == []  # every request carried a valid VAPID token
+    assert len(push_service.received) == 12 and len(set(push_service.clients)) == 1
+    by_path = {}
+    for path, _, body, _ in push_service.received:
+        by_path.setdefault(path, []).append(body)
+    for browser, path in zip(browsers, ("/ok", "/ok2", "/ok3"), strict=True):
+        bodies = by_path[path]
+        assert len(set(bodies)) == 4  # encrypted afresh for every message
+        assert all(browser.decrypt(b)["title"] == "Time to practise" for b in bodies)
+
+
+def test_outside_kept_open_each_push_has_a_connection_of_its_own(db, family, config,
+                                                                push_service):
+    _subscribe(db, family, push_service, "/ok")
+    for _ in range(3):
+        send_push(db, config, _message(family))
+    assert len(push_service.received) == 3 and len(set(push_service.clients)) == 3
 
 
 def test_vapid_key_is_made_once_and_kept_private(config):

@@ -242,6 +242,34 @@ def test_a_lease_held_by_another_dispatcher_is_respected_until_it_runs_out(db):
     assert len(deliveries(db, r)) == 1
 
 
+@pytest.mark.parametrize("size", [3, 3 * dispatch.SHARED_DUE])  # released one by one, or at once
+def test_a_reminder_taken_over_mid_batch_is_left_to_its_new_owner(db, monkeypatch, size):
+    user, child = person(db)
+    reminders = [add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))
+                 for _ in range(size)]
+    taken, due = reminders[1], reminders[1].next_due_at
+    real_claim = claims.claim_due_reminders
+
+    def claim_then_lose_one(session, **kw):
+        batch = real_claim(session, **kw)
+        if batch:  # this pass stalls past its lease; another pass takes one reminder over
+            session.connection().execute(claims.REMINDERS.update()
+                                         .where(claims.REMINDERS.c.id == taken.id)
+                                         .values(claimed_by="the-new-owner"))
+            session.commit()
+        return batch
+
+    monkeypatch.setattr(claims, "claim_due_reminders", claim_then_lose_one)
+    counts = dispatch.run_pass(db, DISPATCH_CONFIG, now=due + timedelta(minutes=1))
+    assert (counts.claimed, counts.sent) == (size, size - 1)
+    assert deliveries(db, taken) == [] and len(inbox(db, user)) == size - 1
+    db.refresh(taken)
+    assert (taken.next_due_at, taken.claimed_by) == (due, "the-new-owner")
+    for r in reminders:
+        db.refresh(r)
+    assert {r.next_due_at for r in reminders if r is not taken} == {due + timedelta(days=1)}
+
+
 def test_an_unreadable_schedule_is_stopped_without_blocking_the_batch(db, caplog):
     user, child = person(db)
     good = add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))

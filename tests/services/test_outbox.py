@@ -196,3 +196,35 @@ def test_the_ownership_guard_refuses_a_stale_lease(db, sent):
     # A channel no longer pending (sent, or revoked) is never confirmed for sending again.
     assert claims.renew_outbox_lease(db, d.id, "email_state", held=renewed,
                                      until=later + lease * 3) is None
+
+
+def test_a_sender_sends_every_email_of_its_run_through_one_smtp_connection(app, db, smtp):
+    user, child = person(db)
+    created = local("Europe/London", 2026, 6, 10)
+    for _ in range(outbox.OUTBOX_BATCH * 2 + 3):  # across several claimed batches
+        add_reminder(db, user, child, created=created, channels=("email",))
+    now = local("Europe/London", 2026, 6, 10, 7, 31)
+    config = {**app.config, **DISPATCH_CONFIG, "OUTBOX_SENDERS": 1}
+    dispatch.run_pass(db, config, now=now)
+    assert outbox.run_outbox(db, config, now=now).sent == outbox.OUTBOX_BATCH * 2 + 3
+    assert (len(smtp.to(user.email)), smtp.connections) == (outbox.OUTBOX_BATCH * 2 + 3, 1)
+
+
+def test_several_senders_share_the_work_and_send_each_email_once(app, db, smtp):
+    user, child = person(db)
+    created = local("Europe/London", 2026, 6, 10)
+    total = outbox.OUTBOX_BATCH * 4 + 3
+    for n in range(total):
+        add_reminder(db, user, child, created=created, kind="therapist", message=f"note {n}",
+                     channels=("email",))
+    now = local("Europe/London", 2026, 6, 10, 7, 31)
+    config = {**app.config, **DISPATCH_CONFIG, "OUTBOX_SENDERS": 4}
+    dispatch.run_pass(db, config, now=now)
+    counts = outbox.run_outbox(db, config, now=now)
+    assert (counts.claimed, counts.sent, counts.failed) == (total, total, 0)
+    bodies = [m.get_body(preferencelist=("plain",)).get_content()
+              for m in smtp.to(user.email)]
+    assert sorted(next(line for line in b.splitlines() if line.startswith("note "))
+                  for b in bodies) == sorted(f"note {n}" for n in range(total))
+    assert 1 <= smtp.connections <= 4
+    assert outbox.pending_count(db) == 0
