@@ -12,6 +12,7 @@ once. `child_for` and `practice_for` are for the family only; `linked_child_for`
 """
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 from sqlmodel import select
 
@@ -55,6 +56,16 @@ def _get(model, object_id: int, *options):
     return get_session().get(model, object_id, options=options) or abort(404)
 
 
+# Every child page starts here, so the statement is built once.
+_CHILD_WITH_FAMILY = select(Child).where(Child.id == bindparam("id")).options(_CHILD_UP)
+
+
+def _child(child_id: int) -> Child:
+    if not 1 <= child_id <= _MAX_ID:
+        abort(404)
+    return get_session().exec(_CHILD_WITH_FAMILY, params={"id": child_id}).first() or abort(404)
+
+
 def in_family(child: Child | None) -> bool:
     """True when the current user is a caregiver in the child's family."""
     return (child is not None and current_user.is_authenticated
@@ -85,12 +96,12 @@ def _may_see_or_treat(child: Child | None):
 
 def child_for(child_id: int) -> Child:
     """Return the child with this id if the current user's family holds it."""
-    return _may_see(_get(Child, child_id, _CHILD_UP))
+    return _may_see(_child(child_id))
 
 
 def linked_child_for(child_id: int) -> Child:
     """Return the child for its family or for a therapist with an active link."""
-    return _may_see_or_treat(_get(Child, child_id, _CHILD_UP))
+    return _may_see_or_treat(_child(child_id))
 
 
 def ladder_for(ladder_id: int) -> Ladder:
@@ -125,7 +136,7 @@ def substep_for(substep_id: int) -> SubStep:
 def practice_for(practice_id: int) -> Practice:
     """Return the practice if its child is visible to the current user."""
     practice = _get(Practice, practice_id)
-    _may_see(_get(Child, practice.child_id, _CHILD_UP))
+    _may_see(_child(practice.child_id))
     return practice
 
 
@@ -143,7 +154,7 @@ def reminder_for(reminder_id: int) -> Reminder:
     if reminder.user_id != current_user.id:
         abort(404)
     if reminder.child_id is not None:
-        _may_see(_get(Child, reminder.child_id, _CHILD_UP))
+        _may_see(_child(reminder.child_id))
     return reminder
 
 

@@ -7,6 +7,7 @@ weeks.
 """
 from dataclasses import dataclass, field
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
@@ -35,13 +36,15 @@ class ChildOverview:
     outlook: insights.Outlook | None = None
 
 
+_RECENT = (select(Practice).where(Practice.child_id == bindparam("child_id"))
+           .options(joinedload(Practice.step))
+           .order_by(Practice.practiced_at.desc(), Practice.id.desc()).limit(RECENT_PRACTICES))
+
+
 def for_child(session: Session, child: Child) -> ChildOverview:
     """Load what the child's home screen needs in a fixed number of queries."""
     ladders = insights.active_ladders(session, child)
-    practices = session.exec(
-        select(Practice).where(Practice.child_id == child.id)
-        .options(joinedload(Practice.step))
-        .order_by(Practice.practiced_at.desc(), Practice.id.desc()).limit(RECENT_PRACTICES))
+    practices = session.exec(_RECENT, params={"child_id": child.id})
     return ChildOverview(ladders=[_card(ladder) for ladder in ladders],
                          recent_practices=describe(session, list(practices),
                                                    child.family.timezone),

@@ -2,7 +2,7 @@
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import Session, select
 
 from ..errors import DomainError, TokenInvalid
@@ -56,9 +56,12 @@ def delete_child(session: Session, user: User, child: Child) -> None:
     session.commit()
 
 
+_CHILDREN = select(Child).where(Child.family_id == bindparam("family_id")).order_by(Child.id)
+
+
 def family_children(session: Session, family_id: int) -> list[Child]:
     """Return the children of a family, oldest record first."""
-    return list(session.exec(select(Child).where(Child.family_id == family_id).order_by(Child.id)))
+    return list(session.exec(_CHILDREN, params={"family_id": family_id}))
 
 
 def set_timezone(session: Session, family: Family, name: str) -> None:

@@ -1,6 +1,7 @@
 """The in-app inbox: a user's reminder messages, newest first, and marking them read."""
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, func, select, update
 
 from ..models import InboxMessage, User, utcnow
@@ -17,11 +18,14 @@ def inbox_page(session: Session, user: User, number: int = 1,
     return paginate(session, query, number, per_page)
 
 
+# Every page's navigation shows it, so the statement is built once.
+_UNREAD = select(func.count()).select_from(InboxMessage).where(
+    InboxMessage.user_id == bindparam("user_id"), InboxMessage.read_at.is_(None))
+
+
 def unread_count(session: Session, user_id: int) -> int:
     """Return how many of the user's messages are unread (one COUNT query)."""
-    query = select(func.count()).select_from(InboxMessage).where(
-        InboxMessage.user_id == user_id, InboxMessage.read_at.is_(None))
-    return session.exec(query).one()
+    return session.connection().execute(_UNREAD, {"user_id": user_id}).scalar_one()
 
 
 def mark_read(session: Session, message: InboxMessage, now: datetime | None = None) -> InboxMessage:

@@ -8,8 +8,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import String, cast, func
-from sqlalchemy.orm import selectinload
+from sqlalchemy import String, bindparam, cast, func
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from ..models import Avoidance, Child, DayCheckIn, Ladder, Practice, utcnow
@@ -45,14 +45,46 @@ def practice_fact(practice: Practice, tz: str) -> PracticeFact:
                         fear_after=practice.fear_after, outcome=practice.outcome)
 
 
+# The statements the home screen and the insights run on every visit are built once: building a
+# statement costs SQLAlchemy more than SQLite takes to run it.
+_CHECKINS_SINCE = (
+    select(DayCheckIn.id, DayCheckIn.day, DayCheckIn.child_distress, Avoidance.kind,
+           Avoidance.accommodations)
+    .outerjoin(Avoidance, Avoidance.checkin_id == DayCheckIn.id)
+    .where(DayCheckIn.child_id == bindparam("child_id"), DayCheckIn.day >= bindparam("since"))
+    .order_by(DayCheckIn.day, DayCheckIn.id, Avoidance.id))
+_RANK = func.row_number().over(partition_by=Practice.step_id,
+                               order_by=(Practice.practiced_at.desc(), Practice.id.desc()))
+_RANKED = (select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
+                  Practice.fear_peak, Practice.fear_after, Practice.outcome, Practice.id,
+                  _RANK.label("n"))
+           .where(Practice.step_id.in_(bindparam("step_ids", expanding=True)),
+                  Practice.outcome.in_(sorted(TRIED_OUTCOMES)))
+           .subquery())
+_FEAR_WINDOWS = (select(*[c for c in _RANKED.c if c.name not in ("n", "id")])
+                 .where(_RANKED.c.n <= flags.FEAR_WINDOW)
+                 .order_by(_RANKED.c.practiced_at, _RANKED.c.id))
+_LAST_PRACTICE = select(func.max(Practice.practiced_at)).where(
+    Practice.child_id == bindparam("child_id"))
+_PRACTICE_MOMENTS = select(Practice.practiced_at).where(Practice.child_id == bindparam("child_id"))
+_WIN_SETS = cast(Practice.small_wins, String)
+_SMALL_WINS = (select(_WIN_SETS, func.count()).where(Practice.child_id == bindparam("child_id"))
+               .group_by(_WIN_SETS))
+_STAR_GROUPS = (select(Practice.outcome, Practice.fear_before, func.count())
+                .where(Practice.child_id == bindparam("child_id"))
+                .group_by(Practice.outcome, Practice.fear_before))
+_ACTIVE_LADDERS = (select(Ladder).where(Ladder.child_id == bindparam("child_id"),
+                                        Ladder.status == "active")
+                   .options(joinedload(Ladder.steps)).order_by(Ladder.id))
+
+
+def _rows(session: Session, statement, **params):
+    return session.connection().execute(statement, params)
+
+
 def load_checkin_facts(session: Session, child: Child, since: date) -> list[CheckInFact]:
     """Return the child's check-ins from `since` on as facts (one statement, plain columns)."""
-    rows = session.exec(
-        select(DayCheckIn.id, DayCheckIn.day, DayCheckIn.child_distress, Avoidance.kind,
-               Avoidance.accommodations)
-        .outerjoin(Avoidance, Avoidance.checkin_id == DayCheckIn.id)
-        .where(DayCheckIn.child_id == child.id, DayCheckIn.day >= since)
-        .order_by(DayCheckIn.day, DayCheckIn.id, Avoidance.id))
+    rows = _rows(session, _CHECKINS_SINCE, child_id=child.id, since=since)
     parts: dict[int, tuple] = {}
     for checkin_id, day, distress, kind, accommodations in rows:
         *_, avoided, accommodated = parts.setdefault(checkin_id, (day, distress, [], []))
@@ -63,28 +95,19 @@ def load_checkin_facts(session: Session, child: Child, since: date) -> list[Chec
             for day, distress, avoided, accommodated in parts.values()]
 
 
-def fear_windows(session: Session, step_ids) -> dict[int, list[PracticeFact]]:
-    """The last FEAR_WINDOW tried practices of each step in `step_ids` (ids or a subquery),
-    oldest first, in one statement however long the history."""
-    rank = func.row_number().over(partition_by=Practice.step_id,
-                                  order_by=(Practice.practiced_at.desc(), Practice.id.desc()))
-    ranked = (select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
-                     Practice.fear_peak, Practice.fear_after, Practice.outcome,
-                     Practice.id, rank.label("n"))
-              .where(Practice.step_id.in_(step_ids), Practice.outcome.in_(TRIED_OUTCOMES))
-              .subquery())
-    columns = [c for c in ranked.c if c.name not in ("n", "id")]
+def fear_windows(session: Session, step_ids: list[int]) -> dict[int, list]:
+    """The last FEAR_WINDOW tried practices of each of these steps, oldest first, in one
+    statement however long the history."""
     found: dict[int, list] = defaultdict(list)
-    for row in session.exec(select(*columns).where(ranked.c.n <= flags.FEAR_WINDOW)
-                            .order_by(ranked.c.practiced_at, ranked.c.id)):
-        found[row.step_id].append(row)
+    if step_ids:
+        for row in _rows(session, _FEAR_WINDOWS, step_ids=list(step_ids)):
+            found[row.step_id].append(row)
     return found
 
 
 def last_practice_day(session: Session, child: Child, tz: str) -> date | None:
     """The local day of the child's latest practice, if any."""
-    moment = session.exec(select(func.max(Practice.practiced_at))
-                          .where(Practice.child_id == child.id)).one()
+    moment = _rows(session, _LAST_PRACTICE, child_id=child.id).scalar_one()
     return local_date(moment, tz) if moment else None
 
 
@@ -126,8 +149,8 @@ def for_child(session: Session, child: Child, today: date | None = None,
     since = avoidance_trap.week_start(today) - timedelta(weeks=HISTORY_WEEKS)
     checkins = load_checkin_facts(session, child, since)
     ladders = active_ladders(session, child) if ladders is None else ladders
-    days = {local_date(moment, tz) for moment in session.exec(
-        select(Practice.practiced_at).where(Practice.child_id == child.id))}
+    days = {local_date(moment, tz)
+            for moment in _rows(session, _PRACTICE_MOMENTS, child_id=child.id).scalars()}
     trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
     weeks = avoidance_trap.weekly_avoidance(checkins, today, HISTORY_WEEKS)
     return ChildInsights(
@@ -143,17 +166,13 @@ def for_child(session: Session, child: Child, today: date | None = None,
 
 def active_ladders(session: Session, child: Child) -> list[Ladder]:
     """The child's active ladders with their steps, oldest first."""
-    return list(session.exec(select(Ladder).where(Ladder.child_id == child.id,
-                                                  Ladder.status == "active")
-                             .options(selectinload(Ladder.steps)).order_by(Ladder.id)))
+    return list(session.exec(_ACTIVE_LADDERS, params={"child_id": child.id}).unique())
 
 
 def _small_wins(session: Session, child: Child) -> Counter:
     """Every small win ticked for the child, counted from the distinct sets of wins in SQL."""
-    wins = cast(Practice.small_wins, String)
     counted: Counter = Counter()
-    for text, times in session.exec(select(wins, func.count()).where(
-            Practice.child_id == child.id).group_by(wins)):
+    for text, times in _rows(session, _SMALL_WINS, child_id=child.id):
         for win in json.loads(text):
             counted[win] += times
     return counted
@@ -161,9 +180,7 @@ def _small_wins(session: Session, child: Child) -> Counter:
 
 def _stars(session: Session, child: Child) -> int:
     """Stars for every practice (rules.streaks.stars_for), from counts grouped in SQL."""
-    groups = session.exec(select(Practice.outcome, Practice.fear_before, func.count())
-                          .where(Practice.child_id == child.id)
-                          .group_by(Practice.outcome, Practice.fear_before))
+    groups = _rows(session, _STAR_GROUPS, child_id=child.id)
     return sum(times * streaks.stars_for(PracticeFact(
         day=date.min, step_id=0, fear_before=fear_before, fear_peak=0, fear_after=0,
         outcome=outcome)) for outcome, fear_before, times in groups)

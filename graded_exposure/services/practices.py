@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
@@ -116,11 +117,14 @@ def list_practices(session: Session, child: Child, page: int = 1) -> Page[Practi
     return found.with_rows(describe(session, found.rows, child.family.timezone))
 
 
+_NAMES = select(User.id, User.display_name).where(User.id.in_(bindparam("ids", expanding=True)))
+
+
 def describe(session: Session, practices: list[Practice], tz_name: str) -> list[PracticeRow]:
     """Pair practices with their local time and logger's name, in one query for the names."""
     ids = {p.logged_by_id for p in practices if p.logged_by_id is not None}
-    query = select(User.id, User.display_name).where(User.id.in_(ids))
-    names = dict(session.exec(query).all()) if ids else {}
+    names = dict(session.connection().execute(
+        _NAMES, {"ids": list(ids)}).all()) if ids else {}
     zone = ZoneInfo(tz_name)
     return [PracticeRow(practice=p, local_time=p.practiced_at.astimezone(zone),
                         logged_by=names.get(p.logged_by_id, "someone")) for p in practices]

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
@@ -91,15 +92,21 @@ def progress_words(mastery: MasteryProgress) -> str:
             f"on {days} of {rule.min_days} {day_word}")
 
 
-def _facts_by_step(session: Session, where, tz: str) -> dict[int, list[PracticeFact]]:
-    """Load the fear ratings of the practices matching `where` in one query, oldest first."""
-    rows = session.exec(
-        select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
-               Practice.fear_peak, Practice.fear_after, Practice.outcome)
-        .where(where).order_by(Practice.practiced_at, Practice.id))
+_FACTS = (Practice.step_id, Practice.practiced_at, Practice.fear_before, Practice.fear_peak,
+          Practice.fear_after, Practice.outcome)
+_STEP_FACTS = (select(*_FACTS).where(Practice.step_id.in_(bindparam("step_ids", expanding=True)))
+               .order_by(Practice.practiced_at, Practice.id))
+# Only tried practices can qualify (rules.mastery), so deciding mastery reads no others.
+_TRIED_STEP_FACTS = _STEP_FACTS.where(Practice.outcome.in_(sorted(TRIED_OUTCOMES)))
+
+
+def _facts_by_step(session: Session, step_ids: list[int], tz: str,
+                   statement=_STEP_FACTS) -> dict[int, list[PracticeFact]]:
+    """Load the fear ratings of these steps' practices in one query, oldest first."""
     found: dict[int, list[PracticeFact]] = defaultdict(list)
-    for row in rows:
-        found[row.step_id].append(practice_fact(row, tz))
+    if step_ids:
+        for row in session.connection().execute(statement, {"step_ids": list(step_ids)}):
+            found[row.step_id].append(practice_fact(row, tz))
     return found
 
 
@@ -114,8 +121,7 @@ def ladder_progress(session: Session, ladder: Ladder) -> LadderProgress:
 
 def ladders_progress(session: Session, ladders: list[Ladder], tz: str) -> list[LadderProgress]:
     """Evaluate every step of ladders loaded with their steps, in one query for the practices."""
-    facts = _facts_by_step(session, Practice.step_id.in_(
-        [step.id for ladder in ladders for step in ladder.steps]), tz)
+    facts = _facts_by_step(session, [step.id for ladder in ladders for step in ladder.steps], tz)
     return [_evaluated(ladder, facts, tz) for ladder in ladders]
 
 
@@ -132,7 +138,7 @@ def _evaluated(ladder: Ladder, facts: dict[int, list[PracticeFact]], tz: str) ->
 def step_mastery(session: Session, step: Step) -> MasteryProgress:
     """Return how far one step is towards its ladder's mastery rule."""
     tz = step.ladder.child.family.timezone
-    facts = _facts_by_step(session, Practice.step_id == step.id, tz)[step.id]
+    facts = _facts_by_step(session, [step.id], tz)[step.id]
     return mastery_progress(facts, mastery_rule(step.ladder))
 
 
@@ -146,9 +152,8 @@ def ready_steps(session: Session, child: Child,
                if step.status == ladder_rules.CURRENT]
     if not current:
         return []
-    # Only tried practices can qualify (rules.mastery), so the others are not read.
-    facts = _facts_by_step(session, Practice.step_id.in_([step.id for _, step in current])
-                           & Practice.outcome.in_(TRIED_OUTCOMES), child.family.timezone)
+    facts = _facts_by_step(session, [step.id for _, step in current], child.family.timezone,
+                           _TRIED_STEP_FACTS)
     return [step for ladder, step in current
             if mastery_progress(facts[step.id], mastery_rule(ladder)).met]
 

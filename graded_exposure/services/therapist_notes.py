@@ -6,6 +6,7 @@ sees it there, seen_at is set, so the therapist knows it arrived.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from ..errors import DomainError
@@ -63,14 +64,22 @@ def write_note(session: Session, child: Child, author: User, *, kind: str, text:
     return note
 
 
+_AUTHORS = select(User.id, User.display_name).where(User.id.in_(bindparam("ids", expanding=True)))
+_GOALS = select(Ladder.id, Ladder.goal).where(Ladder.id.in_(bindparam("ids", expanding=True)))
+_OPEN_NOTES = (select(TherapistNote).where(TherapistNote.child_id == bindparam("child_id"),
+                                           TherapistNote.done_at.is_(None))
+               .order_by(TherapistNote.created_at.desc(), TherapistNote.id.desc()))
+
+
 def _rows(session: Session, notes: list[TherapistNote]) -> list[NoteRow]:
     """Pair notes with author names and ladder goals, in one query each for all notes."""
     author_ids = {n.author_id for n in notes if n.author_id is not None}
     ladder_ids = {n.ladder_id for n in notes if n.ladder_id is not None}
-    names = dict(session.exec(select(User.id, User.display_name)
-                              .where(User.id.in_(author_ids))).all()) if author_ids else {}
-    goals = dict(session.exec(select(Ladder.id, Ladder.goal)
-                              .where(Ladder.id.in_(ladder_ids))).all()) if ladder_ids else {}
+    connection = session.connection()
+    names = dict(connection.execute(_AUTHORS, {"ids": list(author_ids)}).all()
+                 ) if author_ids else {}
+    goals = dict(connection.execute(_GOALS, {"ids": list(ladder_ids)}).all()
+                 ) if ladder_ids else {}
     return [NoteRow(note=n, author=names.get(n.author_id, "A former therapist"),
                     ladder_goal=goals.get(n.ladder_id)) for n in notes]
 
@@ -86,9 +95,7 @@ def notes_for_child(session: Session, child: Child) -> list[NoteRow]:
 
 def open_notes(session: Session, child: Child) -> list[TherapistNote]:
     """The notes and homework the family has not marked done yet, newest first."""
-    return list(session.exec(select(TherapistNote).where(TherapistNote.child_id == child.id,
-                                                         TherapistNote.done_at.is_(None))
-                             .order_by(TherapistNote.created_at.desc(), TherapistNote.id.desc())))
+    return list(session.exec(_OPEN_NOTES, params={"child_id": child.id}))
 
 
 def family_feed(session: Session, child: Child) -> list[NoteRow]:
