@@ -61,6 +61,16 @@ def _validate(child: Child, data: CheckInInput) -> None:
             raise DomainError("Keep each description under 200 characters.")
 
 
+# Reloads a check-in's avoidances as they are now, over what the session held.
+_WITH_AVOIDANCES = (select(DayCheckIn).options(selectinload(DayCheckIn.avoidances))
+                    .execution_options(populate_existing=True))
+
+
+def _day_row(session: Session, child: Child, day: date) -> DayCheckIn | None:
+    return session.exec(select(DayCheckIn).where(DayCheckIn.child_id == child.id,
+                                                 DayCheckIn.day == day)).first()
+
+
 def checkin_for_day(session: Session, child: Child, day: date) -> DayCheckIn | None:
     """Return the child's check-in for a local day, if there is one."""
     return session.exec(select(DayCheckIn).where(DayCheckIn.child_id == child.id,
@@ -78,16 +88,22 @@ def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,
         if repeat.child_id != child.id:
             raise DomainError("This form was already used. Reload the page and try again.")
         return repeat
-    checkin = (checkin_for_day(session, child, data.day)
+    checkin = (_day_row(session, child, data.day)
                or DayCheckIn(child_id=child.id, day=data.day))
     checkin.child_distress = data.child_distress
     checkin.caregiver_distress = data.caregiver_distress
     checkin.logged_by_id, checkin.idempotency_key = user.id, idempotency_key
     checkin.updated_at = utcnow()
-    checkin.avoidances = [Avoidance(kind=a.kind, description=a.description.strip(),
-                                    accommodations=list(a.accommodations)) for a in data.avoidances]
     session.add(checkin)
     try:
+        # Write the check-in first: that takes the write lock (SQLite) or the row's lock
+        # (PostgreSQL), so the avoidances replaced next are read after any twin writer's
+        # commit, never before it (two writers would otherwise both keep theirs).
+        session.flush()
+        session.exec(_WITH_AVOIDANCES.where(DayCheckIn.id == checkin.id)).one()
+        checkin.avoidances = [Avoidance(kind=a.kind, description=a.description.strip(),
+                                        accommodations=list(a.accommodations))
+                              for a in data.avoidances]
         session.commit()
     except IntegrityError:
         # A twin request won the race for this day or key: keep its row, store nothing more.

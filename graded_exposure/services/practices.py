@@ -12,6 +12,7 @@ from ..errors import DomainError
 from ..models import Child, Ladder, Practice, Step, User, utcnow
 from ..rules import practice_rules as rules
 from . import audit
+from .insights import active_ladders
 from .pagination import Page, paginate
 
 PER_PAGE = 30
@@ -132,9 +133,7 @@ def describe(session: Session, practices: list[Practice], tz_name: str) -> list[
 
 def form_options(session: Session, child: Child, keep_step: Step | None = None) -> FormOptions:
     """Return the steps and calming chips the practice form offers for this child."""
-    ladders = list(session.exec(
-        select(Ladder).where(Ladder.child_id == child.id, Ladder.status == "active")
-        .options(selectinload(Ladder.steps)).order_by(Ladder.id)))
+    ladders = active_ladders(session, child)
     if keep_step is not None and keep_step.ladder_id not in {ladder.id for ladder in ladders}:
         ladders.append(keep_step.ladder)
     current = [s for ladder in ladders for s in ladder.steps if s.status == "current"]

@@ -77,6 +77,10 @@ def test_logging_a_practice_and_a_check_in_run_no_lazy_loads(strict, busy):
         "day": (date.today() - timedelta(days=3)).isoformat(), "child_distress": 4,
         "caregiver_distress": 3, "idempotency_key": uuid4().hex})
     assert checked.status_code == 303
+    replaced = family.post(f"/children/{family.child.id}/checkin", {
+        "day": date.today().isoformat(), "child_distress": 2, "caregiver_distress": 2,
+        "idempotency_key": uuid4().hex})  # fill_child stored today's check-in already
+    assert replaced.status_code == 303
 
 
 def test_the_home_screen_runs_as_many_statements_with_a_long_history(app, db, busy):
