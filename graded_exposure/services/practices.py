@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from ..errors import DomainError
@@ -109,12 +109,14 @@ def delete_practice(session: Session, practice: Practice, actor: User | None) ->
     session.commit()
 
 
+_NEWEST_FIRST = (select(Practice).where(Practice.child_id == bindparam("child_id"))
+                 .options(joinedload(Practice.step))
+                 .order_by(Practice.practiced_at.desc(), Practice.id.desc()))
+
+
 def list_practices(session: Session, child: Child, page: int = 1) -> Page[PracticeRow]:
     """Return one page of a child's practices, newest first."""
-    found = paginate(session, select(Practice).where(Practice.child_id == child.id)
-                     .options(selectinload(Practice.step))
-                     .order_by(Practice.practiced_at.desc(), Practice.id.desc()),
-                     page, PER_PAGE)
+    found = paginate(session, _NEWEST_FIRST.params(child_id=child.id), page, PER_PAGE)
     return found.with_rows(describe(session, found.rows, child.family.timezone))
 
 
