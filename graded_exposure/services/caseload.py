@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -316,11 +316,15 @@ def _flags(ladders: list[Ladder], windows: dict, checkins: list, last_practice: 
     return [f for f in found if f is not None]
 
 
+_ACTIVE_LINK = select(TherapistLink).where(
+    TherapistLink.therapist_id == bindparam("therapist_id"),
+    TherapistLink.child_id == bindparam("child_id"), TherapistLink.status == LinkStatus.ACTIVE)
+
+
 def active_link(session: Session, therapist: User, child: Child) -> TherapistLink:
     """Return the therapist's active link to the child, or raise DomainError."""
-    link = session.exec(select(TherapistLink).where(
-        TherapistLink.therapist_id == therapist.id, TherapistLink.child_id == child.id,
-        TherapistLink.status == LinkStatus.ACTIVE)).first()
+    link = session.exec(_ACTIVE_LINK, params={"therapist_id": therapist.id,
+                                              "child_id": child.id}).first()
     if link is None:
         raise DomainError("You are not linked to this child any more.")
     return link

@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
@@ -133,11 +134,13 @@ def set_calming_plan(session: Session, ladder: Ladder, chosen: list[str],
     return ladder
 
 
+_ALL_LADDERS = (select(Ladder).where(Ladder.child_id == bindparam("child_id"))
+                .options(joinedload(Ladder.steps)).order_by(Ladder.id.desc()))
+
+
 def ladders_for_child(session: Session, child: Child) -> tuple[list[Ladder], list[Ladder]]:
     """Return a child's active and archived ladders, steps loaded, newest first."""
-    ladders = session.exec(select(Ladder).where(Ladder.child_id == child.id)
-                           .options(selectinload(Ladder.steps))
-                           .order_by(Ladder.id.desc())).all()
+    ladders = session.exec(_ALL_LADDERS, params={"child_id": child.id}).unique().all()
     active = [ladder for ladder in ladders if ladder.status == "active"]
     return active, [ladder for ladder in ladders if ladder.status != "active"]
 

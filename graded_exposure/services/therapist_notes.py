@@ -71,6 +71,14 @@ _OPEN_NOTES = (select(TherapistNote).where(TherapistNote.child_id == bindparam("
                .order_by(TherapistNote.created_at.desc(), TherapistNote.id.desc()))
 
 
+_ALL_NOTES = (select(TherapistNote).where(TherapistNote.child_id == bindparam("child_id"))
+              .order_by(TherapistNote.created_at.desc(), TherapistNote.id.desc()))
+_SCHEDULED = (select(Reminder).where(
+    Reminder.child_id == bindparam("child_id"), Reminder.created_by_id == bindparam("therapist_id"),
+    Reminder.kind == "therapist", Reminder.active == True,  # noqa: E712
+    Reminder.next_due_at.is_not(None)).order_by(Reminder.next_due_at, Reminder.id))
+
+
 def _rows(session: Session, notes: list[TherapistNote]) -> list[NoteRow]:
     """Pair notes with author names and ladder goals, in one query each for all notes."""
     author_ids = {n.author_id for n in notes if n.author_id is not None}
@@ -86,9 +94,7 @@ def _rows(session: Session, notes: list[TherapistNote]) -> list[NoteRow]:
 
 def notes_for_child(session: Session, child: Child) -> list[NoteRow]:
     """Every note and homework on the child, open ones first, newest first."""
-    notes = list(session.exec(select(TherapistNote).where(TherapistNote.child_id == child.id)
-                              .order_by(TherapistNote.created_at.desc(),
-                                        TherapistNote.id.desc())))
+    notes = list(session.exec(_ALL_NOTES, params={"child_id": child.id}))
     notes.sort(key=lambda n: n.done_at is not None)  # stable: keeps newest first in each group
     return _rows(session, notes)
 
@@ -161,10 +167,7 @@ def schedule_family_reminder(session: Session, therapist: User, child: Child, *,
 
 def scheduled_reminders(session: Session, therapist: User, child: Child) -> list[Reminder]:
     """The therapist's reminders for this child's family still to go out (one per occurrence)."""
-    rows = session.exec(select(Reminder).where(
-        Reminder.child_id == child.id, Reminder.created_by_id == therapist.id,
-        Reminder.kind == "therapist", Reminder.active == True,  # noqa: E712
-        Reminder.next_due_at.is_not(None)).order_by(Reminder.next_due_at, Reminder.id))
+    rows = session.exec(_SCHEDULED, params={"child_id": child.id, "therapist_id": therapist.id})
     # One row per caregiver: show each occurrence once.
     seen, unique = set(), []
     for reminder in rows:

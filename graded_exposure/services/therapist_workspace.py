@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from ..models import AuditEvent, Child, Ladder, Reminder, TherapistLink, User, utcnow
@@ -37,14 +38,18 @@ class ChildWorkspace:
         return attention.is_behind_target(self.insights.practice_days_last_7, self.target)
 
 
+_RECENT_VIEW = select(AuditEvent.id).where(
+    AuditEvent.action == "therapist_viewed", AuditEvent.actor_id == bindparam("actor_id"),
+    AuditEvent.subject == bindparam("subject"), AuditEvent.at >= bindparam("since")).limit(1)
+
+
 def record_view(session: Session, therapist: User, child: Child, ip: str = "",
                 now: datetime | None = None) -> bool:
     """Audit that the therapist opened the child's data; at most once an hour. True if recorded."""
     now = now or utcnow()
     subject = f"child:{child.id}"
-    recent = session.exec(select(AuditEvent.id).where(
-        AuditEvent.action == "therapist_viewed", AuditEvent.actor_id == therapist.id,
-        AuditEvent.subject == subject, AuditEvent.at >= now - VIEW_AUDIT_EVERY)).first()
+    recent = session.connection().execute(_RECENT_VIEW, {
+        "actor_id": therapist.id, "subject": subject, "since": now - VIEW_AUDIT_EVERY}).first()
     if recent is not None:
         return False
     audit.record(session, "therapist_viewed", actor_id=therapist.id, family_id=child.family_id,
