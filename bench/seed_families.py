@@ -214,20 +214,24 @@ def _child_year(ins, next_id, rng, child_id, carer, now):
                 "idempotency_key": f"p{pid}", "created_at": when, "updated_at": when})
     for day in range(365 if active else 14):
         if rng.random() < 0.75:
-            cid = next_id("checkin")
-            stamp = start + timedelta(days=day, hours=20)
-            ins.add(DayCheckIn, {
-                "id": cid, "child_id": child_id, "day": stamp.date(),
-                "child_distress": rng.randint(0, 8), "caregiver_distress": rng.randint(0, 8),
-                "logged_by_id": carer, "idempotency_key": f"c{cid}", "created_at": stamp,
-                "updated_at": stamp})
-            if rng.random() < 0.15:
-                ins.add(Avoidance, {"checkin_id": cid, "kind": rng.choice(("school", "social")),
-                                    "description": "", "accommodations": ["reassurance"],
-                                    "accommodation_note": ""})
+            _checkin(ins, next_id, rng, child_id, carer, start + timedelta(days=day, hours=20),
+                     ("school", "social"))
     ins.add(Reminder, _reminder(carer, child_id, "UTC", now, 2))
     first_ladder = ladders[0]
     return [ladder[0] for ladder in ladders], first_ladder[1][first_ladder[2]][0], active
+
+
+def _checkin(ins, next_id, rng, child_id, carer, stamp, kinds) -> None:
+    """One evening check-in, with an avoidance one day in seven or so."""
+    cid = next_id("checkin")
+    ins.add(DayCheckIn, {
+        "id": cid, "child_id": child_id, "day": stamp.date(),
+        "child_distress": rng.randint(0, 8), "caregiver_distress": rng.randint(0, 8),
+        "logged_by_id": carer, "idempotency_key": f"c{cid}", "created_at": stamp,
+        "updated_at": stamp})
+    if rng.random() < 0.15:
+        ins.add(Avoidance, {"checkin_id": cid, "kind": rng.choice(kinds), "description": "",
+                            "accommodations": ["reassurance"], "accommodation_note": ""})
 
 
 def _therapists(ins, next_id, rng, children, password_hash, now):
@@ -306,14 +310,6 @@ def _history_child(ins, next_id, rng, family_id, practices, password_hash, now):
             "safety_behaviours": "", "small_wins": rng.sample(list(SMALL_WINS), 1), "note": "",
             "idempotency_key": f"p{pid}", "created_at": when, "updated_at": when})
     for day in range(730):
-        cid = next_id("checkin")
-        stamp = start + timedelta(days=day, hours=20)
-        ins.add(DayCheckIn, {
-            "id": cid, "child_id": child_id, "day": stamp.date(),
-            "child_distress": rng.randint(0, 8), "caregiver_distress": rng.randint(0, 8),
-            "logged_by_id": uid, "idempotency_key": f"c{cid}", "created_at": stamp,
-            "updated_at": stamp})
-        if rng.random() < 0.15:
-            ins.add(Avoidance, {"checkin_id": cid, "kind": "school", "description": "",
-                                "accommodations": ["reassurance"], "accommodation_note": ""})
+        _checkin(ins, next_id, rng, child_id, uid, start + timedelta(days=day, hours=20),
+                 ("school",))
     return email, child_id
