@@ -1,25 +1,33 @@
 """Reminder emails: plain text plus simple HTML, with a one-click unsubscribe per kind."""
 import smtplib
 
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from ..email_templates import render_email
-from ..models import User
+from ..models import NotificationSettings, User
 from ..public_address import absolute, base_url
-from ..services.notification_settings import KIND_LABELS, is_opted_out, unsubscribe_token
+from ..services.notification_settings import KIND_LABELS, unsubscribe_token
 from . import ChannelError, OutgoingMessage, mail
 
 # Served by views/email_unsubscribe.py; kept here because emails are built outside a request.
 UNSUBSCRIBE_PATH = "/unsubscribe/{token}"
 DEFAULT_SUBJECT = "A reminder from Brave Steps"
 
+# The address and the kinds unsubscribed from, in one statement built once: this runs for
+# every email the outbox sends (see services/notification_settings.py for the settings).
+_RECIPIENT = (select(User.__table__.c.email, NotificationSettings.__table__.c.email_opt_out)
+              .outerjoin(NotificationSettings.__table__,
+                         NotificationSettings.__table__.c.user_id == User.__table__.c.id)
+              .where(User.__table__.c.id == bindparam("user_id")))
+
 
 def send_email(session: Session, config: dict, message: OutgoingMessage) -> None:
     """Send a reminder email to the message's user (respecting their unsubscribes)."""
-    user = session.get(User, message.user_id)
-    if user is None or is_opted_out(session, user.id, message.kind):
-        return
-    token = unsubscribe_token(config["SECRET_KEY"], user.id, message.kind)
+    recipient = session.connection().execute(_RECIPIENT, {"user_id": message.user_id}).first()
+    if recipient is None or message.kind in (recipient.email_opt_out or ()):
+        return  # deleted, or unsubscribed from this kind (no settings saved: every kind)
+    token = unsubscribe_token(config["SECRET_KEY"], message.user_id, message.kind)
     unsubscribe = base_url(config) + UNSUBSCRIBE_PATH.format(token=token)
     link = absolute(config, message.link)
     # The subject shows in notification previews and mail lists: never the child's name,
@@ -33,7 +41,7 @@ def send_email(session: Session, config: dict, message: OutgoingMessage) -> None
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058 one-click
     }
     try:
-        mail.send_mail(config, user.email, email.subject, email.text, email.html,
+        mail.send_mail(config, recipient.email, email.subject, email.text, email.html,
                        headers=headers)
     except (smtplib.SMTPException, OSError) as e:
-        raise ChannelError(f"email to user {user.id} failed: {e.__class__.__name__}") from e
+        raise ChannelError(f"email to user {message.user_id} failed: {e.__class__.__name__}") from e

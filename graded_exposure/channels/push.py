@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import requests
 from pywebpush import WebPushException, webpush
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, delete, select
+from sqlmodel import Session
 
 from ..models import PushSubscription
 from . import ChannelError, OutgoingMessage, vapid
@@ -101,7 +102,15 @@ def kept_open(config: dict) -> Iterator[None]:
         kept.close()
 
 
-def _send_one(subscription: PushSubscription, data: str, config) -> None:
+SUBSCRIPTIONS = PushSubscription.__table__
+# Built once: they run for every push the outbox sends.
+_USERS_SUBSCRIPTIONS = (select(SUBSCRIPTIONS.c.id, SUBSCRIPTIONS.c.endpoint, SUBSCRIPTIONS.c.p256dh,
+                               SUBSCRIPTIONS.c.auth)
+                        .where(SUBSCRIPTIONS.c.user_id == bindparam("user_id")))
+_FORGET = delete(SUBSCRIPTIONS).where(SUBSCRIPTIONS.c.id == bindparam("subscription_id"))
+
+
+def _send_one(subscription, data: str, config) -> None:
     subscription_info = {"endpoint": subscription.endpoint,
                          "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
     common = {"data": data, "ttl": int(config.get("PUSH_TTL") or DEFAULT_TTL),
@@ -118,8 +127,8 @@ def _send_one(subscription: PushSubscription, data: str, config) -> None:
 
 def send_push(session: Session, config: dict, message: OutgoingMessage) -> None:
     """Push the message's push_title/push_body to every subscription of the user."""
-    subscriptions = session.exec(
-        select(PushSubscription).where(PushSubscription.user_id == message.user_id)).all()
+    connection = session.connection()
+    subscriptions = connection.execute(_USERS_SUBSCRIPTIONS, {"user_id": message.user_id}).all()
     data = payload(message)
     delivered = failed = removed = 0
     for subscription in subscriptions:
@@ -127,7 +136,7 @@ def send_push(session: Session, config: dict, message: OutgoingMessage) -> None:
             _send_one(subscription, data, config)
         except WebPushException as e:
             if e.status_code in GONE:
-                session.delete(subscription)
+                connection.execute(_FORGET, {"subscription_id": subscription.id})
                 removed += 1
                 continue
             log.warning("push to subscription %s failed: HTTP %s", subscription.id, e.status_code)

@@ -18,8 +18,9 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Connection, Row, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, or_, select, update
 from sqlmodel import Session
 
 from ..channels import registry
@@ -76,32 +77,37 @@ def _skip_locked(dialect: str, query):
     return query
 
 
-def claim_due_statement(dialect: str, *, worker: str, now: datetime, lease: timedelta,
-                        limit: int):
+# The hot statements are built once per dialect with bound parameters, and only executed
+# after that: building and coercing a statement costs far more than SQLite running it.
+@cache
+def claim_due_statement(dialect: str):
     """Return the one statement that leases due reminders, for the given SQL dialect."""
+    now = bindparam("now", type_=REMINDERS.c.next_due_at.type)
     due = _skip_locked(dialect, (
         select(REMINDERS.c.id)
         .where(REMINDERS.c.active.is_(True), REMINDERS.c.next_due_at.is_not(None),
                REMINDERS.c.next_due_at <= now,
                or_(REMINDERS.c.claimed_until.is_(None), REMINDERS.c.claimed_until <= now))
         .order_by(REMINDERS.c.next_due_at, REMINDERS.c.id)
-        .limit(limit)))
+        .limit(bindparam("limit"))))
     return (update(REMINDERS).where(REMINDERS.c.id.in_(due.scalar_subquery()))
-            .values(claimed_by=worker, claimed_until=now + lease)
+            .values(claimed_by=bindparam("worker"), claimed_until=bindparam("until"))
             .returning(*CLAIMED_REMINDER_COLUMNS))
 
 
-def claim_outbox_statement(dialect: str, *, now: datetime, lease: timedelta, limit: int):
+@cache
+def claim_outbox_statement(dialect: str):
     """Return the one statement that leases deliveries owing an outbox message."""
+    now = bindparam("now", type_=DELIVERIES.c.outbox_claimed_until.type)
     pending = _skip_locked(dialect, (
         select(DELIVERIES.c.id)
         .where(owes_a_message(),
                or_(DELIVERIES.c.outbox_claimed_until.is_(None),
                    DELIVERIES.c.outbox_claimed_until <= now))
         .order_by(DELIVERIES.c.id)
-        .limit(limit)))
+        .limit(bindparam("limit"))))
     return (update(DELIVERIES).where(DELIVERIES.c.id.in_(pending.scalar_subquery()))
-            .values(outbox_claimed_until=now + lease)
+            .values(outbox_claimed_until=bindparam("until"))
             .returning(*CLAIMED_DELIVERY_COLUMNS))
 
 
@@ -109,15 +115,15 @@ def claim_due_reminders(session: Session, *, worker: str, now: datetime, lease: 
                         limit: int) -> list[Row]:
     """Lease up to `limit` active reminders due by `now` to `worker` and return them."""
     with write_transaction(session) as connection:
-        return connection.execute(claim_due_statement(
-            connection.dialect.name, worker=worker, now=now, lease=lease, limit=limit)).all()
+        return connection.execute(claim_due_statement(connection.dialect.name), {
+            "worker": worker, "now": now, "until": now + lease, "limit": limit}).all()
 
 
 def claim_outbox(session: Session, *, now: datetime, lease: timedelta, limit: int) -> list[Row]:
     """Lease up to `limit` deliveries owing an outbox message and return them."""
     with write_transaction(session) as connection:
-        return connection.execute(claim_outbox_statement(
-            connection.dialect.name, now=now, lease=lease, limit=limit)).all()
+        return connection.execute(claim_outbox_statement(connection.dialect.name), {
+            "now": now, "until": now + lease, "limit": limit}).all()
 
 
 def renew_outbox_lease(session: Session, delivery_id: int, column: str, *, held: datetime,
@@ -132,11 +138,8 @@ def renew_outbox_lease(session: Session, delivery_id: int, column: str, *, held:
         raise ValueError(f"not an outbox channel: {column}")
     until = max(held, until)
     with write_transaction(session) as connection:
-        result = connection.execute(
-            update(DELIVERIES)
-            .where(DELIVERIES.c.id == delivery_id, DELIVERIES.c.outbox_claimed_until == held,
-                   DELIVERIES.c[column] == ChannelState.PENDING)
-            .values(outbox_claimed_until=until))
+        result = connection.execute(_renew(column), {"delivery_id": delivery_id, "held": held,
+                                                     "until": until})
     return until if result.rowcount == 1 else None
 
 
@@ -145,10 +148,28 @@ def record_outbox_state(session: Session, delivery_id: int, *, held: datetime,
     """Write channel states if this sender still holds the delivery; False if it does not."""
     if not set(states) <= set(registry.STATE_COLUMNS):
         raise ValueError(f"not outbox channels: {sorted(states)}")
-    values = {**states, **({"outbox_claimed_until": None} if release else {})}
     with write_transaction(session) as connection:
-        result = connection.execute(
-            update(DELIVERIES)
-            .where(DELIVERIES.c.id == delivery_id, DELIVERIES.c.outbox_claimed_until == held)
-            .values(**values))
+        result = connection.execute(_record(tuple(sorted(states)), release),
+                                    {"delivery_id": delivery_id, "held": held,
+                                     **{f"new_{c}": state for c, state in states.items()}})
     return result.rowcount == 1
+
+
+def _held(delivery_id, held):
+    return and_(DELIVERIES.c.id == delivery_id, DELIVERIES.c.outbox_claimed_until == held)
+
+
+@cache
+def _renew(column: str):
+    return (update(DELIVERIES)
+            .where(_held(bindparam("delivery_id"), bindparam("held")),
+                   DELIVERIES.c[column] == ChannelState.PENDING)
+            .values(outbox_claimed_until=bindparam("until")))
+
+
+@cache
+def _record(columns: tuple[str, ...], release: bool):
+    values = {column: bindparam(f"new_{column}") for column in columns}
+    return (update(DELIVERIES)
+            .where(_held(bindparam("delivery_id"), bindparam("held")))
+            .values(**values, **({"outbox_claimed_until": None} if release else {})))

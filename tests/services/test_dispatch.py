@@ -326,13 +326,8 @@ def test_each_pass_logs_its_counts(db, caplog):
 @pytest.mark.parametrize(("dialect", "skip_locked"), [(postgresql.dialect(), True),
                                                       (sqlite.dialect(), False)])
 def test_the_claim_is_one_statement_skipping_locked_rows_on_postgresql(dialect, skip_locked):
-    now = datetime(2026, 6, 10, tzinfo=UTC)
-    for statement in (
-        claims.claim_due_statement(dialect.name, worker="w", now=now,
-                                   lease=timedelta(minutes=5), limit=10),
-        claims.claim_outbox_statement(dialect.name, now=now, lease=timedelta(minutes=5),
-                                      limit=10),
-    ):
+    for statement in (claims.claim_due_statement(dialect.name),
+                      claims.claim_outbox_statement(dialect.name)):
         sql = str(statement.compile(dialect=dialect))
         assert sql.startswith("UPDATE") and "RETURNING" in sql
         assert ("FOR UPDATE SKIP LOCKED" in sql) is skip_locked
