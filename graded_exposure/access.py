@@ -13,7 +13,7 @@ once. `child_for` and `practice_for` are for the family only; `linked_child_for`
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import bindparam
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import select
 
 from .db import get_session
@@ -44,10 +44,11 @@ _MAX_ID = 2**63 - 1  # beyond this SQLite overflows; no row can have such an id 
 # What each loader brings with the object, in the same statement: the chain up to the family
 # (whose time zone every page needs), so no page lazy-loads it one object at a time.
 _CHILD_UP = joinedload(Child.family)
-_LADDER_UP = joinedload(Ladder.child).joinedload(Child.family)
-_STEP_UP = joinedload(Step.ladder).joinedload(Ladder.child).joinedload(Child.family)
-_SUBSTEP_UP = (joinedload(SubStep.step).joinedload(Step.ladder).joinedload(Ladder.child)
-               .joinedload(Child.family))
+_LADDER_UP = (joinedload(Ladder.child).joinedload(Child.family), selectinload(Ladder.steps))
+# A step's pages and actions show or reorder its ladder's steps and its own small steps.
+_STEP_UP = (joinedload(Step.ladder).joinedload(Ladder.child).joinedload(Child.family),
+            joinedload(Step.ladder).selectinload(Ladder.steps), selectinload(Step.substeps))
+_SUBSTEP_UP = tuple(joinedload(SubStep.step).options(option) for option in _STEP_UP)
 
 
 def _get(model, object_id: int, *options):
@@ -106,14 +107,14 @@ def linked_child_for(child_id: int) -> Child:
 
 def ladder_for(ladder_id: int) -> Ladder:
     """Return the ladder if its child's family or linked therapist is asking."""
-    ladder = _get(Ladder, ladder_id, _LADDER_UP)
+    ladder = _get(Ladder, ladder_id, *_LADDER_UP)
     _may_see_or_treat(ladder.child)
     return ladder
 
 
 def step_for(step_id: int) -> Step:
     """Return the step if its child's family or linked therapist is asking."""
-    step = _get(Step, step_id, _STEP_UP)
+    step = _get(Step, step_id, *_STEP_UP)
     _may_see_or_treat(step.ladder.child)
     return step
 
@@ -128,7 +129,7 @@ def step_of_child(child: Child, step_id: int) -> Step:
 
 def substep_for(substep_id: int) -> SubStep:
     """Return the sub-step if its child's family or linked therapist is asking."""
-    substep = _get(SubStep, substep_id, _SUBSTEP_UP)
+    substep = _get(SubStep, substep_id, *_SUBSTEP_UP)
     _may_see_or_treat(substep.step.ladder.child)
     return substep
 

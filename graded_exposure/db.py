@@ -50,7 +50,7 @@ def _refuse_lazy_load(state) -> None:
     """With RAISE_ON_LAZY_LOAD (tests turn it on), a lazy load that runs SQL is an error: pages
     load what they show up front, in a fixed number of statements, so their cost does not grow
     with the rows on them. (A many-to-one found in the identity map runs no SQL.)"""
-    if state.lazy_loaded_from is not None:
+    if state.is_select and state.lazy_loaded_from is not None:
         ours = [f"{Path(f.filename).name}:{f.lineno}" for f in traceback.extract_stack()
                 if _APP_CODE in f.filename or f.filename.endswith(".html")]
         raise LazyLoadInRequest(f"lazy load of {state.loader_strategy_path} at "

@@ -152,7 +152,7 @@ class Child(SQLModel, table=True):
 
     family: Family = Relationship(back_populates="children")
     ladders: list["Ladder"] = Relationship(
-        back_populates="child", cascade_delete=True,
+        back_populates="child", cascade_delete=True, passive_deletes=True,
         sa_relationship_kwargs={"order_by": "Ladder.id"},
     )
 

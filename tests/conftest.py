@@ -26,6 +26,8 @@ def _test_config(database_url: str) -> dict:
         "SECRET_KEY": "test-secret",
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
         "BASE_URL": "http://localhost",  # the test client's host
+        # Every request in every test refuses lazy loads (graded_exposure/db.py).
+        "RAISE_ON_LAZY_LOAD": True,
     }
 
 

@@ -3,6 +3,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import bindparam, delete
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from ..errors import DomainError, TokenInvalid
@@ -57,6 +58,13 @@ def delete_child(session: Session, user: User, child: Child) -> None:
 
 
 _CHILDREN = select(Child).where(Child.family_id == bindparam("family_id")).order_by(Child.id)
+
+
+def with_caregivers(session: Session, family_id: int) -> Family:
+    """The family with its caregivers and children, for the family page."""
+    return session.exec(select(Family).where(Family.id == family_id)
+                        .options(selectinload(Family.caregivers),
+                                 selectinload(Family.children))).one()
 
 
 def family_children(session: Session, family_id: int) -> list[Child]:

@@ -18,7 +18,7 @@ bp = Blueprint("family", __name__)
 
 
 def _family_page(status=200, **forms):
-    family = current_user.family
+    family = families.with_caregivers(get_session(), current_user.family_id)
     forms.setdefault("tz_form", TimezoneForm(timezone=family.timezone))
     forms.setdefault("invite_form", InviteForm())
     return render("family/show.html", family=family, status=status, **forms)
