@@ -46,8 +46,9 @@ _MAX_ID = 2**63 - 1  # beyond this SQLite overflows; no row can have such an id 
 _CHILD_UP = joinedload(Child.family)
 _LADDER_UP = (joinedload(Ladder.child).joinedload(Child.family), selectinload(Ladder.steps))
 # A step's pages and actions show or reorder its ladder's steps and its own small steps.
-_STEP_UP = (joinedload(Step.ladder).joinedload(Ladder.child).joinedload(Child.family),
-            joinedload(Step.ladder).selectinload(Ladder.steps), selectinload(Step.substeps))
+_STEP_CHAIN = joinedload(Step.ladder).joinedload(Ladder.child).joinedload(Child.family)
+_STEP_UP = (_STEP_CHAIN, joinedload(Step.ladder).selectinload(Ladder.steps),
+            selectinload(Step.substeps))
 _SUBSTEP_UP = tuple(joinedload(SubStep.step).options(option) for option in _STEP_UP)
 
 
@@ -112,16 +113,18 @@ def ladder_for(ladder_id: int) -> Ladder:
     return ladder
 
 
-def step_for(step_id: int) -> Step:
-    """Return the step if its child's family or linked therapist is asking."""
-    step = _get(Step, step_id, *_STEP_UP)
+def step_for(step_id: int, *, whole_ladder: bool = True) -> Step:
+    """Return the step if its child's family or linked therapist is asking; with its ladder's
+    steps and its small steps unless `whole_ladder` is False (logging a practice needs
+    neither)."""
+    step = _get(Step, step_id, *(_STEP_UP if whole_ladder else (_STEP_CHAIN,)))
     _may_see_or_treat(step.ladder.child)
     return step
 
 
-def step_of_child(child: Child, step_id: int) -> Step:
+def step_of_child(child: Child, step_id: int, *, whole_ladder: bool = True) -> Step:
     """Return the step if it is on one of this child's ladders and visible to the current user."""
-    step = step_for(step_id)
+    step = step_for(step_id, whole_ladder=whole_ladder)
     if step.ladder.child_id != child.id:
         abort(404)
     return step

@@ -14,6 +14,11 @@ from .responses import refusal_on, render, render_form, see_other, unless_confir
 bp = Blueprint("practices", __name__)
 bp.before_request(require_login)
 
+def _step(child: Child, step_id: int) -> Step:
+    """The step a practice is logged on: its ladder's other steps are not needed here."""
+    return step_of_child(child, step_id, whole_ladder=False)
+
+
 def _form_page(child: Child, form, step: Step | None, practice=None):
     options = practices.form_options(get_session(), child, keep_step=step)
     return render_form("practices/form.html", form, child=child, step=step, options=options,
@@ -24,14 +29,14 @@ def _form_page(child: Child, form, step: Step | None, practice=None):
 def create(child_id: int):
     child = child_for(child_id)
     step_id = request.args.get("step", type=int)
-    return _form_page(child, LogPracticeForm(), step_of_child(child, step_id) if step_id else None)
+    return _form_page(child, LogPracticeForm(), _step(child, step_id) if step_id else None)
 
 
 @bp.post("/children/<int:child_id>/practices")
 def save(child_id: int):
     child = child_for(child_id)
     form = LogPracticeForm()
-    step = step_of_child(child, form.step.data) if form.step.data else None
+    step = _step(child, form.step.data) if form.step.data else None
     if form.validate_on_submit():
         with refusal_on(form) as refusal:
             practices.log_practice(get_session(), child, step, current_user, form.details(),
@@ -55,7 +60,7 @@ def update(practice_id: int):
     practice = practice_for(practice_id)
     child = child_for(practice.child_id)
     form = edit_form(practice, child.family.timezone)
-    step = step_of_child(child, form.step.data) if form.step.data else practice.step
+    step = _step(child, form.step.data) if form.step.data else practice.step
     if form.validate_on_submit():
         with refusal_on(form):
             practices.edit_practice(get_session(), practice, step, form.details())
