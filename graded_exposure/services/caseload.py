@@ -22,7 +22,6 @@ from ..models import (
     Family,
     Ladder,
     Practice,
-    Step,
     TherapistLink,
     TherapistNote,
     User,
@@ -33,8 +32,7 @@ from ..rules.facts import CheckInFact
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
 from ..vocabulary import LinkStatus
-from . import audit, child_summary
-from .insights import practice_fact
+from . import audit, insights
 from .pagination import Page
 
 TARGET_MIN, TARGET_MAX = 1, 7
@@ -169,7 +167,7 @@ def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
 
 def _stored_flags(last_practice_day: int | None, ladder_since_day: int | None, avoidances,
                   steps, today: date) -> list[Flag]:
-    """The same flags as _flags below, from a stored summary (child_summary.py)."""
+    """The same flags as insights.flags_for, from a stored summary (child_summary.py)."""
     found = []
     if ladder_since_day is not None:
         days = {date.fromordinal(last_practice_day)} if last_practice_day else set()
@@ -215,9 +213,9 @@ def recompute_rows(session: Session, therapist: User,
     recent = _recent_practices(session, linked, now - timedelta(days=attention.FOUR_WEEKS + 1))
     last_practice = _latest(session, Practice.child_id, Practice.practiced_at, linked)
     last_checkin = _latest(session, DayCheckIn.child_id, DayCheckIn.updated_at, linked)
-    windows = child_summary.fear_windows(
-        session.connection(), select(Step.id).join(Ladder).where(
-            Ladder.child_id.in_(linked), Ladder.status == "active", Step.status != "mastered"))
+    windows = insights.fear_windows(session.connection(), [
+        step.id for child_ladders in ladders.values() for ladder in child_ladders
+        for step in ladder.steps if step.status != "mastered"])
     checkins = _recent_checkins(session, linked, now.date() - timedelta(days=15))
     homework = _open_homework(session, linked)
     caseload = []
@@ -225,8 +223,9 @@ def recompute_rows(session: Session, therapist: User,
         tz = family.timezone
         today = local_date(now, tz)
         days = [local_date(moment, tz) for moment in recent[child.id]]
-        found = _flags(ladders[child.id], windows, checkins[child.id], last_practice.get(child.id),
-                       today, tz)
+        last = last_practice.get(child.id)
+        found = insights.flags_for(ladders[child.id], windows, checkins[child.id], today, tz,
+                                   local_date(last, tz) if last else None)
         moments = [m for m in (last_practice.get(child.id), last_checkin.get(child.id)) if m]
         caseload.append(CaseloadRow(
             child=CaseloadChild(child.id, child.display_name, child.avatar),
@@ -294,26 +293,6 @@ def _open_homework(session: Session, linked) -> dict[int, int]:
                     TherapistNote.done_at.is_(None))
              .group_by(TherapistNote.child_id))
     return dict(session.exec(query).all())
-
-
-def _flags(ladders: list[Ladder], windows: dict, checkins: list, last_practice: datetime | None,
-           today: date, tz: str) -> list[Flag]:
-    """The same flags as insights.for_child, from the batched rows."""
-    found = []
-    if ladders:
-        since = min(local_date(ladder.created_at, tz) for ladder in ladders)
-        days = {local_date(last_practice, tz)} if last_practice else set()
-        found.append(flags.no_practice_flag(days, since, today))
-    for ladder in ladders:
-        for step in ladder.steps:
-            if step.status == "current":
-                since = local_date(step.current_since, tz) if step.current_since else None
-                found.append(flags.stuck_easy_flag(step.title, step.predicted_fear, since, today))
-            if step.status != "mastered":
-                facts = [practice_fact(row, tz) for row in reversed(windows.get(step.id, []))]
-                found.append(flags.fear_not_falling_flag(step.title, facts))
-    found.append(flags.avoidance_rising_flag(checkins, today))
-    return [f for f in found if f is not None]
 
 
 _ACTIVE_LINK = select(TherapistLink).where(

@@ -7,7 +7,6 @@ rows the caseload reads stay a superset of any later window, and the rules decid
 time what they mean today. Writes that bypass the ORM (the Core bulk deletes of account and
 family deletion) remove rows through the foreign key's cascade.
 """
-from collections import defaultdict
 from datetime import timedelta
 from functools import cache
 
@@ -28,9 +27,8 @@ from ..models import (
     UTCDateTime,
 )
 from ..rules import flags
-from ..rules.facts import TRIED_OUTCOMES
 from ..rules.timezones import local_date
-from .insights import practice_fact
+from .insights import fear_windows, practice_fact
 
 # Kept back from the last practice: the 28-day window, plus slack for time zones.
 PRACTICE_DAYS_KEPT = timedelta(days=36)
@@ -134,42 +132,15 @@ def _steps(connection: Connection, child_id: int, tz: str) -> list[list]:
     """Current or fear-not-falling steps of the active ladders, in ladder and step order."""
     rows = connection.execute(ACTIVE_STEPS, {"child_id": child_id}).all()
     unmastered = [row[2] for row in rows if row[4] != "mastered"]
-    windows = fear_windows(connection, unmastered) if unmastered else {}
+    windows = fear_windows(connection, unmastered)
     found = []
     for ladder_id, goal, step_id, title, status, fear, since in rows:
         current = status == "current"
         flat = status != "mastered" and flags.fear_is_not_falling(
-            [practice_fact(row, tz) for row in reversed(windows.get(step_id, []))])
+            [practice_fact(row, tz) for row in windows.get(step_id, [])])
         if current or flat:
             found.append([ladder_id, goal, step_id, title, current, fear,
                           _day(since, tz), flat])
-    return found
-
-
-def _fear_windows_of(step_ids):
-    rank = func.row_number().over(partition_by=Practice.step_id,
-                                  order_by=(Practice.practiced_at.desc(), Practice.id.desc()))
-    ranked = (select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
-                     Practice.fear_peak, Practice.fear_after, Practice.outcome,
-                     rank.label("n"))
-              .where(Practice.step_id.in_(step_ids), Practice.outcome.in_(TRIED_OUTCOMES))
-              .subquery())
-    columns = [c for c in ranked.c if c.name != "n"]
-    return select(*columns).where(ranked.c.n <= flags.FEAR_WINDOW)
-
-
-FEAR_WINDOWS = _fear_windows_of(bindparam("step_ids", expanding=True))
-
-
-def fear_windows(connection, step_ids) -> dict[int, list]:
-    """The last FEAR_WINDOW tried practices of each step (ids, or a subquery), newest first."""
-    if isinstance(step_ids, list):
-        rows = connection.execute(FEAR_WINDOWS, {"step_ids": step_ids})
-    else:
-        rows = connection.execute(_fear_windows_of(step_ids))
-    found: dict[int, list] = defaultdict(list)
-    for row in rows:
-        found[row.step_id].append(row)
     return found
 
 

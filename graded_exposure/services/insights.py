@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import String, bindparam, cast, func
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
@@ -95,12 +96,12 @@ def load_checkin_facts(session: Session, child: Child, since: date) -> list[Chec
             for day, distress, avoided, accommodated in parts.values()]
 
 
-def fear_windows(session: Session, step_ids: list[int]) -> dict[int, list]:
+def fear_windows(connection: Connection, step_ids: list[int]) -> dict[int, list]:
     """The last FEAR_WINDOW tried practices of each of these steps, oldest first, in one
     statement however long the history."""
     found: dict[int, list] = defaultdict(list)
     if step_ids:
-        for row in _rows(session, _FEAR_WINDOWS, step_ids=list(step_ids)):
+        for row in connection.execute(_FEAR_WINDOWS, {"step_ids": list(step_ids)}):
             found[row.step_id].append(row)
     return found
 
@@ -188,9 +189,16 @@ def _stars(session: Session, child: Child) -> int:
 
 def _flags(session: Session, ladders: list[Ladder], checkins: list[CheckInFact], today: date,
            tz: str, last_day: date | None) -> list[flags.Flag]:
-    """Every flag, from the latest practice day and each open step's fear window."""
-    windows = fear_windows(session, [step.id for ladder in ladders for step in ladder.steps
-                                     if step.status != "mastered"])
+    """Every flag, reading each open step's fear window."""
+    windows = fear_windows(session.connection(), [
+        step.id for ladder in ladders for step in ladder.steps if step.status != "mastered"])
+    return flags_for(ladders, windows, checkins, today, tz, last_day)
+
+
+def flags_for(ladders: list[Ladder], windows: dict[int, list], checkins: list[CheckInFact],
+              today: date, tz: str, last_day: date | None) -> list[flags.Flag]:
+    """Every flag from the active ladders with their steps, each open step's fear window
+    (fear_windows), the recent check-ins and the latest practice day."""
     found = []
     if ladders:
         since = min(local_date(ladder.created_at, tz) for ladder in ladders)
