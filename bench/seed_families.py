@@ -182,7 +182,7 @@ def _child_year(ins, next_id, rng, child_id, carer, now):
             status = "mastered" if position < current else "current" if position == current \
                 else "upcoming"
             done_at = start + timedelta(days=365 * (position + 1) / (current + 1))
-            ins.add(Step, {"id": step_id, "ladder_id": ladder_id, "position": position,
+            ins.add(Step, {"id": step_id, "ladder_id": ladder_id, "position": position + 1,
                            "title": t.title, "detail": t.detail, "predicted_fear": t.fear,
                            "social_story": " ".join(t.story), "status": status,
                            "created_at": start,
@@ -291,7 +291,7 @@ def _history_child(ins, next_id, rng, family_id, practices, password_hash, now):
     for position, t in enumerate(template.steps):
         step_id = next_id("step")
         status = "current" if position == len(template.steps) - 1 else "mastered"
-        ins.add(Step, {"id": step_id, "ladder_id": ladder_id, "position": position,
+        ins.add(Step, {"id": step_id, "ladder_id": ladder_id, "position": position + 1,
                        "title": t.title, "detail": t.detail, "predicted_fear": t.fear,
                        "social_story": "", "status": status, "created_at": start,
                        "current_since": now - timedelta(days=20) if status == "current" else None,
