@@ -10,7 +10,7 @@ HTMX_VERSION := 2.0.11
 HTMX_SHA256 := d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
 HTMX := static/vendor/htmx.min.js
 
-.PHONY: run test lint db seed-demo browser-deps bench clean
+.PHONY: run test lint db seed-demo browser-deps postgres-deps bench clean
 
 # The reminder scheduler runs inside this one serving process (RUN_SCHEDULER=1); with several
 # web workers, run `flask reminders run` as its own process instead.
@@ -19,7 +19,7 @@ run: $(VENV)/.runtime $(HTMX) db
 	RUN_SCHEDULER=1 BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}" \
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: $(VENV)/.dev $(HTMX) browser-deps
+test: $(VENV)/.dev $(HTMX) browser-deps postgres-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
 
@@ -60,6 +60,14 @@ browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-color-emoji; \
+	fi
+
+# Tests on PostgreSQL start a throwaway PostgreSQL 15 cluster (bench/postgres.py); install the
+# server when missing.
+postgres-deps:
+	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-15; \
 	fi
 
 clean:
