@@ -27,7 +27,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..rules import attention, flags
+from ..rules import attention
 from ..rules.facts import CheckInFact
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
@@ -160,28 +160,9 @@ def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
         days_last_7=attention.practice_days_within(days, today, attention.WEEK),
         days_last_28=attention.practice_days_within(days, today, attention.FOUR_WEEKS),
         current_steps=[CurrentStep(s[0], s[1], s[2], s[3]) for s in steps or () if s[4]],
-        flags=_stored_flags(last_practice_day, ladder_since_day, avoidances or (), steps or (),
-                            today),
+        flags=insights.stored_flags(last_practice_day, ladder_since_day, avoidances, steps,
+                                     today),
         open_homework=homework or 0)
-
-
-def _stored_flags(last_practice_day: int | None, ladder_since_day: int | None, avoidances,
-                  steps, today: date) -> list[Flag]:
-    """The same flags as insights.flags_for, from a stored summary (child_summary.py)."""
-    found = []
-    if ladder_since_day is not None:
-        days = {date.fromordinal(last_practice_day)} if last_practice_day else set()
-        found.append(flags.no_practice_flag(days, date.fromordinal(ladder_since_day), today))
-    for _ladder, _goal, _step, title, current, fear, since, flat in steps:
-        if current:
-            since = date.fromordinal(since) if since else None
-            found.append(flags.stuck_easy_flag(title, fear, since, today))
-        if flat:
-            found.append(flags.fear_not_falling(title))
-    checkins = [CheckInFact(date.fromordinal(day), distress, tuple(kinds))
-                for day, distress, kinds in avoidances]
-    found.append(flags.avoidance_rising_flag(checkins, today))
-    return [f for f in found if f is not None]
 
 
 # ---- the full computation: the summaries' oracle in tests -----------------------------------

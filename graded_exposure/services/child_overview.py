@@ -49,7 +49,7 @@ def for_child(session: Session, child: Child) -> ChildOverview:
                          recent_practices=describe(session, list(practices),
                                                    child.family.timezone),
                          ready_steps=progress.ready_steps(session, child, ladders),
-                         outlook=insights.outlook(session, child, ladders))
+                         outlook=insights.outlook(session, child))
 
 
 def _card(ladder: Ladder) -> LadderCard:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
-from ..models import Avoidance, Child, DayCheckIn, Ladder, Practice, utcnow
+from ..models import Avoidance, Child, ChildSummary, DayCheckIn, Ladder, Practice, utcnow
 from ..rules import attention, avoidance_trap, flags, streaks
 from ..rules.facts import TRIED_OUTCOMES, CheckInFact, PracticeFact
 from ..rules.timezones import local_date
@@ -65,8 +65,6 @@ _RANKED = (select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
 _FEAR_WINDOWS = (select(*[c for c in _RANKED.c if c.name not in ("n", "id")])
                  .where(_RANKED.c.n <= flags.FEAR_WINDOW)
                  .order_by(_RANKED.c.practiced_at, _RANKED.c.id))
-_LAST_PRACTICE = select(func.max(Practice.practiced_at)).where(
-    Practice.child_id == bindparam("child_id"))
 _PRACTICE_MOMENTS = select(Practice.practiced_at).where(Practice.child_id == bindparam("child_id"))
 _WIN_SETS = cast(Practice.small_wins, String)
 _SMALL_WINS = (select(_WIN_SETS, func.count()).where(Practice.child_id == bindparam("child_id"))
@@ -74,6 +72,9 @@ _SMALL_WINS = (select(_WIN_SETS, func.count()).where(Practice.child_id == bindpa
 _STAR_GROUPS = (select(Practice.outcome, Practice.fear_before, func.count())
                 .where(Practice.child_id == bindparam("child_id"))
                 .group_by(Practice.outcome, Practice.fear_before))
+_STORED_FACTS = select(ChildSummary.last_practice_day, ChildSummary.ladder_since_day,
+                       ChildSummary.avoidances, ChildSummary.steps).where(
+    ChildSummary.child_id == bindparam("child_id"))
 _ACTIVE_LADDERS = (select(Ladder).where(Ladder.child_id == bindparam("child_id"),
                                         Ladder.status == "active")
                    .options(joinedload(Ladder.steps)).order_by(Ladder.id))
@@ -106,12 +107,6 @@ def fear_windows(connection: Connection, step_ids: list[int]) -> dict[int, list]
     return found
 
 
-def last_practice_day(session: Session, child: Child, tz: str) -> date | None:
-    """The local day of the child's latest practice, if any."""
-    moment = _rows(session, _LAST_PRACTICE, child_id=child.id).scalar_one()
-    return local_date(moment, tz) if moment else None
-
-
 @dataclass
 class Outlook:
     """What the home screen shows of the insights: the trap and the flags."""
@@ -122,34 +117,26 @@ class Outlook:
     flags: list[flags.Flag]
 
 
-def outlook(session: Session, child: Child, ladders: list[Ladder],
-            today: date | None = None) -> Outlook:
-    """The trap of the last week and the flags, in a few statements whatever the history.
-
-    `ladders` are the child's active ladders with their steps, loaded once by the caller.
-    """
+def outlook(session: Session, child: Child, today: date | None = None) -> Outlook:
+    """The trap of the last week and the flags, in two statements whatever the history."""
     tz = child.family.timezone
     today = today or local_date(utcnow(), tz)
     checkins = load_checkin_facts(session, child, today - timedelta(days=FLAG_DAYS))
     trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
     return Outlook(today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap),
-                   flags=_flags(session, ladders, checkins, today, tz,
-                                last_practice_day(session, child, tz)))
+                   flags=summary_flags(session, child, today))
 
 
-def for_child(session: Session, child: Child, today: date | None = None,
-              ladders: list[Ladder] | None = None) -> ChildInsights:
+def for_child(session: Session, child: Child, today: date | None = None) -> ChildInsights:
     """Compute every insight for the child, as of today in the family's time zone.
 
     Reads plain columns, never whole practices: the practice days for the streaks, and the
-    stars and small wins as counts grouped in SQL. `ladders`: the child's active ladders with
-    their steps, when the caller has them already.
+    stars and small wins as counts grouped in SQL; the flags from the child's stored summary.
     """
     tz = child.family.timezone
     today = today or local_date(utcnow(), tz)
     since = avoidance_trap.week_start(today) - timedelta(weeks=HISTORY_WEEKS)
     checkins = load_checkin_facts(session, child, since)
-    ladders = active_ladders(session, child) if ladders is None else ladders
     days = {local_date(moment, tz)
             for moment in _rows(session, _PRACTICE_MOMENTS, child_id=child.id).scalars()}
     trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
@@ -157,7 +144,7 @@ def for_child(session: Session, child: Child, today: date | None = None,
     return ChildInsights(
         today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap),
         weeks=weeks, accommodation_trend=avoidance_trap.accommodation_trend(weeks),
-        flags=_flags(session, ladders, checkins, today, tz, max(days, default=None)),
+        flags=summary_flags(session, child, today),
         current_streak=streaks.current_streak(days, today),
         longest_streak=streaks.longest_streak(days),
         practice_days_last_7=attention.practice_days_within(days, today, attention.WEEK),
@@ -187,12 +174,30 @@ def _stars(session: Session, child: Child) -> int:
         outcome=outcome)) for outcome, fear_before, times in groups)
 
 
-def _flags(session: Session, ladders: list[Ladder], checkins: list[CheckInFact], today: date,
-           tz: str, last_day: date | None) -> list[flags.Flag]:
-    """Every flag, reading each open step's fear window."""
-    windows = fear_windows(session.connection(), [
-        step.id for ladder in ladders for step in ladder.steps if step.status != "mastered"])
-    return flags_for(ladders, windows, checkins, today, tz, last_day)
+def summary_flags(session: Session, child: Child, today: date) -> list[flags.Flag]:
+    """Every flag, from the facts the child's summary keeps (models.ChildSummary): one
+    statement, however long the history. flags_for computes the same from the rows."""
+    row = _rows(session, _STORED_FACTS, child_id=child.id).first()
+    return stored_flags(*row, today) if row else []
+
+
+def stored_flags(last_practice_day: int | None, ladder_since_day: int | None, avoidances,
+                 steps, today: date) -> list[flags.Flag]:
+    """The flags of flags_for, from a child's stored summary facts (child_summary.py)."""
+    found = []
+    if ladder_since_day is not None:
+        days = {date.fromordinal(last_practice_day)} if last_practice_day else set()
+        found.append(flags.no_practice_flag(days, date.fromordinal(ladder_since_day), today))
+    for _ladder, _goal, _step, title, current, fear, since, flat in steps or ():
+        if current:
+            since = date.fromordinal(since) if since else None
+            found.append(flags.stuck_easy_flag(title, fear, since, today))
+        if flat:
+            found.append(flags.fear_not_falling(title))
+    checkins = [CheckInFact(date.fromordinal(day), distress, tuple(kinds))
+                for day, distress, kinds in avoidances or ()]
+    found.append(flags.avoidance_rising_flag(checkins, today))
+    return [f for f in found if f is not None]
 
 
 def flags_for(ladders: list[Ladder], windows: dict[int, list], checkins: list[CheckInFact],

@@ -104,8 +104,7 @@ def for_child(session: Session, therapist: User, child: Child,
         avoided=Counter(kind for c in checkins for kind in c.avoided),
         accommodations=Counter(kind for c in checkins for kind in c.accommodations),
         small_wins=Counter(w for p in practices for w in p.small_wins),
-        flags=insights.outlook(session, child, insights.active_ladders(session, child),
-                               today).flags,
+        flags=insights.summary_flags(session, child, today),
         open_homework=[row for row in notes_for_child(session, child)
                        if row.note.kind == "homework" and row.note.done_at is None])
 

@@ -69,7 +69,7 @@ def open_for(session: Session, therapist: User, child: Child, *, page: int = 1, 
     today = local_date(now, tz)
     # Oldest ladder first, as the family's home screen lists them.
     oldest_first = list(reversed(active))
-    found = insights.for_child(session, child, today, ladders=oldest_first)
+    found = insights.for_child(session, child, today)
     return ChildWorkspace(
         child=child, link=link, insights=found,
         ladders=progress.ladders_progress(session, oldest_first, tz),
