@@ -7,13 +7,11 @@ weeks.
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam
-from sqlalchemy.orm import joinedload
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from ..models import Child, Ladder, Practice, Step
+from ..models import Child, Ladder, Step
 from . import insights, progress
-from .practices import PracticeRow, describe
+from .practices import PracticeRow, newest
 
 RECENT_PRACTICES = 10
 
@@ -36,18 +34,11 @@ class ChildOverview:
     outlook: insights.Outlook | None = None
 
 
-_RECENT = (select(Practice).where(Practice.child_id == bindparam("child_id"))
-           .options(joinedload(Practice.step))
-           .order_by(Practice.practiced_at.desc(), Practice.id.desc()).limit(RECENT_PRACTICES))
-
-
 def for_child(session: Session, child: Child) -> ChildOverview:
     """Load what the child's home screen needs in a fixed number of queries."""
     ladders = insights.active_ladders(session, child)
-    practices = session.exec(_RECENT, params={"child_id": child.id})
     return ChildOverview(ladders=[_card(ladder) for ladder in ladders],
-                         recent_practices=describe(session, list(practices),
-                                                   child.family.timezone),
+                         recent_practices=newest(session, child, RECENT_PRACTICES),
                          ready_steps=progress.ready_steps(session, child, ladders),
                          outlook=insights.outlook(session, child))
 
