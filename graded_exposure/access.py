@@ -14,6 +14,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import select
 
 from .db import get_session
@@ -65,7 +66,11 @@ _CHILD_WITH_FAMILY = select(Child).where(Child.id == bindparam("id")).options(_C
 def _child(child_id: int) -> Child:
     if not 1 <= child_id <= _MAX_ID:
         abort(404)
-    return get_session().exec(_CHILD_WITH_FAMILY, params={"id": child_id}).first() or abort(404)
+    session = get_session()
+    known = session.identity_map.get(identity_key(Child, child_id))
+    if known is not None and "family" in known.__dict__:
+        return known  # loaded with its family already (a step's chain brings both)
+    return session.exec(_CHILD_WITH_FAMILY, params={"id": child_id}).first() or abort(404)
 
 
 def in_family(child: Child | None) -> bool:

@@ -94,3 +94,17 @@ def test_the_home_screen_runs_as_many_statements_with_a_long_history(app, db, bu
     with counted_statements(app.extensions["db_engine"]) as many:
         family.client.get(url)
     assert len(many) == len(few)
+
+
+def test_logging_a_practice_reads_the_child_through_its_steps_chain(app, busy):
+    """The step is loaded with its ladder, child and family in one statement; the child is
+    then found in the session, not read again (a statement less on the busiest write)."""
+    family, _, _, template = busy
+    with counted_statements(app.extensions["db_engine"]) as statements:
+        logged = family.post(f"/children/{family.child.id}/practices", {
+            "step": current_step(template).id, "fear_before": 6, "fear_after": 3,
+            "outcome": "did_it", "idempotency_key": uuid4().hex})
+    assert logged.status_code == 303
+    reads_of_child = [s for s in statements if s.startswith("SELECT child.")]
+    assert reads_of_child == [], reads_of_child
+    assert any(" JOIN child " in s for s in statements if s.startswith("SELECT step."))
