@@ -176,8 +176,11 @@ def local_time(practice: Practice, tz_name: str) -> datetime:
     return practice.practiced_at.astimezone(ZoneInfo(tz_name)).replace(tzinfo=None)
 
 
+_BY_KEY = select(Practice).where(Practice.idempotency_key == bindparam("key"))
+
+
 def _by_key(session: Session, key: str) -> Practice | None:
-    return session.exec(select(Practice).where(Practice.idempotency_key == key)).first()
+    return session.exec(_BY_KEY, params={"key": key}).first()
 
 
 def _same_child(existing: Practice, child: Child) -> Practice:
