@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from ..models import Child, Ladder, Step
-from . import insights, progress
+from ..models import Child
+from . import insights, ladder_lines, progress
+from .ladder_lines import LadderLine, StepLine
 from .practices import PracticeRow, newest
 
 RECENT_PRACTICES = 10
@@ -20,8 +21,8 @@ RECENT_PRACTICES = 10
 class LadderCard:
     """One active ladder on the home screen: its current step and how far the child has come."""
 
-    ladder: Ladder
-    current_step: Step | None
+    ladder: LadderLine
+    current_step: StepLine | None
     mastered: int
     total: int
 
@@ -30,20 +31,20 @@ class LadderCard:
 class ChildOverview:
     ladders: list[LadderCard] = field(default_factory=list)
     recent_practices: list[PracticeRow] = field(default_factory=list)
-    ready_steps: list[Step] = field(default_factory=list)
+    ready_steps: list[StepLine] = field(default_factory=list)
     outlook: insights.Outlook | None = None
 
 
 def for_child(session: Session, child: Child) -> ChildOverview:
     """Load what the child's home screen needs in a fixed number of queries."""
-    ladders = insights.active_ladders(session, child)
+    ladders = ladder_lines.active_ladders(session.connection(), child.id)
     return ChildOverview(ladders=[_card(ladder) for ladder in ladders],
                          recent_practices=newest(session, child, RECENT_PRACTICES),
                          ready_steps=progress.ready_steps(session, child, ladders),
                          outlook=insights.outlook(session, child))
 
 
-def _card(ladder: Ladder) -> LadderCard:
+def _card(ladder: LadderLine) -> LadderCard:
     current = next((s for s in ladder.steps if s.status == "current"), None)
     mastered = sum(1 for s in ladder.steps if s.status == "mastered")
     return LadderCard(ladder=ladder, current_step=current, mastered=mastered,

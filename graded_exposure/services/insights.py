@@ -10,7 +10,6 @@ from datetime import date, timedelta
 
 from sqlalchemy import String, bindparam, cast, func
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from ..models import Avoidance, Child, ChildSummary, DayCheckIn, Ladder, Practice, utcnow
@@ -75,9 +74,6 @@ _STAR_GROUPS = (select(Practice.outcome, Practice.fear_before, func.count())
 _STORED_FACTS = select(ChildSummary.last_practice_day, ChildSummary.ladder_since_day,
                        ChildSummary.avoidances, ChildSummary.steps).where(
     ChildSummary.child_id == bindparam("child_id"))
-_ACTIVE_LADDERS = (select(Ladder).where(Ladder.child_id == bindparam("child_id"),
-                                        Ladder.status == "active")
-                   .options(joinedload(Ladder.steps)).order_by(Ladder.id))
 
 
 def _rows(session: Session, statement, **params):
@@ -150,11 +146,6 @@ def for_child(session: Session, child: Child, today: date | None = None) -> Chil
         practice_days_last_7=attention.practice_days_within(days, today, attention.WEEK),
         practice_days_last_28=attention.practice_days_within(days, today, attention.FOUR_WEEKS),
         small_wins=_small_wins(session, child), stars=_stars(session, child))
-
-
-def active_ladders(session: Session, child: Child) -> list[Ladder]:
-    """The child's active ladders with their steps, oldest first."""
-    return list(session.exec(_ACTIVE_LADDERS, params={"child_id": child.id}).unique())
 
 
 def _small_wins(session: Session, child: Child) -> Counter:

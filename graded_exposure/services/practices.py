@@ -11,7 +11,7 @@ from ..errors import DomainError
 from ..models import Child, Ladder, Practice, Step, User, utcnow
 from ..rules import practice_rules as rules
 from . import audit
-from .insights import active_ladders
+from .ladder_lines import LadderLine, active_ladders
 from .pagination import MAX_PAGE, Page
 
 PER_PAGE = 30
@@ -57,7 +57,7 @@ class PracticeRow:
 class FormOptions:
     """What the practice form offers: steps grouped by ladder, and calming chips."""
 
-    ladders: list[Ladder]
+    ladders: list[LadderLine | Ladder]  # the active ones, and a kept step's archived ladder
     default_step_id: int | None
     calming: list[str]
 
@@ -161,7 +161,7 @@ def describe(session: Session, practices: list[Practice], tz_name: str) -> list[
 
 def form_options(session: Session, child: Child, keep_step: Step | None = None) -> FormOptions:
     """Return the steps and calming chips the practice form offers for this child."""
-    ladders = active_ladders(session, child)
+    ladders: list = active_ladders(session.connection(), child.id)
     if keep_step is not None and keep_step.ladder_id not in {ladder.id for ladder in ladders}:
         ladders.append(keep_step.ladder)
     current = [s for ladder in ladders for s in ladder.steps if s.status == "current"]

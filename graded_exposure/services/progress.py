@@ -24,7 +24,8 @@ from ..rules.mastery import (
     rule_problem,
 )
 from ..rules.timezones import local_date
-from .insights import active_ladders, practice_fact
+from .insights import practice_fact
+from .ladder_lines import LadderLine, StepLine, active_ladders
 from .ladders import ensure_changeable, record_change
 
 
@@ -143,11 +144,11 @@ def step_mastery(session: Session, step: Step) -> MasteryProgress:
 
 
 def ready_steps(session: Session, child: Child,
-                ladders: list[Ladder] | None = None) -> list[Step]:
+                ladders: list[LadderLine] | None = None) -> list[StepLine]:
     """Return the current steps of the child's active ladders that meet their mastery rule
     (`ladders`: those ladders with their steps, when the caller has them already)."""
     if ladders is None:
-        ladders = active_ladders(session, child)
+        ladders = active_ladders(session.connection(), child.id)
     current = [(ladder, step) for ladder in ladders for step in ladder.steps
                if step.status == ladder_rules.CURRENT]
     if not current:

@@ -1,0 +1,69 @@
+"""A child's active ladders and their steps as plain records, for the pages that show them on
+every visit (the home screen, the practice form, the ready-to-move-on cards).
+
+One statement of plain columns. Loading the same rows as entities cost about four times as
+much (ORM identity and state work per object), and these pages only read them. The records
+carry the models' attribute names, so templates and rules read them like the models; a page
+that changes a ladder loads the entity (access.ladder_for).
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
+
+from ..models import Ladder, Step
+
+
+@dataclass(slots=True, eq=False)
+class StepLine:
+    id: int
+    ladder_id: int
+    position: int
+    title: str
+    status: str
+    predicted_fear: int | None
+    current_since: datetime | None
+    ladder: "LadderLine"
+
+
+@dataclass(slots=True, eq=False)
+class LadderLine:
+    id: int
+    child_id: int
+    goal: str
+    area: str
+    calming_plan: list[str]
+    created_at: datetime
+    mastery_min_practices: int
+    mastery_min_days: int
+    mastery_max_peak: int
+    mastery_count_halving: bool
+    steps: list[StepLine] = field(default_factory=list)
+
+
+_LADDER_COLUMNS = (Ladder.id, Ladder.child_id, Ladder.goal, Ladder.area, Ladder.calming_plan,
+                   Ladder.created_at, Ladder.mastery_min_practices, Ladder.mastery_min_days,
+                   Ladder.mastery_max_peak, Ladder.mastery_count_halving)
+_STEP_COLUMNS = (Step.id, Step.position, Step.title, Step.status, Step.predicted_fear,
+                 Step.current_since)
+# Oldest ladder first, its steps in ladder order; a ladder without steps still comes (NULLs).
+_ACTIVE = (select(*_LADDER_COLUMNS, *_STEP_COLUMNS)
+           .outerjoin(Step, Step.ladder_id == Ladder.id)
+           .where(Ladder.child_id == bindparam("child_id"),
+                  Ladder.status == "active")
+           .order_by(Ladder.id, Step.position, Step.id))
+_SPLIT = len(_LADDER_COLUMNS)
+
+
+def active_ladders(connection: Connection, child_id: int) -> list[LadderLine]:
+    """The child's active ladders with their steps, oldest ladder first."""
+    ladders: dict[int, LadderLine] = {}
+    for row in connection.execute(_ACTIVE, {"child_id": child_id}):
+        ladder = ladders.get(row[0])
+        if ladder is None:
+            ladder = ladders[row[0]] = LadderLine(*row[:_SPLIT])
+        step_id, *rest = row[_SPLIT:]
+        if step_id is not None:
+            ladder.steps.append(StepLine(step_id, ladder.id, *rest, ladder=ladder))
+    return list(ladders.values())

@@ -1,0 +1,33 @@
+"""The active ladders as plain records (services/ladder_lines.py) say what the entities say."""
+from graded_exposure.models import Step
+from graded_exposure.services.ladder_lines import active_ladders
+from tests.factories import make_ladder
+
+
+def test_active_ladders_oldest_first_with_their_steps_in_ladder_order(db, family):
+    first = make_ladder(db, family.child, goal="School", steps=3, mastered=1,
+                        calming=["Hand squeeze"], mastery_max_peak=4)
+    make_ladder(db, family.child, goal="Archived", status="archived")
+    second = make_ladder(db, family.child, goal="Shops", steps=2)
+    step = db.get(Step, first.steps[2].id)
+    step.position, first.steps[0].position = 1, 3  # reordered: positions, not ids, decide
+    db.commit()
+
+    lines = active_ladders(db.connection(), family.child.id)
+
+    assert [ladder.goal for ladder in lines] == ["School", "Shops"]
+    school, shops = lines
+    assert [s.title for s in school.steps] == ["Step 3", "Step 2", "Step 1"]
+    assert [s.status for s in school.steps] == ["upcoming", "current", "mastered"]
+    assert school.calming_plan == ["Hand squeeze"] and school.mastery_max_peak == 4
+    assert all(s.ladder is school and s.ladder_id == first.id for s in school.steps)
+    assert [s.id for s in shops.steps] == [s.id for s in second.steps]
+    assert shops.steps[0].current_since is not None and shops.steps[0].predicted_fear == 1
+
+
+def test_a_ladder_without_steps_comes_with_none(db, family, other_family):
+    make_ladder(db, family.child, goal="Parties", steps=0)
+    make_ladder(db, other_family.child, goal="Theirs")
+    [ladder] = active_ladders(db.connection(), family.child.id)
+    assert ladder.goal == "Parties" and ladder.steps == []
+    assert active_ladders(db.connection(), 999_999) == []
