@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
+from graded_exposure.forms.practices import edit_form
 from graded_exposure.models import Practice
 from tests.factories import add_practices, current_step, make_ladder
 from tests.lookups import practice_count
@@ -50,6 +51,22 @@ def test_edit_a_practice(db, family, step):
     edited = db.get(Practice, practice.id)
     assert (edited.fear_after, edited.note, edited.child_id) == (1, "Went well", family.child.id)
     assert edited.practiced_at == practice.practiced_at.replace(second=0, microsecond=0)
+
+
+def test_the_edit_form_shows_the_stored_choices_as_the_widgets_would(app, db, family, step):
+    """The chips are written out in the template (practices/_fields.html), not rendered by
+    WTForms' widgets: the markup, checked state included, must stay what a widget gives."""
+    submit(family, open_form(family, step), fear_before=6, fear_after=3, outcome="partly",
+           prediction_came_true="no", small_wins="laughed")
+    practice = db.exec(select(Practice)).one()
+    html = family.client.get(f"/practices/{practice.id}/edit").get_data(as_text=True)
+    with app.test_request_context():
+        form = edit_form(practice, "Europe/London")
+        for name in ("outcome", "prediction_came_true", "small_wins"):
+            for option in form[name]:
+                assert str(option()) in html, str(option())
+    for chosen in ("outcome-1", "prediction_came_true-2", "small_wins-1"):
+        assert f"<input checked id=\"{chosen}\"" in html, chosen
 
 
 def test_edit_refuses_bad_input(db, family, step):
