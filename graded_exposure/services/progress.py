@@ -6,6 +6,7 @@ them into local-day facts and hands them to the pure rules (mastery, fear_chart)
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload, selectinload
@@ -34,8 +35,12 @@ class StepProgress:
     step: Step
     facts: list[PracticeFact]  # oldest first
     mastery: MasteryProgress
-    chart: FearChart
     mastered_on: date | None = None
+
+    @cached_property
+    def chart(self) -> FearChart:
+        """Drawn when a page shows it: the therapist's page shows current steps' charts only."""
+        return fear_chart(self.facts)
 
     @property
     def ready(self) -> bool:
@@ -131,7 +136,6 @@ def _evaluated(ladder: Ladder, facts: dict[int, list[PracticeFact]], tz: str) ->
     return LadderProgress(ladder=ladder, rule=rule, steps=[
         StepProgress(step=step, facts=facts[step.id],
                      mastery=mastery_progress(facts[step.id], rule),
-                     chart=fear_chart(facts[step.id]),
                      mastered_on=local_date(step.mastered_at, tz) if step.mastered_at else None)
         for step in ladder.steps])
 
