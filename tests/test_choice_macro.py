@@ -1,0 +1,37 @@
+"""The `choice_input` macro (templates/_macros/forms.html) writes a radio or checkbox out as WTForms'
+widget renders it: same attributes in the same order, checked, required and escaping included.
+Every choice field in the templates goes through it, so these pin it to the widget."""
+import pytest
+from werkzeug.datastructures import MultiDict
+from wtforms import Form, RadioField, SelectChoice, SelectMultipleField
+from wtforms.validators import InputRequired
+from wtforms.widgets import CheckboxInput, ListWidget
+
+TRICKY = [SelectChoice("plain", "Plain"), SelectChoice('a "quoted" & <odd> value', "Odd"),
+          SelectChoice("2", "Two")]
+
+
+class Choices(Form):
+    required_radio = RadioField("Pick one", choices=TRICKY,
+                                validators=[InputRequired("Choose one.")])
+    optional_radio = RadioField("Maybe", choices=TRICKY, validate_choice=False)
+    boxes = SelectMultipleField("Some", choices=TRICKY, widget=ListWidget(prefix_label=False),
+                                option_widget=CheckboxInput())
+
+
+@pytest.mark.parametrize("data", [
+    {},
+    {"required_radio": "plain", "optional_radio": "2", "boxes": ["plain", "2"]},
+    {"required_radio": 'a "quoted" & <odd> value', "boxes": ['a "quoted" & <odd> value']},
+])
+def test_the_macro_renders_each_option_as_the_widget_does(app, data):
+    form = Choices(MultiDict([(k, v) for k, vs in data.items()
+                              for v in (vs if isinstance(vs, list) else [vs])]))
+    macro = app.jinja_env.get_template("_macros/forms.html").module.choice_input
+    for field in form:
+        for option in field:
+            assert str(macro(option)) == str(option()), field.name
+    checked = [str(macro(option)) for field in form for option in field if option.checked]
+    assert len(checked) == sum(len(v) if isinstance(v, list) else 1 for v in data.values())
+    assert all(html.startswith("<input checked ") for html in checked)
+    assert all(" required " in str(macro(option)) for option in form.required_radio)
