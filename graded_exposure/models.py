@@ -221,14 +221,16 @@ OUTCOMES = tuple(Outcome)
 
 class Practice(SQLModel, table=True):
     # A child's latest practices and a step's practices in time order are read on every page;
-    # these keep those reads as short as what they return, whatever the history.
+    # these keep those reads as short as what they return, whatever the history. They also
+    # serve every lookup by child or by step alone (their leading column), so those columns
+    # have no index of their own: each index is one more write on every practice logged.
     __table_args__ = (UniqueConstraint("idempotency_key"),
                       Index("ix_practice_child_time", "child_id", "practiced_at"),
                       Index("ix_practice_step_time", "step_id", "practiced_at"))
 
     id: int | None = Field(default=None, primary_key=True)
-    child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")
-    step_id: int = Field(foreign_key="step.id", index=True, ondelete="CASCADE")
+    child_id: int = Field(foreign_key="child.id", ondelete="CASCADE")
+    step_id: int = Field(foreign_key="step.id", ondelete="CASCADE")
     logged_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     practiced_at: datetime = _ts(index=True)
     fear_before: int = Field(ge=0, le=10)
