@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from sqlalchemy import bindparam
+from sqlalchemy import and_, bindparam, func, or_, true
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
@@ -102,16 +103,14 @@ _FACTS = (Practice.step_id, Practice.practiced_at, Practice.fear_before, Practic
           Practice.fear_after, Practice.outcome)
 _STEP_FACTS = (select(*_FACTS).where(Practice.step_id.in_(bindparam("step_ids", expanding=True)))
                .order_by(Practice.practiced_at, Practice.id))
-# Only tried practices can qualify (rules.mastery), so deciding mastery reads no others.
-_TRIED_STEP_FACTS = _STEP_FACTS.where(Practice.outcome.in_(sorted(TRIED_OUTCOMES)))
 
 
-def _facts_by_step(session: Session, step_ids: list[int], tz: str,
-                   statement=_STEP_FACTS) -> dict[int, list[PracticeFact]]:
+def _facts_by_step(session: Session, step_ids: list[int],
+                   tz: str) -> dict[int, list[PracticeFact]]:
     """Load the fear ratings of these steps' practices in one query, oldest first."""
     found: dict[int, list[PracticeFact]] = defaultdict(list)
     if step_ids:
-        for row in session.connection().execute(statement, {"step_ids": list(step_ids)}):
+        for row in session.connection().execute(_STEP_FACTS, {"step_ids": list(step_ids)}):
             found[row.step_id].append(practice_fact(row, tz))
     return found
 
@@ -150,17 +149,69 @@ def step_mastery(session: Session, step: Step) -> MasteryProgress:
 def ready_steps(session: Session, child: Child,
                 ladders: list[LadderLine] | None = None) -> list[StepLine]:
     """Return the current steps of the child's active ladders that meet their mastery rule
-    (`ladders`: those ladders with their steps, when the caller has them already)."""
+    (`ladders`: those ladders with their steps, when the caller has them already).
+
+    One statement reads the current steps' qualifying practices, newest first and taking the
+    steps in turn; reading stops once every step has met its rule, so the home screen does not
+    walk a step's whole history to say it is ready.
+    """
     if ladders is None:
         ladders = active_ladders(session.connection(), child.id)
-    current = [(ladder, step) for ladder in ladders for step in ladder.steps
-               if step.status == ladder_rules.CURRENT]
-    if not current:
-        return []
-    facts = _facts_by_step(session, [step.id for _, step in current], child.family.timezone,
-                           _TRIED_STEP_FACTS)
-    return [step for ladder, step in current
-            if mastery_progress(facts[step.id], mastery_rule(ladder)).met]
+    rules = {step.id: mastery_rule(ladder) for ladder in ladders for step in ladder.steps
+             if step.status == ladder_rules.CURRENT}
+    ready = _meeting_their_rules(session.connection(), rules, child.family.timezone)
+    return [step for ladder in ladders for step in ladder.steps if step.id in ready]
+
+
+# The practices that can count towards mastery under their ladder's rule: rules.mastery's
+# is_qualifying said in SQL, so only those rows are read (test_progress holds the two equal on
+# every possible practice under several rules). Ranked newest first within each step and read
+# rank by rank: every step's newest, then every step's second newest, and so on.
+_HALVED = and_(Practice.fear_peak > 0, Practice.fear_after * 2 <= Practice.fear_peak)
+_RANKED_QUALIFYING = (
+    select(Practice.step_id, Practice.practiced_at,
+           func.row_number().over(partition_by=Practice.step_id,
+                                  order_by=(Practice.practiced_at.desc(), Practice.id.desc()))
+           .label("n"))
+    .join(Step, Step.id == Practice.step_id).join(Ladder, Ladder.id == Step.ladder_id)
+    .where(Practice.step_id.in_(bindparam("step_ids", expanding=True)),
+           Practice.outcome.in_(sorted(TRIED_OUTCOMES)),
+           or_(Practice.fear_peak <= Ladder.mastery_max_peak,
+               and_(Ladder.mastery_count_halving == true(), _HALVED)))
+    .subquery())
+_QUALIFYING_NEWEST_FIRST = (select(_RANKED_QUALIFYING.c.step_id,
+                                   _RANKED_QUALIFYING.c.practiced_at)
+                            .order_by(_RANKED_QUALIFYING.c.n, _RANKED_QUALIFYING.c.step_id))
+
+
+def qualifying_moments(connection: Connection, step_ids: list[int]):
+    """(step id, when) of these steps' practices that qualify under their ladder's rule, each
+    step's newest first, taken rank by rank (a result to iterate: stop when you have enough)."""
+    return connection.execute(_QUALIFYING_NEWEST_FIRST, {"step_ids": list(step_ids)})
+
+
+def _meeting_their_rules(connection: Connection, rules: dict[int, MasteryRule],
+                         tz: str) -> set[int]:
+    """The ids of the steps in `rules` whose practices meet their rule."""
+    met: set[int] = set()
+    if not rules:
+        return met
+    counts: dict[int, int] = defaultdict(int)
+    days: dict[int, set] = defaultdict(set)
+    found = qualifying_moments(connection, list(rules))
+    try:
+        for step_id, moment in found:
+            if step_id in met:
+                continue
+            counts[step_id] += 1
+            days[step_id].add(local_date(moment, tz))
+            if MasteryProgress(counts[step_id], len(days[step_id]), rules[step_id]).met:
+                met.add(step_id)
+                if len(met) == len(rules):
+                    break
+    finally:
+        found.close()
+    return met
 
 
 def set_mastery_rule(session: Session, ladder: Ladder, *, min_practices: int, min_days: int,

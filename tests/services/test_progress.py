@@ -1,5 +1,6 @@
 """Progress services without HTTP: ladder progress, ready steps, confirming mastery, the rule."""
-from datetime import UTC, date, datetime
+import itertools
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -7,7 +8,10 @@ from sqlmodel import Session
 
 from graded_exposure.errors import DomainError
 from graded_exposure.models import Ladder, Practice, Step
+from graded_exposure.rules.facts import PracticeFact
+from graded_exposure.rules.mastery import MasteryRule, is_qualifying
 from graded_exposure.services import ladders, progress, steps
+from graded_exposure.vocabulary import Outcome
 from tests.factories import make_ladder, practise_on_days
 from tests.lookups import ladder_steps
 
@@ -126,6 +130,49 @@ def test_ready_steps_leave_out_archived_ladders_and_other_children(db, family, o
     assert [s.id for s in progress.ready_steps(db, other_family.child)] == [theirs.steps[0].id]
     ladders.archive_ladder(db, ladder)
     assert progress.ready_steps(db, family.child) == []
+
+
+@pytest.mark.parametrize("rule", [MasteryRule(), MasteryRule(max_peak=0, count_halving=False),
+                                  MasteryRule(max_peak=10), MasteryRule(max_peak=5),
+                                  MasteryRule(max_peak=2, count_halving=False)])
+def test_the_sql_filter_qualifies_exactly_the_practices_is_qualifying_does(db, family, ladder,
+                                                                           rule):
+    """Every possible practice (peak, after and outcome): read back by qualifying_moments
+    exactly when rules.mastery.is_qualifying says it counts under the ladder's rule."""
+    progress.set_mastery_rule(db, ladder, min_practices=rule.min_practices,
+                              min_days=rule.min_days, max_peak=rule.max_peak,
+                              count_halving=rule.count_halving)
+    step = ladder.steps[0]
+    expected, moment = [], datetime(2026, 1, 1, tzinfo=UTC)
+    for n, (peak, after, outcome) in enumerate(itertools.product(range(11), range(11),
+                                                                  list(Outcome))):
+        practiced_at = moment + timedelta(minutes=n)
+        db.add(Practice(child_id=family.child.id, step_id=step.id, practiced_at=practiced_at,
+                        fear_before=5, fear_peak=peak, fear_after=after, outcome=outcome,
+                        idempotency_key=f"q{n}"))
+        fact = PracticeFact(day=date(2026, 1, 1), step_id=step.id, fear_before=5,
+                            fear_peak=peak, fear_after=after, outcome=outcome)
+        if is_qualifying(fact, rule):
+            expected.append(practiced_at)
+    db.commit()
+    found = progress.qualifying_moments(db.connection(), [step.id]).all()
+    assert found == [(step.id, moment) for moment in sorted(expected, reverse=True)]
+
+
+def test_a_ready_step_is_decided_from_its_newest_qualifying_practices(db, family, ladder,
+                                                                      monkeypatch):
+    """Once the rule is met, older practices are not read: a long history costs nothing."""
+    practise_on_days(db, ladder.steps[0], days=range(200))  # 200 days of good practices
+    read = []
+    monkeypatch.setattr(progress, "local_date", lambda moment, tz: read.append(moment) or
+                        moment.date())
+    other = make_ladder(db, family.child, goal="School", area="outings", steps=4, by=family.user)
+    practise_on_days(db, other.steps[0], days=range(300, 500))
+    ready = progress.ready_steps(db, family.child)
+    assert [s.id for s in ready] == [ladder.steps[0].id, other.steps[0].id]
+    # The default rule (3 practices on 2 days) is met by each step's newest three.
+    assert len(read) == 6
+    assert read[::2] == sorted(read[::2], reverse=True)
 
 
 def test_a_child_without_ladders_has_no_ready_steps(db, family):
