@@ -10,6 +10,8 @@ once. `child_for` and `practice_for` are for the family only; `linked_child_for`
 `step_for` and `substep_for` also let a linked therapist in. `step_of_child` and
 `practice_of_child` also insist that the object belongs to the child named in the same URL.
 """
+from functools import cache
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import bindparam
@@ -54,9 +56,20 @@ _SUBSTEP_UP = tuple(joinedload(SubStep.step).options(option) for option in _STEP
 
 
 def _get(model, object_id: int, *options):
+    """session.get(model, object_id, options=options), with the statement built once per model
+    and options: building it (and its cache key) anew cost more than running it."""
     if not 1 <= object_id <= _MAX_ID:
         abort(404)
-    return get_session().get(model, object_id, options=options) or abort(404)
+    session = get_session()
+    known = session.identity_map.get(identity_key(model, object_id))
+    if known is not None:
+        return known
+    return session.exec(_by_id(model, options), params={"id": object_id}).first() or abort(404)
+
+
+@cache
+def _by_id(model, options: tuple):
+    return select(model).where(model.id == bindparam("id")).options(*options)
 
 
 # Every child page starts here, so the statement is built once.
