@@ -30,8 +30,9 @@ from ..rules import flags
 from ..rules.timezones import local_date
 from .insights import fear_windows, practice_fact
 
-# Kept back from the last practice: the 28-day window, plus slack for time zones.
-PRACTICE_DAYS_KEPT = timedelta(days=36)
+# Practice days kept back from the last practice's local day: the 28-day window, plus slack for
+# time zones. Counted in local days, so a new practice can be folded into the stored days alone.
+PRACTICE_DAYS_KEPT = 36
 # Kept back from the last check-in: the avoidance rule compares two weeks.
 CHECKIN_DAYS_KEPT = timedelta(days=15)
 SUMMARY = ChildSummary.__table__
@@ -111,9 +112,16 @@ def _day(moment, tz: str) -> int | None:
 def _practice_days(connection: Connection, child_id: int, last, tz: str) -> list[int]:
     if last is None:
         return []
-    moments = connection.execute(PRACTICE_MOMENTS, {"child_id": child_id,
-                                                    "since": last - PRACTICE_DAYS_KEPT})
-    return sorted({local_date(moment, tz).toordinal() for moment in moments.scalars()})
+    # Two days more than kept: any local day lies within a day of the same UTC date.
+    moments = connection.execute(PRACTICE_MOMENTS, {
+        "child_id": child_id, "since": last - timedelta(days=PRACTICE_DAYS_KEPT + 2)})
+    return kept_days({local_date(moment, tz).toordinal() for moment in moments.scalars()},
+                     _day(last, tz))
+
+
+def kept_days(days: set[int], last_day: int) -> list[int]:
+    """The practice days a row keeps: those within PRACTICE_DAYS_KEPT of the last one."""
+    return sorted(day for day in days if day >= last_day - PRACTICE_DAYS_KEPT)
 
 
 def _avoidances(connection: Connection, child_id: int, last_day) -> list[list]:
@@ -148,9 +156,7 @@ def _steps(connection: Connection, child_id: int, tz: str) -> list[list]:
 
 def write(connection: Connection, child_id: int, parts: frozenset[str] = EVERY_PART) -> None:
     """Rebuild one child's summary row, or its `parts` (or drop it, if the child is gone)."""
-    if connection.dialect.name == "postgresql":
-        # Concurrent writers for one child wait here, then read each other's committed rows.
-        connection.execute(LOCK, {"child_id": child_id})
+    _lock(connection, child_id)
     values = summary_of(connection, child_id, parts)
     if values is None:
         connection.execute(DROP, {"child_id": child_id})
@@ -159,6 +165,63 @@ def write(connection: Connection, child_id: int, parts: frozenset[str] = EVERY_P
         if parts != EVERY_PART:
             values = summary_of(connection, child_id)
         connection.execute(_upsert(connection.dialect.name), values)
+
+
+def _lock(connection: Connection, child_id: int) -> None:
+    """Concurrent writers for one child wait here, then read each other's committed rows."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(LOCK, {"child_id": child_id})
+
+
+# What folding new practices into a row reads of it, and where a step stands.
+STORED = (select(Family.timezone, SUMMARY.c.last_activity_at, SUMMARY.c.last_practice_day,
+                 SUMMARY.c.practice_days, SUMMARY.c.steps)
+          .select_from(SUMMARY).join(Child, Child.id == SUMMARY.c.child_id)
+          .join(Family, Family.id == Child.family_id).where(SUMMARY.c.child_id == CHILD))
+STEP_PLACE = (select(Step.status, Ladder.status.label("ladder_status"))
+              .join(Ladder, Ladder.id == Step.ladder_id).where(Step.id == bindparam("step_id")))
+
+
+def add_practices(connection: Connection, child_id: int, added: list) -> bool:
+    """Fold newly logged practices (each with step_id and practiced_at) into the child's row.
+
+    The common write, made cheap: the row's days and the practised steps' fear trends are
+    updated from the row itself and the steps' fear windows, instead of rebuilt from the
+    child's rows. Returns False, having written nothing, when only a rebuild can say: the child
+    has no row yet, or a step the row does not list turned flat (it goes in ladder order).
+    """
+    _lock(connection, child_id)
+    stored = connection.execute(STORED, {"child_id": child_id}).first()
+    if stored is None:
+        return False
+    tz = stored.timezone
+    days = {local_date(p.practiced_at, tz).toordinal() for p in added}
+    last_day = max(days | ({stored.last_practice_day} if stored.last_practice_day else set()))
+    steps = [list(entry) for entry in stored.steps]
+    practised = sorted({p.step_id for p in added})
+    windows = fear_windows(connection, practised)
+    for step_id in practised:
+        flat = flags.fear_is_not_falling(
+            [practice_fact(row, tz) for row in windows.get(step_id, [])])
+        entry = next((entry for entry in steps if entry[2] == step_id), None)
+        if entry is not None:
+            entry[7] = flat
+            if not (flat or entry[4]):
+                steps.remove(entry)
+        elif flat and _listable(connection, step_id):
+            return False
+    latest = max(p.practiced_at for p in added)
+    connection.execute(UPDATE, {
+        "summary_child_id": child_id, "last_practice_day": last_day,
+        "last_activity_at": max(filter(None, (stored.last_activity_at, latest))),
+        PRACTICE_DAYS: kept_days(set(stored.practice_days) | days, last_day), STEPS: steps})
+    return True
+
+
+def _listable(connection: Connection, step_id: int) -> bool:
+    """True when a flat step belongs in a row's steps: not mastered, on an active ladder."""
+    place = connection.execute(STEP_PLACE, {"step_id": step_id}).first()
+    return place is not None and place.status != "mastered" and place.ladder_status == "active"
 
 
 # Its SET clause is the parameters given; the row's key goes in WHERE, under another name.

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import Avoidance, Child, DayCheckIn, Family, Ladder, Practice, Step, TherapistNote
-from .child_summary import AVOIDANCES, PRACTICE_DAYS, STEPS, write
+from .child_summary import AVOIDANCES, PRACTICE_DAYS, STEPS, add_practices, write
 
 TOUCHED = "child_summary_touched"  # the key in Session.info
 
@@ -31,9 +31,19 @@ class Touched:
     ladders: dict[int, set[str]] = field(default_factory=dict)
     checkins: set[int] = field(default_factory=set)
     families: set[int] = field(default_factory=set)
+    # Practices logged, by child: folded into the row (child_summary.add_practices) when
+    # nothing else of the child changed, the common write.
+    added: dict[int, list[Practice]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.children or self.ladders or self.checkins or self.families)
+        return bool(self.children or self.ladders or self.checkins or self.families
+                    or self.added)
+
+    def note_new(self, obj) -> None:
+        if isinstance(obj, Practice):
+            self.added.setdefault(obj.child_id, []).append(obj)
+        else:
+            self.note(obj)
 
     def note(self, obj) -> None:
         if isinstance(obj, Practice | Ladder):
@@ -82,7 +92,9 @@ def _add(ids: dict | set, obj, name: str, parts: set[str] | None = None) -> None
 @event.listens_for(Session, "after_flush")
 def _note_touched(session: Session, _context) -> None:
     touched = session.info.setdefault(TOUCHED, Touched())
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    for obj in session.new:
+        touched.note_new(obj)
+    for obj in (*session.dirty, *session.deleted):
         touched.note(obj)
 
 
@@ -93,5 +105,11 @@ def _refresh_touched(session: Session) -> None:
     if not touched:
         return
     connection = session.connection()
-    for child_id, parts in sorted(touched.parts_by_child(connection).items()):
-        write(connection, child_id, parts)
+    rebuilt = touched.parts_by_child(connection)
+    for child_id in sorted(set(rebuilt) | set(touched.added)):
+        if child_id in touched.added and child_id not in rebuilt and add_practices(
+                connection, child_id, touched.added[child_id]):
+            continue
+        parts = rebuilt.get(child_id, frozenset())
+        write(connection, child_id, parts | ({PRACTICE_DAYS, STEPS}
+                                             if child_id in touched.added else set()))
