@@ -369,9 +369,8 @@ def test_a_child_without_a_summary_row_is_listed_with_nothing_logged(db, family)
 
 # ---- the migration -----------------------------------------------------------------------------
 
-def test_upgrading_a_database_with_data_backfills_every_childs_summary(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    schema.upgrade(url)
+def test_upgrading_a_database_with_data_backfills_every_childs_summary(migrated_database):
+    url = migrated_database
     engine = make_engine(url)
     now = utcnow()
     with Session(engine, expire_on_commit=False) as db:
