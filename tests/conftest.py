@@ -36,6 +36,11 @@ def pytest_addoption(parser):
                      help="the database engine every database-touching test runs on")
 
 
+# Browser tests serve the app from a SQLite file of their own (tests/browser/conftest.py): they
+# test the UI, and the view tests cover what is under it on both engines.
+_BROWSER_ON_SQLITE = "browser tests drive the UI on SQLite; view tests cover both engines"
+
+
 def pytest_collection_modifyitems(config, items):
     """On PostgreSQL, skip the tests about SQLite itself (files, pragmas), saying why."""
     if config.getoption("--db") == "sqlite":
@@ -44,6 +49,8 @@ def pytest_collection_modifyitems(config, items):
         marker = item.get_closest_marker("sqlite_only")
         if marker:
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+        elif item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=_BROWSER_ON_SQLITE))
 
 
 @pytest.fixture(scope="session")
