@@ -19,9 +19,17 @@ from sqlmodel import Session, select
 
 from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
-from graded_exposure.models import Avoidance, Child, DayCheckIn, Practice, Step, User
+from graded_exposure.models import (
+    Avoidance,
+    Child,
+    ChildSummary,
+    DayCheckIn,
+    Practice,
+    Step,
+    User,
+)
 from graded_exposure.rules.ladder_templates import TEMPLATES
-from graded_exposure.services import accounts, checkins, families, ladders
+from graded_exposure.services import accounts, checkins, child_summary, families, ladders
 
 WRITERS = 4
 PRACTICES = 50
@@ -123,6 +131,11 @@ def test_four_processes_write_at_once_without_locking_errors_or_lost_rows(databa
             assert checkin.idempotency_key == f"checkin-{writer}-{checkin.day}"
             assert [a.description for a in checkin.avoidances] == [str(writer)]
         assert db.exec(select(func.count()).select_from(Avoidance)).one() == DAYS
+    with engine.connect() as connection:  # the caseload's summary kept up with every writer
+        child_id = int(ids.split(",")[0])
+        stored = connection.execute(select(ChildSummary).where(
+            ChildSummary.child_id == child_id)).mappings().one()
+        assert dict(stored) == child_summary.summary_of(connection, child_id)
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             assert connection.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
