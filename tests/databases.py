@@ -2,7 +2,9 @@
 
 `pytest --db=postgresql` runs every database-touching test on a throwaway PostgreSQL cluster
 (bench/postgres.py), one per test process, stopped when the session ends, also when tests fail
-or the run is interrupted (and at exit, as a backstop). Each test gets a database of its own:
+or the run is interrupted. Two backstops: atexit, and a watchdog process that stops the cluster
+once its test process is gone (xdist kills its workers on Ctrl-C before their finalizers run;
+nothing runs in a process that was SIGKILLed). Each test gets a database of its own:
 
 - `fresh`: the models' schema (create_all) and no rows. SQLite: a copy of a file built once.
   PostgreSQL: a database copied from a template once, then emptied before each test that
@@ -15,7 +17,10 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
@@ -23,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from bench.postgres import Cluster, start_cluster
+from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
 
 BACKENDS = ("sqlite", "postgresql")
@@ -67,6 +73,7 @@ class PostgresCluster:
     def __init__(self):
         self.cluster: Cluster | None = start_cluster()
         atexit.register(self.stop)  # a backstop: the session finalizer normally stops it
+        self._watchdog = _watch(self.cluster)
         self._numbers = itertools.count(1)
         self._admin = self._connect("postgres")
         self._admin.execute(f'CREATE DATABASE "{self.TEMPLATE}"')
@@ -120,6 +127,11 @@ class PostgresCluster:
                 connection.close()
         finally:
             cluster.stop()
+            try:  # it sees the cluster's folder gone and ends within half a second
+                self._watchdog.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._watchdog.kill()
+                self._watchdog.wait()
 
 
 def _emptying_sql(connection: psycopg.Connection) -> str:
@@ -131,6 +143,31 @@ def _emptying_sql(connection: psycopg.Connection) -> str:
                for table in reversed(SQLModel.metadata.sorted_tables)]
     restarts = [f"SELECT setval('\"{name}\"', 1, false);" for name in sequences]
     return "BEGIN;" + "".join(deletes + restarts) + "COMMIT;"
+
+
+# Run by the watchdog: it waits while its test process lives and the cluster's folder exists.
+_WATCHDOG = """
+import os, sys, time
+from pathlib import Path
+from bench.postgres import Cluster
+
+owner, root, port = int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+while root.exists():
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:
+        Cluster(root=root, port=port).stop()
+        break
+    time.sleep(0.5)
+"""
+
+
+def _watch(cluster: Cluster) -> subprocess.Popen:
+    """Start a process, in a session of its own, that stops the cluster if this process dies."""
+    return subprocess.Popen([sys.executable, "-c", _WATCHDOG, str(os.getpid()),  # noqa: S603
+                             str(cluster.root), str(cluster.port)], cwd=ROOT,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def start(name: str, folder: Path) -> SQLiteFiles | PostgresCluster:
