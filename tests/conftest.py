@@ -42,7 +42,8 @@ _BROWSER_ON_SQLITE = "browser tests drive the UI on SQLite; view tests cover bot
 
 
 def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL, skip the tests about SQLite itself (files, pragmas), saying why."""
+    """On PostgreSQL, skip the tests about SQLite itself (files, pragmas) and the browser
+    tests, saying why."""
     if config.getoption("--db") == "sqlite":
         return
     for item in items:

@@ -9,8 +9,8 @@ nothing runs in a process that was SIGKILLed). Each test gets a database of its 
 - `fresh`: the models' schema (create_all) and no rows. SQLite: a copy of a file built once.
   PostgreSQL: a database copied from a template once, then emptied before each test that
   borrows it: `CREATE DATABASE ... TEMPLATE` took 250 ms (120 ms with FILE_COPY) and a
-  TRUNCATE of every table 95 ms on this machine, while deleting the rows of the few small
-  tables a test wrote and restarting the sequences takes about 2 ms;
+  TRUNCATE of every table 95 ms on this machine, while a DELETE from every table (a test
+  leaves a few rows) and restarting the sequences takes about 2 ms;
 - `empty`: nothing in it, for tests that migrate it themselves.
 """
 from __future__ import annotations
