@@ -19,9 +19,12 @@ run: $(VENV)/.runtime $(HTMX) db
 	RUN_SCHEDULER=1 BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}" \
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# The suite runs twice: on SQLite, then on a throwaway PostgreSQL 15 cluster (browser tests
+# only on SQLite: they test the UI, whose server side the view tests cover on both engines).
 test: $(VENV)/.dev $(HTMX) browser-deps postgres-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --db=postgresql
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -41,7 +41,9 @@ def visible_child_ids(user) -> list[int]:
     return list(get_session().exec(select(Child.id).where(Child.family_id == user.family_id)))
 
 
-_MAX_ID = 2**63 - 1  # beyond this SQLite overflows; no row can have such an id anyway
+# Ids are INTEGER columns: 32 bits on PostgreSQL, which refuses to compare a larger number
+# with them (a 500, not a 404). No row can have a larger id, on SQLite either.
+_MAX_ID = 2**31 - 1
 
 
 # What each loader brings with the object, in the same statement: the chain up to the family

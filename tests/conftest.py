@@ -1,15 +1,15 @@
-"""Fixtures: an app on a fresh SQLite database per test, a client, and logged-in families."""
+"""Fixtures: an app on a fresh database per test (SQLite, or PostgreSQL with --db=postgresql),
+a client, and logged-in families."""
 import re
-import shutil
-from pathlib import Path
 
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from graded_exposure import create_app
+from graded_exposure import create_app, schema
 from graded_exposure.db import make_engine
 from graded_exposure.models import TherapistLink
 from graded_exposure.services import accounts, families
+from tests import databases
 from tests.mailbox import start_mailbox
 
 PASSWORD = "correct horse battery"
@@ -31,33 +31,78 @@ def _test_config(database_url: str) -> dict:
     }
 
 
-@pytest.fixture(scope="session")
-def _empty_database(tmp_path_factory) -> Path:
-    """Build the schema once per test process; each test starts from a copy of this file."""
-    path = tmp_path_factory.mktemp("schema") / "empty.sqlite"
-    engine = make_engine(f"sqlite:///{path}")
-    SQLModel.metadata.create_all(engine)
-    with engine.connect() as connection:  # fold the WAL into the file before it is copied
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    return path
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=databases.BACKENDS, default="sqlite",
+                     help="the database engine every database-touching test runs on")
+
+
+# Browser tests serve the app from a SQLite file of their own (tests/browser/conftest.py): they
+# test the UI, and the view tests cover what is under it on both engines.
+_BROWSER_ON_SQLITE = "browser tests drive the UI on SQLite; view tests cover both engines"
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, skip the tests about SQLite itself (files, pragmas) and the browser
+    tests, saying why."""
+    if config.getoption("--db") == "sqlite":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+        elif item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=_BROWSER_ON_SQLITE))
 
 
 @pytest.fixture(scope="session")
-def _shared_app(_empty_database):
-    """One app per test process: building the URL map and templates for every test is slow."""
-    return create_app(_test_config(f"sqlite:///{_empty_database}"))
+def database_backend(request, tmp_path_factory):
+    """The engine this run tests on (--db): SQLite files, or one PostgreSQL cluster per process."""
+    backend = databases.start(request.config.getoption("--db"),
+                              tmp_path_factory.mktemp("schema"))
+    request.addfinalizer(backend.stop)
+    return backend
 
 
 @pytest.fixture
-def app(request, tmp_path, _empty_database, _shared_app):
+def new_database(database_backend, tmp_path):
+    """Make databases for this test (`fresh=True`: the models' schema; else empty), dropped
+    after it; return their URLs."""
+    made = []
+
+    def make(name: str = "db", *, fresh: bool = False) -> str:
+        build = database_backend.fresh if fresh else database_backend.empty
+        made.append(build(tmp_path, f"{name}{len(made)}"))
+        return made[-1]
+
+    yield make
+    for url in made:
+        database_backend.drop(url)
+
+
+@pytest.fixture
+def migrated_database(new_database) -> str:
+    """Return the URL of a new database brought to the newest migration, as deployed."""
+    url = new_database("migrated")
+    schema.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def _shared_app(database_backend, tmp_path_factory):
+    """One app per test process: building the URL map and templates for every test is slow."""
+    url = database_backend.fresh(tmp_path_factory.mktemp("shared"), "shared")
+    app = create_app(_test_config(url))
+    app.extensions["db_engine"].dispose()
+    return app
+
+
+@pytest.fixture
+def app(request, new_database, _shared_app):
     """The app on a fresh database of its own; config changes end with the test.
 
     A test that adds routes to the app marks itself `own_app` and gets a new app.
     """
-    database = tmp_path / "test.sqlite"
-    shutil.copyfile(_empty_database, database)
-    url = f"sqlite:///{database}"
+    url = new_database("test", fresh=True)
     if request.node.get_closest_marker("own_app"):
         app = create_app(_test_config(url))
         yield app

@@ -11,7 +11,7 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session, select
 
-from graded_exposure import create_app, scheduler, schema
+from graded_exposure import create_app, scheduler
 from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
 from graded_exposure.models import Delivery, InboxMessage, LoginAttempt, utcnow
@@ -137,10 +137,9 @@ def test_a_failing_tick_is_logged_and_the_job_survives(app, monkeypatch, caplog)
 
 
 @pytest.fixture
-def migrated(tmp_path):
-    """A migrated SQLite file with one reminder due a minute ago, and the env to use it."""
-    url = f"sqlite:///{tmp_path / 'live.sqlite'}"
-    schema.upgrade(url)
+def migrated(migrated_database):
+    """A migrated database with one reminder due a minute ago, and the env to use it."""
+    url = migrated_database
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as db:
         due_now(db)

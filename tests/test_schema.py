@@ -1,24 +1,27 @@
-"""Migrations build exactly the models' schema; backups restore with integrity and counts."""
+"""Migrations build exactly the models' schema (on SQLite and PostgreSQL); SQLite backups
+restore with integrity and counts."""
 import sqlite3
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 from sqlmodel import SQLModel, create_engine
 
 from graded_exposure import backup, schema
 
+SQLITE_BACKUP = "backup and restore here copy SQLite files (VACUUM INTO, the backup API)"
 
-def test_migrations_match_the_models(tmp_path):
-    url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-    schema.upgrade(url)
-    engine = create_engine(url)
+
+def test_migrations_match_the_models(migrated_database):
+    engine = create_engine(migrated_database)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     engine.dispose()
     assert diff == [], f"models changed without a migration: {diff}"
 
 
+@pytest.mark.sqlite_only("the pragmas are SQLite's")
 def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(app):
     with app.extensions["db_engine"].connect() as connection:
         raw = connection.connection.dbapi_connection
@@ -27,6 +30,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(app):
         assert raw.execute("PRAGMA busy_timeout").fetchone()[0] == 15000
 
 
+@pytest.mark.sqlite_only(SQLITE_BACKUP)
 def test_backup_then_restore_gives_back_the_rows(app, family, tmp_path):
     url = app.config["DATABASE_URL"]
     target = tmp_path / "backup.sqlite"
@@ -43,6 +47,7 @@ def test_backup_then_restore_gives_back_the_rows(app, family, tmp_path):
         assert live.execute("SELECT count(*) FROM user").fetchone()[0] == 1
 
 
+@pytest.mark.sqlite_only(SQLITE_BACKUP)
 def test_backup_refuses_to_overwrite(app, tmp_path):
     target = tmp_path / "exists.sqlite"
     target.write_text("keep me")
@@ -51,6 +56,7 @@ def test_backup_refuses_to_overwrite(app, tmp_path):
     assert target.read_text() == "keep me"
 
 
+@pytest.mark.sqlite_only(SQLITE_BACKUP)
 def test_restore_refuses_a_corrupt_file(app, tmp_path):
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"not a database")
@@ -58,13 +64,12 @@ def test_restore_refuses_a_corrupt_file(app, tmp_path):
         backup.restore(app.config["DATABASE_URL"], bad)
 
 
-def test_migrations_downgrade_to_nothing_and_back(tmp_path):
+def test_migrations_downgrade_to_nothing_and_back(migrated_database):
     from alembic import command
 
-    url = f"sqlite:///{tmp_path / 'roundtrip.sqlite'}"
-    schema.upgrade(url)
+    url = migrated_database
     command.downgrade(schema.alembic_config(url), "base")
-    with sqlite3.connect(tmp_path / "roundtrip.sqlite") as db:
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables <= {"alembic_version"}
+    engine = create_engine(url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
     schema.upgrade(url)

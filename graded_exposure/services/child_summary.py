@@ -10,7 +10,7 @@ family deletion) remove rows through the foreign key's cascade.
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Integer, bindparam, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -226,7 +226,12 @@ def _listable(connection: Connection, step_id: int) -> bool:
 
 # Its SET clause is the parameters given; the row's key goes in WHERE, under another name.
 UPDATE = update(SUMMARY).where(SUMMARY.c.child_id == bindparam("summary_child_id"))
-LOCK = select(SUMMARY.c.child_id).where(SUMMARY.c.child_id == CHILD).with_for_update()
+# A transaction-long advisory lock per child, not a lock on the summary row: a child's first
+# write has no row yet to lock, and two first writers would each build the row without the
+# other's change, the later one overwriting the earlier (ON CONFLICT DO UPDATE).
+SUMMARY_LOCKS = 0x43534D  # the advisory lock space of child summaries: any fixed number
+LOCK = select(func.pg_advisory_xact_lock(literal(SUMMARY_LOCKS, Integer),
+                                         bindparam("child_id", type_=Integer)))
 def _columns(values: dict) -> dict:
     return {name: value for name, value in values.items() if name != "child_id"}
 

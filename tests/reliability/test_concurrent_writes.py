@@ -1,7 +1,7 @@
-"""Four processes writing to one SQLite file at once: no "database is locked", no lost rows.
+"""Four processes writing to one database at once: no "database is locked", no lost rows.
 
-Every process is a fresh Python running `run_writer` below against one migrated SQLite file
-(WAL, busy timeout) in tmp_path. All four log practices and check-ins for the same child, the
+Every process is a fresh Python running `run_writer` below against one migrated database (a
+SQLite file in WAL mode with a busy timeout, or PostgreSQL with --db=postgresql). All four log practices and check-ins for the same child, the
 check-ins for the same ten days, so they compete for the same rows as well as the same file.
 """
 import itertools
@@ -17,12 +17,19 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from graded_exposure import schema
 from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
-from graded_exposure.models import Avoidance, Child, DayCheckIn, Practice, Step, User
+from graded_exposure.models import (
+    Avoidance,
+    Child,
+    ChildSummary,
+    DayCheckIn,
+    Practice,
+    Step,
+    User,
+)
 from graded_exposure.rules.ladder_templates import TEMPLATES
-from graded_exposure.services import accounts, checkins, families, ladders
+from graded_exposure.services import accounts, checkins, child_summary, families, ladders
 
 WRITERS = 4
 PRACTICES = 50
@@ -66,10 +73,9 @@ def run_writer(url: str, writer: str, ids: str, first_day: str, folder: str) -> 
 
 
 @pytest.fixture
-def database(tmp_path):
+def database(migrated_database):
     """A migrated database with one caregiver, one child and a ladder from a template."""
-    url = f"sqlite:///{tmp_path / 'writers.sqlite'}"
-    schema.upgrade(url)
+    url = migrated_database
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as db:
         user = accounts.register(db, email="jo@example.com", password="our family walks to school",
@@ -125,5 +131,11 @@ def test_four_processes_write_at_once_without_locking_errors_or_lost_rows(databa
             assert checkin.idempotency_key == f"checkin-{writer}-{checkin.day}"
             assert [a.description for a in checkin.avoidances] == [str(writer)]
         assert db.exec(select(func.count()).select_from(Avoidance)).one() == DAYS
-    with engine.connect() as connection:
-        assert connection.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+    with engine.connect() as connection:  # the caseload's summary kept up with every writer
+        child_id = int(ids.split(",")[0])
+        stored = connection.execute(select(ChildSummary).where(
+            ChildSummary.child_id == child_id)).mappings().one()
+        assert dict(stored) == child_summary.summary_of(connection, child_id)
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            assert connection.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"

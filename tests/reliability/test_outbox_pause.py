@@ -1,9 +1,10 @@
 """A reminder sender paused past its lease (SIGSTOP) never re-sends what another sender sent.
 
-Real processes against one migrated SQLite file, sending to a real SMTP server (aiosmtpd) on
-127.0.0.1 that records which delivery each email was for. Sender 1 runs with a two-second
-lease, sends one email, and is stopped with SIGSTOP just before its second delivery; once its
-leases have run out, sender 2 takes the rest over and finishes; then sender 1 is continued.
+Real processes against one migrated database (SQLite, or PostgreSQL with --db=postgresql),
+sending to a real SMTP server (aiosmtpd) on 127.0.0.1 that records which delivery each email
+was for. Sender 1 runs with a two-second lease, sends one email, and is stopped with SIGSTOP
+just before its second delivery; once its leases have run out, sender 2 takes the rest over and
+finishes; then sender 1 is continued.
 """
 import itertools
 import json
@@ -22,7 +23,6 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from graded_exposure import schema
 from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
 from graded_exposure.models import Delivery, Reminder, utcnow
@@ -88,10 +88,9 @@ def smtp():
 
 
 @pytest.fixture
-def database(tmp_path):
+def database(migrated_database):
     """A migrated database with DELIVERIES deliveries each owing one email."""
-    url = f"sqlite:///{tmp_path / 'outbox.sqlite'}"
-    schema.upgrade(url)
+    url = migrated_database
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as db:
         user, child = person(db)

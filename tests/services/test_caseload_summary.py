@@ -5,14 +5,16 @@ the clock moving on between them, and after every step compares the caseload rea
 summaries with caseload.recompute_rows (the full computation from every row, the oracle) for
 the same 'now', today and days later without any write in between.
 """
+import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from alembic import command
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from graded_exposure import schema
@@ -374,11 +376,56 @@ def test_a_child_without_a_summary_row_is_listed_with_nothing_logged(db, family)
     assert row.last_activity is None and row.days_last_7 == 0 and not row.current_steps
 
 
+# ---- concurrent writers -------------------------------------------------------------------------
+
+def test_two_first_writes_for_a_child_at_once_both_reach_its_summary(app):
+    """The first writer inserts the child's summary row and is held before its commit; the
+    second writes meanwhile. On PostgreSQL there is no row yet for the second to lock: unless
+    it waits for the first some other way, it builds the row without the first's check-in and
+    overwrites the first's row with that (ON CONFLICT DO UPDATE) once the first commits."""
+    engine = app.extensions["db_engine"]
+    with Session(engine) as setup:
+        family_id = quick_family_child(setup, 1).family_id
+        user = setup.exec(select(User).where(User.family_id == family_id)).one()
+        child = families.add_child(setup, user, display_name="Second")  # no summary row yet
+        ids, today = (child.id, user.id), checkins.today_for(child)
+        assert setup.get(ChildSummary, child.id) is None
+    held, go, first = threading.Event(), threading.Event(), []
+
+    def hold_the_first_after_its_insert(_conn, _cursor, statement, *_args):
+        if (threading.current_thread() in first and not held.is_set()
+                and statement.startswith("INSERT INTO childsummary")):
+            held.set()
+            go.wait(30)
+
+    def save(day: date, key: str) -> None:
+        with Session(engine, expire_on_commit=False) as session:
+            checkins.save_checkin(session, session.get(Child, ids[0]), session.get(User, ids[1]),
+                                  CheckInInput(day=day, child_distress=4, caregiver_distress=4,
+                                               avoidances=[AvoidanceInput(kind="school")]), key)
+
+    event.listen(engine, "after_cursor_execute", hold_the_first_after_its_insert)
+    try:
+        first.append(threading.Thread(target=save, args=(today, "first")))
+        first[0].start()
+        assert held.wait(30), "the first writer never inserted the summary row"
+        threading.Timer(1.0, go.set).start()  # the second is writing (or waiting) by then
+        save(today - timedelta(days=1), "second")
+        first[0].join(30)
+    finally:
+        go.set()
+        event.remove(engine, "after_cursor_execute", hold_the_first_after_its_insert)
+    with engine.connect() as connection:
+        stored = connection.execute(select(ChildSummary.avoidances).where(
+            ChildSummary.child_id == ids[0])).scalar_one()
+        assert len(stored) == 2, stored
+        assert stored == child_summary.summary_of(connection, ids[0])["avoidances"]
+
+
 # ---- the migration -----------------------------------------------------------------------------
 
-def test_upgrading_a_database_with_data_backfills_every_childs_summary(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    schema.upgrade(url)
+def test_upgrading_a_database_with_data_backfills_every_childs_summary(migrated_database):
+    url = migrated_database
     engine = make_engine(url)
     now = utcnow()
     with Session(engine, expire_on_commit=False) as db:

@@ -1,5 +1,6 @@
 """Dispatch: once per occurrence, at the right local time, with grace, snooze, pause, quiet."""
 import logging
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -7,6 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
 
 from graded_exposure.models import (
     Delivery,
@@ -331,3 +333,32 @@ def test_the_claim_is_one_statement_skipping_locked_rows_on_postgresql(dialect, 
         sql = str(statement.compile(dialect=dialect))
         assert sql.startswith("UPDATE") and "RETURNING" in sql
         assert ("FOR UPDATE SKIP LOCKED" in sql) is skip_locked
+
+
+def test_a_claim_never_takes_what_an_open_claim_holds(app, db):
+    """While one claim's transaction is still open, a second claimer takes other reminders:
+    on PostgreSQL at once (it skips the locked rows), on SQLite once the first commits (it
+    queues on the write lock and then sees the first one's lease)."""
+    user, child = person(db)
+    for _ in range(6):
+        add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))
+    now, lease = local("Europe/London", 2026, 6, 10, 7, 31), timedelta(minutes=5)
+    engine = app.extensions["db_engine"]
+    skips = engine.dialect.name == "postgresql"
+    second: dict = {}
+
+    def claim_second():
+        with Session(engine) as session:
+            second["rows"] = claims.claim_due_reminders(session, worker="second", now=now,
+                                                        lease=lease, limit=6)
+
+    with Session(engine) as session, claims.write_transaction(session) as connection:
+        held = connection.execute(claims.claim_due_statement(engine.dialect.name), {
+            "worker": "first", "now": now, "until": now + lease, "limit": 3}).all()
+        thread = threading.Thread(target=claim_second)
+        thread.start()
+        thread.join(timeout=10 if skips else 0.5)
+        assert thread.is_alive() is not skips  # PostgreSQL did not wait; SQLite still waits
+    thread.join(timeout=30)
+    held_ids, taken_ids = {r.id for r in held}, {r.id for r in second["rows"]}
+    assert len(held_ids) == len(taken_ids) == 3 and not held_ids & taken_ids
