@@ -1,5 +1,4 @@
 """Command-line commands: migrations, backup and restore, demo data, reminders, prune."""
-import signal
 from pathlib import Path
 
 import click
@@ -82,21 +81,15 @@ def reminders_tick_command() -> None:
 
 @reminders_cli.command("run")
 def reminders_run_command() -> None:
-    """Run the reminder scheduler in this process until stopped (one per deployment)."""
+    """Run the reminder scheduler in this process until SIGTERM or Ctrl+C."""
     from . import scheduler
 
     scheduler.stop_in_process()  # never two schedulers in one process
-    blocking = scheduler.build(current_app._get_current_object(), blocking=True)
-
-    def stop(_signum, _frame):
-        # A pass already running finishes (the process waits for it before exiting); its
-        # claims are committed or, if the process is killed instead, taken over after the lease.
-        blocking.shutdown(wait=False)
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, stop)
-    click.echo("Reminder scheduler running; Ctrl+C to stop.")
-    blocking.start()
+    # On a stop signal the pass in progress finishes what it holds and hands back the rest
+    # (scheduler.py); the command then returns, and the process exits with status 0.
+    scheduler.run_until_signalled(
+        current_app._get_current_object(),
+        started=lambda: click.echo("Reminder scheduler running; Ctrl+C to stop."))
     click.echo("Reminder scheduler stopped.")
 
 

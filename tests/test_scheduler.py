@@ -29,7 +29,7 @@ def due_now(db, channels=("inbox",)):
 
 def test_one_interval_job_that_never_overlaps_itself(app):
     built = scheduler.build(app)
-    [job] = built.get_jobs()
+    [job] = built.scheduler.get_jobs()
     assert job.id == scheduler.JOB_ID
     assert isinstance(job.trigger, IntervalTrigger)
     assert job.trigger.interval == timedelta(seconds=60)
@@ -53,7 +53,7 @@ def test_where_the_in_process_scheduler_may_start(config, environ, command, modu
 
 def test_create_app_starts_it_once_per_process(tmp_path, monkeypatch):
     ran = threading.Event()
-    monkeypatch.setattr(scheduler, "_scheduled_tick", lambda app: ran.set())
+    monkeypatch.setattr(scheduler, "_scheduled_tick", lambda app, stopping: ran.set())
     config = {"TESTING": True, "SECRET_KEY": "x", "RUN_SCHEDULER": True,
               "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite'}"}
     try:
@@ -132,7 +132,7 @@ def test_a_failing_tick_is_logged_and_the_job_survives(app, monkeypatch, caplog)
         raise RuntimeError("database is having a bad minute")
 
     monkeypatch.setattr(scheduler.dispatch, "run_pass", boom)
-    scheduler._scheduled_tick(app)
+    scheduler._scheduled_tick(app, threading.Event())
     assert "Reminder tick failed" in caplog.text
 
 
