@@ -30,7 +30,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 from sqlmodel import Session
 
-from .services import dispatch, outbox, retention
+from .services import dispatch, health, outbox, retention
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,9 @@ def tick(app: Flask, now: datetime | None = None,
          stop_requested: Callable[[], bool] = lambda: False):
     """Run one dispatch pass, send what it left in the outbox, prune if due; return the counts.
 
-    Returns the dispatch and outbox counts; the prune only logs what it did. A pass cut short
-    by a stop request does no prune.
+    Returns the dispatch and outbox counts; the prune only logs what it did. A whole pass is
+    recorded as the scheduler's heartbeat (what /healthz reports); one cut short by a stop
+    request does no prune and records nothing.
     """
     with app.app_context(), Session(app.extensions["db_engine"],
                                     expire_on_commit=False) as session:
@@ -74,6 +75,7 @@ def tick(app: Flask, now: datetime | None = None,
         sent = outbox.run_outbox(session, app.config, now=now, stop_requested=stop_requested)
         if not stop_requested():
             _prune_if_due(session, app.config, now)
+            health.record_scheduler_pass(session, now)
         return counts, sent
 
 

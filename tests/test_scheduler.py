@@ -15,6 +15,7 @@ from graded_exposure import create_app, scheduler, schema
 from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
 from graded_exposure.models import Delivery, InboxMessage, LoginAttempt, utcnow
+from graded_exposure.services import health
 from tests.factories import add_reminder, person
 
 
@@ -83,6 +84,18 @@ def test_tick_dispatches_and_empties_the_outbox(app, db, monkeypatch):
     assert len(pushed) == 1
     [d] = db.exec(select(Delivery).where(Delivery.reminder_id == r.id)).all()
     assert d.push_state == "sent"
+
+
+def test_a_whole_tick_records_the_heartbeat_and_a_stopped_one_does_not(app, monkeypatch):
+    pruned = []
+    monkeypatch.setattr(scheduler.retention, "prune_if_due", lambda *a: pruned.append(a))
+    scheduler.tick(app, stop_requested=lambda: True)
+    engine = app.extensions["db_engine"]
+    assert health.check(engine).scheduler == health.SchedulerState.NEVER
+    assert pruned == []
+    scheduler.tick(app)
+    assert health.check(engine).scheduler == health.SchedulerState.OK
+    assert len(pruned) == 1
 
 
 def test_the_tick_command_runs_one_pass(app, db):
