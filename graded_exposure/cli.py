@@ -29,8 +29,8 @@ def revision_command(message: str) -> None:
 @db_cli.command("backup")
 @click.argument("target", type=click.Path(path_type=Path))
 def backup_command(target: Path) -> None:
-    """Write a consistent backup of the SQLite database to TARGET."""
-    backups.backup(current_app.config["DATABASE_URL"], target)
+    """Write a consistent backup to TARGET (SQLite: a database file; PostgreSQL: pg_dump -Fc)."""
+    backups.backup(current_app.config["DATABASE_URL"], target, current_app.config["PG_BIN"])
     click.echo(f"Backup written to {target}.")
 
 
@@ -39,7 +39,7 @@ def backup_command(target: Path) -> None:
 @click.confirmation_option(prompt="This replaces every row in the database. Continue?")
 def restore_command(source: Path) -> None:
     """Replace the database with the backup in SOURCE."""
-    backups.restore(current_app.config["DATABASE_URL"], source)
+    backups.restore(current_app.config["DATABASE_URL"], source, current_app.config["PG_BIN"])
     click.echo("Database restored.")
 
 

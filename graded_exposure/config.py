@@ -42,6 +42,9 @@ def load_config(instance_path: str) -> dict:
         "DATABASE_URL": database_url,
         # Sessions: idle timeout is enforced server-side on each request; the cookie
         # itself lives as long as the absolute lifetime.
+        # Where pg_dump and pg_restore are, for `flask db backup|restore` on PostgreSQL;
+        # unset, PATH and then /usr/lib/postgresql/<newest>/bin are searched (pg_backup.py).
+        "PG_BIN": os.environ.get("PG_BIN", ""),
         "SESSION_IDLE_TIMEOUT": timedelta(
             hours=int(os.environ.get("SESSION_IDLE_HOURS", 7 * 24))
         ),
