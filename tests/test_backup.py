@@ -6,7 +6,6 @@ database belongs to a role that logs in with a password (scram-sha-256), so a ba
 if the password reaches pg_dump and pg_restore, which it does through the environment.
 """
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from graded_exposure import create_app, schema
 from graded_exposure.db import make_engine
 from graded_exposure.models import Child, Practice
 from tests.factories import busy_child, make_therapist
+from tests.postgres import cluster_or_skip, new_database
 
 pytestmark = pytest.mark.xdist_group("postgres-backup")  # one cluster for the module
 
@@ -31,13 +31,7 @@ def _psql(cluster, sql: str) -> None:
 @pytest.fixture(scope="module")
 def cluster():
     """A PostgreSQL cluster where OWNER must give its password (everyone else: trust)."""
-    from bench.postgres import bin_dir, throwaway_cluster
-
-    try:
-        bin_dir()
-    except RuntimeError:
-        pytest.skip("PostgreSQL is not installed here (`make test` installs postgresql-15)")
-    with throwaway_cluster() as started:
+    with cluster_or_skip() as started:
         _psql(started, f"CREATE ROLE {OWNER} LOGIN PASSWORD '{OWNER_PASSWORD}'")
         hba = started.data / "pg_hba.conf"
         hba.write_text(f"host all {OWNER} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
@@ -52,8 +46,7 @@ def database_url(request, tmp_path):
         url = f"sqlite:///{tmp_path / 'live.sqlite'}"
     else:
         cluster = request.getfixturevalue("cluster")
-        name = f"drill_{uuid.uuid4().hex[:8]}"
-        cluster.create_database(name)
+        name, _ = new_database(cluster, "drill")
         _psql(cluster, f"ALTER DATABASE {name} OWNER TO {OWNER}")
         url = (f"postgresql+psycopg://{OWNER}:{OWNER_PASSWORD}@127.0.0.1:{cluster.port}/"
                f"{name}")

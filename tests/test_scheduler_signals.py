@@ -1,11 +1,13 @@
 """`flask reminders run` and SIGTERM: a pass cut short loses nothing and sends nothing twice.
 
-Real processes on a migrated SQLite file, email to a real SMTP server on loopback. To land the
-signal inside a pass, not before or after it, the test takes SQLite's write lock as soon as the
-pass has visibly started (a delivery row, or an email received), so the pass waits in the middle
-of a write; the signal arrives, the lock is let go, and the pass must finish the batch or message
-it holds, hand back the rest and exit 0. A second process then runs one pass, and every reminder
-must have been delivered exactly once: one delivery row, one inbox message, one email.
+Real processes on a migrated database (SQLite, and PostgreSQL in a throwaway cluster), email to
+a real SMTP server on loopback. To land the signal inside a pass, not before or after it, the
+test locks the reminder tables against writers as soon as the pass has visibly started (a
+delivery row, or an email received): SQLite's write lock, or PostgreSQL's LOCK TABLE ... IN
+EXCLUSIVE MODE, which lets reads through. The pass waits in the middle of a write; the signal
+arrives, the lock is let go, and the pass must finish the batch or message it holds, hand back
+the rest and exit 0. A second process then runs one pass, and every reminder must have been
+delivered exactly once: one delivery row, one inbox message, one email.
 """
 import os
 import signal
@@ -26,10 +28,19 @@ from graded_exposure.db import make_engine
 from graded_exposure.models import Delivery, InboxMessage, Reminder, utcnow
 from tests.factories import person
 from tests.mailbox import start_mailbox
+from tests.postgres import cluster_or_skip, new_database
+
+pytestmark = pytest.mark.xdist_group("postgres-signals")  # one cluster for the module
 
 REMINDERS = 200
 BATCH = 5
 EMAIL_STATES = ("sent", "pending")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with cluster_or_skip() as started:
+        yield started
 
 
 @pytest.fixture
@@ -39,11 +50,14 @@ def mailbox():
     controller.stop()
 
 
-@pytest.fixture
-def database(tmp_path, mailbox):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path, mailbox):
     """A migrated database with REMINDERS reminders due a minute ago (inbox and email), and
     the environment that points `flask` at it and at the mailbox."""
-    url = f"sqlite:///{tmp_path / 'live.sqlite'}"
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'live.sqlite'}"
+    else:
+        _, url = new_database(request.getfixturevalue("cluster"), "signals")
     schema.upgrade(url)
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as db:
@@ -78,8 +92,13 @@ def wait_until(condition, process, seconds=60):
 
 
 @contextmanager
-def write_lock(url):
-    """Hold SQLite's write lock (as another writer would) for the length of the block."""
+def write_lock(url, engine):
+    """Keep every writer of reminders and deliveries waiting for the length of the block."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:  # rolled back, and the lock let go, on leaving
+            connection.exec_driver_sql("LOCK TABLE reminder, delivery IN EXCLUSIVE MODE")
+            yield
+        return
     connection = sqlite3.connect(backup.sqlite_path(url), timeout=15, isolation_level=None)
     connection.execute("BEGIN IMMEDIATE")
     try:
@@ -110,9 +129,9 @@ def notes_received(handler):
                   for body in bodies)
 
 
-def sigterm_inside_the_pass(url, process):
+def sigterm_inside_the_pass(url, engine, process):
     """Send SIGTERM while the pass waits on the write lock; return when the process exited."""
-    with write_lock(url):
+    with write_lock(url, engine):
         process.send_signal(signal.SIGTERM)
         time.sleep(1)  # the signal is handled while the pass still waits
     return process.communicate(timeout=30)
@@ -142,7 +161,7 @@ def test_sigterm_while_dispatching_finishes_the_batch_and_claims_no_more(databas
     handler, _ = mailbox
     process = flask("reminders", "run", env=env)
     wait_until(lambda: deliveries(engine) > 0, process)
-    out, err = sigterm_inside_the_pass(url, process)
+    out, err = sigterm_inside_the_pass(url, engine, process)
     assert process.returncode == 0, err
     assert "Reminder scheduler stopped." in out
     assert "Traceback" not in err
@@ -162,7 +181,7 @@ def test_sigterm_while_sending_finishes_the_email_in_flight_and_hands_back_the_r
     handler, _ = mailbox
     process = flask("reminders", "run", env=env)
     wait_until(lambda: handler.messages, process)
-    out, err = sigterm_inside_the_pass(url, process)
+    out, err = sigterm_inside_the_pass(url, engine, process)
     assert process.returncode == 0, err
     assert "Reminder scheduler stopped." in out
     assert "Traceback" not in err
