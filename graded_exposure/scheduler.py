@@ -11,10 +11,11 @@ The prune (services/retention.py) rides on the same job rather than a job of its
 checks a lease row and returns at once unless a day has passed since it last finished, so
 it too runs once across every scheduler process.
 
-Stopping (SIGTERM from a process manager, Ctrl+C, or the end of `flask run`) raises a flag the
+Stopping `flask reminders run` (SIGTERM from a process manager, or Ctrl+C) raises a flag the
 pass reads between batches and between messages: the batch or message in hand finishes and is
 committed, whatever else was claimed is handed back, and the process exits within seconds.
-Nothing is lost or sent twice; a process killed outright instead leaves its claims to the lease.
+Nothing is lost or sent twice. A process killed outright instead (or `make run`'s in-process
+scheduler, which ends with its process) leaves its claims to the lease.
 """
 import logging
 import os
