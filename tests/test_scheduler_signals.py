@@ -26,6 +26,7 @@ from graded_exposure import backup, schema
 from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
 from graded_exposure.models import Delivery, InboxMessage, Reminder, utcnow
+from graded_exposure.services import health
 from tests.factories import person
 from tests.mailbox import start_mailbox
 from tests.postgres import cluster_or_skip, new_database
@@ -199,11 +200,14 @@ def test_sigterm_while_sending_finishes_the_email_in_flight_and_hands_back_the_r
 def test_sigterm_when_idle_exits_at_once(tmp_path):
     url = f"sqlite:///{tmp_path / 'idle.sqlite'}"
     schema.upgrade(url)
+    engine = make_engine(url)
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "x", "PYTHONUNBUFFERED": "1"}
     env.pop("RUN_SCHEDULER", None)
     process = flask("reminders", "run", env=env)
     assert "Reminder scheduler running" in process.stdout.readline()
-    time.sleep(0.5)  # the first (empty) pass has run
+    # Idle: the first pass (an empty one, and the first day's prune) has finished.
+    wait_until(lambda: health.check(engine).scheduler == health.SchedulerState.OK, process)
+    engine.dispose()
     signalled = time.monotonic()
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=10)
