@@ -17,6 +17,7 @@ committed, whatever else was claimed is handed back, and the process exits withi
 Nothing is lost or sent twice. A process killed outright instead (or `make run`'s in-process
 scheduler, which ends with its process) leaves its claims to the lease.
 """
+import gc
 import logging
 import os
 import signal
@@ -118,7 +119,13 @@ def run_until_signalled(app: Flask, started: Callable[[], None] = lambda: None) 
     taken with sigwait in this thread, rather than by a signal handler: a handler interrupts
     whatever the main thread was doing, and one that takes a lock the interrupted code holds
     deadlocks. Here the stop runs as ordinary code once the signal has arrived.
+
+    What loading the app made is frozen first, as gunicorn.conf.py does in each web worker:
+    full collections stop walking it for the process's whole life, and so does the
+    interpreter's teardown, which otherwise takes over a second after the clock has stopped.
     """
+    gc.collect()
+    gc.freeze()
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         clock = build(app)
