@@ -2,6 +2,8 @@
 
 BIND (default 127.0.0.1:8000) and WEB_CONCURRENCY (default 2 workers) set where and how many;
 each worker loads the app once. Serving beyond loopback needs BASE_URL (public_address.py).
+WEB_TIMEOUT (30 s) replaces a worker stuck on one request; WEB_GRACEFUL_TIMEOUT (30 s) is how
+long workers get to finish the requests in hand after SIGTERM (a deploy, a scale-down).
 """
 import gc
 import os

@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
         data_rights,
         email_unsubscribe,
         family,
+        health,
         home,
         inbox,
         insights,
@@ -76,7 +77,7 @@ def _register_blueprints(app: Flask) -> None:
         therapist,
     )
 
-    for module in (auth, home, children, family, ladders, steps, practices, checkins, insights,
-                   progress, child_mode, reminders, inbox, push, email_unsubscribe,
+    for module in (health, auth, home, children, family, ladders, steps, practices, checkins,
+                   insights, progress, child_mode, reminders, inbox, push, email_unsubscribe,
                    therapist, notes, links, data_rights):
         app.register_blueprint(module.bp)

@@ -1,5 +1,4 @@
 """Command-line commands: migrations, backup and restore, demo data, reminders, prune."""
-import signal
 from pathlib import Path
 
 import click
@@ -30,8 +29,8 @@ def revision_command(message: str) -> None:
 @db_cli.command("backup")
 @click.argument("target", type=click.Path(path_type=Path))
 def backup_command(target: Path) -> None:
-    """Write a consistent backup of the SQLite database to TARGET."""
-    backups.backup(current_app.config["DATABASE_URL"], target)
+    """Write a consistent backup to TARGET (SQLite: a database file; PostgreSQL: pg_dump -Fc)."""
+    backups.backup(current_app.config["DATABASE_URL"], target, current_app.config["PG_BIN"])
     click.echo(f"Backup written to {target}.")
 
 
@@ -40,7 +39,7 @@ def backup_command(target: Path) -> None:
 @click.confirmation_option(prompt="This replaces every row in the database. Continue?")
 def restore_command(source: Path) -> None:
     """Replace the database with the backup in SOURCE."""
-    backups.restore(current_app.config["DATABASE_URL"], source)
+    backups.restore(current_app.config["DATABASE_URL"], source, current_app.config["PG_BIN"])
     click.echo("Database restored.")
 
 
@@ -82,21 +81,15 @@ def reminders_tick_command() -> None:
 
 @reminders_cli.command("run")
 def reminders_run_command() -> None:
-    """Run the reminder scheduler in this process until stopped (one per deployment)."""
+    """Run the reminder scheduler in this process until SIGTERM or Ctrl+C."""
     from . import scheduler
 
     scheduler.stop_in_process()  # never two schedulers in one process
-    blocking = scheduler.build(current_app._get_current_object(), blocking=True)
-
-    def stop(_signum, _frame):
-        # A pass already running finishes (the process waits for it before exiting); its
-        # claims are committed or, if the process is killed instead, taken over after the lease.
-        blocking.shutdown(wait=False)
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, stop)
-    click.echo("Reminder scheduler running; Ctrl+C to stop.")
-    blocking.start()
+    # On a stop signal the pass in progress finishes what it holds and hands back the rest
+    # (scheduler.py); the command then returns, and the process exits with status 0.
+    scheduler.run_until_signalled(
+        current_app._get_current_object(),
+        started=lambda: click.echo("Reminder scheduler running; Ctrl+C to stop."))
     click.echo("Reminder scheduler stopped.")
 
 

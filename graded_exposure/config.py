@@ -42,6 +42,9 @@ def load_config(instance_path: str) -> dict:
         "DATABASE_URL": database_url,
         # Sessions: idle timeout is enforced server-side on each request; the cookie
         # itself lives as long as the absolute lifetime.
+        # Where pg_dump and pg_restore are, for `flask db backup|restore` on PostgreSQL;
+        # unset, PATH and then /usr/lib/postgresql/<newest>/bin are searched (pg_backup.py).
+        "PG_BIN": os.environ.get("PG_BIN", ""),
         "SESSION_IDLE_TIMEOUT": timedelta(
             hours=int(os.environ.get("SESSION_IDLE_HOURS", 7 * 24))
         ),
@@ -93,6 +96,10 @@ def load_config(instance_path: str) -> dict:
         "REMINDER_GRACE": timedelta(minutes=int(os.environ.get("REMINDER_GRACE_MINUTES", 120))),
         "REMINDER_BATCH": int(os.environ.get("REMINDER_BATCH", 2000)),
         "REMINDER_LEASE": timedelta(seconds=int(os.environ.get("REMINDER_LEASE_SECONDS", 300))),
+        # /healthz calls the scheduler "stale" after this long without a complete pass (it
+        # still answers 200: services/health.py).
+        "SCHEDULER_STALE_AFTER": timedelta(
+            seconds=int(os.environ.get("SCHEDULER_STALE_SECONDS", 300))),
         # Outbox senders side by side in one process (threads, each with its own connections);
         # more than one helps when a mail server or push service is slow to answer.
         "OUTBOX_SENDERS": int(os.environ.get("OUTBOX_SENDERS", 1)),

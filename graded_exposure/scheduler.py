@@ -10,42 +10,74 @@ it inside the serving process (RUN_SCHEDULER=1), a deployment with several web w
 The prune (services/retention.py) rides on the same job rather than a job of its own: it
 checks a lease row and returns at once unless a day has passed since it last finished, so
 it too runs once across every scheduler process.
+
+Stopping `flask reminders run` (SIGTERM from a process manager, or Ctrl+C) raises a flag the
+pass reads between batches and between messages: the batch or message in hand finishes and is
+committed, whatever else was claimed is handed back, and the process exits within seconds.
+Nothing is lost or sent twice. A process killed outright instead (or `make run`'s in-process
+scheduler, which ends with its process) leaves its claims to the lease.
 """
+import gc
 import logging
 import os
+import signal
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlmodel import Session
 
-from .services import dispatch, outbox, retention
+from .services import dispatch, health, outbox, retention
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "reminders"
 INTERVAL_SECONDS = 60
 
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@dataclass
+class ReminderClock:
+    """The scheduler with its one job, and the flag that asks a running pass to stop early."""
+
+    scheduler: BackgroundScheduler
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> None:
+        """Start the clock; its first pass runs straight away."""
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        """Ask the pass in progress to stop early, and return once it has."""
+        self.stopping.set()
+        self.scheduler.shutdown(wait=True)
+
+
 _lock = threading.Lock()
-_in_process: BackgroundScheduler | None = None
+_in_process: ReminderClock | None = None
 
 
-def tick(app: Flask, now: datetime | None = None):
+def tick(app: Flask, now: datetime | None = None,
+         stop_requested: Callable[[], bool] = lambda: False):
     """Run one dispatch pass, send what it left in the outbox, prune if due; return the counts.
 
-    Returns the dispatch and outbox counts; the prune only logs what it did.
+    Returns the dispatch and outbox counts; the prune only logs what it did. A whole pass is
+    recorded as the scheduler's heartbeat (what /healthz reports); one cut short by a stop
+    request does no prune and records nothing.
     """
     with app.app_context(), Session(app.extensions["db_engine"],
                                     expire_on_commit=False) as session:
-        counts = dispatch.run_pass(session, app.config, now=now)
-        sent = outbox.run_outbox(session, app.config, now=now)
-        _prune_if_due(session, app.config, now)
+        counts = dispatch.run_pass(session, app.config, now=now, stop_requested=stop_requested)
+        sent = outbox.run_outbox(session, app.config, now=now, stop_requested=stop_requested)
+        if not stop_requested():
+            _prune_if_due(session, app.config, now)
+            health.record_scheduler_pass(session, now)
         return counts, sent
 
 
@@ -59,27 +91,51 @@ def _prune_if_due(session: Session, config, now: datetime | None) -> None:
         log.exception("Prune failed; a later tick will retry")
 
 
-def _scheduled_tick(app: Flask) -> None:
+def _scheduled_tick(app: Flask, stopping: threading.Event) -> None:
     try:
-        tick(app)
+        tick(app, stop_requested=stopping.is_set)
     except Exception:
         # The job must survive a bad minute (database locked too long, a bug in one batch):
         # leases run out and the next tick picks the work up again.
         log.exception("Reminder tick failed; the next one will retry")
 
 
-def build(app: Flask, *, blocking: bool = False) -> BaseScheduler:
-    """Return a scheduler holding the one reminder job, not yet started."""
-    if blocking:
-        scheduler = BlockingScheduler(timezone=UTC)
-    else:
-        scheduler = BackgroundScheduler(timezone=UTC, daemon=True)
+def build(app: Flask) -> ReminderClock:
+    """Return a clock holding the one reminder job, not yet started."""
+    clock = ReminderClock(BackgroundScheduler(timezone=UTC, daemon=True))
     # coalesce + max_instances=1: a slow pass is never run twice at once, and missed minutes
     # collapse into one run. The first run is immediate, to catch up after downtime.
-    scheduler.add_job(_scheduled_tick, "interval", args=[app], seconds=INTERVAL_SECONDS,
-                      id=JOB_ID, coalesce=True, max_instances=1,
-                      misfire_grace_time=INTERVAL_SECONDS, next_run_time=datetime.now(UTC))
-    return scheduler
+    clock.scheduler.add_job(_scheduled_tick, "interval", args=[app, clock.stopping],
+                            seconds=INTERVAL_SECONDS, id=JOB_ID, coalesce=True,
+                            max_instances=1, misfire_grace_time=INTERVAL_SECONDS,
+                            next_run_time=datetime.now(UTC))
+    return clock
+
+
+def run_until_signalled(app: Flask, started: Callable[[], None] = lambda: None) -> int:
+    """Run the reminder clock in this process until SIGINT or SIGTERM; return the signal.
+
+    The stop signals are blocked before the clock's threads start (they inherit the mask) and
+    taken with sigwait in this thread, rather than by a signal handler: a handler interrupts
+    whatever the main thread was doing, and one that takes a lock the interrupted code holds
+    deadlocks. Here the stop runs as ordinary code once the signal has arrived.
+
+    What loading the app made is frozen first, as gunicorn.conf.py does in each web worker:
+    full collections stop walking it for the process's whole life, and so does the
+    interpreter's teardown, which otherwise takes over a second after the clock has stopped.
+    """
+    gc.collect()
+    gc.freeze()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        clock = build(app)
+        clock.start()
+        started()
+        received = signal.sigwait(STOP_SIGNALS)
+        clock.stop()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    return received
 
 
 def should_start_in_process(config: Mapping, environ: Mapping,
@@ -134,5 +190,5 @@ def stop_in_process() -> None:
     global _in_process
     with _lock:
         if _in_process is not None:
-            _in_process.shutdown(wait=True)
+            _in_process.stop()
             _in_process = None

@@ -15,6 +15,7 @@ from graded_exposure import create_app, scheduler
 from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
 from graded_exposure.models import Delivery, InboxMessage, LoginAttempt, utcnow
+from graded_exposure.services import health
 from tests.factories import add_reminder, person
 
 
@@ -29,7 +30,7 @@ def due_now(db, channels=("inbox",)):
 
 def test_one_interval_job_that_never_overlaps_itself(app):
     built = scheduler.build(app)
-    [job] = built.get_jobs()
+    [job] = built.scheduler.get_jobs()
     assert job.id == scheduler.JOB_ID
     assert isinstance(job.trigger, IntervalTrigger)
     assert job.trigger.interval == timedelta(seconds=60)
@@ -53,7 +54,7 @@ def test_where_the_in_process_scheduler_may_start(config, environ, command, modu
 
 def test_create_app_starts_it_once_per_process(tmp_path, monkeypatch):
     ran = threading.Event()
-    monkeypatch.setattr(scheduler, "_scheduled_tick", lambda app: ran.set())
+    monkeypatch.setattr(scheduler, "_scheduled_tick", lambda app, stopping: ran.set())
     config = {"TESTING": True, "SECRET_KEY": "x", "RUN_SCHEDULER": True,
               "DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite'}"}
     try:
@@ -83,6 +84,18 @@ def test_tick_dispatches_and_empties_the_outbox(app, db, monkeypatch):
     assert len(pushed) == 1
     [d] = db.exec(select(Delivery).where(Delivery.reminder_id == r.id)).all()
     assert d.push_state == "sent"
+
+
+def test_a_whole_tick_records_the_heartbeat_and_a_stopped_one_does_not(app, monkeypatch):
+    pruned = []
+    monkeypatch.setattr(scheduler.retention, "prune_if_due", lambda *a: pruned.append(a))
+    scheduler.tick(app, stop_requested=lambda: True)
+    engine = app.extensions["db_engine"]
+    assert health.check(engine).scheduler == health.SchedulerState.NEVER
+    assert pruned == []
+    scheduler.tick(app)
+    assert health.check(engine).scheduler == health.SchedulerState.OK
+    assert len(pruned) == 1
 
 
 def test_the_tick_command_runs_one_pass(app, db):
@@ -132,7 +145,7 @@ def test_a_failing_tick_is_logged_and_the_job_survives(app, monkeypatch, caplog)
         raise RuntimeError("database is having a bad minute")
 
     monkeypatch.setattr(scheduler.dispatch, "run_pass", boom)
-    scheduler._scheduled_tick(app)
+    scheduler._scheduled_tick(app, threading.Event())
     assert "Reminder tick failed" in caplog.text
 
 

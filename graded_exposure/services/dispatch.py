@@ -13,6 +13,7 @@ Every function takes `now`, so tests (and catch-up after downtime) control the c
 """
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfoNotFoundError
@@ -68,15 +69,21 @@ TO_SEND = "send"  # never stored
 
 
 def run_pass(session: Session, config: dict | None = None, now: datetime | None = None,
-             worker: str | None = None) -> PassCounts:
-    """Deliver every occurrence due by `now` once; return what happened."""
+             worker: str | None = None,
+             stop_requested: Callable[[], bool] = lambda: False) -> PassCounts:
+    """Deliver every occurrence due by `now` once; return what happened.
+
+    `stop_requested` is asked before each batch is claimed: a process being stopped finishes
+    the batch it holds (claimed, written and released in its own transactions) and claims no
+    more, so it exits within one batch's time and leaves nothing behind on a lease.
+    """
     config = config or {}
     worker = worker or claims.worker_id()
     grace = config.get("REMINDER_GRACE", DEFAULT_GRACE)
     lease = config.get("REMINDER_LEASE", DEFAULT_LEASE)
     size = config.get("REMINDER_BATCH", DEFAULT_BATCH)
     counts = PassCounts()
-    while True:
+    while not stop_requested():
         at = now or utcnow()  # a fresh clock per batch keeps every lease a full lease long
         batch = claims.claim_due_reminders(session, worker=worker, now=at, lease=lease,
                                            limit=size)

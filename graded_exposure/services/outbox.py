@@ -19,6 +19,7 @@ late is worse than none, and a broken address or subscription would fail every m
 pending message older than the grace window (the outbox was down) also ends as failed.
 """
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -50,21 +51,25 @@ class OutboxCounts:
     failed: int = 0
 
 
-def run_outbox(session: Session, config: dict | None = None,
-               now: datetime | None = None) -> OutboxCounts:
+def run_outbox(session: Session, config: dict | None = None, now: datetime | None = None,
+               stop_requested: Callable[[], bool] = lambda: False) -> OutboxCounts:
     """Send every pending email and push once; return how many went and how many failed.
 
     With OUTBOX_SENDERS above one, that many senders share the work in threads, each with its
     own database session and connections, exactly as separate outbox processes would (the
     claims keep them apart): while one waits on a mail server or push service, another works.
+
+    `stop_requested` is asked before each delivery: a sender being stopped finishes the
+    message in flight, hands the rest of its batch back (its lease released, so the next pass
+    anywhere sends them at once) and claims no more.
     """
     config = config or {}
     senders = max(1, int(config.get("OUTBOX_SENDERS") or 1))
     counts = [OutboxCounts() for _ in range(senders)]
     with ThreadPoolExecutor(senders - 1 or 1, thread_name_prefix="outbox") as pool:
-        others = [pool.submit(_sender_with_own_session, session.get_bind(), config, now, c)
-                  for c in counts[1:]]
-        _sender(session, config, now, counts[0])
+        others = [pool.submit(_sender_with_own_session, session.get_bind(), config, now, c,
+                              stop_requested) for c in counts[1:]]
+        _sender(session, config, now, counts[0], stop_requested)
         for other in others:
             other.result()
     total = OutboxCounts(*(sum(getattr(c, f) for c in counts)
@@ -75,27 +80,32 @@ def run_outbox(session: Session, config: dict | None = None,
 
 
 def _sender_with_own_session(engine, config: dict, now: datetime | None,
-                             counts: OutboxCounts) -> None:
+                             counts: OutboxCounts, stop_requested: Callable[[], bool]) -> None:
     with Session(engine, expire_on_commit=False) as session:
-        _sender(session, config, now, counts)
+        _sender(session, config, now, counts, stop_requested)
 
 
-def _sender(session: Session, config: dict, now: datetime | None, counts: OutboxCounts) -> None:
+def _sender(session: Session, config: dict, now: datetime | None, counts: OutboxCounts,
+            stop_requested: Callable[[], bool]) -> None:
     grace = config.get("REMINDER_GRACE", DEFAULT_GRACE)
     lease = config.get("REMINDER_LEASE", DEFAULT_LEASE)
     with registry.kept_open(config):  # one SMTP connection, one push session per sender
-        _send_batches(session, config, now, grace, lease, counts)
+        _send_batches(session, config, now, grace, lease, counts, stop_requested)
 
 
 def _send_batches(session: Session, config: dict, now: datetime | None, grace: timedelta,
-                  lease: timedelta, counts: OutboxCounts) -> None:
-    while True:
+                  lease: timedelta, counts: OutboxCounts,
+                  stop_requested: Callable[[], bool]) -> None:
+    while not stop_requested():
         at = now or utcnow()
         batch = claims.claim_outbox(session, now=at, lease=lease, limit=OUTBOX_BATCH)
         counts.claimed += len(batch)
         recipients = _recipients(session, {d.reminder_id for d in batch})
         silenced = consent_ending.reminders_without_consent(session, set(recipients))
-        for delivery in batch:
+        for position, delivery in enumerate(batch):
+            if stop_requested():
+                _hand_back(session, batch[position:])
+                return
             if delivery.reminder_id not in recipients:
                 continue  # deleted since the claim, and its delivery with it
             if delivery.reminder_id in silenced:
@@ -108,6 +118,15 @@ def _send_batches(session: Session, config: dict, now: datetime | None, grace: t
             counts.failed += sum(1 for s in states.values() if s == ChannelState.FAILED)
         if len(batch) < OUTBOX_BATCH:
             break
+
+
+def _hand_back(session: Session, deliveries: list[Row]) -> None:
+    """Release the leases of claimed deliveries this sender will not send after all."""
+    for delivery in deliveries:
+        # Guarded on the lease like every write here: one taken over meanwhile stays taken.
+        claims.record_outbox_state(session, delivery.id, held=delivery.outbox_claimed_until,
+                                   states={}, release=True)
+    log.info("Outbox stopping: %d claimed deliveries handed back unsent", len(deliveries))
 
 
 def _revoke(session: Session, delivery: Row) -> None:

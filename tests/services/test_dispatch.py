@@ -8,11 +8,12 @@ import pytest
 import time_machine
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from graded_exposure.models import (
     Delivery,
     NotificationSettings,
+    Reminder,
 )
 from graded_exposure.rules import schedule
 from graded_exposure.services import claims, dispatch
@@ -314,6 +315,31 @@ def test_small_batches_cover_every_due_reminder(db):
     counts = dispatch.run_pass(db, {**DISPATCH_CONFIG, "REMINDER_BATCH": 3},
                                now=local("Europe/London", 2026, 6, 10, 7, 31))
     assert (counts.claimed, counts.sent, counts.batches) == (10, 10, 4)
+
+
+def test_a_stop_request_ends_the_pass_after_the_batch_in_hand(db):
+    user, child = person(db)
+    for _ in range(10):
+        add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))
+    asked = []
+    counts = dispatch.run_pass(db, {**DISPATCH_CONFIG, "REMINDER_BATCH": 3},
+                               now=local("Europe/London", 2026, 6, 10, 7, 31),
+                               stop_requested=lambda: asked.append(1) or len(asked) > 1)
+    assert (counts.claimed, counts.sent, counts.batches) == (3, 3, 1)
+    db.expire_all()
+    assert not db.exec(select(Reminder).where(Reminder.claimed_by != "")).all()
+    later = dispatch.run_pass(db, {**DISPATCH_CONFIG, "REMINDER_BATCH": 3},
+                              now=local("Europe/London", 2026, 6, 10, 7, 32))
+    assert (later.claimed, later.sent) == (7, 7)
+    assert len(db.exec(select(Delivery)).all()) == 10
+
+
+def test_a_stop_requested_before_the_pass_claims_nothing(db):
+    user, child = person(db)
+    add_reminder(db, user, child, created=local("Europe/London", 2026, 6, 10))
+    counts = dispatch.run_pass(db, DISPATCH_CONFIG, now=local("Europe/London", 2026, 6, 10, 7, 31),
+                               stop_requested=lambda: True)
+    assert counts.claimed == 0
 
 
 def test_each_pass_logs_its_counts(db, caplog):

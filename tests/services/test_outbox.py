@@ -228,3 +228,26 @@ def test_several_senders_share_the_work_and_send_each_email_once(app, db, smtp):
                   for b in bodies) == sorted(f"note {n}" for n in range(total))
     assert 1 <= smtp.connections <= 4
     assert outbox.pending_count(db) == 0
+
+
+def test_a_stop_request_finishes_the_message_in_flight_and_hands_the_rest_back(app, db, smtp):
+    user, child = person(db)
+    created = local("Europe/London", 2026, 6, 10)
+    total = outbox.OUTBOX_BATCH * 2
+    for n in range(total):
+        add_reminder(db, user, child, created=created, kind="therapist", message=f"note {n}",
+                     channels=("email",))
+    now = local("Europe/London", 2026, 6, 10, 7, 31)
+    config = {**app.config, **DISPATCH_CONFIG, "OUTBOX_SENDERS": 1}
+    dispatch.run_pass(db, config, now=now)
+    counts = outbox.run_outbox(db, config, now=now,
+                               stop_requested=lambda: len(smtp.messages) >= 3)
+    assert (counts.claimed, counts.sent) == (outbox.OUTBOX_BATCH, 3)
+    assert outbox.pending_count(db) == total - 3
+    db.expire_all()
+    assert not db.exec(select(Delivery).where(Delivery.outbox_claimed_until.is_not(None))).all()
+    # Handed back, not left on a lease: the next run, even at the same moment, sends the rest.
+    assert outbox.run_outbox(db, config, now=now).sent == total - 3
+    bodies = [m.get_body(preferencelist=("plain",)).get_content() for m in smtp.to(user.email)]
+    assert sorted(next(line for line in b.splitlines() if line.startswith("note "))
+                  for b in bodies) == sorted(f"note {n}" for n in range(total))
