@@ -164,6 +164,15 @@ def add_reminder(db: Session, user: User, child: Child | None, *, created, weekd
     return r
 
 
+def due_reminders(db: Session, users: list[User], count: int, channels: list[str]) -> None:
+    """Add `count` therapist reminders ("note 0".."), a minute overdue, spread over `users`."""
+    due = utcnow() - timedelta(minutes=1)
+    db.add_all(Reminder(user_id=users[i % len(users)].id, kind="therapist", message=f"note {i}",
+                        weekdays="1234567", local_time="07:30", timezone="UTC",
+                        channels=list(channels), next_due_at=due) for i in range(count))
+    db.commit()
+
+
 # ---- everything at once -----------------------------------------------------------------------
 
 def busy_child(db: Session, n: int, therapist: User, now=None) -> Child:

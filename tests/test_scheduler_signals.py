@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func
@@ -25,9 +24,9 @@ from sqlmodel import Session, select
 from graded_exposure import backup, schema
 from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
-from graded_exposure.models import Delivery, InboxMessage, Reminder, utcnow
+from graded_exposure.models import Delivery, InboxMessage, Reminder
 from graded_exposure.services import health
-from tests.factories import person
+from tests.factories import due_reminders, person
 from tests.mailbox import start_mailbox
 from tests.postgres import cluster_or_skip, new_database
 
@@ -62,13 +61,7 @@ def database(request, tmp_path, mailbox):
     schema.upgrade(url)
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as db:
-        users = [person(db)[0] for _ in range(4)]
-        due = utcnow() - timedelta(minutes=1)
-        db.add_all(Reminder(user_id=users[i % 4].id, kind="therapist", message=f"note {i}",
-                            weekdays="1234567", local_time="07:30", timezone="UTC",
-                            channels=["inbox", "email"], next_due_at=due)
-                   for i in range(REMINDERS))
-        db.commit()
+        due_reminders(db, [person(db)[0] for _ in range(4)], REMINDERS, ["inbox", "email"])
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "x", "PYTHONUNBUFFERED": "1",
            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mailbox[1]),
            "REMINDER_BATCH": str(BATCH)}

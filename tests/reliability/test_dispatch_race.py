@@ -24,7 +24,7 @@ from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
 from graded_exposure.models import Delivery, InboxMessage, Reminder, utcnow
 from graded_exposure.services import dispatch, outbox
-from tests.factories import person
+from tests.factories import due_reminders, person
 
 REMINDERS = 300
 BATCH = 7
@@ -91,13 +91,8 @@ def database(migrated_database):
     url = migrated_database
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as db:
-        users = [person(db)[0] for _ in range(3)]
-        due = utcnow() - timedelta(minutes=1)
-        db.add_all(Reminder(user_id=users[i % 3].id, kind="therapist", message=f"note {i}",
-                            weekdays="1234567", local_time="07:30", timezone="UTC",
-                            channels=["inbox", "email", "push"], next_due_at=due)
-                   for i in range(REMINDERS))
-        db.commit()
+        due_reminders(db, [person(db)[0] for _ in range(3)], REMINDERS,
+                      ["inbox", "email", "push"])
     yield url, engine
     engine.dispose()
 

@@ -211,15 +211,8 @@ def test_a_sender_sends_every_email_of_its_run_through_one_smtp_connection(app, 
 
 
 def test_several_senders_share_the_work_and_send_each_email_once(app, db, smtp):
-    user, child = person(db)
-    created = local("Europe/London", 2026, 6, 10)
     total = outbox.OUTBOX_BATCH * 4 + 3
-    for n in range(total):
-        add_reminder(db, user, child, created=created, kind="therapist", message=f"note {n}",
-                     channels=("email",))
-    now = local("Europe/London", 2026, 6, 10, 7, 31)
-    config = {**app.config, **DISPATCH_CONFIG, "OUTBOX_SENDERS": 4}
-    dispatch.run_pass(db, config, now=now)
+    user, config, now = _emails_dispatched(app, db, total, senders=4)
     counts = outbox.run_outbox(db, config, now=now)
     assert (counts.claimed, counts.sent, counts.failed) == (total, total, 0)
     bodies = [m.get_body(preferencelist=("plain",)).get_content()
@@ -231,15 +224,8 @@ def test_several_senders_share_the_work_and_send_each_email_once(app, db, smtp):
 
 
 def test_a_stop_request_finishes_the_message_in_flight_and_hands_the_rest_back(app, db, smtp):
-    user, child = person(db)
-    created = local("Europe/London", 2026, 6, 10)
     total = outbox.OUTBOX_BATCH * 2
-    for n in range(total):
-        add_reminder(db, user, child, created=created, kind="therapist", message=f"note {n}",
-                     channels=("email",))
-    now = local("Europe/London", 2026, 6, 10, 7, 31)
-    config = {**app.config, **DISPATCH_CONFIG, "OUTBOX_SENDERS": 1}
-    dispatch.run_pass(db, config, now=now)
+    user, config, now = _emails_dispatched(app, db, total, senders=1)
     counts = outbox.run_outbox(db, config, now=now,
                                stop_requested=lambda: len(smtp.messages) >= 3)
     assert (counts.claimed, counts.sent) == (outbox.OUTBOX_BATCH, 3)
@@ -251,3 +237,17 @@ def test_a_stop_request_finishes_the_message_in_flight_and_hands_the_rest_back(a
     bodies = [m.get_body(preferencelist=("plain",)).get_content() for m in smtp.to(user.email)]
     assert sorted(next(line for line in b.splitlines() if line.startswith("note "))
                   for b in bodies) == sorted(f"note {n}" for n in range(total))
+
+
+def _emails_dispatched(app, db, total: int, senders: int):
+    """`total` therapist emails ("note 0"..) to one caregiver, dispatched and waiting in the
+    outbox; return the user, the config with `senders` outbox senders, and the time."""
+    user, child = person(db)
+    created = local("Europe/London", 2026, 6, 10)
+    for n in range(total):
+        add_reminder(db, user, child, created=created, kind="therapist", message=f"note {n}",
+                     channels=("email",))
+    now = local("Europe/London", 2026, 6, 10, 7, 31)
+    config = {**app.config, **DISPATCH_CONFIG, "OUTBOX_SENDERS": senders}
+    dispatch.run_pass(db, config, now=now)
+    return user, config, now
