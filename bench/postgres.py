@@ -66,14 +66,16 @@ class Cluster:
     def create_database(self, name: str, template: str | None = None) -> str:
         """Create a database (optionally a copy of a template); return its URL."""
         sql = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
-        subprocess.run(self.tool("psql", "-d", "postgres", "-q", "-v", "ON_ERROR_STOP=1",
-                                 "-c", sql), check=True, capture_output=True)
+        subprocess.run(  # noqa: S603 - PostgreSQL's own tools
+            self.tool("psql", "-d", "postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql),
+            check=True, capture_output=True)
         return self.url(name)
 
     def stop(self) -> None:
         """Stop the server at once and remove its files."""
-        subprocess.run(_as_owner([str(bin_dir() / "pg_ctl"), "-D", str(self.data), "-m",
-                                  "immediate", "-w", "stop"]), capture_output=True)
+        subprocess.run(  # noqa: S603 - PostgreSQL's own tools
+            _as_owner([str(bin_dir() / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
+                       "-w", "stop"]), capture_output=True)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -89,15 +91,17 @@ def start_cluster() -> Cluster:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
         shutil.chown(cluster.socket_dir, "postgres")
-    subprocess.run(_as_owner([str(bin_dir() / "initdb"), "-D", str(cluster.data), "-U",
-                              SUPERUSER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
-                   check=True, capture_output=True)
+    subprocess.run(  # noqa: S603 - PostgreSQL's own tools
+        _as_owner([str(bin_dir() / "initdb"), "-D", str(cluster.data), "-U", SUPERUSER,
+                   "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
+        check=True, capture_output=True)
     options = (f"-c listen_addresses=127.0.0.1 -p {cluster.port} "
                f"-c unix_socket_directories={cluster.socket_dir} -c fsync=off "
                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    started = subprocess.run(_as_owner([str(bin_dir() / "pg_ctl"), "-D", str(cluster.data),
-                                        "-o", options, "-l", str(root / "server.log"), "-w",
-                                        "start"]), capture_output=True, text=True)
+    started = subprocess.run(  # noqa: S603 - PostgreSQL's own tools
+        _as_owner([str(bin_dir() / "pg_ctl"), "-D", str(cluster.data), "-o", options, "-l",
+                   str(root / "server.log"), "-w", "start"]),
+        capture_output=True, text=True)
     if started.returncode != 0:
         log = (root / "server.log").read_text() if (root / "server.log").exists() else ""
         cluster.stop()
