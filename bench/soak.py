@@ -52,11 +52,17 @@ LOG_PROBLEMS = ("Traceback", "WORKER TIMEOUT")
 def main(argv: list[str] | None = None) -> int:
     """Run the soak; return 0 when every check passed, 1 otherwise."""
     args = _arguments(argv)
-    # A SIGTERM (a CI timeout, say) unwinds like Ctrl-C, through every cleanup on the way out.
-    signal.signal(signal.SIGTERM, _interrupt)
-    with tempfile.TemporaryDirectory(prefix="brave-steps-soak-") as folder, \
-            Stack(Path(folder), args.db) as stack:
-        checks = soak(stack, args)
+    # SIGTERM (a CI timeout, say) unwinds like Ctrl-C, through every cleanup on the way out;
+    # SIGINT is set too, as a shell starting this in the background would have it ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
+    try:
+        with tempfile.TemporaryDirectory(prefix="brave-steps-soak-") as folder, \
+                Stack(Path(folder), args.db) as stack:
+            checks = soak(stack, args)
+    except KeyboardInterrupt:
+        print("soak: interrupted; everything it started is stopped", file=sys.stderr)
+        return 130
     print()
     for check in checks:
         print(check.line())

@@ -174,12 +174,17 @@ def drive(mix: Mix, rate: float, duration: float, threads: int) -> Results:
     """Start one action every 1/rate seconds for `duration` seconds; wait for the last answer."""
     results = Results()
     start = time.perf_counter() + 0.2
-    with ThreadPoolExecutor(threads, thread_name_prefix="soak") as pool:
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="soak")
+    try:
         while (at := start + results.actions / rate) < start + duration:
             time.sleep(max(0.0, at - time.perf_counter()))
             for call in mix.next_calls():
                 pool.submit(_send, call, at, results)
             results.actions += 1
+    except BaseException:
+        pool.shutdown(cancel_futures=True)  # interrupted: send nothing more
+        raise
+    pool.shutdown()
     results.seconds = time.perf_counter() - start
     return results
 
