@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import random
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -167,25 +166,30 @@ def _problems(stack: Stack, name: str) -> list[str]:
 
 def _report(results: soak_load.Results, due, waited: float, args) -> None:
     outcomes = results.outcomes
+    behind = results.seconds - args.duration
     print(f"\n{results.actions:,} actions, {len(outcomes):,} requests in {results.seconds:.1f} s "
-          f"({len(outcomes) / results.seconds:.1f} requests/s); {len(due)} reminders fell due, "
-          f"the last delivered {waited:.0f} s after the load")
-    print("Latency in ms from the moment each request was scheduled (open loop) to its answer; "
-          "the last column from the moment it was sent.")
-    print(f"{'request':<42}{'count':>7}{'bad':>5}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}"
-          f"{'p99 sent':>10}")
+          f"({len(outcomes) / results.seconds:.1f} requests/s); "
+          + (f"the server fell behind the schedule: its last answer came {behind:.0f} s after "
+             "the last action was due" if behind > 5 else "the server kept up"))
+    print(f"{len(due)} reminders fell due during the run; all had gone out {waited:.0f} s "
+          "after the last answer" if waited < DELIVERY_WAIT.total_seconds()
+          else f"{len(due)} reminders fell due; not all went out within {waited:.0f} s")
+    print("Latency in ms: p50..max from the moment each request was scheduled (open loop) to "
+          "its answer, then p50 and p99 from the moment it was sent.")
+    print(f"{'request':<42}{'count':>7}{'bad':>5}" + "".join(
+        f"{column:>10}" for column in ("p50", "p95", "p99", "max", "p50 sent", "p99 sent")))
     by_kind = defaultdict(list)
     for outcome in outcomes:
         by_kind[outcome.kind].append(outcome)
     for kind, found in [*sorted(by_kind.items()), ("all", outcomes)]:
+        if not found:
+            continue
         waits = sorted(o.from_schedule_ms for o in found)
         served = sorted(o.from_send_ms for o in found)
-        bad = sum(not o.expected for o in found)
-        print(f"{kind:<42}{len(found):>7}{bad:>5}{_pct(waits, .5):>8.1f}{_pct(waits, .95):>8.1f}"
-              f"{_pct(waits, .99):>8.1f}{waits[-1]:>8.1f}{_pct(served, .99):>10.1f}")
-    if outcomes:
-        print(f"median answer {statistics.median(o.from_send_ms for o in outcomes):.1f} ms "
-              f"after sending")
+        figures = (_pct(waits, .5), _pct(waits, .95), _pct(waits, .99), waits[-1],
+                   _pct(served, .5), _pct(served, .99))
+        print(f"{kind:<42}{len(found):>7}{sum(not o.expected for o in found):>5}"
+              + "".join(f"{figure:>10.1f}" for figure in figures))
 
 
 def _pct(ordered: list[float], p: float) -> float:
