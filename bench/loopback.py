@@ -14,9 +14,10 @@ import json
 import multiprocessing
 import socket
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import http_ece
@@ -40,6 +41,7 @@ class Received:
     bad_vapid: int = 0
     decrypted: int = 0  # pushes of the sample, decrypted and read
     undecryptable: int = 0
+    emails_to: dict[str, int] = field(default_factory=dict)  # messages per recipient address
 
 
 class _Counts:
@@ -47,15 +49,17 @@ class _Counts:
         self.lock = threading.Lock()
         self.received = Received()
         self.smtp_peers, self.push_peers, self.tokens = set(), set(), set()
+        self.recipients = Counter()
         self.keys = {user: (serialization.load_der_private_key(der, None), auth)
                      for user, (der, auth) in keys.items()}
         self.server_key = ec.EllipticCurvePublicKey.from_encoded_point(
-            ec.SECP256R1(), _unb64(server_key))
+            ec.SECP256R1(), _unb64(server_key)) if server_key else None
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.received.emails += 1
             self.smtp_peers.add(session.peer)
+            self.recipients.update(envelope.rcpt_tos)
         return "250 Message accepted for delivery"
 
     def push(self, client, path: str, authorization: str, body: bytes) -> None:
@@ -98,6 +102,7 @@ class _Counts:
     def report(self) -> Received:
         self.received.smtp_connections = len(self.smtp_peers)
         self.received.push_connections = len(self.push_peers)
+        self.received.emails_to = dict(self.recipients)
         return self.received
 
 
@@ -151,8 +156,11 @@ class Servers:
 
 
 @contextmanager
-def servers(keys: dict[int, tuple[bytes, bytes]], server_key: str) -> Iterator[Servers]:
-    """Run both servers in a child process; `keys` are the sampled browsers' (DER key, auth)."""
+def servers(keys: dict[int, tuple[bytes, bytes]], server_key: str = "") -> Iterator[Servers]:
+    """Run both servers in a child process; `keys` are the sampled browsers' (DER key, auth).
+
+    Without a server key (the soak sends no push) VAPID tokens cannot be checked.
+    """
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     process = context.Process(target=_serve, args=(theirs, keys, server_key), daemon=True)

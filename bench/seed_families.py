@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, func, select
+from sqlmodel import SQLModel
 
 from graded_exposure import schema
 from graded_exposure.models import (
@@ -39,6 +40,7 @@ CHUNK = 20_000
 HISTORY_SIZES = (100, 500, 1000, 2000)
 # The first therapist's caseload is the one every page is timed with; the others give the curve.
 CASELOAD_SIZES = (150, 600, 55)
+_PARENTS_FIRST = {table.name: n for n, table in enumerate(SQLModel.metadata.sorted_tables)}
 
 
 @dataclass
@@ -70,7 +72,11 @@ class Row:
 
 
 class Inserter:
-    """Buffer rows per table and insert them in executemany chunks."""
+    """Buffer rows per table and insert them in executemany chunks, parents first.
+
+    A full buffer flushes every buffer, in the order of the tables' foreign keys: PostgreSQL
+    checks a foreign key at each insert, so a child row must never go in before its parent.
+    """
 
     def __init__(self, connection):
         self.connection, self.buffers, self.counts = connection, {}, {}
@@ -79,11 +85,11 @@ class Inserter:
         buffer = self.buffers.setdefault(model, [])
         buffer.append(row)
         if len(buffer) >= CHUNK:
-            self.flush(model)
+            self.flush()
 
-    def flush(self, model=None) -> None:
-        for m in [model] if model else list(self.buffers):
-            rows = self.buffers.get(m) or []
+    def flush(self) -> None:
+        for m in sorted(self.buffers, key=lambda m: _PARENTS_FIRST[m.__tablename__]):
+            rows = self.buffers[m]
             if rows:
                 self.connection.execute(m.__table__.insert(), rows)
                 self.counts[m.__tablename__] = self.counts.get(m.__tablename__, 0) + len(rows)
@@ -96,6 +102,11 @@ def seed(folder: Path, families: int, rng: random.Random) -> Seeded:
     url = f"sqlite:///{folder / 'bench.sqlite'}"
     schema.upgrade(url)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    return fill(url, families, rng, started)
+
+
+def fill(url: str, families: int, rng: random.Random, started: float) -> Seeded:
+    """Fill an empty, migrated database (SQLite or PostgreSQL); return what was seeded."""
     now = datetime.now(UTC)
     engine = create_engine(url)
     ids = {"user": 0, "child": 0, "ladder": 0, "step": 0, "checkin": 0, "practice": 0}
@@ -137,6 +148,7 @@ def seed(folder: Path, families: int, rng: random.Random) -> Seeded:
                    for n, size in enumerate(HISTORY_SIZES)}
         ins.flush()
         child_summary.rebuild_all(connection)  # Core inserts bypass the Session events
+        _advance_sequences(connection, ins.counts)
     engine.dispose()
     big = next((c for c in caseloads if c[1] == CASELOAD_SIZES[0]), caseloads[0])
     small = caseloads[-1]
@@ -145,6 +157,22 @@ def seed(folder: Path, families: int, rng: random.Random) -> Seeded:
                   step_id=typical[3], therapist_email=big[0], therapist_child_id=big[2],
                   small_therapist_email=small[0], caseloads=(small[1], big[1]),
                   history=history, therapists={size: email for email, size, _ in caseloads})
+
+
+def _advance_sequences(connection, counts: dict[str, int]) -> None:
+    """Move PostgreSQL's id sequences past the ids given explicitly above.
+
+    Rows inserted with their own ids leave a serial column's sequence at 1, so the app's first
+    insert into such a table would collide with a seeded id. SQLite needs nothing: it takes
+    the next id from the table's largest.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    for name in counts:
+        table = SQLModel.metadata.tables[name]
+        after_last = select(func.coalesce(func.max(table.c.id), 0) + 1).scalar_subquery()
+        connection.execute(select(func.setval(
+            func.pg_get_serial_sequence(f'"{name}"', "id"), after_last, False)))
 
 
 def _user(uid, email, role, family_id, password_hash, now) -> dict:
