@@ -27,7 +27,7 @@ from ..channels import registry
 from ..models import InboxMessage, NotificationSettings, utcnow
 from ..rules import schedule
 from ..vocabulary import ChannelState, DeliveryStatus
-from . import bulk_insert, claims, reminder_content
+from . import bulk_insert, claims, collector, reminder_content
 from .claims import DELIVERIES, REMINDERS
 from .id_lists import among
 
@@ -81,10 +81,11 @@ def run_pass(session: Session, config: dict | None = None, now: datetime | None 
     counts = PassCounts()
     while True:
         at = now or utcnow()  # a fresh clock per batch keeps every lease a full lease long
-        batch = claims.claim_due_reminders(session, worker=worker, now=at, lease=lease,
-                                           limit=size)
-        if batch:
-            counts.add(_process_batch(session, batch, worker=worker, now=at, grace=grace))
+        with collector.paused():
+            batch = claims.claim_due_reminders(session, worker=worker, now=at, lease=lease,
+                                               limit=size)
+            if batch:
+                counts.add(_process_batch(session, batch, worker=worker, now=at, grace=grace))
         if len(batch) < size:
             break
     log.info("Reminder pass: claimed=%d sent=%d missed=%d skipped=%d not_needed=%d batches=%d",
