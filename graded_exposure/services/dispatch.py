@@ -24,17 +24,16 @@ from sqlalchemy import Connection, Row, bindparam, select, update
 from sqlmodel import Session
 
 from ..channels import registry
-from ..models import InboxMessage, NotificationSettings, utcnow
+from ..models import InboxMessage, utcnow
 from ..rules import schedule
 from ..vocabulary import ChannelState, DeliveryStatus
-from . import bulk_insert, claims, collector, reminder_content
+from . import bulk_insert, channel_states, claims, collector, reminder_content
 from .claims import DELIVERIES, REMINDERS
 from .id_lists import among
 
 log = logging.getLogger(__name__)
 
 INBOX = InboxMessage.__table__
-SETTINGS = NotificationSettings.__table__
 DEFAULT_GRACE = timedelta(hours=2)
 DEFAULT_LEASE = timedelta(minutes=5)
 # Large batches spread each batch's fixed statements over many reminders; memory stays bounded
@@ -190,9 +189,9 @@ def _delivery_rows(session: Session, occurrences: list[Occurrence],
     of DELIVERY_COLUMNS), and the reminders whose sent delivery also goes to the inbox."""
     to_send = [o for o in occurrences if o.status == TO_SEND]
     sources = reminder_content.load_sources(session, [(o.reminder, o.local_date) for o in to_send])
-    settings = _settings(session, {o.reminder.user_id for o in to_send})
+    settings = channel_states.load_settings(session, {o.reminder.user_id for o in to_send})
     not_wanted = tuple(ChannelState.NOT_WANTED for _ in registry.STATE_COLUMNS)
-    states = _ExternalStates(settings, now)
+    states = channel_states.ChannelStates(settings, now)
     rows, inbox = [], set()
     for o in occurrences:
         r = o.reminder
@@ -204,68 +203,12 @@ def _delivery_rows(session: Session, occurrences: list[Occurrence],
             rows.append((r.id, o.local_date, o.due, o.status, now, "", "", "", *not_wanted))
             continue
         content = reminder_content.render(sources, r, o.local_date)
-        channel_states = states.of(r)
+        states_now = states.of(r)
         rows.append((r.id, o.local_date, o.due, o.status, now, content.title, content.body,
-                     content.link, *channel_states))
-        if _wants_inbox(r.channels, channel_states):
+                     content.link, *states_now))
+        if channel_states.wants_inbox(r.channels, states_now):
             inbox.add(r.id)
     return rows, inbox
-
-
-def _settings(session: Session, user_ids: set[int]) -> dict[int, Row]:
-    if not user_ids:
-        return {}
-    connection = session.connection()
-    rows = connection.execute(_settings_statement(connection.dialect.name),
-                              {"user_ids": list(user_ids)})
-    return {s.user_id: s for s in rows}
-
-
-# Statements run once per batch on its thousands of ids: built once per dialect, each list of
-# ids bound as one parameter (services/id_lists.py).
-@cache
-def _settings_statement(dialect: str):
-    return select(SETTINGS).where(among(SETTINGS.c.user_id, "user_ids", dialect))
-
-
-class _ExternalStates:
-    """Each outbox channel's state for a batch's reminders, worked out once per distinct
-    (channels, kind, time zone, recipient's settings): a batch holds few distinct ones."""
-
-    def __init__(self, settings: dict[int, Row], now: datetime):
-        self.settings, self.now, self.known = settings, now, {}
-
-    def of(self, reminder: Row) -> tuple[str, ...]:
-        """Return the states in the order of registry.STATE_COLUMNS."""
-        settings = self.settings.get(reminder.user_id)
-        key = (tuple(reminder.channels), reminder.kind, reminder.timezone, None if settings is None
-               else (settings.quiet_start, settings.quiet_end, tuple(settings.email_opt_out or ())))
-        if key not in self.known:
-            found = _external_states(reminder, settings, self.now)
-            self.known[key] = tuple(found[column] for column in registry.STATE_COLUMNS)
-        return self.known[key]
-
-
-def _external_states(reminder: Row, settings: Row | None, now: datetime) -> dict[str, str]:
-    """Return each outbox channel's state: not wanted, quiet in quiet hours, else pending."""
-    quiet = False
-    if settings is not None:
-        try:
-            quiet = schedule.in_quiet_hours(now, reminder.timezone, settings.quiet_start,
-                                            settings.quiet_end)
-        except ValueError:
-            log.warning("User %s has unreadable quiet hours; ignoring them", reminder.user_id)
-    opted_out = settings is not None and reminder.kind in (settings.email_opt_out or ())
-    on = ChannelState.QUIET if quiet else ChannelState.PENDING
-    wanted = {channel for channel in registry.OUTBOX if channel.name in reminder.channels
-              and not (channel.per_kind_opt_out and opted_out)}
-    return {channel.state_column: on if channel in wanted else ChannelState.NOT_WANTED
-            for channel in registry.OUTBOX}
-
-
-def _wants_inbox(channels: tuple[str, ...], states: tuple[str, ...]) -> bool:
-    # Quiet hours hold the outbox channels back; the inbox then keeps the reminder from vanishing.
-    return registry.INBOX.name in channels or ChannelState.QUIET in states
 
 
 def _still_claimed(connection: Connection, worker: str, ids: list[int]) -> set[int]:
