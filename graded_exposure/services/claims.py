@@ -134,12 +134,16 @@ def claim_due_statement(dialect: str):
 def claim_outbox_statement(dialect: str):
     """Return the one statement that leases deliveries owing an outbox message."""
     now = bindparam("now", type_=DELIVERIES.c.outbox_claimed_until.type)
+    # No ORDER BY: "pending on any channel" is an OR over one index per channel, and ordering
+    # its matches made SQLite gather and sort every pending delivery for each claim of ten (the
+    # outbox slowed down as it grew: 3.2 ms of CPU a delivery at 1,000, 6.9 ms at 100,000).
+    # Unordered, the claim stops at its tenth match; each channel's index still yields the
+    # oldest first.
     pending = _skip_locked(dialect, (
         select(DELIVERIES.c.id)
         .where(owes_a_message(),
                or_(DELIVERIES.c.outbox_claimed_until.is_(None),
                    DELIVERIES.c.outbox_claimed_until <= now))
-        .order_by(DELIVERIES.c.id)
         .limit(bindparam("limit"))))
     return (update(DELIVERIES).where(DELIVERIES.c.id.in_(pending.scalar_subquery()))
             .values(outbox_claimed_until=bindparam("until"))
