@@ -12,15 +12,27 @@ always writes a later value than the one it replaces. A sender re-confirms it st
 that exact value before each send, and guards each state write on it, so a sender paused past
 its lease (a suspended VM, a slow SMTP server) cannot send or record what another sender took.
 """
+import json
 import os
 import secrets
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
-from sqlalchemy import Connection, Row, and_, bindparam, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    String,
+    TypeDecorator,
+    and_,
+    bindparam,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlmodel import Session
 
 from ..channels import registry
@@ -30,10 +42,33 @@ from ..vocabulary import ChannelState
 REMINDERS = Reminder.__table__
 DELIVERIES = Delivery.__table__
 
+
+
+class ChannelNames(TypeDecorator):
+    """A reminder's channels read as a tuple, each distinct stored list decoded only once.
+
+    A claimed batch holds thousands of reminders with a handful of distinct channel lists;
+    decoding each row's JSON was a sixth of a dispatch pass.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        # SQLite hands back the stored text; psycopg has already decoded a json column.
+        return _decoded_channels(value) if isinstance(value, str) else tuple(value)
+
+
+@lru_cache(maxsize=64)
+def _decoded_channels(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
 CLAIMED_REMINDER_COLUMNS = (
     REMINDERS.c.id, REMINDERS.c.user_id, REMINDERS.c.child_id, REMINDERS.c.kind,
     REMINDERS.c.message, REMINDERS.c.weekdays, REMINDERS.c.local_time, REMINDERS.c.timezone,
-    REMINDERS.c.channels, REMINDERS.c.skip_date, REMINDERS.c.ends_on, REMINDERS.c.next_due_at,
+    type_coerce(REMINDERS.c.channels, ChannelNames()).label("channels"),
+    REMINDERS.c.skip_date, REMINDERS.c.ends_on, REMINDERS.c.next_due_at,
 )
 CLAIMED_DELIVERY_COLUMNS = (
     DELIVERIES.c.id, DELIVERIES.c.reminder_id, DELIVERIES.c.due_at, DELIVERIES.c.title,
@@ -99,12 +134,16 @@ def claim_due_statement(dialect: str):
 def claim_outbox_statement(dialect: str):
     """Return the one statement that leases deliveries owing an outbox message."""
     now = bindparam("now", type_=DELIVERIES.c.outbox_claimed_until.type)
+    # No ORDER BY: "pending on any channel" is an OR over one index per channel, and ordering
+    # its matches made SQLite gather and sort every pending delivery for each claim of ten (the
+    # outbox slowed down as it grew: 3.2 ms of CPU a delivery at 1,000, 6.9 ms at 100,000).
+    # Unordered, the claim stops at its tenth match; each channel's index still yields the
+    # oldest first.
     pending = _skip_locked(dialect, (
         select(DELIVERIES.c.id)
         .where(owes_a_message(),
                or_(DELIVERIES.c.outbox_claimed_until.is_(None),
                    DELIVERIES.c.outbox_claimed_until <= now))
-        .order_by(DELIVERIES.c.id)
         .limit(bindparam("limit"))))
     return (update(DELIVERIES).where(DELIVERIES.c.id.in_(pending.scalar_subquery()))
             .values(outbox_claimed_until=bindparam("until"))

@@ -2,12 +2,14 @@
 
 Per batch: one claim statement (services/claims.py), a few reads for quiet hours and content,
 then ONE write transaction that inserts the Delivery rows (unique per reminder and local
-date, so a second insert is a no-op), copies the inbox messages from them (INSERT ... SELECT),
-and moves each reminder's next_due_at on while releasing its lease (one UPDATE for all the
-reminders sharing a next due moment). The statements per batch do not grow with the batch;
-reminders with the same schedule are planned once per batch. A process killed anywhere
-before that commit leaves only a lease behind, which runs out; the next pass does the batch
-again. Email and push are marked pending and sent afterwards by services/outbox.py.
+date, so a second insert is a no-op; services/bulk_insert.py, at the driver's speed), copies
+the inbox messages from them (INSERT ... SELECT), and moves each reminder's next_due_at on
+while releasing its lease (one UPDATE for all the reminders sharing a next due moment). The
+statements per batch do not grow with the batch, nor does their SQL text (a batch's ids are
+one parameter, services/id_lists.py); reminders with the same schedule are planned once per
+batch. A process killed anywhere before that commit leaves only a lease behind, which runs
+out; the next pass does the batch again. Email and push are marked pending and sent
+afterwards by services/outbox.py.
 
 Every function takes `now`, so tests (and catch-up after downtime) control the clock.
 """
@@ -16,23 +18,23 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfoNotFoundError
 
 from sqlalchemy import Connection, Row, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from ..channels import registry
-from ..models import InboxMessage, NotificationSettings, utcnow
+from ..models import InboxMessage, utcnow
 from ..rules import schedule
 from ..vocabulary import ChannelState, DeliveryStatus
-from . import claims, reminder_content
+from . import bulk_insert, channel_states, claims, collector, reminder_content
 from .claims import DELIVERIES, REMINDERS
+from .id_lists import among
 
 log = logging.getLogger(__name__)
 
 INBOX = InboxMessage.__table__
-SETTINGS = NotificationSettings.__table__
 DEFAULT_GRACE = timedelta(hours=2)
 DEFAULT_LEASE = timedelta(minutes=5)
 # Large batches spread each batch's fixed statements over many reminders; memory stays bounded
@@ -85,10 +87,11 @@ def run_pass(session: Session, config: dict | None = None, now: datetime | None 
     counts = PassCounts()
     while not stop_requested():
         at = now or utcnow()  # a fresh clock per batch keeps every lease a full lease long
-        batch = claims.claim_due_reminders(session, worker=worker, now=at, lease=lease,
-                                           limit=size)
-        if batch:
-            counts.add(_process_batch(session, batch, worker=worker, now=at, grace=grace))
+        with collector.paused():
+            batch = claims.claim_due_reminders(session, worker=worker, now=at, lease=lease,
+                                               limit=size)
+            if batch:
+                counts.add(_process_batch(session, batch, worker=worker, now=at, grace=grace))
         if len(batch) < size:
             break
     log.info("Reminder pass: claimed=%d sent=%d missed=%d skipped=%d not_needed=%d batches=%d",
@@ -167,24 +170,35 @@ def _process_batch(session: Session, batch: list[Row], *, worker: str, now: date
     next_due = {reminder_id: due for reminder_id, (_, due) in plans.items()}
     with claims.write_transaction(session) as connection:
         ours = _still_claimed(connection, worker, list(plans))
-        inserted = _insert_deliveries(connection, [r for r in rows if r["reminder_id"] in ours])
-        _insert_inbox(connection, [delivery_id for _, delivery_id, reminder_id, day in inserted
-                                   if (reminder_id, day) in inbox])
+        inserted = bulk_insert.insert_new(
+            connection, DELIVERY_COLUMNS, [r for r in rows if r[0] in ours],
+            returning=(DELIVERIES.c.id, DELIVERIES.c.reminder_id, DELIVERIES.c.status))
+        # A reminder has at most one sent occurrence per pass, so its id picks the delivery.
+        _insert_inbox(connection, [delivery_id for delivery_id, reminder_id, status in inserted
+                                   if status == DeliveryStatus.SENT and reminder_id in inbox])
         _release_reminders(connection, worker, next_due)
     counts = PassCounts(claimed=len(batch), batches=1)
-    for status, *_ in inserted:
+    for *_, status in inserted:
         setattr(counts, status, getattr(counts, status) + 1)
     return counts
 
 
+# The columns of a delivery row as _delivery_rows writes it (outbox_claimed_until stays NULL).
+DELIVERY_COLUMNS = (DELIVERIES.c.reminder_id, DELIVERIES.c.local_date, DELIVERIES.c.due_at,
+                    DELIVERIES.c.status, DELIVERIES.c.created_at, DELIVERIES.c.title,
+                    DELIVERIES.c.body, DELIVERIES.c.link,
+                    *(DELIVERIES.c[column] for column in registry.STATE_COLUMNS))
+
+
 def _delivery_rows(session: Session, occurrences: list[Occurrence],
-                   now: datetime) -> tuple[list[dict], set[tuple[int, date]]]:
-    """Decide sent or not_needed, write the content; return the delivery rows, and the
-    (reminder, local date) of each that also goes to the inbox."""
+                   now: datetime) -> tuple[list[tuple], set[int]]:
+    """Decide sent or not_needed, write the content; return the delivery rows (in the order
+    of DELIVERY_COLUMNS), and the reminders whose sent delivery also goes to the inbox."""
     to_send = [o for o in occurrences if o.status == TO_SEND]
     sources = reminder_content.load_sources(session, [(o.reminder, o.local_date) for o in to_send])
-    settings = _settings(session, {o.reminder.user_id for o in to_send})
-    not_wanted = dict.fromkeys(registry.STATE_COLUMNS, ChannelState.NOT_WANTED)
+    settings = channel_states.load_settings(session, {o.reminder.user_id for o in to_send})
+    not_wanted = tuple(ChannelState.NOT_WANTED for _ in registry.STATE_COLUMNS)
+    states = channel_states.ChannelStates(settings, now)
     rows, inbox = [], set()
     for o in occurrences:
         r = o.reminder
@@ -192,76 +206,44 @@ def _delivery_rows(session: Session, occurrences: list[Occurrence],
             practised = r.kind == "missed_nudge" and reminder_content.practised_on(
                 sources, r.child_id, o.local_date, r.timezone)
             o.status = DeliveryStatus.NOT_NEEDED if practised else DeliveryStatus.SENT
-        row = {"reminder_id": r.id, "local_date": o.local_date, "due_at": o.due,
-               "status": o.status, "created_at": now, "outbox_claimed_until": None,
-               "title": "", "body": "", "link": "", **not_wanted}
-        if o.status == DeliveryStatus.SENT:
-            content = reminder_content.render(sources, r, o.local_date)
-            row.update(title=content.title, body=content.body, link=content.link,
-                       **_external_states(r, settings.get(r.user_id), now))
-            if _wants_inbox(r.channels, row):
-                inbox.add((r.id, o.local_date))
-        rows.append(row)
+        if o.status != DeliveryStatus.SENT:
+            rows.append((r.id, o.local_date, o.due, o.status, now, "", "", "", *not_wanted))
+            continue
+        content = reminder_content.render(sources, r, o.local_date)
+        states_now = states.of(r)
+        rows.append((r.id, o.local_date, o.due, o.status, now, content.title, content.body,
+                     content.link, *states_now))
+        if channel_states.wants_inbox(r.channels, states_now):
+            inbox.add(r.id)
     return rows, inbox
-
-
-def _settings(session: Session, user_ids: set[int]) -> dict[int, Row]:
-    if not user_ids:
-        return {}
-    rows = session.connection().execute(select(SETTINGS).where(SETTINGS.c.user_id.in_(user_ids)))
-    return {s.user_id: s for s in rows}
-
-
-def _external_states(reminder: Row, settings: Row | None, now: datetime) -> dict[str, str]:
-    """Return each outbox channel's state: not wanted, quiet in quiet hours, else pending."""
-    quiet = False
-    if settings is not None:
-        try:
-            quiet = schedule.in_quiet_hours(now, reminder.timezone, settings.quiet_start,
-                                            settings.quiet_end)
-        except ValueError:
-            log.warning("User %s has unreadable quiet hours; ignoring them", reminder.user_id)
-    opted_out = settings is not None and reminder.kind in (settings.email_opt_out or ())
-    on = ChannelState.QUIET if quiet else ChannelState.PENDING
-    wanted = {channel for channel in registry.OUTBOX if channel.name in reminder.channels
-              and not (channel.per_kind_opt_out and opted_out)}
-    return {channel.state_column: on if channel in wanted else ChannelState.NOT_WANTED
-            for channel in registry.OUTBOX}
-
-
-def _wants_inbox(channels: list[str], row: dict) -> bool:
-    # Quiet hours hold the outbox channels back; the inbox then keeps the reminder from vanishing.
-    return registry.INBOX.name in channels or ChannelState.QUIET in (
-        row[column] for column in registry.STATE_COLUMNS)
 
 
 def _still_claimed(connection: Connection, worker: str, ids: list[int]) -> set[int]:
     """Return the reminders this pass still holds: not deleted, lease not taken over."""
-    return set(connection.execute(select(REMINDERS.c.id).where(
-        REMINDERS.c.id.in_(ids), REMINDERS.c.claimed_by == worker)).scalars())
+    return set(connection.execute(_still_claimed_statement(connection.dialect.name),
+                                  {"ids": ids, "worker": worker}).scalars().all())
 
 
-def _insert_deliveries(connection: Connection, rows: list[dict]) -> list[tuple]:
-    """Insert the batch's deliveries, skipping any (reminder, date) that already has one."""
-    if not rows:
-        return []
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(DELIVERIES).on_conflict_do_nothing()
-                 .returning(DELIVERIES.c.status, DELIVERIES.c.id, DELIVERIES.c.reminder_id,
-                            DELIVERIES.c.local_date))
-    return [tuple(r) for r in connection.execute(statement, rows)]
+@cache
+def _still_claimed_statement(dialect: str):
+    return select(REMINDERS.c.id).where(among(REMINDERS.c.id, "ids", dialect),
+                                        REMINDERS.c.claimed_by == bindparam("worker"))
 
 
 def _insert_inbox(connection: Connection, delivery_ids: list[int]) -> None:
     """Copy the given deliveries into their recipients' inboxes, in one statement."""
-    if not delivery_ids:
-        return
+    if delivery_ids:
+        connection.execute(_inbox_statement(connection.dialect.name), {"ids": delivery_ids})
+
+
+@cache
+def _inbox_statement(dialect: str):
     copied = (select(REMINDERS.c.user_id, DELIVERIES.c.id, DELIVERIES.c.title,
                      DELIVERIES.c.body, DELIVERIES.c.link, DELIVERIES.c.created_at)
               .join(REMINDERS, REMINDERS.c.id == DELIVERIES.c.reminder_id)
-              .where(DELIVERIES.c.id.in_(delivery_ids)))
-    connection.execute(INBOX.insert().from_select(
-        ["user_id", "delivery_id", "title", "body", "link", "created_at"], copied))
+              .where(among(DELIVERIES.c.id, "ids", dialect)))
+    return INBOX.insert().from_select(
+        ["user_id", "delivery_id", "title", "body", "link", "created_at"], copied)
 
 
 # A next-due moment shared by at least this many reminders of a batch is written with one
@@ -277,18 +259,33 @@ def _release_reminders(connection: Connection, worker: str,
     by_due = defaultdict(list)
     for reminder_id, due in next_due.items():
         by_due[due].append(reminder_id)
-    released = {"claimed_by": "", "claimed_until": None}
     singles = []
     for due, ids in by_due.items():
         if len(ids) < SHARED_DUE:
             singles.extend({"rid": i, "next_due": due} for i in ids)
             continue
-        connection.execute(update(REMINDERS)
-                           .where(REMINDERS.c.id.in_(ids), REMINDERS.c.claimed_by == worker)
-                           .values(next_due_at=due, **released))
+        connection.execute(_release_shared(connection.dialect.name),
+                           {"ids": ids, "worker": worker, "next_due": due})
     if singles:
-        connection.execute(
-            update(REMINDERS)
-            .where(REMINDERS.c.id == bindparam("rid"), REMINDERS.c.claimed_by == worker)
-            .values(next_due_at=bindparam("next_due"), **released),
-            singles)
+        connection.execute(_release_one(), [{**single, "worker": worker} for single in singles])
+
+
+RELEASED = {"claimed_by": "", "claimed_until": None}
+
+
+@cache
+def _release_shared(dialect: str):
+    return (update(REMINDERS)
+            .where(among(REMINDERS.c.id, "ids", dialect),
+                   REMINDERS.c.claimed_by == bindparam("worker"))
+            .values(next_due_at=bindparam("next_due", type_=REMINDERS.c.next_due_at.type),
+                    **RELEASED))
+
+
+@cache
+def _release_one():
+    return (update(REMINDERS)
+            .where(REMINDERS.c.id == bindparam("rid"),
+                   REMINDERS.c.claimed_by == bindparam("worker"))
+            .values(next_due_at=bindparam("next_due", type_=REMINDERS.c.next_due_at.type),
+                    **RELEASED))

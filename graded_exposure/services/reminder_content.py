@@ -7,14 +7,16 @@ child from the weekly summary (a digest goes out once a week, so they are few).
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import Row
+from sqlalchemy import Row, bindparam
 from sqlmodel import Session, select
 
 from ..models import Child, Ladder, Practice, Step
 from ..rules.practice_rules import SMALL_WINS
 from ..rules.timezones import local_date
 from . import weekly_summary
+from .id_lists import among
 
 MAX_TITLE, MAX_BODY = 120, 2000
 
@@ -58,13 +60,9 @@ def load_sources(session: Session, wanted: list[tuple[Row, date]]) -> ContentSou
         return sources
     # Core statements on the connection: a batch of thousands skips the ORM's per-row work.
     connection = session.connection()
-    sources.child_names = dict(connection.execute(
-        select(Child.id, Child.display_name).where(Child.id.in_(child_ids))).all())
-    steps = connection.execute(
-        select(Ladder.child_id, Step.title).join(Ladder, Step.ladder_id == Ladder.id)
-        .where(Ladder.child_id.in_(child_ids), Ladder.status == "active",
-               Step.status == "current")
-        .order_by(Ladder.id.desc()))
+    dialect, ids = connection.dialect.name, {"child_ids": list(child_ids)}
+    sources.child_names = dict(connection.execute(_names_statement(dialect), ids).all())
+    steps = connection.execute(_steps_statement(dialect), ids)
     sources.current_steps = dict(steps.all())  # the newest ladder's current step wins
     sources.practice_times = _practice_times(session, [
         (r, d) for r, d in wanted if r.kind == "missed_nudge" and r.child_id is not None])
@@ -76,19 +74,41 @@ def load_sources(session: Session, wanted: list[tuple[Row, date]]) -> ContentSou
     return sources
 
 
+# Built once per dialect, each batch's children bound as one parameter (services/id_lists.py).
+@cache
+def _names_statement(dialect: str):
+    return select(Child.id, Child.display_name).where(among(Child.id, "child_ids", dialect))
+
+
+@cache
+def _steps_statement(dialect: str):
+    return (select(Ladder.child_id, Step.title).join(Ladder, Step.ladder_id == Ladder.id)
+            .where(among(Ladder.child_id, "child_ids", dialect), Ladder.status == "active",
+                   Step.status == "current")
+            .order_by(Ladder.id.desc()))
+
+
 def _practice_times(session: Session, nudges: list[tuple[Row, date]]) -> dict[int, list]:
     if not nudges:
         return {}
     # Any local date lies within a day either side of the same UTC date.
     start = datetime.combine(min(d for _, d in nudges) - timedelta(days=1), time.min, UTC)
     end = datetime.combine(max(d for _, d in nudges) + timedelta(days=2), time.min, UTC)
-    rows = session.connection().execute(select(Practice.child_id, Practice.practiced_at).where(
-        Practice.child_id.in_({r.child_id for r, _ in nudges}),
-        Practice.practiced_at >= start, Practice.practiced_at < end))
+    connection = session.connection()
+    rows = connection.execute(_practice_times_statement(connection.dialect.name), {
+        "child_ids": list({r.child_id for r, _ in nudges}), "start": start, "end": end})
     times = defaultdict(list)
     for child_id, practiced_at in rows:
         times[child_id].append(practiced_at)
     return dict(times)
+
+
+@cache
+def _practice_times_statement(dialect: str):
+    return select(Practice.child_id, Practice.practiced_at).where(
+        among(Practice.child_id, "child_ids", dialect),
+        Practice.practiced_at >= bindparam("start", type_=Practice.practiced_at.type),
+        Practice.practiced_at < bindparam("end", type_=Practice.practiced_at.type))
 
 
 def practised_on(sources: ContentSources, child_id: int | None, day: date, tz: str) -> bool:
@@ -144,6 +164,8 @@ def render(sources: ContentSources, reminder: Row, day: date) -> Content:
             body=(f"Today's step: {step}. A few minutes is enough." if step
                   else "A few minutes of practice today keeps the ladder moving."),
             link=f"{child_path}/practices/new" if name else "/")
+    if len(content.title) <= MAX_TITLE and len(content.body) <= MAX_BODY:
+        return content
     return Content(title=_clip(content.title, MAX_TITLE), body=_clip(content.body, MAX_BODY),
                    link=content.link)
 

@@ -238,3 +238,22 @@ def test_vapid_key_is_made_once_and_kept_private(config):
     vapid._load.cache_clear()
     assert vapid.application_server_key(config) == public  # read back, not made anew
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary files left
+
+
+def test_inside_kept_open_gone_and_failing_services_are_handled_as_outside(db, family, config,
+                                                                          push_service):
+    _subscribe(db, family, push_service, "/gone", "/broken", "/ok")
+    with push.kept_open(config):
+        send_push(db, config, _message(family))  # one working device is enough
+    assert len(push_service.received) == 3 and _endpoints(db) == ["broken", "ok"]
+
+
+def test_inside_kept_open_a_failing_or_slow_push_service_raises(db, family, config,
+                                                                push_service):
+    _subscribe(db, family, push_service, "/broken")
+    with push.kept_open(config), pytest.raises(ChannelError):
+        send_push(db, config, _message(family))
+    config["PUSH_TIMEOUT"], push_service.delay = 0.3, 1.5
+    _subscribe(db, family, push_service, "/ok")
+    with push.kept_open(config), pytest.raises(ChannelError):
+        send_push(db, config, _message(family))
