@@ -5,12 +5,14 @@ from sqlalchemy import select
 
 from graded_exposure.services import bulk_insert
 from graded_exposure.services.claims import DELIVERIES
+from graded_exposure.vocabulary import ChannelState
 from tests.factories import add_reminder, local, person
 
 COLUMNS = (DELIVERIES.c.reminder_id, DELIVERIES.c.local_date, DELIVERIES.c.due_at,
            DELIVERIES.c.status, DELIVERIES.c.created_at, DELIVERIES.c.title, DELIVERIES.c.body,
            DELIVERIES.c.link, DELIVERIES.c.email_state, DELIVERIES.c.push_state)
-REST = ("", "", "not_wanted", "pending")  # body, link and the channel states
+# Body, link and the channel states.
+REST = ("", "", ChannelState.NOT_WANTED.value, ChannelState.PENDING.value)
 RETURNING = (DELIVERIES.c.reminder_id, DELIVERIES.c.local_date)
 
 
@@ -33,7 +35,7 @@ def test_values_are_stored_exactly_as_sqlalchemy_stores_them(db):
     connection.execute(DELIVERIES.insert(), {
         "reminder_id": theirs.id, "local_date": date(2026, 6, 10), "due_at": due,
         "status": "sent", "created_at": made, "title": "Zoë's turn", "body": "", "link": "",
-        "email_state": "not_wanted", "push_state": "pending"})
+        "email_state": ChannelState.NOT_WANTED.value, "push_state": ChannelState.PENDING.value})
     expected = _stored(connection, date(2026, 6, 10))
     connection.execute(DELIVERIES.delete())
     bulk_insert.insert_new(connection, COLUMNS, [
