@@ -57,14 +57,15 @@ _STEP_UP = (_STEP_CHAIN, joinedload(Step.ladder).selectinload(Ladder.steps),
 _SUBSTEP_UP = tuple(joinedload(SubStep.step).options(option) for option in _STEP_UP)
 
 
-def _get(model, object_id: int, *options):
+def _get(model, object_id: int, *options, loaded: tuple[str, ...] = ()):
     """session.get(model, object_id, options=options), with the statement built once per model
-    and options: building it (and its cache key) anew cost more than running it."""
+    and options: building it (and its cache key) anew cost more than running it. An object
+    already in the session is the answer when its `loaded` relationships came with it."""
     if not 1 <= object_id <= _MAX_ID:
         abort(404)
     session = get_session()
     known = session.identity_map.get(identity_key(model, object_id))
-    if known is not None:
+    if known is not None and all(name in known.__dict__ for name in loaded):
         return known
     return session.exec(_by_id(model, options), params={"id": object_id}).first() or abort(404)
 
@@ -74,18 +75,9 @@ def _by_id(model, options: tuple):
     return select(model).where(model.id == bindparam("id")).options(*options)
 
 
-# Every child page starts here, so the statement is built once.
-_CHILD_WITH_FAMILY = select(Child).where(Child.id == bindparam("id")).options(_CHILD_UP)
-
-
 def _child(child_id: int) -> Child:
-    if not 1 <= child_id <= _MAX_ID:
-        abort(404)
-    session = get_session()
-    known = session.identity_map.get(identity_key(Child, child_id))
-    if known is not None and "family" in known.__dict__:
-        return known  # loaded with its family already (a step's chain brings both)
-    return session.exec(_CHILD_WITH_FAMILY, params={"id": child_id}).first() or abort(404)
+    # Every child page starts here; a step's chain may have brought the child and family.
+    return _get(Child, child_id, _CHILD_UP, loaded=("family",))
 
 
 def in_family(child: Child | None) -> bool:
@@ -144,8 +136,19 @@ def step_for(step_id: int, *, whole_ladder: bool = True) -> Step:
 
 def step_of_child(child: Child, step_id: int, *, whole_ladder: bool = True) -> Step:
     """Return the step if it is on one of this child's ladders and visible to the current user."""
-    step = step_for(step_id, whole_ladder=whole_ladder)
-    if step.ladder.child_id != child.id:
+    return _on_child(step_for(step_id, whole_ladder=whole_ladder), child.id)
+
+
+def child_and_step(child_id: int, step_id: int | None) -> tuple[Child, Step | None]:
+    """The family's child and, when `step_id` is given, one of its steps (without its ladder's
+    other steps), for logging a practice. The step is loaded first: its chain up to the family
+    brings the child, so the child costs no statement of its own."""
+    step = _on_child(step_for(step_id, whole_ladder=False), child_id) if step_id else None
+    return child_for(child_id), step
+
+
+def _on_child(step: Step, child_id: int) -> Step:
+    if step.ladder.child_id != child_id:
         abort(404)
     return step
 

@@ -1,8 +1,8 @@
 """Practices: log one from the home screen in three taps, list, edit, delete."""
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_login import current_user
 
-from ..access import child_for, practice_for, step_for
+from ..access import child_and_step, child_for, practice_for, step_of_child
 from ..auth_session import require_login
 from ..db import get_session
 from ..forms.practices import LogPracticeForm, edit_form
@@ -14,15 +14,6 @@ from .responses import refusal_on, render, render_form, see_other, unless_confir
 bp = Blueprint("practices", __name__)
 bp.before_request(require_login)
 
-def _child_and_step(child_id: int, step_id: int | None) -> tuple[Child, Step | None]:
-    """The child and the step a practice is logged on. The step is loaded first: its chain up
-    to the family brings the child, so the child costs no statement of its own (and its
-    ladder's other steps are not needed here)."""
-    step = step_for(step_id, whole_ladder=False) if step_id else None
-    if step is not None and step.ladder.child_id != child_id:
-        abort(404)
-    return child_for(child_id), step
-
 
 def _form_page(child: Child, form, step: Step | None, practice=None):
     options = practices.form_options(get_session(), child, keep_step=step)
@@ -32,14 +23,14 @@ def _form_page(child: Child, form, step: Step | None, practice=None):
 
 @bp.get("/children/<int:child_id>/practices/new")
 def create(child_id: int):
-    child, step = _child_and_step(child_id, request.args.get("step", type=int))
+    child, step = child_and_step(child_id, request.args.get("step", type=int))
     return _form_page(child, LogPracticeForm(), step)
 
 
 @bp.post("/children/<int:child_id>/practices")
 def save(child_id: int):
     form = LogPracticeForm()
-    child, step = _child_and_step(child_id, form.step.data)
+    child, step = child_and_step(child_id, form.step.data)
     if form.validate_on_submit():
         with refusal_on(form) as refusal:
             practices.log_practice(get_session(), child, step, current_user, form.details(),
@@ -63,7 +54,8 @@ def update(practice_id: int):
     practice = practice_for(practice_id)
     child = child_for(practice.child_id)
     form = edit_form(practice, child.family.timezone)
-    step = _child_and_step(child.id, form.step.data)[1] if form.step.data else practice.step
+    step = (step_of_child(child, form.step.data, whole_ladder=False) if form.step.data
+            else practice.step)
     if form.validate_on_submit():
         with refusal_on(form):
             practices.edit_practice(get_session(), practice, step, form.details())
