@@ -29,6 +29,7 @@ from ..rules.timezones import local_date
 from .insights import practice_fact
 from .ladder_lines import LadderLine, StepLine, active_ladders
 from .ladders import ensure_changeable, record_change
+from .utc_days import utc_date
 
 
 @dataclass
@@ -165,29 +166,37 @@ def ready_steps(session: Session, child: Child,
 
 # The practices that can count towards mastery under their ladder's rule: rules.mastery's
 # is_qualifying said in SQL, so only those rows are read (test_progress holds the two equal on
-# every possible practice under several rules). Ranked newest first within each step and read
-# rank by rank: every step's newest, then every step's second newest, and so on.
+# every possible practice under several rules). Grouped by step and UTC date, each group's
+# count with its first and last moment; ranked newest date first within each step and read rank
+# by rank: every step's newest day, then every step's second newest, and so on. A UTC date
+# holds at most two local days, those of its first and last moments (utc_days.py), so the
+# local days counted are exact and a day of many practices is one row.
 _HALVED = and_(Practice.fear_peak > 0, Practice.fear_after * 2 <= Practice.fear_peak)
-_RANKED_QUALIFYING = (
-    select(Practice.step_id, Practice.practiced_at,
-           func.row_number().over(partition_by=Practice.step_id,
-                                  order_by=(Practice.practiced_at.desc(), Practice.id.desc()))
+_DAY = utc_date(Practice.practiced_at)
+_QUALIFYING_DAYS = (
+    select(Practice.step_id, func.count().label("practices"),
+           func.min(Practice.practiced_at).label("first"),
+           func.max(Practice.practiced_at).label("last"),
+           func.row_number().over(partition_by=Practice.step_id, order_by=_DAY.desc())
            .label("n"))
     .join(Step, Step.id == Practice.step_id).join(Ladder, Ladder.id == Step.ladder_id)
     .where(Practice.step_id.in_(bindparam("step_ids", expanding=True)),
            Practice.outcome.in_(sorted(TRIED_OUTCOMES)),
            or_(Practice.fear_peak <= Ladder.mastery_max_peak,
                and_(Ladder.mastery_count_halving == true(), _HALVED)))
+    .group_by(Practice.step_id, _DAY)
     .subquery())
-_QUALIFYING_NEWEST_FIRST = (select(_RANKED_QUALIFYING.c.step_id,
-                                   _RANKED_QUALIFYING.c.practiced_at)
-                            .order_by(_RANKED_QUALIFYING.c.n, _RANKED_QUALIFYING.c.step_id))
+_QUALIFYING_NEWEST_DAY_FIRST = (
+    select(_QUALIFYING_DAYS.c.step_id, _QUALIFYING_DAYS.c.practices,
+           _QUALIFYING_DAYS.c.first, _QUALIFYING_DAYS.c.last)
+    .order_by(_QUALIFYING_DAYS.c.n, _QUALIFYING_DAYS.c.step_id))
 
 
-def qualifying_moments(connection: Connection, step_ids: list[int]):
-    """(step id, when) of these steps' practices that qualify under their ladder's rule, each
-    step's newest first, taken rank by rank (a result to iterate: stop when you have enough)."""
-    return connection.execute(_QUALIFYING_NEWEST_FIRST, {"step_ids": list(step_ids)})
+def qualifying_days(connection: Connection, step_ids: list[int]):
+    """(step id, practices, first, last) per UTC date of these steps' practices that qualify
+    under their ladder's rule, each step's newest date first, taken rank by rank (a result to
+    iterate: stop when you have enough)."""
+    return connection.execute(_QUALIFYING_NEWEST_DAY_FIRST, {"step_ids": list(step_ids)})
 
 
 def _meeting_their_rules(connection: Connection, rules: dict[int, MasteryRule],
@@ -198,13 +207,15 @@ def _meeting_their_rules(connection: Connection, rules: dict[int, MasteryRule],
         return met
     counts: dict[int, int] = defaultdict(int)
     days: dict[int, set] = defaultdict(set)
-    found = qualifying_moments(connection, list(rules))
+    found = qualifying_days(connection, list(rules))
     try:
-        for step_id, moment in found:
+        for step_id, practices, first, last in found:
             if step_id in met:
                 continue
-            counts[step_id] += 1
-            days[step_id].add(local_date(moment, tz))
+            counts[step_id] += practices
+            days[step_id].add(local_date(last, tz))
+            if first != last:
+                days[step_id].add(local_date(first, tz))
             if MasteryProgress(counts[step_id], len(days[step_id]), rules[step_id]).met:
                 met.add(step_id)
                 if len(met) == len(rules):

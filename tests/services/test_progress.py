@@ -3,14 +3,17 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import event, literal, select
 from sqlmodel import Session
 
 from graded_exposure.errors import DomainError
-from graded_exposure.models import Ladder, Practice, Step
+from graded_exposure.models import Ladder, Practice, Step, UTCDateTime
 from graded_exposure.rules.facts import PracticeFact
 from graded_exposure.rules.mastery import MasteryRule, is_qualifying
 from graded_exposure.services import ladders, progress, steps
+from graded_exposure.services.utc_days import utc_date
 from graded_exposure.vocabulary import Outcome
 from tests.factories import make_ladder, practise_on_days
 from tests.lookups import ladder_steps
@@ -137,8 +140,8 @@ def test_ready_steps_leave_out_archived_ladders_and_other_children(db, family, o
                                   MasteryRule(max_peak=2, count_halving=False)])
 def test_the_sql_filter_qualifies_exactly_the_practices_is_qualifying_does(db, family, ladder,
                                                                            rule):
-    """Every possible practice (peak, after and outcome): read back by qualifying_moments
-    exactly when rules.mastery.is_qualifying says it counts under the ladder's rule."""
+    """Every possible practice (peak, after and outcome), each on its own day: read back by
+    qualifying_days exactly when rules.mastery.is_qualifying says it counts under the rule."""
     progress.set_mastery_rule(db, ladder, min_practices=rule.min_practices,
                               min_days=rule.min_days, max_peak=rule.max_peak,
                               count_halving=rule.count_halving)
@@ -146,7 +149,7 @@ def test_the_sql_filter_qualifies_exactly_the_practices_is_qualifying_does(db, f
     expected, moment = [], datetime(2026, 1, 1, tzinfo=UTC)
     for n, (peak, after, outcome) in enumerate(itertools.product(range(11), range(11),
                                                                   list(Outcome))):
-        practiced_at = moment + timedelta(minutes=n)
+        practiced_at = moment + timedelta(days=n, minutes=n)
         db.add(Practice(child_id=family.child.id, step_id=step.id, practiced_at=practiced_at,
                         fear_before=5, fear_peak=peak, fear_after=after, outcome=outcome,
                         idempotency_key=f"q{n}"))
@@ -155,8 +158,8 @@ def test_the_sql_filter_qualifies_exactly_the_practices_is_qualifying_does(db, f
         if is_qualifying(fact, rule):
             expected.append(practiced_at)
     db.commit()
-    found = progress.qualifying_moments(db.connection(), [step.id]).all()
-    assert found == [(step.id, moment) for moment in sorted(expected, reverse=True)]
+    found = progress.qualifying_days(db.connection(), [step.id]).all()
+    assert found == [(step.id, 1, moment, moment) for moment in sorted(expected, reverse=True)]
 
 
 def test_a_ready_step_is_decided_from_its_newest_qualifying_practices(db, family, ladder,
@@ -173,6 +176,77 @@ def test_a_ready_step_is_decided_from_its_newest_qualifying_practices(db, family
     # The default rule (3 practices on 2 days) is met by each step's newest three.
     assert len(read) == 6
     assert read[::2] == sorted(read[::2], reverse=True)
+
+
+def _practices_at(db, step, moments, peak=2, after=1, outcome="did_it"):
+    for moment in moments:
+        db.add(Practice(child_id=step.ladder.child_id, step_id=step.id, practiced_at=moment,
+                        fear_before=3, fear_peak=peak, fear_after=after, outcome=outcome,
+                        idempotency_key=f"m{step.id}-{moment.timestamp()}"))
+    db.commit()
+
+
+def test_many_practices_on_one_day_are_read_as_that_day(db, family, ladder, monkeypatch):
+    """A day of 300 practices costs what a day of one does: a ready step is decided from
+    days (their counts, first and last moments), not by walking every practice of a day."""
+    today = datetime(2026, 3, 10, 1, tzinfo=UTC)
+    _practices_at(db, ladder.steps[0], [today - timedelta(days=1)] +
+                  [today + timedelta(minutes=n) for n in range(300)])
+    read = []
+    monkeypatch.setattr(progress, "local_date", lambda moment, tz: read.append(moment) or
+                        moment.date())
+    assert [s.id for s in progress.ready_steps(db, family.child)] == [ladder.steps[0].id]
+    assert len(read) <= 3
+
+
+def test_one_utc_date_can_hold_two_local_days(db, family, ladder):
+    """02:00 and 20:00 UTC on one date are two days in Los Angeles (the evening before, and
+    the afternoon): three practices then meet the default rule of two different days."""
+    family.child.family.timezone = "America/Los_Angeles"
+    db.commit()
+    day = datetime(2026, 3, 10, tzinfo=UTC)
+    _practices_at(db, ladder.steps[0], [day + timedelta(hours=h) for h in (2, 3, 20)])
+    assert [s.id for s in progress.ready_steps(db, family.child)] == [ladder.steps[0].id]
+
+
+def test_the_utc_date_does_not_follow_the_database_sessions_time_zone(db, family, ladder):
+    """PostgreSQL takes a timestamptz's date in the session's zone; utc_date must not."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.connection().exec_driver_sql("SET LOCAL TIME ZONE 'Pacific/Kiritimati'")
+    late = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)
+    found = db.connection().execute(select(utc_date(literal(late, UTCDateTime())))).scalar()
+    assert found == date(2026, 3, 10)
+
+
+@pytest.mark.parametrize("tz", ["America/Los_Angeles", "Pacific/Kiritimati", "Europe/London"])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(offsets=st.lists(st.tuples(st.integers(0, 4 * 24 * 60), st.integers(0, 10),
+                                  st.integers(0, 10), st.sampled_from(list(Outcome))),
+                        max_size=12),
+       rule=st.builds(MasteryRule, min_practices=st.integers(1, 5),
+                      min_days=st.integers(1, 3), max_peak=st.integers(0, 10),
+                      count_halving=st.booleans()))
+def test_ready_steps_agree_with_the_mastery_rule_on_every_history(db, family, ladder, tz,
+                                                                  offsets, rule):
+    """Whatever the practices, their local days in the family's zone (across UTC midnight,
+    one moment apart or hours apart) and the rule: ready exactly when rules.mastery says so."""
+    family.child.family.timezone = tz
+    progress.set_mastery_rule(db, ladder, min_practices=max(rule.min_practices, rule.min_days),
+                              min_days=rule.min_days, max_peak=rule.max_peak,
+                              count_halving=rule.count_halving)
+    step = ladder.steps[0]
+    db.execute(Practice.__table__.delete().where(Practice.step_id == step.id))
+    start = datetime(2026, 3, 27, 20, tzinfo=UTC)  # a daylight-saving change in Europe
+    for n, (minutes, peak, after, outcome) in enumerate(offsets):
+        db.add(Practice(child_id=family.child.id, step_id=step.id,
+                        practiced_at=start + timedelta(minutes=minutes), fear_before=5,
+                        fear_peak=peak, fear_after=after, outcome=outcome,
+                        idempotency_key=f"h{n}"))
+    db.commit()
+    facts = progress.ladder_progress(db, ladder).steps[0]
+    expected = [step.id] if facts.mastery.met else []
+    assert [s.id for s in progress.ready_steps(db, family.child)] == expected
 
 
 def test_a_child_without_ladders_has_no_ready_steps(db, family):

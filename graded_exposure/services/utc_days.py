@@ -1,0 +1,26 @@
+"""`utc_date(moment)`: the UTC calendar date of a stored timestamp, in SQL, on both engines.
+
+SQLite keeps timestamps as UTC text, so date() reads the date straight off it; PostgreSQL
+keeps timestamptz and would take the date in the session's time zone, so the moment is first
+put in UTC. A UTC date spans 24 hours, so its moments fall on at most two local days of any
+zone: the local days of its first and last moments (the grouping progress.py relies on).
+"""
+from sqlalchemy import Date
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+
+class utc_date(FunctionElement):  # lower case: a SQL function, named like one
+    type = Date()
+    inherit_cache = True
+    name = "utc_date"
+
+
+@compiles(utc_date)
+def _sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(utc_date, "postgresql")
+def _postgresql(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC') AS DATE)"
