@@ -16,6 +16,7 @@ from ..models import Avoidance, Child, ChildSummary, DayCheckIn, Ladder, Practic
 from ..rules import attention, avoidance_trap, flags, streaks
 from ..rules.facts import TRIED_OUTCOMES, CheckInFact, PracticeFact
 from ..rules.timezones import local_date
+from .utc_days import local_days_of, utc_date
 
 HISTORY_WEEKS = 8
 # Check-ins the flags read: avoidance rising compares the last 7 days with the 7 before.
@@ -64,7 +65,9 @@ _RANKED = (select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
 _FEAR_WINDOWS = (select(*[c for c in _RANKED.c if c.name not in ("n", "id")])
                  .where(_RANKED.c.n <= flags.FEAR_WINDOW)
                  .order_by(_RANKED.c.practiced_at, _RANKED.c.id))
-_PRACTICE_MOMENTS = select(Practice.practiced_at).where(Practice.child_id == bindparam("child_id"))
+_PRACTICE_DATES = (select(func.min(Practice.practiced_at), func.max(Practice.practiced_at))
+                   .where(Practice.child_id == bindparam("child_id"))
+                   .group_by(utc_date(Practice.practiced_at)))
 _WIN_SETS = cast(Practice.small_wins, String)
 _SMALL_WINS = (select(_WIN_SETS, func.count()).where(Practice.child_id == bindparam("child_id"))
                .group_by(_WIN_SETS))
@@ -133,8 +136,7 @@ def for_child(session: Session, child: Child, today: date | None = None) -> Chil
     today = today or local_date(utcnow(), tz)
     since = avoidance_trap.week_start(today) - timedelta(weeks=HISTORY_WEEKS)
     checkins = load_checkin_facts(session, child, since)
-    days = {local_date(moment, tz)
-            for moment in _rows(session, _PRACTICE_MOMENTS, child_id=child.id).scalars()}
+    days = practice_days(session, child)
     trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
     weeks = avoidance_trap.weekly_avoidance(checkins, today, HISTORY_WEEKS)
     return ChildInsights(
@@ -146,6 +148,13 @@ def for_child(session: Session, child: Child, today: date | None = None) -> Chil
         practice_days_last_7=attention.practice_days_within(days, today, attention.WEEK),
         practice_days_last_28=attention.practice_days_within(days, today, attention.FOUR_WEEKS),
         small_wins=_small_wins(session, child), stars=_stars(session, child))
+
+
+def practice_days(session: Session, child: Child) -> set[date]:
+    """Every local day the child practised on, read as one row per UTC date (utc_days.py)."""
+    tz = child.family.timezone
+    return {day for first, last in _rows(session, _PRACTICE_DATES, child_id=child.id)
+            for day in local_days_of(first, last, tz)}
 
 
 def _small_wins(session: Session, child: Child) -> Counter:

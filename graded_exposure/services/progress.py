@@ -29,7 +29,7 @@ from ..rules.timezones import local_date
 from .insights import practice_fact
 from .ladder_lines import LadderLine, StepLine, active_ladders
 from .ladders import ensure_changeable, record_change
-from .utc_days import utc_date
+from .utc_days import local_days_of, utc_date
 
 
 @dataclass
@@ -213,9 +213,7 @@ def _meeting_their_rules(connection: Connection, rules: dict[int, MasteryRule],
             if step_id in met:
                 continue
             counts[step_id] += practices
-            days[step_id].add(local_date(last, tz))
-            if first != last:
-                days[step_id].add(local_date(first, tz))
+            days[step_id] |= local_days_of(first, last, tz)
             if MasteryProgress(counts[step_id], len(days[step_id]), rules[step_id]).met:
                 met.add(step_id)
                 if len(met) == len(rules):

@@ -13,6 +13,7 @@ from graded_exposure.models import Ladder, Practice, Step, UTCDateTime
 from graded_exposure.rules.facts import PracticeFact
 from graded_exposure.rules.mastery import MasteryRule, is_qualifying
 from graded_exposure.services import ladders, progress, steps
+from graded_exposure.services import utc_days
 from graded_exposure.services.utc_days import utc_date
 from graded_exposure.vocabulary import Outcome
 from tests.factories import make_ladder, practise_on_days
@@ -167,7 +168,7 @@ def test_a_ready_step_is_decided_from_its_newest_qualifying_practices(db, family
     """Once the rule is met, older practices are not read: a long history costs nothing."""
     practise_on_days(db, ladder.steps[0], days=range(200))  # 200 days of good practices
     read = []
-    monkeypatch.setattr(progress, "local_date", lambda moment, tz: read.append(moment) or
+    monkeypatch.setattr(utc_days, "local_date", lambda moment, tz: read.append(moment) or
                         moment.date())
     other = make_ladder(db, family.child, goal="School", area="outings", steps=4, by=family.user)
     practise_on_days(db, other.steps[0], days=range(300, 500))
@@ -193,7 +194,7 @@ def test_many_practices_on_one_day_are_read_as_that_day(db, family, ladder, monk
     _practices_at(db, ladder.steps[0], [today - timedelta(days=1)] +
                   [today + timedelta(minutes=n) for n in range(300)])
     read = []
-    monkeypatch.setattr(progress, "local_date", lambda moment, tz: read.append(moment) or
+    monkeypatch.setattr(utc_days, "local_date", lambda moment, tz: read.append(moment) or
                         moment.date())
     assert [s.id for s in progress.ready_steps(db, family.child)] == [ladder.steps[0].id]
     assert len(read) <= 3
