@@ -12,8 +12,7 @@ from graded_exposure.errors import DomainError
 from graded_exposure.models import Ladder, Practice, Step, UTCDateTime
 from graded_exposure.rules.facts import PracticeFact
 from graded_exposure.rules.mastery import MasteryRule, is_qualifying
-from graded_exposure.services import ladders, progress, steps
-from graded_exposure.services import utc_days
+from graded_exposure.services import ladders, progress, steps, utc_days
 from graded_exposure.services.utc_days import utc_date
 from graded_exposure.vocabulary import Outcome
 from tests.factories import make_ladder, practise_on_days
