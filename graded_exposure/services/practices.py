@@ -68,18 +68,24 @@ def log_practice(session: Session, child: Child, step: Step, logged_by: User | N
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise DomainError("This form has lost its key. Reload the page and try again.")
-    existing = _by_key(session, key)
-    if existing is not None:
+    try:
+        _check_step(step, child.id)
+        values = _checked(data, child.family.timezone)
+    except DomainError:
+        # A form saved once and sent again later (a retry, a queue sent from a phone) is
+        # saved, whatever would be refused about it now.
+        existing = _by_key(session, key)
+        if existing is None:
+            raise
         return _same_child(existing, child)
-    _check_step(step, child.id)
-    values = _checked(data, child.family.timezone)
     practice = Practice(child_id=child.id, step_id=step.id, idempotency_key=key,
                         logged_by_id=logged_by.id if logged_by else None, **values)
     session.add(practice)
     try:
         session.commit()
     except IntegrityError:
-        # Two copies of the same form raced past the check above; the first one won.
+        # The key's unique constraint decides, without a look-up before every insert: a form
+        # sent again (a double tap, a retry, two racing copies) finds the row that won.
         session.rollback()
         existing = _by_key(session, key)
         if existing is None:

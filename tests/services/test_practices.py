@@ -11,7 +11,7 @@ from graded_exposure.models import AuditEvent, Practice, utcnow
 from graded_exposure.services import practices
 from graded_exposure.services.practices import PracticeDetails
 from tests.factories import current_step, make_ladder
-from tests.lookups import practice_count
+from tests.lookups import counted_statements, practice_count
 
 
 def key() -> str:
@@ -64,24 +64,39 @@ def test_key_used_by_another_family_is_refused_and_leaks_nothing(db, family, oth
     assert db.exec(select(Practice)).one().child_id == other_family.child.id
 
 
-def test_a_race_on_the_unique_key_returns_the_row_that_won(db, family, monkeypatch):
+def test_a_new_key_is_stored_without_looking_it_up_first(db, family):
+    """The unique key decides: a new practice is one INSERT, no SELECT by key before it."""
     step = current_step(make_ladder(db, family.child))
-    race_key = key()
-    winner = practices.log_practice(db, family.child, step, family.user,
-                                    PracticeDetails(fear_before=4, fear_after=2), race_key)
-    real_lookup = practices._by_key
-    calls = []
+    with counted_statements(db.get_bind()) as statements:
+        log(db, family, step)
+    by_key = [s for s in statements if "idempotency_key = " in s.replace("\n", " ")]
+    assert by_key == [] and any(s.startswith("INSERT INTO practice") for s in statements)
 
-    def lookup_that_misses_first(session, k):
-        # The first look-up happens before the other request commits, so it finds nothing.
-        calls.append(k)
-        return None if len(calls) == 1 else real_lookup(session, k)
 
-    monkeypatch.setattr(practices, "_by_key", lookup_that_misses_first)
-    loser = practices.log_practice(db, family.child, step, family.user,
-                                   PracticeDetails(fear_before=4, fear_after=2), race_key)
-    assert loser.id == winner.id and len(calls) == 2
-    assert practice_count(db) == 1
+def test_a_saved_form_sent_again_is_saved_even_if_it_would_be_refused_now(db, family):
+    """A retry of a form that was saved answers with the saved practice, not with a
+    refusal of what changed since (the time is now too old, the data now out of range)."""
+    step = current_step(make_ladder(db, family.child))
+    same = key()
+    first = practices.log_practice(db, family.child, step, family.user,
+                                   PracticeDetails(fear_before=4, fear_after=2), same)
+    again = practices.log_practice(db, family.child, step, family.user,
+                                   PracticeDetails(fear_before=-1, fear_after=2), same)
+    assert again.id == first.id and practice_count(db) == 1
+    with pytest.raises(DomainError, match="Fear before"):
+        practices.log_practice(db, family.child, step, family.user,
+                               PracticeDetails(fear_before=-1, fear_after=2), key())
+
+
+def test_a_repeated_key_leaves_the_session_ready_for_the_next_practice(db, family):
+    step = current_step(make_ladder(db, family.child))
+    same = key()
+    data = PracticeDetails(fear_before=4, fear_after=2)
+    first = practices.log_practice(db, family.child, step, family.user, data, same)
+    again = practices.log_practice(db, family.child, step, family.user, data, same)
+    after = log(db, family, step)
+    assert again.id == first.id and after.id != first.id
+    assert practice_count(db) == 2
 
 
 def test_a_step_of_another_child_is_refused(db, family, other_family):
