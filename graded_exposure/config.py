@@ -51,6 +51,9 @@ def load_config(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(
             days=int(os.environ.get("SESSION_LIFETIME_DAYS", 30))
         ),
+        # Both limits are the server's (login_sessions.py), so the cookie is re-signed and
+        # sent only when what it holds changes, not on every page.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),

@@ -41,7 +41,8 @@ def show(child_id: int):
 
 def home_page(child: Child):
     """The family's home screen for one child (also served at `/`, without a redirect)."""
-    session["child_id"] = child.id
+    if session.get("child_id") != child.id:  # remembered for `/`; unchanged, no new cookie
+        session["child_id"] = child.id
     db = get_session()
     overview = child_overview.for_child(db, child)
     return render("children/show.html", child=child, overview=overview,

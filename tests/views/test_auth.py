@@ -154,6 +154,16 @@ def test_login_issues_a_new_session_cookie(client, family):
     assert client.get_cookie("brave_steps_session").value != (old.value if old else None)
 
 
+def test_pages_that_change_nothing_in_the_session_do_not_resend_its_cookie(family):
+    """The server's session row keeps the idle and absolute limits, so the cookie is not
+    re-signed and re-sent on every page: only when what it holds changes."""
+    home = f"/children/{family.child.id}"
+    assert "Set-Cookie" in family.client.get(home).headers  # the child shown is remembered
+    for url in (home, "/family", "/account", f"{home}/insights"):
+        response = family.client.get(url)
+        assert response.status_code == 200 and "Set-Cookie" not in response.headers, url
+
+
 def test_session_cookie_flags(client, family, smtp):
     response = _register(client, email="new@example.com")
     header = response.headers["Set-Cookie"]
