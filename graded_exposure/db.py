@@ -3,7 +3,7 @@ import traceback
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -13,10 +13,17 @@ from .services import summary_tracking  # noqa: F401
 _APP_CODE = str(Path(__file__).parent)
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite connections get WAL, foreign keys and a busy timeout."""
+# Seconds to wait for PostgreSQL to answer a new connection: without it libpq waits as long as
+# TCP does (minutes) on a hung host, holding the request, or the health check, that asked.
+CONNECT_TIMEOUT = 5
+
+
+def make_engine(url: str, connect_timeout: int = CONNECT_TIMEOUT) -> Engine:
+    """Create an engine; SQLite connections get WAL, foreign keys and a busy timeout, and
+    PostgreSQL connections a connect timeout (unless the URL sets its own)."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True,
+                             connect_args=postgres_connect_args(url, connect_timeout))
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
 
     @event.listens_for(engine, "connect")
@@ -31,6 +38,13 @@ def make_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def postgres_connect_args(url: str, connect_timeout: int) -> dict:
+    """libpq's connect_timeout, unless the database URL already says how long to wait."""
+    if "connect_timeout" in make_url(url).query:
+        return {}
+    return {"connect_timeout": connect_timeout}
 
 
 def get_session() -> Session:
