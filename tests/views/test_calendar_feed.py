@@ -16,7 +16,7 @@ from graded_exposure.services import calendar_feeds, reminders, therapist_notes,
 from tests.conftest import PASSWORD, csrf_from
 from tests.factories import add_reminder, link, make_therapist
 
-FEED_LINK = re.compile(r'value="http://localhost/calendar/([A-Za-z0-9_-]+)\.ics"')
+FEED_LINK = re.compile(r'data-copy-source>http://localhost/calendar/([A-Za-z0-9_-]+)\.ics<')
 
 
 def turn_on(family, **form) -> str:
@@ -42,7 +42,7 @@ def test_turning_on_shows_the_link_once_with_a_copy_button(app, family, db):
     body = response.get_data(as_text=True)
     token = FEED_LINK.search(body).group(1)
     assert response.headers["Cache-Control"] == "no-store"
-    assert 'readonly value="http://localhost/calendar/' in body
+    assert 'readonly spellcheck="false" data-copy-source>http://localhost/calendar/' in body
     assert 'data-copy="calendar-link" hidden' in body  # shown by copy_link.js, where it can copy
     assert f'href="webcal://localhost/calendar/{token}.ics"' in body
     assert re.search(r"/static/js/copy_link\.\w+\.js", body)
