@@ -12,9 +12,10 @@ from icalendar import Calendar
 from sqlmodel import select
 
 from graded_exposure.models import CalendarFeed, Reminder
-from graded_exposure.services import calendar_feeds, reminders, therapist_notes, tokens
+from graded_exposure.services import calendar_feeds, families, reminders, therapist_notes, tokens
 from tests.conftest import PASSWORD, csrf_from
 from tests.factories import add_reminder, link, make_therapist
+from tests.lookups import counted_statements
 
 FEED_LINK = re.compile(r'data-copy-source>http://localhost/calendar/([A-Za-z0-9_-]+)\.ics<')
 
@@ -295,3 +296,22 @@ def test_changes_within_one_second_still_move_last_modified(db, family):
     second = calendar_feeds.open_feed(db, token, links, now=now + timedelta(
         milliseconds=300)).changed_at
     assert second.replace(microsecond=0) > first.replace(microsecond=0)
+
+
+def test_a_fetch_costs_the_same_statements_however_many_reminders(app, family, db):
+    created = datetime(2027, 3, 1, tzinfo=UTC)
+    add_reminder(db, family.user, family.child, created=created)
+    token = turn_on(family)
+    fetch(app, token)  # the first fetch stores the content's hash
+    with counted_statements(app.extensions["db_engine"]) as few:
+        assert fetch(app, token).status_code == 200
+    second = families.add_child(db, family.user, display_name="Mia")
+    for n in range(30):
+        add_reminder(db, family.user, (family.child, second)[n % 2], created=created,
+                     local_time=f"{6 + n % 12:02d}:{n % 60:02d}", tz=("Europe/London",
+                                                                      "America/New_York")[n % 2])
+    fetch(app, token)
+    with counted_statements(app.extensions["db_engine"]) as many:
+        body = fetch(app, token).data
+    assert body.count(b"BEGIN:VEVENT") == 31
+    assert len(few) == len(many) == 2, "\n".join(many)  # the feed's row, then its reminders
