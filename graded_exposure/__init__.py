@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from .views import (
         auth,
+        calendar_feed,
         checkins,
         child_mode,
         children,
@@ -79,5 +80,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (health, auth, home, children, family, ladders, steps, practices, checkins,
                    insights, progress, child_mode, reminders, inbox, push, email_unsubscribe,
-                   therapist, notes, links, data_rights):
+                   therapist, notes, links, data_rights, calendar_feed):
         app.register_blueprint(module.bp)

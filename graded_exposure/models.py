@@ -359,6 +359,22 @@ class NotificationSettings(SQLModel, table=True):
     email_opt_out: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
+class CalendarFeed(SQLModel, table=True):
+    """A caregiver's private calendar feed: the hash of its secret link, and what it shows.
+
+    The link's token is shown once and never stored; turning the feed off deletes the row.
+    """
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True)
+    show_child_names: bool = False
+    created_at: datetime = _ts()
+    # What the feed last served, as a hash, and since when: Last-Modified moves only when the
+    # events themselves change (services/calendar_feeds.py).
+    content_hash: str = Field(default="", max_length=64)
+    changed_at: datetime = _ts()
+
+
 class PushSubscription(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")

@@ -36,6 +36,11 @@ ACTIONS = {
     "therapist_viewed": "Therapist viewed the child's data",
     "export": "Exported data",
     "account_deleted": "Deleted an account",
+    "calendar_feed_on": "Turned on a private calendar feed",
+    "calendar_feed_new_link": "Made a new calendar feed link (the old one stopped working)",
+    "calendar_feed_names_shown": "Let the calendar feed show children's names",
+    "calendar_feed_names_hidden": "Stopped the calendar feed showing children's names",
+    "calendar_feed_off": "Turned off the calendar feed",
 }
 _WITH_IP = {"login", "login_failed"}
 _REFERENCE = re.compile(r"\b(child|therapist|user):(\d+)\b")

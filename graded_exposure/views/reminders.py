@@ -7,9 +7,16 @@ from ..auth_session import caregiver_required
 from ..channels import registry, vapid
 from ..db import get_session
 from ..errors import DomainError
+from ..forms.calendar_feed import CalendarFeedForm
 from ..forms.reminders import NotificationSettingsForm, ReminderForm
 from ..models import Reminder
-from ..services import families, notification_settings, push_subscriptions, reminders
+from ..services import (
+    calendar_feeds,
+    families,
+    notification_settings,
+    push_subscriptions,
+    reminders,
+)
 from .responses import refusal_on, render, render_form, see_other, status_for, wants_fragment
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders")
@@ -33,10 +40,14 @@ def _settings_page(status: int = 200, **context):
         email_kinds=[k for k in notification_settings.KIND_LABELS
                      if k not in settings.email_opt_out]))
     children = families.family_children(db, current_user.family_id)
+    feed = calendar_feeds.feed_of(db, current_user)
     return render("reminders/index.html", status=status,
                   groups=reminders.reminders_by_child(db, current_user, children),
                   push_key=vapid.application_server_key(current_app.config),
-                  push_devices=push_subscriptions.device_count(db, current_user), **context)
+                  push_devices=push_subscriptions.device_count(db, current_user),
+                  calendar_feed=feed, feed_form=CalendarFeedForm(
+                      formdata=None, show_child_names=bool(feed and feed.show_child_names)),
+                  **context)
 
 
 @bp.get("")

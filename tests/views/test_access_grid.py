@@ -14,7 +14,7 @@ from tests.factories import family_objects
 
 # Routes whose parameters are secrets, not ids: they are covered by their own tests.
 TOKEN_ROUTES = {"/join/<token>", "/reset/<token>", "/register/<token>", "/static/<path:filename>",
-                "/unsubscribe/<token>", "/links/invite/<token>"}
+                "/unsubscribe/<token>", "/links/invite/<token>", "/calendar/<token>.ics"}
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Accounts through HTTP: register, log in and out, throttling, resets, sessions."""
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -231,3 +232,17 @@ def test_reset_page_states_the_enforced_lifetime(app, client):
     app.config["RESET_TOKEN_LIFETIME"] = timedelta(hours=2)
     page = client.get("/reset").get_data(as_text=True)
     assert "works once, for 2 hours." in page and "{{" not in page
+
+
+def test_account_page_title_is_plain_words(family, therapist_client):
+    for client in (family.client, therapist_client):
+        body = client.get("/account").get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", body, re.S).group(1)
+        assert title == "Your account · Brave Steps"
+
+
+def test_account_page_leads_a_caregiver_to_reminders_and_the_calendar_feed(family,
+                                                                          therapist_client):
+    link = 'href="/reminders">Reminders, notifications and calendar feed</a>'
+    assert link in family.client.get("/account").get_data(as_text=True)
+    assert link not in therapist_client.get("/account").get_data(as_text=True)
