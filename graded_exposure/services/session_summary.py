@@ -76,10 +76,10 @@ def set_last_session(session: Session, therapist: User, child: Child, day: date 
     return link
 
 
-def for_child(session: Session, therapist: User, child: Child,
+def for_child(session: Session, child: Child, link: TherapistLink,
               now: datetime | None = None) -> SessionSummary:
-    """Summarise the child's practice, fear, mastery and avoidance since the last session."""
-    link = active_link(session, therapist, child)
+    """Summarise the child's practice, fear, mastery and avoidance since the last session
+    (`link`: the therapist's active link to the child, access.child_and_link_for)."""
     tz = child.family.timezone
     today = local_date(now or utcnow(), tz)
     since = link.last_session_on or today - timedelta(days=DEFAULT_DAYS)

@@ -9,7 +9,6 @@ from ..models import AuditEvent, Child, Ladder, Reminder, TherapistLink, User, u
 from ..rules import attention
 from ..rules.timezones import local_date
 from . import audit, insights, ladders, practices, progress
-from .caseload import active_link
 from .pagination import Page
 from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
 
@@ -58,11 +57,13 @@ def record_view(session: Session, therapist: User, child: Child, ip: str = "",
     return True
 
 
-def open_for(session: Session, therapist: User, child: Child, *, page: int = 1, ip: str = "",
-             now: datetime | None = None) -> ChildWorkspace:
-    """Load everything the therapist's page shows for the child, and audit the view."""
+def open_for(session: Session, child: Child, link: TherapistLink, *, page: int = 1,
+             ip: str = "", now: datetime | None = None) -> ChildWorkspace:
+    """Load everything the therapist's page shows for the child, and audit the view.
+
+    `link` is the therapist's active link to the child (access.child_and_link_for)."""
     now = now or utcnow()
-    link = active_link(session, therapist, child)
+    therapist = session.get(User, link.therapist_id)
     record_view(session, therapist, child, ip, now)
     active, archived = ladders.ladders_for_child(session, child)
     tz = child.family.timezone
