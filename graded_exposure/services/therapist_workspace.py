@@ -2,13 +2,13 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from ..models import AuditEvent, Child, Ladder, Reminder, TherapistLink, User, utcnow
 from ..rules import attention
 from ..rules.timezones import local_date
-from . import audit, insights, ladders, practices, progress
+from . import audit, insights, ladder_lines, ladder_trends, practices
 from .pagination import Page
 from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
 
@@ -21,8 +21,8 @@ class ChildWorkspace:
     child: Child
     link: TherapistLink
     insights: insights.ChildInsights
-    ladders: list[progress.LadderProgress]
-    archived: list[Ladder]
+    ladders: list[ladder_trends.LadderTrend]  # active, oldest first
+    archived_ladders: int
     days_last_28: int
     log: Page[practices.PracticeRow]
     notes: list[NoteRow]
@@ -40,6 +40,10 @@ class ChildWorkspace:
 _RECENT_VIEW = select(AuditEvent.id).where(
     AuditEvent.action == "therapist_viewed", AuditEvent.actor_id == bindparam("actor_id"),
     AuditEvent.subject == bindparam("subject"), AuditEvent.at >= bindparam("since")).limit(1)
+
+
+_ARCHIVED = select(func.count()).where(Ladder.child_id == bindparam("child_id"),
+                                      Ladder.status == "archived")
 
 
 def record_view(session: Session, therapist: User, child: Child, ip: str = "",
@@ -65,16 +69,17 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
     now = now or utcnow()
     therapist = session.get(User, link.therapist_id)
     record_view(session, therapist, child, ip, now)
-    active, archived = ladders.ladders_for_child(session, child)
+    connection = session.connection()
     tz = child.family.timezone
     today = local_date(now, tz)
-    # Oldest ladder first, as the family's home screen lists them.
-    oldest_first = list(reversed(active))
     found = insights.for_child(session, child, today)
+    # Oldest ladder first, as the family's home screen lists them.
+    active = ladder_lines.active_ladders(connection, child.id)
     return ChildWorkspace(
         child=child, link=link, insights=found,
-        ladders=progress.ladders_progress(session, oldest_first, tz),
-        archived=archived, days_last_28=found.practice_days_last_28,
+        ladders=ladder_trends.for_ladders(session, active, tz),
+        archived_ladders=connection.execute(_ARCHIVED, {"child_id": child.id}).scalar_one(),
+        days_last_28=found.practice_days_last_28,
         log=practices.list_practices(session, child, page),
         notes=notes_for_child(session, child),
         reminders=scheduled_reminders(session, therapist, child))
