@@ -2,10 +2,10 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from ..models import AuditEvent, Child, Ladder, Reminder, TherapistLink, User, utcnow
+from ..models import AuditEvent, Child, Reminder, TherapistLink, User, utcnow
 from ..rules import attention
 from ..rules.timezones import local_date
 from . import audit, insights, ladder_lines, ladder_trends, practices
@@ -42,10 +42,6 @@ _RECENT_VIEW = select(AuditEvent.id).where(
     AuditEvent.subject == bindparam("subject"), AuditEvent.at >= bindparam("since")).limit(1)
 
 
-_ARCHIVED = select(func.count()).where(Ladder.child_id == bindparam("child_id"),
-                                      Ladder.status == "archived")
-
-
 def record_view(session: Session, therapist: User, child: Child, ip: str = "",
                 now: datetime | None = None) -> bool:
     """Audit that the therapist opened the child's data; at most once an hour. True if recorded."""
@@ -74,11 +70,11 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
     today = local_date(now, tz)
     found = insights.for_child(session, child, today)
     # Oldest ladder first, as the family's home screen lists them.
-    active = ladder_lines.active_ladders(connection, child.id)
+    active, archived = ladder_lines.active_ladders_and_archived(connection, child.id)
     return ChildWorkspace(
         child=child, link=link, insights=found,
         ladders=ladder_trends.for_ladders(session, active, tz),
-        archived_ladders=connection.execute(_ARCHIVED, {"child_id": child.id}).scalar_one(),
+        archived_ladders=archived,
         days_last_28=found.practice_days_last_28,
         log=practices.list_practices(session, child, page),
         notes=notes_for_child(session, child),
