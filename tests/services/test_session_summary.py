@@ -89,12 +89,14 @@ def test_summary_covers_only_the_days_since_the_last_session(db, family, tara):
 
     assert (s.since, s.today, s.since_was_set, s.days) == (
         date(2026, 4, 28), date(2026, 5, 6), True, 9)
-    assert [row.practice.idempotency_key for row in s.practices] == ["a", "b", "c", "d"]
+    assert [(row.practice.fear_peak, row.step_title) for row in s.practices] == [  # a b c d
+        (7, first.title), (5, first.title), (3, first.title), (6, second.title)]
+    assert s.practices[0].practice.note == "Held my hand"
     assert s.practice_days == 4
     changes = {c.step_title: (c.practices, c.first_peak, c.latest_peak, c.change)
                for c in s.fear_changes}
     assert changes == {first.title: (3, 7, 3, -4), second.title: (1, 6, 6, 0)}
-    assert [step.title for _, step, _ in s.steps_mastered] == [first.title]
+    assert [title for _, title, _ in s.steps_mastered] == [first.title]
     assert (s.calm.checkins, s.calm.calm, s.calm.bought, s.calm.earned) == (3, 2, 1, 1)
     assert s.avoided == {"school": 1, "outing": 1}
     assert s.accommodations == {"kept_home": 2}
