@@ -18,7 +18,7 @@ from . import (
 from .config import ROOT, load_config
 from .extensions import csrf, htmx
 from .services import accounts
-from .views import filters
+from .views import filters, form_inputs
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     _register_blueprints(app)
     filters.init_app(app)
+    form_inputs.init_app(app)
     scheduler.init_app(app)  # only with RUN_SCHEDULER, once, and never in a gunicorn worker
     static_assets.init_app(app)  # wraps app.wsgi_app: WhiteNoise answers /static/ first
     return app

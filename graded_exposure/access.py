@@ -7,7 +7,8 @@ Two circles of trust: the child's family (caregivers) may do everything; a thera
 link to the child is active (a caregiver consented, nobody ended it) may see the child and
 assign or edit ladders, checked again on every request so that ending a link stops access at
 once. `child_for` and `practice_for` are for the family only; `linked_child_for`, `ladder_for`,
-`step_for` and `substep_for` also let a linked therapist in. `step_of_child` and
+`step_for` and `substep_for` also let a linked therapist in; `child_and_link_for` is for the
+linked therapist only (their workspace). `step_of_child` and
 `practice_of_child` also insist that the object belongs to the child named in the same URL.
 """
 from functools import cache
@@ -116,6 +117,27 @@ def child_for(child_id: int) -> Child:
 def linked_child_for(child_id: int) -> Child:
     """Return the child for its family or for a therapist with an active link."""
     return _may_see_or_treat(_child(child_id))
+
+
+# The child with its family, and the current therapist's active link to it: one statement.
+_CHILD_AND_LINK = (
+    select(Child, TherapistLink).join(TherapistLink, TherapistLink.child_id == Child.id)
+    .where(Child.id == bindparam("child_id"), TherapistLink.therapist_id == bindparam("me"),
+           TherapistLink.status == LinkStatus.ACTIVE)
+    .options(_CHILD_UP))
+
+
+def child_and_link_for(child_id: int) -> tuple[Child, TherapistLink]:
+    """Return the child and the current therapist's active link to it (the therapist's pages
+    show and change the link's settings), or 404 for anyone else."""
+    if not (1 <= child_id <= _MAX_ID and current_user.is_authenticated
+            and current_user.role == Role.THERAPIST):
+        abort(404)
+    found = get_session().exec(_CHILD_AND_LINK, params={"child_id": child_id,
+                                                       "me": current_user.id}).first()
+    if found is None:
+        abort(404)
+    return found[0], found[1]
 
 
 def ladder_for(ladder_id: int) -> Ladder:

@@ -1,11 +1,21 @@
-"""The loaders that tie an object to the child named in the same URL: own → object, else 404."""
+"""The loaders that tie an object to the child named in the same URL, or to the therapist's active
+link: own → object, else 404."""
+from contextlib import contextmanager
+
 import pytest
 from flask_login import login_user
+from sqlalchemy import event
 from werkzeug.exceptions import NotFound
 
-from graded_exposure.access import is_links_therapist, practice_of_child, step_of_child
+from graded_exposure.access import (
+    child_and_link_for,
+    is_links_therapist,
+    practice_of_child,
+    step_of_child,
+)
 from graded_exposure.db import get_session
 from graded_exposure.models import Child, TherapistLink, User
+from graded_exposure.services import accounts
 from tests.factories import family_objects
 
 OUT_OF_RANGE = [0, -1, 2**63, 10**22]
@@ -58,3 +68,56 @@ def test_the_links_therapist_is_told_apart_from_its_family(db, family, as_family
     assert not is_links_therapist(link)
     login_user(get_session().get(User, link.therapist_id))
     assert is_links_therapist(link)
+
+
+
+@contextmanager
+def _logged_in(app, user_id: int):
+    """A request context logged in as this user; yields the list of statements run after."""
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    with app.test_request_context():
+        login_user(get_session().get(User, user_id))
+        event.listen(app.extensions["db_engine"], "before_cursor_execute", count)
+        try:
+            yield statements
+        finally:
+            event.remove(app.extensions["db_engine"], "before_cursor_execute", count)
+
+
+def test_the_linked_therapist_gets_the_child_its_family_and_the_link_in_one_statement(
+        app, db, family):
+    link_id = family_objects(db, family)["link_id"]
+    with _logged_in(app, db.get(TherapistLink, link_id).therapist_id) as statements:
+        child, link = child_and_link_for(family.child.id)
+        assert child.family.timezone == "Europe/London"  # came with it: no lazy load
+        assert len(statements) == 1
+    assert (child.id, link.id, link.status) == (family.child.id, link_id, "active")
+
+
+@pytest.mark.parametrize("status", ["ended", "pending"])
+def test_a_therapist_whose_link_is_not_active_gets_404(app, db, family, status):
+    link = db.get(TherapistLink, family_objects(db, family)["link_id"])
+    link.status = status
+    db.commit()
+    with _logged_in(app, link.therapist_id), pytest.raises(NotFound):
+        child_and_link_for(family.child.id)
+
+
+def test_another_therapist_and_the_family_get_404_from_the_therapists_loader(app, db, family):
+    family_objects(db, family)
+    other = accounts.register(db, email="dr.other@example.com", password="long enough pw 1",
+                              display_name="Dr Other", role="therapist")
+    for user_id in (other.id, family.user.id):
+        with _logged_in(app, user_id), pytest.raises(NotFound):
+            child_and_link_for(family.child.id)
+
+
+@pytest.mark.parametrize("bad_id", OUT_OF_RANGE)
+def test_ids_out_of_range_are_404_for_the_therapists_loader(app, db, family, bad_id):
+    link = db.get(TherapistLink, family_objects(db, family)["link_id"])
+    with _logged_in(app, link.therapist_id), pytest.raises(NotFound):
+        child_and_link_for(bad_id)

@@ -27,6 +27,10 @@ def longest_streak(practice_days: set[date]) -> int:
     return best
 
 
+# Fear before a try from which it earns one more star, and one more again.
+BRAVER_FROM, BRAVEST_FROM = 4, 7
+
+
 def stars_for(practice: PracticeFact) -> int:
     """Stars for one practice: bravery at higher fear earns more than a calm try.
 
@@ -35,4 +39,4 @@ def stars_for(practice: PracticeFact) -> int:
     """
     if not practice.tried:
         return 0
-    return 1 + (practice.fear_before >= 4) + (practice.fear_before >= 7)
+    return 1 + (practice.fear_before >= BRAVER_FROM) + (practice.fear_before >= BRAVEST_FROM)

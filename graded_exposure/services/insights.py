@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import String, bindparam, cast, func
+from sqlalchemy import String, bindparam, case, cast, func
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
@@ -69,11 +69,14 @@ _PRACTICE_DATES = (select(func.min(Practice.practiced_at), func.max(Practice.pra
                    .where(Practice.child_id == bindparam("child_id"))
                    .group_by(utc_date(Practice.practiced_at)))
 _WIN_SETS = cast(Practice.small_wins, String)
-_SMALL_WINS = (select(_WIN_SETS, func.count()).where(Practice.child_id == bindparam("child_id"))
-               .group_by(_WIN_SETS))
-_STAR_GROUPS = (select(Practice.outcome, Practice.fear_before, func.count())
-                .where(Practice.child_id == bindparam("child_id"))
-                .group_by(Practice.outcome, Practice.fear_before))
+# A practice's stars, rules.streaks.stars_for said in SQL (1 for a try, one more from fear 4
+# before, one more from 7); test_insights_stars holds the two equal for every outcome and fear.
+STARS = case((Practice.outcome.in_(sorted(TRIED_OUTCOMES)),
+              1 + case((Practice.fear_before >= streaks.BRAVER_FROM, 1), else_=0)
+              + case((Practice.fear_before >= streaks.BRAVEST_FROM, 1), else_=0)), else_=0)
+# Small wins and stars in one pass: per distinct set of wins, its practices and their stars.
+_WINS_AND_STARS = (select(_WIN_SETS, func.count(), func.sum(STARS))
+                   .where(Practice.child_id == bindparam("child_id")).group_by(_WIN_SETS))
 _STORED_FACTS = select(ChildSummary.last_practice_day, ChildSummary.ladder_since_day,
                        ChildSummary.avoidances, ChildSummary.steps).where(
     ChildSummary.child_id == bindparam("child_id"))
@@ -147,7 +150,7 @@ def for_child(session: Session, child: Child, today: date | None = None) -> Chil
         longest_streak=streaks.longest_streak(days),
         practice_days_last_7=attention.practice_days_within(days, today, attention.WEEK),
         practice_days_last_28=attention.practice_days_within(days, today, attention.FOUR_WEEKS),
-        small_wins=_small_wins(session, child), stars=_stars(session, child))
+        **_wins_and_stars(session, child))
 
 
 def practice_days(session: Session, child: Child) -> set[date]:
@@ -157,21 +160,16 @@ def practice_days(session: Session, child: Child) -> set[date]:
             for day in local_days_of(first, last, tz)}
 
 
-def _small_wins(session: Session, child: Child) -> Counter:
-    """Every small win ticked for the child, counted from the distinct sets of wins in SQL."""
+def _wins_and_stars(session: Session, child: Child) -> dict:
+    """Every small win ticked for the child, counted, and the stars of every practice, from
+    the distinct sets of wins in SQL (one statement)."""
     counted: Counter = Counter()
-    for text, times in _rows(session, _SMALL_WINS, child_id=child.id):
+    stars = 0
+    for text, times, their_stars in _rows(session, _WINS_AND_STARS, child_id=child.id):
+        stars += their_stars
         for win in json.loads(text):
             counted[win] += times
-    return counted
-
-
-def _stars(session: Session, child: Child) -> int:
-    """Stars for every practice (rules.streaks.stars_for), from counts grouped in SQL."""
-    groups = _rows(session, _STAR_GROUPS, child_id=child.id)
-    return sum(times * streaks.stars_for(PracticeFact(
-        day=date.min, step_id=0, fear_before=fear_before, fear_peak=0, fear_after=0,
-        outcome=outcome)) for outcome, fear_before, times in groups)
+    return {"small_wins": counted, "stars": stars}
 
 
 def summary_flags(session: Session, child: Child, today: date) -> list[flags.Flag]:

@@ -9,7 +9,7 @@ that changes a ladder loads the entity (access.ladder_for).
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Connection
 
 from ..models import Ladder, Step
@@ -56,10 +56,30 @@ _ACTIVE = (select(*_LADDER_COLUMNS, *_STEP_COLUMNS)
 _SPLIT = len(_LADDER_COLUMNS)
 
 
+# The same, with a row for each archived ladder (no steps): the therapist's page counts them.
+_ACTIVE_AND_ARCHIVED = (select(*_LADDER_COLUMNS, *_STEP_COLUMNS, Ladder.status)
+                        .outerjoin(Step, and_(Step.ladder_id == Ladder.id,
+                                              Ladder.status == "active"))
+                        .where(Ladder.child_id == bindparam("child_id"))
+                        .order_by(Ladder.id, Step.position, Step.id))
+
+
 def active_ladders(connection: Connection, child_id: int) -> list[LadderLine]:
     """The child's active ladders with their steps, oldest ladder first."""
+    return _lines(connection.execute(_ACTIVE, {"child_id": child_id}))
+
+
+def active_ladders_and_archived(connection: Connection,
+                                child_id: int) -> tuple[list[LadderLine], int]:
+    """The child's active ladders with their steps, oldest first, and how many are archived."""
+    rows = connection.execute(_ACTIVE_AND_ARCHIVED, {"child_id": child_id}).all()
+    archived = {row[0] for row in rows if row[-1] == "archived"}
+    return _lines(row[:-1] for row in rows if row[-1] == "active"), len(archived)
+
+
+def _lines(rows) -> list[LadderLine]:
     ladders: dict[int, LadderLine] = {}
-    for row in connection.execute(_ACTIVE, {"child_id": child_id}):
+    for row in rows:
         ladder = ladders.get(row[0])
         if ladder is None:
             ladder = ladders[row[0]] = LadderLine(*row[:_SPLIT])

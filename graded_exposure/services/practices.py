@@ -43,8 +43,8 @@ class PracticeDetails:
 class PracticeRow:
     """A practice as lists show it: its step's title, local time and who logged it, resolved.
 
-    `practice` is a Practice, or a row of _LISTED's columns (which the lists read: plain
-    columns cost a fraction of loading entities).
+    `practice` is a Practice, or a row of plain columns (_LISTED here, the session summary's
+    own): plain columns cost a fraction of loading entities.
     """
 
     practice: Practice
@@ -149,20 +149,7 @@ def list_practices(session: Session, child: Child, page: int = 1) -> Page[Practi
     return Page(found[:PER_PAGE], page, len(found) > PER_PAGE)
 
 
-_NAMES = select(User.id, User.display_name).where(User.id.in_(bindparam("ids", expanding=True)))
 SOMEONE = "someone"  # who logged a practice, once their account is gone
-
-
-def describe(session: Session, practices: list[Practice], tz_name: str) -> list[PracticeRow]:
-    """Pair practices (their steps loaded) with their local time and logger's name, in one
-    query for the names."""
-    ids = {p.logged_by_id for p in practices if p.logged_by_id is not None}
-    names = dict(session.connection().execute(
-        _NAMES, {"ids": list(ids)}).all()) if ids else {}
-    zone = ZoneInfo(tz_name)
-    return [PracticeRow(practice=p, local_time=p.practiced_at.astimezone(zone),
-                        logged_by=names.get(p.logged_by_id, SOMEONE), step_title=p.step.title)
-            for p in practices]
 
 
 def form_options(session: Session, child: Child, keep_step: Step | None = None) -> FormOptions:

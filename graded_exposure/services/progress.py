@@ -106,8 +106,8 @@ _STEP_FACTS = (select(*_FACTS).where(Practice.step_id.in_(bindparam("step_ids", 
                .order_by(Practice.practiced_at, Practice.id))
 
 
-def _facts_by_step(session: Session, step_ids: list[int],
-                   tz: str) -> dict[int, list[PracticeFact]]:
+def facts_by_step(session: Session, step_ids: list[int],
+                  tz: str) -> dict[int, list[PracticeFact]]:
     """Load the fear ratings of these steps' practices in one query, oldest first."""
     found: dict[int, list[PracticeFact]] = defaultdict(list)
     if step_ids:
@@ -127,7 +127,7 @@ def ladder_progress(session: Session, ladder: Ladder) -> LadderProgress:
 
 def ladders_progress(session: Session, ladders: list[Ladder], tz: str) -> list[LadderProgress]:
     """Evaluate every step of ladders loaded with their steps, in one query for the practices."""
-    facts = _facts_by_step(session, [step.id for ladder in ladders for step in ladder.steps], tz)
+    facts = facts_by_step(session, [step.id for ladder in ladders for step in ladder.steps], tz)
     return [_evaluated(ladder, facts, tz) for ladder in ladders]
 
 
@@ -143,7 +143,7 @@ def _evaluated(ladder: Ladder, facts: dict[int, list[PracticeFact]], tz: str) ->
 def step_mastery(session: Session, step: Step) -> MasteryProgress:
     """Return how far one step is towards its ladder's mastery rule."""
     tz = step.ladder.child.family.timezone
-    facts = _facts_by_step(session, [step.id], tz)[step.id]
+    facts = facts_by_step(session, [step.id], tz)[step.id]
     return mastery_progress(facts, mastery_rule(step.ladder))
 
 

@@ -4,17 +4,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from ..errors import DomainError
-from ..models import Child, Ladder, Practice, Step, TherapistLink, User, utcnow
+from ..models import Child, Ladder, Practice, Step, TherapistLink, User, UTCDateTime, utcnow
 from ..rules import avoidance_trap
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
 from . import insights
 from .caseload import active_link
-from .practices import PracticeRow, describe
+from .practices import SOMEONE, PracticeRow
 from .therapist_notes import NoteRow, notes_for_child
 
 DEFAULT_DAYS = 14  # when no last session date is set yet
@@ -46,7 +46,7 @@ class SessionSummary:
     practices: list[PracticeRow]  # oldest first
     practice_days: int
     fear_changes: list[FearChange]
-    steps_mastered: list[tuple[str, Step, date]]  # ladder goal, step, local day
+    steps_mastered: list[tuple[str, str, date]]  # ladder goal, step title, local day
     calm: avoidance_trap.CalmSplit
     avoided: Counter
     accommodations: Counter
@@ -76,30 +76,46 @@ def set_last_session(session: Session, therapist: User, child: Child, day: date 
     return link
 
 
-def for_child(session: Session, therapist: User, child: Child,
+_BEGIN = bindparam("begin", type_=UTCDateTime)
+# The period's practices as the summary lists them (plain columns: entities cost several times
+# as much), each with its step's title, its ladder's goal and who logged it; oldest first.
+_PRACTICES_SINCE = (
+    select(Practice.id, Practice.step_id, Practice.practiced_at, Practice.fear_before,
+           Practice.fear_peak, Practice.fear_after, Practice.outcome, Practice.note,
+           Practice.small_wins, Step.title.label("step_title"), Ladder.goal.label("ladder_goal"),
+           User.display_name.label("logged_by"))
+    .join(Step, Step.id == Practice.step_id).join(Ladder, Ladder.id == Step.ladder_id)
+    .outerjoin(User, User.id == Practice.logged_by_id)
+    .where(Practice.child_id == bindparam("child_id"), Practice.practiced_at >= _BEGIN)
+    .order_by(Practice.practiced_at, Practice.id))
+_MASTERED_SINCE = (select(Ladder.goal, Step.title, Step.mastered_at).join(Ladder)
+                   .where(Ladder.child_id == bindparam("child_id"),
+                          Step.mastered_at >= _BEGIN)
+                   .order_by(Step.mastered_at))
+
+
+def for_child(session: Session, child: Child, link: TherapistLink,
               now: datetime | None = None) -> SessionSummary:
-    """Summarise the child's practice, fear, mastery and avoidance since the last session."""
-    link = active_link(session, therapist, child)
+    """Summarise the child's practice, fear, mastery and avoidance since the last session
+    (`link`: the therapist's active link to the child, access.child_and_link_for)."""
     tz = child.family.timezone
     today = local_date(now or utcnow(), tz)
     since = link.last_session_on or today - timedelta(days=DEFAULT_DAYS)
     begin = datetime.combine(since, time.min, ZoneInfo(tz))
-    practices = list(session.exec(
-        select(Practice).where(Practice.child_id == child.id, Practice.practiced_at >= begin)
-        .options(selectinload(Practice.step).selectinload(Step.ladder))
-        .order_by(Practice.practiced_at, Practice.id)))
-    mastered = session.exec(
-        select(Step, Ladder.goal).join(Ladder)
-        .where(Ladder.child_id == child.id, Step.mastered_at >= begin)
-        .order_by(Step.mastered_at))
+    connection, params = session.connection(), {"child_id": child.id, "begin": begin}
+    practices = connection.execute(_PRACTICES_SINCE, params).all()
+    mastered = connection.execute(_MASTERED_SINCE, params)
     checkins = insights.load_checkin_facts(session, child, since)
+    zone = ZoneInfo(tz)
     return SessionSummary(
         child=child, link=link, since=since, today=today,
         since_was_set=link.last_session_on is not None,
-        practices=describe(session, practices, tz),
+        practices=[PracticeRow(practice=p, local_time=p.practiced_at.astimezone(zone),
+                               logged_by=p.logged_by or SOMEONE, step_title=p.step_title)
+                   for p in practices],
         practice_days=len({local_date(p.practiced_at, tz) for p in practices}),
         fear_changes=fear_changes(practices),
-        steps_mastered=[(goal, step, local_date(step.mastered_at, tz)) for step, goal in mastered],
+        steps_mastered=[(goal, title, local_date(when, tz)) for goal, title, when in mastered],
         calm=avoidance_trap.calm_days_split(checkins, since, today),
         avoided=Counter(kind for c in checkins for kind in c.avoided),
         accommodations=Counter(kind for c in checkins for kind in c.accommodations),
@@ -109,12 +125,13 @@ def for_child(session: Session, therapist: User, child: Child,
                        if row.note.kind == "homework" and row.note.done_at is None])
 
 
-def fear_changes(practices: list[Practice]) -> list[FearChange]:
-    """Per step practised (oldest practices first): the first and the latest peak fear."""
-    by_step: dict[int, list[Practice]] = {}
+def fear_changes(practices: list) -> list[FearChange]:
+    """Per step practised (rows of _PRACTICES_SINCE, oldest first): the first and the latest
+    peak fear."""
+    by_step: dict[int, list] = {}
     for practice in practices:
         by_step.setdefault(practice.step_id, []).append(practice)
-    return [FearChange(ladder_goal=rows[0].step.ladder.goal, step_title=rows[0].step.title,
+    return [FearChange(ladder_goal=rows[0].ladder_goal, step_title=rows[0].step_title,
                        practices=len(rows), first_peak=rows[0].fear_peak,
                        latest_peak=rows[-1].fear_peak)
             for rows in by_step.values()]

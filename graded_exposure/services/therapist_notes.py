@@ -64,49 +64,37 @@ def write_note(session: Session, child: Child, author: User, *, kind: str, text:
     return note
 
 
-_AUTHORS = select(User.id, User.display_name).where(User.id.in_(bindparam("ids", expanding=True)))
-_GOALS = select(Ladder.id, Ladder.goal).where(Ladder.id.in_(bindparam("ids", expanding=True)))
-_OPEN_NOTES = (select(TherapistNote).where(TherapistNote.child_id == bindparam("child_id"),
-                                           TherapistNote.done_at.is_(None))
-               .order_by(TherapistNote.created_at.desc(), TherapistNote.id.desc()))
-
-
-_ALL_NOTES = (select(TherapistNote).where(TherapistNote.child_id == bindparam("child_id"))
+# A note with its author's name and its ladder's goal (either may be gone: outer joins).
+_NOTE_ROWS = (select(TherapistNote, User.display_name, Ladder.goal)
+              .outerjoin(User, User.id == TherapistNote.author_id)
+              .outerjoin(Ladder, Ladder.id == TherapistNote.ladder_id)
+              .where(TherapistNote.child_id == bindparam("child_id"))
               .order_by(TherapistNote.created_at.desc(), TherapistNote.id.desc()))
+_OPEN_NOTE_ROWS = _NOTE_ROWS.where(TherapistNote.done_at.is_(None))
+FORMER_THERAPIST = "A former therapist"  # a note's author whose account is gone
 _SCHEDULED = (select(Reminder).where(
     Reminder.child_id == bindparam("child_id"), Reminder.created_by_id == bindparam("therapist_id"),
     Reminder.kind == "therapist", Reminder.active == True,  # noqa: E712
     Reminder.next_due_at.is_not(None)).order_by(Reminder.next_due_at, Reminder.id))
 
 
-def _rows(session: Session, notes: list[TherapistNote]) -> list[NoteRow]:
-    """Pair notes with author names and ladder goals, in one query each for all notes."""
-    author_ids = {n.author_id for n in notes if n.author_id is not None}
-    ladder_ids = {n.ladder_id for n in notes if n.ladder_id is not None}
-    connection = session.connection()
-    names = dict(connection.execute(_AUTHORS, {"ids": list(author_ids)}).all()
-                 ) if author_ids else {}
-    goals = dict(connection.execute(_GOALS, {"ids": list(ladder_ids)}).all()
-                 ) if ladder_ids else {}
-    return [NoteRow(note=n, author=names.get(n.author_id, "A former therapist"),
-                    ladder_goal=goals.get(n.ladder_id)) for n in notes]
+def _rows(session: Session, statement, child: Child) -> list[NoteRow]:
+    """Notes with their author's name and ladder's goal, newest first, in one statement."""
+    return [NoteRow(note=note, author=FORMER_THERAPIST if author is None else author,
+                    ladder_goal=goal)
+            for note, author, goal in session.exec(statement, params={"child_id": child.id})]
 
 
 def notes_for_child(session: Session, child: Child) -> list[NoteRow]:
     """Every note and homework on the child, open ones first, newest first."""
-    notes = list(session.exec(_ALL_NOTES, params={"child_id": child.id}))
-    notes.sort(key=lambda n: n.done_at is not None)  # stable: keeps newest first in each group
-    return _rows(session, notes)
-
-
-def open_notes(session: Session, child: Child) -> list[TherapistNote]:
-    """The notes and homework the family has not marked done yet, newest first."""
-    return list(session.exec(_OPEN_NOTES, params={"child_id": child.id}))
+    rows = _rows(session, _NOTE_ROWS, child)
+    rows.sort(key=lambda row: row.note.done_at is not None)  # stable: newest first in each
+    return rows
 
 
 def family_feed(session: Session, child: Child) -> list[NoteRow]:
     """The family's feed for the child: its open notes and homework, newest first."""
-    return _rows(session, open_notes(session, child))
+    return _rows(session, _OPEN_NOTE_ROWS, child)
 
 
 def mark_seen(session: Session, note: TherapistNote, now: datetime | None = None) -> None:

@@ -5,11 +5,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from ..models import AuditEvent, Child, Ladder, Reminder, TherapistLink, User, utcnow
+from ..models import AuditEvent, Child, Reminder, TherapistLink, User, utcnow
 from ..rules import attention
 from ..rules.timezones import local_date
-from . import audit, insights, ladders, practices, progress
-from .caseload import active_link
+from . import audit, insights, ladder_lines, ladder_trends, practices
 from .pagination import Page
 from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
 
@@ -22,8 +21,8 @@ class ChildWorkspace:
     child: Child
     link: TherapistLink
     insights: insights.ChildInsights
-    ladders: list[progress.LadderProgress]
-    archived: list[Ladder]
+    ladders: list[ladder_trends.LadderTrend]  # active, oldest first
+    archived_ladders: int
     days_last_28: int
     log: Page[practices.PracticeRow]
     notes: list[NoteRow]
@@ -58,22 +57,25 @@ def record_view(session: Session, therapist: User, child: Child, ip: str = "",
     return True
 
 
-def open_for(session: Session, therapist: User, child: Child, *, page: int = 1, ip: str = "",
-             now: datetime | None = None) -> ChildWorkspace:
-    """Load everything the therapist's page shows for the child, and audit the view."""
+def open_for(session: Session, child: Child, link: TherapistLink, *, page: int = 1,
+             ip: str = "", now: datetime | None = None) -> ChildWorkspace:
+    """Load everything the therapist's page shows for the child, and audit the view.
+
+    `link` is the therapist's active link to the child (access.child_and_link_for)."""
     now = now or utcnow()
-    link = active_link(session, therapist, child)
+    therapist = session.get(User, link.therapist_id)
     record_view(session, therapist, child, ip, now)
-    active, archived = ladders.ladders_for_child(session, child)
+    connection = session.connection()
     tz = child.family.timezone
     today = local_date(now, tz)
-    # Oldest ladder first, as the family's home screen lists them.
-    oldest_first = list(reversed(active))
     found = insights.for_child(session, child, today)
+    # Oldest ladder first, as the family's home screen lists them.
+    active, archived = ladder_lines.active_ladders_and_archived(connection, child.id)
     return ChildWorkspace(
         child=child, link=link, insights=found,
-        ladders=progress.ladders_progress(session, oldest_first, tz),
-        archived=archived, days_last_28=found.practice_days_last_28,
+        ladders=ladder_trends.for_ladders(session, active, tz),
+        archived_ladders=archived,
+        days_last_28=found.practice_days_last_28,
         log=practices.list_practices(session, child, page),
         notes=notes_for_child(session, child),
         reminders=scheduled_reminders(session, therapist, child))

@@ -15,6 +15,11 @@ from ..rules.schedule import WEEKDAY_NAMES
 from ..services import progress
 from ..services.therapist_links import CODE_LIFETIME
 
+# Day and month names as strftime's %a and %b give them (the app speaks English): written out
+# by hand, since strftime cost more than the rest of a practice's row on the pages that list
+# them; tests/views/test_filters.py holds the two equal.
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+               "Dec")
 KIND_NAMES = {"practice": "Practice reminder", "missed_nudge": "Evening nudge",
               "weekly_digest": "Weekly digest", "therapist": "From your therapist"}
 
@@ -77,22 +82,25 @@ def zoned_when(moment: datetime | None, tz: str | None = None) -> str:
     if moment is None:
         return ""
     local = moment.astimezone(ZoneInfo(tz or _viewer_zone() or "UTC"))
-    return f"{local:%a} {local.day} {local:%b, %H:%M}"
+    return f"{short_day(local)}, {local.hour:02}:{local.minute:02}"
 
 
 def local_when(moment: datetime, with_time: bool = True) -> str:
     """Say a moment with its year in the viewer's family zone, e.g. 'Tue 6 May 2026, 14:05'."""
     zone = _viewer_zone()
     local = moment.astimezone(ZoneInfo(zone or "UTC"))
-    day = f"{local.day} {local:%b %Y}"
+    day = f"{local.day} {MONTH_NAMES[local.month - 1]} {local.year}"
     if not with_time:
         return day
-    return f"{local:%a} {day}, {local:%H:%M}{'' if zone else ' UTC'}"
+    return (f"{WEEKDAY_NAMES[local.weekday()]} {day}, {local.hour:02}:{local.minute:02}"
+            f"{'' if zone else ' UTC'}")
 
 
 def short_day(day: date | None) -> str:
     """Say a date short, e.g. 'Tue 6 May'."""
-    return f"{day:%a} {day.day} {day:%b}" if day else ""
+    if not day:
+        return ""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
 FILTERS = (outcome_label, avoidance_label, accommodation_label, win_label, area_label,

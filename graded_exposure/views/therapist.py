@@ -1,18 +1,18 @@
 """The therapist's workspace: caseload, a child's page, notes, target, last session, summary.
 
 Therapists only: a caregiver gets 404 on every page here, as does a therapist without an
-active link to the child (linked_child_for checks the link again on every request).
+active link to the child (child_and_link_for checks the link again on every request).
 """
 from datetime import date
 
 from flask import Blueprint, url_for
 from flask_login import current_user
 
-from ..access import linked_child_for
+from ..access import child_and_link_for
 from ..auth_session import therapist_required
 from ..db import get_session
 from ..forms.therapist import FamilyReminderForm, LastSessionForm, NoteForm, PracticeTargetForm
-from ..models import Child
+from ..models import Child, TherapistLink
 from ..services import caseload, ladders, session_summary, therapist_notes, therapist_workspace
 from ..vocabulary import Role
 from .pagination import requested_page
@@ -48,7 +48,7 @@ def _component_context(child: Child, fragment: str) -> dict:
         return {"notes": therapist_notes.notes_for_child(db, child)}
     if fragment == REMINDER:
         return {"reminders": therapist_notes.scheduled_reminders(db, current_user, child)}
-    return {"link": caseload.active_link(db, current_user, child)}
+    return {}
 
 
 def _default_forms(child: Child, link, active: list, context: dict) -> None:
@@ -59,35 +59,36 @@ def _default_forms(child: Child, link, active: list, context: dict) -> None:
         formdata=None, days=therapist_notes.reminder_days(child)))
 
 
-def child_page(child: Child, status: int = 200, fragment: str | None = None, **context):
+def child_page(child: Child, link: TherapistLink, status: int = 200,
+               fragment: str | None = None, **context):
     """Render the child's page, or one of its components for htmx (same template either way)."""
     if fragment and wants_fragment():
         context = {**_component_context(child, fragment), **context}
         active = ladders.ladders_for_child(get_session(), child)[0]
-        _default_forms(child, context.get("link"), active, context)
-        return render(fragment, None, status, child=child, **context)
-    ws = therapist_workspace.open_for(get_session(), current_user, child,
-                                      page=requested_page(), ip=client_ip())
-    _default_forms(child, ws.link, [lp.ladder for lp in ws.ladders], context)
-    return render("therapist/child.html", None, status, child=child, ws=ws, link=ws.link,
+        _default_forms(child, link, active, context)
+        return render(fragment, None, status, child=child, link=link, **context)
+    ws = therapist_workspace.open_for(get_session(), child, link, page=requested_page(),
+                                      ip=client_ip())
+    _default_forms(child, link, [lp.ladder for lp in ws.ladders], context)
+    return render("therapist/child.html", None, status, child=child, ws=ws, link=link,
                   notes=ws.notes, reminders=ws.reminders, **context)
 
 
-def _changed(child: Child, fragment: str, anchor: str, **context):
+def _changed(child: Child, link: TherapistLink, fragment: str, anchor: str, **context):
     """After a change: the fresh component for htmx, else back to the child's page (303)."""
     if wants_fragment():
-        return child_page(child, fragment=fragment, **context)
+        return child_page(child, link, fragment=fragment, **context)
     return see_other(url_for("therapist.child", child_id=child.id) + anchor)
 
 
 @bp.get("/children/<int:child_id>")
 def child(child_id: int):
-    return child_page(linked_child_for(child_id))
+    return child_page(*child_and_link_for(child_id))
 
 
 @bp.post("/children/<int:child_id>/notes")
 def write_note(child_id: int):
-    child = linked_child_for(child_id)
+    child, link = child_and_link_for(child_id)
     active = ladders.ladders_for_child(get_session(), child)[0]
     form = NoteForm(child=child, ladders=active)
     if form.validate_on_submit():
@@ -95,45 +96,45 @@ def write_note(child_id: int):
             therapist_notes.write_note(get_session(), child, current_user, kind=form.kind.data,
                                        text=form.text.data, ladder_id=form.chosen_ladder_id(),
                                        ip=client_ip())
-            return _changed(child, NOTES, "#therapist-notes", note_saved=form.kind.data)
-    return child_page(child, status_for(form), NOTES, note_form=form)
+            return _changed(child, link, NOTES, "#therapist-notes", note_saved=form.kind.data)
+    return child_page(child, link, status_for(form), NOTES, note_form=form)
 
 
 @bp.post("/children/<int:child_id>/target")
 def target(child_id: int):
-    child = linked_child_for(child_id)
+    child, link = child_and_link_for(child_id)
     form = PracticeTargetForm()
     if form.validate_on_submit():
         with refusal_on(form):
             caseload.set_practice_target(get_session(), current_user, child,
                                          form.practice_target_days.data, ip=client_ip())
-            return _changed(child, SETTINGS, "#link-settings", settings_saved="target")
-    return child_page(child, status_for(form), SETTINGS, target_form=form)
+            return _changed(child, link, SETTINGS, "#link-settings", settings_saved="target")
+    return child_page(child, link, status_for(form), SETTINGS, target_form=form)
 
 
 @bp.post("/children/<int:child_id>/last-session")
 def last_session(child_id: int):
-    child = linked_child_for(child_id)
+    child, link = child_and_link_for(child_id)
     form = LastSessionForm()
     if form.validate_on_submit():
         with refusal_on(form):
             session_summary.set_last_session(get_session(), current_user, child,
                                              form.last_session_on.data)
-            return _changed(child, SETTINGS, "#link-settings", settings_saved="session")
-    return child_page(child, status_for(form), SETTINGS, session_form=form)
+            return _changed(child, link, SETTINGS, "#link-settings", settings_saved="session")
+    return child_page(child, link, status_for(form), SETTINGS, session_form=form)
 
 
 @bp.post("/children/<int:child_id>/reminders")
 def remind(child_id: int):
-    child = linked_child_for(child_id)
+    child, link = child_and_link_for(child_id)
     form = FamilyReminderForm(days=therapist_notes.reminder_days(child))
     if form.validate_on_submit():
         with refusal_on(form):
             therapist_notes.schedule_family_reminder(
                 get_session(), current_user, child, message=form.message.data,
                 on=_chosen_day(form.on.data), at=form.at.data, ip=client_ip())
-            return _changed(child, REMINDER, "#family-reminder", reminder_saved=True)
-    return child_page(child, status_for(form), REMINDER, reminder_form=form)
+            return _changed(child, link, REMINDER, "#family-reminder", reminder_saved=True)
+    return child_page(child, link, status_for(form), REMINDER, reminder_form=form)
 
 
 def _chosen_day(value: str) -> date | None:
@@ -145,6 +146,6 @@ def _chosen_day(value: str) -> date | None:
 
 @bp.get("/children/<int:child_id>/summary")
 def summary(child_id: int):
-    child = linked_child_for(child_id)
-    found = session_summary.for_child(get_session(), current_user, child)
+    child, link = child_and_link_for(child_id)
+    found = session_summary.for_child(get_session(), child, link)
     return render("therapist/summary.html", child=child, summary=found)

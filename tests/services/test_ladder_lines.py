@@ -1,6 +1,6 @@
 """The active ladders as plain records (services/ladder_lines.py) say what the entities say."""
 from graded_exposure.models import Step
-from graded_exposure.services.ladder_lines import active_ladders
+from graded_exposure.services.ladder_lines import active_ladders, active_ladders_and_archived
 from tests.factories import make_ladder
 
 
@@ -31,3 +31,21 @@ def test_a_ladder_without_steps_comes_with_none(db, family, other_family):
     [ladder] = active_ladders(db.connection(), family.child.id)
     assert ladder.goal == "Parties" and ladder.steps == []
     assert active_ladders(db.connection(), 999_999) == []
+
+
+def test_active_ladders_and_the_archived_count_come_in_one_statement(db, family, other_family):
+    make_ladder(db, family.child, goal="School", steps=3, mastered=1)
+    make_ladder(db, family.child, goal="Old", steps=4, status="archived")
+    make_ladder(db, family.child, goal="Older", steps=0, status="archived")
+    make_ladder(db, family.child, goal="Empty", steps=0)
+    make_ladder(db, other_family.child, goal="Theirs", status="archived")
+
+    lines, archived = active_ladders_and_archived(db.connection(), family.child.id)
+
+    def shape(ladders):
+        return [(ladder.goal, [(s.id, s.title, s.status, s.position, s.ladder is ladder)
+                               for s in ladder.steps]) for ladder in ladders]
+
+    assert shape(lines) == shape(active_ladders(db.connection(), family.child.id))
+    assert [ladder.goal for ladder in lines] == ["School", "Empty"] and archived == 2
+    assert active_ladders_and_archived(db.connection(), other_family.child.id) == ([], 1)

@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from graded_exposure.errors import DomainError
@@ -100,6 +101,32 @@ def test_notes_of_a_deleted_author_still_show(db, family, tara):
     db.commit()
     [row] = therapist_notes.notes_for_child(db, family.child)
     assert row.author == "A former therapist"
+
+
+def test_notes_come_with_their_authors_and_ladders_in_one_statement(app, db, family, tara):
+    ladder = template_ladder(db, family.child)
+    theo = make_therapist(db, "theo@example.com", "Theo")
+    done = therapist_notes.write_note(db, family.child, theo, kind="note", text="Done")
+    therapist_notes.mark_done(db, done, family.user, now=NOW)
+    therapist_notes.write_note(db, family.child, tara, kind="homework", text="On the ladder",
+                               ladder_id=ladder.id)
+    therapist_notes.write_note(db, family.child, theo, kind="note", text="In general")
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(app.extensions["db_engine"], "before_cursor_execute", count)
+    try:
+        rows = therapist_notes.notes_for_child(db, family.child)
+        feed = therapist_notes.family_feed(db, family.child)
+    finally:
+        event.remove(app.extensions["db_engine"], "before_cursor_execute", count)
+    assert len(statements) == 2
+    assert [(r.note.text, r.author, r.ladder_goal) for r in rows] == [
+        ("In general", "Theo", None), ("On the ladder", "Tara", ladder.goal),
+        ("Done", "Theo", None)]  # open ones first, newest first
+    assert [r.note.text for r in feed] == ["In general", "On the ladder"]
 
 
 # ---- reminders for the family --------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Template filters: all registered in one place, each saying stored words as people read them."""
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -28,3 +29,23 @@ def test_dates_in_a_given_zone_and_short(app):
         assert filters.zoned_when(moment, "Europe/London") == "Tue 5 May, 14:05"
         assert filters.local_when(moment) == "Tue 5 May 2026, 13:05 UTC"
     assert filters.short_day(date(2026, 5, 5)) == "Tue 5 May" and filters.short_day(None) == ""
+
+
+ZONES = ("UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_days_and_times_are_written_as_strftime_writes_them(app, zone):
+    # Every weekday and month, hours and minutes either side of ten, across both DST changes.
+    moments = [datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=37 * n, minutes=7 * n)
+               for n in range(300)]
+    zoned = ZoneInfo(zone)
+    for moment in moments:
+        local = moment.astimezone(zoned)
+        assert filters.zoned_when(moment, zone) == f"{local:%a} {local.day} {local:%b, %H:%M}"
+        assert filters.short_day(local.date()) == f"{local:%a} {local.day} {local:%b}"
+    assert {m.astimezone(zoned).strftime("%a %b") for m in moments} >= {"Mon Jan", "Sun Dec"}
+    with app.test_request_context():  # nobody logged in: UTC, said so
+        for moment in moments[:50]:
+            assert filters.local_when(moment) == moment.strftime("%a %-d %b %Y, %H:%M UTC")
+            assert filters.local_when(moment, with_time=False) == moment.strftime("%-d %b %Y")
