@@ -1,6 +1,7 @@
 """Benchmark the main pages over real HTTP against a bare one-query endpoint, in one run.
 
     .venv/bin/python -m bench.pages [--families 2000] [--rounds 200] [--curve-rounds 40]
+                                    [--pages ladder,"ladder progress"] [--db-dir DIR]
 
 Seeds a fresh, migrated SQLite file (Core bulk inserts: families, children, ladders from the
 templates, a year of practices and daily check-ins, therapists with caseloads of 150, 600 and
@@ -11,9 +12,15 @@ round asks every page once, so a slow moment of the machine hits every page alik
 p50/p95/p99 per page, the p50 ratio to the bare endpoint, p99/p50, SQL statements per request,
 the home page's cost against the size of history, the caseload's against its size, and what
 the first load of the home page weighs on the wire. A report, not a test: nothing is asserted.
+
+--pages times only the named pages beside the bare endpoint (no curves, no sizes), for quick
+runs while working on a few pages. --db-dir keeps the seeded database in DIR and reuses it on the
+next run (seeding 2,000 families takes minutes); the timed POSTs add rows to it, so figures to
+report come from a fresh seed.
 """
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -23,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -156,7 +163,19 @@ def serve(url: str, log) -> tuple[subprocess.Popen, int]:
     raise RuntimeError("gunicorn did not start: " + log.read().decode()[-2000:])
 
 
-def page_cases(seeded: Seeded, port: int) -> list[Case]:
+def page_cases(seeded: Seeded, port: int, pages: list[str] | None = None) -> list[Case]:
+    """The bare endpoint first, then every page (or only those named in `pages`)."""
+    cases = _all_page_cases(seeded, port)
+    if not pages:
+        return cases
+    unknown = set(pages) - {case.name for case in cases}
+    if unknown:
+        raise SystemExit(f"no such page: {', '.join(sorted(unknown))}; pages are "
+                         + ", ".join(case.name for case in cases[1:]))
+    return [cases[0], *(case for case in cases[1:] if case.name in pages)]
+
+
+def _all_page_cases(seeded: Seeded, port: int) -> list[Case]:
     carer = Browser(port).log_in(seeded.carer_email)
     therapist = Browser(port).log_in(seeded.therapist_email)
     child, tchild = seeded.child_id, seeded.therapist_child_id
@@ -207,7 +226,7 @@ def first_load(browser: Browser, path: str) -> tuple[int, int, list[str]]:
 
 
 def report(seeded: Seeded, measured: dict, rounds: int) -> None:
-    cases, sizes = measured["cases"], measured["sizes"]
+    cases = measured["cases"]
     counts = ", ".join(f"{name} {n:,}" for name, n in sorted(seeded.counts.items()))
     print(f"Seeded in {seeded.seconds:.1f} s: {counts}")
     bare = statistics.median(cases[0].samples)
@@ -220,10 +239,12 @@ def report(seeded: Seeded, measured: dict, rounds: int) -> None:
         print(f"{case.name:<28}{p50 / bare:>7.1f}{p50:>9.2f}{case.percentile(.95):>9.2f}"
               f"{case.percentile(.99):>9.2f}{case.percentile(.99) / p50:>9.1f}"
               f"{statistics.mean(case.sql):>9.1f}")
+    if "sizes" not in measured:
+        return
     _curve("Child home against history", measured["history"], "100 practices")
     _curve("Caseload against its size", measured["caseloads"], "150 children")
     print()
-    for label, (raw, packed) in sizes.items():
+    for label, (raw, packed) in measured["sizes"].items():
         if isinstance(raw, list):
             print(label, *raw, sep="\n  ")
         else:
@@ -240,17 +261,21 @@ def _curve(title: str, cases: list[Case], yardstick: str) -> None:
               f"{statistics.mean(case.sql):>6.0f} SQL")
 
 
-def measure(seeded: Seeded, rounds: int, curve_rounds: int) -> dict:
-    """Serve the seeded database with gunicorn and time everything; return what was measured."""
+def measure(seeded: Seeded, rounds: int, curve_rounds: int,
+            pages: list[str] | None = None) -> dict:
+    """Serve the seeded database with gunicorn and time everything (or only `pages`, without
+    the curves and sizes); return what was measured."""
     with tempfile.TemporaryFile() as log:
-        return _measure(seeded, rounds, curve_rounds, log)
+        return _measure(seeded, rounds, curve_rounds, pages, log)
 
 
-def _measure(seeded: Seeded, rounds: int, curve_rounds: int, log) -> dict:
+def _measure(seeded: Seeded, rounds: int, curve_rounds: int, pages, log) -> dict:
     server, port = serve(seeded.url, log)
     try:
-        cases = page_cases(seeded, port)
+        cases = page_cases(seeded, port, pages)
         interleave(cases, rounds, warmup=10)
+        if pages:
+            return {"cases": cases}
         history = curve(port, [
             Case(f"{n:,} practices", Browser(port).log_in(email), "GET", f"/children/{child}")
             for n, (email, child) in sorted(seeded.history.items())], curve_rounds)
@@ -273,15 +298,38 @@ def _measure(seeded: Seeded, rounds: int, curve_rounds: int, log) -> dict:
         server.wait(timeout=30)
 
 
+def seeded_in(folder: Path, families: int) -> Seeded:
+    """The database seeded in `folder` by an earlier run, or a new one kept there."""
+    saved = folder / "seeded.json"
+    if saved.exists():
+        kept = json.loads(saved.read_text())
+        if kept["families"] != families:
+            raise SystemExit(f"{folder} holds {kept['families']} families, not {families}")
+        found = Seeded(**kept["seeded"])
+        # JSON gives back lists for tuples and strings for the dictionaries' int keys.
+        found.caseloads = tuple(found.caseloads)
+        found.history = {int(n): tuple(v) for n, v in found.history.items()}
+        found.therapists = {int(n): email for n, email in found.therapists.items()}
+        return found
+    folder.mkdir(parents=True, exist_ok=True)
+    found = seed(folder, families, random.Random(7))
+    saved.write_text(json.dumps({"families": families, "seeded": asdict(found)}))
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--curve-rounds", type=int, default=40)
+    parser.add_argument("--pages", type=lambda text: text.split(","), default=None,
+                        help="comma-separated page names: time only these beside the bare one")
+    parser.add_argument("--db-dir", type=Path, default=None,
+                        help="keep the seeded database here and reuse it on the next run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        seeded = seed(Path(folder), args.families, random.Random(7))
-        report(seeded, measure(seeded, args.rounds, args.curve_rounds), args.rounds)
+        seeded = seeded_in(args.db_dir or Path(folder), args.families)
+        report(seeded, measure(seeded, args.rounds, args.curve_rounds, args.pages), args.rounds)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """Smoke test for bench/pages.py: a tiny seed served by gunicorn, so the benchmark cannot rot."""
 import random
 
+import pytest
+
 from bench import pages
 
 
@@ -19,3 +21,25 @@ def test_bench_pages_measures_every_page_over_http(tmp_path):
     raw, wire = measured["sizes"]["home first load (HTML + CSS + JS)"]
     assert raw > 0 and wire > 0
     assert seeded.counts["practice"] > 0 and seeded.counts["daycheckin"] > 0
+
+
+def test_bench_pages_reuses_a_kept_seed_and_times_only_the_named_pages(tmp_path):
+    seeded = pages.seeded_in(tmp_path / "kept", families=3)
+    database = tmp_path / "kept" / "bench.sqlite"
+    seeded_at = database.stat().st_mtime_ns
+
+    again = pages.seeded_in(tmp_path / "kept", families=3)
+    assert again == seeded
+    assert database.stat().st_mtime_ns == seeded_at
+    measured = pages.measure(again, rounds=2, curve_rounds=1, pages=["ladder", "ladder progress"])
+
+    assert [case.name for case in measured["cases"]] == [
+        "bare endpoint (1 query)", "ladder", "ladder progress"]
+    assert all(len(case.samples) == 2 for case in measured["cases"])
+    assert "history" not in measured
+
+
+def test_bench_pages_refuses_a_kept_seed_of_another_size(tmp_path):
+    pages.seeded_in(tmp_path, families=2)
+    with pytest.raises(SystemExit, match="holds 2 families"):
+        pages.seeded_in(tmp_path, families=3)
