@@ -10,7 +10,6 @@ from functools import cached_property
 
 from sqlalchemy import and_, bindparam, func, or_, true
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from ..errors import DomainError
@@ -116,11 +115,8 @@ def _facts_by_step(session: Session, step_ids: list[int],
 
 
 def ladder_progress(session: Session, ladder: Ladder) -> LadderProgress:
-    """Load a ladder's steps and practices (three queries) and evaluate every step."""
-    ladder = session.exec(
-        select(Ladder).where(Ladder.id == ladder.id)
-        .options(selectinload(Ladder.steps), joinedload(Ladder.child).joinedload(Child.family))
-        .execution_options(populate_existing=True)).one()
+    """Evaluate every step of a ladder loaded with its steps, child and family (as
+    access.ladder_for and step_for bring it), reading its practices in one query."""
     return ladders_progress(session, [ladder], ladder.child.family.timezone)[0]
 
 
