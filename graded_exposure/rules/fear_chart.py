@@ -6,6 +6,8 @@ the last MAX_SHOWN practices fit a phone-sized chart.
 """
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 from .facts import PracticeFact
 
@@ -35,8 +37,7 @@ SERIES_STYLES = (
 )
 
 
-@dataclass(frozen=True)
-class Dot:
+class Dot(NamedTuple):  # a tuple: a chart makes sixty, and a frozen dataclass is slow to build
     x: float
     y: float
     value: int
@@ -78,8 +79,16 @@ class Series:
 
 
 def _marks(style: SeriesStyle, dots: Sequence[Dot]) -> str:
-    element = _MARK_ELEMENTS[style.marker]
-    return _MARK_INDENT.join(element.format(d=d, half=MARK, size=MARK * 2) for d in dots)
+    return _MARK_INDENT.join(_mark(style.marker, d.x, d.y) for d in dots)
+
+
+# A chart has few possible positions (eleven heights, at most MAX_SHOWN columns for each number
+# of practices shown), so each coordinate, point and marker is worked out and written once per
+# process: rounding and formatting them afresh for every dot of every chart cost more than the
+# rest of the progress page.
+@cache
+def _mark(marker: str, x: float, y: float) -> str:
+    return _MARK_ELEMENTS[marker].format(d=Dot(x, y, 0), half=MARK, size=MARK * 2)
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,7 @@ def fear_triple(practice: Triple | PracticeFact) -> Triple:
     return before, peak, after
 
 
+@cache
 def y_for(fear: int) -> float:
     """Return the height of a fear rating: 0 at the bottom of the plot, 10 at the top."""
     fear = min(FEAR_MAX, max(FEAR_MIN, fear))
@@ -131,6 +141,7 @@ def y_for(fear: int) -> float:
     return round(PLOT_BOTTOM - span * (fear - FEAR_MIN) / (FEAR_MAX - FEAR_MIN), 1)
 
 
+@cache
 def x_for(index: int, count: int) -> float:
     """Return the across position of practice `index` of `count`, oldest at the left."""
     if count <= 1:
@@ -140,7 +151,7 @@ def x_for(index: int, count: int) -> float:
 
 def fear_chart(practices: Sequence[Triple | PracticeFact]) -> FearChart:
     """Lay out the last MAX_SHOWN practices (oldest first) as three series of dots and lines."""
-    triples = [fear_triple(p) for p in practices][-MAX_SHOWN:]
+    triples = [fear_triple(p) for p in practices[-MAX_SHOWN:]]
     count = len(triples)
     series = []
     for position, style in enumerate(SERIES_STYLES):
@@ -154,7 +165,12 @@ def fear_chart(practices: Sequence[Triple | PracticeFact]) -> FearChart:
 
 
 def _points(pairs: Sequence[tuple[float, float]]) -> str:
-    return " ".join(f"{_num(x)},{_num(y)}" for x, y in pairs)
+    return " ".join(_point(x, y) for x, y in pairs)
+
+
+@cache
+def _point(x: float, y: float) -> str:
+    return f"{_num(x)},{_num(y)}"
 
 
 def _num(value: float) -> str:
