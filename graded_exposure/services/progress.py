@@ -6,7 +6,8 @@ them into local-day facts and hands them to the pure rules (mastery, fear_chart)
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, func, or_, true
 from sqlalchemy.engine import Connection
@@ -28,6 +29,23 @@ from ..rules.timezones import local_date
 from .insights import practice_fact
 from .ladder_lines import LadderLine, StepLine, active_ladders
 from .ladders import ensure_changeable, record_change
+
+
+class TableRow(NamedTuple):
+    """One practice in a fear chart's table, its day written out once here: formatting dates
+    for every row in the template cost more than the rest of the table."""
+
+    iso_day: str  # 2026-10-05, for <time datetime>
+    day: str  # 5 Oct
+    fear_before: int
+    fear_peak: int
+    fear_after: int
+    counts: bool  # meets the mastery rule
+
+
+@lru_cache(maxsize=1024)
+def _day_words(day: date) -> tuple[str, str]:
+    return day.isoformat(), f"{day.day} {day:%b}"
 
 
 @dataclass
@@ -53,9 +71,12 @@ class StepProgress:
         return self.facts[len(self.facts) - self.chart.shown:]
 
     @property
-    def rows(self) -> list[tuple[PracticeFact, bool]]:
-        """The shown practices with whether each one counts towards mastery."""
-        return [(fact, is_qualifying(fact, self.mastery.rule)) for fact in self.shown_facts]
+    def rows(self) -> list["TableRow"]:
+        """The shown practices as the chart's table lists them, with whether each counts."""
+        rule = self.mastery.rule
+        return [TableRow(*_day_words(fact.day), fact.fear_before, fact.fear_peak,
+                         fact.fear_after, is_qualifying(fact, rule))
+                for fact in self.shown_facts]
 
     @property
     def words(self) -> str:

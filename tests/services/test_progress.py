@@ -65,7 +65,11 @@ def test_the_chart_shows_the_last_twenty_practices(db, ladder):
     assert (row.chart.shown, row.chart.total, len(row.shown_facts), len(row.facts)) == (
         20, 25, 20, 25)
     assert row.shown_facts == row.facts[5:]
-    assert all(counts for _, counts in row.rows)
+    assert all(r.counts for r in row.rows)
+    assert [(r.iso_day, r.day) for r in row.rows][:2] == [("2026-10-10", "10 Oct"),
+                                                         ("2026-10-11", "11 Oct")]
+    assert [(r.fear_before, r.fear_peak, r.fear_after) for r in row.rows] == [
+        (f.fear_before, f.fear_peak, f.fear_after) for f in row.facts[5:]]
 
 
 def _statements_during(app, action) -> int:
