@@ -149,8 +149,9 @@ def x_for(index: int, count: int) -> float:
     return round(PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * index / (count - 1), 1)
 
 
-def fear_chart(practices: Sequence[Triple | PracticeFact]) -> FearChart:
-    """Lay out the last MAX_SHOWN practices (oldest first) as three series of dots and lines."""
+def fear_chart(practices: Sequence[Triple | PracticeFact], total: int | None = None) -> FearChart:
+    """Lay out the last MAX_SHOWN practices (oldest first) as three series of dots and lines;
+    `total` is how many practices there are in all, when `practices` holds only the newest."""
     triples = [fear_triple(p) for p in practices[-MAX_SHOWN:]]
     count = len(triples)
     series = []
@@ -161,7 +162,8 @@ def fear_chart(practices: Sequence[Triple | PracticeFact]) -> FearChart:
         series.append(Series(style=style, points=line, dots=dots, marks=_marks(style, dots)))
     return FearChart(width=WIDTH, height=HEIGHT, left=PLOT_LEFT, right=PLOT_RIGHT,
                      gridlines=tuple(Gridline(v, y_for(v)) for v in GRID_VALUES),
-                     series=tuple(series), shown=count, total=len(practices))
+                     series=tuple(series), shown=count,
+                     total=len(practices) if total is None else total)
 
 
 def _points(pairs: Sequence[tuple[float, float]]) -> str:
