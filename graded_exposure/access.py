@@ -121,7 +121,7 @@ def linked_child_for(child_id: int) -> Child:
 
 def ladder_for(ladder_id: int, *, with_steps: bool = True) -> Ladder:
     """Return the ladder if its child's family or linked therapist is asking; with its steps
-    unless `with_steps` is False (the ladder page reads them as records)."""
+    unless `with_steps` is False (the ladder and progress pages read them as records)."""
     ladder = _get(Ladder, ladder_id, *(_LADDER_UP if with_steps else (_LADDER_CHAIN,)))
     _may_see_or_treat(ladder.child)
     return ladder

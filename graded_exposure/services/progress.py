@@ -27,7 +27,7 @@ from ..rules.mastery import (
 )
 from ..rules.timezones import local_date
 from .insights import practice_fact
-from .ladder_lines import LadderLine, StepLine, active_ladders
+from .ladder_lines import LadderLine, StepLine, active_ladders, ladder_steps
 from .ladders import ensure_changeable, record_change
 
 
@@ -50,7 +50,7 @@ def _day_words(day: date) -> tuple[str, str]:
 
 @dataclass
 class StepProgress:
-    step: Step
+    step: Step | StepLine  # a record on the progress page (ladder_progress)
     # Oldest first: every practice of the step (ladders_progress), or only the newest
     # MAX_SHOWN, the ones its chart shows (ladder_progress).
     facts: list[PracticeFact]
@@ -161,13 +161,13 @@ _COUNTS = (select(Practice.step_id, func.count())
 
 
 def ladder_progress(session: Session, ladder: Ladder) -> LadderProgress:
-    """Evaluate every step of a ladder loaded with its steps, child and family (as
-    access.ladder_for and step_for bring it) for the progress page, reading only what it
-    shows, whatever the history: each step's count of practices and newest MAX_SHOWN, and the
-    qualifying practices of the practised steps not yet mastered, newest first, until each
-    one's rule is met."""
-    tz, rule, steps = ladder.child.family.timezone, mastery_rule(ladder), ladder.steps
+    """Evaluate every step of a ladder loaded with its child and family for the progress page,
+    reading only what it shows, whatever the history: the steps as records, each one's count of
+    practices and newest MAX_SHOWN, and the qualifying practices of the practised steps not yet
+    mastered, newest first, until each one's rule is met."""
+    tz, rule = ladder.child.family.timezone, mastery_rule(ladder)
     connection = session.connection()
+    steps = ladder_steps(connection, ladder)
     counts = dict(connection.execute(_COUNTS, {"step_ids": [s.id for s in steps]}).all())
     shown: dict[int, list[PracticeFact]] = defaultdict(list)
     practised = [step.id for step in steps if step.id in counts]
