@@ -50,7 +50,8 @@ _MAX_ID = 2**31 - 1
 # What each loader brings with the object, in the same statement: the chain up to the family
 # (whose time zone every page needs), so no page lazy-loads it one object at a time.
 _CHILD_UP = joinedload(Child.family)
-_LADDER_UP = (joinedload(Ladder.child).joinedload(Child.family), selectinload(Ladder.steps))
+_LADDER_CHAIN = joinedload(Ladder.child).joinedload(Child.family)
+_LADDER_UP = (_LADDER_CHAIN, selectinload(Ladder.steps))
 # A step's pages and actions show or reorder its ladder's steps and its own small steps.
 _STEP_CHAIN = joinedload(Step.ladder).joinedload(Ladder.child).joinedload(Child.family)
 _STEP_UP = (_STEP_CHAIN, joinedload(Step.ladder).selectinload(Ladder.steps),
@@ -140,9 +141,10 @@ def child_and_link_for(child_id: int) -> tuple[Child, TherapistLink]:
     return found[0], found[1]
 
 
-def ladder_for(ladder_id: int) -> Ladder:
-    """Return the ladder if its child's family or linked therapist is asking."""
-    ladder = _get(Ladder, ladder_id, *_LADDER_UP)
+def ladder_for(ladder_id: int, *, with_steps: bool = True) -> Ladder:
+    """Return the ladder if its child's family or linked therapist is asking; with its steps
+    unless `with_steps` is False (the ladder and progress pages read them as records)."""
+    ladder = _get(Ladder, ladder_id, *(_LADDER_UP if with_steps else (_LADDER_CHAIN,)))
     _may_see_or_treat(ladder.child)
     return ladder
 

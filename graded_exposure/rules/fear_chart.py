@@ -1,10 +1,13 @@
 """Geometry of a step's fear chart: fear before, at its peak and after, practice by practice.
 
-Pure: takes fear triples (or PracticeFacts) oldest first and returns numbers and SVG point
-strings; a template draws them. Only the last MAX_SHOWN practices fit a phone-sized chart.
+Pure: takes fear triples (or PracticeFacts) oldest first and returns numbers, SVG point
+strings and each series' markers as SVG elements (numbers only); a template draws the rest. Only
+the last MAX_SHOWN practices fit a phone-sized chart.
 """
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 from .facts import PracticeFact
 
@@ -34,8 +37,7 @@ SERIES_STYLES = (
 )
 
 
-@dataclass(frozen=True)
-class Dot:
+class Dot(NamedTuple):  # a tuple: a chart makes sixty, and a frozen dataclass is slow to build
     x: float
     y: float
     value: int
@@ -57,11 +59,36 @@ class Dot:
                         (self.x - MARK, self.y + MARK)])
 
 
+# A dot's marker by shape. Written here rather than per dot in the template: a page of charts
+# has hundreds of dots, and the template's per-dot lookups and branches were a fifth of it.
+_MARK_ELEMENTS = {
+    "circle": '<circle class="fc-mark" cx="{d.x}" cy="{d.y}" r="{half}"/>',
+    "square": ('<rect class="fc-mark" x="{d.corner_x}" y="{d.corner_y}" '
+               'width="{size}" height="{size}"/>'),
+    "triangle": '<polygon class="fc-mark" points="{d.triangle}"/>',
+}
+_MARK_INDENT = "\n      "  # as the chart template lays the elements out
+
+
 @dataclass(frozen=True)
 class Series:
     style: SeriesStyle
     points: str  # polyline points; empty when a single dot cannot make a line
     dots: tuple[Dot, ...]
+    marks: str = ""  # the dots' markers as SVG elements, one a line
+
+
+def _marks(style: SeriesStyle, dots: Sequence[Dot]) -> str:
+    return _MARK_INDENT.join(_mark(style.marker, d.x, d.y) for d in dots)
+
+
+# A chart has few possible positions (eleven heights, at most MAX_SHOWN columns for each number
+# of practices shown), so each coordinate, point and marker is worked out and written once per
+# process: rounding and formatting them afresh for every dot of every chart cost more than the
+# rest of the progress page.
+@cache
+def _mark(marker: str, x: float, y: float) -> str:
+    return _MARK_ELEMENTS[marker].format(d=Dot(x, y, 0), half=MARK, size=MARK * 2)
 
 
 @dataclass(frozen=True)
@@ -106,6 +133,7 @@ def fear_triple(practice: Triple | PracticeFact) -> Triple:
     return before, peak, after
 
 
+@cache
 def y_for(fear: int) -> float:
     """Return the height of a fear rating: 0 at the bottom of the plot, 10 at the top."""
     fear = min(FEAR_MAX, max(FEAR_MIN, fear))
@@ -113,6 +141,7 @@ def y_for(fear: int) -> float:
     return round(PLOT_BOTTOM - span * (fear - FEAR_MIN) / (FEAR_MAX - FEAR_MIN), 1)
 
 
+@cache
 def x_for(index: int, count: int) -> float:
     """Return the across position of practice `index` of `count`, oldest at the left."""
     if count <= 1:
@@ -120,23 +149,30 @@ def x_for(index: int, count: int) -> float:
     return round(PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * index / (count - 1), 1)
 
 
-def fear_chart(practices: Sequence[Triple | PracticeFact]) -> FearChart:
-    """Lay out the last MAX_SHOWN practices (oldest first) as three series of dots and lines."""
-    triples = [fear_triple(p) for p in practices][-MAX_SHOWN:]
+def fear_chart(practices: Sequence[Triple | PracticeFact], total: int | None = None) -> FearChart:
+    """Lay out the last MAX_SHOWN practices (oldest first) as three series of dots and lines;
+    `total` is how many practices there are in all, when `practices` holds only the newest."""
+    triples = [fear_triple(p) for p in practices[-MAX_SHOWN:]]
     count = len(triples)
     series = []
     for position, style in enumerate(SERIES_STYLES):
         dots = tuple(Dot(x_for(i, count), y_for(t[position]), t[position])
                      for i, t in enumerate(triples))
         line = _points([(d.x, d.y) for d in dots]) if count > 1 else ""
-        series.append(Series(style=style, points=line, dots=dots))
+        series.append(Series(style=style, points=line, dots=dots, marks=_marks(style, dots)))
     return FearChart(width=WIDTH, height=HEIGHT, left=PLOT_LEFT, right=PLOT_RIGHT,
                      gridlines=tuple(Gridline(v, y_for(v)) for v in GRID_VALUES),
-                     series=tuple(series), shown=count, total=len(practices))
+                     series=tuple(series), shown=count,
+                     total=len(practices) if total is None else total)
 
 
 def _points(pairs: Sequence[tuple[float, float]]) -> str:
-    return " ".join(f"{_num(x)},{_num(y)}" for x, y in pairs)
+    return " ".join(_point(x, y) for x, y in pairs)
+
+
+@cache
+def _point(x: float, y: float) -> str:
+    return f"{_num(x)},{_num(y)}"
 
 
 def _num(value: float) -> str:

@@ -1,5 +1,6 @@
 """A child's active ladders and their steps as plain records, for the pages that show them on
-every visit (the home screen, the practice form, the ready-to-move-on cards).
+every visit (the home screen, the practice form, the ready-to-move-on cards), and one ladder's
+steps for its progress page.
 
 One statement of plain columns. Loading the same rows as entities cost about four times as
 much (ORM identity and state work per object), and these pages only read them. The records
@@ -24,7 +25,8 @@ class StepLine:
     status: str
     predicted_fear: int | None
     current_since: datetime | None
-    ladder: "LadderLine"
+    mastered_at: datetime | None
+    ladder: "LadderLine | Ladder"
 
 
 @dataclass(slots=True, eq=False)
@@ -46,7 +48,7 @@ _LADDER_COLUMNS = (Ladder.id, Ladder.child_id, Ladder.goal, Ladder.area, Ladder.
                    Ladder.created_at, Ladder.mastery_min_practices, Ladder.mastery_min_days,
                    Ladder.mastery_max_peak, Ladder.mastery_count_halving)
 _STEP_COLUMNS = (Step.id, Step.position, Step.title, Step.status, Step.predicted_fear,
-                 Step.current_since)
+                 Step.current_since, Step.mastered_at)
 # Oldest ladder first, its steps in ladder order; a ladder without steps still comes (NULLs).
 _ACTIVE = (select(*_LADDER_COLUMNS, *_STEP_COLUMNS)
            .outerjoin(Step, Step.ladder_id == Ladder.id)
@@ -87,3 +89,13 @@ def _lines(rows) -> list[LadderLine]:
         if step_id is not None:
             ladder.steps.append(StepLine(step_id, ladder.id, *rest, ladder=ladder))
     return list(ladders.values())
+
+
+_LADDER_STEPS = (select(*_STEP_COLUMNS).where(Step.ladder_id == bindparam("ladder_id"))
+                 .order_by(Step.position, Step.id))
+
+
+def ladder_steps(connection: Connection, ladder: Ladder) -> list[StepLine]:
+    """The ladder's steps in ladder order, each pointing at `ladder` (the entity)."""
+    return [StepLine(step_id, ladder.id, *rest, ladder=ladder)
+            for step_id, *rest in connection.execute(_LADDER_STEPS, {"ladder_id": ladder.id})]

@@ -153,11 +153,15 @@ def with_steps(session: Session, ladder_id: int) -> Ladder:
                         .execution_options(populate_existing=True)).one()
 
 
+# Built once: building the statement cost more than running it.
+_NAMES = select(User.id, User.display_name).where(
+    User.id.in_(bindparam("ids", expanding=True)))
+
+
 def authorship(session: Session, ladder: Ladder) -> Authorship:
     """Return who made the ladder and who changed it last (names in one query)."""
     ids = {i for i in (ladder.created_by_id, ladder.updated_by_id) if i is not None}
-    names = dict(session.exec(select(User.id, User.display_name)
-                              .where(User.id.in_(ids))).all()) if ids else {}
+    names = dict(session.connection().execute(_NAMES, {"ids": sorted(ids)}).all()) if ids else {}
     tz = ladder.child.family.timezone
     return Authorship(
         made_by=names.get(ladder.created_by_id), made_on=local_date(ladder.created_at, tz),

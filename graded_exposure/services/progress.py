@@ -6,18 +6,18 @@ them into local-day facts and hands them to the pure rules (mastery, fear_chart)
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property, lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, func, or_, true
+from sqlalchemy import and_, bindparam, func, or_, true, union_all
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from ..errors import DomainError
 from ..models import Child, Ladder, Practice, Step, User
 from ..rules import ladder_rules
 from ..rules.facts import TRIED_OUTCOMES, PracticeFact
-from ..rules.fear_chart import FearChart, fear_chart
+from ..rules.fear_chart import MAX_SHOWN, FearChart, fear_chart
 from ..rules.mastery import (
     MasteryProgress,
     MasteryRule,
@@ -27,22 +27,46 @@ from ..rules.mastery import (
 )
 from ..rules.timezones import local_date
 from .insights import practice_fact
-from .ladder_lines import LadderLine, StepLine, active_ladders
+from .ladder_lines import LadderLine, StepLine, active_ladders, ladder_steps
 from .ladders import ensure_changeable, record_change
 from .utc_days import local_days_of, utc_date
 
 
+class TableRow(NamedTuple):
+    """One practice in a fear chart's table, its day written out once here: formatting dates
+    for every row in the template cost more than the rest of the table."""
+
+    iso_day: str  # 2026-10-05, for <time datetime>
+    day: str  # 5 Oct
+    fear_before: int
+    fear_peak: int
+    fear_after: int
+    counts: bool  # meets the mastery rule
+
+
+@lru_cache(maxsize=1024)
+def _day_words(day: date) -> tuple[str, str]:
+    return day.isoformat(), f"{day.day} {day:%b}"
+
+
 @dataclass
 class StepProgress:
-    step: Step
-    facts: list[PracticeFact]  # oldest first
-    mastery: MasteryProgress
+    step: Step | StepLine  # a record on the progress page (ladder_progress)
+    # Oldest first: every practice of the step (ladders_progress), or only the newest
+    # MAX_SHOWN, the ones its chart shows (ladder_progress).
+    facts: list[PracticeFact]
+    # ladder_progress counts qualifying practices only until the rule is met, which says the
+    # same words ("3 of 3 practices, on 2 of 2 days") without reading a long history, and
+    # leaves a mastered step's uncounted (None): the page says no words about it.
+    mastery: MasteryProgress | None
+    rule: MasteryRule
+    practice_count: int  # every practice of the step
     mastered_on: date | None = None
 
     @cached_property
     def chart(self) -> FearChart:
         """Drawn when a page shows it: the therapist's page shows current steps' charts only."""
-        return fear_chart(self.facts)
+        return fear_chart(self.facts, total=self.practice_count)
 
     @property
     def ready(self) -> bool:
@@ -55,13 +79,17 @@ class StepProgress:
         return self.facts[len(self.facts) - self.chart.shown:]
 
     @property
-    def rows(self) -> list[tuple[PracticeFact, bool]]:
-        """The shown practices with whether each one counts towards mastery."""
-        return [(fact, is_qualifying(fact, self.mastery.rule)) for fact in self.shown_facts]
+    def rows(self) -> list["TableRow"]:
+        """The shown practices as the chart's table lists them, with whether each counts."""
+        rule = self.rule
+        return [TableRow(*_day_words(fact.day), fact.fear_before, fact.fear_peak,
+                         fact.fear_after, is_qualifying(fact, rule))
+                for fact in self.shown_facts]
 
     @property
     def words(self) -> str:
-        return progress_words(self.mastery)
+        """How far the step is towards its rule in words; empty for one left uncounted."""
+        return progress_words(self.mastery) if self.mastery else ""
 
 
 @dataclass
@@ -78,7 +106,7 @@ class LadderProgress:
     def shown(self) -> list[StepProgress]:
         """The current step first, then the other practised steps, hardest first."""
         others = [s for s in reversed(self.steps)
-                  if s.facts and s.step.status != ladder_rules.CURRENT]
+                  if s.practice_count and s.step.status != ladder_rules.CURRENT]
         return ([self.current] if self.current else []) + others
 
 
@@ -116,13 +144,48 @@ def facts_by_step(session: Session, step_ids: list[int],
     return found
 
 
+@cache
+def _newest_practices(steps: int):
+    """The newest MAX_SHOWN practices of each of `steps` steps (step_0, step_1, ...), oldest
+    first: a LIMIT per step on the (step, time) index reads only those, where a window over
+    every practice cost SQLite 16-24 ms for a ladder with 2,000."""
+    newest = [select(*_FACTS, Practice.id).where(Practice.step_id == bindparam(f"step_{n}"))
+              .order_by(Practice.practiced_at.desc(), Practice.id.desc())
+              .limit(MAX_SHOWN).subquery() for n in range(steps)]
+    every = union_all(*(select(*part.c) for part in newest)).subquery()
+    return select(*every.c).order_by(every.c.practiced_at, every.c.id)
+
+
+_COUNTS = (select(Practice.step_id, func.count())
+           .where(Practice.step_id.in_(bindparam("step_ids", expanding=True)))
+           .group_by(Practice.step_id))
+
+
 def ladder_progress(session: Session, ladder: Ladder) -> LadderProgress:
-    """Load a ladder's steps and practices (three queries) and evaluate every step."""
-    ladder = session.exec(
-        select(Ladder).where(Ladder.id == ladder.id)
-        .options(selectinload(Ladder.steps), joinedload(Ladder.child).joinedload(Child.family))
-        .execution_options(populate_existing=True)).one()
-    return ladders_progress(session, [ladder], ladder.child.family.timezone)[0]
+    """Evaluate every step of a ladder loaded with its child and family for the progress page,
+    reading only what it shows, whatever the history: the steps as records, each one's count of
+    practices and newest MAX_SHOWN, and the qualifying practices of the practised steps not yet
+    mastered, newest first, until each one's rule is met."""
+    tz, rule = ladder.child.family.timezone, mastery_rule(ladder)
+    connection = session.connection()
+    steps = ladder_steps(connection, ladder)
+    counts = dict(connection.execute(_COUNTS, {"step_ids": [s.id for s in steps]}).all())
+    shown: dict[int, list[PracticeFact]] = defaultdict(list)
+    practised = [step.id for step in steps if step.id in counts]
+    if practised:
+        found = connection.execute(_newest_practices(len(practised)),
+                                   {f"step_{n}": step_id for n, step_id in enumerate(practised)})
+        for row in found:
+            shown[row.step_id].append(practice_fact(row, tz))
+    mastery = _progress_until_met(connection, {
+        step.id: rule for step in steps
+        if step.id in counts and step.status != ladder_rules.MASTERED}, tz)
+    return LadderProgress(ladder=ladder, rule=rule, steps=[
+        StepProgress(step=step, facts=shown[step.id], rule=rule,
+                     practice_count=counts.get(step.id, 0), mastered_on=_mastered_on(step, tz),
+                     mastery=None if step.status == ladder_rules.MASTERED
+                     else mastery.get(step.id, MasteryProgress(0, 0, rule)))
+        for step in steps])
 
 
 def ladders_progress(session: Session, ladders: list[Ladder], tz: str) -> list[LadderProgress]:
@@ -134,17 +197,21 @@ def ladders_progress(session: Session, ladders: list[Ladder], tz: str) -> list[L
 def _evaluated(ladder: Ladder, facts: dict[int, list[PracticeFact]], tz: str) -> LadderProgress:
     rule = mastery_rule(ladder)
     return LadderProgress(ladder=ladder, rule=rule, steps=[
-        StepProgress(step=step, facts=facts[step.id],
-                     mastery=mastery_progress(facts[step.id], rule),
-                     mastered_on=local_date(step.mastered_at, tz) if step.mastered_at else None)
+        StepProgress(step=step, facts=facts[step.id], practice_count=len(facts[step.id]),
+                     mastery=mastery_progress(facts[step.id], rule), rule=rule,
+                     mastered_on=_mastered_on(step, tz))
         for step in ladder.steps])
 
 
+def _mastered_on(step: Step, tz: str) -> date | None:
+    return local_date(step.mastered_at, tz) if step.mastered_at else None
+
+
 def step_mastery(session: Session, step: Step) -> MasteryProgress:
-    """Return how far one step is towards its ladder's mastery rule."""
+    """Return how far one step is towards its ladder's mastery rule (counted until it is met)."""
     tz = step.ladder.child.family.timezone
-    facts = facts_by_step(session, [step.id], tz)[step.id]
-    return mastery_progress(facts, mastery_rule(step.ladder))
+    rules = {step.id: mastery_rule(step.ladder)}
+    return _progress_until_met(session.connection(), rules, tz)[step.id]
 
 
 def ready_steps(session: Session, child: Child,
@@ -202,25 +269,33 @@ def qualifying_days(connection: Connection, step_ids: list[int]):
 def _meeting_their_rules(connection: Connection, rules: dict[int, MasteryRule],
                          tz: str) -> set[int]:
     """The ids of the steps in `rules` whose practices meet their rule."""
-    met: set[int] = set()
-    if not rules:
-        return met
+    return {step_id for step_id, progress in _progress_until_met(connection, rules, tz).items()
+            if progress.met}
+
+
+def _progress_until_met(connection: Connection, rules: dict[int, MasteryRule],
+                        tz: str) -> dict[int, MasteryProgress]:
+    """How far each step in `rules` is towards its rule, its qualifying practices counted
+    newest first until the rule is met (exact for a step that does not meet it)."""
     counts: dict[int, int] = defaultdict(int)
     days: dict[int, set] = defaultdict(set)
-    found = qualifying_days(connection, list(rules))
-    try:
-        for step_id, practices, first, last in found:
-            if step_id in met:
-                continue
-            counts[step_id] += practices
-            days[step_id] |= local_days_of(first, last, tz)
-            if MasteryProgress(counts[step_id], len(days[step_id]), rules[step_id]).met:
-                met.add(step_id)
-                if len(met) == len(rules):
-                    break
-    finally:
-        found.close()
-    return met
+    met: set[int] = set()
+    if rules:
+        found = qualifying_days(connection, list(rules))
+        try:
+            for step_id, practices, first, last in found:
+                if step_id in met:
+                    continue
+                counts[step_id] += practices
+                days[step_id] |= local_days_of(first, last, tz)
+                if MasteryProgress(counts[step_id], len(days[step_id]), rules[step_id]).met:
+                    met.add(step_id)
+                    if len(met) == len(rules):
+                        break
+        finally:
+            found.close()
+    return {step_id: MasteryProgress(counts[step_id], len(days[step_id]), rule)
+            for step_id, rule in rules.items()}
 
 
 def set_mastery_rule(session: Session, ladder: Ladder, *, min_practices: int, min_days: int,

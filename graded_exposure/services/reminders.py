@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from ..channels import registry
@@ -170,10 +171,18 @@ def reminders_by_child(session: Session, user: User,
     return [(child, [describe(r) for r in rows if r.child_id == child.id]) for child in children]
 
 
+# Built once: the ladder page asks on every visit, and building the statement cost more than
+# running it.
+_ANY_ABOUT_CHILD = (select(Reminder.id).where(Reminder.user_id == bindparam("user_id"),
+                                              Reminder.child_id == bindparam("child_id"))
+                    .limit(1))
+
+
 def has_reminders(session: Session, user: User, child: Child) -> bool:
     """True when the user already has any reminder about this child."""
-    query = select(Reminder.id).where(Reminder.user_id == user.id, Reminder.child_id == child.id)
-    return session.exec(query.limit(1)).first() is not None
+    found = session.connection().execute(_ANY_ABOUT_CHILD,
+                                         {"user_id": user.id, "child_id": child.id})
+    return found.first() is not None
 
 
 def default_schedules(timezone: str) -> list[Schedule]:

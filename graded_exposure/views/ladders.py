@@ -15,7 +15,7 @@ from ..forms.ladders import (
 from ..models import Ladder
 from ..rules import ladder_rules
 from ..rules.ladder_templates import TEMPLATES
-from ..services import ladders
+from ..services import ladder_steps, ladders
 from .responses import refusal_on, render, render_form, see_other, status_for, wants_fragment
 
 bp = Blueprint("ladders", __name__)
@@ -23,14 +23,17 @@ bp.before_request(require_login)
 
 
 def ladder_page(ladder: Ladder, status: int = 200, fragment: str | None = None, **context):
-    """Render the ladder page (or one of its components for htmx) with fresh forms by default."""
-    ladder = ladders.with_steps(get_session(), ladder.id)
-    fears = [step.predicted_fear for step in ladder.steps]
+    """Render the ladder page (or one of its components for htmx) with fresh forms by default.
+
+    `ladder` comes with its child and family; its steps are read afresh, as plain records.
+    """
+    steps = ladder_steps.steps_with_substeps(get_session().connection(), ladder.id)
+    fears = [step.predicted_fear for step in steps]
     context.setdefault("step_form", StepForm(
         formdata=None, predicted_fear=ladder_rules.suggested_next_fear(fears)))
     context.setdefault("calming_form", CalmingForm(
         formdata=None, plan=ladder.calming_plan, strategies=ladder.calming_plan))
-    return render("ladders/show.html", fragment, status, ladder=ladder,
+    return render("ladders/show.html", fragment, status, ladder=ladder, steps=steps,
                   big_jumps=ladder_rules.big_jumps(fears),
                   authorship=ladders.authorship(get_session(), ladder), **context)
 
@@ -81,7 +84,7 @@ def _create_ladder(child, start: str, form) -> Ladder:
 
 @bp.get("/ladders/<int:ladder_id>")
 def show(ladder_id: int):
-    return ladder_page(ladder_for(ladder_id))
+    return ladder_page(ladder_for(ladder_id, with_steps=False))
 
 
 @bp.route("/ladders/<int:ladder_id>/edit", methods=["GET", "POST"])

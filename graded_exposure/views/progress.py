@@ -20,7 +20,7 @@ RULE_FORM = "ladders/_mastery_rule_form.html"
 def _progress_page(ladder: Ladder, status: int = 200, **context):
     report = progress.ladder_progress(get_session(), ladder)
     return render("progress/ladder.html", None, status, report=report, ladder=report.ladder,
-                  confirm_form=ConfirmMasteredForm(formdata=None), **context)
+                  **context)
 
 
 def _after_confirm(back: str | None, step: Step, next_step: Step | None) -> str:
@@ -33,7 +33,7 @@ def _after_confirm(back: str | None, step: Step, next_step: Step | None) -> str:
 
 @bp.get("/ladders/<int:ladder_id>/progress")
 def ladder(ladder_id: int):
-    return _progress_page(ladder_for(ladder_id))
+    return _progress_page(ladder_for(ladder_id, with_steps=False))
 
 
 @bp.route("/steps/<int:step_id>/mastered", methods=["GET", "POST"])

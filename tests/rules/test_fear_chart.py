@@ -42,6 +42,22 @@ def test_one_practice_gives_dots_but_no_lines():
     assert _series(chart, "peak").dots[0].x == (fc.PLOT_LEFT + fc.PLOT_RIGHT) / 2
 
 
+def test_markers_are_svg_elements_one_a_line_by_shape():
+    before, peak, after = fc.fear_chart([(2, 7, 3), (4, 4, 0)]).series
+    assert before.marks.split("\n      ") == [
+        '<circle class="fc-mark" cx="34.0" cy="128.4" r="4.5"/>',
+        '<circle class="fc-mark" cx="310.0" cy="98.8" r="4.5"/>']
+    assert peak.marks.split("\n      ") == [
+        '<rect class="fc-mark" x="29.5" y="49.9" width="9.0" height="9.0"/>',
+        '<rect class="fc-mark" x="305.5" y="94.3" width="9.0" height="9.0"/>']
+    assert after.marks.split("\n      ") == [
+        '<polygon class="fc-mark" points="34,109.1 38.5,118.1 29.5,118.1"/>',
+        '<polygon class="fc-mark" points="310,153.5 314.5,162.5 305.5,162.5"/>']
+    assert all(s.marks == "" for s in fc.fear_chart([]).series)
+    many = fc.fear_chart([(n % 11, 5, 1) for n in range(30)])
+    assert [s.marks.count("<") for s in many.series] == [fc.MAX_SHOWN] * 3
+
+
 def test_two_practices_span_the_plot_from_oldest_to_newest():
     chart = fc.fear_chart([(5, 8, 4), (3, 4, 1)])
     peak = _series(chart, "peak")

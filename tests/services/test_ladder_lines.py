@@ -1,7 +1,11 @@
 """The active ladders as plain records (services/ladder_lines.py) say what the entities say."""
 from graded_exposure.models import Step
-from graded_exposure.services.ladder_lines import active_ladders, active_ladders_and_archived
-from tests.factories import make_ladder
+from graded_exposure.services.ladder_lines import (
+    active_ladders,
+    active_ladders_and_archived,
+    ladder_steps,
+)
+from tests.factories import PRACTICE_DAY, make_ladder
 
 
 def test_active_ladders_oldest_first_with_their_steps_in_ladder_order(db, family):
@@ -49,3 +53,19 @@ def test_active_ladders_and_the_archived_count_come_in_one_statement(db, family,
     assert shape(lines) == shape(active_ladders(db.connection(), family.child.id))
     assert [ladder.goal for ladder in lines] == ["School", "Empty"] and archived == 2
     assert active_ladders_and_archived(db.connection(), other_family.child.id) == ([], 1)
+
+
+def test_one_ladders_steps_in_ladder_order_whatever_its_status(db, family, other_family):
+    ladder = make_ladder(db, family.child, goal="Old", steps=3, mastered=1, status="archived")
+    make_ladder(db, other_family.child, goal="Theirs", steps=2)
+    last = db.get(Step, ladder.steps[2].id)
+    last.position, ladder.steps[0].position = 1, 3
+    ladder.steps[0].mastered_at = PRACTICE_DAY
+    db.commit()
+
+    steps = ladder_steps(db.connection(), ladder)
+
+    assert [s.title for s in steps] == ["Step 3", "Step 2", "Step 1"]
+    assert [s.status for s in steps] == ["upcoming", "current", "mastered"]
+    assert [s.mastered_at for s in steps] == [None, None, PRACTICE_DAY]
+    assert all(s.ladder is ladder and s.ladder_id == ladder.id for s in steps)

@@ -1,5 +1,6 @@
 """Progress services without HTTP: ladder progress, ready steps, confirming mastery, the rule."""
 import itertools
+import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -65,10 +66,54 @@ def test_shown_steps_are_the_current_one_first_then_practised_ones_hardest_first
 def test_the_chart_shows_the_last_twenty_practices(db, ladder):
     practise_on_days(db, ladder.steps[0], days=range(25))
     row = progress.ladder_progress(db, ladder).steps[0]
-    assert (row.chart.shown, row.chart.total, len(row.shown_facts), len(row.facts)) == (
+    [every] = progress.ladders_progress(db, [ladder], "Europe/London")[0].steps[:1]
+    assert (row.chart.shown, row.chart.total, len(row.shown_facts), row.practice_count) == (
         20, 25, 20, 25)
-    assert row.shown_facts == row.facts[5:]
-    assert all(counts for _, counts in row.rows)
+    assert row.facts == row.shown_facts == every.facts[5:]  # only the shown ones are read
+    assert row.chart == every.chart and len(every.facts) == every.practice_count == 25
+    assert all(r.counts for r in row.rows)
+    assert [(r.iso_day, r.day) for r in row.rows][:2] == [("2026-10-10", "10 Oct"),
+                                                         ("2026-10-11", "11 Oct")]
+    assert [(r.fear_before, r.fear_peak, r.fear_after) for r in row.rows] == [
+        (f.fear_before, f.fear_peak, f.fear_after) for f in every.facts[5:]]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_progress_page_read_says_what_every_practice_says(db, family, seed):
+    """ladder_progress reads each step's newest practices and counts qualifying ones only
+    until the rule is met; everything the page shows from it equals the evaluation of every
+    practice (ladders_progress), on random histories and rules."""
+    rng = random.Random(seed)
+    min_practices = rng.randint(1, 6)
+    ladder = make_ladder(db, family.child, steps=5, mastered=rng.randint(0, 3),
+                         mastery_min_practices=min_practices,
+                         mastery_min_days=rng.randint(1, min_practices),
+                         mastery_max_peak=rng.randint(0, 10),
+                         mastery_count_halving=rng.random() < 0.5)
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    for step in ladder.steps:
+        for n in range(rng.choice([0, 1, 3, 19, 20, 21, 45])):
+            peak = rng.randint(0, 10)
+            db.add(Practice(child_id=family.child.id, step_id=step.id,
+                            practiced_at=start + timedelta(hours=rng.randint(0, 24 * 40)),
+                            fear_before=rng.randint(0, 10), fear_peak=peak,
+                            fear_after=rng.randint(0, peak), outcome=rng.choice(list(Outcome)),
+                            idempotency_key=f"r{seed}-{step.id}-{n}"))
+    db.commit()
+
+    page = progress.ladder_progress(db, ladder)
+    every = progress.ladders_progress(db, [ladder], "Europe/London")[0]
+
+    assert [s.step.id for s in page.shown] == [s.step.id for s in every.shown]
+    for read, full in zip(page.steps, every.steps, strict=True):
+        assert (read.ready, read.practice_count, read.mastered_on) == (
+            full.ready, full.practice_count, full.mastered_on)
+        assert (read.chart, read.rows, read.shown_facts) == (full.chart, full.rows,
+                                                            full.shown_facts)
+        if read.step.status == "mastered":  # the page says no words about those
+            assert read.mastery is None and read.words == ""
+        else:
+            assert (read.words, read.mastery.met) == (full.words, full.mastery.met)
 
 
 def _statements_during(app, action) -> int:
@@ -102,7 +147,10 @@ def test_ladder_progress_needs_the_same_number_of_queries_for_2_or_12_steps(app,
             report = progress.ladder_progress(session, ladder)
             assert sum(len(s.facts) for s in report.steps) == (1 if ladder_id == small.id
                                                                 else 96)
-    assert counts[0] == counts[1] <= 4, counts
+    # The steps, child and family (lazy here; the page's loader brings them with the ladder),
+    # each step's count of practices, its newest ones, and the qualifying ones until the rule
+    # is met.
+    assert counts[0] == counts[1] <= 6, counts
 
 
 # ---- ready_steps ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from graded_exposure.services import ladders, steps
 from tests.conftest import HX
 from tests.factories import template_ladder
 from tests.hostile_input import SCRIPT
+from tests.lookups import counted_statements
 
 
 def _all_ladders(db) -> list[Ladder]:
@@ -101,6 +102,16 @@ def test_show_page_has_goal_calming_steps_progress_and_add_form(family):
     assert 'class="progress"' in page and "0 of 11 steps mastered" in page
     assert 'id="add-step"' in page and 'name="predicted_fear"' in page
     assert f'action="/steps/{ladder.steps[1].id}/move"' in page
+
+
+def test_show_page_reads_the_ladder_once_and_its_steps_in_one_statement(app, family):
+    ladder = template_ladder(family.db, family.child, by=family.user)
+    with counted_statements(app.extensions["db_engine"]) as statements:
+        page = family.client.get(f"/ladders/{ladder.id}")
+    assert page.status_code == 200 and page.get_data(as_text=True).count('class="step ') == 11
+    ladder_reads = [s for s in statements if re.match(r"SELECT ladder\.", s)]
+    step_reads = [s for s in statements if re.search(r"\bFROM (step|substep)\b", s)]
+    assert len(ladder_reads) == 1 and len(step_reads) == 1, ladder_reads + step_reads
 
 
 def test_links_inside_htmx_components_do_not_inherit_their_target(family):

@@ -9,7 +9,7 @@ from graded_exposure.services import ladders, progress, steps
 from tests.conftest import HX
 from tests.factories import make_ladder, practise_on_days
 from tests.hostile_input import SCRIPT
-from tests.lookups import ladder_steps
+from tests.lookups import counted_statements, ladder_steps
 
 GOOD_RULE = {"mastery_min_practices": "4", "mastery_min_days": "3", "mastery_max_peak": "2",
              "mastery_count_halving": "y"}
@@ -52,6 +52,15 @@ def test_progress_page_draws_a_chart_with_a_text_alternative(db, family, ladder)
     assert "<td>5</td><td>6</td><td>4</td>" in table
     assert "Towards mastery: <strong>0 of 3 practices, on 0 of 2 days</strong>" in html
     assert "style=" not in chart
+
+
+def test_progress_page_reads_the_ladder_and_its_steps_once(app, db, family, ladder):
+    practise_on_days(db, ladder.steps[0], days=(0, 1))
+    with counted_statements(app.extensions["db_engine"]) as statements:
+        assert "fear-chart-" in _page(family, ladder)
+    ladder_reads = [s for s in statements if re.match(r"SELECT ladder\.", s)]
+    step_reads = [s for s in statements if re.search(r"\bFROM step\b", s)]
+    assert len(ladder_reads) == 1 and len(step_reads) == 1, ladder_reads + step_reads
 
 
 def test_a_single_practice_gives_dots_without_lines(db, family, ladder):
