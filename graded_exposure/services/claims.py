@@ -3,8 +3,9 @@
 SQLite: one `UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING ...` inside a transaction
 that takes the write lock up front (BEGIN IMMEDIATE), so two processes simply queue on the
 lock and the second sees the first one's lease. PostgreSQL: the same statement with the
-inner SELECT `FOR UPDATE SKIP LOCKED`, so concurrent claimers pass each other by instead of
-waiting. A lease that runs out (its process died) makes the row claimable again.
+inner SELECT `FOR UPDATE SKIP LOCKED` (in a MATERIALIZED CTE, so it runs once: see _picked),
+so concurrent claimers pass each other by instead of waiting. A lease that runs out (its
+process died) makes the row claimable again.
 
 A lease protects only while it is re-checked. An outbox claim's expiry time is also its owner
 token: a row can be claimed again only once `outbox_claimed_until <= now`, so a new claim
@@ -106,10 +107,16 @@ def write_transaction(session: Session) -> Iterator[Connection]:
     session.commit()
 
 
-def _skip_locked(dialect: str, query):
-    if dialect == "postgresql":
-        return query.with_for_update(skip_locked=True)
-    return query
+def _picked(dialect: str, query):
+    """The ids a claim takes, for its UPDATE's `IN (...)`: on PostgreSQL locked `SKIP LOCKED`,
+    in a MATERIALIZED CTE so that they are chosen once. As a plain subquery the planner may put
+    it inside a nested loop (it did when its statistics said the table held one row) and run it
+    again for every row; each run passed over the rows the UPDATE had just changed and locked
+    the next ones, so one claim took every due row, whatever its limit."""
+    if dialect != "postgresql":
+        return query.scalar_subquery()
+    picked = query.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+    return select(picked.c.id).scalar_subquery()
 
 
 # The hot statements are built once per dialect with bound parameters, and only executed
@@ -118,14 +125,14 @@ def _skip_locked(dialect: str, query):
 def claim_due_statement(dialect: str):
     """Return the one statement that leases due reminders, for the given SQL dialect."""
     now = bindparam("now", type_=REMINDERS.c.next_due_at.type)
-    due = _skip_locked(dialect, (
+    due = _picked(dialect, (
         select(REMINDERS.c.id)
         .where(REMINDERS.c.active.is_(True), REMINDERS.c.next_due_at.is_not(None),
                REMINDERS.c.next_due_at <= now,
                or_(REMINDERS.c.claimed_until.is_(None), REMINDERS.c.claimed_until <= now))
         .order_by(REMINDERS.c.next_due_at, REMINDERS.c.id)
         .limit(bindparam("limit"))))
-    return (update(REMINDERS).where(REMINDERS.c.id.in_(due.scalar_subquery()))
+    return (update(REMINDERS).where(REMINDERS.c.id.in_(due))
             .values(claimed_by=bindparam("worker"), claimed_until=bindparam("until"))
             .returning(*CLAIMED_REMINDER_COLUMNS))
 
@@ -139,13 +146,13 @@ def claim_outbox_statement(dialect: str):
     # outbox slowed down as it grew: 3.2 ms of CPU a delivery at 1,000, 6.9 ms at 100,000).
     # Unordered, the claim stops at its tenth match; each channel's index still yields the
     # oldest first.
-    pending = _skip_locked(dialect, (
+    pending = _picked(dialect, (
         select(DELIVERIES.c.id)
         .where(owes_a_message(),
                or_(DELIVERIES.c.outbox_claimed_until.is_(None),
                    DELIVERIES.c.outbox_claimed_until <= now))
         .limit(bindparam("limit"))))
-    return (update(DELIVERIES).where(DELIVERIES.c.id.in_(pending.scalar_subquery()))
+    return (update(DELIVERIES).where(DELIVERIES.c.id.in_(pending))
             .values(outbox_claimed_until=bindparam("until"))
             .returning(*CLAIMED_DELIVERY_COLUMNS))
 

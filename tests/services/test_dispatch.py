@@ -357,8 +357,10 @@ def test_the_claim_is_one_statement_skipping_locked_rows_on_postgresql(dialect, 
     for statement in (claims.claim_due_statement(dialect.name),
                       claims.claim_outbox_statement(dialect.name)):
         sql = str(statement.compile(dialect=dialect))
-        assert sql.startswith("UPDATE") and "RETURNING" in sql
+        assert " UPDATE " in f" {sql} " and "RETURNING" in sql
         assert ("FOR UPDATE SKIP LOCKED" in sql) is skip_locked
+        # On PostgreSQL the rows are picked once, in a CTE the planner cannot run again.
+        assert sql.startswith("WITH picked AS MATERIALIZED") is skip_locked
 
 
 def test_a_claim_never_takes_what_an_open_claim_holds(app, db):
@@ -388,3 +390,46 @@ def test_a_claim_never_takes_what_an_open_claim_holds(app, db):
     thread.join(timeout=30)
     held_ids, taken_ids = {r.id for r in held}, {r.id for r in second["rows"]}
     assert len(held_ids) == len(taken_ids) == 3 and not held_ids & taken_ids
+
+
+def _analyse_reminders_and_deliveries(app) -> None:
+    """Refresh the planner's statistics now, as an autovacuum may at any moment."""
+    engine = app.extensions["db_engine"]
+    if engine.dialect.name != "postgresql":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+        return
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.autocommit = True  # VACUUM refuses to run in a transaction
+        raw.driver_connection.execute("VACUUM ANALYZE reminder, delivery")
+    finally:
+        raw.close()
+
+
+@pytest.mark.parametrize("rows_when_analysed", [0, 1, 2, 50])
+def test_a_claim_takes_at_most_its_limit_whatever_plan_the_database_picks(app, db,
+                                                                          rows_when_analysed):
+    """With statistics saying the table held one row (an autovacuum at that moment), PostgreSQL
+    planned the claim as a nested loop that ran the LIMIT ... FOR UPDATE SKIP LOCKED subquery
+    again for each row, each run passing over the rows the statement had just updated: one
+    claim of 3 took all 10 due reminders, and an outbox claim of 3 all 10 deliveries."""
+    user, child = person(db)
+    created, now = local("Europe/London", 2026, 6, 10), local("Europe/London", 2026, 6, 10, 7, 31)
+    for _ in range(rows_when_analysed):
+        reminder = add_reminder(db, user, child, created=created)
+        db.add(Delivery(reminder_id=reminder.id, local_date=date(2026, 6, 9), status="sent",
+                        email_state="pending"))
+    db.commit()
+    _analyse_reminders_and_deliveries(app)
+    for row in [*db.exec(select(Delivery)), *db.exec(select(Reminder))]:
+        db.delete(row)
+    db.commit()
+    for _ in range(10):
+        reminder = add_reminder(db, user, child, created=created)
+        db.add(Delivery(reminder_id=reminder.id, local_date=date(2026, 6, 9), status="sent",
+                        email_state="pending"))
+    db.commit()
+    lease = DISPATCH_CONFIG["REMINDER_LEASE"]
+    assert len(claims.claim_due_reminders(db, worker="w", now=now, lease=lease, limit=3)) == 3
+    assert len(claims.claim_outbox(db, now=now, lease=lease, limit=3)) == 3
