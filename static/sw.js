@@ -11,6 +11,7 @@ var DB_NAME = "brave-steps-offline";
 var QUEUE = "queue";        // one item per form (its idempotency key), see queueItem()
 var META = "meta";          // {name: "account", value: <user id>} of the last signed-in page
 var SYNC_TAG = "send-queue";
+var GONE = "the step or the child it was for is no longer in the app.";
 var SAVED_SHOWN_MS = 60 * 60 * 1000;  // a saved item is shown as saved for an hour, then goes
 var FALLBACK_URL = "/inbox";
 var OFFLINE_BANNER = "<p class=\"offline-banner\" role=\"status\">Offline — saved on this phone " +
@@ -222,7 +223,7 @@ function sendOne(item, fresh) {
     if (response.status === 401 || response.status === 404 || response.status === 422) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         item.state = response.status === 401 ? "signin" : "refused";
-        item.error = answer.error || "The server refused it.";
+        item.error = response.status === 404 ? GONE : (answer.error || "The server refused it.");
         return response.status === 401 ? forgetPages().then(function () { return item; }) : item;
       });
     }

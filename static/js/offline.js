@@ -15,6 +15,8 @@
     refused: "Not saved: "
   };
 
+  var shownAt = new Date().toISOString();  // when this page's lists came from the server
+
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
 
   // Ask the worker something; null if it cannot answer in time.
@@ -86,6 +88,10 @@
       var mine = (items || []).filter(function (item) { return item.childId === child; })
         .sort(function (a, b) { return a.loggedAt < b.loggedAt ? 1 : -1; });
       box.querySelector("ul").replaceChildren.apply(box.querySelector("ul"), mine.map(row));
+      // Saved since this page came: its lists do not show them yet.
+      box.querySelector("[data-queue-reload]").hidden = !mine.some(function (item) {
+        return item.state === "saved" && item.savedAt > shownAt;
+      });
       box.hidden = mine.length === 0;
     });
   }
@@ -140,7 +146,10 @@
 
   document.addEventListener("DOMContentLoaded", onPage);
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (event.detail && event.detail.boosted) { onPage(); }
+    if (event.detail && event.detail.boosted) {
+      shownAt = new Date().toISOString();
+      onPage();
+    }
   });
   window.addEventListener("online", onPage);
   navigator.serviceWorker.addEventListener("message", function (event) {

@@ -5,14 +5,18 @@ The network is cut with `context.set_offline(True)`, which in this Chromium also
 service worker's own fetches: the first journey asks the worker to send its queue while cut
 and checks that nothing reached the server."""
 import re
+import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
+from sqlmodel import Session, select
 
+from graded_exposure.models import Step
+from graded_exposure.services import steps
 from tests.browser.conftest import PHONE, screenshot
-from tests.browser.journeys import family_with_a_ladder
+from tests.browser.journeys import FAMILY_PASSWORD, family_with_a_ladder
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +42,7 @@ def gate_phone(browser):
 def _rows(live_server, sql: str) -> list:
     engine = create_engine(live_server.database_url)
     try:
-        with engine.connect() as connection:
+        with engine.begin() as connection:
             return connection.execute(text(sql)).all()
     finally:
         engine.dispose()
@@ -146,3 +150,163 @@ def test_offline_practice_and_checkin_wait_then_save_once(gate_phone, live_serve
     practiced_at = datetime.fromisoformat(str(practiced_at)).replace(tzinfo=UTC)
     assert logged_at - timedelta(seconds=1) < practiced_at < reconnected - timedelta(seconds=1)
     assert _count(live_server, "daycheckin") == 1
+
+
+def _cookie_header(page) -> str:
+    return "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
+
+
+def _send_behind_the_phones_back(page, live_server, item) -> int:
+    """The queued form reaches the server but its answer never reaches the phone."""
+    request = urllib.request.Request(  # noqa: S310 - our own live server
+        item["url"], data=item["body"].encode(), method="POST",
+        headers={"Content-Type": item["contentType"], "X-Queued-Sync": "1",
+                 "X-Queued-At": item["loggedAt"], "Cookie": _cookie_header(page)})
+    with urllib.request.urlopen(request) as response:  # noqa: S310 - our own live server
+        return response.status
+
+
+def test_twice_sent_reloaded_and_answer_lost_still_one_row(gate_phone, live_server):
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "twice@example.com")
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/children/{child_id}")
+    page.get_by_role("link", name=re.compile("^Log practice")).first.click()
+    page.get_by_role("group", name="How scared before?").get_by_text("7", exact=True).click()
+    page.get_by_role("group", name="How scared after?").get_by_text("3", exact=True).click()
+    # The same form sent twice by script, then tapped: one form, one item.
+    landed = page.evaluate("""async () => {
+        const form = document.querySelector("form.practice-form");
+        const send = () => fetch(form.action, {method: "POST",
+            body: new URLSearchParams(new FormData(form))}).then(r => r.url, () => "failed");
+        return [await send(), await send()];
+    }""")
+    assert landed == [f"{live_server}/children/{child_id}"] * 2
+    page.get_by_role("button", name="Save").click()
+    queue = page.get_by_role("region", name="Saved on this phone")
+    expect(queue.locator("[data-state=waiting]")).to_have_count(1)
+    page.reload()  # offline still: from the phone, the queue kept
+    expect(page.get_by_role("status").filter(has_text="Offline")).to_be_visible()
+    expect(queue.locator("[data-state=waiting]")).to_have_count(1)
+    [item] = _queue(page)
+    assert item["kind"] == "practice" and item["childId"] == child_id
+
+    assert _send_behind_the_phones_back(page, live_server, item) == 201
+    page.context.set_offline(False)
+    _send_now(page)  # (Background Sync may have sent it already: the same answer either way)
+    expect(queue.locator("[data-state=saved]")).to_have_count(1)
+    expect(queue.get_by_role("link", name="Show them in the lists")).to_be_visible()
+    assert _count(live_server, "practice") == 1
+    queue.get_by_role("link", name="Show them in the lists").click()
+    expect(page.locator(".practice-list li")).to_have_count(1)
+
+
+def _child_data_left(page) -> list[str]:
+    """Where the phone still holds the child's name: cached responses, IndexedDB, localStorage."""
+    return page.evaluate("""async () => {
+        const found = [];
+        for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            for (const request of await cache.keys()) {
+                const body = await (await cache.match(request)).text();
+                if (body.includes("Mia")) { found.push(name + " " + request.url); }
+            }
+        }
+        const items = await new Promise(resolve => {
+            const open = indexedDB.open("brave-steps-offline");
+            open.onsuccess = () => {
+                const db = open.result;
+                const all = db.transaction("queue").objectStore("queue").getAll();
+                all.onsuccess = () => { db.close(); resolve(all.result); };
+            };
+        });
+        if (items.length) { found.push("indexeddb: " + items.length + " items"); }
+        for (let i = 0; i < localStorage.length; i++) {
+            const key = localStorage.key(i);
+            if ((localStorage.getItem(key) || "").includes("Mia")) { found.push("localStorage " + key); }
+        }
+        return found;
+    }""")
+
+
+def _delete_current_step(live_server) -> None:
+    engine = create_engine(live_server.database_url)
+    try:
+        with Session(engine) as db:
+            step = db.exec(select(Step).where(Step.status == "current")).first()
+            steps.delete_step(db, step)
+    finally:
+        engine.dispose()
+
+
+def test_a_refused_item_is_shown_and_logging_out_asks_then_clears(gate_phone, live_server):
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "refused@example.com")
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/children/{child_id}")
+    _log_practice(page)
+    queue = page.get_by_role("region", name="Saved on this phone")
+    expect(queue.locator("[data-state=waiting]")).to_have_count(1)
+    _delete_current_step(live_server)  # meanwhile, at home, the step is deleted
+
+    page.context.set_offline(False)
+    page.goto(f"{live_server}/children/{child_id}")
+    refused = queue.locator("[data-state=refused]")
+    expect(refused).to_contain_text("Not saved: the step or the child it was for is no longer")
+    expect(refused.get_by_role("button", name="Delete from this phone")).to_be_visible()
+    screenshot(page, "offline-refused")
+    assert [item["state"] for item in _queue(page)] == ["refused"]  # kept, not dropped
+    assert _count(live_server, "practice") == 0
+    assert _child_data_left(page)  # the home is kept for offline use
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Mia")).to_be_visible()  # still signed in
+    assert asked and "not sent yet" in asked[0]
+    assert len(_queue(page)) == 1
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
+    assert _child_data_left(page) == []
+
+
+def test_saved_items_and_pages_go_at_logout_without_asking(gate_phone, live_server):
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "leave@example.com")
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/children/{child_id}")
+    _log_practice(page)
+    page.context.set_offline(False)
+    page.goto(f"{live_server}/children/{child_id}")
+    expect(page.get_by_role("region", name="Saved on this phone").locator(
+        "[data-state=saved]")).to_have_count(1)
+    page.on("dialog", lambda dialog: pytest.fail(f"asked: {dialog.message}"))
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
+    assert _child_data_left(page) == []
+
+
+def test_after_the_session_ends_the_item_waits_for_sign_in(gate_phone, live_server):
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "expired@example.com")
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/children/{child_id}")
+    _log_practice(page)
+    _rows(live_server, "DELETE FROM usersession RETURNING id")  # the session ends on the server
+
+    page.context.set_offline(False)
+    page.goto(f"{live_server}/children/{child_id}")
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.wait_for_function("caches.has('pages').then(kept => !kept)")  # child pages gone
+    [item] = _queue(page)  # the unsent practice stays
+    assert item["state"] in ("waiting", "signin")
+    page.get_by_label("Email").fill("expired@example.com")
+    page.get_by_label("Password").fill(FAMILY_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    page.goto(f"{live_server}/children/{child_id}")
+    expect(page.get_by_role("region", name="Saved on this phone").locator(
+        "[data-state=saved]")).to_have_count(1)
+    assert _count(live_server, "practice") == 1
