@@ -11,6 +11,7 @@ var DB_NAME = "brave-steps-offline";
 var QUEUE = "queue";        // one item per form (its idempotency key), see queueItem()
 var META = "meta";          // {name: "account", value: <user id>} of the last signed-in page
 var SYNC_TAG = "send-queue";
+var KEPT_FRESH_MS = 10 * 60 * 1000;  // a kept page younger than this is not fetched again ahead
 var GONE = "the step or the child it was for is no longer in the app.";
 var SAVED_SHOWN_MS = 60 * 60 * 1000;  // a saved item is shown as saved for an hour, then goes
 var FALLBACK_URL = "/inbox";
@@ -287,9 +288,13 @@ self.addEventListener("message", function (event) {
       return Promise.all((data.urls || []).map(function (path) {
         var url = new URL(path, self.location.origin);
         if (url.origin !== self.location.origin || !matches(OFFLINE_PAGES, url.pathname)) { return null; }
-        return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
-          return keepPage(new Request(url.href), response);
-        }, function () {});
+        return cache.match(url.href, { ignoreVary: true }).then(function (kept) {
+          var age = kept ? Date.now() - Date.parse(kept.headers.get("Date") || "") : NaN;
+          if (age < KEPT_FRESH_MS) { return null; }
+          return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+            return keepPage(new Request(url.href), response);
+          }, function () {});
+        });
       }));
     });
   }

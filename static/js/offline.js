@@ -100,7 +100,8 @@
   function keepLinkedPages() {
     var box = document.getElementById("offline-queue");
     if (!box || isOfflineCopy()) { return; }
-    var urls = [location.pathname];
+    // A page that came through the worker is kept already.
+    var urls = navigator.serviceWorker.controller ? [] : [location.pathname];
     document.querySelectorAll("main a[href*='/practices/new'], main a[href$='/checkin']")
       .forEach(function (link) { urls.push(link.getAttribute("href")); });
     ask({ type: "keep", urls: urls });
@@ -143,6 +144,17 @@
       return forgetChildData(false);
     }
   }
+
+  // A boosted navigation swaps the body's content, not its attributes: carry over whose page
+  // it is (a boosted log-in, or a page for nobody after the session ended).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!event.detail.boosted || !event.detail.shouldSwap) { return; }
+    var tag = /<body\b[^>]*>/.exec(event.detail.serverResponse || "");
+    var account = tag && /\sdata-account="(\d+)"/.exec(tag[0]);
+    if (!tag) { return; }
+    if (account) { document.body.setAttribute("data-account", account[1]); }
+    else { document.body.removeAttribute("data-account"); }
+  });
 
   document.addEventListener("DOMContentLoaded", onPage);
   document.addEventListener("htmx:afterSettle", function (event) {
