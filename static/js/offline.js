@@ -53,12 +53,21 @@
     } catch (e) { return item.loggedAt; }
   }
 
+  // What tells two items apart: the fears of a practice, the day of a check-in.
+  function summary(item) {
+    var fields = new URLSearchParams(item.body);
+    if (item.kind === "practice" && fields.get("fear_before") && fields.get("fear_after")) {
+      return " · fear " + fields.get("fear_before") + " → " + fields.get("fear_after");
+    }
+    return item.kind === "checkin" && fields.get("day") ? " · for " + fields.get("day") : "";
+  }
+
   function row(item) {
     var li = document.createElement("li");
     li.className = "queued-item queued-" + item.state;
     li.setAttribute("data-state", item.state);
     var title = document.createElement("strong");
-    title.textContent = (KINDS[item.kind] || "Form") + ", logged " + when(item);
+    title.textContent = (KINDS[item.kind] || "Form") + ", logged " + when(item) + summary(item);
     var state = document.createElement("p");
     state.className = "queued-state";
     state.textContent = (STATES[item.state] || "") + (item.state === "refused" ? item.error : "");

@@ -7,6 +7,7 @@ and checks that nothing reached the server."""
 import re
 import urllib.request
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -129,6 +130,7 @@ def test_offline_practice_and_checkin_wait_then_save_once(gate_phone, live_serve
     queue = page.get_by_role("region", name="Saved on this phone")
     expect(queue.locator("[data-state=waiting]")).to_have_count(1)
     expect(queue).to_contain_text("Practice, logged")
+    expect(queue).to_contain_text("fear 6 → 2")
     expect(queue).to_contain_text("Waiting: saved on this phone")
     screenshot(page, "offline-practice-waiting")
     _log_checkin(page, child_id, live_server)
@@ -309,3 +311,31 @@ def test_after_the_session_ends_the_item_waits_for_sign_in(gate_phone, live_serv
     expect(page.get_by_role("region", name="Saved on this phone").locator(
         "[data-state=saved]")).to_have_count(1)
     assert _count(live_server, "practice") == 1
+
+
+def test_chromium_finds_the_app_installable(gate_phone, live_server):
+    page = gate_phone
+    _ready_at_the_gate(page, live_server, "install@example.com")
+    cdp = page.context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/manifest.webmanifest") and not manifest["errors"]
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # A test context is a private window, where Chromium never offers to install; nothing else
+    # (manifest fields, icons, a maskable one, a worker with a fetch handler) may be missing.
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+
+
+def test_a_kept_checkin_form_opened_days_later_is_for_that_day(gate_phone, live_server):
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "later@example.com")
+    page.goto(f"{live_server}/children/{child_id}/checkin")
+    kept_for = page.get_by_label("Day").input_value()
+    page.context.set_offline(True)
+    two_days_later = datetime.now(UTC) + timedelta(days=2)
+    page.clock.set_fixed_time(two_days_later)
+    page.goto(f"{live_server}/children/{child_id}/checkin")
+    expect(page.get_by_role("status").filter(has_text="Offline")).to_be_visible()
+    expected = two_days_later.astimezone(ZoneInfo("Europe/London")).date().isoformat()
+    assert expected > kept_for
+    expect(page.get_by_label("Day")).to_have_value(expected)
+    expect(page.get_by_label("Day")).to_have_attribute("max", expected)
