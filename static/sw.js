@@ -91,6 +91,10 @@ function randomKey() {
   return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
 }
 
+// The kept page's own security headers go with its offline copy (its CSP above all).
+var KEPT_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                    "X-Frame-Options"];
+
 // A kept page as it is shown offline: marked with the banner, each form with a fresh key (as
 // a fresh render would have; the kept copy's key may already be used by a form sent online).
 function offlineCopy(response) {
@@ -98,7 +102,11 @@ function offlineCopy(response) {
     html = html.replace(/(<body\b[^>]*>)/, "$1" + OFFLINE_BANNER)
       .replace(/(name="idempotency_key"[^>]*value=")[0-9a-f]{32}"/g,
                function (_all, start) { return start + randomKey() + "\""; });
-    return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+    var headers = new Headers({ "Content-Type": "text/html; charset=utf-8" });
+    KEPT_HEADERS.forEach(function (name) {
+      if (response.headers.has(name)) { headers.set(name, response.headers.get(name)); }
+    });
+    return new Response(html, { headers: headers });
   });
 }
 

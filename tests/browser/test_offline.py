@@ -121,7 +121,8 @@ def test_offline_practice_and_checkin_wait_then_save_once(gate_phone, live_serve
     child_id = _ready_at_the_gate(page, live_server, "gate@example.com")
     page.context.set_offline(True)
 
-    page.goto(f"{live_server}/children/{child_id}")  # a full load, from the phone
+    kept = page.goto(f"{live_server}/children/{child_id}")  # a full load, from the phone
+    assert "script-src 'self'" in kept.headers["content-security-policy"]  # as online
     expect(page.get_by_role("status").filter(has_text="Offline")).to_contain_text(
         "saved on this phone until you're back online")
     expect(page.get_by_role("heading", name="Mia")).to_be_visible()
@@ -280,6 +281,7 @@ def test_saved_items_and_pages_go_at_logout_without_asking(gate_phone, live_serv
     page.context.set_offline(True)
     page.goto(f"{live_server}/children/{child_id}")
     _log_practice(page)
+    expect(page.locator("[data-state=waiting]")).to_have_count(1)  # the tap has landed
     page.context.set_offline(False)
     page.goto(f"{live_server}/children/{child_id}")
     expect(page.get_by_role("region", name="Saved on this phone").locator(
@@ -296,6 +298,7 @@ def test_after_the_session_ends_the_item_waits_for_sign_in(gate_phone, live_serv
     page.context.set_offline(True)
     page.goto(f"{live_server}/children/{child_id}")
     _log_practice(page)
+    expect(page.locator("[data-state=waiting]")).to_have_count(1)  # the tap has landed
     _rows(live_server, "DELETE FROM usersession RETURNING id")  # the session ends on the server
 
     page.context.set_offline(False)
