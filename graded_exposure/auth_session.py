@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .db import get_session
 from .extensions import htmx, login_manager
 from .services import login_sessions
+from .views import queued_sync
 from .vocabulary import Role
 
 
@@ -25,6 +26,8 @@ def _load_user(user_id: str):
 
 @login_manager.unauthorized_handler
 def _unauthorized():
+    if queued_sync.is_queued_sync():
+        return queued_sync.failed(401, queued_sync.SIGNED_OUT)
     login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
     if htmx:
         # A 302 would swap the login page into a fragment; send the browser there instead.

@@ -7,11 +7,13 @@ region (htmx itself swaps no 4xx/5xx but a refused form's 422).
 from urllib.parse import urlsplit
 
 from flask import Flask, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 
 from .extensions import htmx
 from .rules.safe_redirect import safe_next_path
+from .views import queued_sync
 from .views.responses import wants_fragment
 
 _MESSAGES = {
@@ -41,6 +43,8 @@ def _page_to_reload() -> str:
 
 
 def _render(code: int, message: str | None = None):
+    if queued_sync.is_queued_sync():
+        return queued_sync.failed(code, message or _MESSAGES.get(code, ""))
     fragment = wants_fragment()
     part_missing = code == 404 and fragment
     if message is None:
@@ -62,6 +66,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_e):
+        if queued_sync.is_queued_sync() and not current_user.is_authenticated:
+            # A form queued on the phone whose session has ended since: keep it for later.
+            return queued_sync.failed(401, queued_sync.SIGNED_OUT)
         # The token is tied to the session (no time limit), so in practice the page is older
         # than the session: after logging out and in again in another tab, for instance.
         return _render(400, _EXPIRED)

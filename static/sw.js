@@ -1,9 +1,318 @@
-// Brave Steps service worker: shows the reminders the server pushes, opens the app on a tap.
-// Served at /sw.js (not /static/) so that its scope is the whole app.
+// Brave Steps service worker: the app shell and a family's pages offline, practices and
+// check-ins queued on the phone while offline and sent once when back, and the reminders the
+// server pushes. Served at /sw.js (not /static/) so that its scope is the whole app;
+// views/push.py replaces the BUILD line with the fingerprinted shell of this deploy.
 "use strict";
 
+var BUILD = {"version": "dev", "shell": [], "offline": "/offline"};
+var SHELL_CACHE = "shell-" + BUILD.version;
+var PAGES_CACHE = "pages";  // child data: cleared on logout and when the session ends
+var DB_NAME = "brave-steps-offline";
+var QUEUE = "queue";        // one item per form (its idempotency key), see queueItem()
+var META = "meta";          // {name: "account", value: <user id>} of the last signed-in page
+var SYNC_TAG = "send-queue";
+var KEPT_FRESH_MS = 10 * 60 * 1000;  // a kept page younger than this is not fetched again ahead
+var GONE = "the step or the child it was for is no longer in the app.";
+var SAVED_SHOWN_MS = 60 * 60 * 1000;  // a saved item is shown as saved for an hour, then goes
 var FALLBACK_URL = "/inbox";
+var OFFLINE_BANNER = "<p class=\"offline-banner\" role=\"status\">Offline — saved on this phone " +
+  "until you're back online</p>";
 
+// The pages a family needs at the school gate, kept for when the network is gone.
+var OFFLINE_PAGES = [/^\/$/, /^\/children\/\d+$/, /^\/children\/\d+\/practices\/new$/,
+                     /^\/children\/\d+\/checkin$/];
+// The forms queued when the network fails: [path pattern, kind].
+var QUEUED_FORMS = [[/^\/children\/(\d+)\/practices$/, "practice"],
+                    [/^\/children\/(\d+)\/checkin$/, "checkin"]];
+
+// ---- IndexedDB --------------------------------------------------------------------------
+function openDb() {
+  return new Promise(function (resolve, reject) {
+    var request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = function () {
+      request.result.createObjectStore(QUEUE, { keyPath: "key" });
+      request.result.createObjectStore(META, { keyPath: "name" });
+    };
+    request.onsuccess = function () { resolve(request.result); };
+    request.onerror = function () { reject(request.error); };
+  });
+}
+
+function inStore(store, mode, work) {
+  return openDb().then(function (db) {
+    return new Promise(function (resolve, reject) {
+      var tx = db.transaction(store, mode), result;
+      var request = work(tx.objectStore(store));
+      if (request) { request.onsuccess = function () { result = request.result; }; }
+      tx.oncomplete = function () { db.close(); resolve(result); };
+      tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+    });
+  });
+}
+
+function allItems() { return inStore(QUEUE, "readonly", function (s) { return s.getAll(); }); }
+function putItem(item) { return inStore(QUEUE, "readwrite", function (s) { return s.put(item); }); }
+function deleteItem(key) { return inStore(QUEUE, "readwrite", function (s) { return s.delete(key); }); }
+function account() {
+  return inStore(META, "readonly", function (s) { return s.get("account"); })
+    .then(function (row) { return row ? row.value : null; });
+}
+function rememberAccount(id) {
+  return inStore(META, "readwrite", function (s) { return s.put({ name: "account", value: id }); });
+}
+
+// ---- Install, activate: a cache per deploy ----------------------------------------------
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(SHELL_CACHE)
+    .then(function (cache) { return cache.addAll(BUILD.shell.concat([BUILD.offline])); })
+    .then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf("shell-") === 0 && name !== SHELL_CACHE;
+    }).map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+// ---- Pages ------------------------------------------------------------------------------
+function matches(patterns, path) {
+  return patterns.some(function (pattern) { return pattern.test(path); });
+}
+
+function isWholePage(request) {
+  // A boosted htmx request gets the whole page; a request for part of a page does not.
+  return request.headers.get("HX-Request") !== "true" || request.headers.get("HX-Boosted") === "true";
+}
+
+function randomKey() {
+  var bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+}
+
+// The kept page's own security headers go with its offline copy (its CSP above all).
+var KEPT_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                    "X-Frame-Options"];
+
+// A kept page as it is shown offline: marked with the banner, each form with a fresh key (as
+// a fresh render would have; the kept copy's key may already be used by a form sent online).
+function offlineCopy(response) {
+  return response.text().then(function (html) {
+    html = html.replace(/(<body\b[^>]*>)/, "$1" + OFFLINE_BANNER)
+      .replace(/(name="idempotency_key"[^>]*value=")[0-9a-f]{32}"/g,
+               function (_all, start) { return start + randomKey() + "\""; });
+    var headers = new Headers({ "Content-Type": "text/html; charset=utf-8" });
+    KEPT_HEADERS.forEach(function (name) {
+      if (response.headers.has(name)) { headers.set(name, response.headers.get(name)); }
+    });
+    return new Response(html, { headers: headers });
+  });
+}
+
+function keepPage(request, response) {
+  if (!response.ok || response.redirected ||
+      (response.headers.get("Content-Type") || "").indexOf("text/html") !== 0) { return; }
+  var copy = response.clone();
+  return caches.open(PAGES_CACHE).then(function (cache) {
+    return cache.put(new Request(request.url), copy);
+  });
+}
+
+function cachedPage(request) {
+  return caches.match(request.url, { cacheName: PAGES_CACHE, ignoreVary: true });
+}
+
+function offlineFallback(request) {
+  return cachedPage(request).then(function (kept) {
+    if (kept) { return offlineCopy(kept); }
+    return caches.match(BUILD.offline, { cacheName: SHELL_CACHE, ignoreVary: true })
+      .then(function (page) { return page || Response.error(); });
+  });
+}
+
+function pageFromNetwork(event, path) {
+  var request = event.request;
+  var keep = matches(OFFLINE_PAGES, path) && isWholePage(request);
+  return fetch(request).then(function (response) {
+    if (keep) { event.waitUntil(keepPage(request, response.clone())); }
+    return response;
+  }, function () { return offlineFallback(request); });
+}
+
+// ---- The queue --------------------------------------------------------------------------
+function queuedForm(path) {
+  for (var i = 0; i < QUEUED_FORMS.length; i++) {
+    var found = QUEUED_FORMS[i][0].exec(path);
+    if (found) { return { kind: QUEUED_FORMS[i][1], childId: Number(found[1]) }; }
+  }
+  return null;
+}
+
+function queueItem(request, form, body) {
+  var fields = new URLSearchParams(body);
+  var now = new Date();
+  return account().then(function (owner) {
+    return {
+      key: fields.get("idempotency_key") || randomKey(),  // the same form twice: one item
+      kind: form.kind, childId: form.childId, url: request.url, body: body,
+      contentType: request.headers.get("Content-Type") || "application/x-www-form-urlencoded",
+      loggedAt: now.toISOString(),
+      zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      account: owner, state: "waiting", error: ""
+    };
+  });
+}
+
+function queueOnFailure(event, form) {
+  var request = event.request, copy = request.clone();
+  return fetch(request).catch(function () {
+    return copy.text().then(function (body) {
+      if ((copy.headers.get("Content-Type") || "").indexOf("application/x-www-form-urlencoded") !== 0) {
+        return Response.error();  // our forms are url-encoded; anything else is not ours to keep
+      }
+      return queueItem(request, form, body).then(putItem).then(function () {
+        if (self.registration.sync) {
+          self.registration.sync.register(SYNC_TAG).catch(function () {});
+        }
+        tellPages();
+        // Like the server's answer to a saved form: back to the child's home, where the
+        // queue shows this item waiting.
+        return Response.redirect("/children/" + form.childId, 303);
+      });
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request, url = new URL(request.url);
+  if (url.origin !== self.location.origin) { return; }
+  if (request.method === "POST") {
+    var form = queuedForm(url.pathname);
+    if (form) { event.respondWith(queueOnFailure(event, form)); }
+    return;
+  }
+  if (request.method !== "GET") { return; }
+  if (BUILD.shell.indexOf(url.pathname) !== -1) {
+    // Fingerprinted names never change content: the cached copy is always right.
+    event.respondWith(caches.match(request, { cacheName: SHELL_CACHE, ignoreVary: true })
+      .then(function (hit) { return hit || fetch(request); }));
+    return;
+  }
+  if (request.mode === "navigate" || matches(OFFLINE_PAGES, url.pathname)) {
+    event.respondWith(pageFromNetwork(event, url.pathname));
+  }
+});
+
+// ---- Sending the queue ------------------------------------------------------------------
+var sending = Promise.resolve();
+
+function tellPages() {
+  return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (pages) {
+    pages.forEach(function (page) { page.postMessage({ type: "queue-changed" }); });
+  });
+}
+
+function forgetPages() { return caches.delete(PAGES_CACHE); }
+
+function sendOne(item, fresh) {
+  var body = new URLSearchParams(item.body);
+  if (fresh && fresh.csrf && item.account !== null && item.account === fresh.account) {
+    // The same person signed in again since: the form's token belongs to the ended session.
+    body.set("csrf_token", fresh.csrf);
+  }
+  return fetch(item.url, {
+    method: "POST", credentials: "same-origin", redirect: "manual", body: body.toString(),
+    headers: { "Content-Type": item.contentType, "X-Queued-Sync": "1", "X-Queued-At": item.loggedAt }
+  }).then(function (response) {
+    if (response.status === 201) {
+      item.state = "saved"; item.error = ""; item.savedAt = new Date().toISOString();
+      return item;
+    }
+    if (response.status === 401 || response.status === 404 || response.status === 422) {
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        item.state = response.status === 401 ? "signin" : "refused";
+        item.error = response.status === 404 ? GONE : (answer.error || "The server refused it.");
+        return response.status === 401 ? forgetPages().then(function () { return item; }) : item;
+      });
+    }
+    return null;  // anything else: try again later
+  }, function () { return null; });
+}
+
+// Send every item that waits (and, with a fresh token from a signed-in page, those that
+// waited for a sign-in), one at a time; a send already under way finishes first.
+function sendQueue(fresh) {
+  sending = sending.then(function () {
+    return allItems().then(function (items) {
+      var old = Date.now() - SAVED_SHOWN_MS;
+      items.filter(function (item) { return item.state === "saved" && Date.parse(item.savedAt) < old; })
+        .forEach(function (item) { deleteItem(item.key); });
+      var due = items.filter(function (item) {
+        return item.state === "waiting" || (item.state === "signin" && fresh && item.account === fresh.account);
+      });
+      return due.reduce(function (previous, item) {
+        return previous.then(function () {
+          return sendOne(item, fresh).then(function (done) {
+            if (done) { return putItem(done).then(tellPages); }
+          });
+        });
+      }, Promise.resolve());
+    });
+  }).catch(function () {});
+  return sending;
+}
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === SYNC_TAG) { event.waitUntil(sendQueue(null)); }
+});
+
+// Messages from the pages (static/js/offline.js), answered on the port they came with.
+function answer(event, value) { if (event.ports[0]) { event.ports[0].postMessage(value); } }
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  var work;
+  if (data.type === "signed-in") {
+    // A signed-in page: remember whose phone it is now, send what waits with its token.
+    var fresh = { account: data.account, csrf: data.csrf };
+    work = rememberAccount(data.account).then(function () { return sendQueue(fresh); });
+  } else if (data.type === "list") {
+    work = allItems();
+  } else if (data.type === "delete") {
+    work = deleteItem(data.key).then(tellPages);
+  } else if (data.type === "signed-out") {
+    // Logged out, or the session ended: child data goes; unsent items go only when asked.
+    work = forgetPages().then(allItems).then(function (items) {
+      return Promise.all(items.filter(function (item) {
+        return data.everything || item.state === "saved";
+      }).map(function (item) { return deleteItem(item.key); }));
+    }).then(function () {
+      return data.everything ? inStore(META, "readwrite", function (s) { return s.clear(); }) : null;
+    });
+  } else if (data.type === "keep") {
+    // Pages the child's home leads to, kept now so they open offline later.
+    work = caches.open(PAGES_CACHE).then(function (cache) {
+      return Promise.all((data.urls || []).map(function (path) {
+        var url = new URL(path, self.location.origin);
+        if (url.origin !== self.location.origin || !matches(OFFLINE_PAGES, url.pathname)) { return null; }
+        return cache.match(url.href, { ignoreVary: true }).then(function (kept) {
+          var age = kept ? Date.now() - Date.parse(kept.headers.get("Date") || "") : NaN;
+          if (age < KEPT_FRESH_MS) { return null; }
+          return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+            return keepPage(new Request(url.href), response);
+          }, function () {});
+        });
+      }));
+    });
+  }
+  if (work) {
+    event.waitUntil(work.then(function (value) { answer(event, value === undefined ? null : value); },
+                              function () { answer(event, null); }));
+  }
+});
+
+// ---- Push notifications -----------------------------------------------------------------
 // Only our own pages may be opened from a notification.
 function sameOriginUrl(path) {
   try {
@@ -13,9 +322,6 @@ function sameOriginUrl(path) {
     return new URL(FALLBACK_URL, self.location.origin).href;
   }
 }
-
-self.addEventListener("install", function () { self.skipWaiting(); });
-self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
 
 self.addEventListener("push", function (event) {
   var data = {};

@@ -20,7 +20,7 @@ def _static_urls(html: str) -> list[str]:
 
 def test_pages_link_every_static_file_by_a_fingerprinted_name(client):
     urls = _static_urls(client.get("/login").get_data(as_text=True))
-    assert len(urls) == 4  # icon, stylesheet, htmx, app.js
+    assert len(urls) == 5  # icon, stylesheet, htmx, app.js, offline.js
     for url in urls:
         assert HASHED.match(url), url
     assert any("/vendor/htmx.min." in url for url in urls)  # fetched at setup, built all the same

@@ -10,6 +10,7 @@ from ..db import get_session
 from ..forms.checkins import CheckInForm
 from ..rules.showable_days import showable_day
 from ..services import checkins
+from . import queued_sync
 from .responses import refusal_on, render, render_form, see_other
 
 bp = Blueprint("checkins", __name__)
@@ -35,11 +36,16 @@ def edit(child_id: int):
 def save(child_id: int):
     child = child_for(child_id)
     form = CheckInForm()
+    queued = queued_sync.is_queued_sync()
     if form.validate_on_submit():
         with refusal_on(form):
             checkins.save_checkin(get_session(), child, current_user, form.to_input(),
                                   form.idempotency_key.data)
+            if queued:
+                return queued_sync.saved()
             flash("Check-in saved. Thank you — noticing is the first step.", "success")
             return see_other(url_for("children.show", child_id=child.id))
+    if queued:
+        return queued_sync.refused(form)
     return render_form("checkins/form.html", form, child=child, existing=None,
                        today=checkins.today_for(child))

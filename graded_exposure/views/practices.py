@@ -8,6 +8,7 @@ from ..db import get_session
 from ..forms.practices import LogPracticeForm, edit_form
 from ..models import Child, Step
 from ..services import practices
+from . import queued_sync
 from .pagination import requested_page
 from .responses import refusal_on, render, render_form, see_other, unless_confirmed
 
@@ -31,14 +32,23 @@ def create(child_id: int):
 def save(child_id: int):
     form = LogPracticeForm()
     child, step = child_and_step(child_id, form.step.data)
+    queued = queued_sync.is_queued_sync()
     if form.validate_on_submit():
         with refusal_on(form) as refusal:
-            practices.log_practice(get_session(), child, step, current_user, form.details(),
+            details = form.details()
+            if queued and details.practiced_at is None:
+                # Sent later from the phone: it happened when it was logged, not now.
+                details.practiced_at = queued_sync.queued_at()
+            practices.log_practice(get_session(), child, step, current_user, details,
                                    form.idempotency_key.data)
+            if queued:
+                return queued_sync.saved()
             flash("Practice saved — well done!", "success")
             return see_other(url_for("children.show", child_id=child.id))
         if isinstance(refusal.error, practices.KeyAlreadyUsed):
             form.renew_key()
+    if queued:
+        return queued_sync.refused(form)
     return _form_page(child, form, step)
 
 

@@ -1,5 +1,9 @@
-"""The installable web app: manifest, service worker at /sw.js, push subscribe/unsubscribe."""
-from flask import Blueprint, current_app, jsonify, request, send_from_directory, url_for
+"""The installable web app: manifest, service worker at /sw.js, offline page, push settings."""
+import hashlib
+import json
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..db import get_session
@@ -34,14 +38,43 @@ def manifest():
     return response
 
 
+# The app shell the service worker keeps for offline use, under this deploy's hashed names.
+SHELL_FILES = ("css/app.css", "js/app.js", "js/offline.js", "vendor/htmx.min.js", "favicon.svg",
+               "icons/brave-steps.svg", "icons/brave-steps-192.png",
+               "icons/brave-steps-512.png", "icons/brave-steps-maskable-512.png")
+# static/sw.js carries this line; the view puts the deploy's shell in its place.
+BUILD_PLACEHOLDER = 'var BUILD = {"version": "dev", "shell": [], "offline": "/offline"};'
+
+
+def shell_build() -> dict:
+    """The shell's hashed URLs and a version naming them (and the offline page): a new deploy
+    gets a new cache name, and the worker deletes the old caches when it takes over."""
+    shell = [url_for("static", filename=name) for name in SHELL_FILES]
+    offline = url_for("push.offline")
+    digest = hashlib.sha256("\n".join([*shell, _offline_html()]).encode()).hexdigest()
+    return {"version": digest[:16], "shell": shell, "offline": offline}
+
+
+def _offline_html() -> str:
+    return render_template("offline.html")
+
+
 @bp.get("/sw.js")
 def service_worker():
+    source = Path(current_app.static_folder, "sw.js").read_text(encoding="utf-8")
+    build = f"var BUILD = {json.dumps(shell_build())};"
+    response = current_app.response_class(source.replace(BUILD_PLACEHOLDER, build, 1),
+                                          mimetype="text/javascript")
     # Served from the root so the worker's scope is the whole app, not just /static/.
-    response = send_from_directory(current_app.static_folder, "sw.js",
-                                   mimetype="text/javascript", max_age=0)
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.get("/offline")
+def offline():
+    """What the worker shows for a page it did not keep, when the network is gone."""
+    return _offline_html()
 
 
 def _subscription_fields() -> tuple[str, str, str]:

@@ -22,6 +22,7 @@ class LiveServer(str):
     """The server's base URL, with the mailbox its emails go to (a real SMTP server)."""
 
     mailbox: Mailbox
+    database_url: str
 
 
 @pytest.fixture
@@ -42,6 +43,7 @@ def live_server(tmp_path, prepare_live_app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = LiveServer(f"http://127.0.0.1:{server.server_port}")
     base.mailbox = mailbox
+    base.database_url = url
     app.config["BASE_URL"] = base  # links in emails lead back to this server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

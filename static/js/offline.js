@@ -1,0 +1,207 @@
+// The offline side of the pages (static/sw.js does the work): registers the worker, hands it
+// this page's sign-in so it sends what waits on the phone, shows that queue on the child's
+// home, and clears child data from the phone at logout. Every page works without this file.
+(function () {
+  "use strict";
+  if (!("serviceWorker" in navigator) || !window.MessageChannel) { return; }
+
+  var HTMX_HISTORY = "htmx-history-cache";  // htmx's copies of visited pages (localStorage)
+  var ASK_TIMEOUT_MS = 4000;
+  var KINDS = { practice: "Practice", checkin: "Day check-in" };
+  var STATES = {
+    waiting: "Waiting: saved on this phone, it will be sent when you're back online.",
+    saved: "Saved.",
+    signin: "Not sent yet: sign in again, then it will be sent.",
+    refused: "Not saved: "
+  };
+
+  var shownAt = new Date().toISOString();  // when this page's lists came from the server
+
+  navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+
+  // Ask the worker something; null if it cannot answer in time.
+  function ask(message) {
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      var timer = setTimeout(function () { resolve(null); }, ASK_TIMEOUT_MS);
+      channel.port1.onmessage = function (event) { clearTimeout(timer); resolve(event.data); };
+      navigator.serviceWorker.ready.then(function (registration) {
+        registration.active.postMessage(message, [channel.port2]);
+      });
+    });
+  }
+
+  function isOfflineCopy() {
+    return Boolean(document.querySelector("body > .offline-banner, body.offline-page"));
+  }
+
+  function signedIn() {
+    var account = document.body.getAttribute("data-account");
+    if (!account) { return null; }
+    var token = "";
+    try { token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
+    catch (e) { token = ""; }
+    return { account: account, csrf: token };
+  }
+
+  // ---- The queue on the child's home -----------------------------------------------------
+  function when(item) {
+    try {
+      return new Date(item.loggedAt).toLocaleString(undefined, {
+        timeZone: item.zone || undefined, weekday: "short", hour: "2-digit", minute: "2-digit"
+      });
+    } catch (e) { return item.loggedAt; }
+  }
+
+  // What tells two items apart: the fears of a practice, the day of a check-in.
+  function summary(item) {
+    var fields = new URLSearchParams(item.body);
+    if (item.kind === "practice" && fields.get("fear_before") && fields.get("fear_after")) {
+      return " · fear " + fields.get("fear_before") + " → " + fields.get("fear_after");
+    }
+    return item.kind === "checkin" && fields.get("day") ? " · for " + fields.get("day") : "";
+  }
+
+  function row(item) {
+    var li = document.createElement("li");
+    li.className = "queued-item queued-" + item.state;
+    li.setAttribute("data-state", item.state);
+    var title = document.createElement("strong");
+    title.textContent = (KINDS[item.kind] || "Form") + ", logged " + when(item) + summary(item);
+    var state = document.createElement("p");
+    state.className = "queued-state";
+    state.textContent = (STATES[item.state] || "") + (item.state === "refused" ? item.error : "");
+    li.append(title, state);
+    if (item.state === "refused" || item.state === "signin") {
+      if (item.state === "refused") {
+        var hint = document.createElement("p");
+        hint.className = "hint";
+        hint.textContent = "Log it again from the form if you still want it kept, then delete this copy.";
+        li.append(hint);
+      }
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "danger small";
+      remove.setAttribute("data-queue-delete", item.key);
+      remove.textContent = "Delete from this phone";
+      li.append(remove);
+    }
+    return li;
+  }
+
+  function showQueue() {
+    var box = document.getElementById("offline-queue");
+    if (!box) { return Promise.resolve(); }
+    var child = Number(box.getAttribute("data-child"));
+    return ask({ type: "list" }).then(function (items) {
+      var mine = (items || []).filter(function (item) { return item.childId === child; })
+        .sort(function (a, b) { return a.loggedAt < b.loggedAt ? 1 : -1; });
+      box.querySelector("ul").replaceChildren.apply(box.querySelector("ul"), mine.map(row));
+      // Saved since this page came: its lists do not show them yet.
+      box.querySelector("[data-queue-reload]").hidden = !mine.some(function (item) {
+        return item.state === "saved" && item.savedAt > shownAt;
+      });
+      box.hidden = mine.length === 0;
+    });
+  }
+
+  // Pages the child's home leads to, kept by the worker so they open offline later.
+  function keepLinkedPages() {
+    var box = document.getElementById("offline-queue");
+    if (!box || isOfflineCopy()) { return; }
+    // A page that came through the worker is kept already.
+    var urls = navigator.serviceWorker.controller ? [] : [location.pathname];
+    document.querySelectorAll("main a[href*='/practices/new'], main a[href$='/checkin']")
+      .forEach(function (link) { urls.push(link.getAttribute("href")); });
+    ask({ type: "keep", urls: urls });
+  }
+
+  // A kept check-in form opened on a later day: the check-in is for today, in the family's zone.
+  function checkinForToday() {
+    if (!isOfflineCopy()) { return; }
+    document.querySelectorAll("input[data-family-zone]").forEach(function (input) {
+      var today;
+      try {
+        today = new Intl.DateTimeFormat("en-CA", { timeZone: input.getAttribute("data-family-zone"),
+          year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+      } catch (e) { return; }
+      if (input.value && input.value === input.max && today > input.max) {
+        input.max = today;
+        input.value = today;
+      }
+    });
+  }
+
+  // ---- Every page ------------------------------------------------------------------------
+  function forgetChildData(everything) {
+    try { localStorage.removeItem(HTMX_HISTORY); } catch (e) { /* storage unavailable */ }
+    return ask({ type: "signed-out", everything: everything });
+  }
+
+  function onPage() {
+    checkinForToday();
+    if (isOfflineCopy()) { return showQueue(); }
+    var me = signedIn();
+    if (me) {
+      keepLinkedPages();
+      showQueue();
+      return ask({ type: "signed-in", account: me.account, csrf: me.csrf }).then(showQueue);
+    }
+    if (navigator.onLine) {
+      // A page from the server for nobody signed in: the session ended. Child data goes;
+      // what was not sent stays for the next sign-in.
+      return forgetChildData(false);
+    }
+  }
+
+  // A boosted navigation swaps the body's content, not its attributes: carry over whose page
+  // it is (a boosted log-in, or a page for nobody after the session ended).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (!event.detail.boosted || !event.detail.shouldSwap) { return; }
+    var tag = /<body\b[^>]*>/.exec(event.detail.serverResponse || "");
+    var account = tag && /\sdata-account="(\d+)"/.exec(tag[0]);
+    if (!tag) { return; }
+    if (account) { document.body.setAttribute("data-account", account[1]); }
+    else { document.body.removeAttribute("data-account"); }
+  });
+
+  document.addEventListener("DOMContentLoaded", onPage);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail && event.detail.boosted) {
+      shownAt = new Date().toISOString();
+      onPage();
+    }
+  });
+  window.addEventListener("online", onPage);
+  navigator.serviceWorker.addEventListener("message", function (event) {
+    if (event.data && event.data.type === "queue-changed") { showQueue(); }
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-queue-delete]");
+    if (!button) { return; }
+    ask({ type: "delete", key: button.getAttribute("data-queue-delete") }).then(showQueue);
+  });
+
+  // Logging out on a shared phone: ask before unsent items go, then leave nothing behind.
+  var leaving = false;
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (leaving || !form.matches("form[data-logout]")) { return; }
+    event.preventDefault();
+    event.stopPropagation();
+    ask({ type: "list" }).then(function (items) {
+      var unsent = (items || []).filter(function (item) { return item.state !== "saved"; });
+      if (unsent.length && !window.confirm(
+        unsent.length + (unsent.length === 1 ? " practice or check-in is" : " practices or check-ins are") +
+        " saved on this phone but not sent yet. Logging out deletes " +
+        (unsent.length === 1 ? "it" : "them") + " from this phone. Log out anyway?")) {
+        return;
+      }
+      return forgetChildData(true).then(function () {
+        leaving = true;
+        form.submit();
+      });
+    });
+  }, true);
+})();

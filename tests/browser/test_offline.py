@@ -1,0 +1,344 @@
+"""Chromium at the school gate: pages open from the phone, practices and check-ins are queued
+offline and saved once when the connection returns; logging out leaves no child data behind.
+
+The network is cut with `context.set_offline(True)`, which in this Chromium also fails the
+service worker's own fetches: the first journey asks the worker to send its queue while cut
+and checks that nothing reached the server."""
+import re
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import create_engine, text
+from sqlmodel import Session, select
+
+from graded_exposure.models import Step
+from graded_exposure.services import steps
+from tests.browser.conftest import PHONE, screenshot
+from tests.browser.journeys import FAMILY_PASSWORD, family_with_a_ladder
+
+pytestmark = pytest.mark.browser
+
+# What Chromium logs, as errors, about requests the cut network made fail.
+_OFFLINE_NOISE = ("ERR_INTERNET_DISCONNECTED", "Failed to load resource", "ERR_FAILED")
+
+
+@pytest.fixture
+def gate_phone(browser):
+    """A phone with JavaScript whose network the test cuts and restores."""
+    context = browser.new_context(viewport=PHONE, timezone_id="Europe/London", locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and not any(
+        noise in m.text for noise in _OFFLINE_NOISE) else None)
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+def _rows(live_server, sql: str) -> list:
+    engine = create_engine(live_server.database_url)
+    try:
+        with engine.begin() as connection:
+            return connection.execute(text(sql)).all()
+    finally:
+        engine.dispose()
+
+
+def _controlled(page) -> None:
+    """Wait until the service worker controls the page (its caches are ready)."""
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def _ready_at_the_gate(page, live_server, email) -> int:
+    """A family with a ladder whose phone has opened its child's pages once, online."""
+    child_id = family_with_a_ladder(page, live_server, email)
+    page.goto(f"{live_server}/children/{child_id}")
+    _controlled(page)
+    page.reload()  # now through the worker, which keeps the home and the pages it leads to
+    page.get_by_role("link", name=re.compile("^Log practice")).first.click()
+    expect(page.get_by_role("heading", name="Log a practice")).to_be_visible()
+    page.goto(f"{live_server}/children/{child_id}/checkin")
+    page.goto(f"{live_server}/children/{child_id}")
+    return child_id
+
+
+def _queue(page) -> list[dict]:
+    """What the worker holds in IndexedDB."""
+    return page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open("brave-steps-offline");
+        open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains("queue")) { db.close(); resolve([]); return; }
+            const all = db.transaction("queue").objectStore("queue").getAll();
+            all.onsuccess = () => { db.close(); resolve(all.result); };
+            all.onerror = () => reject(all.error);
+        };
+        open.onerror = () => reject(open.error);
+    })""")
+
+
+def _log_practice(page, before="6", after="2") -> None:
+    page.get_by_role("link", name=re.compile("^Log practice")).first.click()
+    page.get_by_role("group", name="How scared before?").get_by_text(before, exact=True).click()
+    page.get_by_role("group", name="How scared after?").get_by_text(after, exact=True).click()
+    page.get_by_role("button", name="Save").click()
+
+
+def _log_checkin(page, child_id, live_server) -> None:
+    page.goto(f"{live_server}/children/{child_id}/checkin")
+    page.get_by_role("group", name="How calm or upset was your child today?").get_by_text(
+        "3", exact=True).click()
+    page.get_by_role("group", name="And how stressed were you?").get_by_text("5", exact=True).click()
+    page.get_by_role("button", name="Save check-in").click()
+
+
+def _send_now(page) -> None:
+    """Ask the worker to send what waits, as a signed-in page does on load, and wait for it."""
+    page.evaluate("""() => new Promise(resolve => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => resolve();
+        const headers = JSON.parse(document.body.getAttribute("hx-headers"));
+        navigator.serviceWorker.controller.postMessage({type: "signed-in",
+            account: document.body.dataset.account, csrf: headers["X-CSRFToken"]}, [channel.port2]);
+    })""")
+
+
+_COUNTS = {"practice": "SELECT count(*) FROM practice",
+           "daycheckin": "SELECT count(*) FROM daycheckin"}
+
+
+def _count(live_server, table: str) -> int:
+    return _rows(live_server, _COUNTS[table])[0][0]
+
+
+def test_offline_practice_and_checkin_wait_then_save_once(gate_phone, live_server):
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "gate@example.com")
+    page.context.set_offline(True)
+
+    kept = page.goto(f"{live_server}/children/{child_id}")  # a full load, from the phone
+    assert "script-src 'self'" in kept.headers["content-security-policy"]  # as online
+    expect(page.get_by_role("status").filter(has_text="Offline")).to_contain_text(
+        "saved on this phone until you're back online")
+    expect(page.get_by_role("heading", name="Mia")).to_be_visible()
+    logged_at = datetime.now(UTC)
+    _log_practice(page)
+    queue = page.get_by_role("region", name="Saved on this phone")
+    expect(queue.locator("[data-state=waiting]")).to_have_count(1)
+    expect(queue).to_contain_text("Practice, logged")
+    expect(queue).to_contain_text("fear 6 → 2")
+    expect(queue).to_contain_text("Waiting: saved on this phone")
+    screenshot(page, "offline-practice-waiting")
+    _log_checkin(page, child_id, live_server)
+    expect(queue.locator("[data-state=waiting]")).to_have_count(2)
+    expect(queue).to_contain_text("Day check-in, logged")
+
+    _send_now(page)  # the worker tries: its own requests fail while the network is cut
+    assert _count(live_server, "practice") == _count(live_server, "daycheckin") == 0
+    assert {item["state"] for item in _queue(page)} == {"waiting"}
+
+    page.wait_for_timeout(3000)  # the practice happened then, not when it is sent
+    reconnected = datetime.now(UTC)
+    page.context.set_offline(False)
+    page.goto(f"{live_server}/children/{child_id}")
+    expect(queue.locator("[data-state=saved]")).to_have_count(2)
+    expect(queue.locator("[data-state=waiting]")).to_have_count(0)
+    screenshot(page, "offline-saved")
+    [(practiced_at,)] = _rows(live_server, "SELECT practiced_at FROM practice")
+    practiced_at = datetime.fromisoformat(str(practiced_at)).replace(tzinfo=UTC)
+    assert logged_at - timedelta(seconds=1) < practiced_at < reconnected - timedelta(seconds=1)
+    assert _count(live_server, "daycheckin") == 1
+
+
+def _cookie_header(page) -> str:
+    return "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
+
+
+def _send_behind_the_phones_back(page, live_server, item) -> int:
+    """The queued form reaches the server but its answer never reaches the phone."""
+    request = urllib.request.Request(  # noqa: S310 - our own live server
+        item["url"], data=item["body"].encode(), method="POST",
+        headers={"Content-Type": item["contentType"], "X-Queued-Sync": "1",
+                 "X-Queued-At": item["loggedAt"], "Cookie": _cookie_header(page)})
+    with urllib.request.urlopen(request) as response:  # noqa: S310 - our own live server
+        return response.status
+
+
+def test_twice_sent_reloaded_and_answer_lost_still_one_row(gate_phone, live_server):
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "twice@example.com")
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/children/{child_id}")
+    page.get_by_role("link", name=re.compile("^Log practice")).first.click()
+    page.get_by_role("group", name="How scared before?").get_by_text("7", exact=True).click()
+    page.get_by_role("group", name="How scared after?").get_by_text("3", exact=True).click()
+    # The same form sent twice by script, then tapped: one form, one item.
+    landed = page.evaluate("""async () => {
+        const form = document.querySelector("form.practice-form");
+        const send = () => fetch(form.action, {method: "POST",
+            body: new URLSearchParams(new FormData(form))}).then(r => r.url, () => "failed");
+        return [await send(), await send()];
+    }""")
+    assert landed == [f"{live_server}/children/{child_id}"] * 2
+    page.get_by_role("button", name="Save").click()
+    queue = page.get_by_role("region", name="Saved on this phone")
+    expect(queue.locator("[data-state=waiting]")).to_have_count(1)
+    page.reload()  # offline still: from the phone, the queue kept
+    expect(page.get_by_role("status").filter(has_text="Offline")).to_be_visible()
+    expect(queue.locator("[data-state=waiting]")).to_have_count(1)
+    [item] = _queue(page)
+    assert item["kind"] == "practice" and item["childId"] == child_id
+
+    assert _send_behind_the_phones_back(page, live_server, item) == 201
+    page.context.set_offline(False)
+    _send_now(page)  # (Background Sync may have sent it already: the same answer either way)
+    expect(queue.locator("[data-state=saved]")).to_have_count(1)
+    expect(queue.get_by_role("link", name="Show them in the lists")).to_be_visible()
+    assert _count(live_server, "practice") == 1
+    queue.get_by_role("link", name="Show them in the lists").click()
+    expect(page.locator(".practice-list li")).to_have_count(1)
+
+
+def _child_data_left(page) -> list[str]:
+    """Where the phone still holds the child's name: cached responses, IndexedDB, localStorage."""
+    return page.evaluate("""async () => {
+        const found = [];
+        for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            for (const request of await cache.keys()) {
+                const body = await (await cache.match(request)).text();
+                if (body.includes("Mia")) { found.push(name + " " + request.url); }
+            }
+        }
+        const items = await new Promise(resolve => {
+            const open = indexedDB.open("brave-steps-offline");
+            open.onsuccess = () => {
+                const db = open.result;
+                const all = db.transaction("queue").objectStore("queue").getAll();
+                all.onsuccess = () => { db.close(); resolve(all.result); };
+            };
+        });
+        if (items.length) { found.push("indexeddb: " + items.length + " items"); }
+        for (let i = 0; i < localStorage.length; i++) {
+            const key = localStorage.key(i);
+            if ((localStorage.getItem(key) || "").includes("Mia")) { found.push("localStorage " + key); }
+        }
+        return found;
+    }""")
+
+
+def _delete_current_step(live_server) -> None:
+    engine = create_engine(live_server.database_url)
+    try:
+        with Session(engine) as db:
+            step = db.exec(select(Step).where(Step.status == "current")).first()
+            steps.delete_step(db, step)
+    finally:
+        engine.dispose()
+
+
+def test_a_refused_item_is_shown_and_logging_out_asks_then_clears(gate_phone, live_server):
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "refused@example.com")
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/children/{child_id}")
+    _log_practice(page)
+    queue = page.get_by_role("region", name="Saved on this phone")
+    expect(queue.locator("[data-state=waiting]")).to_have_count(1)
+    _delete_current_step(live_server)  # meanwhile, at home, the step is deleted
+
+    page.context.set_offline(False)
+    page.goto(f"{live_server}/children/{child_id}")
+    refused = queue.locator("[data-state=refused]")
+    expect(refused).to_contain_text("Not saved: the step or the child it was for is no longer")
+    expect(refused.get_by_role("button", name="Delete from this phone")).to_be_visible()
+    screenshot(page, "offline-refused")
+    assert [item["state"] for item in _queue(page)] == ["refused"]  # kept, not dropped
+    assert _count(live_server, "practice") == 0
+    assert _child_data_left(page)  # the home is kept for offline use
+
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Mia")).to_be_visible()  # still signed in
+    assert asked and "not sent yet" in asked[0]
+    assert len(_queue(page)) == 1
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
+    assert _child_data_left(page) == []
+
+
+def test_saved_items_and_pages_go_at_logout_without_asking(gate_phone, live_server):
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "leave@example.com")
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/children/{child_id}")
+    _log_practice(page)
+    expect(page.locator("[data-state=waiting]")).to_have_count(1)  # the tap has landed
+    page.context.set_offline(False)
+    page.goto(f"{live_server}/children/{child_id}")
+    expect(page.get_by_role("region", name="Saved on this phone").locator(
+        "[data-state=saved]")).to_have_count(1)
+    page.on("dialog", lambda dialog: pytest.fail(f"asked: {dialog.message}"))
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
+    assert _child_data_left(page) == []
+
+
+def test_after_the_session_ends_the_item_waits_for_sign_in(gate_phone, live_server):
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "expired@example.com")
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/children/{child_id}")
+    _log_practice(page)
+    expect(page.locator("[data-state=waiting]")).to_have_count(1)  # the tap has landed
+    _rows(live_server, "DELETE FROM usersession RETURNING id")  # the session ends on the server
+
+    page.context.set_offline(False)
+    page.goto(f"{live_server}/children/{child_id}")
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.wait_for_function("caches.has('pages').then(kept => !kept)")  # child pages gone
+    [item] = _queue(page)  # the unsent practice stays
+    assert item["state"] in ("waiting", "signin")
+    page.get_by_label("Email").fill("expired@example.com")
+    page.get_by_label("Password").fill(FAMILY_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(rf"/children/{child_id}$"))  # a boosted log-in, no reload
+    expect(page.get_by_role("region", name="Saved on this phone").locator(
+        "[data-state=saved]")).to_have_count(1)
+    assert _count(live_server, "practice") == 1
+
+
+def test_chromium_finds_the_app_installable(gate_phone, live_server):
+    page = gate_phone
+    _ready_at_the_gate(page, live_server, "install@example.com")
+    cdp = page.context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/manifest.webmanifest") and not manifest["errors"]
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # A test context is a private window, where Chromium never offers to install; nothing else
+    # (manifest fields, icons, a maskable one, a worker with a fetch handler) may be missing.
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+
+
+def test_a_kept_checkin_form_opened_days_later_is_for_that_day(gate_phone, live_server):
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "later@example.com")
+    page.goto(f"{live_server}/children/{child_id}/checkin")
+    kept_for = page.get_by_label("Day").input_value()
+    page.context.set_offline(True)
+    two_days_later = datetime.now(UTC) + timedelta(days=2)
+    page.clock.set_fixed_time(two_days_later)
+    page.goto(f"{live_server}/children/{child_id}/checkin")
+    expect(page.get_by_role("status").filter(has_text="Offline")).to_be_visible()
+    expected = two_days_later.astimezone(ZoneInfo("Europe/London")).date().isoformat()
+    assert expected > kept_for
+    expect(page.get_by_label("Day")).to_have_value(expected)
+    expect(page.get_by_label("Day")).to_have_attribute("max", expected)
