@@ -66,7 +66,8 @@ def _trend(ladder: LadderLine, facts: dict[int, list], peaks: dict[int, list]) -
     rule = mastery_rule(ladder)
     step = next((s for s in ladder.steps if s.status == ladder_rules.CURRENT), None)
     current = None if step is None else StepProgress(
-        step=step, facts=facts[step.id], mastery=mastery_progress(facts[step.id], rule))
+        step=step, facts=facts[step.id], mastery=mastery_progress(facts[step.id], rule),
+        rule=rule, practice_count=len(facts[step.id]))
     return LadderTrend(
         ladder=ladder, rule=rule, current=current,
         mastered=sum(1 for s in ladder.steps if s.status == ladder_rules.MASTERED),
