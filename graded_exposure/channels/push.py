@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 from pywebpush import WebPusher, WebPushException, webpush
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlmodel import Session
 
 from ..models import PushSubscription
@@ -138,10 +138,9 @@ def _post_kept(kept: _Kept, subscription_info: dict, data: str, ttl: int,
         raise WebPushException(f"Push failed: {response.status}", response=response)
 
 
-def send_push(session: Session, config: dict, message: OutgoingMessage) -> None:
+def send_push(db: Connection | Session, config: dict, message: OutgoingMessage) -> None:
     """Push the message's push_title/push_body to every subscription of the user."""
-    connection = session.connection()
-    subscriptions = connection.execute(_USERS_SUBSCRIPTIONS, {"user_id": message.user_id}).all()
+    subscriptions = db.execute(_USERS_SUBSCRIPTIONS, {"user_id": message.user_id}).all()
     data = payload(message)
     delivered = failed = removed = 0
     for subscription in subscriptions:
@@ -149,7 +148,7 @@ def send_push(session: Session, config: dict, message: OutgoingMessage) -> None:
             _send_one(subscription, data, config)
         except WebPushException as e:
             if e.status_code in GONE:
-                connection.execute(_FORGET, {"subscription_id": subscription.id})
+                db.execute(_FORGET, {"subscription_id": subscription.id})
                 removed += 1
                 continue
             log.warning("push to subscription %s failed: HTTP %s", subscription.id, e.status_code)
@@ -162,6 +161,6 @@ def send_push(session: Session, config: dict, message: OutgoingMessage) -> None:
         else:
             delivered += 1
     if removed:
-        session.commit()
+        db.commit()
     if failed and not delivered:
         raise ChannelError(f"push failed on all {failed} subscriptions of user {message.user_id}")
