@@ -18,8 +18,10 @@ of Python allocations (slow: about ten times the wall time).
 Channel run (--channels email,push; `make bench` runs it with 2,000 reminders): every reminder
 also wants email and push; each caregiver has one subscribed browser. A loopback SMTP server and
 a loopback push service run in a child process (bench/loopback.py); then one dispatch pass and
-one outbox run (services/outbox.run_outbox) are timed as the scheduler's tick runs them. The
-servers count messages and connections, check the VAPID signatures and decrypt a sample.
+one outbox run (services/outbox.run_outbox) are timed as the scheduler's tick runs them, with
+the outbox's wall and CPU time by phase (claiming batches, the write after each message, each
+channel's sending) and the servers' own CPU time. The servers count messages and connections,
+check the VAPID signatures and decrypt a sample.
 
 A report, not a test: nothing about time is asserted, only that everything was delivered.
 """
@@ -258,8 +260,11 @@ def _run_channels(engine, config: dict, count: int, channels: tuple[str, ...]) -
     print(f"  wall time          {seconds:6.1f} s  (dispatch {dispatched:.1f} s, outbox "
           f"{seconds - dispatched:.1f} s with {cpu:.1f} s of CPU; "
           f"{messages / (seconds - dispatched):,.0f} messages/s in the outbox)")
+    print(f"  outbox phases      {_phases(sent)}")
+    print(f"  servers' CPU       {received.cpu_seconds:.1f} s (the loopback servers' process)")
     print(f"  sent               {counts.sent:,} deliveries, {messages:,} messages "
-          f"({sent.failed} failed, {pending} still pending), {len(statements):,} SQL statements")
+          f"({sent.failed} failed, {pending} still pending), {len(statements):,} SQL statements "
+          "through SQLAlchemy (the outbox's one-row writes go to the driver directly)")
     if "email" in channels:
         print(f"  SMTP server        {received.emails:,} emails over "
               f"{received.smtp_connections:,} connections")
@@ -272,6 +277,12 @@ def _run_channels(engine, config: dict, count: int, channels: tuple[str, ...]) -
     assert received.emails == count * ("email" in channels), "the SMTP server lacks emails"
     assert received.pushes == count * ("push" in channels), "the push service lacks pushes"
     assert received.bad_vapid == received.undecryptable == 0, "a push was not readable"
+
+
+def _phases(sent: outbox.OutboxCounts) -> str:
+    """Say each outbox phase's wall and CPU seconds, summed over senders."""
+    return "; ".join(f"{phase} {sent.seconds[phase]:.1f} s ({sent.cpu_seconds[phase]:.1f} s CPU)"
+                     for phase in sorted(sent.seconds, key=sent.seconds.get, reverse=True))
 
 
 def main() -> None:

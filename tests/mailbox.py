@@ -43,15 +43,40 @@ class Mailbox:
         return _LINK.findall(self.last_text(address))
 
 
+class PipeliningMailbox(Mailbox):
+    """A Mailbox whose server advertises PIPELINING (RFC 2920), as common mail servers do
+    (aiosmtpd reads pipelined commands correctly but does not say so); it keeps each message's
+    bytes too, and can refuse recipients."""
+
+    def __init__(self):
+        super().__init__()
+        self.raw, self.refused_recipients = [], set()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address in self.refused_recipients:
+            return "550 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.raw.append(envelope.content)
+        return await super().handle_DATA(server, session, envelope)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def start_mailbox() -> tuple[Mailbox, Controller]:
-    """Start a Mailbox on a free loopback port; stop the controller when done."""
-    handler = Mailbox()
+def start_mailbox(pipelining: bool = False) -> tuple[Mailbox, Controller]:
+    """Start a Mailbox (one that advertises PIPELINING if asked) on a free loopback port; stop
+    the controller when done."""
+    handler = PipeliningMailbox() if pipelining else Mailbox()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     return handler, controller

@@ -14,3 +14,6 @@ def test_bench_reminders_channel_run_reaches_the_loopback_servers(capsys):
     assert "8 emails over 1 connections" in out
     assert "8 pushes over 1 connections; 1 VAPID tokens verified (0 bad)" in out
     assert "2 sampled pushes decrypted (0 not)" in out  # caregiver 1 of 4 is sampled
+    phases = next(line for line in out.splitlines() if "outbox phases" in line)
+    assert all(f"{phase} " in phases for phase in ("claim", "record", "email", "push"))
+    assert "servers' CPU" in out

@@ -1,7 +1,7 @@
 """Reminder emails: plain text plus simple HTML, with a one-click unsubscribe per kind."""
 import smtplib
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlmodel import Session
 
 from ..email_templates import render_email
@@ -22,9 +22,9 @@ _RECIPIENT = (select(User.__table__.c.email, NotificationSettings.__table__.c.em
               .where(User.__table__.c.id == bindparam("user_id")))
 
 
-def send_email(session: Session, config: dict, message: OutgoingMessage) -> None:
+def send_email(db: Connection | Session, config: dict, message: OutgoingMessage) -> None:
     """Send a reminder email to the message's user (respecting their unsubscribes)."""
-    recipient = session.connection().execute(_RECIPIENT, {"user_id": message.user_id}).first()
+    recipient = db.execute(_RECIPIENT, {"user_id": message.user_id}).first()
     if recipient is None or message.kind in (recipient.email_opt_out or ()):
         return  # deleted, or unsubscribed from this kind (no settings saved: every kind)
     token = unsubscribe_token(config["SECRET_KEY"], message.user_id, message.kind)

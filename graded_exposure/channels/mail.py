@@ -1,7 +1,8 @@
 """Send one email over SMTP, or write it to the log when no SMTP server is configured.
 
 A message with a text and an HTML part is written out by mime.py, at a tenth of the cost of
-the standard library's EmailMessage, which still builds any other shape.
+the standard library's EmailMessage, which still builds any other shape; it goes to a server
+that advertises PIPELINING in two round trips instead of four (smtp_pipelining.py).
 
 Header values are built safely: a subject is folded onto one line (a name with a newline in
 it cannot add headers), and an address with a line break is refused before anything is sent.
@@ -22,8 +23,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from email.message import EmailMessage
 from email.utils import parseaddr
+from functools import lru_cache
 
-from . import mime
+from . import mime, smtp_pipelining
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +83,18 @@ def _email_message(sender: str, to: str, subject: str, text: str, html: str | No
 
 
 def _hand_over(smtp: smtplib.SMTP, sender: str, to: str, message: bytes | EmailMessage) -> None:
-    if isinstance(message, bytes):
-        smtp.sendmail(parseaddr(sender)[1], [to], message)
-    else:
+    if not isinstance(message, bytes):
         smtp.send_message(message)
+    elif smtp_pipelining.can_pipeline(smtp):
+        smtp_pipelining.send(smtp, _bare_address(sender), to, message)
+    else:
+        smtp.sendmail(_bare_address(sender), [to], message)
+
+
+@lru_cache(maxsize=16)
+def _bare_address(sender: str) -> str:
+    """Return the address of a sender such as "Brave Steps <hello@example.org>"."""
+    return parseaddr(sender)[1]
 
 
 def _connect(config: dict) -> smtplib.SMTP:

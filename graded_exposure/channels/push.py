@@ -1,14 +1,16 @@
 """Web push to a user's subscribed browsers, signed with the server's VAPID key.
 
-Inside `kept_open(config)` (the outbox wraps each run in it) pushes to a push service share
-one urllib3 pool, so its connections are kept alive and reused, and the signed VAPID header is
-made once per push service origin and reused until shortly before it expires (RFC 8292
-allows a token to be reused; signing costs about as much CPU as encrypting a message).
-Every message is still encrypted on its own, for its own subscription.
+Inside `kept_open(config)` (the outbox wraps each run in it) pushes to a push service go over a
+connection kept open for the run (push_connections.py), and the signed VAPID header is made
+once per push service origin and reused until shortly before it expires (RFC 8292 allows a
+token to be reused; signing costs about as much CPU as encrypting a message). Every message is
+still encrypted on its own, for its own subscription, with a fresh key pair and salt
+(push_encryption.py).
 """
+import base64
+import http.client
 import json
 import logging
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,12 +20,12 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from pywebpush import WebPusher, WebPushException, webpush
-from sqlalchemy import bindparam, delete, select
+from pywebpush import WebPushException, webpush
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlmodel import Session
 
 from ..models import PushSubscription
-from . import ChannelError, OutgoingMessage, vapid
+from . import ChannelError, OutgoingMessage, push_connections, push_encryption, vapid
 
 log = logging.getLogger(__name__)
 DEFAULT_TTL = 4 * 60 * 60  # a reminder older than a few hours is no longer worth showing
@@ -45,22 +47,16 @@ TOKEN_LIFETIME = 12 * 60 * 60
 @dataclass
 class _Kept:
     config: dict
-    pools: dict[str, urllib3.PoolManager] = field(default_factory=dict)  # by origin
+    connections: dict[str, push_connections.Direct | push_connections.Proxied] = field(
+        default_factory=dict)  # by origin
     tokens: dict[str, tuple[float, dict]] = field(default_factory=dict)  # origin: (exp, headers)
 
-    def pool(self, endpoint: str) -> urllib3.PoolManager:
-        """Return the origin's connection pool, with the environment's proxy and CA settings
-        read once, as requests would read them for each request."""
+    def connection(self, endpoint: str) -> push_connections.Direct | push_connections.Proxied:
+        """Return the kept connection to the endpoint's origin, made on first use."""
         origin = _origin(endpoint)
-        if origin not in self.pools:
-            proxy = requests.utils.get_environ_proxies(endpoint).get(urlsplit(endpoint).scheme)
-            tls = {"cert_reqs": "CERT_REQUIRED",
-                   "ca_certs": (os.environ.get("REQUESTS_CA_BUNDLE")
-                                or os.environ.get("CURL_CA_BUNDLE")
-                                or requests.utils.DEFAULT_CA_BUNDLE_PATH)}
-            self.pools[origin] = (urllib3.ProxyManager(proxy, **tls) if proxy
-                                  else urllib3.PoolManager(**tls))
-        return self.pools[origin]
+        if origin not in self.connections:
+            self.connections[origin] = push_connections.for_origin(origin)
+        return self.connections[origin]
 
     def vapid_headers(self, endpoint: str) -> dict:
         origin = _origin(endpoint)
@@ -73,8 +69,8 @@ class _Kept:
         return headers
 
     def close(self) -> None:
-        for pool in self.pools.values():
-            pool.clear()
+        for connection in self.connections.values():
+            connection.close()
 
 
 def _origin(endpoint: str) -> str:
@@ -109,39 +105,42 @@ _FORGET = delete(SUBSCRIPTIONS).where(SUBSCRIPTIONS.c.id == bindparam("subscript
 
 
 def _send_one(subscription, data: str, config) -> None:
-    subscription_info = {"endpoint": subscription.endpoint,
-                         "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
-    common = {"data": data, "ttl": int(config.get("PUSH_TTL") or DEFAULT_TTL),
-              "timeout": float(config.get("PUSH_TIMEOUT") or DEFAULT_TIMEOUT)}
+    ttl = int(config.get("PUSH_TTL") or DEFAULT_TTL)
+    timeout = float(config.get("PUSH_TIMEOUT") or DEFAULT_TIMEOUT)
     kept = _kept.get()
     if kept is not None and kept.config is config:
-        _post_kept(kept, subscription_info, **common)
+        _post_kept(kept, subscription, data, ttl, timeout)
         return
-    webpush(subscription_info, vapid_private_key=vapid.server_key(config),
+    webpush({"endpoint": subscription.endpoint,
+             "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}},
+            data=data, ttl=ttl, timeout=timeout, vapid_private_key=vapid.server_key(config),
             # A fresh dict each time: webpush fills in `aud` for the endpoint's origin in place.
-            vapid_claims={"sub": vapid.subject(config)}, **common)
+            vapid_claims={"sub": vapid.subject(config)})
 
 
-def _post_kept(kept: _Kept, subscription_info: dict, data: str, ttl: int,
-               timeout: float) -> None:
+def _post_kept(kept: _Kept, subscription, data: str, ttl: int, timeout: float) -> None:
     """Encrypt the message for this subscription and POST it on a kept connection.
 
     The same request pywebpush's webpush() makes (aes128gcm body, TTL, VAPID Authorization),
-    sent with urllib3 directly: requests' own work per request cost more CPU than encrypting.
+    without requests: its work per request cost more CPU than encrypting.
     """
-    endpoint = subscription_info["endpoint"]
-    body = WebPusher(subscription_info).encode(data.encode(), "aes128gcm")["body"]
+    endpoint = subscription.endpoint
+    body = push_encryption.encrypt(data.encode(), _decoded(subscription.p256dh),
+                                   _decoded(subscription.auth))
     headers = {**kept.vapid_headers(endpoint), "TTL": str(ttl), "Content-Encoding": "aes128gcm"}
-    response = kept.pool(endpoint).request("POST", endpoint, body=body, headers=headers,
-                                           timeout=timeout, retries=False, redirect=False)
+    response = kept.connection(endpoint).post(endpoint, body, headers, timeout)
     if response.status > 202:  # as webpush() decides
         raise WebPushException(f"Push failed: {response.status}", response=response)
 
 
-def send_push(session: Session, config: dict, message: OutgoingMessage) -> None:
+def _decoded(text: str) -> bytes:
+    """Decode a subscription key (base64url, padding optional); a ValueError if it is not."""
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def send_push(db: Connection | Session, config: dict, message: OutgoingMessage) -> None:
     """Push the message's push_title/push_body to every subscription of the user."""
-    connection = session.connection()
-    subscriptions = connection.execute(_USERS_SUBSCRIPTIONS, {"user_id": message.user_id}).all()
+    subscriptions = db.execute(_USERS_SUBSCRIPTIONS, {"user_id": message.user_id}).all()
     data = payload(message)
     delivered = failed = removed = 0
     for subscription in subscriptions:
@@ -149,12 +148,13 @@ def send_push(session: Session, config: dict, message: OutgoingMessage) -> None:
             _send_one(subscription, data, config)
         except WebPushException as e:
             if e.status_code in GONE:
-                connection.execute(_FORGET, {"subscription_id": subscription.id})
+                db.execute(_FORGET, {"subscription_id": subscription.id})
                 removed += 1
                 continue
             log.warning("push to subscription %s failed: HTTP %s", subscription.id, e.status_code)
             failed += 1
-        except (requests.RequestException, urllib3.exceptions.HTTPError, ValueError) as e:
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError,
+                http.client.HTTPException, ValueError) as e:
             # Unreachable service, timeout, or keys the encryption refuses.
             log.warning("push to subscription %s failed: %s", subscription.id,
                         e.__class__.__name__)
@@ -162,6 +162,6 @@ def send_push(session: Session, config: dict, message: OutgoingMessage) -> None:
         else:
             delivered += 1
     if removed:
-        session.commit()
+        db.commit()
     if failed and not delivered:
         raise ChannelError(f"push failed on all {failed} subscriptions of user {message.user_id}")

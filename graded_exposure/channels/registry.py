@@ -24,14 +24,18 @@ class Channel:
     noun: str  # how a sentence names it: "choose email, phone notifications, or neither"
     optional: bool = True  # chosen per reminder; the inbox is not
     state_column: str | None = None  # the Delivery column of its outbox state, if outboxed
-    sender: str | None = None  # "module:function(session, config, OutgoingMessage)"
+    sender: str | None = None  # "module:function(db, config, OutgoingMessage)", see send()
     per_kind_opt_out: bool = False  # honours NotificationSettings.email_opt_out
     # "module:function(config)": a context manager inside which sends reuse connections
     keeper: str | None = None
 
-    def send(self, session, config: dict, message) -> None:
-        """Send one message through this channel; raises ChannelError when it cannot."""
-        _look_up(self.sender)(session, config, message)
+    def send(self, db, config: dict, message) -> None:
+        """Send one message through this channel; raises ChannelError when it cannot.
+
+        `db` is what the sender reads (and may write) through: the outbox passes its sender's
+        Connection; a Session works as well (both have execute and commit).
+        """
+        _look_up(self.sender)(db, config, message)
 
 
 def _look_up(name: str):

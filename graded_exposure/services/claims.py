@@ -18,7 +18,7 @@ import os
 import secrets
 import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
 
@@ -39,6 +39,8 @@ from sqlmodel import Session
 from ..channels import registry
 from ..models import Delivery, Reminder
 from ..vocabulary import ChannelState
+from . import driver_statements
+from .driver_statements import Writer
 
 REMINDERS = Reminder.__table__
 DELIVERIES = Delivery.__table__
@@ -107,6 +109,12 @@ def write_transaction(session: Session) -> Iterator[Connection]:
     session.commit()
 
 
+def locked_write(connection: Connection) -> AbstractContextManager[Writer]:
+    """Run the block as one write transaction on the driver's cursor, holding the write lock
+    from its first statement, for the outbox's writes below (services/driver_statements.py)."""
+    return driver_statements.write_transaction(connection)
+
+
 def _picked(dialect: str, query):
     """The ids a claim takes, for its UPDATE's `IN (...)`: on PostgreSQL locked `SKIP LOCKED`,
     in a MATERIALIZED CTE so that they are chosen once. As a plain subquery the planner may put
@@ -165,15 +173,23 @@ def claim_due_reminders(session: Session, *, worker: str, now: datetime, lease: 
             "worker": worker, "now": now, "until": now + lease, "limit": limit}).all()
 
 
-def claim_outbox(session: Session, *, now: datetime, lease: timedelta, limit: int) -> list[Row]:
+def claim_outbox(connection: Connection, *, now: datetime, lease: timedelta,
+                 limit: int) -> list[Row]:
     """Lease up to `limit` deliveries owing an outbox message and return them."""
-    with write_transaction(session) as connection:
+    if connection.in_transaction():
+        connection.commit()
+    with connection.begin():
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # as in write_transaction
         return connection.execute(claim_outbox_statement(connection.dialect.name), {
             "now": now, "until": now + lease, "limit": limit}).all()
 
 
-def renew_outbox_lease(session: Session, delivery_id: int, column: str, *, held: datetime,
-                       until: datetime) -> datetime | None:
+# The two writes below run inside a transaction the caller holds (locked_write), so that a
+# sender records one send and confirms the next in one transaction (services/outbox_ledger.py).
+
+def renew_outbox_lease(writer: Writer, delivery_id: int, column: str, *,
+                       held: datetime, until: datetime) -> datetime | None:
     """Confirm this sender still holds the delivery and its channel is still pending.
 
     Extends the lease to `until` (never shortens it) and returns the new token to hold, or
@@ -183,22 +199,20 @@ def renew_outbox_lease(session: Session, delivery_id: int, column: str, *, held:
     if column not in registry.STATE_COLUMNS:
         raise ValueError(f"not an outbox channel: {column}")
     until = max(held, until)
-    with write_transaction(session) as connection:
-        result = connection.execute(_renew(column), {"delivery_id": delivery_id, "held": held,
-                                                     "until": until})
-    return until if result.rowcount == 1 else None
+    changed = writer.run(_renew(column), {"delivery_id": delivery_id, "held": held,
+                                          "until": until})
+    return until if changed == 1 else None
 
 
-def record_outbox_state(session: Session, delivery_id: int, *, held: datetime,
+def record_outbox_state(writer: Writer, delivery_id: int, *, held: datetime,
                         states: dict[str, str], release: bool) -> bool:
     """Write channel states if this sender still holds the delivery; False if it does not."""
     if not set(states) <= set(registry.STATE_COLUMNS):
         raise ValueError(f"not outbox channels: {sorted(states)}")
-    with write_transaction(session) as connection:
-        result = connection.execute(_record(tuple(sorted(states)), release),
-                                    {"delivery_id": delivery_id, "held": held,
-                                     **{f"new_{c}": state for c, state in states.items()}})
-    return result.rowcount == 1
+    changed = writer.run(_record(tuple(sorted(states)), release),
+                         {"delivery_id": delivery_id, "held": held,
+                          **{f"new_{c}": state for c, state in states.items()}})
+    return changed == 1
 
 
 def _held(delivery_id, held):

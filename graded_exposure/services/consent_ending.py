@@ -17,7 +17,7 @@ notification" is the reminder they schedule (services/therapist_notes.py), stopp
 """
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import Connection, case, delete, select, update
 from sqlmodel import Session
 
 from ..channels import registry
@@ -82,7 +82,7 @@ def _revoke_pending(session: Session, reminder_ids: list[int]) -> int:
     return result.rowcount
 
 
-def reminders_without_consent(session: Session, reminder_ids: set[int]) -> set[int]:
+def reminders_without_consent(connection: Connection, reminder_ids: set[int]) -> set[int]:
     """Return the therapist reminders among these whose therapist has no active link now.
 
     Only reminders that name their therapist: one whose therapist's account was deleted had
@@ -93,6 +93,6 @@ def reminders_without_consent(session: Session, reminder_ids: set[int]) -> set[i
     active = select(LINKS.c.id).where(LINKS.c.therapist_id == REMINDERS.c.created_by_id,
                                       LINKS.c.child_id == REMINDERS.c.child_id,
                                       LINKS.c.status == LinkStatus.ACTIVE)
-    return set(session.connection().execute(select(REMINDERS.c.id).where(
+    return set(connection.execute(select(REMINDERS.c.id).where(
         REMINDERS.c.id.in_(reminder_ids), REMINDERS.c.kind == THERAPIST_KIND,
         REMINDERS.c.created_by_id.is_not(None), ~active.exists())).scalars())

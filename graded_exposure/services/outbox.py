@@ -1,17 +1,18 @@
 """Send the messages a delivery still owes, after its row has committed (an outbox).
 
 Each outbox channel of channels/registry.py (email, push) has a state column on the delivery,
-"pending" when the dispatcher records it. Here a small batch is leased (services/claims.py),
-each pending channel is sent through its registered sender, and its state is written back at
-once, so a crash re-sends at most the one message in flight after the lease runs out. Each
-sender keeps its connections for the run (registry.kept_open): one SMTP connection and one
-HTTP session to the push services, rather than a new connection per message; a few senders
-(OUTBOX_SENDERS) work side by side.
+"pending" when the dispatcher records it. Here a small batch is leased (services/claims.py)
+and each pending channel is sent through its registered sender. Each sender keeps one database
+connection for its run, and its connections to the outside (registry.kept_open): one SMTP
+connection and one HTTP connection pool to the push services, rather than a new connection per
+message; a few senders (OUTBOX_SENDERS) work side by side.
 
-Just before each send the sender re-confirms (and extends) its lease on that row, and each
-state write is guarded on the same lease: a sender paused past its lease skips what another
-sender has taken over instead of sending it twice, and a channel revoked meanwhile (consent
-ended) is never sent.
+Just before each send the sender writes once (services/outbox_ledger.py): the result of the
+message before is recorded and the lease on this one re-confirmed (and extended), in one
+transaction, and every state write is guarded on the lease. So a crash re-sends at most the
+one message in flight after its lease runs out; a sender paused past its lease skips what
+another sender has taken over instead of sending it twice; and a channel revoked meanwhile
+(consent ended) is never sent.
 
 Retry policy: a ChannelError (or any other error from a channel) marks that channel
 "failed" for good and is logged; it is not retried, because a reminder that arrives hours
@@ -19,12 +20,15 @@ late is worse than none, and a broken address or subscription would fail every m
 pending message older than the grace window (the outbox was down) also ends as failed.
 """
 import logging
-from collections.abc import Callable
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Connection, Engine, Row, func, select
 from sqlmodel import Session
 
 from ..channels import ChannelError, OutgoingMessage, registry
@@ -34,6 +38,7 @@ from ..vocabulary import ChannelState
 from . import claims, consent_ending
 from .claims import REMINDERS
 from .dispatch import DEFAULT_GRACE, DEFAULT_LEASE
+from .outbox_ledger import Ledger, Send
 from .reminder_content import push_text
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,29 @@ class OutboxCounts:
     claimed: int = 0
     sent: int = 0
     failed: int = 0
+    # Seconds by phase, summed over senders, of wall time and of the sender thread's own CPU
+    # time: "claim" (leasing a batch and reading whom it goes to), "record" (the write after
+    # each send, with the lease on the next), and each channel's sending (building the message,
+    # encrypting it, and the round trips to the server).
+    seconds: Counter = field(default_factory=Counter)
+    cpu_seconds: Counter = field(default_factory=Counter)
+
+    def add(self, other: "OutboxCounts") -> None:
+        """Add another sender's counts to these."""
+        self.claimed, self.sent = self.claimed + other.claimed, self.sent + other.sent
+        self.failed += other.failed
+        self.seconds.update(other.seconds)
+        self.cpu_seconds.update(other.cpu_seconds)
+
+
+@contextmanager
+def _timed(counts: OutboxCounts, phase: str) -> Iterator[None]:
+    started, cpu = time.perf_counter(), time.thread_time()
+    try:
+        yield
+    finally:
+        counts.seconds[phase] += time.perf_counter() - started
+        counts.cpu_seconds[phase] += time.thread_time() - cpu
 
 
 def run_outbox(session: Session, config: dict | None = None, now: datetime | None = None,
@@ -56,94 +84,109 @@ def run_outbox(session: Session, config: dict | None = None, now: datetime | Non
     """Send every pending email and push once; return how many went and how many failed.
 
     With OUTBOX_SENDERS above one, that many senders share the work in threads, each with its
-    own database session and connections, exactly as separate outbox processes would (the
-    claims keep them apart): while one waits on a mail server or push service, another works.
+    own database connection and connections to the outside, exactly as separate outbox
+    processes would (the claims keep them apart): while one waits on a mail server or push
+    service, another works. Every sender, the first too, uses a connection of its own from
+    the session's engine: the session itself is not used.
 
     `stop_requested` is asked before each delivery: a sender being stopped finishes the
     message in flight, hands the rest of its batch back (its lease released, so the next pass
     anywhere sends them at once) and claims no more.
     """
     config = config or {}
+    engine = session.get_bind().engine
     senders = max(1, int(config.get("OUTBOX_SENDERS") or 1))
     counts = [OutboxCounts() for _ in range(senders)]
     with ThreadPoolExecutor(senders - 1 or 1, thread_name_prefix="outbox") as pool:
-        others = [pool.submit(_sender_with_own_session, session.get_bind(), config, now, c,
-                              stop_requested) for c in counts[1:]]
-        _sender(session, config, now, counts[0], stop_requested)
+        others = [pool.submit(_sender, engine, config, now, c, stop_requested)
+                  for c in counts[1:]]
+        _sender(engine, config, now, counts[0], stop_requested)
         for other in others:
             other.result()
-    total = OutboxCounts(*(sum(getattr(c, f) for c in counts)
-                           for f in ("claimed", "sent", "failed")))
+    total = OutboxCounts()
+    for one in counts:
+        total.add(one)
     log.info("Reminder outbox: claimed=%d sent=%d failed=%d", total.claimed, total.sent,
              total.failed)
     return total
 
 
-def _sender_with_own_session(engine, config: dict, now: datetime | None,
-                             counts: OutboxCounts, stop_requested: Callable[[], bool]) -> None:
-    with Session(engine, expire_on_commit=False) as session:
-        _sender(session, config, now, counts, stop_requested)
-
-
-def _sender(session: Session, config: dict, now: datetime | None, counts: OutboxCounts,
+def _sender(engine: Engine, config: dict, now: datetime | None, counts: OutboxCounts,
             stop_requested: Callable[[], bool]) -> None:
     grace = config.get("REMINDER_GRACE", DEFAULT_GRACE)
     lease = config.get("REMINDER_LEASE", DEFAULT_LEASE)
-    with registry.kept_open(config):  # one SMTP connection, one push session per sender
-        _send_batches(session, config, now, grace, lease, counts, stop_requested)
+    # One SMTP connection and one push connection pool per sender, and one database connection:
+    # a transaction on it costs a third of one through a Session.
+    with engine.connect() as connection, registry.kept_open(config):
+        ledger = Ledger(connection, lease, clock=lambda: now or utcnow())
+        try:
+            _send_batches(connection, ledger, config, grace, counts, stop_requested)
+        finally:
+            sent, failed = ledger.counts()
+            counts.sent, counts.failed = counts.sent + sent, counts.failed + failed
 
 
-def _send_batches(session: Session, config: dict, now: datetime | None, grace: timedelta,
-                  lease: timedelta, counts: OutboxCounts,
-                  stop_requested: Callable[[], bool]) -> None:
+def _send_batches(connection: Connection, ledger: Ledger, config: dict, grace: timedelta,
+                  counts: OutboxCounts, stop_requested: Callable[[], bool]) -> None:
     while not stop_requested():
-        at = now or utcnow()
-        batch = claims.claim_outbox(session, now=at, lease=lease, limit=OUTBOX_BATCH)
+        at = ledger.clock()
+        with _timed(counts, "claim"):
+            ledger.flush()
+            batch = claims.claim_outbox(connection, now=at, lease=ledger.lease,
+                                        limit=OUTBOX_BATCH)
+            recipients = _recipients(connection, {d.reminder_id for d in batch})
+            silenced = consent_ending.reminders_without_consent(connection, set(recipients))
         counts.claimed += len(batch)
-        recipients = _recipients(session, {d.reminder_id for d in batch})
-        silenced = consent_ending.reminders_without_consent(session, set(recipients))
-        for position, delivery in enumerate(batch):
-            if stop_requested():
-                _hand_back(session, batch[position:])
-                return
-            if delivery.reminder_id not in recipients:
-                continue  # deleted since the claim, and its delivery with it
+        ledger.claimed(batch)
+        # Deleted since the claim (its delivery with it), or for a link that has ended.
+        work = [d for d in batch if d.reminder_id in recipients and d.reminder_id not in silenced]
+        for delivery in batch:
             if delivery.reminder_id in silenced:
-                _revoke(session, delivery)
-                continue
+                _revoke(ledger, delivery)
+        late = {d.id for d in work if d.due_at < at - grace}
+        following = _following([(d.id, channel.state_column) for d in work if d.id not in late
+                                for channel in _pending(d)])
+        for position, delivery in enumerate(work):
+            if stop_requested():
+                _hand_back(ledger, work[position:])
+                return
             user_id, kind = recipients[delivery.reminder_id]
-            states = _send(session, config, delivery, message_for(delivery, user_id, kind),
-                           late=delivery.due_at < at - grace, lease=lease, now=now)
-            counts.sent += sum(1 for s in states.values() if s == ChannelState.SENT)
-            counts.failed += sum(1 for s in states.values() if s == ChannelState.FAILED)
+            _send(connection, ledger, config, delivery, message_for(delivery, user_id, kind),
+                  late=delivery.id in late, following=following, counts=counts)
         if len(batch) < OUTBOX_BATCH:
             break
+    ledger.flush()
 
 
-def _hand_back(session: Session, deliveries: list[Row]) -> None:
+def _pending(delivery: Row) -> list[Channel]:
+    return [channel for channel in registry.OUTBOX
+            if getattr(delivery, channel.state_column) == ChannelState.PENDING]
+
+
+def _following(sends: list[Send]) -> dict[Send, Send | None]:
+    """Map each message of a batch to the one sent after it (None for the last)."""
+    return dict(zip(sends, [*sends[1:], None], strict=False))
+
+
+def _hand_back(ledger: Ledger, deliveries: list[Row]) -> None:
     """Release the leases of claimed deliveries this sender will not send after all."""
-    for delivery in deliveries:
-        # Guarded on the lease like every write here: one taken over meanwhile stays taken.
-        claims.record_outbox_state(session, delivery.id, held=delivery.outbox_claimed_until,
-                                   states={}, release=True)
+    # Guarded on the lease like every write here: one taken over meanwhile stays taken.
+    ledger.release(deliveries, {})
     log.info("Outbox stopping: %d claimed deliveries handed back unsent", len(deliveries))
 
 
-def _revoke(session: Session, delivery: Row) -> None:
+def _revoke(ledger: Ledger, delivery: Row) -> None:
     """Never send for a therapist whose link has ended; record the channels as revoked."""
-    states = {column: ChannelState.REVOKED for column in registry.STATE_COLUMNS
-              if getattr(delivery, column) == ChannelState.PENDING}
-    if claims.record_outbox_state(session, delivery.id, held=delivery.outbox_claimed_until,
-                                  states=states, release=True):
+    states = {channel.state_column: ChannelState.REVOKED for channel in _pending(delivery)}
+    if ledger.release([delivery], {delivery.id: states}):
         log.info("Delivery %s: not sent, the therapist's link has ended", delivery.id)
 
 
-def _recipients(session: Session, reminder_ids: set[int]) -> dict[int, tuple[int, str]]:
+def _recipients(connection: Connection, reminder_ids: set[int]) -> dict[int, tuple[int, str]]:
     if not reminder_ids:
         return {}
-    rows = session.connection().execute(select(REMINDERS.c.id, REMINDERS.c.user_id,
-                                               REMINDERS.c.kind)
-                                        .where(REMINDERS.c.id.in_(reminder_ids)))
+    rows = connection.execute(select(REMINDERS.c.id, REMINDERS.c.user_id, REMINDERS.c.kind)
+                              .where(REMINDERS.c.id.in_(reminder_ids)))
     return {r.id: (r.user_id, r.kind) for r in rows}
 
 
@@ -154,44 +197,42 @@ def message_for(delivery: Row, user_id: int, kind: str) -> OutgoingMessage:
                            link=delivery.link, push_title=push_title, push_body=push_body)
 
 
-def _send(session: Session, config: dict, delivery: Row, message: OutgoingMessage, *,
-          late: bool, lease: timedelta, now: datetime | None) -> dict[str, str]:
-    """Send each pending channel of one delivery while it is ours; return the states written."""
-    pending = [channel for channel in registry.OUTBOX
-               if getattr(delivery, channel.state_column) == ChannelState.PENDING]
-    held, written = delivery.outbox_claimed_until, {}
+def _send(connection: Connection, ledger: Ledger, config: dict, delivery: Row,
+          message: OutgoingMessage, *, late: bool, following: dict[Send, Send | None],
+          counts: OutboxCounts) -> None:
+    """Send each pending channel of one delivery while it is ours, recording each result
+    before anything else goes out."""
+    pending = _pending(delivery)
     for channel in pending:
         column, what = channel.state_column, f"Delivery {delivery.id}: {channel.name}"
+        last = channel == pending[-1]
         if late:
             log.warning("%s not sent, more than the grace window late", what)
-            state = ChannelState.FAILED
-        else:
-            held = claims.renew_outbox_lease(session, delivery.id, column, held=held,
-                                             until=(now or utcnow()) + lease)
-            if held is None:
-                log.warning("%s not sent: taken over by another sender, or revoked", what)
-                break
-            state = _attempt(session, config, channel, message, what)
-        if not claims.record_outbox_state(session, delivery.id, held=held,
-                                          states={column: state},
-                                          release=channel == pending[-1]):
-            log.warning("%s %s, but not recorded: this sender lost its lease", what, state)
+            ledger.gave_up(delivery.id, column, ChannelState.FAILED, release=last, what=what)
+            continue
+        with _timed(counts, "record"):
+            allowed = ledger.may_send(delivery.id, column)
+        if not allowed:
+            log.warning("%s not sent: taken over by another sender, or revoked", what)
             break
-        written[column] = state
-    return written
+        with _timed(counts, channel.name):
+            state = _attempt(connection, config, channel, message, what)
+        with _timed(counts, "record"):
+            ledger.sent(delivery.id, column, state, release=last, what=what,
+                        then=following[(delivery.id, column)])
 
 
-def _attempt(session: Session, config: dict, channel: Channel, message: OutgoingMessage,
+def _attempt(connection: Connection, config: dict, channel: Channel, message: OutgoingMessage,
              what: str) -> ChannelState:
     try:
-        channel.send(session, config, message)
+        channel.send(connection, config, message)
     except ChannelError as e:
-        session.rollback()
+        connection.rollback()
         log.warning("%s failed: %s", what, e)
         return ChannelState.FAILED
     except Exception:
         # Final as well: a bug in a channel must not be retried every minute forever.
-        session.rollback()
+        connection.rollback()
         log.exception("%s raised unexpectedly", what)
         return ChannelState.FAILED
     return ChannelState.SENT

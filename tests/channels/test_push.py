@@ -15,7 +15,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from sqlmodel import select
 
-from graded_exposure.channels import ChannelError, OutgoingMessage, push, vapid
+from graded_exposure.channels import (
+    ChannelError,
+    OutgoingMessage,
+    push,
+    push_connections,
+    vapid,
+)
 from graded_exposure.channels.push import send_push
 from graded_exposure.models import PushSubscription
 
@@ -55,6 +61,9 @@ class FakePushService:
 
     def __init__(self, server_key: str):
         self.server_key, self.received, self.errors, self.delay = server_key, [], [], 0.0
+        # "quietly": close each connection after answering, as a service dropping idle clients
+        # does; "saying so": answer with Connection: close first.
+        self.hang_up = None
         self.clients = []  # (address, port) of each request: one port per connection
         service = self
 
@@ -76,7 +85,12 @@ class FakePushService:
                                              body, claims))
                     self.send_response(STATUS_BY_PATH.get(self.path, 404))
                 self.send_header("Content-Length", "0")
+                if service.hang_up == "saying so":
+                    self.send_header("Connection", "close")
                 self.end_headers()
+                if service.hang_up == "quietly":
+                    self.wfile.flush()
+                    self.close_connection = True
 
             def log_message(self, *args):
                 pass
@@ -257,3 +271,30 @@ def test_inside_kept_open_a_failing_or_slow_push_service_raises(db, family, conf
     _subscribe(db, family, push_service, "/ok")
     with push.kept_open(config), pytest.raises(ChannelError):
         send_push(db, config, _message(family))
+
+
+@pytest.mark.parametrize("hang_up", ["quietly", "saying so"])
+def test_inside_kept_open_a_connection_the_service_closed_is_opened_again(
+        db, family, config, push_service, hang_up):
+    (browser,) = _subscribe(db, family, push_service, "/ok")
+    push_service.hang_up = hang_up
+    with push.kept_open(config):
+        for _ in range(3):
+            send_push(db, config, _message(family))
+            time.sleep(0.05)  # let the service's side of the connection close
+    assert push_service.errors == [] and len(push_service.received) == 3
+    assert len(set(push_service.clients)) == 3  # a new connection after each hang-up
+    assert all(browser.decrypt(body)["title"] == "Time to practise"
+               for _, _, body, _ in push_service.received)
+
+
+def test_through_a_proxy_pushes_go_by_urllib3_and_directly_by_a_kept_connection(monkeypatch):
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    assert isinstance(push_connections.for_origin("https://push.example"),
+                      push_connections.Proxied)
+    monkeypatch.delenv("HTTPS_PROXY")
+    monkeypatch.delenv("https_proxy", raising=False)
+    assert isinstance(push_connections.for_origin("https://push.example"),
+                      push_connections.Direct)

@@ -117,7 +117,9 @@ def test_a_leased_delivery_waits_for_its_lease_then_goes_once(db, sent):
     email, push = sent
     _, _, now = due_delivery(db)
     # A process claimed it and died before sending: nothing goes until the lease runs out.
-    assert len(claims.claim_outbox(db, now=now, lease=DISPATCH_CONFIG["REMINDER_LEASE"], limit=10)) == 1
+    with db.get_bind().connect() as connection:
+        assert len(claims.claim_outbox(connection, now=now,
+                                       lease=DISPATCH_CONFIG["REMINDER_LEASE"], limit=10)) == 1
     assert outbox.run_outbox(db, DISPATCH_CONFIG, now=now + timedelta(minutes=4)).claimed == 0
     assert outbox.run_outbox(db, DISPATCH_CONFIG, now=now + timedelta(minutes=5)).claimed == 1
     assert len(email.messages) == len(push.messages) == 1
@@ -176,26 +178,32 @@ def test_a_sender_whose_lease_was_taken_over_sends_nothing_and_writes_nothing(db
 def test_the_ownership_guard_refuses_a_stale_lease(db, sent):
     _, r, now = due_delivery(db)
     lease = DISPATCH_CONFIG["REMINDER_LEASE"]
-    [mine] = claims.claim_outbox(db, now=now, lease=lease, limit=10)
-    later = now + lease + timedelta(seconds=1)
-    [theirs] = claims.claim_outbox(db, now=later, lease=lease, limit=10)
-    assert theirs.outbox_claimed_until != mine.outbox_claimed_until
-    held = mine.outbox_claimed_until
-    assert claims.renew_outbox_lease(db, mine.id, "email_state", held=held,
-                                     until=later + lease) is None
-    assert not claims.record_outbox_state(db, mine.id, held=held, states={"email_state": "sent"},
-                                          release=True)
-    # The owner's token works, and a renewal hands out the new token to use next.
-    renewed = claims.renew_outbox_lease(db, theirs.id, "email_state",
-                                        held=theirs.outbox_claimed_until, until=later + lease * 2)
-    assert renewed == later + lease * 2
-    assert claims.record_outbox_state(db, theirs.id, held=renewed,
-                                      states={"email_state": "sent"}, release=False)
-    [d] = deliveries(db, r)
-    assert (d.email_state, d.push_state, d.outbox_claimed_until) == ("sent", "pending", renewed)
-    # A channel no longer pending (sent, or revoked) is never confirmed for sending again.
-    assert claims.renew_outbox_lease(db, d.id, "email_state", held=renewed,
-                                     until=later + lease * 3) is None
+    with db.get_bind().connect() as connection:
+        [mine] = claims.claim_outbox(connection, now=now, lease=lease, limit=10)
+        later = now + lease + timedelta(seconds=1)
+        [theirs] = claims.claim_outbox(connection, now=later, lease=lease, limit=10)
+        assert theirs.outbox_claimed_until != mine.outbox_claimed_until
+        held = mine.outbox_claimed_until
+        with claims.locked_write(connection) as writer:
+            assert claims.renew_outbox_lease(writer, mine.id, "email_state", held=held,
+                                             until=later + lease) is None
+            assert not claims.record_outbox_state(writer, mine.id, held=held,
+                                                  states={"email_state": "sent"}, release=True)
+        # The owner's token works, and a renewal hands out the new token to use next.
+        with claims.locked_write(connection) as writer:
+            renewed = claims.renew_outbox_lease(writer, theirs.id, "email_state",
+                                                held=theirs.outbox_claimed_until,
+                                                until=later + lease * 2)
+            assert renewed == later + lease * 2
+            assert claims.record_outbox_state(writer, theirs.id, held=renewed,
+                                              states={"email_state": "sent"}, release=False)
+        [d] = deliveries(db, r)
+        assert (d.email_state, d.push_state, d.outbox_claimed_until) == ("sent", "pending",
+                                                                         renewed)
+        # A channel no longer pending (sent, or revoked) is never confirmed for sending again.
+        with claims.locked_write(connection) as writer:
+            assert claims.renew_outbox_lease(writer, d.id, "email_state", held=renewed,
+                                             until=later + lease * 3) is None
 
 
 def test_a_sender_sends_every_email_of_its_run_through_one_smtp_connection(app, db, smtp):
