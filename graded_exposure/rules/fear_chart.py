@@ -74,21 +74,28 @@ _MARK_INDENT = "\n      "  # as the chart template lays the elements out
 class Series:
     style: SeriesStyle
     points: str  # polyline points; empty when a single dot cannot make a line
-    dots: tuple[Dot, ...]
-    marks: str = ""  # the dots' markers as SVG elements, one a line
+    marks: str  # the dots' markers as SVG elements, one a line
+    values: tuple[int, ...]  # the fear of each shown practice, oldest first
 
-
-def _marks(style: SeriesStyle, dots: Sequence[Dot]) -> str:
-    return _MARK_INDENT.join(_mark(style.marker, d.x, d.y) for d in dots)
+    @property
+    def dots(self) -> tuple[Dot, ...]:
+        count = len(self.values)
+        return tuple(Dot(x_for(i, count), y_for(v), v) for i, v in enumerate(self.values))
 
 
 # A chart has few possible positions (eleven heights, at most MAX_SHOWN columns for each number
-# of practices shown), so each coordinate, point and marker is worked out and written once per
-# process: rounding and formatting them afresh for every dot of every chart cost more than the
-# rest of the progress page.
+# of practices shown), so each point and marker is worked out and written once per process:
+# rounding and formatting them afresh for every dot of every chart cost more than the rest of
+# the progress page.
 @cache
-def _mark(marker: str, x: float, y: float) -> str:
-    return _MARK_ELEMENTS[marker].format(d=Dot(x, y, 0), half=MARK, size=MARK * 2)
+def _point_at(index: int, count: int, fear: int) -> str:
+    return f"{_num(x_for(index, count))},{_num(y_for(fear))}"
+
+
+@cache
+def _mark_at(marker: str, index: int, count: int, fear: int) -> str:
+    dot = Dot(x_for(index, count), y_for(fear), fear)
+    return _MARK_ELEMENTS[marker].format(d=dot, half=MARK, size=MARK * 2)
 
 
 @dataclass(frozen=True)
@@ -156,10 +163,11 @@ def fear_chart(practices: Sequence[Triple | PracticeFact], total: int | None = N
     count = len(triples)
     series = []
     for position, style in enumerate(SERIES_STYLES):
-        dots = tuple(Dot(x_for(i, count), y_for(t[position]), t[position])
-                     for i, t in enumerate(triples))
-        line = _points([(d.x, d.y) for d in dots]) if count > 1 else ""
-        series.append(Series(style=style, points=line, dots=dots, marks=_marks(style, dots)))
+        values = tuple(t[position] for t in triples)
+        line = " ".join(_point_at(i, count, v) for i, v in enumerate(values)) if count > 1 else ""
+        marks = _MARK_INDENT.join(_mark_at(style.marker, i, count, v)
+                                  for i, v in enumerate(values))
+        series.append(Series(style=style, points=line, marks=marks, values=values))
     return FearChart(width=WIDTH, height=HEIGHT, left=PLOT_LEFT, right=PLOT_RIGHT,
                      gridlines=tuple(Gridline(v, y_for(v)) for v in GRID_VALUES),
                      series=tuple(series), shown=count,
@@ -167,12 +175,7 @@ def fear_chart(practices: Sequence[Triple | PracticeFact], total: int | None = N
 
 
 def _points(pairs: Sequence[tuple[float, float]]) -> str:
-    return " ".join(_point(x, y) for x, y in pairs)
-
-
-@cache
-def _point(x: float, y: float) -> str:
-    return f"{_num(x)},{_num(y)}"
+    return " ".join(f"{_num(x)},{_num(y)}" for x, y in pairs)
 
 
 def _num(value: float) -> str:
