@@ -51,12 +51,21 @@ def _component_context(child: Child, fragment: str) -> dict:
     return {}
 
 
+# Forms only shown, never validated: their templates send this response's token through the
+# csrf() macro, so they need no CSRF field of their own (each would mask a token for nothing).
+SHOWN = {"csrf": False}
+
+
 def _default_forms(child: Child, link, active: list, context: dict) -> None:
-    context.setdefault("note_form", NoteForm(formdata=None, child=child, ladders=active))
-    context.setdefault("target_form", PracticeTargetForm(formdata=None, obj=link))
-    context.setdefault("session_form", LastSessionForm(formdata=None, obj=link))
-    context.setdefault("reminder_form", FamilyReminderForm(
-        formdata=None, days=therapist_notes.reminder_days(child)))
+    if "note_form" not in context:
+        context["note_form"] = NoteForm(formdata=None, child=child, ladders=active, meta=SHOWN)
+    if "target_form" not in context:
+        context["target_form"] = PracticeTargetForm(formdata=None, obj=link, meta=SHOWN)
+    if "session_form" not in context:
+        context["session_form"] = LastSessionForm(formdata=None, obj=link, meta=SHOWN)
+    if "reminder_form" not in context:
+        context["reminder_form"] = FamilyReminderForm(
+            formdata=None, days=therapist_notes.reminder_days(child), meta=SHOWN)
 
 
 def child_page(child: Child, link: TherapistLink, status: int = 200,

@@ -163,3 +163,37 @@ def test_the_common_widgets_are_written_out_not_called(app, monkeypatch):
     assert {name: str(input_html(form[name])) for name in known} == expected
     with pytest.raises(AssertionError):  # a widget it does not know is called
         input_html(form.bounded_day)
+
+
+# The field() macro as it was when it called WTForms for the label and the input: the macro in
+# templates/_macros/forms.html must write exactly what this writes.
+WTFORMS_FIELD = """{% from "_macros/forms.html" import errors %}
+{%- macro field(f, hint=None, type=None) %}
+<div class="field{% if f.errors %} has-error{% endif %}">
+  {{ f.label() }}
+  {% if hint %}<p class="hint" id="{{ f.id }}-hint">{{ hint }}</p>{% endif %}
+  {% set described = ((f.id ~ '-hint') if hint else '') ~ (' ' ~ f.id ~ '-error' if f.errors else '') %}
+  {% if type %}{{ f(type=type, **({'aria-describedby': described.strip()} if described.strip() else {})) }}
+  {% else %}{{ f(**({'aria-describedby': described.strip()} if described.strip() else {})) }}{% endif %}
+  {{ errors(f) }}
+</div>
+{% endmacro %}"""
+
+
+@pytest.mark.parametrize("values", ["none", "odd"])
+def test_the_field_macro_writes_what_wtforms_wrote(app, values):
+    ours = app.jinja_env.get_template("_macros/forms.html").module.field
+    theirs = app.jinja_env.from_string(WTFORMS_FIELD).module.field
+    with app.test_request_context("/", method="POST"):
+        compared = 0
+        for form_class in _all_forms():
+            names = [f.name for f in _built(form_class, None)]
+            formdata = None if values == "none" else MultiDict([(n, ODD) for n in names])
+            for field in _filled(form_class, formdata):
+                if field.type in ("CSRFTokenField", "RadioField", "BooleanField", "HiddenField"):
+                    continue
+                for hint, kind in ((None, None), ('Up to "300" <chars>', None), ("h", "time")):
+                    assert str(ours(field, hint=hint, type=kind)) == str(
+                        theirs(field, hint=hint, type=kind)), (form_class.__name__, field.name)
+                    compared += 1
+    assert compared > 100

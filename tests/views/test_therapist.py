@@ -130,6 +130,17 @@ def test_child_page_shows_ladders_trends_adherence_insights_and_the_log(db, fami
     assert "/practices/" not in html  # the family's edit links are not offered
 
 
+def test_every_form_on_the_child_page_carries_the_responses_one_token(db, family, tara, ladder):
+    html = tara.page(f"/therapist/children/{family.child.id}")
+    tokens = re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    # Notes, target, last session, reminder, and the nav's log out.
+    assert len(tokens) == 5 and len(set(tokens)) == 1
+    assert f'"X-CSRFToken": "{tokens[0]}"' in html
+    response = tara.client.post(f"/therapist/children/{family.child.id}/target",
+                                data={"practice_target_days": "2", "csrf_token": tokens[0]})
+    assert response.status_code == 303
+
+
 def test_opening_the_child_page_is_audited_once_an_hour(db, family, tara):
     for _ in range(3):
         tara.page(f"/therapist/children/{family.child.id}")
