@@ -68,7 +68,9 @@ def service_worker():
     # Served from the root so the worker's scope is the whole app, not just /static/.
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    # Browsers check the worker for updates often: an unchanged one answers 304.
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/offline")

@@ -432,4 +432,4 @@ def test_a_claim_takes_at_most_its_limit_whatever_plan_the_database_picks(app, d
     db.commit()
     lease = DISPATCH_CONFIG["REMINDER_LEASE"]
     assert len(claims.claim_due_reminders(db, worker="w", now=now, lease=lease, limit=3)) == 3
-    assert len(claims.claim_outbox(db, now=now, lease=lease, limit=3)) == 3
+    assert len(claims.claim_outbox(db.connection(), now=now, lease=lease, limit=3)) == 3
