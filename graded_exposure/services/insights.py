@@ -169,7 +169,9 @@ def _wins_and_stars(session: Session, child: Child) -> dict:
         stars += their_stars
         for win in json.loads(text):
             counted[win] += times
-    return {"small_wins": counted, "stars": stars}
+    # Wins counted as often as each other list in the order of their names, on any engine
+    # (most_common keeps insertion order among equals; GROUP BY's row order is the engine's).
+    return {"small_wins": Counter(dict(sorted(counted.items()))), "stars": stars}
 
 
 def summary_flags(session: Session, child: Child, today: date) -> list[flags.Flag]:
