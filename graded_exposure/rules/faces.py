@@ -1,4 +1,7 @@
-"""The faces thermometer a young child uses: five faces on the same 0-10 fear scale."""
+"""The faces thermometer a young child uses: five faces on the same 0-10 fear scale.
+
+Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
+"""
 from dataclasses import dataclass
 
 
