@@ -29,7 +29,7 @@ class ChildInsights:
     trap: avoidance_trap.CalmSplit
     trap_sentence: str
     weeks: list[avoidance_trap.WeekOfAvoidance]
-    accommodation_trend: str
+    accommodation_trend: str | None  # None: too early to tell
     flags: list[flags.Flag]
     current_streak: int
     longest_streak: int
@@ -78,7 +78,8 @@ STARS = case((Practice.outcome.in_(sorted(TRIED_OUTCOMES)),
 _WINS_AND_STARS = (select(_WIN_SETS, func.count(), func.sum(STARS))
                    .where(Practice.child_id == bindparam("child_id")).group_by(_WIN_SETS))
 _STORED_FACTS = select(ChildSummary.last_practice_day, ChildSummary.ladder_since_day,
-                       ChildSummary.avoidances, ChildSummary.steps).where(
+                       ChildSummary.avoidances, ChildSummary.steps,
+                       ChildSummary.first_checkin_day).where(
     ChildSummary.child_id == bindparam("child_id"))
 
 
@@ -141,11 +142,15 @@ def for_child(session: Session, child: Child, today: date | None = None) -> Chil
     checkins = load_checkin_facts(session, child, since)
     days = practice_days(session, child)
     trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
-    weeks = avoidance_trap.weekly_avoidance(checkins, today, HISTORY_WEEKS)
+    stored = _stored_facts(session, child)
+    first = date.fromordinal(stored.first_checkin_day) if stored and stored.first_checkin_day \
+        else None
+    weeks = avoidance_trap.weeks_since(
+        avoidance_trap.weekly_avoidance(checkins, today, HISTORY_WEEKS), first)
     return ChildInsights(
         today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap),
         weeks=weeks, accommodation_trend=avoidance_trap.accommodation_trend(weeks),
-        flags=summary_flags(session, child, today),
+        flags=stored_flags(*stored, today) if stored else [],
         current_streak=streaks.current_streak(days, today),
         longest_streak=streaks.longest_streak(days),
         practice_days_last_7=attention.practice_days_within(days, today, attention.WEEK),
@@ -177,12 +182,16 @@ def _wins_and_stars(session: Session, child: Child) -> dict:
 def summary_flags(session: Session, child: Child, today: date) -> list[flags.Flag]:
     """Every flag, from the facts the child's summary keeps (models.ChildSummary): one
     statement, however long the history. flags_for computes the same from the rows."""
-    row = _rows(session, _STORED_FACTS, child_id=child.id).first()
+    row = _stored_facts(session, child)
     return stored_flags(*row, today) if row else []
 
 
+def _stored_facts(session: Session, child: Child):
+    return _rows(session, _STORED_FACTS, child_id=child.id).first()
+
+
 def stored_flags(last_practice_day: int | None, ladder_since_day: int | None, avoidances,
-                 steps, today: date) -> list[flags.Flag]:
+                 steps, first_checkin_day: int | None, today: date) -> list[flags.Flag]:
     """The flags of flags_for, from a child's stored summary facts (child_summary.py)."""
     found = []
     if ladder_since_day is not None:
@@ -196,14 +205,16 @@ def stored_flags(last_practice_day: int | None, ladder_since_day: int | None, av
             found.append(flags.fear_not_falling(title))
     checkins = [CheckInFact(date.fromordinal(day), distress, tuple(kinds))
                 for day, distress, kinds in avoidances or ()]
-    found.append(flags.avoidance_rising_flag(checkins, today))
+    first = date.fromordinal(first_checkin_day) if first_checkin_day else None
+    found.append(flags.avoidance_rising_flag(checkins, today, first))
     return [f for f in found if f is not None]
 
 
 def flags_for(ladders: list[Ladder], windows: dict[int, list], checkins: list[CheckInFact],
-              today: date, tz: str, last_day: date | None) -> list[flags.Flag]:
+              today: date, tz: str, last_day: date | None,
+              first_checkin: date | None) -> list[flags.Flag]:
     """Every flag from the active ladders with their steps, each open step's fear window
-    (fear_windows), the recent check-ins and the latest practice day."""
+    (fear_windows), the recent check-ins, the latest practice day and the first check-in."""
     found = []
     if ladders:
         since = min(local_date(ladder.created_at, tz) for ladder in ladders)
@@ -216,5 +227,5 @@ def flags_for(ladders: list[Ladder], windows: dict[int, list], checkins: list[Ch
             if step.status != "mastered":
                 facts = [practice_fact(row, tz) for row in windows.get(step.id, [])]
                 found.append(flags.fear_not_falling_flag(step.title, facts))
-    found.append(flags.avoidance_rising_flag(checkins, today))
+    found.append(flags.avoidance_rising_flag(checkins, today, first_checkin))
     return [f for f in found if f is not None]

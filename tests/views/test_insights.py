@@ -61,3 +61,35 @@ def test_flags_show_on_the_home_screen_with_a_suggestion(family, db):
                 created_at=datetime.now(UTC) - timedelta(days=10))
     body = family.client.get(f"/children/{family.child.id}").get_data(as_text=True)
     assert "No practice logged for" in body and "Try this:" in body
+
+
+def _avoided_each_day(db, child, days):
+    today = today_for(child)
+    for n in days:
+        db.add(DayCheckIn(child_id=child.id, day=today - timedelta(days=n), child_distress=2,
+                          caregiver_distress=5, idempotency_key=f"a{n}",
+                          avoidances=[Avoidance(kind="school", accommodations=["kept_home"])]))
+    db.commit()
+
+
+def test_a_first_week_raises_no_rising_flag_and_shows_no_weeks_before_it(family, db):
+    _avoided_each_day(db, family.child, range(5))
+    client, child_id = family.client, family.child.id
+    home = client.get("/").get_data(as_text=True)
+    body = client.get(f"/children/{child_id}/insights").get_data(as_text=True)
+    assert "Avoidance is rising" not in home and "Avoidance is rising" not in body
+    assert "Too early to see a trend in accommodation" in body
+    first_week = today_for(family.child) - timedelta(days=4)
+    assert body.count('<th scope="row">') == 1 + (first_week.weekday() + 4 >= 7)
+
+
+def test_rising_speaks_once_there_is_a_whole_week_before(family, db):
+    _avoided_each_day(db, family.child, [13, 2, 1, 0])
+    body = family.client.get(f"/children/{family.child.id}/insights").get_data(as_text=True)
+    assert "Avoidance is rising: 3 times in the last 7 days, 1 in the week before." in body
+
+
+def test_insights_before_any_check_in_show_no_weeks(family, db):
+    body = family.client.get(f"/children/{family.child.id}/insights").get_data(as_text=True)
+    assert "No check-ins yet. Weeks appear here from the first one." in body
+    assert '<th scope="row">' not in body

@@ -123,7 +123,7 @@ def test_child_page_shows_ladders_trends_adherence_insights_and_the_log(db, fami
     assert f'id="fear-chart-{ladder.steps[0].id}"' in html
     assert "Practice against the target" in html and "of 5" in html
     assert "Calm days" in html or "check-ins" in html  # the trap sentence
-    assert "Accommodation is <strong>steady</strong>" in html
+    assert "Too early to see a trend in accommodation" in html
     assert "Laughed × 1" in html
     assert "Held my hand &lt;script&gt;" in html and SCRIPT not in html
     assert f'href="/ladders/{ladder.id}/progress"' in html
