@@ -76,8 +76,12 @@ class CaseloadRow:
         return attention.is_behind_target(self.days_last_7, self.target)
 
     @property
+    def reasons(self) -> list[attention.Reason]:
+        return attention.attention_reasons(self.flags, self.days_last_7, self.target)
+
+    @property
     def needs_attention(self) -> bool:
-        return attention.needs_attention(len(self.flags), self.days_last_7, self.target)
+        return bool(self.reasons)
 
     @property
     def attention_key(self) -> tuple:
@@ -130,6 +134,20 @@ def for_therapist(session: Session, therapist: User,
 
     One query (active links, child, family, summary); the rules decide what today makes of it.
     """
+    rows = _stored_rows(session, therapist.id, now)
+    return sorted(rows, key=lambda r: r.attention_key)
+
+
+def row_for_child(session: Session, therapist_id: int, child: Child,
+                  now: datetime | None = None) -> CaseloadRow | None:
+    """The caseload's row of one linked child (None when not linked): what the
+    since-last-session summary shows beside the caseload, from the same facts and rules."""
+    rows = _stored_rows(session, therapist_id, now, Child.id == child.id)
+    return rows[0] if rows else None
+
+
+def _stored_rows(session: Session, therapist_id: int, now: datetime | None,
+                 *where) -> list[CaseloadRow]:
     now = now or utcnow()
     summary = ChildSummary
     # Core, not ORM rows: the same statement, without the ORM's per-row loading work.
@@ -142,12 +160,11 @@ def for_therapist(session: Session, therapist: User,
         .select_from(TherapistLink)
         .join(Child, Child.id == TherapistLink.child_id).join(Family, Family.id == Child.family_id)
         .outerjoin(summary, summary.child_id == Child.id)
-        .where(TherapistLink.therapist_id == therapist.id,
-               TherapistLink.status == LinkStatus.ACTIVE)
+        .where(TherapistLink.therapist_id == therapist_id,
+               TherapistLink.status == LinkStatus.ACTIVE, *where)
         .order_by(Child.id, TherapistLink.id)).all()
     todays: dict[str, date] = {}
-    rows = [_stored_row(row, now, todays) for row in {row[0]: row for row in found}.values()]
-    return sorted(rows, key=lambda r: r.attention_key)
+    return [_stored_row(row, now, todays) for row in {row[0]: row for row in found}.values()]
 
 
 def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
