@@ -13,9 +13,10 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from ..models import Avoidance, Child, ChildSummary, DayCheckIn, Ladder, Practice, utcnow
-from ..rules import attention, avoidance_trap, flags, streaks
-from ..rules.facts import TRIED_OUTCOMES, CheckInFact, PracticeFact
+from ..rules import attention, avoidance_trap, flags, streaks, trap_story
+from ..rules.facts import TRIED_OUTCOMES, AvoidanceFact, CheckInFact, PracticeFact
 from ..rules.timezones import local_date
+from .ladder_lines import LadderLine, active_ladders
 from .utc_days import local_days_of, utc_date
 
 HISTORY_WEEKS = 8
@@ -28,6 +29,7 @@ class ChildInsights:
     today: date
     trap: avoidance_trap.CalmSplit
     trap_sentence: str
+    story: trap_story.TrapStory | None  # the trap in the family's words, when it is active
     weeks: list[avoidance_trap.WeekOfAvoidance]
     accommodation_trend: str | None  # None: too early to tell
     flags: list[flags.Flag]
@@ -50,7 +52,7 @@ def practice_fact(practice: Practice, tz: str) -> PracticeFact:
 # statement costs SQLAlchemy more than SQLite takes to run it.
 _CHECKINS_SINCE = (
     select(DayCheckIn.id, DayCheckIn.day, DayCheckIn.child_distress, Avoidance.kind,
-           Avoidance.accommodations)
+           Avoidance.accommodations, Avoidance.description)
     .outerjoin(Avoidance, Avoidance.checkin_id == DayCheckIn.id)
     .where(DayCheckIn.child_id == bindparam("child_id"), DayCheckIn.day >= bindparam("since"))
     .order_by(DayCheckIn.day, DayCheckIn.id, Avoidance.id))
@@ -91,13 +93,13 @@ def load_checkin_facts(session: Session, child: Child, since: date) -> list[Chec
     """Return the child's check-ins from `since` on as facts (one statement, plain columns)."""
     rows = _rows(session, _CHECKINS_SINCE, child_id=child.id, since=since)
     parts: dict[int, tuple] = {}
-    for checkin_id, day, distress, kind, accommodations in rows:
-        *_, avoided, accommodated = parts.setdefault(checkin_id, (day, distress, [], []))
+    for checkin_id, day, distress, kind, accommodations, note in rows:
+        *_, details = parts.setdefault(checkin_id, (day, distress, []))
         if kind is not None:
-            avoided.append(kind)
-            accommodated.extend(accommodations)
-    return [CheckInFact(day, distress, tuple(avoided), tuple(accommodated))
-            for day, distress, avoided, accommodated in parts.values()]
+            details.append(AvoidanceFact(kind, note, tuple(accommodations)))
+    return [CheckInFact(day, distress, tuple(a.kind for a in details),
+                        tuple(way for a in details for way in a.accommodations), tuple(details))
+            for day, distress, details in parts.values()]
 
 
 def fear_windows(connection: Connection, step_ids: list[int]) -> dict[int, list]:
@@ -117,17 +119,28 @@ class Outlook:
     today: date
     trap: avoidance_trap.CalmSplit
     trap_sentence: str
+    story: trap_story.TrapStory | None
     flags: list[flags.Flag]
 
 
-def outlook(session: Session, child: Child, today: date | None = None) -> Outlook:
-    """The trap of the last week and the flags, in two statements whatever the history."""
+def outlook(session: Session, child: Child, ladders: list[LadderLine],
+            today: date | None = None) -> Outlook:
+    """The trap of the last week, told with a next step from the child's active `ladders`, and
+    the flags, in two statements whatever the history."""
     tz = child.family.timezone
     today = today or local_date(utcnow(), tz)
     checkins = load_checkin_facts(session, child, today - timedelta(days=FLAG_DAYS))
     trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
     return Outlook(today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap),
+                   story=_story(checkins, ladders, child, today),
                    flags=summary_flags(session, child, today))
+
+
+def _story(checkins: list[CheckInFact], ladders: list[LadderLine], child: Child,
+           today: date) -> trap_story.TrapStory | None:
+    options = [trap_story.LadderOption(ladder.area, ladder.id, ladder.goal, step.id, step.title)
+               for ladder in ladders for step in ladder.steps if step.status == "current"]
+    return trap_story.trap_story(checkins, options, child.display_name, today)
 
 
 def for_child(session: Session, child: Child, today: date | None = None) -> ChildInsights:
@@ -147,8 +160,10 @@ def for_child(session: Session, child: Child, today: date | None = None) -> Chil
         else None
     weeks = avoidance_trap.weeks_since(
         avoidance_trap.weekly_avoidance(checkins, today, HISTORY_WEEKS), first)
+    story = _story(checkins, active_ladders(session.connection(), child.id), child, today) \
+        if trap.bought else None
     return ChildInsights(
-        today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap),
+        today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap), story=story,
         weeks=weeks, accommodation_trend=avoidance_trap.accommodation_trend(weeks),
         flags=stored_flags(*stored, today) if stored else [],
         current_streak=streaks.current_streak(days, today),

@@ -26,7 +26,10 @@ def _history(db, family):
 def test_insights_page_explains_and_counts(family, db):
     _history(db, family)
     body = family.client.get(f"/children/{family.child.id}/insights").get_data(as_text=True)
-    assert "2 of the last 3 calm days were days something was avoided or accommodated." in body
+    name = family.child.display_name
+    assert (f"School was avoided on 2 of the 3 calm days this week; {name} was kept home each "
+            "time." in body)
+    assert "“Walk to the &lt;b&gt;gate&lt;/b&gt;” from “School”" in body
     assert "bought by avoidance" in body and "earned by facing" in body
     assert "Laughed × 1" in body
     assert "Current streak: <strong>1</strong> day" in body
@@ -93,3 +96,20 @@ def test_insights_before_any_check_in_show_no_weeks(family, db):
     body = family.client.get(f"/children/{family.child.id}/insights").get_data(as_text=True)
     assert "No check-ins yet. Weeks appear here from the first one." in body
     assert '<th scope="row">' not in body
+
+
+def test_an_active_trap_sits_above_homework_and_notes_on_home(family, db):
+    _history(db, family)
+    body = family.client.get("/").get_data(as_text=True)
+    trap = body.index(f'id="trap-{family.child.id}"')
+    assert trap < body.index('id="notes-feed"') < body.index('id="home-ladder-')
+    assert body.count(f'id="trap-{family.child.id}"') == 1
+    assert "accommodated" not in body.split("<main", 1)[1]
+    assert "One thing to try this week" in body and "Walk to the &lt;b&gt;gate&lt;/b&gt;" in body
+
+
+def test_a_quiet_trap_stays_below_the_ladders(family, db):
+    make_ladder(db, family.child, goal="School", titles=["Gate"], fears=[5])
+    body = family.client.get("/").get_data(as_text=True)
+    assert body.index('id="home-ladder-') < body.index(f'id="trap-{family.child.id}"')
+    assert "One thing to try this week" not in body
