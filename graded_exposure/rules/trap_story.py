@@ -145,10 +145,9 @@ def _next_step(kind: str, way: str | None, ladders: list[LadderOption],
     areas = AREAS_FOR.get(kind, ("other",))
     match = next((o for area in areas for o in ladders if o.area == area), None)
     if match is not None:
-        return NextStep("practise_step", f"Practise “{match.step_title}” from “{match.goal}”: "
-                        "it is the step towards this that "
-                        f"{name} is working on now.", ladder_id=match.ladder_id,
-                        step_id=match.step_id)
+        return NextStep("practise_step", f"One more practice of the step {name} is working on "
+                        f"towards this: “{match.step_title}” (from “{match.goal}”).",
+                        ladder_id=match.ladder_id, step_id=match.step_id)
     if way is not None:
         do, say = REDUCE.get(way, REDUCE["other"])
         return NextStep("reduce", do.format(name=name), say=say)

@@ -49,7 +49,8 @@ def test_the_next_step_is_the_current_step_towards_what_was_avoided():
     story = trap_story([_day(0, 2, _school())], [other, SCHOOL_LADDER], "Mia", TODAY)
     step = story.next_step
     assert (step.kind, step.ladder_id, step.step_id) == ("practise_step", 3, 9)
-    assert "“Walk to the gate”" in step.text and "Go to school for a whole day" in step.text
+    assert step.text == ("One more practice of the step Mia is working on towards this: "
+                         "“Walk to the gate” (from “Go to school for a whole day”).")
 
 
 def test_without_a_ladder_there_is_one_accommodation_to_reduce_and_a_sentence_to_say():

@@ -29,7 +29,7 @@ def test_insights_page_explains_and_counts(family, db):
     name = family.child.display_name
     assert (f"School was avoided on 2 of the 3 calm days this week; {name} was kept home each "
             "time." in body)
-    assert "“Walk to the &lt;b&gt;gate&lt;/b&gt;” from “School”" in body
+    assert "“Walk to the &lt;b&gt;gate&lt;/b&gt;” (from “School”)" in body
     assert "bought by avoidance" in body and "earned by facing" in body
     assert "Laughed × 1" in body
     assert "Current streak: <strong>1</strong> day" in body
