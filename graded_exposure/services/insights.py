@@ -143,8 +143,10 @@ def _story(checkins: list[CheckInFact], ladders: list[LadderLine], child: Child,
     return trap_story.trap_story(checkins, options, child.display_name, today)
 
 
-def for_child(session: Session, child: Child, today: date | None = None) -> ChildInsights:
-    """Compute every insight for the child, as of today in the family's time zone.
+def for_child(session: Session, child: Child, today: date | None = None, *,
+              story: bool = False) -> ChildInsights:
+    """Compute every insight for the child, as of today in the family's time zone; with
+    `story`, also the active trap told in the family's words (one more statement).
 
     Reads plain columns, never whole practices: the practice days for the streaks, and the
     stars and small wins as counts grouped in SQL; the flags from the child's stored summary.
@@ -160,10 +162,10 @@ def for_child(session: Session, child: Child, today: date | None = None) -> Chil
         else None
     weeks = avoidance_trap.weeks_since(
         avoidance_trap.weekly_avoidance(checkins, today, HISTORY_WEEKS), first)
-    story = _story(checkins, active_ladders(session.connection(), child.id), child, today) \
-        if trap.bought else None
+    told = _story(checkins, active_ladders(session.connection(), child.id), child, today) \
+        if story and trap.bought else None
     return ChildInsights(
-        today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap), story=story,
+        today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap), story=told,
         weeks=weeks, accommodation_trend=avoidance_trap.accommodation_trend(weeks),
         flags=stored_flags(*stored, today) if stored else [],
         current_streak=streaks.current_streak(days, today),
