@@ -5,7 +5,8 @@ Definitions:
   (avoidance_trap.is_bought_by_avoidance).
 - The story names the situation avoided on most of those days (the most recent on a tie), the
   family's own note about it if they wrote one, and what the family did on those days: the way
-  of stepping in chosen most often for that situation (again, the most recent on a tie).
+  of stepping in chosen most often for that situation (again, the most recent on a tie). The
+  other bought days, if any, are counted in one more short sentence.
 - The next step, in order of preference: the current step of an active ladder in the area of
   what was avoided (the step closest to it that the child is working on); else, following
   SPACE (parent-led treatment), reduce the way of stepping in that the story names, with a
@@ -122,6 +123,12 @@ def trap_story(checkins: list[CheckInFact], ladders: list[LadderOption], name: s
     way = _most_often(ways, when) if ways else None
     sentence = _sentence(kind, note, kinds[kind], calm_days, way, ways[way] if way else 0,
                          name, days)
+    rest = [c for c in bought if kind not in {a.kind for a in c.details}]
+    if rest:  # the other calm days bought by avoiding: said in one more short sentence
+        what = "Other things were" if len({a.kind for c in rest for a in c.details}) > 1 \
+            else AVOIDED_WORDS.get(rest[0].details[0].kind, AVOIDED_WORDS["other"]) + " was"
+        sentence += (f" {what} avoided on {len(rest)} other calm "
+                     f"{'day' if len(rest) == 1 else 'days'}.")
     return TrapStory(sentence, _next_step(kind, way, ladders, name))
 
 
