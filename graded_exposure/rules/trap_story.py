@@ -90,6 +90,8 @@ class TrapStory:
 
 
 def _most_often(counted: Counter, recency: dict[str, date]) -> str:
+    """The key counted most, then the latest; on a full tie the first recorded (stable: the
+    check-in's own order, never a set's)."""
     return max(counted, key=lambda key: (counted[key], recency[key]))
 
 
@@ -106,7 +108,7 @@ def trap_story(checkins: list[CheckInFact], ladders: list[LadderOption], name: s
     kinds: Counter = Counter()
     seen: dict[str, date] = {}
     for checkin in bought:
-        for kind in {a.kind for a in checkin.details}:
+        for kind in dict.fromkeys(a.kind for a in checkin.details):
             kinds[kind] += 1
             seen[kind] = checkin.day
     if not kinds:  # a calm day bought by stepping in alone: no situation to name
@@ -117,7 +119,7 @@ def trap_story(checkins: list[CheckInFact], ladders: list[LadderOption], name: s
     ways: Counter = Counter()
     when: dict[str, date] = {}
     for day, entry in entries:
-        for way in set(entry.accommodations):
+        for way in dict.fromkeys(entry.accommodations):
             ways[way] += 1
             when[way] = day
     way = _most_often(ways, when) if ways else None

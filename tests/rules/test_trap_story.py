@@ -84,3 +84,9 @@ def test_the_situation_named_is_the_most_frequent_then_the_most_recent():
     assert trap_story(tie, [], "Mia", TODAY).sentence == (
         "Seeing people was avoided on 1 of the 2 calm days this week; someone spoke for Mia. "
         "School was avoided on 1 other calm day.")
+
+
+def test_a_full_tie_names_what_was_recorded_first_every_time():
+    both = AvoidanceFact("school", "", ("spoke_for", "reassurance", "kept_home"))
+    story = trap_story([_day(0, 2, both)], [], "Mia", TODAY)
+    assert story.sentence.endswith("; someone spoke for Mia.")
