@@ -442,6 +442,8 @@ class ChildSummary(SQLModel, table=True):
     # practice, and when the oldest active ladder was made.
     last_practice_day: int | None = None
     ladder_since_day: int | None = None
+    # The first check-in's local day: trends and rising flags speak only with enough history.
+    first_checkin_day: int | None = None
     # Local practice days (date ordinals) within PRACTICE_DAYS_KEPT of the last practice.
     practice_days: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # [day ordinal, child distress, [avoided kinds]] of recent check-ins with avoidances.

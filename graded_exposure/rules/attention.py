@@ -5,13 +5,18 @@ Definitions:
   with the target the therapist set: `target` days in the last 7 days, and `target * 4` days in
   the last 28.
 - A child is *behind target* when the last 7 days hold fewer practice days than the target.
-- A child *needs attention* when any flag is raised or they are behind target. The caseload
-  lists those children first: most flags first, then furthest behind, then by name.
+- A child *needs attention* when any flag is raised or they are behind target, and every mark
+  names its *reasons*: behind target first, then each flag. The caseload and the
+  since-last-session summary both show attention_reasons, so they can never disagree. The
+  caseload lists those children first: most flags first, then furthest behind, then by name.
 
 Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+
+from .flags import Flag
 
 WEEK, FOUR_WEEKS = 7, 28
 
@@ -24,6 +29,26 @@ def practice_days_within(days: Iterable[date], today: date, window: int) -> int:
 def is_behind_target(days_last_7: int, target: int) -> bool:
     """True when the last seven days hold fewer practice days than the target."""
     return days_last_7 < target
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a child needs attention, in a few words: a flag's kind or behind_target."""
+
+    kind: str
+    text: str
+    suggestion: str
+
+
+def attention_reasons(flags: list[Flag], days_last_7: int, target: int) -> list[Reason]:
+    """Every reason a child needs attention today (none: on track)."""
+    found = []
+    if is_behind_target(days_last_7, target):
+        found.append(Reason("behind_target", f"Behind target: practised on {days_last_7} of "
+                                             f"{target} days this week.",
+                            "Agree with the family on days and times that fit their week; "
+                            "a short practice counts."))
+    return found + [Reason(flag.kind, flag.message, flag.suggestion) for flag in flags]
 
 
 def needs_attention(flag_count: int, days_last_7: int, target: int) -> bool:

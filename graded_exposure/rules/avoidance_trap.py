@@ -7,7 +7,9 @@ Definitions (shown to families in plain words on the insights page):
   changing a routine, other).
 - Every other calm day is *earned by facing*: nothing was avoided or accommodated (whether or
   not a practice was logged that day). So bought + earned = calm days, always.
-- Weeks start on Monday, in the family's local calendar.
+- Weeks start on Monday, in the family's local calendar. The weekly table starts with the week
+  of the family's first check-in: no weeks of zeros before they began.
+- The accommodation trend needs four full weeks of check-ins before it speaks.
 
 Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
@@ -101,14 +103,24 @@ def weekly_avoidance(checkins: list[CheckInFact], today: date,
     return result
 
 
-def accommodation_trend(weeks: list[WeekOfAvoidance]) -> str:
-    """'rising', 'falling' or 'steady': the last two full weeks against the two before them.
+def weeks_since(weeks: list[WeekOfAvoidance],
+                first_checkin: date | None) -> list[WeekOfAvoidance]:
+    """The weeks from the one holding the first check-in on (none before any check-in)."""
+    if first_checkin is None:
+        return []
+    return [w for w in weeks if w.start >= week_start(first_checkin)]
+
+
+def accommodation_trend(weeks: list[WeekOfAvoidance]) -> str | None:
+    """'rising', 'falling' or 'steady': the last two full weeks against the two before them;
+    None while fewer than four full weeks are given (weeks_since trims those before the
+    first check-in).
 
     The current (partial) week is left out so a Monday never looks like a sudden fall.
     """
     full = weeks[:-1]
     if len(full) < 4:
-        return "steady"
+        return None
     recent = sum(w.accommodations for w in full[-2:])
     before = sum(w.accommodations for w in full[-4:-2])
     if recent > before:

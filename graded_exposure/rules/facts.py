@@ -26,8 +26,19 @@ class PracticeFact:
 
 
 @dataclass(frozen=True)
+class AvoidanceFact:
+    """One thing avoided on a day: its kind, the family's note, and how they stepped in."""
+
+    kind: str
+    note: str = ""
+    accommodations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CheckInFact:
     day: date
     child_distress: int
     avoided: tuple[str, ...] = ()
     accommodations: tuple[str, ...] = field(default=())
+    # Each avoidance with its note and its own accommodations, where a rule needs them paired.
+    details: tuple[AvoidanceFact, ...] = ()

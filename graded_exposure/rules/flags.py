@@ -8,7 +8,9 @@ Definitions:
 - fear_not_falling: a step has 5 or more practices and, over its last 5, the peak fear has no
   downward trend (least-squares slope >= 0).
 - avoidance_rising: more avoidances were recorded in the last 7 days than in the 7 days before,
-  and at least 2 in the last 7.
+  and at least 2 in the last 7; it speaks only when the family was already checking in for the
+  whole week before (its first check-in is on or before that week's first day), so a first
+  week never reads as "rising from 0".
 
 Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
@@ -89,8 +91,18 @@ def fear_not_falling(step_title: str) -> Flag:
                 "reassurance and safety behaviours, or split the step into smaller ones.")
 
 
-def avoidance_rising_flag(checkins: list[CheckInFact], today: date) -> Flag | None:
-    """Flag when avoidance in the last 7 days rose above the 7 days before."""
+def has_week_before(first_checkin: date | None, today: date) -> bool:
+    """True when check-ins reach back over the whole 7 days before the last 7."""
+    return first_checkin is not None and first_checkin <= today - timedelta(days=13)
+
+
+def avoidance_rising_flag(checkins: list[CheckInFact], today: date,
+                          first_checkin: date | None) -> Flag | None:
+    """Flag when avoidance in the last 7 days rose above the 7 days before (given a week
+    before to compare with: first_checkin is the family's first check-in day)."""
+    if not has_week_before(first_checkin, today):
+        return None
+
     def count(start: date, end: date) -> int:
         return sum(len(c.avoided) for c in checkins if start <= c.day <= end)
 

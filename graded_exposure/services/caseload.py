@@ -76,8 +76,12 @@ class CaseloadRow:
         return attention.is_behind_target(self.days_last_7, self.target)
 
     @property
+    def reasons(self) -> list[attention.Reason]:
+        return attention.attention_reasons(self.flags, self.days_last_7, self.target)
+
+    @property
     def needs_attention(self) -> bool:
-        return attention.needs_attention(len(self.flags), self.days_last_7, self.target)
+        return bool(self.reasons)
 
     @property
     def attention_key(self) -> tuple:
@@ -130,6 +134,20 @@ def for_therapist(session: Session, therapist: User,
 
     One query (active links, child, family, summary); the rules decide what today makes of it.
     """
+    rows = _stored_rows(session, therapist.id, now)
+    return sorted(rows, key=lambda r: r.attention_key)
+
+
+def row_for_child(session: Session, therapist_id: int, child: Child,
+                  now: datetime | None = None) -> CaseloadRow | None:
+    """The caseload's row of one linked child (None when not linked): what the
+    since-last-session summary shows beside the caseload, from the same facts and rules."""
+    rows = _stored_rows(session, therapist_id, now, Child.id == child.id)
+    return rows[0] if rows else None
+
+
+def _stored_rows(session: Session, therapist_id: int, now: datetime | None,
+                 *where) -> list[CaseloadRow]:
     now = now or utcnow()
     summary = ChildSummary
     # Core, not ORM rows: the same statement, without the ORM's per-row loading work.
@@ -137,21 +155,21 @@ def for_therapist(session: Session, therapist: User,
         select(Child.id, Child.display_name, Child.avatar, Family.timezone,
                TherapistLink.practice_target_days, summary.last_activity_at,
                summary.last_practice_day, summary.ladder_since_day, summary.practice_days,
-               summary.avoidances, summary.steps, summary.open_homework)
+               summary.avoidances, summary.steps, summary.first_checkin_day,
+               summary.open_homework)
         .select_from(TherapistLink)
         .join(Child, Child.id == TherapistLink.child_id).join(Family, Family.id == Child.family_id)
         .outerjoin(summary, summary.child_id == Child.id)
-        .where(TherapistLink.therapist_id == therapist.id,
-               TherapistLink.status == LinkStatus.ACTIVE)
+        .where(TherapistLink.therapist_id == therapist_id,
+               TherapistLink.status == LinkStatus.ACTIVE, *where)
         .order_by(Child.id, TherapistLink.id)).all()
     todays: dict[str, date] = {}
-    rows = [_stored_row(row, now, todays) for row in {row[0]: row for row in found}.values()]
-    return sorted(rows, key=lambda r: r.attention_key)
+    return [_stored_row(row, now, todays) for row in {row[0]: row for row in found}.values()]
 
 
 def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
     (child_id, name, avatar, tz, target, last_activity, last_practice_day, ladder_since_day,
-     practice_days, avoidances, steps, homework) = row
+     practice_days, avoidances, steps, first_checkin_day, homework) = row
     today = todays.get(tz) or todays.setdefault(tz, local_date(now, tz))
     days = [date.fromordinal(day) for day in practice_days or ()]
     return CaseloadRow(
@@ -161,7 +179,7 @@ def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
         days_last_28=attention.practice_days_within(days, today, attention.FOUR_WEEKS),
         current_steps=[CurrentStep(s[0], s[1], s[2], s[3]) for s in steps or () if s[4]],
         flags=insights.stored_flags(last_practice_day, ladder_since_day, avoidances, steps,
-                                     today),
+                                     first_checkin_day, today),
         open_homework=homework or 0)
 
 
@@ -194,6 +212,7 @@ def recompute_rows(session: Session, therapist: User,
     recent = _recent_practices(session, linked, now - timedelta(days=attention.FOUR_WEEKS + 1))
     last_practice = _latest(session, Practice.child_id, Practice.practiced_at, linked)
     last_checkin = _latest(session, DayCheckIn.child_id, DayCheckIn.updated_at, linked)
+    first_checkin = _latest(session, DayCheckIn.child_id, DayCheckIn.day, linked, func.min)
     windows = insights.fear_windows(session.connection(), [
         step.id for child_ladders in ladders.values() for ladder in child_ladders
         for step in ladder.steps if step.status != "mastered"])
@@ -206,7 +225,8 @@ def recompute_rows(session: Session, therapist: User,
         days = [local_date(moment, tz) for moment in recent[child.id]]
         last = last_practice.get(child.id)
         found = insights.flags_for(ladders[child.id], windows, checkins[child.id], today, tz,
-                                   local_date(last, tz) if last else None)
+                                   local_date(last, tz) if last else None,
+                                   first_checkin.get(child.id))
         moments = [m for m in (last_practice.get(child.id), last_checkin.get(child.id)) if m]
         caseload.append(CaseloadRow(
             child=CaseloadChild(child.id, child.display_name, child.avatar),
@@ -239,9 +259,11 @@ def _recent_practices(session: Session, linked, since: datetime) -> dict[int, li
     return found
 
 
-def _latest(session: Session, child_column, moment_column, linked) -> dict[int, datetime]:
-    """Return the latest moment per child, in one grouped query."""
-    query = (select(child_column, func.max(moment_column))
+def _latest(session: Session, child_column, moment_column, linked,
+            aggregate=func.max) -> dict[int, datetime]:
+    """Return the latest (or with func.min, the first) moment per child, in one grouped
+    query."""
+    query = (select(child_column, aggregate(moment_column))
              .where(child_column.in_(linked)).group_by(child_column))
     return {child_id: moment for child_id, moment in session.exec(query) if moment}
 

@@ -41,7 +41,7 @@ def for_child(session: Session, child: Child) -> ChildOverview:
     return ChildOverview(ladders=[_card(ladder) for ladder in ladders],
                          recent_practices=newest(session, child, RECENT_PRACTICES),
                          ready_steps=progress.ready_steps(session, child, ladders),
-                         outlook=insights.outlook(session, child))
+                         outlook=insights.outlook(session, child, ladders))
 
 
 def _card(ladder: LadderLine) -> LadderCard:

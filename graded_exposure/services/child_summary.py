@@ -54,6 +54,7 @@ HEAD = (select(
     _of_child(func.max(Practice.practiced_at), Practice.child_id).label("last_practice"),
     _of_child(func.max(DayCheckIn.updated_at), DayCheckIn.child_id).label("last_checkin"),
     _of_child(func.max(DayCheckIn.day), DayCheckIn.child_id).label("last_day"),
+    _of_child(func.min(DayCheckIn.day), DayCheckIn.child_id).label("first_day"),
     _of_child(func.min(Ladder.created_at), Ladder.child_id,
               Ladder.status == "active").label("ladder_since"),
     _of_child(func.count(), TherapistNote.child_id, TherapistNote.kind == "homework",
@@ -95,7 +96,8 @@ def summary_of(connection: Connection, child_id: int,
     moments = [m for m in (last_practice, head.last_checkin) if m]
     values = {"child_id": child_id, "last_activity_at": max(moments, default=None),
               "last_practice_day": _day(last_practice, tz),
-              "ladder_since_day": _day(head.ladder_since, tz), "open_homework": head.homework}
+              "ladder_since_day": _day(head.ladder_since, tz), "open_homework": head.homework,
+              "first_checkin_day": head.first_day.toordinal() if head.first_day else None}
     if PRACTICE_DAYS in parts:
         values[PRACTICE_DAYS] = _practice_days(connection, child_id, last_practice, tz)
     if AVOIDANCES in parts:

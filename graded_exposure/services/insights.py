@@ -13,9 +13,10 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from ..models import Avoidance, Child, ChildSummary, DayCheckIn, Ladder, Practice, utcnow
-from ..rules import attention, avoidance_trap, flags, streaks
-from ..rules.facts import TRIED_OUTCOMES, CheckInFact, PracticeFact
+from ..rules import attention, avoidance_trap, flags, streaks, trap_story
+from ..rules.facts import TRIED_OUTCOMES, AvoidanceFact, CheckInFact, PracticeFact
 from ..rules.timezones import local_date
+from .ladder_lines import LadderLine, active_ladders
 from .utc_days import local_days_of, utc_date
 
 HISTORY_WEEKS = 8
@@ -28,8 +29,9 @@ class ChildInsights:
     today: date
     trap: avoidance_trap.CalmSplit
     trap_sentence: str
+    story: trap_story.TrapStory | None  # the trap in the family's words, when it is active
     weeks: list[avoidance_trap.WeekOfAvoidance]
-    accommodation_trend: str
+    accommodation_trend: str | None  # None: too early to tell
     flags: list[flags.Flag]
     current_streak: int
     longest_streak: int
@@ -50,7 +52,7 @@ def practice_fact(practice: Practice, tz: str) -> PracticeFact:
 # statement costs SQLAlchemy more than SQLite takes to run it.
 _CHECKINS_SINCE = (
     select(DayCheckIn.id, DayCheckIn.day, DayCheckIn.child_distress, Avoidance.kind,
-           Avoidance.accommodations)
+           Avoidance.accommodations, Avoidance.description)
     .outerjoin(Avoidance, Avoidance.checkin_id == DayCheckIn.id)
     .where(DayCheckIn.child_id == bindparam("child_id"), DayCheckIn.day >= bindparam("since"))
     .order_by(DayCheckIn.day, DayCheckIn.id, Avoidance.id))
@@ -78,7 +80,8 @@ STARS = case((Practice.outcome.in_(sorted(TRIED_OUTCOMES)),
 _WINS_AND_STARS = (select(_WIN_SETS, func.count(), func.sum(STARS))
                    .where(Practice.child_id == bindparam("child_id")).group_by(_WIN_SETS))
 _STORED_FACTS = select(ChildSummary.last_practice_day, ChildSummary.ladder_since_day,
-                       ChildSummary.avoidances, ChildSummary.steps).where(
+                       ChildSummary.avoidances, ChildSummary.steps,
+                       ChildSummary.first_checkin_day).where(
     ChildSummary.child_id == bindparam("child_id"))
 
 
@@ -90,13 +93,13 @@ def load_checkin_facts(session: Session, child: Child, since: date) -> list[Chec
     """Return the child's check-ins from `since` on as facts (one statement, plain columns)."""
     rows = _rows(session, _CHECKINS_SINCE, child_id=child.id, since=since)
     parts: dict[int, tuple] = {}
-    for checkin_id, day, distress, kind, accommodations in rows:
-        *_, avoided, accommodated = parts.setdefault(checkin_id, (day, distress, [], []))
+    for checkin_id, day, distress, kind, accommodations, note in rows:
+        *_, details = parts.setdefault(checkin_id, (day, distress, []))
         if kind is not None:
-            avoided.append(kind)
-            accommodated.extend(accommodations)
-    return [CheckInFact(day, distress, tuple(avoided), tuple(accommodated))
-            for day, distress, avoided, accommodated in parts.values()]
+            details.append(AvoidanceFact(kind, note, tuple(accommodations)))
+    return [CheckInFact(day, distress, tuple(a.kind for a in details),
+                        tuple(way for a in details for way in a.accommodations), tuple(details))
+            for day, distress, details in parts.values()]
 
 
 def fear_windows(connection: Connection, step_ids: list[int]) -> dict[int, list]:
@@ -116,21 +119,34 @@ class Outlook:
     today: date
     trap: avoidance_trap.CalmSplit
     trap_sentence: str
+    story: trap_story.TrapStory | None
     flags: list[flags.Flag]
 
 
-def outlook(session: Session, child: Child, today: date | None = None) -> Outlook:
-    """The trap of the last week and the flags, in two statements whatever the history."""
+def outlook(session: Session, child: Child, ladders: list[LadderLine],
+            today: date | None = None) -> Outlook:
+    """The trap of the last week, told with a next step from the child's active `ladders`, and
+    the flags, in two statements whatever the history."""
     tz = child.family.timezone
     today = today or local_date(utcnow(), tz)
     checkins = load_checkin_facts(session, child, today - timedelta(days=FLAG_DAYS))
     trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
     return Outlook(today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap),
+                   story=_story(checkins, ladders, child, today),
                    flags=summary_flags(session, child, today))
 
 
-def for_child(session: Session, child: Child, today: date | None = None) -> ChildInsights:
-    """Compute every insight for the child, as of today in the family's time zone.
+def _story(checkins: list[CheckInFact], ladders: list[LadderLine], child: Child,
+           today: date) -> trap_story.TrapStory | None:
+    options = [trap_story.LadderOption(ladder.area, ladder.id, ladder.goal, step.id, step.title)
+               for ladder in ladders for step in ladder.steps if step.status == "current"]
+    return trap_story.trap_story(checkins, options, child.display_name, today)
+
+
+def for_child(session: Session, child: Child, today: date | None = None, *,
+              story: bool = False) -> ChildInsights:
+    """Compute every insight for the child, as of today in the family's time zone; with
+    `story`, also the active trap told in the family's words (one more statement).
 
     Reads plain columns, never whole practices: the practice days for the streaks, and the
     stars and small wins as counts grouped in SQL; the flags from the child's stored summary.
@@ -141,11 +157,17 @@ def for_child(session: Session, child: Child, today: date | None = None) -> Chil
     checkins = load_checkin_facts(session, child, since)
     days = practice_days(session, child)
     trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
-    weeks = avoidance_trap.weekly_avoidance(checkins, today, HISTORY_WEEKS)
+    stored = _stored_facts(session, child)
+    first = date.fromordinal(stored.first_checkin_day) if stored and stored.first_checkin_day \
+        else None
+    weeks = avoidance_trap.weeks_since(
+        avoidance_trap.weekly_avoidance(checkins, today, HISTORY_WEEKS), first)
+    told = _story(checkins, active_ladders(session.connection(), child.id), child, today) \
+        if story and trap.bought else None
     return ChildInsights(
-        today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap),
+        today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap), story=told,
         weeks=weeks, accommodation_trend=avoidance_trap.accommodation_trend(weeks),
-        flags=summary_flags(session, child, today),
+        flags=stored_flags(*stored, today) if stored else [],
         current_streak=streaks.current_streak(days, today),
         longest_streak=streaks.longest_streak(days),
         practice_days_last_7=attention.practice_days_within(days, today, attention.WEEK),
@@ -177,12 +199,16 @@ def _wins_and_stars(session: Session, child: Child) -> dict:
 def summary_flags(session: Session, child: Child, today: date) -> list[flags.Flag]:
     """Every flag, from the facts the child's summary keeps (models.ChildSummary): one
     statement, however long the history. flags_for computes the same from the rows."""
-    row = _rows(session, _STORED_FACTS, child_id=child.id).first()
+    row = _stored_facts(session, child)
     return stored_flags(*row, today) if row else []
 
 
+def _stored_facts(session: Session, child: Child):
+    return _rows(session, _STORED_FACTS, child_id=child.id).first()
+
+
 def stored_flags(last_practice_day: int | None, ladder_since_day: int | None, avoidances,
-                 steps, today: date) -> list[flags.Flag]:
+                 steps, first_checkin_day: int | None, today: date) -> list[flags.Flag]:
     """The flags of flags_for, from a child's stored summary facts (child_summary.py)."""
     found = []
     if ladder_since_day is not None:
@@ -196,14 +222,16 @@ def stored_flags(last_practice_day: int | None, ladder_since_day: int | None, av
             found.append(flags.fear_not_falling(title))
     checkins = [CheckInFact(date.fromordinal(day), distress, tuple(kinds))
                 for day, distress, kinds in avoidances or ()]
-    found.append(flags.avoidance_rising_flag(checkins, today))
+    first = date.fromordinal(first_checkin_day) if first_checkin_day else None
+    found.append(flags.avoidance_rising_flag(checkins, today, first))
     return [f for f in found if f is not None]
 
 
 def flags_for(ladders: list[Ladder], windows: dict[int, list], checkins: list[CheckInFact],
-              today: date, tz: str, last_day: date | None) -> list[flags.Flag]:
+              today: date, tz: str, last_day: date | None,
+              first_checkin: date | None) -> list[flags.Flag]:
     """Every flag from the active ladders with their steps, each open step's fear window
-    (fear_windows), the recent check-ins and the latest practice day."""
+    (fear_windows), the recent check-ins, the latest practice day and the first check-in."""
     found = []
     if ladders:
         since = min(local_date(ladder.created_at, tz) for ladder in ladders)
@@ -216,5 +244,5 @@ def flags_for(ladders: list[Ladder], windows: dict[int, list], checkins: list[Ch
             if step.status != "mastered":
                 facts = [practice_fact(row, tz) for row in windows.get(step.id, [])]
                 found.append(flags.fear_not_falling_flag(step.title, facts))
-    found.append(flags.avoidance_rising_flag(checkins, today))
+    found.append(flags.avoidance_rising_flag(checkins, today, first_checkin))
     return [f for f in found if f is not None]

@@ -10,10 +10,11 @@ from sqlmodel import Session, select
 from ..errors import DomainError
 from ..models import Child, Ladder, Practice, Step, TherapistLink, User, UTCDateTime, utcnow
 from ..rules import avoidance_trap
+from ..rules.attention import Reason
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
 from . import insights
-from .caseload import active_link
+from .caseload import active_link, row_for_child
 from .practices import SOMEONE, PracticeRow
 from .therapist_notes import NoteRow, notes_for_child
 
@@ -52,6 +53,7 @@ class SessionSummary:
     accommodations: Counter
     small_wins: Counter
     flags: list[Flag]
+    reasons: list[Reason]  # why the caseload marks the child "Needs attention" (rules.attention)
     open_homework: list[NoteRow]
 
     @property
@@ -99,7 +101,8 @@ def for_child(session: Session, child: Child, link: TherapistLink,
     """Summarise the child's practice, fear, mastery and avoidance since the last session
     (`link`: the therapist's active link to the child, access.child_and_link_for)."""
     tz = child.family.timezone
-    today = local_date(now or utcnow(), tz)
+    now = now or utcnow()
+    today = local_date(now, tz)
     since = link.last_session_on or today - timedelta(days=DEFAULT_DAYS)
     begin = datetime.combine(since, time.min, ZoneInfo(tz))
     connection, params = session.connection(), {"child_id": child.id, "begin": begin}
@@ -107,6 +110,7 @@ def for_child(session: Session, child: Child, link: TherapistLink,
     mastered = connection.execute(_MASTERED_SINCE, params)
     checkins = insights.load_checkin_facts(session, child, since)
     zone = ZoneInfo(tz)
+    mark = row_for_child(session, link.therapist_id, child, now)
     return SessionSummary(
         child=child, link=link, since=since, today=today,
         since_was_set=link.last_session_on is not None,
@@ -120,7 +124,7 @@ def for_child(session: Session, child: Child, link: TherapistLink,
         avoided=Counter(kind for c in checkins for kind in c.avoided),
         accommodations=Counter(kind for c in checkins for kind in c.accommodations),
         small_wins=Counter(w for p in practices for w in p.small_wins),
-        flags=insights.summary_flags(session, child, today),
+        flags=mark.flags if mark else [], reasons=mark.reasons if mark else [],
         open_homework=[row for row in notes_for_child(session, child)
                        if row.note.kind == "homework" and row.note.done_at is None])
 

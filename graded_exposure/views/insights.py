@@ -17,7 +17,7 @@ bp.before_request(require_login)
 @bp.get("/children/<int:child_id>/insights")
 def show(child_id: int):
     child = child_for(child_id)
-    found = insights.for_child(get_session(), child)
+    found = insights.for_child(get_session(), child, story=True)
     return render("insights/show.html", child=child, insights=found)
 
 

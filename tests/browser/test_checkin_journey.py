@@ -31,7 +31,8 @@ def test_checkin_with_avoided_school_changes_the_trap_sentence(request, live_ser
 
     expect(page.get_by_text("Check-in saved")).to_be_visible()
     expect(page.get_by_role("region", name="Calm days: earned or avoided?")).to_contain_text(
-        "The one calm day in the last 7 days was a day something was avoided or accommodated.")
+        "School (“Tummy ache at breakfast”) was avoided on the one calm day this week; "
+        "Mia was kept home.")
     screenshot(page, f"home-after-checkin-{label}")
     page.get_by_role("link", name="What this means").click()
     expect(page).to_have_url(re.compile(r"/insights$"))

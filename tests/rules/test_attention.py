@@ -32,3 +32,17 @@ def test_order_puts_flags_first_then_furthest_behind_then_names():
                 "eve": (0, 3, 5), "Fay": (0, 7, 5)}
     order = sorted(children, key=lambda n: attention.attention_key(*children[n], n))
     assert order == ["Cal", "Dee", "Ben", "eve", "Ava", "Fay"]
+
+
+def test_every_mark_names_its_reasons_behind_target_first():
+    from graded_exposure.rules.attention import attention_reasons
+    from graded_exposure.rules.flags import Flag
+
+    flag = Flag("no_practice", "No practice logged for 4 days.", "Pick the easiest step.")
+    reasons = attention_reasons([flag], days_last_7=1, target=5)
+    assert [(r.kind, r.text) for r in reasons] == [
+        ("behind_target", "Behind target: practised on 1 of 5 days this week."),
+        ("no_practice", "No practice logged for 4 days.")]
+    assert reasons[1].suggestion == "Pick the easiest step."
+    assert attention_reasons([], days_last_7=5, target=5) == []
+    assert [r.kind for r in attention_reasons([], 0, 1)] == ["behind_target"]

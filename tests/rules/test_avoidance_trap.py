@@ -12,6 +12,7 @@ from graded_exposure.rules.avoidance_trap import (
     trap_sentence,
     week_start,
     weekly_avoidance,
+    weeks_since,
 )
 from graded_exposure.rules.facts import CheckInFact
 
@@ -87,7 +88,32 @@ def test_accommodation_trend_ignores_the_partial_current_week():
     assert accommodation_trend(weeks_with([1, 1, 3, 3, 0])) == "rising"
     assert accommodation_trend(weeks_with([3, 3, 1, 1, 9])) == "falling"
     assert accommodation_trend(weeks_with([2, 2, 2, 2, 0])) == "steady"
-    assert accommodation_trend(weeks_with([5, 0])) == "steady"
+    assert accommodation_trend(weeks_with([5, 0])) is None
+
+
+def test_accommodation_trend_stays_silent_before_four_full_weeks():
+    def weeks_with(counts):
+        checkins = []
+        for i, n in enumerate(counts):
+            start = week_start(TODAY) - timedelta(weeks=len(counts) - 1 - i)
+            checkins += [CheckInFact(start, 5, (), ("reassurance",))] * n
+        return weekly_avoidance(checkins, TODAY, weeks=8)
+
+    three_weeks_in = weeks_since(weeks_with([0, 0, 0, 0, 1, 1, 3, 0]),
+                                 week_start(TODAY) - timedelta(weeks=3))
+    assert len(three_weeks_in) == 4 and accommodation_trend(three_weeks_in) is None
+    four_weeks_in = weeks_since(weeks_with([0, 0, 0, 1, 1, 3, 3, 0]),
+                                week_start(TODAY) - timedelta(weeks=4))
+    assert accommodation_trend(four_weeks_in) == "rising"
+
+
+def test_weeks_start_with_the_week_of_the_first_check_in():
+    checkins = [CheckInFact(TODAY - timedelta(days=9), 2, ("school",))]
+    weeks = weekly_avoidance(checkins, TODAY, weeks=8)
+    shown = weeks_since(weeks, TODAY - timedelta(days=9))
+    assert shown[0].start == week_start(TODAY - timedelta(days=9))
+    assert shown[0].start <= TODAY - timedelta(days=9) and len(shown) == 2
+    assert weeks_since(weeks, None) == []
 
 
 checkin_strategy = st.builds(

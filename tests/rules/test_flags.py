@@ -56,9 +56,22 @@ def test_falling_fear_is_not_flagged_and_only_the_last_five_count():
 
 def test_avoidance_rising_compares_two_weeks():
     week_before = [CheckInFact(ago(8), 5, ("school",))]
-    assert avoidance_rising_flag(week_before, TODAY) is None
+    assert avoidance_rising_flag(week_before, TODAY, ago(13)) is None
     rising = [*week_before, CheckInFact(ago(1), 5, ("school",)), CheckInFact(ago(0), 5, ("outing",))]
-    flag = avoidance_rising_flag(rising, TODAY)
+    flag = avoidance_rising_flag(rising, TODAY, ago(13))
     assert flag.kind == "avoidance_rising" and "2 times in the last 7 days, 1 in the week before" in flag.message
     one = [CheckInFact(ago(0), 5, ("school",))]
-    assert avoidance_rising_flag(one, TODAY) is None
+    assert avoidance_rising_flag(one, TODAY, ago(30)) is None
+
+
+def test_avoidance_is_not_rising_in_a_first_week_without_a_week_before():
+    first_week = [CheckInFact(ago(n), 5, ("school",)) for n in range(5)]
+    assert avoidance_rising_flag(first_week, TODAY, ago(4)) is None
+    assert avoidance_rising_flag(first_week, TODAY, None) is None
+
+
+def test_avoidance_rising_needs_check_ins_over_the_whole_week_before():
+    recent = [CheckInFact(ago(n), 5, ("school",)) for n in range(3)]
+    assert avoidance_rising_flag(recent, TODAY, ago(12)) is None
+    flag = avoidance_rising_flag(recent, TODAY, ago(13))
+    assert "3 times in the last 7 days, 0 in the week before" in flag.message

@@ -1,5 +1,5 @@
 """The "since last session" summary: what counts, from which day, and the last-session date."""
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -13,8 +13,14 @@ from graded_exposure.models import (
     TherapistNote,
     utcnow,
 )
-from graded_exposure.services import session_summary, therapist_notes
-from tests.factories import link, make_therapist, template_ladder
+from graded_exposure.services import caseload, session_summary, therapist_notes
+from tests.factories import (
+    link,
+    make_ladder,
+    make_therapist,
+    quick_family_child,
+    template_ladder,
+)
 
 NOW = datetime(2026, 5, 6, 11, 0, tzinfo=UTC)  # Wednesday noon in London
 
@@ -115,3 +121,65 @@ def test_open_homework_list_ignores_notes(db, family, tara):
     link(db, tara, family.child)
     therapist_notes.write_note(db, family.child, tara, kind="note", text="Just a note")
     assert _summary(db, tara, family.child).open_homework == []
+
+
+# ---- the caseload's mark and the summary agree -----------------------------------------------
+
+def _on_track(db, child):
+    [step] = make_ladder(db, child, goal="Gate", titles=["Walk to the gate"], fears=[5]).steps
+    for day in range(5):
+        _practice(db, child, step, NOW - timedelta(days=day), 2 + day, f"ok-{child.id}-{day}")
+    db.commit()
+
+
+def _behind_target(db, child):
+    [step] = make_ladder(db, child, goal="Gate", titles=["Walk to the gate"], fears=[5]).steps
+    _practice(db, child, step, NOW, 2, f"behind-{child.id}")
+    db.commit()
+
+
+def _no_practice_for_days(db, child):
+    ladder = make_ladder(db, child, goal="Gate", titles=["Walk to the gate"], fears=[5])
+    ladder.created_at = NOW - timedelta(days=10)
+    db.add(ladder)
+    db.commit()
+
+
+def _fear_not_falling(db, child):
+    [step] = make_ladder(db, child, goal="Gate", titles=["Walk to the gate"], fears=[5]).steps
+    for day in range(5):
+        _practice(db, child, step, NOW - timedelta(days=day), 6, f"flat-{child.id}-{day}")
+    db.commit()
+
+
+def _avoidance_rising(db, child):
+    _on_track(db, child)
+    for days_ago, kinds in ((13, []), (2, ["school"]), (1, ["school", "outing"])):
+        db.add(DayCheckIn(child_id=child.id, day=NOW.date() - timedelta(days=days_ago),
+                          child_distress=2, caregiver_distress=3,
+                          idempotency_key=f"rise-{child.id}-{days_ago}",
+                          avoidances=[Avoidance(kind=k, accommodations=["kept_home"])
+                                      for k in kinds]))
+    db.commit()
+
+
+STATES = {"on_track": (_on_track, set()),
+          "behind_target": (_behind_target, {"behind_target"}),
+          "no_practice": (_no_practice_for_days, {"behind_target", "no_practice"}),
+          "fear_not_falling": (_fear_not_falling, {"fear_not_falling"}),
+          "avoidance_rising": (_avoidance_rising, {"avoidance_rising"}),
+          "nothing_yet": (lambda db, child: None, {"behind_target"})}
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_caseload_mark_and_the_summary_give_the_same_reasons(db, tara, state):
+    make, expected = STATES[state]
+    child = quick_family_child(db, 40)
+    link(db, tara, child)
+    make(db, child)
+    db.expire_all()
+    [row] = caseload.for_therapist(db, tara, NOW)
+    summary = _summary(db, tara, child, NOW)
+    assert {r.kind for r in row.reasons} == expected
+    assert summary.reasons == row.reasons
+    assert row.needs_attention == bool(expected)

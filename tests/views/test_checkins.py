@@ -44,7 +44,9 @@ def test_home_trap_sentence_changes_after_a_checkin(family):
     assert "No day check-ins in the last 7 days" in family.client.get(home).get_data(as_text=True)
     _save(family, avoided_school="y", acc_school=["kept_home"])
     body = family.client.get(home).get_data(as_text=True)
-    assert "The one calm day in the last 7 days was a day something was avoided" in body
+    name = family.child.display_name
+    assert (f"School was avoided on the one calm day this week; {name} was kept home."
+            in body)
 
 
 def test_double_submission_stores_one_checkin(family, db):

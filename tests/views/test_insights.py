@@ -26,7 +26,10 @@ def _history(db, family):
 def test_insights_page_explains_and_counts(family, db):
     _history(db, family)
     body = family.client.get(f"/children/{family.child.id}/insights").get_data(as_text=True)
-    assert "2 of the last 3 calm days were days something was avoided or accommodated." in body
+    name = family.child.display_name
+    assert (f"School was avoided on 2 of the 3 calm days this week; {name} was kept home each "
+            "time." in body)
+    assert "“Walk to the &lt;b&gt;gate&lt;/b&gt;” (from “School”)" in body
     assert "bought by avoidance" in body and "earned by facing" in body
     assert "Laughed × 1" in body
     assert "Current streak: <strong>1</strong> day" in body
@@ -61,3 +64,52 @@ def test_flags_show_on_the_home_screen_with_a_suggestion(family, db):
                 created_at=datetime.now(UTC) - timedelta(days=10))
     body = family.client.get(f"/children/{family.child.id}").get_data(as_text=True)
     assert "No practice logged for" in body and "Try this:" in body
+
+
+def _avoided_each_day(db, child, days):
+    today = today_for(child)
+    for n in days:
+        db.add(DayCheckIn(child_id=child.id, day=today - timedelta(days=n), child_distress=2,
+                          caregiver_distress=5, idempotency_key=f"a{n}",
+                          avoidances=[Avoidance(kind="school", accommodations=["kept_home"])]))
+    db.commit()
+
+
+def test_a_first_week_raises_no_rising_flag_and_shows_no_weeks_before_it(family, db):
+    _avoided_each_day(db, family.child, range(5))
+    client, child_id = family.client, family.child.id
+    home = client.get("/").get_data(as_text=True)
+    body = client.get(f"/children/{child_id}/insights").get_data(as_text=True)
+    assert "Avoidance is rising" not in home and "Avoidance is rising" not in body
+    assert "Too early to see a trend in accommodation" in body
+    first_week = today_for(family.child) - timedelta(days=4)
+    assert body.count('<th scope="row">') == 1 + (first_week.weekday() + 4 >= 7)
+
+
+def test_rising_speaks_once_there_is_a_whole_week_before(family, db):
+    _avoided_each_day(db, family.child, [13, 2, 1, 0])
+    body = family.client.get(f"/children/{family.child.id}/insights").get_data(as_text=True)
+    assert "Avoidance is rising: 3 times in the last 7 days, 1 in the week before." in body
+
+
+def test_insights_before_any_check_in_show_no_weeks(family, db):
+    body = family.client.get(f"/children/{family.child.id}/insights").get_data(as_text=True)
+    assert "No check-ins yet. Weeks appear here from the first one." in body
+    assert '<th scope="row">' not in body
+
+
+def test_an_active_trap_sits_above_homework_and_notes_on_home(family, db):
+    _history(db, family)
+    body = family.client.get("/").get_data(as_text=True)
+    trap = body.index(f'id="trap-{family.child.id}"')
+    assert trap < body.index('id="notes-feed"') < body.index('id="home-ladder-')
+    assert body.count(f'id="trap-{family.child.id}"') == 1
+    assert "accommodated" not in body.split("<main", 1)[1]
+    assert "One thing to try this week" in body and "Walk to the &lt;b&gt;gate&lt;/b&gt;" in body
+
+
+def test_a_quiet_trap_stays_below_the_ladders(family, db):
+    make_ladder(db, family.child, goal="School", titles=["Gate"], fears=[5])
+    body = family.client.get("/").get_data(as_text=True)
+    assert body.index('id="home-ladder-') < body.index(f'id="trap-{family.child.id}"')
+    assert "One thing to try this week" not in body

@@ -65,6 +65,19 @@ def test_caseload_puts_children_needing_attention_first(app, db, family, other_f
     assert "Needs attention" in html and "On track" in html
 
 
+def test_needs_attention_names_its_reasons_and_the_summary_agrees(db, family, tara):
+    # One practice this week against a target of 5, and no flag raised.
+    _practice(db, family.child, template_ladder(db, family.child, by=family.user).steps[0],
+              peak=2)
+    html = tara.page("/")
+    case = html[html.index(f'id="case-{family.child.id}"'):html.index("</ol>")]
+    assert "Needs attention" in case
+    assert "Behind target: practised on 1 of 5 days this week." in case
+    summary = tara.page(f"/therapist/children/{family.child.id}/summary")
+    assert "Behind target: practised on 1 of 5 days this week." in summary
+    assert "No flags" not in summary and "on track" not in summary
+
+
 def _count_caseload_queries(app, client) -> int:
     statements = []
     engine = app.extensions["db_engine"]
@@ -123,7 +136,7 @@ def test_child_page_shows_ladders_trends_adherence_insights_and_the_log(db, fami
     assert f'id="fear-chart-{ladder.steps[0].id}"' in html
     assert "Practice against the target" in html and "of 5" in html
     assert "Calm days" in html or "check-ins" in html  # the trap sentence
-    assert "Accommodation is <strong>steady</strong>" in html
+    assert "Too early to see a trend in accommodation" in html
     assert "Laughed × 1" in html
     assert "Held my hand &lt;script&gt;" in html and SCRIPT not in html
     assert f'href="/ladders/{ladder.id}/progress"' in html
@@ -242,7 +255,7 @@ def test_summary_shows_what_happened_since_the_last_session_and_prints_cleanly(d
     assert "Went in alone" in html and "Too early" not in html
     assert "<strong>1</strong> practice on" in html
     assert "Practise the gate &lt;script&gt;" in html and SCRIPT not in html
-    assert "Open homework" in html and "Fear per step" in html and "Flags now" in html
+    assert "Open homework" in html and "Fear per step" in html and "Needs attention?" in html
     assert "<form" not in html.split('<main', 1)[1]  # nothing to fill in on a printed page
     css = (Path(tara.client.application.static_folder) / "css" / "app.css").read_text()
     assert "main:has(.workspace) { max-width: none" in css  # the print rules for these pages
