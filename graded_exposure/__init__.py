@@ -14,6 +14,7 @@ from . import (
     public_address,
     scheduler,
     static_assets,
+    url_memo,
 )
 from .config import ROOT, load_config
 from .extensions import csrf, htmx
@@ -50,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     filters.init_app(app)
     form_inputs.init_app(app)
     scheduler.init_app(app)  # only with RUN_SCHEDULER, once, and never in a gunicorn worker
+    url_memo.init_app(app)
     static_assets.init_app(app)  # wraps app.wsgi_app: WhiteNoise answers /static/ first
     return app
 
@@ -77,9 +79,10 @@ def _register_blueprints(app: Flask) -> None:
         reminders,
         steps,
         therapist,
+        why,
     )
 
     for module in (health, auth, home, children, family, ladders, steps, practices, checkins,
                    insights, progress, child_mode, reminders, inbox, push, email_unsubscribe,
-                   therapist, notes, links, data_rights, calendar_feed):
+                   therapist, notes, links, data_rights, calendar_feed, why):
         app.register_blueprint(module.bp)

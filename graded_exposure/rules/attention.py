@@ -7,6 +7,8 @@ Definitions:
 - A child is *behind target* when the last 7 days hold fewer practice days than the target.
 - A child *needs attention* when any flag is raised or they are behind target. The caseload
   lists those children first: most flags first, then furthest behind, then by name.
+
+Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
 from collections.abc import Iterable
 from datetime import date

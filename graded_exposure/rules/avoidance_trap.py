@@ -8,6 +8,8 @@ Definitions (shown to families in plain words on the insights page):
 - Every other calm day is *earned by facing*: nothing was avoided or accommodated (whether or
   not a practice was logged that day). So bought + earned = calm days, always.
 - Weeks start on Monday, in the family's local calendar.
+
+Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
 from collections import Counter
 from dataclasses import dataclass

@@ -1,4 +1,7 @@
-"""Which steps a child sees: only the next few, because a whole ladder can frighten."""
+"""Which steps a child sees: only the next few, because a whole ladder can frighten.
+
+Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
+"""
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 

@@ -1,6 +1,7 @@
 """The faces thermometer a young child uses: five faces on the same 0-10 fear scale.
 
-The faces are drawn by templates/_macros/icons.html, by key.
+The faces are drawn by templates/_macros/icons.html, by key. Each clinical default here has
+its source in docs/clinical.md (rules/clinical_sources.py).
 """
 from dataclasses import dataclass
 

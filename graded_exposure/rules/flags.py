@@ -9,6 +9,8 @@ Definitions:
   downward trend (least-squares slope >= 0).
 - avoidance_rising: more avoidances were recorded in the last 7 days than in the 7 days before,
   and at least 2 in the last 7.
+
+Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
 from dataclasses import dataclass
 from datetime import date, timedelta

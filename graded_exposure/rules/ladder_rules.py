@@ -1,6 +1,8 @@
 """Ladder rules: areas, limits, calming strategies, step order and the one current step.
 
 Pure functions and constants only: no Flask, no database.
+
+Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
 from collections.abc import Sequence
 

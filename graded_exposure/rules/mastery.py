@@ -4,6 +4,8 @@ Default rule (PRODUCT.md): at least 3 *qualifying* practices on at least 2 diffe
 A practice qualifies when the child tried (outcome did it, partly or left early) and either
 its peak fear was 3 or below, or fear fell by at least half from the peak to the end
 (after <= peak / 2, with a peak above 0). A therapist can change the numbers per ladder.
+
+Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
 from dataclasses import dataclass
 

@@ -1,4 +1,7 @@
-"""Practice streaks and the stars a child earns for brave tries."""
+"""Practice streaks and the stars a child earns for brave tries.
+
+Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
+"""
 from datetime import date, timedelta
 
 from .facts import PracticeFact

@@ -1,0 +1,227 @@
+"""Every clinical default and threshold in the rules, with the source it comes from.
+
+This is the one home of that list: docs/clinical.md is written from it
+(`.venv/bin/python -m tools.clinical_doc`), the in-app "Why we do it this way" page shows its
+plain-language column, and tests/rules/test_clinical_sources.py fails when a threshold in a
+clinical rule module has no entry here, when an entry's value no longer matches the code, or
+when docs/clinical.md is out of date.
+
+An entry names the code it describes (`module.NAME`, or `module.Class.field` for a rule's
+default) and reads the value from the code itself, so the document can never state a number
+the app does not use. Where no study sets the number, the source says so: it is the team's
+default, and the literature it leans on is named beside it. Constants of these modules that
+are not clinical (input lengths, drawing sizes) are listed in TECHNICAL with the reason.
+"""
+from dataclasses import dataclass
+from importlib import import_module
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    citation: str  # author(s), year, title, where
+
+
+@dataclass(frozen=True)
+class Default:
+    name: str  # "flags.NO_PRACTICE_DAYS" or "mastery.MasteryRule.min_practices"
+    meaning: str  # what the code does with it, for the next engineer and the therapist
+    plain: str  # what a family reads on the "why" page; {value} is the number in the code
+    sources: tuple[str, ...]  # keys of SOURCES
+
+    @property
+    def anchor(self) -> str:
+        return self.name.replace(".", "-").replace("_", "-").lower()
+
+    @property
+    def value(self):
+        return value_of(self.name)
+
+    @property
+    def shown(self) -> str:
+        """The value as the document states it (the faces as label and rating)."""
+        value = self.value
+        if isinstance(value, tuple) and all(hasattr(v, "fear") for v in value):
+            return ", ".join(f"{v.label} = {v.fear}" for v in value)
+        return repr(value)
+
+    @property
+    def plain_text(self) -> str:
+        """The family's words, with the number the code uses where they name one."""
+        return self.plain.format(value=self.value)
+
+
+SOURCES: dict[str, Source] = {s.key: s for s in (
+    Source("product", "Brave Steps team (2026). Product specification: the team's default "
+                      "where no study fixes the number."),
+    Source("kendall2006", "Kendall, P. C., & Hedtke, K. A. (2006). Cognitive-Behavioral Therapy "
+                          "for Anxious Children: Therapist Manual (3rd ed.). Workbook Publishing."),
+    Source("anxietycanada", "Anxiety Canada (n.d.). Facing Your Fears: Exposure (parent "
+                            "guidance on fear ladders). Anxiety Canada."),
+    Source("wolpe1969", "Wolpe, J. (1969). The Practice of Behavior Therapy. Pergamon Press "
+                        "(the Subjective Units of Distress scale)."),
+    Source("foa2007", "Foa, E. B., Hembree, E. A., & Rothbaum, B. O. (2007). Prolonged Exposure "
+                      "Therapy for PTSD: Therapist Guide. Oxford University Press."),
+    Source("craske2014", "Craske, M. G., Treanor, M., Conway, C. C., Zbozinek, T., & Vervliet, "
+                         "B. (2014). Maximizing exposure therapy: An inhibitory learning "
+                         "approach. Behaviour Research and Therapy, 58, 10-23."),
+    Source("peris2017", "Peris, T. S., Caporino, N. E., O'Rourke, S., et al. (2017). "
+                        "Therapist-reported features of exposure tasks that predict differential "
+                        "treatment outcomes for youth with anxiety. Journal of the American "
+                        "Academy of Child & Adolescent Psychiatry, 56(12), 1043-1052."),
+    Source("hicks2001", "Hicks, C. L., von Baeyer, C. L., Spafford, P. A., van Korlaar, I., & "
+                        "Goodenough, B. (2001). The Faces Pain Scale-Revised: Toward a common "
+                        "metric in pediatric pain measurement. Pain, 93(2), 173-183."),
+    Source("lebowitz2013", "Lebowitz, E. R., Woolston, J., Bar-Haim, Y., et al. (2013). Family "
+                           "accommodation in pediatric anxiety disorders. Depression and "
+                           "Anxiety, 30(1), 47-54 (the Family Accommodation Scale-Anxiety)."),
+    Source("lebowitz2020", "Lebowitz, E. R., Marin, C., Martino, A., Shimshoni, Y., & "
+                           "Silverman, W. K. (2020). Parent-based treatment as efficacious as "
+                           "cognitive-behavioral therapy for childhood anxiety: A randomized "
+                           "noninferiority study of Supportive Parenting for Anxious Childhood "
+                           "Emotions. Journal of the American Academy of Child & Adolescent "
+                           "Psychiatry, 59(3), 362-372."),
+)}
+
+DEFAULTS: tuple[Default, ...] = (
+    # Mastery: when a step is "no big deal" any more.
+    Default("mastery.MasteryRule.min_practices",
+            "Qualifying practices a step needs before it counts as mastered.",
+            "A step is ready to leave behind after {value} good tries, not one: one good day "
+            "can be luck.",
+            ("product", "kendall2006")),
+    Default("mastery.MasteryRule.min_days",
+            "Different local days those practices must fall on.",
+            "The good tries have to happen on {value} different days, so the brave feeling "
+            "is not tied to one day.",
+            ("product", "craske2014")),
+    Default("mastery.MasteryRule.max_peak",
+            "A practice qualifies when its peak fear is at most this (0-10).",
+            "A try counts towards moving on when the fear stayed at {value} or below, or fell "
+            "by half before the end.",
+            ("product", "wolpe1969", "foa2007")),
+    Default("mastery.MasteryRule.count_halving",
+            "A practice also qualifies when fear fell by half from its peak to the end.",
+            "Fear that rises and then falls by half is learning too, even from a high peak.",
+            ("foa2007",)),
+    # Ladders.
+    Default("ladder_rules.BIG_JUMP",
+            "Neighbouring steps further apart in predicted fear than this are pointed out.",
+            "Steps close together in fear feel like rungs; a jump of more than {value} feels "
+            "like a cliff, so the app suggests a step in between.",
+            ("anxietycanada", "kendall2006")),
+    Default("ladder_rules.FEAR_MIN",
+            "The lowest fear rating (the bottom of the 0-10 scale).",
+            "Fear is rated from 0 (not scared at all) to 10 (the most scared ever).",
+            ("wolpe1969",)),
+    Default("ladder_rules.FEAR_MAX",
+            "The highest fear rating (the top of the 0-10 scale).",
+            "Fear is rated from 0 (not scared at all) to 10 (the most scared ever).",
+            ("wolpe1969",)),
+    Default("child_steps.MAX_SHOWN",
+            "Steps the child view shows at once: the current one and the next few.",
+            "Your child sees only the next {value} steps: a whole ladder at once can "
+            "frighten.",
+            ("product",)),
+    # Faces.
+    Default("faces.FACES",
+            "Five faces spread over the same 0-10 scale as the caregiver's numbers.",
+            "The faces your child taps mean the same as the numbers you choose: the most "
+            "scared face is a 10.",
+            ("hicks2001", "product")),
+    # Stars.
+    Default("streaks.BRAVER_FROM",
+            "A try faced at this fear or higher earns a second star.",
+            "Stars reward courage: a try at high fear earns more stars than a calm one.",
+            ("peris2017", "product")),
+    Default("streaks.BRAVEST_FROM",
+            "A try faced at this fear or higher earns a third star.",
+            "Stars reward courage: a try at high fear earns more stars than a calm one.",
+            ("peris2017", "product")),
+    # The avoidance trap.
+    Default("avoidance_trap.CALM_MAX",
+            "A day is calm when the check-in's child distress is at most this (0-10).",
+            "A calm day is one you rated {value} or less. A calm day when something was avoided is "
+            "calm bought by avoidance, not calm earned by facing.",
+            ("lebowitz2013", "product")),
+    # Flags.
+    Default("flags.NO_PRACTICE_DAYS",
+            "Days without a practice before the no-practice flag is raised.",
+            "After {value} days without practice we say so gently: little and often works "
+            "best.",
+            ("product", "kendall2006")),
+    Default("flags.STUCK_EASY_FEAR",
+            "A current step at or below this predicted fear may be too easy to stay on.",
+            "Staying on an easy step for weeks keeps things comfortable but stops progress.",
+            ("product", "peris2017")),
+    Default("flags.STUCK_EASY_DAYS",
+            "Days on such an easy step before the flag is raised.",
+            "{value} days on an easy step is a sign to try the next one.",
+            ("product", "peris2017")),
+    Default("flags.FEAR_WINDOW",
+            "Practices of a step looked at for the fear-not-falling flag and the fear trends.",
+            "We look at the last {value} tries of a step to see whether fear is coming down.",
+            ("product",)),
+    # Attention.
+    Default("attention.WEEK",
+            "Days in the short adherence window (practice days against the weekly target).",
+            "Your therapist sees how many days you practised in the last week and the last "
+            "four weeks.",
+            ("product",)),
+    Default("attention.FOUR_WEEKS",
+            "Days in the long adherence window.",
+            "Your therapist sees how many days you practised in the last week and the last "
+            "four weeks.",
+            ("product",)),
+)
+
+# Constants of the clinical modules that are not clinical choices, and why.
+TECHNICAL: dict[str, str] = {
+    "ladder_rules.GOAL_MAX": "input length limit",
+    "ladder_rules.TITLE_MAX": "input length limit",
+    "ladder_rules.DETAIL_MAX": "input length limit",
+    "ladder_rules.STORY_MAX": "input length limit",
+    "ladder_rules.SUBSTEP_MAX": "input length limit",
+    "ladder_rules.CUSTOM_CALMING_MAX": "input length limit",
+    "ladder_rules.CALMING_PLAN_MAX": "input count limit",
+    "ladder_rules.MAX_STEPS": "a ceiling against runaway input (typical ladders have 8-15)",
+    "ladder_rules.MAX_SUBSTEPS": "a ceiling against runaway input",
+}
+
+# The rule modules whose numbers are clinical choices: each must be covered above.
+CLINICAL_MODULES: tuple[str, ...] = (
+    "mastery", "ladder_rules", "child_steps", "faces", "streaks", "avoidance_trap", "flags",
+    "attention",
+)
+
+
+def value_of(name: str):
+    """Return the value the code uses for an entry's name (module.NAME or module.Class.field)."""
+    module, *path = name.split(".")
+    found = import_module(f"{__package__}.{module}")
+    for part in path:
+        found = getattr(found, part)
+    return found
+
+
+def sources_of(default: Default) -> list[Source]:
+    return [SOURCES[key] for key in default.sources]
+
+
+@dataclass(frozen=True)
+class FamilyEntry:
+    """One paragraph of the family's "why" page: entries saying the same thing share it."""
+
+    text: str
+    anchors: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+
+def family_page() -> list[FamilyEntry]:
+    """The entries in their order, each family wording once, with all their anchors and sources."""
+    grouped: dict[str, list[Default]] = {}
+    for default in DEFAULTS:
+        grouped.setdefault(default.plain_text, []).append(default)
+    return [FamilyEntry(text, tuple(d.anchor for d in alike),
+                        tuple(dict.fromkeys(s for d in alike for s in sources_of(d))))
+            for text, alike in grouped.items()]

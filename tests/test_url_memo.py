@@ -1,0 +1,65 @@
+"""The template `url_for` builds each relative URL once and answers exactly as Flask's would."""
+import pytest
+from flask import url_for
+
+from graded_exposure import create_app
+
+
+def _template_url_for(app):
+    return app.jinja_env.globals["url_for"]
+
+
+@pytest.mark.parametrize(("endpoint", "values"), [
+    ("static", {"filename": "css/app.css"}),  # the fingerprinted name, through url_defaults
+    ("auth.login", {}),
+    ("auth.login", {"next": "/children/3?x=1"}),  # a query string
+    ("home.index", {}),
+])
+def test_memoised_urls_equal_flasks_own_on_first_and_later_calls(app, endpoint, values):
+    memo = _template_url_for(app)
+    with app.test_request_context("/"):
+        expected = url_for(endpoint, **values)
+        assert memo(endpoint, **values) == expected
+        hits = memo.cache_info().hits
+        assert memo(endpoint, **values) == expected
+        assert memo.cache_info().hits == hits + 1
+
+
+def test_equal_but_differently_typed_values_are_not_mixed_up(app):
+    memo = _template_url_for(app)
+    with app.test_request_context("/"):
+        assert memo("auth.login", next=1) == url_for("auth.login", next=1)
+        assert memo("auth.login", next=True) == url_for("auth.login", next=True)
+        assert memo("auth.login", next=True) != memo("auth.login", next=1)
+
+
+def test_external_and_unhashable_values_go_to_flask_unchanged(app):
+    memo = _template_url_for(app)
+    with app.test_request_context("/"):
+        before = memo.cache_info().currsize
+        assert memo("auth.login", _external=True) == url_for("auth.login", _external=True)
+        assert memo("auth.login", _external=True).startswith("http")
+        assert memo("auth.login", next=["a", "b"]) == url_for("auth.login", next=["a", "b"])
+        assert memo.cache_info().currsize == before
+
+
+def test_the_script_root_is_part_of_the_key(app):
+    memo = _template_url_for(app)
+    with app.test_request_context("/"):
+        plain = memo("auth.login")
+    with app.test_request_context("/", base_url="http://localhost/brave/"):
+        assert memo("auth.login") == "/brave" + plain == url_for("auth.login")
+
+
+def test_a_failed_build_raises_every_time_and_is_not_kept(app):
+    memo = _template_url_for(app)
+    with app.test_request_context("/"):
+        for _ in range(2):
+            with pytest.raises(Exception, match="practice_id"):
+                memo("practices.update")
+
+
+@pytest.mark.own_app
+def test_each_app_has_its_own_memo(app):
+    other = create_app(app.config.copy() | {"TESTING": True})
+    assert _template_url_for(other) is not _template_url_for(app)
