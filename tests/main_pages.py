@@ -47,7 +47,7 @@ def seed_main_pages(app, db: Session) -> MainPages:
                  ("child view done", f"{child}/brave/done/{practice_id}")]
     therapist_pages = [("caseload", "/"), ("therapist child", f"/therapist{child}"),
                        ("summary", f"/therapist{child}/summary")]
-    anonymous = [("login", "/login"), ("register", "/register")]
+    anonymous = [("login", "/login"), ("register", "/register"), ("why", "/why")]
     return MainPages(family, therapist, [
         *(MainPage(name, path, CAREGIVER) for name, path in caregiver),
         *(MainPage(name, path, THERAPIST) for name, path in therapist_pages),
