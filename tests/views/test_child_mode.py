@@ -109,6 +109,18 @@ def test_only_the_current_step_and_the_next_two_are_shown(db, family, current):
     assert "Go to school" not in html  # the big goal is the whole ladder: not shown
 
 
+def test_each_ladder_area_is_drawn_beside_its_name(db, family):
+    make_ladder(db, family.child, goal="Sleep alone", area="sleep")
+    make_ladder(db, family.child, goal="Old area", area="gone")  # stored before areas changed
+    enter(family)
+    html = family.client.get(page_of(family)).get_data(as_text=True)
+    for area, name in (("sleep", "Bedtime"), ("other", "Brave steps")):
+        assert re.search(rf'<svg class="icon area-icon area-{area}"[^>]*aria-hidden="true">'
+                         rf'.*?</svg> {name}</h2>', html, re.S), area
+    assert not re.search("[\U0001F300-\U0001FAFF]", html.split("<main")[1].split(
+        "child-avatar")[1].split("</span>", 1)[1])  # the child's own avatar aside
+
+
 def test_no_steps_yet_is_friendly(family):
     enter(family)
     html = family.client.get(page_of(family)).get_data(as_text=True)
