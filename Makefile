@@ -10,7 +10,13 @@ HTMX_VERSION := 2.0.11
 HTMX_SHA256 := d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
 HTMX := static/vendor/htmx.min.js
 
-.PHONY: run test lint db seed-demo browser-deps postgres-deps bench clean
+# The Nu HTML checker, for the HTML validity test (tests/views/test_html_validity.py reads the
+# version from here): fetched the same way, into a cache outside git.
+VNU_VERSION := 26.9.27
+VNU_SHA256 := 22f15dd39a33bed929d2a5c0cddf5946849a647eca9272bf4d5d00bc7e7a4d47
+VNU := .cache/vnu/vnu-$(VNU_VERSION).jar
+
+.PHONY: run test lint db seed-demo browser-deps postgres-deps vnu bench clean
 
 # The reminder scheduler runs inside this one serving process (RUN_SCHEDULER=1); with several
 # web workers, run `flask reminders run` as its own process instead.
@@ -21,7 +27,7 @@ run: $(VENV)/.runtime $(HTMX) db
 
 # The suite runs twice: on SQLite, then on a throwaway PostgreSQL 15 cluster (browser tests
 # only on SQLite: they test the UI, whose server side the view tests cover on both engines).
-test: $(VENV)/.dev $(HTMX) browser-deps postgres-deps
+test: $(VENV)/.dev $(HTMX) $(VNU) browser-deps postgres-deps
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
 	$(BIN)/pytest -n 2 --dist loadgroup --db=postgresql
@@ -58,6 +64,15 @@ $(HTMX):
 	  echo "$(HTMX_SHA256)  $$tmp/package/dist/htmx.min.js" | sha256sum --check --quiet && \
 	  cp $$tmp/package/dist/htmx.min.js $@ && rm -rf $$tmp && echo "htmx $(HTMX_VERSION) fetched and verified."
 
+vnu: $(VNU)
+
+$(VNU):
+	@mkdir -p $(dir $@)
+	@tmp=$$(mktemp -d) && \
+	  (cd $$tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && tar xzf vnu-jar-$(VNU_VERSION).tgz) && \
+	  echo "$(VNU_SHA256)  $$tmp/package/build/dist/vnu.jar" | sha256sum --check --quiet && \
+	  cp $$tmp/package/build/dist/vnu.jar $@ && rm -rf $$tmp && echo "vnu.jar $(VNU_VERSION) fetched and verified."
+
 # Browser tests drive Debian's Chromium; install it when missing (as root, or with sudo).
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -74,4 +89,4 @@ postgres-deps:
 	fi
 
 clean:
-	rm -rf $(VENV) static/vendor .pytest_cache
+	rm -rf $(VENV) static/vendor .cache .pytest_cache

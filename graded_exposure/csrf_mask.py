@@ -23,7 +23,7 @@ from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect, generate_csrf, validate_csrf
 from markupsafe import Markup
 from wtforms import ValidationError
-from wtforms.csrf.core import CSRF
+from wtforms.csrf.core import CSRF, CSRFTokenField
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +89,18 @@ class MaskedCSRFProtect(CSRFProtect):
         return unmask(super()._get_csrf_token())
 
 
+class _TokenField(CSRFTokenField):
+    """The hidden token input, without an id: a page with two forms would repeat the id."""
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("id", False)
+        return super().__call__(**kwargs)
+
+
 class MaskedFormCSRF(CSRF):
     """A form's CSRF field: renders this response's masked token, unmasks what comes back."""
+
+    field_class = _TokenField
 
     def setup_form(self, form):
         self.meta = form.meta

@@ -50,12 +50,17 @@ def _address(value: str) -> str:
     return value
 
 
+def is_configured(config: dict) -> bool:
+    """True when emails really go out; without a MAIL_SERVER they only reach the log."""
+    return bool(config.get("MAIL_SERVER"))
+
+
 def send_mail(config: dict, to: str, subject: str, text: str, html: str | None = None,
               headers: dict[str, str] | None = None) -> None:
     """Send one message; with MAIL_SERVER unset (development) log it instead."""
     sender, to, subject = _address(config["MAIL_SENDER"]), _address(to), one_line(subject)
     headers = {name: one_line(value) for name, value in (headers or {}).items()}
-    if not config.get("MAIL_SERVER"):
+    if not is_configured(config):
         log.info("Email (no MAIL_SERVER set, not sent) to %s: %s\n%s", to, subject, text)
         return
     message = mime.compose(sender, to, subject, text, html, headers) if html else None

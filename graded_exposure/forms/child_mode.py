@@ -12,7 +12,6 @@ from .idempotent import IdempotentForm
 # The words a child taps, mapped onto the outcomes a caregiver's practice record uses.
 CHILD_OUTCOMES = {Outcome.DID_IT: "I did it!", Outcome.PARTLY: "I did some",
                   Outcome.LEFT_EARLY: "I stopped early"}
-OUTCOME_EMOJI = {Outcome.DID_IT: "🌟", Outcome.PARTLY: "👍", Outcome.LEFT_EARLY: "✋"}
 
 
 def _faces(label: str, message: str) -> RadioField:

@@ -82,5 +82,6 @@ def edit_form(practice: Practice, tz_name: str) -> PracticeForm:
     values = {name: getattr(practice, name) for name in (
         "fear_before", "fear_peak", "fear_after", "outcome", "prediction",
         "prediction_came_true", "calming_used", "safety_behaviours", "small_wins", "note")}
-    values.update(step=practice.step_id, practiced_at=local_time(practice, tz_name))
+    values.update(step=practice.step_id, practiced_at=local_time(practice, tz_name),
+                  calming_used=[rules.calming_name(name) for name in practice.calming_used])
     return PracticeForm(data=values)

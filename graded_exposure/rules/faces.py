@@ -1,6 +1,7 @@
 """The faces thermometer a young child uses: five faces on the same 0-10 fear scale.
 
-Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
+The faces are drawn by templates/_macros/icons.html, by key. Each clinical default here has
+its source in docs/clinical.md (rules/clinical_sources.py).
 """
 from dataclasses import dataclass
 
@@ -8,18 +9,17 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Face:
     key: str
-    emoji: str
     label: str
     fear: int
 
 
 # Spread over the whole scale so a child's "very scared" counts as fully as a caregiver's 10.
 FACES: tuple[Face, ...] = (
-    Face("very_happy", "😀", "Very happy", 0),
-    Face("happy", "🙂", "Happy", 3),
-    Face("ok", "😐", "OK", 5),
-    Face("worried", "😟", "Worried", 7),
-    Face("very_scared", "😱", "Very scared", 10),
+    Face("very_happy", "Very happy", 0),
+    Face("happy", "Happy", 3),
+    Face("ok", "OK", 5),
+    Face("worried", "Worried", 7),
+    Face("very_scared", "Very scared", 10),
 )
 _BY_KEY = {face.key: face for face in FACES}
 

@@ -15,8 +15,14 @@ SMALL_WINS = {"eye_contact": "Eye contact", "laughed": "Laughed",
               "own_strategy": "Used a strategy by themselves",
               "agreed_to_return": "Agreed to come back", "tried_new": "Tried something new"}
 
-# Offered next to the ladder's own calming plan, so a family without one still has chips.
-COMMON_CALMING = ("Slow breathing", "Deep pressure", "Counting", "Comfort object", "Brave talk")
+# Offered next to the ladder's own calming plan, so a family without one still has chips. The
+# first three carry the names of the ladder presets, so the two lists never offer the same
+# strategy twice under different names.
+COMMON_CALMING = ("Slow breathing: smell the flower, blow the candle", "Deep pressure hug",
+                  "Count 5 things you can see", "Comfort object", "Brave talk")
+# Names these chips had before; practices stored with them read as the same strategy.
+FORMER_CALMING_NAMES = {"Slow breathing": COMMON_CALMING[0], "Deep pressure": COMMON_CALMING[1],
+                        "Counting": COMMON_CALMING[2]}
 MAX_CALMING_ITEMS, MAX_CALMING_LENGTH = 12, 80
 
 MAX_PREDICTION, MAX_SAFETY_BEHAVIOURS, MAX_NOTE = 500, 500, 2000
@@ -24,6 +30,11 @@ MAX_PREDICTION, MAX_SAFETY_BEHAVIOURS, MAX_NOTE = 500, 500, 2000
 # A clock a little ahead on a phone is fine; a practice far in the future is a typo.
 MAX_AHEAD = timedelta(hours=1)
 MAX_AGE = timedelta(days=365)
+
+
+def calming_name(name: str) -> str:
+    """Return the name a calming strategy goes by now (a former chip name maps to its new one)."""
+    return FORMER_CALMING_NAMES.get(name, name)
 
 
 def default_peak(before: int, after: int) -> int:

@@ -1,5 +1,6 @@
 """Families: children, the family time zone, and inviting a co-caregiver."""
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import bindparam, delete
@@ -103,6 +104,23 @@ def live_invite(session: Session, token: str) -> FamilyInvite:
         raise TokenInvalid("This invitation link is invalid, already used or expired. "
                            "Ask for a new one.")
     return invite
+
+
+@dataclass(frozen=True)
+class InvitationFrom:
+    """Who sent an invitation, and the children of the family it leads to."""
+
+    inviter: str  # empty once the inviter's account is gone
+    children: list[str]
+
+
+def invitation_from(session: Session, invite: FamilyInvite) -> InvitationFrom:
+    """Return who invited and to which family, for the person deciding whether to join."""
+    inviter = session.exec(select(User.display_name).where(
+        User.id == invite.invited_by_id)).first() if invite.invited_by_id else None
+    children = session.exec(select(Child.display_name).where(
+        Child.family_id == invite.family_id).order_by(Child.id)).all()
+    return InvitationFrom(inviter=inviter or "", children=list(children))
 
 
 def join_family(session: Session, token: str, *, email: str, password: str,

@@ -7,7 +7,7 @@ from ..access import child_for, practice_of_child, step_of_child
 from ..auth_session import caregiver_required, require_login
 from ..db import get_session
 from ..extensions import htmx
-from ..forms.child_mode import CHILD_OUTCOMES, OUTCOME_EMOJI, BraveTryForm, GrownUpsForm
+from ..forms.child_mode import CHILD_OUTCOMES, BraveTryForm, GrownUpsForm
 from ..rules.faces import FACES, face_for_fear
 from ..services import child_mode, practices
 from .responses import refusal_on, render, render_form, see_other
@@ -79,7 +79,7 @@ def try_step(child_id: int, step_id: int):
             return see_other(url_for(".done", child_id=child.id, practice_id=practice.id))
         form.renew_key()
     return render_form("child_mode/try.html", form, child=child, step=step, faces=FACES,
-                       outcomes=CHILD_OUTCOMES, outcome_emoji=OUTCOME_EMOJI)
+                       outcomes=CHILD_OUTCOMES)
 
 
 @bp.get("/children/<int:child_id>/brave/done/<int:practice_id>")

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from .. import auth_session
 from ..auth_session import caregiver_required
+from ..channels import mail
 from ..db import get_session
 from ..errors import DomainError
 from ..forms.auth import JoinFamilyForm
@@ -49,6 +50,7 @@ def invite():
         with refusal_on(form.email):
             token = _invite(form.email.data)
             return render_template("family/invite_created.html", email=form.email.data,
+                                   emailed=mail.is_configured(current_app.config),
                                    link=public_url("family.join", token=token))
     return _family_page(status=status_for(form), invite_form=form)
 
@@ -72,10 +74,11 @@ def join(token: str):
         invite = families.live_invite(db, token)
     except DomainError as e:
         return render("family/join.html", error=str(e), form=None, status=404)
+    invited = families.invitation_from(db, invite)
     if current_user.is_authenticated:
         if request.method == "POST":
             return _join_as_current_user(token)
-        return render("family/join.html", form=None, error=None)
+        return render("family/join.html", form=None, error=None, invited=invited)
     form = JoinFamilyForm(email=invite.email or None)
     if form.validate_on_submit():
         with refusal_on(form):
@@ -85,7 +88,7 @@ def join(token: str):
             auth_session.log_in(user)
             flash("Welcome to the family!", "success")
             return see_other(url_for("home.index"))
-    return render_form("family/join.html", form, error=None)
+    return render_form("family/join.html", form, error=None, invited=invited)
 
 
 def _join_as_current_user(token: str):

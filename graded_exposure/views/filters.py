@@ -103,9 +103,16 @@ def short_day(day: date | None) -> str:
     return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
+def machine_time(moment: date | datetime) -> str:
+    """Write a moment for a `<time datetime>`: to the second, as HTML allows (no microseconds)."""
+    if isinstance(moment, datetime):
+        return moment.isoformat(timespec="seconds")
+    return moment.isoformat()
+
+
 FILTERS = (outcome_label, avoidance_label, accommodation_label, win_label, area_label,
            mastery_rule_words, reminder_kind, channel_name, reminder_days,
-           zoned_when, local_when, short_day)
+           zoned_when, local_when, short_day, machine_time)
 
 
 def lifetime(setting: str) -> str:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from graded_exposure.rules import practice_rules as rules
+from graded_exposure.rules.ladder_rules import CALMING_STRATEGIES
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -47,3 +48,16 @@ def test_calming_problem_limits_count_and_length():
     assert rules.calming_problem(["Slow breathing"]) is None
     assert "at most 12" in rules.calming_problem([f"s{i}" for i in range(13)])
     assert "at most 80 characters" in rules.calming_problem(["x" * 81])
+
+
+def test_no_calming_chip_is_a_shorter_name_of_another():
+    """'Deep pressure' beside 'Deep pressure hug' reads as the same strategy offered twice."""
+    names = [name.lower() for name in {*rules.COMMON_CALMING, *CALMING_STRATEGIES}]
+    assert not [(a, b) for a in names for b in names if a != b and b.startswith(a)]
+
+
+@pytest.mark.parametrize(("former", "now"), [("Deep pressure", "Deep pressure hug"),
+                                             ("Counting", "Count 5 things you can see"),
+                                             ("Hum a tune", "Hum a tune")])
+def test_a_former_calming_name_reads_as_its_new_one(former, now):
+    assert rules.calming_name(former) == now

@@ -5,6 +5,7 @@ import pytest
 from sqlmodel import func, select
 
 from graded_exposure.models import Practice
+from graded_exposure.rules.faces import FACES
 from graded_exposure.services import families
 from tests.conftest import PASSWORD, csrf_from
 from tests.factories import add_practice, make_ladder
@@ -108,6 +109,18 @@ def test_only_the_current_step_and_the_next_two_are_shown(db, family, current):
     assert "Go to school" not in html  # the big goal is the whole ladder: not shown
 
 
+def test_each_ladder_area_is_drawn_beside_its_name(db, family):
+    make_ladder(db, family.child, goal="Sleep alone", area="sleep")
+    make_ladder(db, family.child, goal="Old area", area="gone")  # stored before areas changed
+    enter(family)
+    html = family.client.get(page_of(family)).get_data(as_text=True)
+    for area, name in (("sleep", "Bedtime"), ("other", "Brave steps")):
+        assert re.search(rf'<svg class="icon area-icon area-{area}"[^>]*aria-hidden="true">'
+                         rf'.*?</svg> {name}</h2>', html, re.S), area
+    assert not re.search("[\U0001F300-\U0001FAFF]", html.split("<main")[1].split(
+        "child-avatar")[1].split("</span>", 1)[1])  # the child's own avatar aside
+
+
 def test_no_steps_yet_is_friendly(family):
     enter(family)
     html = family.client.get(page_of(family)).get_data(as_text=True)
@@ -154,6 +167,28 @@ def test_the_form_has_three_labelled_groups_of_big_buttons(family, current):
         assert label in html
     assert html.count('type="radio"') == 5 + 3 + 5
     assert "<script" not in html.split("</head>")[1]  # works without JavaScript
+
+
+def test_faces_and_outcomes_are_drawn_not_emoji_and_their_words_are_read(family, current):
+    """Emoji look different on every phone (colour on one, black and white on another)."""
+    html = family.client.get(try_url(family, current)).get_data(as_text=True)
+    assert not re.search("[\U0001F300-\U0001FAFF\u2600-\u27BF]", html.split("<main")[1])
+    for key, label in (("very_happy", "Very happy"), ("happy", "Happy"), ("ok", "OK"),
+                       ("worried", "Worried"), ("very_scared", "Very scared")):
+        # The drawn face is hidden from screen readers: they read the words beside it.
+        faces = re.findall(rf'<svg class="icon face-icon face-{key}"[^>]*aria-hidden="true">'
+                           rf'.*?</svg><span class="face-label">{label}</span>', html, re.S)
+        assert len(faces) == 2, key  # before and after
+    for outcome in ("did_it", "partly", "left_early"):
+        assert html.count(f'<svg class="icon outcome-icon outcome-{outcome}"') == 1
+
+
+def test_the_face_drawing_carries_its_words_when_none_are_beside_it(app):
+    with app.test_request_context():
+        macro = app.jinja_env.get_template("_macros/icons.html").module.face_icon
+        drawn = str(macro(FACES[3], label="Worried"))
+    assert 'role="img" aria-label="Worried"><title>Worried</title>' in drawn
+    assert "aria-hidden" not in drawn
 
 
 def test_double_submit_stores_one_practice(db, family, current):
@@ -227,6 +262,8 @@ def test_done_page_shows_the_stars_earned_and_the_total(db, family, current):
     assert "★★★" in html and "★★★★" not in html
     assert "3 stars" in html
     assert "5 stars</strong> in all" in html
+    assert "Before: <svg class=\"icon face-icon face-worried\"" in html
+    assert "After: <svg class=\"icon face-icon face-happy\"" in html
     assert f'href="/children/{family.child.id}/brave"' in html
 
 

@@ -5,12 +5,14 @@ from datetime import timedelta
 from sqlmodel import select
 
 from graded_exposure.models import Family, FamilyInvite, User, utcnow
+from graded_exposure.services import families
 from tests.conftest import PASSWORD, csrf_from
+from tests.conftest import Family as SignedInFamily
 
 
 def _invite_link(family, email=""):
     body = family.post("/family/invites", {"email": email}).get_data(as_text=True)
-    return re.search(r'value="http://localhost(/join/[^"]+)"', body).group(1)
+    return re.search(r'data-copy-source>http://localhost(/join/[^<]+)<', body).group(1)
 
 
 def _join(client, link, email="sam@example.com"):
@@ -130,3 +132,45 @@ def test_the_invitation_email_states_the_lifetime_that_is_enforced(app, family, 
 def test_pages_state_the_invitation_lifetime_that_is_enforced(app, family):
     app.config["INVITE_TOKEN_LIFETIME"] = timedelta(days=3)
     assert "works once, for 3 days" in family.client.get("/family").get_data(as_text=True)
+
+
+def test_without_a_mail_server_the_invite_page_says_no_email_went_out(family, db):
+    body = family.post("/family/invites", {"email": "sam@example.com"}).get_data(as_text=True)
+    assert "No email was sent" in body and "yourself" in body and "We emailed" not in body
+    assert db.exec(select(FamilyInvite)).one().email == "sam@example.com"
+    # The link in a box to select by hand; Copy and Share shown by copy_link.js where they work.
+    assert 'readonly spellcheck="false" data-copy-source>http://localhost/join/' in body
+    assert 'data-share="invite-link" hidden' in body and 'data-copy="invite-link" hidden' in body
+    assert re.search(r"/static/js/copy_link\.\w+\.js", body)
+
+
+def test_with_a_mail_server_the_invite_page_says_the_email_went_out(family, smtp):
+    body = family.post("/family/invites", {"email": "sam@example.com"}).get_data(as_text=True)
+    assert "We emailed this link to sam@example.com" in body and "No email was sent" not in body
+    assert smtp.links("sam@example.com")
+
+
+def test_a_link_without_an_address_only_asks_to_send_it(family):
+    body = family.post("/family/invites", {"email": ""}).get_data(as_text=True)
+    assert "We emailed" not in body and "No email was sent" not in body
+    assert "Send this link to the person you invite" in body
+
+
+def test_the_join_page_says_who_invites_to_which_family(app, family, db):
+    families.add_child(db, family.user, display_name="Leo")
+    link = _invite_link(family)
+    page = app.test_client().get(link).get_data(as_text=True)
+    assert re.search(r"<strong>alex</strong> invited you to help with <strong>Sam and Leo</strong>",
+                     page)
+    other = SignedInFamily(app, db, "kim@example.com", child_name="Mia")
+    joined_page = other.client.get(link).get_data(as_text=True)
+    assert "invited you to help with <strong>Sam and Leo</strong>" in joined_page
+
+
+def test_the_join_page_names_nobody_once_the_inviter_is_gone(app, family, db):
+    link = _invite_link(family)
+    db.exec(select(FamilyInvite)).one().invited_by_id = None
+    db.commit()
+    page = app.test_client().get(link).get_data(as_text=True)
+    assert "<strong>Someone in the family</strong> invited you to help with <strong>Sam</strong>" \
+        in page

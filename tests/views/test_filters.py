@@ -49,3 +49,9 @@ def test_days_and_times_are_written_as_strftime_writes_them(app, zone):
         for moment in moments[:50]:
             assert filters.local_when(moment) == moment.strftime("%a %-d %b %Y, %H:%M UTC")
             assert filters.local_when(moment, with_time=False) == moment.strftime("%-d %b %Y")
+
+
+def test_machine_time_has_no_microseconds_which_html_forbids():
+    moment = datetime(2026, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
+    assert filters.machine_time(moment) == "2026-05-06T07:08:09+00:00"
+    assert filters.machine_time(date(2026, 5, 6)) == "2026-05-06"

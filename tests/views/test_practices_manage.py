@@ -1,8 +1,10 @@
 """Practices through HTTP after logging: the list, editing, deleting, and who may see them."""
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
+from werkzeug.datastructures import MultiDict
 
 from graded_exposure.forms.practices import edit_form
 from graded_exposure.models import Practice
@@ -67,6 +69,30 @@ def test_the_edit_form_shows_the_stored_choices_as_the_widgets_would(app, db, fa
                 assert str(option()) in html, str(option())
     for chosen in ("outcome-1", "prediction_came_true-2", "small_wins-1"):
         assert f"<input checked id=\"{chosen}\"" in html, chosen
+
+
+def test_a_practice_stored_with_a_former_calming_name_reads_as_the_same_strategy(db, family, step):
+    """'Deep pressure' and 'Deep pressure hug' were offered side by side; one name is left."""
+    add_practices(db, family.child, [step], 1)
+    practice = db.exec(select(Practice)).one()
+    practice.calming_used = ["Deep pressure", "Counting", "Hum a tune"]
+    db.commit()
+    html = family.client.get(f"/practices/{practice.id}/edit").get_data(as_text=True)
+    assert html.count('value="Deep pressure hug"') == 1 and 'value="Deep pressure"' not in html
+    ticked = re.findall(r'name="calming_used" value="([^"]+)" checked', html)
+    assert ticked == ["Deep pressure hug", "Count 5 things you can see", "Hum a tune"]
+    data = MultiDict(form_defaults(html).values)
+    assert family.client.post(f"/practices/{practice.id}/edit", data=data).status_code == 303
+    db.expire_all()
+    assert db.get(Practice, practice.id).calming_used == [
+        "Deep pressure hug", "Count 5 things you can see", "Hum a tune"]
+
+
+def test_the_practice_form_offers_each_calming_strategy_once(db, family):
+    ladder = make_ladder(db, family.child, calming=["Deep pressure hug",
+                                                    "Slow breathing: smell the flower, blow the candle"])
+    html = open_form(family, current_step(ladder))
+    assert html.count('value="Deep pressure') == 1 and html.count('value="Slow breathing') == 1
 
 
 def test_edit_refuses_bad_input(db, family, step):

@@ -1,0 +1,54 @@
+"""The main pages of the app, each with who opens it, over one well-filled family: the pages the
+HTML validity test and the tap-size browser test both walk."""
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from graded_exposure.models import Practice
+from tests.conftest import Family, Therapist
+from tests.factories import add_practices, current_step, fill_child, template_ladder
+
+CAREGIVER, THERAPIST, NOBODY = "caregiver", "therapist", "nobody"
+
+
+@dataclass(frozen=True)
+class MainPage:
+    name: str
+    path: str
+    who: str  # CAREGIVER, THERAPIST or NOBODY (logged out)
+
+
+@dataclass(frozen=True)
+class MainPages:
+    family: Family
+    therapist: Therapist
+    pages: list[MainPage]
+
+
+def seed_main_pages(app, db: Session) -> MainPages:
+    """Fill a family with a linked therapist; return the main pages over its data."""
+    family = Family(app, db, "alex@example.com", child_name="Mia")
+    therapist = Therapist(app, db)
+    ladder_id = fill_child(db, family.child, family.user, therapist.user)["ladders"][0]
+    template = template_ladder(db, family.child, by=family.user)
+    add_practices(db, family.child, template.steps[:3], 6, logged_by_id=family.user.id)
+    practice_id = db.exec(select(Practice.id).where(
+        Practice.child_id == family.child.id)).first()
+    child = f"/children/{family.child.id}"
+    steps = f"{child}/brave/steps/{current_step(template).id}"
+    caregiver = [("home", "/"), ("child home", child), ("practice form", f"{child}/practices/new"),
+                 ("check-in form", f"{child}/checkin"), ("ladder list", f"{child}/ladders"),
+                 ("ladder", f"/ladders/{template.id}"), ("ladder (own)", f"/ladders/{ladder_id}"),
+                 ("progress", f"/ladders/{template.id}/progress"),
+                 ("practices", f"{child}/practices"), ("insights", f"{child}/insights"),
+                 ("insights week", f"{child}/week"), ("family", "/family"),
+                 ("reminders", "/reminders"), ("child view", f"{child}/brave"),
+                 ("child view try", steps),
+                 ("child view done", f"{child}/brave/done/{practice_id}")]
+    therapist_pages = [("caseload", "/"), ("therapist child", f"/therapist{child}"),
+                       ("summary", f"/therapist{child}/summary")]
+    anonymous = [("login", "/login"), ("register", "/register"), ("why", "/why")]
+    return MainPages(family, therapist, [
+        *(MainPage(name, path, CAREGIVER) for name, path in caregiver),
+        *(MainPage(name, path, THERAPIST) for name, path in therapist_pages),
+        *(MainPage(name, path, NOBODY) for name, path in anonymous)])
