@@ -129,13 +129,16 @@ def make_current(step_id: int):
         change = steps.make_current(get_session(), step, by=current_user)
     except DomainError as e:
         return ladder_page(step.ladder, 422, STEPS, steps_error=str(e))
+    if wants_fragment():
+        return ladder_page(step.ladder, fragment=STEPS)
     if change.previous_id not in (None, change.chosen_id):
         session[UNDO_KEY] = {"ladder_id": change.ladder_id, "chosen_id": change.chosen_id,
                              "previous_id": change.previous_id,
                              "previous_since": change.previous_since
                              and change.previous_since.isoformat()}
         flash(f"“{step.title}” is now the current step.", "undo-current")
-    return ladder_changed(step.ladder, STEPS, f"#step-{step.id}")
+    # To the top of the page, where the flash with its Undo button is.
+    return see_other(url_for("ladders.show", ladder_id=step.ladder_id))
 
 
 @bp.post("/ladders/<int:ladder_id>/undo-current")

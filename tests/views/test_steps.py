@@ -199,7 +199,7 @@ def test_make_current_next_step_needs_no_confirmation_and_can_be_undone(family, 
     first, second = ladder.steps[0], ladder.steps[1]
     response = family.post(f"/steps/{second.id}/make-current")
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/ladders/{ladder.id}#step-{second.id}"
+    assert response.headers["Location"] == f"/ladders/{ladder.id}"  # the flash, with Undo
     found = _assert_invariants(db, ladder.id)
     assert found[1].status == "current" and found[0].status == "upcoming"
     page = family.client.get(f"/ladders/{ladder.id}").get_data(as_text=True)
