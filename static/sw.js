@@ -97,8 +97,11 @@ var KEPT_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "Referr
 
 // A kept page as it is shown offline: marked with the banner, each form with a fresh key (as
 // a fresh render would have; the kept copy's key may already be used by a form sent online).
-function offlineCopy(response) {
+function offlineCopy(response, fearBefore) {
   return response.text().then(function (html) {
+    if (fearBefore) {
+      html = html.replace('name="fear_before" value="' + fearBefore + '"', "$& checked");
+    }
     html = html.replace(/(<body\b[^>]*>)/, "$1" + OFFLINE_BANNER)
       .replace(/(name="idempotency_key"[^>]*value=")[0-9a-f]{32}"/g,
                function (_all, start) { return start + randomKey() + "\""; });
@@ -123,11 +126,26 @@ function cachedPage(request) {
   return caches.match(request.url, { cacheName: PAGES_CACHE, ignoreVary: true });
 }
 
+function offlineShell() {
+  return caches.match(BUILD.offline, { cacheName: SHELL_CACHE, ignoreVary: true })
+    .then(function (page) { return page || Response.error(); });
+}
+
+// A fear before tapped on the home card (?step=…&fear_before=N) while offline: the kept form
+// for that step, with the rating ticked, so the quick path works at the school gate too.
+function quickStartFallback(request) {
+  var url = new URL(request.url), before = url.searchParams.get("fear_before");
+  if (!/^(10|[0-9])$/.test(before || "")) { return offlineShell(); }
+  url.searchParams.delete("fear_before");
+  return caches.match(url.href, { cacheName: PAGES_CACHE, ignoreVary: true }).then(function (form) {
+    return form ? offlineCopy(form, before) : offlineShell();
+  });
+}
+
 function offlineFallback(request) {
   return cachedPage(request).then(function (kept) {
     if (kept) { return offlineCopy(kept); }
-    return caches.match(BUILD.offline, { cacheName: SHELL_CACHE, ignoreVary: true })
-      .then(function (page) { return page || Response.error(); });
+    return quickStartFallback(request);
   });
 }
 

@@ -107,3 +107,11 @@ class ConfirmMasteredForm(AppForm):
     """"Yes, mastered": only the CSRF token and where to go back to."""
 
     back = HiddenField()
+
+
+class MoveToForm(AppForm):
+    """Move a step to a place on its ladder: 1 is the bottom rung."""
+
+    position = WholeNumberField(validators=[
+        InputRequired("Choose a place on the ladder."),
+        NumberRange(1, rules.MAX_STEPS, f"Choose a place from 1 to {rules.MAX_STEPS}.")])

@@ -77,6 +77,13 @@ class LogPracticeForm(IdempotentForm, PracticeForm):
     """The practice form as first filled in: stored once per render."""
 
 
+def fear_before_from(args) -> int | None:
+    """The fear before tapped on the home screen's quick thermometer (a query argument), when
+    it is a rating; anything else starts the form without one."""
+    value = args.get("fear_before", type=int)
+    return value if value is not None and rules.FEAR_MIN <= value <= rules.FEAR_MAX else None
+
+
 def edit_form(practice: Practice, tz_name: str) -> PracticeForm:
     """Return the edit form for a practice (posted data wins), its time in the family's zone."""
     values = {name: getattr(practice, name) for name in (

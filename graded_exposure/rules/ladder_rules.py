@@ -125,6 +125,29 @@ def neighbour_index(index: int, count: int, direction: str) -> int | None:
     return other if 0 <= other < count else None
 
 
+def insert_index(fears: Sequence[int], fear: int) -> int:
+    """Return where a new step with this predicted fear goes: before the first harder step,
+    after every step as hard as it (so a ladder stays easy to hard as it grows)."""
+    return next((i for i, existing in enumerate(fears) if existing > fear), len(fears))
+
+
+def moved_to(items: Sequence, index: int, position: int) -> list:
+    """Return the items with the one at `index` taken out and put back at 1-based `position`.
+
+    Raises ValueError with a user-safe message when the position is not on the ladder.
+    """
+    if not 1 <= position <= len(items):
+        raise ValueError(f"Choose a place from 1 to {len(items)}.")
+    rest = list(items[:index]) + list(items[index + 1:])
+    return [*rest[:position - 1], items[index], *rest[position - 1:]]
+
+
+def skipped_by(statuses: Sequence[str], index: int) -> list[int]:
+    """Return the indices of the waiting steps below `index`: the ones a jump to it would leave
+    out. Moving on from the current step to the next skips nothing, nor does going back down."""
+    return [i for i in range(index) if statuses[i] == UPCOMING]
+
+
 def with_one_current(statuses: Sequence[str], prefer_from: int = 0) -> list[str]:
     """Return statuses with exactly one current step, unless every step is mastered.
 

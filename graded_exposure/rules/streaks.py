@@ -30,16 +30,23 @@ def longest_streak(practice_days: set[date]) -> int:
     return best
 
 
-# Fear before a try from which it earns one more star, and one more again.
+# Highest fear faced in a try from which it earns one more star, and one more again.
 BRAVER_FROM, BRAVEST_FROM = 4, 7
+
+
+def fear_faced(practice: PracticeFact) -> int:
+    """The highest fear the child faced in a try: before it, or at its peak."""
+    return max(practice.fear_before, practice.fear_peak)
 
 
 def stars_for(practice: PracticeFact) -> int:
     """Stars for one practice: bravery at higher fear earns more than a calm try.
 
-    1 star for trying at all, +1 when fear before was 4 or more, +1 more when it was 7 or more.
-    A practice that was not tried earns none.
+    1 star for trying at all, +1 when the highest fear faced (before or at the peak) was 4 or
+    more, +1 more when it was 7 or more: a child calm at the start who stayed through a fear
+    of 9 was as brave as one who started at 9. A practice that was not tried earns none.
     """
     if not practice.tried:
         return 0
-    return 1 + (practice.fear_before >= BRAVER_FROM) + (practice.fear_before >= BRAVEST_FROM)
+    faced = fear_faced(practice)
+    return 1 + (faced >= BRAVER_FROM) + (faced >= BRAVEST_FROM)

@@ -71,11 +71,14 @@ _PRACTICE_DATES = (select(func.min(Practice.practiced_at), func.max(Practice.pra
                    .where(Practice.child_id == bindparam("child_id"))
                    .group_by(utc_date(Practice.practiced_at)))
 _WIN_SETS = cast(Practice.small_wins, String)
-# A practice's stars, rules.streaks.stars_for said in SQL (1 for a try, one more from fear 4
-# before, one more from 7); test_insights_stars holds the two equal for every outcome and fear.
+# A practice's stars, rules.streaks.stars_for said in SQL (1 for a try, one more when the
+# highest fear faced, before or at the peak, reached 4, one more from 7); test_insights_stars
+# holds the two equal for every outcome and every before, peak and after.
+_FACED = case((Practice.fear_peak > Practice.fear_before, Practice.fear_peak),
+              else_=Practice.fear_before)
 STARS = case((Practice.outcome.in_(sorted(TRIED_OUTCOMES)),
-              1 + case((Practice.fear_before >= streaks.BRAVER_FROM, 1), else_=0)
-              + case((Practice.fear_before >= streaks.BRAVEST_FROM, 1), else_=0)), else_=0)
+              1 + case((_FACED >= streaks.BRAVER_FROM, 1), else_=0)
+              + case((_FACED >= streaks.BRAVEST_FROM, 1), else_=0)), else_=0)
 # Small wins and stars in one pass: per distinct set of wins, its practices and their stars.
 _WINS_AND_STARS = (select(_WIN_SETS, func.count(), func.sum(STARS))
                    .where(Practice.child_id == bindparam("child_id")).group_by(_WIN_SETS))

@@ -3,6 +3,9 @@
 Invariants kept here: positions are 1..n with no gaps, and an active ladder with steps that
 are not all mastered has exactly one current step.
 """
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlmodel import Session
 
 from ..errors import DomainError
@@ -44,16 +47,17 @@ def _settle(session: Session, ladder: Ladder, steps: list[Step], statuses: list[
 
 def add_step(session: Session, ladder: Ladder, *, title: str, detail: str = "",
              predicted_fear: int = 5, social_story: str = "", by: User | None = None) -> Step:
-    """Add a step at the top of the ladder (the end of the list)."""
+    """Add a step where its predicted fear puts it: before the first harder step."""
     ensure_changeable(ladder)
     fields = _step_fields(title, detail, predicted_fear, social_story)
     steps = list(ladder.steps)
     if len(steps) >= rules.MAX_STEPS:
         raise DomainError(f"A ladder can have up to {rules.MAX_STEPS} steps. "
                           "Split it into two ladders instead.")
-    step = Step(position=len(steps) + 1, status=rules.UPCOMING, **fields)
+    index = rules.insert_index([s.predicted_fear for s in steps], predicted_fear)
+    step = Step(position=index + 1, status=rules.UPCOMING, **fields)
     ladder.steps.append(step)
-    steps.append(step)
+    steps.insert(index, step)
     record_change(session, ladder, by, "step added")
     _settle(session, ladder, steps, rules.with_one_current([s.status for s in steps]))
     return step
@@ -103,15 +107,79 @@ def move_step(session: Session, step: Step, direction: str, by: User | None = No
     return step
 
 
-def make_current(session: Session, step: Step, by: User | None = None) -> Step:
-    """Make this step the one the child is practising now; the old current one waits again."""
+def move_step_to(session: Session, step: Step, position: int, by: User | None = None) -> Step:
+    """Move a step to a place on its ladder (1 = the bottom rung) in one go."""
     ladder = step.ladder
     ensure_changeable(ladder)
     steps = list(ladder.steps)
-    record_change(session, ladder, by, "current step chosen")
+    index = steps.index(step)
+    try:
+        moved = rules.moved_to(steps, index, position)
+    except ValueError as e:
+        raise DomainError(str(e)) from e
+    if moved != steps:
+        record_change(session, ladder, by, "step moved")
+        _settle(session, ladder, moved, [s.status for s in moved])
+    return step
+
+
+@dataclass(frozen=True)
+class CurrentChange:
+    """A change of the current step, with what it takes to undo it."""
+
+    ladder_id: int
+    chosen_id: int
+    previous_id: int | None
+    previous_since: datetime | None
+
+
+def skipped_steps(step: Step) -> list[Step]:
+    """The waiting steps below this one that making it current would leave out."""
+    steps = list(step.ladder.steps)
+    return [steps[i] for i in rules.skipped_by([s.status for s in steps], steps.index(step))]
+
+
+def make_current(session: Session, step: Step, by: User | None = None) -> CurrentChange:
+    """Make this step the one the child is practising now; the old current one waits again.
+
+    A plan change: returns what undo_current needs to put the old current step back.
+    """
+    ladder = step.ladder
+    ensure_changeable(ladder)
+    steps = list(ladder.steps)
+    previous = next((s for s in steps if s.status == rules.CURRENT), None)
+    change = CurrentChange(ladder.id, step.id, previous and previous.id,
+                           previous and previous.current_since)
+    skipped = len(skipped_steps(step))
+    record_change(session, ladder, by, "current step chosen" + (
+        f", {skipped} step{'s' if skipped > 1 else ''} skipped" if skipped else ""))
     _settle(session, ladder, steps,
             rules.after_make_current([s.status for s in steps], steps.index(step)))
-    return step
+    return change
+
+
+UNDO_TOO_LATE = "The plan has changed since, so that can no longer be undone here."
+
+
+def undo_current(session: Session, ladder: Ladder, change: CurrentChange,
+                 by: User | None = None) -> Step:
+    """Put back the current step a make_current replaced, with its "practising since" day.
+
+    Refused once the ladder's current step is no longer the one that change chose.
+    """
+    ensure_changeable(ladder)
+    steps = list(ladder.steps)
+    current = next((s for s in steps if s.status == rules.CURRENT), None)
+    previous = next((s for s in steps if s.id == change.previous_id), None)
+    if (change.ladder_id != ladder.id or current is None or current.id != change.chosen_id
+            or previous is None or previous.status == rules.MASTERED):
+        raise DomainError(UNDO_TOO_LATE)
+    record_change(session, ladder, by, "current step put back")
+    _settle(session, ladder, steps,
+            rules.after_make_current([s.status for s in steps], steps.index(previous)))
+    previous.current_since = change.previous_since or previous.current_since
+    session.commit()
+    return previous
 
 
 def confirm_mastered(session: Session, step: Step, by: User | None = None) -> Step | None:

@@ -5,7 +5,7 @@ from flask_login import current_user
 from ..access import child_and_step, child_for, practice_for, step_of_child
 from ..auth_session import require_login
 from ..db import get_session
-from ..forms.practices import LogPracticeForm, edit_form
+from ..forms.practices import LogPracticeForm, edit_form, fear_before_from
 from ..models import Child, Step
 from ..services import practices
 from . import queued_sync
@@ -16,16 +16,20 @@ bp = Blueprint("practices", __name__)
 bp.before_request(require_login)
 
 
-def _form_page(child: Child, form, step: Step | None, practice=None):
+def _form_page(child: Child, form, step: Step | None, practice=None, quick: bool = False):
     options = practices.form_options(get_session(), child, keep_step=step)
     return render_form("practices/form.html", form, child=child, step=step, options=options,
-                       practice=practice)
+                       practice=practice, quick=quick)
 
 
 @bp.get("/children/<int:child_id>/practices/new")
 def create(child_id: int):
     child, step = child_and_step(child_id, request.args.get("step", type=int))
-    return _form_page(child, LogPracticeForm(), step)
+    # Fear before tapped on the home card: the quick path shows only fear after, how it went
+    # and Save (the rest folded away), so a practice is saved in three taps from home.
+    before = fear_before_from(request.args)
+    return _form_page(child, LogPracticeForm(fear_before=before), step,
+                      quick=before is not None and step is not None)
 
 
 @bp.post("/children/<int:child_id>/practices")

@@ -1,12 +1,14 @@
 """Steps of a ladder and their sub-steps: add, edit, delete, reorder, current step, checklist."""
-from flask import Blueprint, flash, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, flash, request, session, url_for
 from flask_login import current_user
 
 from ..access import ladder_for, step_for, substep_for
 from ..auth_session import require_login
 from ..db import get_session
 from ..errors import DomainError
-from ..forms.ladders import MoveForm, StepForm, SubStepForm
+from ..forms.ladders import MoveForm, MoveToForm, StepForm, SubStepForm
 from ..models import Step
 from ..services import steps
 from .ladders import ladder_changed, ladder_page
@@ -99,11 +101,62 @@ def move(step_id: int):
     return _change_in_place(step, change)
 
 
+@bp.post("/steps/<int:step_id>/move-to")
+def move_to(step_id: int):
+    step = step_for(step_id)
+    form = MoveToForm()
+
+    def change():
+        if not form.validate_on_submit():
+            raise DomainError(form.position.errors[0] if form.position.errors
+                              else "Choose a place on the ladder.")
+        steps.move_step_to(get_session(), step, form.position.data, by=current_user)
+
+    return _change_in_place(step, change)
+
+
+UNDO_KEY = "current_step_undo"
+
+
 @bp.post("/steps/<int:step_id>/make-current")
 def make_current(step_id: int):
     step = step_for(step_id)
-    return _change_in_place(
-        step, lambda: steps.make_current(get_session(), step, by=current_user))
+    skipped = steps.skipped_steps(step)
+    if skipped and request.form.get("confirm") != "yes":
+        return render("ladders/make_current.html", step=step, ladder=step.ladder,
+                      skipped=skipped)
+    try:
+        change = steps.make_current(get_session(), step, by=current_user)
+    except DomainError as e:
+        return ladder_page(step.ladder, 422, STEPS, steps_error=str(e))
+    if wants_fragment():
+        return ladder_page(step.ladder, fragment=STEPS)
+    if change.previous_id not in (None, change.chosen_id):
+        session[UNDO_KEY] = {"ladder_id": change.ladder_id, "chosen_id": change.chosen_id,
+                             "previous_id": change.previous_id,
+                             "previous_since": change.previous_since
+                             and change.previous_since.isoformat()}
+        flash(f"“{step.title}” is now the current step.", "undo-current")
+    # To the top of the page, where the flash with its Undo button is.
+    return see_other(url_for("ladders.show", ladder_id=step.ladder_id))
+
+
+@bp.post("/ladders/<int:ladder_id>/undo-current")
+def undo_current(ladder_id: int):
+    ladder = ladder_for(ladder_id)
+    offer = session.get(UNDO_KEY) or {}
+    try:
+        if offer.get("ladder_id") != ladder.id:
+            raise DomainError(steps.UNDO_TOO_LATE)
+        since = offer["previous_since"] and datetime.fromisoformat(offer["previous_since"])
+        change = steps.CurrentChange(ladder.id, offer["chosen_id"], offer["previous_id"], since)
+        restored = steps.undo_current(get_session(), ladder, change, by=current_user)
+    except DomainError as e:
+        flash(str(e), "error")
+        return see_other(url_for("ladders.show", ladder_id=ladder.id) + "#steps")
+    session.pop(UNDO_KEY, None)
+    flash(f"Back to practising “{restored.title}”.", "success")
+    return see_other(url_for("ladders.show", ladder_id=ladder.id) + f"#step-{restored.id}")
 
 
 @bp.post("/steps/<int:step_id>/substeps")

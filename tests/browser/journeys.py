@@ -35,16 +35,28 @@ def family_with_a_ladder(page, base_url, email) -> int:
     return child_id
 
 
-def log_practice_in_three_taps(page) -> None:
-    """From the home screen: Log practice, then fear before, fear after, Save."""
+def log_practice_in_three_taps(page, before="6", after="2") -> int:
+    """From the home screen: fear before on the current step's card, fear after, Save.
+
+    Returns the number of taps it took (every click goes through `tap`)."""
+    taps = 0
+
+    def tap(target) -> None:
+        nonlocal taps
+        target.click()
+        taps += 1
+
     page.get_by_role("link", name="Home", exact=True).click()
-    page.get_by_role("link", name=re.compile("^Log practice")).first.click()
-    before = page.get_by_role("group", name="How scared before?")
-    after = page.get_by_role("group", name="How scared after?")
-    before.get_by_text("6", exact=True).click()        # tap 1
-    after.get_by_text("2", exact=True).click()         # tap 2
-    page.get_by_role("button", name="Save").click()    # tap 3
+    page.get_by_role("group", name=re.compile("^Or start with how scared")).first.get_by_role(
+        "button", name=before, exact=True).click()
+    taps += 1
+    after_group = page.get_by_role("group", name="How scared after?")
+    tap(after_group.get_by_text(after, exact=True))
+    save = page.get_by_role("button", name="Save")
+    expect(save).to_be_in_viewport()  # no scrolling past scales to find it
+    tap(save)
     expect(page.get_by_text("Practice saved")).to_be_visible()
+    return taps
 
 
 def open_child_mode(page) -> None:

@@ -155,6 +155,28 @@ def test_offline_practice_and_checkin_wait_then_save_once(gate_phone, live_serve
     assert _count(live_server, "daycheckin") == 1
 
 
+def test_the_quick_path_from_home_works_offline_too(gate_phone, live_server):
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "quick@example.com")
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/children/{child_id}")
+    page.get_by_role("group", name="Or start with how scared Mia was before").get_by_role(
+        "button", name="7", exact=True).click()                                    # tap 1
+    expect(page.get_by_role("status").filter(has_text="Offline")).to_be_visible()
+    expect(page.get_by_role("group", name="How scared before?").get_by_role(
+        "radio", name="7")).to_be_checked()  # the kept form, with the tapped rating
+    page.get_by_role("group", name="How scared after?").get_by_text("3", exact=True).click()
+    page.get_by_role("button", name="Save").click()                                # tap 3
+    queue = page.get_by_role("region", name="Saved on this phone")
+    expect(queue).to_contain_text("fear 7 → 3")
+    assert _count(live_server, "practice") == 0
+
+    page.context.set_offline(False)
+    page.goto(f"{live_server}/children/{child_id}")
+    expect(queue.locator("[data-state=saved]")).to_have_count(1)
+    assert _rows(live_server, "SELECT fear_before, fear_after FROM practice") == [(7, 3)]
+
+
 def _cookie_header(page) -> str:
     return "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
 

@@ -1,5 +1,7 @@
 """Pure ladder rules: validation, calming plan, order and the one current step."""
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graded_exposure.rules import ladder_rules as rules
 
@@ -138,3 +140,59 @@ def test_big_jumps_and_suggested_next_fear():
     assert rules.suggested_next_fear([2, 4]) == 5
     assert rules.suggested_next_fear([10]) == 10
     assert rules.suggested_next_fear([]) == 2
+
+
+@pytest.mark.parametrize(("fears", "fear", "expected"), [
+    ([], 3, 0),
+    ([2, 4, 6, 8], 3, 1),
+    ([2, 4, 6, 8], 4, 2),        # after the equal one
+    ([2, 4, 4, 8], 4, 3),        # after every equal one
+    ([2, 4, 6, 8], 0, 0),
+    ([2, 4, 6, 8], 10, 4),
+    ([1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 9], 3, 3),
+    ([5, 2, 8], 4, 0),           # a hand-ordered ladder: before the first harder step
+])
+def test_insert_index_puts_a_step_before_the_first_harder_one(fears, fear, expected):
+    assert rules.insert_index(fears, fear) == expected
+
+
+@given(st.lists(st.integers(0, 10), max_size=30).map(sorted), st.integers(0, 10))
+def test_inserting_by_fear_keeps_a_sorted_ladder_sorted(fears, fear):
+    index = rules.insert_index(fears, fear)
+    assert sorted([*fears, fear]) == [*fears[:index], fear, *fears[index:]]
+
+
+@pytest.mark.parametrize(("index", "position", "expected"), [
+    (3, 1, ["d", "a", "b", "c"]),
+    (0, 4, ["b", "c", "d", "a"]),
+    (1, 3, ["a", "c", "b", "d"]),
+    (2, 3, ["a", "b", "c", "d"]),
+])
+def test_moved_to_puts_the_item_at_the_position(index, position, expected):
+    assert rules.moved_to(["a", "b", "c", "d"], index, position) == expected
+
+
+@pytest.mark.parametrize("position", [0, 5, -1])
+def test_moved_to_refuses_a_place_off_the_ladder(position):
+    with pytest.raises(ValueError, match="from 1 to 4"):
+        rules.moved_to(["a", "b", "c", "d"], 0, position)
+
+
+@given(st.integers(1, 30).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n - 1),
+                                                       st.integers(1, n))))
+def test_moved_to_keeps_every_item_once(case):
+    n, index, position = case
+    moved = rules.moved_to(list(range(n)), index, position)
+    assert sorted(moved) == list(range(n)) and moved[position - 1] == index
+
+
+@pytest.mark.parametrize(("statuses", "index", "expected"), [
+    ([M, C, U, U], 2, []),        # the next step: nothing skipped
+    ([M, C, U, U], 3, [2]),
+    ([C, U, U, U], 3, [1, 2]),
+    ([M, U, C, U], 3, [1]),       # a waiting step below the current one is skipped too
+    ([M, M, C, U], 0, []),        # going back down
+    ([M, C, U], 1, []),
+])
+def test_skipped_by_names_the_waiting_steps_below(statuses, index, expected):
+    assert rules.skipped_by(statuses, index) == expected

@@ -1,4 +1,6 @@
 """Step and sub-step services without HTTP, with the ladder invariants checked after each change."""
+from datetime import UTC, datetime
+
 import pytest
 from sqlmodel import select
 
@@ -248,3 +250,82 @@ def test_current_since_follows_the_current_step(db, family):
     steps.move_step(db, found[2], "up")  # moving does not restart the clock
     assert next(s for s in _fresh(db, ladder.id).steps if s.status == "current").current_since \
         == started
+
+
+# ---- a new step goes where its fear says; moving to a place in one go -----------------------
+
+def test_a_new_step_goes_before_the_first_harder_step(db, ladder):
+    steps.add_step(db, ladder, title="Stand at the door", predicted_fear=3)
+    steps.add_step(db, _fresh(db, ladder.id), title="Another look", predicted_fear=2)
+    steps.add_step(db, _fresh(db, ladder.id), title="Buy two things", predicted_fear=10)
+    found = assert_invariants(db, ladder.id)
+    assert [(s.title, s.predicted_fear) for s in found] == [
+        ("Look", 2), ("Another look", 2), ("Stand at the door", 3), ("Walk past", 4),
+        ("Go in", 6), ("Buy", 8), ("Buy two things", 10)]
+    assert [s.status for s in found].count("current") == 1 and found[0].status == "current"
+
+
+def test_a_new_easy_step_in_a_long_ladder_lands_among_the_easy_ones(db, family):
+    ladder = make_ladder(db, family.child, steps=12, fears=[1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9])
+    new = steps.add_step(db, _fresh(db, ladder.id), title="Wave at the gate", predicted_fear=3)
+    found = assert_invariants(db, ladder.id)
+    assert new.position == 5 and found[4].id == new.id and new.status == "upcoming"
+
+
+@pytest.mark.parametrize(("index", "position", "expected"), [
+    (3, 1, ["Buy", "Look", "Walk past", "Go in"]),
+    (0, 4, ["Walk past", "Go in", "Buy", "Look"]),
+    (1, 2, ["Look", "Walk past", "Go in", "Buy"]),
+])
+def test_move_step_to_a_position_in_one_go(db, ladder, index, position, expected):
+    current = ladder.steps[0]
+    steps.move_step_to(db, ladder.steps[index], position)
+    found = assert_invariants(db, ladder.id)
+    assert [s.title for s in found] == expected
+    assert db.get(Step, current.id).status == "current"
+
+
+@pytest.mark.parametrize("position", [0, 5, -3])
+def test_move_step_to_refuses_a_place_off_the_ladder(db, ladder, position):
+    with pytest.raises(DomainError, match="from 1 to 4"):
+        steps.move_step_to(db, ladder.steps[1], position)
+    assert _titles(db, ladder) == ["Look", "Walk past", "Go in", "Buy"]
+
+
+# ---- choosing the current step is a plan change that can be undone ----------------------
+
+def test_skipped_steps_are_the_waiting_ones_below(db, ladder):
+    _set_statuses(db, ladder, ["mastered", "current", "upcoming", "upcoming"])
+    found = _fresh(db, ladder.id).steps
+    assert steps.skipped_steps(found[2]) == []
+    assert [s.title for s in steps.skipped_steps(found[3])] == ["Go in"]
+    assert steps.skipped_steps(found[0]) == []
+
+
+def test_undo_puts_back_the_current_step_and_its_start(db, ladder):
+    _set_statuses(db, ladder, ["mastered", "current", "upcoming", "upcoming"])
+    before = _fresh(db, ladder.id).steps[1]
+    since = before.current_since = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    db.commit()
+    change = steps.make_current(db, _fresh(db, ladder.id).steps[3])
+    assert (change.previous_id, change.chosen_id) == (before.id, ladder.steps[3].id)
+    restored = steps.undo_current(db, _fresh(db, ladder.id), change)
+    found = assert_invariants(db, ladder.id)
+    assert restored.id == before.id
+    assert [s.status for s in found] == ["mastered", "current", "upcoming", "upcoming"]
+    assert db.get(Step, before.id).current_since == since
+
+
+def test_undo_is_refused_once_the_plan_changed_again(db, ladder):
+    change = steps.make_current(db, ladder.steps[3])
+    steps.make_current(db, _fresh(db, ladder.id).steps[2])
+    with pytest.raises(DomainError, match="no longer be undone"):
+        steps.undo_current(db, _fresh(db, ladder.id), change)
+    assert _fresh(db, ladder.id).steps[2].status == "current"
+
+
+def test_undo_is_refused_on_another_ladder(db, family, ladder):
+    change = steps.make_current(db, ladder.steps[3])
+    other = make_ladder(db, family.child, steps=2)
+    with pytest.raises(DomainError, match="no longer be undone"):
+        steps.undo_current(db, _fresh(db, other.id), change)

@@ -46,6 +46,53 @@ def test_three_taps_log_a_practice(family, step, db):
     assert "Practice saved — well done!" in home
 
 
+def _quick_form(family, step, before) -> str:
+    """Open the form as the home card's quick thermometer does: a tap on fear before."""
+    response = family.client.get(
+        f"/children/{family.child.id}/practices/new?step={step.id}&fear_before={before}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_home_card_starts_a_practice_with_fear_before(family, step):
+    home = family.client.get(f"/children/{family.child.id}").get_data(as_text=True)
+    quick = home[home.index('class="quick-log"'):]
+    quick = quick[:quick.index("</form>")]
+    assert f'action="/children/{family.child.id}/practices/new"' in home
+    assert 'method="get"' in home and f'name="step" value="{step.id}"' in quick
+    assert quick.count('type="submit" name="fear_before"') == 11
+
+
+def test_three_taps_from_home_save_a_practice(family, step, db):
+    html = _quick_form(family, step, 6)                   # tap 1, on the home card
+    assert 'name="fear_before" value="6" checked' in html
+    assert "How scared before: <strong>6</strong>" in html
+    # Peak and the details are folded away below, still there for who wants them.
+    assert html.index('name="fear_after"') < html.index('name="fear_peak"')
+    assert "Most scared during, and more details (optional)" in html
+    response = submit(family, html, fear_after=2)          # tap 2: after; tap 3: Save
+    assert response.status_code == 303
+    practice = db.exec(select(Practice)).one()
+    assert (practice.step_id, practice.fear_before, practice.fear_peak, practice.fear_after) == (
+        step.id, 6, 6, 2)
+
+
+def test_the_quick_path_keeps_peak_and_details_when_given(family, step, db):
+    html = _quick_form(family, step, 2)
+    response = submit(family, html, fear_peak=9, fear_after=3, note="Stayed through it")
+    assert response.status_code == 303
+    practice = db.exec(select(Practice)).one()
+    assert (practice.fear_before, practice.fear_peak, practice.fear_after, practice.note) == (
+        2, 9, 3, "Stayed through it")
+
+
+@pytest.mark.parametrize("before", ["11", "-1", "x", "", "99999999999999999999"])
+def test_a_fear_before_that_is_no_rating_opens_the_whole_form(family, step, before):
+    html = _quick_form(family, step, before)
+    assert 'checked' not in html.split('name="fear_before"', 1)[1].split("</fieldset>")[0]
+    assert "How scared before:" not in html and "More details (optional)" in html
+
+
 def test_fewer_than_three_taps_is_not_enough(family, step, db):
     response = submit(family, open_form(family, step), fear_before=7)
     assert response.status_code == 422

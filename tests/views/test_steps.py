@@ -2,10 +2,10 @@
 import pytest
 from sqlmodel import select
 
-from graded_exposure.models import Step, SubStep
+from graded_exposure.models import AuditEvent, Step, SubStep
 from graded_exposure.services import ladders
-from tests.conftest import HX
-from tests.factories import template_ladder
+from tests.conftest import HX, Therapist
+from tests.factories import link, template_ladder
 from tests.hostile_input import SCRIPT
 
 
@@ -29,7 +29,7 @@ def _is_fragment(response, root: str) -> str:
 
 # ---- add a step -------------------------------------------------------------------------
 
-def test_add_step_appends_at_the_end(family, db):
+def test_add_step_with_the_highest_fear_goes_at_the_top(family, db):
     ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
     response = family.post(f"/ladders/{ladder.id}/steps", {
         "title": "Buy lunch in the café", "predicted_fear": "9", "detail": "At noon",
@@ -83,9 +83,10 @@ def test_add_step_ignores_mass_assignment(family, other_family, db):
     family.post(f"/ladders/{ladder.id}/steps", {
         "title": "Extra", "predicted_fear": "5", "ladder_id": str(theirs.id),
         "status": "mastered", "position": "1", "id": "999", "child_id": str(other_family.child.id)})
-    last = _assert_invariants(db, ladder.id)[-1]
-    assert last.title == "Extra" and last.status == "upcoming"
-    assert last.position == mine_before + 1 and last.id != 999
+    found = _assert_invariants(db, ladder.id)
+    extra = next(s for s in found if s.title == "Extra")
+    assert extra.status == "upcoming" and extra.id != 999 and len(found) == mine_before + 1
+    assert extra.position == 1 + sum(s.predicted_fear <= 5 for s in found if s is not extra)
     assert len(_steps(db, theirs.id)) == theirs_before
 
 
@@ -193,17 +194,127 @@ def test_move_refuses_unknown_direction(family, db, direction):
     assert [s.id for s in _steps(db, ladder.id)] == before
 
 
-def test_make_current(family, db):
+def test_make_current_next_step_needs_no_confirmation_and_can_be_undone(family, db):
     ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
-    target = ladder.steps[3]
-    response = family.post(f"/steps/{target.id}/make-current")
+    first, second = ladder.steps[0], ladder.steps[1]
+    response = family.post(f"/steps/{second.id}/make-current")
     assert response.status_code == 303
+    assert response.headers["Location"] == f"/ladders/{ladder.id}"  # the flash, with Undo
     found = _assert_invariants(db, ladder.id)
-    assert found[3].status == "current" and found[0].status == "upcoming"
-    again = family.post(f"/steps/{found[0].id}/make-current", headers=HX)
-    html = _is_fragment(again, '<section id="steps"')
-    assert f'id="step-{found[0].id}" class="step step-current"' in html
+    assert found[1].status == "current" and found[0].status == "upcoming"
+    page = family.client.get(f"/ladders/{ladder.id}").get_data(as_text=True)
+    assert f"“{second.title}” is now the current step." in page
+    assert f'action="/ladders/{ladder.id}/undo-current"' in page
+
+    undone = family.post(f"/ladders/{ladder.id}/undo-current")
+    assert undone.status_code == 303
+    assert [s.status for s in _assert_invariants(db, ladder.id)[:2]] == ["current", "upcoming"]
+    page = family.client.get(f"/ladders/{ladder.id}").get_data(as_text=True)
+    assert f"Back to practising “{first.title}”." in page and "undo-current" not in page
+    again = family.post(f"/ladders/{ladder.id}/undo-current")  # the offer is used up
+    assert again.status_code == 303
+    assert "can no longer be undone" in family.client.get(again.headers["Location"]).get_data(
+        as_text=True)
     assert _assert_invariants(db, ladder.id)[0].status == "current"
+
+
+def test_make_current_that_skips_steps_asks_first(family, db):
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
+    target, skipped = ladder.steps[3], ladder.steps[1:3]
+    for headers in ({}, HX):
+        response = family.post(f"/steps/{target.id}/make-current", headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and "This changes the plan" in html
+        assert all(s.title in html for s in skipped) and 'name="confirm" value="yes"' in html
+        assert f"/practices/new?step={target.id}" in html  # a one-off practice instead
+        assert _assert_invariants(db, ladder.id)[0].status == "current"
+
+    response = family.post(f"/steps/{target.id}/make-current", {"confirm": "yes"})
+    assert response.status_code == 303
+    assert _assert_invariants(db, ladder.id)[3].status == "current"
+
+
+def test_going_back_down_needs_no_confirmation(family, db):
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
+    family.post(f"/steps/{ladder.steps[3].id}/make-current", {"confirm": "yes"})
+    again = family.post(f"/steps/{ladder.steps[0].id}/make-current", headers=HX)
+    html = _is_fragment(again, '<section id="steps"')
+    assert f'id="step-{ladder.steps[0].id}" class="step step-current"' in html
+    assert _assert_invariants(db, ladder.id)[0].status == "current"
+
+
+@pytest.fixture
+def tara(app, db, family):
+    therapist = Therapist(app, db)
+    link(db, therapist.user, family.child)
+    return therapist
+
+
+def test_a_therapists_plan_change_and_its_undo_are_audited(tara, family, db):
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
+    tara.post(f"/steps/{ladder.steps[3].id}/make-current", {"confirm": "yes"})
+    assert tara.post(f"/ladders/{ladder.id}/undo-current").status_code == 303
+    subjects = [e.subject for e in db.exec(select(AuditEvent).where(
+        AuditEvent.action == "ladder_changed")).all()]
+    assert any("current step chosen, 2 steps skipped" in s for s in subjects), subjects
+    assert any("current step put back" in s for s in subjects), subjects
+    assert _assert_invariants(db, ladder.id)[0].status == "current"
+
+
+def test_undo_without_a_change_is_refused_calmly(family, db):
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
+    response = family.post(f"/ladders/{ladder.id}/undo-current")
+    assert response.status_code == 303
+    page = family.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "can no longer be undone" in page
+    assert _assert_invariants(db, ladder.id)[0].status == "current"
+
+
+def test_every_step_offers_a_practice_log_and_the_current_one_first(family):
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
+    html = family.client.get(f"/ladders/{ladder.id}").get_data(as_text=True)
+    for step in ladder.steps:
+        assert f'href="/children/{family.child.id}/practices/new?step={step.id}">Log a practice' in html
+    current = html[html.index(f'id="step-{ladder.steps[0].id}"'):
+                   html.index(f'id="step-{ladder.steps[1].id}"')]
+    assert 'class="button small primary" hx-boost="false"' in current
+    assert "Make this the current step" not in current
+    assert "Practise this now" not in html and "Make this the current step" in html
+
+
+def test_a_therapist_sees_no_practice_log_on_the_ladder(tara, family):
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
+    html = tara.page(f"/ladders/{ladder.id}")
+    assert "Make this the current step" in html and "Log a practice" not in html
+
+
+# ---- move a step to a place -------------------------------------------------------------
+
+def test_move_to_a_place_in_one_request(family, db):
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
+    last = ladder.steps[-1]
+    response = family.post(f"/steps/{last.id}/move-to", {"position": "2"})
+    assert response.status_code == 303
+    assert _assert_invariants(db, ladder.id)[1].id == last.id
+    response = family.post(f"/steps/{last.id}/move-to", {"position": "1"}, headers=HX)
+    html = _is_fragment(response, '<section id="steps"')
+    assert html.index(f'id="step-{last.id}"') < html.index(f'id="step-{ladder.steps[0].id}"')
+    assert f'hx-post="/steps/{last.id}/move-to"' in html
+    assert _assert_invariants(db, ladder.id)[0].id == last.id
+
+
+@pytest.mark.parametrize(("position", "message"), [
+    ("", "Choose a place on the ladder"), ("0", "from 1 to 30"), ("abc", "from 1 to 30"),
+    ("31", "from 1 to 30"), ("12", "from 1 to"), ("99999999999999999999", "from 1 to 30")])
+def test_move_to_refuses_a_place_off_the_ladder(family, db, position, message):
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
+    before = [s.id for s in ladder.steps]
+    for headers in ({}, HX):
+        response = family.post(f"/steps/{ladder.steps[1].id}/move-to", {"position": position},
+                               headers=headers)
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
+    assert [s.id for s in _steps(db, ladder.id)] == before
 
 
 # ---- sub-steps --------------------------------------------------------------------------

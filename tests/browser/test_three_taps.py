@@ -1,0 +1,47 @@
+"""Three taps from the home screen to a saved practice, at 390 px, with and without JavaScript."""
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import create_engine, text
+
+from tests.browser.conftest import PHONE, screenshot
+from tests.browser.journeys import family_with_a_ladder, log_practice_in_three_taps
+
+pytestmark = pytest.mark.browser
+
+
+def _practices(live_server) -> list:
+    engine = create_engine(live_server.database_url)
+    try:
+        with engine.begin() as connection:
+            return connection.execute(text(
+                "SELECT fear_before, fear_peak, fear_after, outcome FROM practice")).all()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_practice_is_saved_in_three_taps_from_home(request, live_server, javascript):
+    page = request.getfixturevalue("phone" if javascript else "phone_without_js")
+    assert page.viewport_size == PHONE
+    family_with_a_ladder(page, live_server, f"taps-{javascript}@example.com")
+
+    assert log_practice_in_three_taps(page, before="6", after="2") == 3
+
+    assert _practices(live_server) == [(6, 6, 2, "did_it")]
+    screenshot(page, f"three-taps-saved-{'js' if javascript else 'nojs'}")
+
+
+def test_the_quick_path_still_takes_the_peak_when_a_parent_wants_it(phone, live_server):
+    page = phone
+    family_with_a_ladder(page, live_server, "peak@example.com")
+    page.get_by_role("link", name="Home", exact=True).click()
+    page.get_by_role("group", name="Or start with how scared Mia was before").get_by_role(
+        "button", name="2", exact=True).click()
+    expect(page.get_by_text("How scared before: 2")).to_be_visible()
+    page.get_by_text("Most scared during, and more details (optional)").click()
+    page.get_by_role("group", name="Most scared during (optional)").get_by_text(
+        "9", exact=True).click()
+    page.get_by_role("group", name="How scared after?").get_by_text("3", exact=True).click()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Practice saved")).to_be_visible()
+    assert _practices(live_server) == [(2, 9, 3, "did_it")]
