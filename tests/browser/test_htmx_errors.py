@@ -173,7 +173,7 @@ def test_no_signal_says_nothing_was_saved(phone, live_server, allowed_console_er
     step = page.locator("li.step").last
     title = step.locator(".step-title").inner_text()
     name = title.split(" ", 1)[1]  # without its number
-    step.get_by_label("Move to place").select_option("1")
+    step.get_by_label("Move to place").fill("1")
     move = step.get_by_role("button", name=f"Move {name}", exact=True)  # not up or down
 
     page.context.set_offline(True)
