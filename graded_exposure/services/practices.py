@@ -37,6 +37,8 @@ class PracticeDetails:
     small_wins: list[str] = field(default_factory=list)
     note: str = ""
     practiced_at: datetime | None = None
+    # Set by the child view's calm screen only; editing a practice keeps what was recorded.
+    calm_first: bool = False
 
 
 @dataclass
@@ -79,7 +81,8 @@ def log_practice(session: Session, child: Child, step: Step, logged_by: User | N
             raise
         return _same_child(existing, child)
     practice = Practice(child_id=child.id, step_id=step.id, idempotency_key=key,
-                        logged_by_id=logged_by.id if logged_by else None, **values)
+                        logged_by_id=logged_by.id if logged_by else None,
+                        calm_first=data.calm_first is True, **values)
     session.add(practice)
     try:
         session.commit()
