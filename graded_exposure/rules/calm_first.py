@@ -15,6 +15,7 @@ MAX_CARDS = 4
 @dataclass(frozen=True)
 class CalmCard:
     strategy: str
+    name: str  # what the child reads: the strategy, or a shorter name for a long one
     picture: str  # a key of the pictures macro in templates/_macros/calm_pictures.html
     words: str
 
@@ -26,12 +27,15 @@ _KNOWN: dict[str, tuple[str, str]] = {
     "Roll a therapy ball": ("ball", "Roll the big ball slowly, back and forth."),
     "Slow breathing: smell the flower, blow the candle": (
         "flower", "Smell the flower… blow out the candle."),
+    "Count 5 things you can see": ("eye", "Look around. Find 5 things you can see."),
     "Push the wall": ("push", "Push the wall hard with both hands. Count to 5."),
     "Cold water on hands": ("water", "Feel cool water on your hands."),
-    "Count 5 things you can see": ("eye", "Find 5 things you can see."),
     "Squeeze a stress ball": ("squeeze", "Squeeze the ball tight… then let go."),
     "Listen to a favourite song": ("music", "Listen to your favourite song."),
 }
+# Shorter names a child can read at a glance.
+_SHORT_NAMES = {"Slow breathing: smell the flower, blow the candle": "Flower and candle breaths",
+                "Count 5 things you can see": "Spot 5 things"}
 # A family's own strategy: the first of these words found in it chooses the picture.
 _WORD_PICTURES: tuple[tuple[str, str], ...] = (
     ("ball", "ball"), ("hug", "hug"), ("squeeze", "squeeze"), ("push", "push"),
@@ -39,7 +43,7 @@ _WORD_PICTURES: tuple[tuple[str, str], ...] = (
     ("music", "music"), ("water", "water"), ("blanket", "lap_pad"), ("look", "eye"),
 )
 # With no plan yet, something every child can do anywhere, without anything to hold.
-PUSH_HANDS = CalmCard("Push your hands together", "push",
+PUSH_HANDS = CalmCard("Push your hands together", "Push your hands together", "push",
                       "Push your hands together hard. Count to 5. Let go.")
 
 
@@ -53,6 +57,7 @@ def picture_for(strategy: str) -> str:
 
 def calm_cards(plan: Sequence[str], limit: int = MAX_CARDS) -> list[CalmCard]:
     """Return the cards for the first `limit` strategies of a plan; push-hands when it is empty."""
-    cards = [CalmCard(strategy, picture_for(strategy), _KNOWN.get(strategy, ("", strategy))[1])
+    cards = [CalmCard(strategy, _SHORT_NAMES.get(strategy, strategy), picture_for(strategy),
+                      _KNOWN.get(strategy, ("", strategy))[1])
              for strategy in list(dict.fromkeys(s for s in plan if s.strip()))[:limit]]
     return cards or [PUSH_HANDS]

@@ -11,6 +11,12 @@ def test_every_strategy_the_app_offers_has_its_own_picture_and_words(strategy):
     assert card.strategy == strategy
     assert card.picture != "star"
     assert card.words and card.words != strategy
+    assert len(card.name) <= 30  # readable at a glance on a 360 px card
+
+
+def test_a_long_strategy_gets_a_short_name_a_child_can_read():
+    (card,) = calm_cards(["Slow breathing: smell the flower, blow the candle"])
+    assert (card.name, card.picture) == ("Flower and candle breaths", "flower")
 
 
 def test_the_cards_follow_the_plan_in_order():
@@ -25,7 +31,7 @@ def test_the_cards_follow_the_plan_in_order():
 def test_a_familys_own_strategy_gets_a_picture_from_its_words(strategy, picture):
     assert picture_for(strategy) == picture
     (card,) = calm_cards([strategy])
-    assert card.words == strategy  # their own words, said back to the child
+    assert card.words == card.name == strategy  # their own words, said back to the child
 
 
 def test_only_the_first_few_are_shown_without_repeats():
