@@ -169,6 +169,15 @@ def test_the_calm_screen_escapes_a_familys_own_strategy(db, family, current):
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)" in html
 
 
+def test_the_calm_screen_and_the_try_load_nothing_lazily(app, db, family, current, monkeypatch):
+    current.ladder.calming_plan = ["Roll a therapy ball"]
+    current.sensory_story = "I will hear the bell."
+    db.commit()
+    monkeypatch.setitem(app.config, "RAISE_ON_LAZY_LOAD", True)
+    for url in (calm_url(family, current), f"{try_url(family, current)}?calm=yes"):
+        assert family.client.get(url).status_code == 200, url
+
+
 def test_the_calm_screen_is_404_for_steps_not_offered(family, current):
     steps = current.ladder.steps
     for hidden in (steps[0], steps[6]):
