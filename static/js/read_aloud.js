@@ -23,7 +23,9 @@
   if (window.braveStepsReadAloud) { return; }
   window.braveStepsReadAloud = true;
   // Voices often arrive after the page has loaded.
-  synth.addEventListener("voiceschanged", function () { reveal(document); });
+  if (synth.addEventListener) {
+    synth.addEventListener("voiceschanged", function () { reveal(document); });
+  }
   document.addEventListener("htmx:load", function (event) { reveal(event.target); });
 
   document.addEventListener("click", function (event) {
