@@ -194,6 +194,8 @@ class Step(SQLModel, table=True):
     detail: str = Field(default="", max_length=1000)
     predicted_fear: int = Field(default=5, ge=0, le=10)
     social_story: str = Field(default="", max_length=1000)
+    # What the child will see, hear, feel and smell there, told before the try.
+    sensory_story: str = Field(default="", max_length=500)
     status: str = Field(default="upcoming", max_length=16)
     created_at: datetime = _ts()
     current_since: datetime | None = _when()
@@ -240,6 +242,7 @@ class Practice(SQLModel, table=True):
     prediction: str = Field(default="", max_length=500)
     prediction_came_true: str = Field(default="", max_length=8)
     calming_used: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    calm_first: bool = False  # the body was calmed (the child view's calm screen) before the try
     safety_behaviours: str = Field(default="", max_length=500)
     small_wins: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str = Field(default="", max_length=2000)

@@ -1,7 +1,7 @@
 """The child view's forms: a brave try told with faces, and the grown-ups' password."""
 
-from wtforms import PasswordField, RadioField, SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms import HiddenField, PasswordField, RadioField, SelectChoice
+from wtforms.validators import AnyOf, InputRequired, Length
 
 from ..rules.faces import FACES, fear_for_face
 from ..services.practices import PracticeDetails
@@ -12,6 +12,7 @@ from .idempotent import IdempotentForm
 # The words a child taps, mapped onto the outcomes a caregiver's practice record uses.
 CHILD_OUTCOMES = {Outcome.DID_IT: "I did it!", Outcome.PARTLY: "I did some",
                   Outcome.LEFT_EARLY: "I stopped early"}
+CALMED = "yes"  # the calm screen's "I'm ready" carries this to the try form
 
 
 def _faces(label: str, message: str) -> RadioField:
@@ -29,13 +30,17 @@ class BraveTryForm(IdempotentForm):
                          choices=[SelectChoice(k, v) for k, v in CHILD_OUTCOMES.items()],
                          invalid_choice_message="Tap one: I did it, I did some or I stopped early.")
     after = _faces("How do you feel now?", "Tap a face to show how you feel now.")
+    # "yes" when the child came from the calm screen: the before-face is then rated after it.
+    calm_first = HiddenField(default="", validators=[AnyOf(
+        ["", CALMED], message="This page got mixed up. Go back and start the try again.")])
     KEY_LOST = "This page got too old. Tap Save again."
 
     def details(self) -> PracticeDetails:
         """Return the try as practice details; the peak defaults to the higher face."""
         return PracticeDetails(fear_before=fear_for_face(self.before.data),
                                fear_after=fear_for_face(self.after.data),
-                               outcome=self.outcome.data)
+                               outcome=self.outcome.data,
+                               calm_first=self.calm_first.data == CALMED)
 
 
 class GrownUpsForm(AppForm):

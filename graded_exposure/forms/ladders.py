@@ -44,6 +44,8 @@ class StepForm(AppForm):
                            validators=[Length(max=rules.DETAIL_MAX)])
     social_story = TextAreaField("Social story (optional)", filters=[multi_line],
                                  validators=[Length(max=rules.STORY_MAX)])
+    sensory_story = TextAreaField("Sensory story (optional)", filters=[multi_line],
+                                  validators=[Length(max=rules.SENSORY_STORY_MAX)])
 
 
 class MoveForm(AppForm):

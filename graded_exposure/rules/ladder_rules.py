@@ -19,6 +19,7 @@ GOAL_MAX = 120
 TITLE_MAX = 120
 DETAIL_MAX = 1000
 STORY_MAX = 1000
+SENSORY_STORY_MAX = 500
 SUBSTEP_MAX = 120
 CUSTOM_CALMING_MAX = 60
 CALMING_PLAN_MAX = 20
@@ -65,7 +66,8 @@ def area_problem(area: str) -> str | None:
     return None if area in AREAS else "Choose an area from the list."
 
 
-def step_problem(title: str, detail: str, predicted_fear: object, social_story: str) -> str | None:
+def step_problem(title: str, detail: str, predicted_fear: object, social_story: str,
+                 sensory_story: str = "") -> str | None:
     """Return why a step's fields are refused, or None."""
     if not title.strip():
         return "Give the step a short title."
@@ -75,6 +77,8 @@ def step_problem(title: str, detail: str, predicted_fear: object, social_story: 
         return f"Keep the details to {DETAIL_MAX} characters or fewer."
     if len(social_story) > STORY_MAX:
         return f"Keep the social story to {STORY_MAX} characters or fewer."
+    if len(sensory_story) > SENSORY_STORY_MAX:
+        return f"Keep the sensory story to {SENSORY_STORY_MAX} characters or fewer."
     return fear_problem(predicted_fear)
 
 

@@ -37,6 +37,8 @@ class PracticeDetails:
     small_wins: list[str] = field(default_factory=list)
     note: str = ""
     practiced_at: datetime | None = None
+    # Set by the child view's calm screen only; editing a practice keeps what was recorded.
+    calm_first: bool = False
 
 
 @dataclass
@@ -79,7 +81,8 @@ def log_practice(session: Session, child: Child, step: Step, logged_by: User | N
             raise
         return _same_child(existing, child)
     practice = Practice(child_id=child.id, step_id=step.id, idempotency_key=key,
-                        logged_by_id=logged_by.id if logged_by else None, **values)
+                        logged_by_id=logged_by.id if logged_by else None,
+                        calm_first=data.calm_first is True, **values)
     session.add(practice)
     try:
         session.commit()
@@ -158,7 +161,10 @@ def form_options(session: Session, child: Child, keep_step: Step | None = None) 
     if keep_step is not None and keep_step.ladder_id not in {ladder.id for ladder in ladders}:
         ladders.append(keep_step.ladder)
     current = [s for ladder in ladders for s in ladder.steps if s.status == "current"]
-    calming = [*(item for ladder in ladders for item in ladder.calming_plan),
+    # The practised step's own calming plan leads: the same plan the child view offered.
+    chosen = keep_step.ladder_id if keep_step is not None else None
+    plans = sorted(ladders, key=lambda ladder: ladder.id != chosen)
+    calming = [*(item for ladder in plans for item in ladder.calming_plan),
                *rules.COMMON_CALMING]
     return FormOptions(ladders=ladders, default_step_id=current[0].id if current else None,
                        calming=list(dict.fromkeys(calming)))

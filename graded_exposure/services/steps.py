@@ -19,9 +19,10 @@ def _tidy(text: str) -> str:
     return text.replace("\r\n", "\n").strip()
 
 
-def _step_fields(title: str, detail: str, predicted_fear: int, social_story: str) -> dict:
+def _step_fields(title: str, detail: str, predicted_fear: int, social_story: str,
+                 sensory_story: str) -> dict:
     fields = {"title": _tidy(title), "detail": _tidy(detail), "predicted_fear": predicted_fear,
-              "social_story": _tidy(social_story)}
+              "social_story": _tidy(social_story), "sensory_story": _tidy(sensory_story)}
     if problem := rules.step_problem(**fields):
         raise DomainError(problem)
     return fields
@@ -46,10 +47,11 @@ def _settle(session: Session, ladder: Ladder, steps: list[Step], statuses: list[
 
 
 def add_step(session: Session, ladder: Ladder, *, title: str, detail: str = "",
-             predicted_fear: int = 5, social_story: str = "", by: User | None = None) -> Step:
+             predicted_fear: int = 5, social_story: str = "", sensory_story: str = "",
+             by: User | None = None) -> Step:
     """Add a step where its predicted fear puts it: before the first harder step."""
     ensure_changeable(ladder)
-    fields = _step_fields(title, detail, predicted_fear, social_story)
+    fields = _step_fields(title, detail, predicted_fear, social_story, sensory_story)
     steps = list(ladder.steps)
     if len(steps) >= rules.MAX_STEPS:
         raise DomainError(f"A ladder can have up to {rules.MAX_STEPS} steps. "
@@ -64,10 +66,14 @@ def add_step(session: Session, ladder: Ladder, *, title: str, detail: str = "",
 
 
 def update_step(session: Session, step: Step, *, title: str, detail: str, predicted_fear: int,
-                social_story: str, by: User | None = None) -> Step:
-    """Change a step's title, detail, predicted fear and social story."""
+                social_story: str, sensory_story: str | None = None,
+                by: User | None = None) -> Step:
+    """Change a step's title, detail, predicted fear and stories (None keeps the sensory one)."""
     ensure_changeable(step.ladder)
-    for name, value in _step_fields(title, detail, predicted_fear, social_story).items():
+    if sensory_story is None:
+        sensory_story = step.sensory_story
+    fields = _step_fields(title, detail, predicted_fear, social_story, sensory_story)
+    for name, value in fields.items():
         setattr(step, name, value)
     record_change(session, step.ladder, by, "step edited")
     session.commit()

@@ -7,7 +7,8 @@ from ..access import child_for, practice_of_child, step_of_child
 from ..auth_session import caregiver_required, require_login
 from ..db import get_session
 from ..extensions import htmx
-from ..forms.child_mode import CHILD_OUTCOMES, BraveTryForm, GrownUpsForm
+from ..forms.child_mode import CALMED, CHILD_OUTCOMES, BraveTryForm, GrownUpsForm
+from ..rules.calm_first import calm_cards
 from ..rules.faces import FACES, face_for_fear
 from ..services import child_mode, practices
 from .responses import refusal_on, render, render_form, see_other
@@ -72,6 +73,8 @@ def try_step(child_id: int, step_id: int):
     if request.method == "GET" and not child_mode.is_offered(step):
         abort(404)
     form = BraveTryForm()
+    if request.method == "GET" and request.args.get("calm") == CALMED:
+        form.calm_first.data = CALMED
     if form.validate_on_submit():
         with refusal_on(form):
             practice = practices.log_practice(get_session(), child, step, current_user,
@@ -79,7 +82,8 @@ def try_step(child_id: int, step_id: int):
             return see_other(url_for(".done", child_id=child.id, practice_id=practice.id))
         form.renew_key()
     return render_form("child_mode/try.html", form, child=child, step=step, faces=FACES,
-                       outcomes=CHILD_OUTCOMES)
+from ..forms.child_mode import CALMED, CHILD_OUTCOMES, BraveTryForm, GrownUpsForm
+from ..rules.calm_first import calm_cards
 
 
 @bp.get("/children/<int:child_id>/brave/done/<int:practice_id>")

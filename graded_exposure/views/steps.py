@@ -24,7 +24,8 @@ SUBSTEPS = "ladders/_substeps.html"
 def _step_fields(form: StepForm) -> dict:
     return {"title": form.title.data, "detail": form.detail.data or "",
             "predicted_fear": form.predicted_fear.data,
-            "social_story": form.social_story.data or ""}
+            "social_story": form.social_story.data or "",
+            "sensory_story": form.sensory_story.data or ""}
 
 
 def _step_page(step: Step, status: int = 200, fragment: str | None = None, **context):

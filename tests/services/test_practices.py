@@ -211,3 +211,11 @@ def test_form_options_offer_active_ladders_and_their_calming_plans(db, family):
     assert options.default_step_id == current_step(first).id
     assert options.calming[:2] == ["Lap pad", "Counting"]
     assert options.calming.count("Lap pad") == 1 and "Comfort object" in options.calming
+
+
+def test_form_options_put_the_chosen_steps_calming_plan_first(db, family):
+    make_ladder(db, family.child, goal="School", calming=["Lap pad", "Counting"])
+    shops = make_ladder(db, family.child, goal="Shops", calming=["Roll a therapy ball"])
+    options = practices.form_options(db, family.child, keep_step=current_step(shops))
+    assert options.calming[:3] == ["Roll a therapy ball", "Lap pad", "Counting"]
+    assert [ladder.goal for ladder in options.ladders] == ["School", "Shops"]  # order kept

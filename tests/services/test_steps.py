@@ -68,6 +68,7 @@ def test_add_step_after_all_mastered_makes_the_new_one_current(db, ladder):
     ({"title": "x" * 121}, "120"),
     ({"detail": "x" * 10_000}, "1000"),
     ({"social_story": "x" * 1001}, "1000"),
+    ({"sensory_story": "x" * 501}, "sensory story to 500"),
     ({"predicted_fear": -1}, "0 to 10"),
     ({"predicted_fear": 11}, "0 to 10"),
     ({"predicted_fear": "abc"}, "0 to 10"),
@@ -94,6 +95,15 @@ def test_update_step(db, ladder):
     assert (stored.title, stored.detail, stored.predicted_fear, stored.social_story) == (
         "Walk past slowly", "Two minutes", 3, "I walk.\nI breathe.")
     assert stored.position == 2 and stored.status == "upcoming"
+
+
+def test_a_sensory_story_is_stored_tidied_and_kept_when_not_given(db, ladder):
+    step = ladder.steps[1]
+    steps.update_step(db, step, title="Walk past", detail="", predicted_fear=3, social_story="",
+                      sensory_story="  I will hear cars.\r\nThe wind feels cold.  ")
+    assert db.get(Step, step.id).sensory_story == "I will hear cars.\nThe wind feels cold."
+    steps.update_step(db, step, title="Walk past", detail="", predicted_fear=3, social_story="")
+    assert db.get(Step, step.id).sensory_story == "I will hear cars.\nThe wind feels cold."
 
 
 @pytest.mark.parametrize("fields", [{"title": ""}, {"predicted_fear": 11},

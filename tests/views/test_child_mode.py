@@ -142,6 +142,110 @@ def test_steps_not_offered_are_404_on_the_form(db, family, current):
     assert family.client.get(try_url(family, steps[5])).status_code == 200
 
 
+# Calm my body first
+
+def calm_url(family, step) -> str:
+    return f"{try_url(family, step)}/calm"
+
+
+def test_the_try_offers_calming_the_body_before_the_faces(family, current):
+    html = family.client.get(try_url(family, current)).get_data(as_text=True)
+    offer = html.index(f'href="{calm_url(family, current)}"')
+    assert "Calm my body first" in html and offer < html.index('name="before"')
+    assert 'name="calm_first" type="hidden" value=""' in html
+
+
+def test_the_calm_screen_shows_the_plan_as_pictures_then_im_ready(db, family, current):
+    current.ladder.calming_plan = ["Roll a therapy ball", "Blow bubbles"]
+    db.commit()
+    enter(family)
+    response = family.client.get(calm_url(family, current))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html.count('<svg class="calm-picture"') == 2
+    assert "Roll a therapy ball" in html and "Roll the big ball slowly" in html
+    assert "Blow bubbles" in html
+    assert 'class="breathe-circle"' in html and "Breathe in: 1, 2, 3, 4" in html
+    assert f'href="{try_url(family, current)}?calm=yes">I’m ready' in html
+
+
+def test_the_calm_screen_without_a_plan_offers_pushing_hands(family, current):
+    html = family.client.get(calm_url(family, current)).get_data(as_text=True)
+    assert html.count('<svg class="calm-picture"') == 1
+    assert "Push your hands together" in html
+
+
+def test_the_calm_screen_escapes_a_familys_own_strategy(db, family, current):
+    current.ladder.calming_plan = ["<script>alert(1)</script>"]
+    db.commit()
+    html = family.client.get(calm_url(family, current)).get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)" in html
+
+
+def test_the_calm_screen_and_the_try_load_nothing_lazily(app, db, family, current, monkeypatch):
+    current.ladder.calming_plan = ["Roll a therapy ball"]
+    current.sensory_story = "I will hear the bell."
+    db.commit()
+    monkeypatch.setitem(app.config, "RAISE_ON_LAZY_LOAD", True)
+    for url in (calm_url(family, current), f"{try_url(family, current)}?calm=yes"):
+        assert family.client.get(url).status_code == 200, url
+
+
+def test_the_calm_screen_is_404_for_steps_not_offered(family, current):
+    steps = current.ladder.steps
+    for hidden in (steps[0], steps[6]):
+        assert family.client.get(calm_url(family, hidden)).status_code == 404
+
+
+def test_a_try_after_calming_records_calm_first(db, family, current):
+    enter(family)
+    html = family.client.get(f"{try_url(family, current)}?calm=yes").get_data(as_text=True)
+    assert "Your body is calm" in html and "Calm my body first" not in html
+    assert 'name="calm_first" type="hidden" value="yes"' in html
+    key = re.search(r'name="idempotency_key"[^>]*value="([0-9a-f]{32})"', html).group(1)
+    response = post(family, try_url(family, current),
+                    {**GOOD, "calm_first": "yes", "idempotency_key": key})
+    assert response.status_code == 303
+    assert db.exec(select(Practice)).one().calm_first is True
+
+
+def test_a_refused_try_after_calming_keeps_calm_first(family, current):
+    data = {**GOOD, "after": "", "calm_first": "yes", "idempotency_key": open_try(family, current)}
+    html = post(family, try_url(family, current), data).get_data(as_text=True)
+    assert 'name="calm_first" type="hidden" value="yes"' in html
+
+
+def test_editing_a_practice_keeps_calm_first(db, family, current):
+    key = open_try(family, current)
+    post(family, try_url(family, current), {**GOOD, "calm_first": "yes", "idempotency_key": key})
+    practice = db.exec(select(Practice)).one()
+    response = post(family, f"/practices/{practice.id}/edit", {
+        "step": current.id, "fear_before": "6", "fear_after": "2", "outcome": "did_it"})
+    assert response.status_code == 303
+    db.expire_all()
+    assert (practice.fear_before, practice.calm_first) == (6, True)
+
+
+# Stories
+
+def test_social_and_sensory_stories_can_be_read_aloud(db, family, current):
+    current.social_story = "I walk in with Mum."
+    current.sensory_story = "I will hear the bell. <b>loud</b>"
+    db.commit()
+    html = family.client.get(try_url(family, current)).get_data(as_text=True)
+    assert "What I will see, hear and feel" in html
+    assert "I will hear the bell. &lt;b&gt;loud&lt;/b&gt;" in html
+    for story in ("social-story", "sensory-story"):
+        assert f'id="{story}"' in html
+        assert f'data-read-aloud="{story}" hidden>' in html  # shown by the script when it can
+    assert len(re.findall(r"/static/js/read_aloud\.\w+\.js", html)) == 1
+
+
+def test_no_story_no_read_aloud(family, current):
+    html = family.client.get(try_url(family, current)).get_data(as_text=True)
+    assert "data-read-aloud" not in html and "read_aloud" not in html
+
+
 # Logging a try with faces
 
 def test_log_a_try_with_faces(db, family, current):
@@ -157,6 +261,7 @@ def test_log_a_try_with_faces(db, family, current):
                                                                  family.child.id)
     assert stored.logged_by_id == family.user.id
     assert stored.idempotency_key == key
+    assert stored.calm_first is False
 
 
 def test_the_form_has_three_labelled_groups_of_big_buttons(family, current):
@@ -211,6 +316,7 @@ def test_double_submit_stores_one_practice(db, family, current):
     ({"outcome": None}, "Tap one: I did it, I did some or I stopped early."),
     ({"idempotency_key": "not-a-key"}, "This page got too old. Tap Save again."),
     ({"idempotency_key": None}, "This page got too old. Tap Save again."),
+    ({"calm_first": "maybe"}, "This page got mixed up. Go back and start the try again."),
 ])
 def test_bad_input_is_refused_and_nothing_stored(db, family, current, change, message):
     enter(family)

@@ -184,6 +184,15 @@ def test_optional_details_are_stored(family, step, db):
     assert p.practiced_at == earlier.replace(second=0, microsecond=0).astimezone(ZoneInfo("UTC"))
 
 
+def test_the_practised_steps_calming_plan_leads_the_checklist(family, db, step):
+    shops = current_step(make_ladder(db, family.child, goal="Shops",
+                                     calming=["Roll a therapy ball", "Push the wall"]))
+    html = open_form(family, shops)
+    boxes = [html.index(f'name="calming_used" value="{item}"') for item in (
+        "Roll a therapy ball", "Push the wall", "Weighted lap pad", "Slow breathing")]
+    assert boxes == sorted(boxes)  # this step's plan, the other ladder's, then common ones
+
+
 def test_script_in_a_note_is_inert_on_the_list_and_home_pages(family, step):
     submit(family, open_form(family, step), fear_before=6, fear_after=3,
            note="<script>alert(1)</script>")

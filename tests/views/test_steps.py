@@ -124,6 +124,7 @@ def test_edit_step(family, db):
     ({"predicted_fear": "abc"}, "could not coerce"),
     ({"detail": "x" * 10_000}, "1000"),
     ({"social_story": "x" * 1001}, "1000"),
+    ({"sensory_story": "x" * 501}, "500"),
 ])
 def test_edit_step_refuses_bad_input(family, db, data, message):
     step = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0]
@@ -132,8 +133,21 @@ def test_edit_step_refuses_bad_input(family, db, data, message):
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     db.expire_all()
     stored = db.get(Step, step.id)
-    assert (stored.title, stored.predicted_fear, stored.detail) == (
-        step.title, step.predicted_fear, step.detail)
+    assert (stored.title, stored.predicted_fear, stored.detail, stored.sensory_story) == (
+        step.title, step.predicted_fear, step.detail, "")
+
+
+def test_edit_step_keeps_a_sensory_story(family, db):
+    step = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[1]
+    story = "I will see the big doors.\r\nI will hear the beeps at the till."
+    response = family.post(f"/steps/{step.id}/edit", {"title": "Go in", "predicted_fear": "4",
+                                                      "sensory_story": story})
+    assert response.status_code == 303
+    db.expire_all()
+    assert db.get(Step, step.id).sensory_story == story.replace("\r\n", "\n")
+    page = family.client.get(f"/steps/{step.id}/edit").get_data(as_text=True)
+    assert 'name="sensory_story"' in page and "I will hear the beeps at the till." in page
+    assert "see, hear, feel and smell" in page  # the prompt beside the box
 
 
 def test_step_title_with_script_is_escaped_on_the_step_page(family, db):
