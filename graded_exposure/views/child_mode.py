@@ -82,8 +82,18 @@ def try_step(child_id: int, step_id: int):
             return see_other(url_for(".done", child_id=child.id, practice_id=practice.id))
         form.renew_key()
     return render_form("child_mode/try.html", form, child=child, step=step, faces=FACES,
-from ..forms.child_mode import CALMED, CHILD_OUTCOMES, BraveTryForm, GrownUpsForm
-from ..rules.calm_first import calm_cards
+                       outcomes=CHILD_OUTCOMES, calmed=CALMED)
+
+
+@bp.get("/children/<int:child_id>/brave/steps/<int:step_id>/calm")
+@caregiver_required
+def calm(child_id: int, step_id: int):
+    child = child_for(child_id)
+    step = step_of_child(child, step_id)
+    if not child_mode.is_offered(step):
+        abort(404)
+    return render("child_mode/calm.html", child=child, step=step,
+                  cards=calm_cards(step.ladder.calming_plan), calmed=CALMED)
 
 
 @bp.get("/children/<int:child_id>/brave/done/<int:practice_id>")
