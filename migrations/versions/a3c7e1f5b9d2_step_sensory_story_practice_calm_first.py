@@ -1,7 +1,7 @@
 """step: a sensory story beside the social story; practice: whether the body was calmed first
 
 Revision ID: a3c7e1f5b9d2
-Revises: f6140264d9cd
+Revises: a1f3c5e7b9d2
 Create Date: 2026-12-02 15:45:00
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision: str = 'a3c7e1f5b9d2'
-down_revision: str | None = 'f6140264d9cd'
+down_revision: str | None = 'a1f3c5e7b9d2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
