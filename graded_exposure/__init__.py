@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
         ladders,
         links,
         notes,
+        plans,
         practices,
         progress,
         push,
@@ -81,5 +82,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (health, auth, home, children, family, ladders, steps, practices, checkins,
                    insights, progress, child_mode, reminders, inbox, push, email_unsubscribe,
-                   therapist, notes, links, data_rights, calendar_feed):
+                   therapist, notes, links, data_rights, calendar_feed, plans):
         app.register_blueprint(module.bp)

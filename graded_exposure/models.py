@@ -7,6 +7,7 @@ from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
 from .channels.registry import INBOX
+from .rules.accommodation_plan import supportive_statement
 from .vocabulary import ChannelState, LinkStatus, Outcome, PlanStatus, Role
 
 
@@ -301,7 +302,9 @@ class AccommodationPlan(SQLModel, table=True):
     target: str = Field(max_length=200)
     instead: str = Field(max_length=500)
     starts_on: date
-    statement: str = Field(max_length=300)
+    # The supportive statement (SOURCE_SPACE_GUIDE): acceptance, then confidence.
+    acceptance: str = Field(max_length=150)
+    confidence: str = Field(max_length=150)
     if_upset: str = Field(max_length=500)
     announcement: str = Field(default="", max_length=2000)  # "" until the family edits it
     hold_days: int = Field(default=7, ge=1, le=30)
@@ -315,6 +318,11 @@ class AccommodationPlan(SQLModel, table=True):
     agreements: list["PlanAgreement"] = Relationship(
         cascade_delete=True, passive_deletes=True,
         sa_relationship_kwargs={"order_by": "PlanAgreement.id"})
+
+    @property
+    def statement(self) -> str:
+        """The supportive statement as the parents will say it."""
+        return supportive_statement(self.acceptance, self.confidence)
 
 
 class PlanAgreement(SQLModel, table=True):

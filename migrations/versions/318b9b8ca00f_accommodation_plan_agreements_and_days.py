@@ -1,8 +1,8 @@
 """accommodation plan: a parent-led plan, caregivers' agreement and its days
 
-Revision ID: d4b8bf004e3a
+Revision ID: 318b9b8ca00f
 Revises: f6140264d9cd
-Create Date: 2026-12-02 15:07:49.397776
+Create Date: 2026-12-02 15:09:48.865179
 """
 from collections.abc import Sequence
 
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = 'd4b8bf004e3a'
+revision: str = '318b9b8ca00f'
 down_revision: str | None = 'f6140264d9cd'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -27,7 +27,8 @@ def upgrade() -> None:
     sa.Column('target', sa.String(length=200), nullable=False),
     sa.Column('instead', sa.String(length=500), nullable=False),
     sa.Column('starts_on', sa.Date(), nullable=False),
-    sa.Column('statement', sa.String(length=300), nullable=False),
+    sa.Column('acceptance', sa.String(length=150), nullable=False),
+    sa.Column('confidence', sa.String(length=150), nullable=False),
     sa.Column('if_upset', sa.String(length=500), nullable=False),
     sa.Column('announcement', sa.String(length=2000), nullable=False),
     sa.Column('hold_days', sa.Integer(), nullable=False),

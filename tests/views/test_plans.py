@@ -1,0 +1,213 @@
+"""The parent-led plan's pages: choose a target, write the plan, agree, tell the child."""
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from graded_exposure.models import AccommodationPlan, PlanAgreement, User
+from graded_exposure.services import accounts
+from graded_exposure.services.checkins import today_for
+from tests.conftest import PASSWORD, SignedIn, link_by_code
+from tests.factories import accommodated_days
+
+GOOD = {"choice": "school:kept_home", "instead": "We will take you to school and say goodbye "
+        "at the gate.", "acceptance": "I know this is really hard for you",
+        "confidence": "I know you can handle it",
+        "if_upset": "We stay calm and close, say our sentence once, and do not give in."}
+
+
+def plan_form(family, **changes):
+    data = {**GOOD, "starts_on": today_for(family.child).isoformat(), **changes}
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def plans_of(family):
+    family.db.expire_all()
+    return list(family.db.exec(select(AccommodationPlan).where(
+        AccommodationPlan.child_id == family.child.id)))
+
+
+def second_caregiver(family, email="jo@example.com") -> SignedIn:
+    user = accounts.register(family.db, email=email, password=PASSWORD, display_name="Jo",
+                             role="caregiver")
+    user.family_id = family.user.family_id
+    family.db.add(user)
+    family.db.commit()
+    return SignedIn(family.app, email)
+
+
+def test_the_page_suggests_the_most_frequent_accommodation_from_the_check_ins(family):
+    accommodated_days(family.db, family.child, "school", "kept_home", days=(0, 7, 14))
+    page = family.client.get(f"/children/{family.child.id}/plan").get_data(as_text=True)
+    assert "Keeping Sam home (school or nursery): 3 days" in page
+    form = family.client.get(f"/children/{family.child.id}/plan/new").get_data(as_text=True)
+    assert 'value="school:kept_home"' in form and "most often on" in form
+    assert "Source:" in form and "Lebowitz" in form
+
+
+def test_a_single_caregiver_writes_the_plan_and_it_is_agreed_and_active(family):
+    accommodated_days(family.db, family.child, "school", "kept_home", days=(0, 1))
+    response = family.post(f"/children/{family.child.id}/plan/new", plan_form(family))
+    assert response.status_code == 303
+    (plan,) = plans_of(family)
+    assert plan.status == "active" and plan.target == "Keeping Sam home (school or nursery)"
+    assert (plan.avoidance_kind, plan.accommodation) == ("school", "kept_home")
+    assert plan.statement == "I know this is really hard for you, and I know you can handle it."
+    page = family.client.get(f"/children/{family.child.id}/plan").get_data(as_text=True)
+    assert "Changed by alex on" in page and "Kept on 0 of the last 10 days" in page
+
+
+def test_every_caregiver_must_agree_before_the_plan_starts(family):
+    jo = second_caregiver(family)
+    family.post(f"/children/{family.child.id}/plan/new",
+                plan_form(family, choice="own", own_target="Sleeping in our bed",
+                          not_safety="y"))
+    (plan,) = plans_of(family)
+    assert plan.status == "draft"
+    page = jo.client.get(f"/children/{family.child.id}/plan").get_data(as_text=True)
+    assert "Still to agree: Jo." in page and "I agree to this plan" in page
+    assert jo.post(f"/children/{family.child.id}/plan/agree").status_code == 303
+    (plan,) = plans_of(family)
+    assert plan.status == "active"
+
+
+def test_a_change_asks_everyone_to_agree_again(family):
+    jo = second_caregiver(family)
+    family.post(f"/children/{family.child.id}/plan/new",
+                plan_form(family, choice="own", own_target="Sleeping in our bed",
+                          not_safety="y"))
+    jo.post(f"/children/{family.child.id}/plan/agree")
+    response = jo.post(f"/children/{family.child.id}/plan/edit",
+                       {**plan_form(family), "target": "Sleeping in our bed at night"})
+    assert response.status_code == 303
+    (plan,) = plans_of(family)
+    assert plan.status == "draft" and plan.target == "Sleeping in our bed at night"
+    agreed = family.db.exec(select(PlanAgreement.user_id).where(
+        PlanAgreement.plan_id == plan.id)).all()
+    assert agreed == [jo_id(family)]
+
+
+def jo_id(family):
+    return family.db.exec(select(User.id).where(User.email == "jo@example.com")).one()
+
+
+def test_one_target_at_a_time(family):
+    family.post(f"/children/{family.child.id}/plan/new",
+                plan_form(family, choice="own", own_target="Sleeping in our bed",
+                          not_safety="y"))
+    response = family.post(f"/children/{family.child.id}/plan/new",
+                           plan_form(family, choice="own", own_target="Speaking for her",
+                                     not_safety="y"))
+    assert response.status_code == 422
+    assert "One target at a time" in response.get_data(as_text=True)
+    assert len(plans_of(family)) == 1
+
+
+def test_the_same_form_sent_twice_stores_one_plan(family):
+    data = plan_form(family, choice="own", own_target="Sleeping in our bed", not_safety="y")
+    assert family.post(f"/children/{family.child.id}/plan/new", data).status_code == 303
+    assert family.post(f"/children/{family.child.id}/plan/new", data).status_code == 303
+    assert len(plans_of(family)) == 1
+
+
+BAD = [
+    ({"choice": None}, "Choose one target."),
+    ({"choice": "school:nonsense"}, "Not a valid choice"),
+    ({"choice": "own"}, "Write the accommodation you will change."),
+    ({"choice": "own", "own_target": "Holding her hand near the road"},
+     "an accommodation that keeps someone safe stays"),
+    ({"instead": ""}, "Say what you will do instead."),
+    ({"instead": "x" * 501}, "Field cannot be longer than 500 characters."),
+    ({"acceptance": " "}, "Write the acceptance part"),
+    ({"confidence": None}, "Write the confidence part"),
+    ({"if_upset": ""}, "Say what you will do if your child gets very upset."),
+    ({"starts_on": "2020-01-01"}, "Choose a start from today"),
+    ({"starts_on": "tomorrow"}, "Not a valid date value."),
+]
+
+
+@pytest.mark.parametrize(("changes", "message"), BAD)
+def test_bad_plans_are_refused_with_a_message_and_nothing_stored(family, changes, message):
+    accommodated_days(family.db, family.child, "school", "kept_home", days=(0,))
+    response = family.post(f"/children/{family.child.id}/plan/new", plan_form(family, **changes))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert plans_of(family) == []
+
+
+def test_a_start_too_far_ahead_is_refused(family):
+    far = (today_for(family.child) + timedelta(days=61)).isoformat()
+    response = family.post(f"/children/{family.child.id}/plan/new",
+                           plan_form(family, choice="own", own_target="x", not_safety="y",
+                                     starts_on=far))
+    assert response.status_code == 422 and plans_of(family) == []
+
+
+def test_reassurance_in_the_statement_gets_a_gentle_caution_not_a_refusal(family):
+    response = family.post(f"/children/{family.child.id}/plan/new",
+                           plan_form(family, choice="own", own_target="x", not_safety="y",
+                                     confidence="don't worry, nothing bad will happen"),
+                           follow_redirects=True)
+    assert "This sounds like reassurance" in response.get_data(as_text=True)
+    assert len(plans_of(family)) == 1
+
+
+def test_the_announcement_is_written_from_the_plan_and_editable(family):
+    start = today_for(family.child) + timedelta(days=2)
+    family.post(f"/children/{family.child.id}/plan/new",
+                plan_form(family, choice="own", own_target="x", not_safety="y",
+                          starts_on=start.isoformat()))
+    url = f"/children/{family.child.id}/plan/announcement"
+    page = family.client.get(url).get_data(as_text=True)
+    assert "Sam, we love you, and we know you can handle feeling anxious." in page
+    assert "we will take you to school and say goodbye at the gate." in page
+    assert "not your fault" in page and "data-print" in page
+    assert family.post(url, {"text": "Sam, we love you.\n\nFrom Monday we walk."}).status_code == 303
+    page = family.client.get(url).get_data(as_text=True)
+    assert "<p>From Monday we walk.</p>" in page
+    response = family.post(url, {"text": "x" * 2001})
+    assert response.status_code == 422 and plans_of(family)[0].announcement.startswith("Sam")
+
+
+def test_finishing_keeps_the_target_in_the_history_and_frees_the_next(family):
+    family.post(f"/children/{family.child.id}/plan/new",
+                plan_form(family, choice="own", own_target="Sleeping in our bed",
+                          not_safety="y"))
+    assert family.post(f"/children/{family.child.id}/plan/finish").status_code == 303
+    page = family.client.get(f"/children/{family.child.id}/plan").get_data(as_text=True)
+    assert "Targets you have worked on" in page and "Sleeping in our bed" in page
+    assert "Choose a target" in page
+
+
+def test_pages_without_an_open_plan_are_404_not_500(family):
+    for path in ("edit", "announcement"):
+        assert family.client.get(f"/children/{family.child.id}/plan/{path}").status_code == 404
+    assert family.post(f"/children/{family.child.id}/plan/agree").status_code == 404
+
+
+def test_a_linked_therapist_suggests_a_plan_the_family_then_agrees_to(app, db, family):
+    from tests.conftest import Therapist
+    tara = Therapist(app, db)
+    link_by_code(family, tara)
+    response = tara.post(f"/children/{family.child.id}/plan/new",
+                         plan_form(family, choice="own", own_target="Speaking for Sam",
+                                   not_safety="y"))
+    assert response.status_code == 303
+    (plan,) = plans_of(family)
+    assert plan.status == "draft"
+    page = family.client.get(f"/children/{family.child.id}/plan").get_data(as_text=True)
+    assert "Changed by Tara on" in page
+    family.post(f"/children/{family.child.id}/plan/agree")
+    assert plans_of(family)[0].status == "active"
+    assert tara.post(f"/children/{family.child.id}/plan/agree").status_code == 404
+
+
+def test_stored_text_is_inert(family):
+    family.post(f"/children/{family.child.id}/plan/new",
+                plan_form(family, choice="own", own_target="<script>x</script>", not_safety="y"))
+    page = family.client.get(f"/children/{family.child.id}/plan").get_data(as_text=True)
+    assert "<script>x</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_the_start_day_is_in_the_family_zone(family):
+    assert isinstance(today_for(family.child), date)
