@@ -1,13 +1,14 @@
 """The parent-led plan's pages: choose a target, write the plan, agree, tell the child."""
-from datetime import date, timedelta
+import re
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-from graded_exposure.models import AccommodationPlan, PlanAgreement, User
+from graded_exposure.models import AccommodationPlan, PlanAgreement, PlanDay, User
 from graded_exposure.services import accounts
 from graded_exposure.services.checkins import today_for
-from tests.conftest import PASSWORD, SignedIn, link_by_code
+from tests.conftest import PASSWORD, SignedIn, Therapist, csrf_from, link_by_code
 from tests.factories import accommodated_days
 
 GOOD = {"choice": "school:kept_home", "instead": "We will take you to school and say goodbye "
@@ -186,7 +187,6 @@ def test_pages_without_an_open_plan_are_404_not_500(family):
 
 
 def test_a_linked_therapist_suggests_a_plan_the_family_then_agrees_to(app, db, family):
-    from tests.conftest import Therapist
     tara = Therapist(app, db)
     link_by_code(family, tara)
     response = tara.post(f"/children/{family.child.id}/plan/new",
@@ -209,5 +209,86 @@ def test_stored_text_is_inert(family):
     assert "<script>x</script>" not in page and "&lt;script&gt;" in page
 
 
-def test_the_start_day_is_in_the_family_zone(family):
-    assert isinstance(today_for(family.child), date)
+# ---- daily tracking in the check-in ----------------------------------------------------------
+
+def running_plan(family, **changes):
+    own = {"choice": "own", "own_target": "Sleeping in our bed", "not_safety": "y"}
+    family.post(f"/children/{family.child.id}/plan/new", plan_form(family, **{**own, **changes}))
+    return plans_of(family)[0]
+
+
+def checkin(family, day, **plan_answers):
+    page = family.client.get(f"/children/{family.child.id}/checkin?day={day.isoformat()}")
+    key = re.search(r'name="idempotency_key"[^>]*value="([0-9a-f]{32})"',
+                    page.get_data(as_text=True)).group(1)
+    return family.client.post(f"/children/{family.child.id}/checkin", data={
+        "csrf_token": csrf_from(page.get_data(as_text=True)), "idempotency_key": key,
+        "day": day.isoformat(), "child_distress": 4, "caregiver_distress": 5, **plan_answers})
+
+
+def plan_days(family):
+    family.db.expire_all()
+    return list(family.db.exec(select(PlanDay).order_by(PlanDay.day)))
+
+
+def test_the_check_in_asks_about_the_running_plan_and_stores_the_day(family):
+    running_plan(family)
+    today = today_for(family.child)
+    page = family.client.get(f"/children/{family.child.id}/checkin").get_data(as_text=True)
+    assert "Your plan: Sleeping in our bed" in page and "Skipping a day is fine" in page
+    assert "FASA" in page
+    response = checkin(family, today, plan_kept="yes", plan_child_upset=7, plan_parent_hard=6,
+                       plan_helped="Saying our sentence")
+    assert response.status_code == 303
+    (day,) = plan_days(family)
+    assert (day.day, day.kept, day.child_upset, day.parent_hard, day.helped) == (
+        today, "yes", 7, 6, "Saying our sentence")
+    page = family.client.get(f"/children/{family.child.id}/checkin").get_data(as_text=True)
+    assert 'value="yes" checked' in page
+    checkin(family, today, plan_kept="no")
+    assert [d.kept for d in plan_days(family)] == ["no"]
+
+
+def test_skipping_the_plan_questions_saves_the_check_in_and_no_plan_day(family):
+    running_plan(family)
+    assert checkin(family, today_for(family.child)).status_code == 303
+    assert plan_days(family) == []
+
+
+def test_no_plan_questions_before_the_plan_starts_or_without_a_plan(family):
+    today = today_for(family.child)
+    page = family.client.get(f"/children/{family.child.id}/checkin").get_data(as_text=True)
+    assert "Your plan" not in page
+    running_plan(family, starts_on=(today + timedelta(days=1)).isoformat())
+    page = family.client.get(f"/children/{family.child.id}/checkin").get_data(as_text=True)
+    assert "Your plan" not in page
+    assert checkin(family, today, plan_kept="yes").status_code == 303
+    assert plan_days(family) == []
+
+
+@pytest.mark.parametrize(("answers", "message"), [
+    ({"plan_kept": "always"}, "Choose one of the answers."),
+    ({"plan_kept": "yes", "plan_child_upset": 11}, "Choose a number from 0 to 10."),
+    ({"plan_kept": "yes", "plan_parent_hard": -1}, "Choose a number from 0 to 10."),
+    ({"plan_kept": "yes", "plan_helped": "x" * 201}, "Field cannot be longer than 200"),
+    ({"plan_child_upset": 5}, "Say whether you stuck to the plan"),
+])
+def test_bad_plan_answers_are_refused_and_nothing_stored(family, answers, message):
+    running_plan(family)
+    response = checkin(family, today_for(family.child), **answers)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert plan_days(family) == []
+
+
+def test_three_days_tracked_show_on_the_chart_and_the_adherence(family):
+    accommodated_days(family.db, family.child, "school", "kept_home", days=(3, 4, 5),
+                      distress=3)
+    today = today_for(family.child)
+    running_plan(family, choice="school:kept_home",
+                 starts_on=today.isoformat())
+    checkin(family, today, plan_kept="yes", plan_child_upset=8)
+    page = family.client.get(f"/children/{family.child.id}/plan").get_data(as_text=True)
+    assert "Kept on 1 of the last 10 days" in page
+    assert "Before and after the plan" in page and "(start)" in page
+    assert "is not a sign that the plan is failing" in page  # distress 8 after 3 before
