@@ -292,3 +292,42 @@ def test_three_days_tracked_show_on_the_chart_and_the_adherence(family):
     assert "Kept on 1 of the last 10 days" in page
     assert "Before and after the plan" in page and "(start)" in page
     assert "is not a sign that the plan is failing" in page  # distress 8 after 3 before
+
+
+# ---- the therapist in the loop ---------------------------------------------------------------
+
+def test_the_linked_therapist_sees_the_plan_and_its_days_on_the_child_page_and_summary(
+        app, db, family):
+    tara = Therapist(app, db)
+    link_by_code(family, tara)
+    page = tara.page(f"/therapist/children/{family.child.id}")
+    assert "Parent-led plan" in page and "Suggest a plan" in page
+    running_plan(family)
+    today = today_for(family.child)
+    checkin(family, today, plan_kept="yes", plan_child_upset=6, plan_parent_hard=4,
+            plan_helped="Saying our sentence")
+    page = tara.page(f"/therapist/children/{family.child.id}")
+    assert "Sleeping in our bed" in page and "Kept on <strong>1</strong> of the last 10" in page
+    assert "1 day tracked (1 kept, 0 partly, 0 not)" in page
+    assert "distress 6.0 on average, parents’ 4.0" in page
+    assert "What helped: Saying our sentence" in page
+    summary = tara.page(f"/therapist/children/{family.child.id}/summary")
+    assert "Parent-led plan" in summary and "1 kept, 0 partly" in summary
+    plan_page = tara.page(f"/children/{family.child.id}/plan")
+    assert "Before and after the plan" in plan_page and "I agree to this plan" not in plan_page
+
+
+def test_a_therapist_change_is_named_audited_and_waits_for_the_family(app, db, family):
+    from graded_exposure.models import AuditEvent
+    tara = Therapist(app, db)
+    link_by_code(family, tara)
+    running_plan(family)
+    response = tara.post(f"/children/{family.child.id}/plan/edit",
+                         {**plan_form(family), "target": "Sleeping in our bed (nights)",
+                          "starts_on": plans_of(family)[0].starts_on.isoformat()})
+    assert response.status_code == 303
+    plan = plans_of(family)[0]
+    assert plan.status == "draft" and plan.changed_by_id == tara.user.id
+    assert "Changed by Tara on" in family.client.get(
+        f"/children/{family.child.id}/plan").get_data(as_text=True)
+    assert db.exec(select(AuditEvent).where(AuditEvent.action == "plan_changed")).first()
