@@ -10,6 +10,7 @@ from graded_exposure.services import accounts
 from graded_exposure.services.checkins import today_for
 from tests.conftest import PASSWORD, SignedIn, Therapist, csrf_from, link_by_code
 from tests.factories import accommodated_days
+from tests.lookups import counted_statements
 
 GOOD = {"choice": "school:kept_home", "instead": "We will take you to school and say goodbye "
         "at the gate.", "acceptance": "I know this is really hard for you",
@@ -331,3 +332,22 @@ def test_a_therapist_change_is_named_audited_and_waits_for_the_family(app, db, f
     assert "Changed by Tara on" in family.client.get(
         f"/children/{family.child.id}/plan").get_data(as_text=True)
     assert db.exec(select(AuditEvent).where(AuditEvent.action == "plan_changed")).first()
+
+
+def test_the_plan_page_reads_a_fixed_number_of_statements_whatever_the_history(app, family):
+    engine = app.extensions["db_engine"]
+    running_plan(family)
+    checkin(family, today_for(family.child), plan_kept="yes", plan_child_upset=5)
+    url = f"/children/{family.child.id}/plan"
+    family.client.get(url)
+    with counted_statements(engine) as small:
+        assert family.client.get(url).status_code == 200
+    accommodated_days(family.db, family.child, "school", "kept_home", days=range(1, 40))
+    with counted_statements(engine) as large:
+        assert family.client.get(url).status_code == 200
+    assert len(small) == len(large), "\n".join(large)
+
+
+def test_the_home_screen_links_to_the_plan(family):
+    page = family.client.get(f"/children/{family.child.id}").get_data(as_text=True)
+    assert f'href="/children/{family.child.id}/plan"' in page
