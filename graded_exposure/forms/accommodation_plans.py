@@ -84,6 +84,7 @@ class EditPlanForm(PlanForm):
 
 class AnnouncementForm(AppForm):
     text = TextAreaField("What you will say to your child", filters=[multi_line],
+                         render_kw={"rows": 10},
                          validators=[Length(max=2000)])
 
 

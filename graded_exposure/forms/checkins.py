@@ -37,8 +37,7 @@ def _rating(label: str, missing: str) -> IntegerField:
         NumberRange(min=0, max=10, message="Choose a number from 0 to 10.")])
 
 
-PLAN_KEPT_LABELS = {PlanKept.YES: "Yes, we stuck to it", PlanKept.PARTLY: "Partly",
-                    PlanKept.NO: "Not today"}
+PLAN_KEPT_LABELS = {PlanKept.YES: "Yes", PlanKept.PARTLY: "Partly", PlanKept.NO: "Not today"}
 
 
 def _optional_rating(label: str) -> IntegerField:

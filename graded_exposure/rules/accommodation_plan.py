@@ -67,8 +67,8 @@ WHY_STATEMENT = ("A supportive statement has two parts: acceptance (the fear is 
 WHY_HOLD = (f"When you have stuck to the plan on {HOLD_DAYS_NEEDED} of the last "
             f"{HOLD_WINDOW_DAYS} days, the new way has become routine and you can choose the "
             "next target. Source: our default, after " + SOURCE_SPACE_GUIDE + ".")
-WHY_PARENT_DISTRESS = ("Asking how hard it was for you follows the parent-distress questions of "
-                       "the FASA. Source: " + SOURCE_FASA + ".")
+WHY_PARENT_DISTRESS = ("Your own distress matters too (as the FASA asks it). "
+                       "Source: Lebowitz et al. (2013), FASA.")
 EXPECTED_RISE = ("In the first days without the accommodation, many children get more upset "
                  "for a while. This is expected and usually settles again: it is not a sign "
                  "that the plan is failing. Source: " + SOURCE_SPACE_GUIDE + ".")
