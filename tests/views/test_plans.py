@@ -351,3 +351,14 @@ def test_the_plan_page_reads_a_fixed_number_of_statements_whatever_the_history(a
 def test_the_home_screen_links_to_the_plan(family):
     page = family.client.get(f"/children/{family.child.id}").get_data(as_text=True)
     assert f'href="/children/{family.child.id}/plan"' in page
+
+
+def test_a_plan_left_waiting_by_a_caregiver_who_left_can_still_start(family):
+    second_caregiver(family)
+    running_plan(family)
+    family.db.delete(family.db.get(User, jo_id(family)))
+    family.db.commit()
+    page = family.client.get(f"/children/{family.child.id}/plan").get_data(as_text=True)
+    assert "Everyone has agreed: start the plan" in page and "Still to agree" not in page
+    family.post(f"/children/{family.child.id}/plan/agree")
+    assert plans_of(family)[0].status == "active"
