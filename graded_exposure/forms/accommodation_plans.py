@@ -1,6 +1,6 @@
 """Forms of the parent-led plan (SPACE): choose a target and write the plan, the announcement."""
-from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import BooleanField, DateField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from ..rules import accommodation_plan as rules
 from ..services.accommodation_plans import PlanInput
@@ -77,9 +77,18 @@ class EditPlanForm(PlanForm):
                          validators=[InputRequired(message="Say which accommodation."),
                                      Length(max=200)])
 
+    hold_days = IntegerField("Held when kept on this many days", validators=[
+        InputRequired(message="Say on how many days."),
+        NumberRange(min=1, max=30, message="Choose from 1 to 30 days.")])
+    hold_window = IntegerField("out of the last … days", validators=[
+        InputRequired(message="Say out of how many days."),
+        NumberRange(min=1, max=30, message="Choose from 1 to 30 days.")])
+
     def to_input(self, plan) -> PlanInput:
         """Return the changed plan, keeping the target's kind."""
-        return self.plan_input(self.target.data, plan.avoidance_kind, plan.accommodation)
+        data = self.plan_input(self.target.data, plan.avoidance_kind, plan.accommodation)
+        data.hold_days, data.hold_window = self.hold_days.data, self.hold_window.data
+        return data
 
 
 class AnnouncementForm(AppForm):

@@ -27,6 +27,7 @@ from . import audit
 
 OPEN = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
 LATEST_START_DAYS = 60  # a plan starts within two months, or it is not a plan yet
+MAX_HOLD_WINDOW = 30
 
 
 @dataclass
@@ -39,6 +40,8 @@ class PlanInput:
     if_upset: str
     avoidance_kind: str = ""
     accommodation: str = ""
+    hold_days: int = rules.HOLD_DAYS_NEEDED
+    hold_window: int = rules.HOLD_WINDOW_DAYS
 
 
 _LIMITS = {"target": 200, "instead": 500, "acceptance": 150, "confidence": 150, "if_upset": 500}
@@ -59,6 +62,9 @@ def _validate(data: PlanInput, today: date) -> None:
     if data.accommodation and (data.accommodation not in rules.TARGETABLE
                                or data.avoidance_kind not in AVOIDANCE_KINDS):
         raise DomainError("Choose a target from the list, or write your own.")
+    if not 1 <= data.hold_days <= data.hold_window <= MAX_HOLD_WINDOW:
+        raise DomainError(f"Choose how many days out of how many (at most {MAX_HOLD_WINDOW}) "
+                          "count as held, the first no larger than the second.")
     if not today <= data.starts_on <= today + timedelta(days=LATEST_START_DAYS):
         raise DomainError(f"Choose a start from today to {LATEST_START_DAYS} days ahead.")
 
@@ -109,8 +115,7 @@ def create_plan(session: Session, child: Child, user: User, data: PlanInput,
         raise DomainError("One target at a time: finish or change the current plan first. "
                           + rules.WHY_ONE_TARGET)
     plan = AccommodationPlan(child_id=child.id, created_by_id=user.id, changed_by_id=user.id,
-                             hold_days=rules.HOLD_DAYS_NEEDED,
-                             hold_window=rules.HOLD_WINDOW_DAYS, agreements=[], **_cleaned(data))
+                             agreements=[], **_cleaned(data))
     session.add(plan)
     session.flush()
     _after_change(session, child, plan, user)

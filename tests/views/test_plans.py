@@ -73,6 +73,43 @@ def test_every_caregiver_must_agree_before_the_plan_starts(family):
     assert plan.status == "active"
 
 
+def edit_form(family, **changes):
+    plan = plans_of(family)[0]
+    return {**plan_form(family), "target": plan.target, "starts_on": plan.starts_on.isoformat(),
+            "hold_days": 7, "hold_window": 10, **changes}
+
+
+def test_the_hold_threshold_can_be_changed_per_plan(family):
+    running_plan(family)
+    page = family.client.get(f"/children/{family.child.id}/plan/edit").get_data(as_text=True)
+    assert 'name="hold_days"' in page and 'value="7"' in page and "Source:" in page
+    response = family.post(f"/children/{family.child.id}/plan/edit",
+                           edit_form(family, hold_days=5, hold_window=7))
+    assert response.status_code == 303
+    assert (plans_of(family)[0].hold_days, plans_of(family)[0].hold_window) == (5, 7)
+    page = family.client.get(f"/children/{family.child.id}/plan").get_data(as_text=True)
+    assert "of the last 7 days" in page
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"hold_days": 8, "hold_window": 7}, "the first no larger than the second"),
+    ({"hold_days": 0}, "Choose from 1 to 30 days."),
+    ({"hold_window": 31}, "Choose from 1 to 30 days."),
+    ({"hold_window": ""}, "Say out of how many days."),
+    ({"target": ""}, "Say which accommodation."),
+    ({"confidence": "y" * 151}, "Field cannot be longer than 150 characters."),
+])
+def test_bad_changes_are_refused_and_nothing_changes(family, changes, message):
+    running_plan(family)
+    response = family.post(f"/children/{family.child.id}/plan/edit",
+                           edit_form(family, **changes))
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    plan = plans_of(family)[0]
+    assert (plan.target, plan.hold_days, plan.hold_window, plan.status) == (
+        "Sleeping in our bed", 7, 10, "active")
+
+
 def test_a_change_asks_everyone_to_agree_again(family):
     jo = second_caregiver(family)
     family.post(f"/children/{family.child.id}/plan/new",
@@ -80,7 +117,7 @@ def test_a_change_asks_everyone_to_agree_again(family):
                           not_safety="y"))
     jo.post(f"/children/{family.child.id}/plan/agree")
     response = jo.post(f"/children/{family.child.id}/plan/edit",
-                       {**plan_form(family), "target": "Sleeping in our bed at night"})
+                       edit_form(family, target="Sleeping in our bed at night"))
     assert response.status_code == 303
     (plan,) = plans_of(family)
     assert plan.status == "draft" and plan.target == "Sleeping in our bed at night"
@@ -324,8 +361,7 @@ def test_a_therapist_change_is_named_audited_and_waits_for_the_family(app, db, f
     link_by_code(family, tara)
     running_plan(family)
     response = tara.post(f"/children/{family.child.id}/plan/edit",
-                         {**plan_form(family), "target": "Sleeping in our bed (nights)",
-                          "starts_on": plans_of(family)[0].starts_on.isoformat()})
+                         edit_form(family, target="Sleeping in our bed (nights)"))
     assert response.status_code == 303
     plan = plans_of(family)[0]
     assert plan.status == "draft" and plan.changed_by_id == tara.user.id
@@ -362,3 +398,17 @@ def test_a_plan_left_waiting_by_a_caregiver_who_left_can_still_start(family):
     assert "Everyone has agreed: start the plan" in page and "Still to agree" not in page
     family.post(f"/children/{family.child.id}/plan/agree")
     assert plans_of(family)[0].status == "active"
+
+
+def test_a_running_plan_keeps_its_past_start_when_changed_but_cannot_move_into_the_past(family):
+    plan = running_plan(family)
+    started = today_for(family.child) - timedelta(days=3)
+    plan.starts_on = started
+    family.db.add(plan)
+    family.db.commit()
+    assert family.post(f"/children/{family.child.id}/plan/edit",
+                       edit_form(family, instead="We wait at the gate")).status_code == 303
+    assert plans_of(family)[0].starts_on == started
+    response = family.post(f"/children/{family.child.id}/plan/edit", edit_form(
+        family, starts_on=(started - timedelta(days=1)).isoformat()))
+    assert response.status_code == 422 and plans_of(family)[0].starts_on == started
