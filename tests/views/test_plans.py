@@ -412,3 +412,11 @@ def test_a_running_plan_keeps_its_past_start_when_changed_but_cannot_move_into_t
     response = family.post(f"/children/{family.child.id}/plan/edit", edit_form(
         family, starts_on=(started - timedelta(days=1)).isoformat()))
     assert response.status_code == 422 and plans_of(family)[0].starts_on == started
+
+
+def test_deleting_the_child_deletes_its_plans_and_their_days(family):
+    running_plan(family)
+    checkin(family, today_for(family.child), plan_kept="yes")
+    response = family.post(f"/children/{family.child.id}/delete", {"confirm": "yes"})
+    assert response.status_code == 303
+    assert plans_of(family) == [] and plan_days(family) == []
