@@ -417,6 +417,9 @@ def test_a_running_plan_keeps_its_past_start_when_changed_but_cannot_move_into_t
 def test_deleting_the_child_deletes_its_plans_and_their_days(family):
     running_plan(family)
     checkin(family, today_for(family.child), plan_kept="yes")
-    response = family.post(f"/children/{family.child.id}/delete", {"confirm": "yes"})
+    child_id = family.child.id
+    response = family.post(f"/children/{child_id}/delete", {"confirm": "yes"})
     assert response.status_code == 303
-    assert plans_of(family) == [] and plan_days(family) == []
+    family.db.expire_all()
+    assert family.db.exec(select(AccommodationPlan)).all() == []
+    assert family.db.exec(select(PlanDay)).all() == []
