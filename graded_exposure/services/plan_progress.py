@@ -67,7 +67,10 @@ def for_plan(session: Session, child: Child, plan: AccommodationPlan, today: dat
     return PlanProgress(
         days=days, kept_recently=rules.days_stuck(tracked, today, plan.hold_window),
         held=rules.has_held(tracked, today, plan.hold_days, plan.hold_window),
-        rise_message=rules.expected_rise_message(baseline, tracked, plan.starts_on, today),
+        # The child's distress since the start as charted: the plan's answer, else the day's.
+        rise_message=rules.expected_rise_message(
+            baseline, [rules.TrackedDay(d.day, False, d.distress) for d in chart_days],
+            plan.starts_on, today),
         chart=plan_chart(chart_days, plan.starts_on), chart_days=chart_days,
         running=plan.status == PlanStatus.ACTIVE and plan.starts_on <= today)
 

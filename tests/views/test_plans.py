@@ -423,3 +423,12 @@ def test_deleting_the_child_deletes_its_plans_and_their_days(family):
     family.db.expire_all()
     assert family.db.exec(select(AccommodationPlan)).all() == []
     assert family.db.exec(select(PlanDay)).all() == []
+
+
+def test_the_expected_rise_also_reads_the_day_check_in_when_the_plan_question_was_skipped(
+        family):
+    accommodated_days(family.db, family.child, "school", "kept_home", days=(3, 4), distress=2)
+    running_plan(family, choice="school:kept_home")
+    checkin(family, today_for(family.child), plan_kept="yes")  # child distress 4 that day
+    page = family.client.get(f"/children/{family.child.id}/plan").get_data(as_text=True)
+    assert "not a sign that the plan is failing" in page
