@@ -54,7 +54,7 @@ class CheckInForm(IdempotentForm):
     parent_hard_why = WHY_PARENT_DISTRESS
     # The running plan's questions (SPACE): optional, so a day may be skipped and a check-in
     # queued on a phone before the plan existed still saves.
-    plan_kept = StringField("Did you stick to the plan today?", validators=[
+    plan_kept = StringField("Did you stick to the plan today?", filters=[single_line], validators=[
         Optional(), AnyOf(list(PLAN_KEPT_LABELS), message="Choose one of the answers.")])
     plan_child_upset = _optional_rating("How upset was your child about it?")
     plan_parent_hard = _optional_rating("How hard was it for you?")
