@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
         ladders,
         links,
         notes,
+        plans,
         practices,
         progress,
         push,
@@ -84,5 +85,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (health, auth, home, children, family, ladders, steps, practices, checkins,
                    insights, progress, child_mode, reminders, inbox, push, email_unsubscribe,
-                   therapist, notes, links, data_rights, calendar_feed, why):
+                   therapist, notes, links, data_rights, calendar_feed, why, plans):
         app.register_blueprint(module.bp)

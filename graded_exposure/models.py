@@ -7,7 +7,8 @@ from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
 from .channels.registry import INBOX
-from .vocabulary import ChannelState, LinkStatus, Outcome, Role
+from .rules.accommodation_plan import supportive_statement
+from .vocabulary import ChannelState, LinkStatus, Outcome, PlanStatus, Role
 
 
 class UTCDateTime(TypeDecorator):
@@ -290,6 +291,67 @@ class Avoidance(SQLModel, table=True):
     accommodation_note: str = Field(default="", max_length=200)
 
     checkin: DayCheckIn = Relationship(back_populates="avoidances")
+
+
+class AccommodationPlan(SQLModel, table=True):
+    """A parent-led plan to reduce one accommodation (SPACE): the target, what the parents
+    do and say instead, and who changed it last. One open (draft or active) plan per child."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")
+    status: str = Field(default=PlanStatus.DRAFT, max_length=8)  # a PlanStatus
+    avoidance_kind: str = Field(default="", max_length=16)  # "" for the family's own target
+    accommodation: str = Field(default="", max_length=16)  # "" for the family's own target
+    target: str = Field(max_length=200)
+    instead: str = Field(max_length=500)
+    starts_on: date
+    # The supportive statement (SOURCE_SPACE_GUIDE): acceptance, then confidence.
+    acceptance: str = Field(max_length=150)
+    confidence: str = Field(max_length=150)
+    if_upset: str = Field(max_length=500)
+    announcement: str = Field(default="", max_length=2000)  # "" until the family edits it
+    hold_days: int = Field(default=7, ge=1, le=30)
+    hold_window: int = Field(default=10, ge=1, le=30)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _ts()
+    changed_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    changed_at: datetime = _ts()
+    finished_at: datetime | None = _when()
+
+    agreements: list["PlanAgreement"] = Relationship(
+        cascade_delete=True, passive_deletes=True,
+        sa_relationship_kwargs={"order_by": "PlanAgreement.id"})
+
+    @property
+    def statement(self) -> str:
+        """The supportive statement as the parents will say it."""
+        return supportive_statement(self.acceptance, self.confidence)
+
+
+class PlanAgreement(SQLModel, table=True):
+    """A caregiver agreed to the plan as it stood; a change to the plan clears these."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="accommodationplan.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    agreed_at: datetime = _ts()
+
+
+class PlanDay(SQLModel, table=True):
+    """One day of a plan, from the day check-in: kept or not, how upset, how hard, what helped."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="accommodationplan.id", index=True, ondelete="CASCADE")
+    day: date
+    kept: str = Field(max_length=8)  # a PlanKept
+    child_upset: int | None = Field(default=None, ge=0, le=10)
+    parent_hard: int | None = Field(default=None, ge=0, le=10)
+    helped: str = Field(default="", max_length=200)
+    logged_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
 
 
 REMINDER_KINDS = ("practice", "missed_nudge", "weekly_digest", "therapist")

@@ -54,3 +54,19 @@ class Outcome(StrEnum):
     LEFT_EARLY = "left_early"
     DID_NOT_TRY = "did_not_try"
 
+
+
+class PlanStatus(StrEnum):
+    """An accommodation plan: agreed by every caregiver before it runs, then finished."""
+
+    DRAFT = "draft"  # waiting for every caregiver to agree
+    ACTIVE = "active"
+    FINISHED = "finished"  # kept as history
+
+
+class PlanKept(StrEnum):
+    """Whether the family stuck to the plan on a day."""
+
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from graded_exposure.models import (
+    AccommodationPlan,
     Avoidance,
     Child,
     DayCheckIn,
@@ -236,6 +237,21 @@ def fill_child(db: Session, child: Child, user: User, therapist=None) -> dict[st
     return {"ladders": [ladder.id], "steps": [s.id for s in steps]}
 
 
+def accommodated_days(db: Session, child: Child, kind: str, accommodation: str, *, days,
+                      today: date | None = None, distress: int = 2) -> None:
+    """Add check-ins `days` days before today (the family's) where `kind` was avoided and
+    accommodated as `accommodation`."""
+    from graded_exposure.services.checkins import today_for
+    today = today or today_for(child)
+    for n in days:
+        checkin = DayCheckIn(child_id=child.id, day=today - timedelta(days=n),
+                             child_distress=distress, caregiver_distress=3,
+                             idempotency_key=uuid4().hex)
+        checkin.avoidances = [Avoidance(kind=kind, accommodations=[accommodation])]
+        db.add(checkin)
+    db.commit()
+
+
 def family_objects(db: Session, family) -> dict[str, int]:
     """Give the family's child one of everything a URL can name; return the ids by argument."""
     ladder = Ladder(child_id=family.child.id, goal="Go to school", area="school")
@@ -256,7 +272,11 @@ def family_objects(db: Session, family) -> dict[str, int]:
                          status="active", consented_by_id=family.user.id, consented_at=utcnow())
     note = TherapistNote(child_id=family.child.id, author_id=their_therapist.id, kind="homework",
                          text="Practise the gate twice")
-    db.add_all([substep, practice, reminder, message, link, note])
+    plan = AccommodationPlan(child_id=family.child.id, target="Speaking for Sam",
+                             instead="We let Sam answer", starts_on=date(2026, 1, 5),
+                             acceptance="I know it is hard", confidence="I know you can do it",
+                             if_upset="We stay close", created_by_id=family.user.id)
+    db.add_all([substep, practice, reminder, message, link, note, plan])
     db.commit()
     return {"child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
             "substep_id": substep.id, "practice_id": practice.id,

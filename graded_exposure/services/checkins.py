@@ -17,6 +17,8 @@ from ..models import (
     utcnow,
 )
 from ..rules.timezones import local_date
+from ..vocabulary import PlanKept
+from .plan_progress import PlanDayInput, stage_plan_day
 
 OLDEST_EDITABLE_DAYS = 60
 
@@ -34,6 +36,7 @@ class CheckInInput:
     child_distress: int
     caregiver_distress: int
     avoidances: list[AvoidanceInput] = field(default_factory=list)
+    plan_day: PlanDayInput | None = None  # the running plan's answers, when given
 
 
 def today_for(child: Child) -> date:
@@ -48,9 +51,14 @@ def _validate(child: Child, data: CheckInInput) -> None:
     if data.day < today - timedelta(days=OLDEST_EDITABLE_DAYS):
         raise DomainError("Check-ins can be added or changed for the last "
                           f"{OLDEST_EDITABLE_DAYS} days.")
-    for score in (data.child_distress, data.caregiver_distress):
-        if not 0 <= score <= 10:
+    plan = data.plan_day
+    scores = (data.child_distress, data.caregiver_distress,
+              *((plan.child_upset, plan.parent_hard) if plan else ()))
+    for score in scores:
+        if score is not None and not 0 <= score <= 10:
             raise DomainError("Ratings go from 0 to 10.")
+    if plan and (plan.kept not in tuple(PlanKept) or len(plan.helped) > 200):
+        raise DomainError("Answer the plan questions from the choices, briefly.")
     kinds = [a.kind for a in data.avoidances]
     if len(set(kinds)) != len(kinds) or not set(kinds) <= set(AVOIDANCE_KINDS):
         raise DomainError("Choose each kind of avoidance from the list, once.")
@@ -104,6 +112,8 @@ def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,
         checkin.avoidances = [Avoidance(kind=a.kind, description=a.description.strip(),
                                         accommodations=list(a.accommodations))
                               for a in data.avoidances]
+        if data.plan_day is not None:
+            stage_plan_day(session, child, user, data.day, data.plan_day)
         session.commit()
     except IntegrityError:
         # A twin request won the race for this day or key: keep its row, store nothing more.

@@ -14,12 +14,15 @@ from datetime import date, datetime
 from sqlmodel import Session, SQLModel, select
 
 from ..models import (
+    AccommodationPlan,
     AuditEvent,
     Avoidance,
     Child,
     DayCheckIn,
     Family,
     Ladder,
+    PlanAgreement,
+    PlanDay,
     Practice,
     Reminder,
     Step,
@@ -36,7 +39,7 @@ from . import audit
 _LEFT_OUT = {"idempotency_key", "code_hash", "claimed_by", "claimed_until", "password_hash"}
 _LABELS = {"json": "JSON", "csv": "CSV"}
 _PEOPLE = ("logged_by_id", "created_by_id", "updated_by_id", "author_id", "therapist_id",
-           "consented_by_id", "ended_by_id", "actor_id")
+           "consented_by_id", "ended_by_id", "actor_id", "changed_by_id")
 
 
 @dataclass
@@ -82,10 +85,14 @@ def child_tables(session: Session, children: list[Child], *, with_sharing: bool)
     checkins = _by_ids(session, DayCheckIn, DayCheckIn.child_id, ids)
     avoidances = _by_ids(session, Avoidance, Avoidance.checkin_id, [x.id for x in checkins])
     notes = _by_ids(session, TherapistNote, TherapistNote.child_id, ids)
+    plans = _by_ids(session, AccommodationPlan, AccommodationPlan.child_id, ids)
+    plan_ids = [x.id for x in plans]
     links = _by_ids(session, TherapistLink, TherapistLink.child_id, ids) if with_sharing else []
     groups = {"children": children, "ladders": ladders, "steps": steps, "substeps": substeps,
               "practices": practices, "checkins": checkins, "avoidances": avoidances,
-              "notes": notes}
+              "notes": notes, "plans": plans,
+              "plan_agreements": _by_ids(session, PlanAgreement, PlanAgreement.plan_id, plan_ids),
+              "plan_days": _by_ids(session, PlanDay, PlanDay.plan_id, plan_ids)}
     if with_sharing:
         groups["sharing"] = links
     names = _people(session, [o for rows in groups.values() for o in rows])
@@ -118,7 +125,7 @@ def family_tables(session: Session, family: Family) -> Tables:
 def as_json(tables: Tables, what: str) -> str:
     """Return the tables as a JSON document, each child with its data nested under it."""
     t = tables.tables
-    steps_by_ladder, subs_by_step, avoid_by_checkin = {}, {}, {}
+    steps_by_ladder, subs_by_step, avoid_by_checkin, of_plan = {}, {}, {}, {}
     for s in t["substeps"]:
         subs_by_step.setdefault(s["step_id"], []).append(s)
     for s in t["steps"]:
@@ -126,6 +133,9 @@ def as_json(tables: Tables, what: str) -> str:
                                                                subs_by_step.get(s["id"], [])})
     for a in t["avoidances"]:
         avoid_by_checkin.setdefault(a["checkin_id"], []).append(a)
+    for name in ("plan_agreements", "plan_days"):
+        for row in t.get(name, []):
+            of_plan.setdefault((name, row["plan_id"]), []).append(row)
 
     def of(child_id, name):
         return [r for r in t.get(name, []) if r["child_id"] == child_id]
@@ -137,6 +147,9 @@ def as_json(tables: Tables, what: str) -> str:
                  "checkins": [{**ci, "avoidances": avoid_by_checkin.get(ci["id"], [])}
                               for ci in of(c["id"], "checkins")],
                  "notes": of(c["id"], "notes"),
+                 "plans": [{**p, "agreements": of_plan.get(("plan_agreements", p["id"]), []),
+                            "days": of_plan.get(("plan_days", p["id"]), [])}
+                           for p in of(c["id"], "plans")],
                  **({"sharing": of(c["id"], "sharing")} if "sharing" in t else {})}
                 for c in t["children"]]
     extra = {k: v for k, v in t.items() if k in ("family", "caregivers", "reminders", "audit_log")}

@@ -13,7 +13,7 @@ from ..rules import avoidance_trap
 from ..rules.attention import Reason
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
-from . import insights
+from . import insights, plan_glance
 from .caseload import active_link, row_for_child
 from .practices import SOMEONE, PracticeRow
 from .therapist_notes import NoteRow, notes_for_child
@@ -55,6 +55,7 @@ class SessionSummary:
     flags: list[Flag]
     reasons: list[Reason]  # why the caseload marks the child "Needs attention" (rules.attention)
     open_homework: list[NoteRow]
+    plan: plan_glance.PlanGlance | None = None  # the parent-led plan (SPACE), if open
 
     @property
     def days(self) -> int:
@@ -126,7 +127,8 @@ def for_child(session: Session, child: Child, link: TherapistLink,
         small_wins=Counter(w for p in practices for w in p.small_wins),
         flags=mark.flags if mark else [], reasons=mark.reasons if mark else [],
         open_homework=[row for row in notes_for_child(session, child)
-                       if row.note.kind == "homework" and row.note.done_at is None])
+                       if row.note.kind == "homework" and row.note.done_at is None],
+        plan=plan_glance.glance(session, child, since, today))
 
 
 def fear_changes(practices: list) -> list[FearChange]:

@@ -8,12 +8,13 @@ from sqlmodel import Session, select
 from ..models import AuditEvent, Child, Reminder, TherapistLink, User, utcnow
 from ..rules import attention
 from ..rules.timezones import local_date
-from . import audit, insights, ladder_lines, ladder_trends, practices
+from . import audit, insights, ladder_lines, ladder_trends, plan_glance, practices
 from .pagination import Page
 from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
 
 # A therapist reloading the page during a session should not flood the family's audit log.
 VIEW_AUDIT_EVERY = timedelta(hours=1)
+PLAN_DAYS = 28  # the parent-led plan's days summed on the page
 
 
 @dataclass
@@ -27,6 +28,7 @@ class ChildWorkspace:
     log: Page[practices.PracticeRow]
     notes: list[NoteRow]
     reminders: list[Reminder]
+    plan: plan_glance.PlanGlance | None = None  # the parent-led plan (SPACE), if any
 
     @property
     def target(self) -> int:
@@ -78,4 +80,5 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
         days_last_28=found.practice_days_last_28,
         log=practices.list_practices(session, child, page),
         notes=notes_for_child(session, child),
-        reminders=scheduled_reminders(session, therapist, child))
+        reminders=scheduled_reminders(session, therapist, child),
+        plan=plan_glance.glance(session, child, today - timedelta(days=PLAN_DAYS - 1), today))

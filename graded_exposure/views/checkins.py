@@ -9,7 +9,7 @@ from ..auth_session import require_login
 from ..db import get_session
 from ..forms.checkins import CheckInForm
 from ..rules.showable_days import showable_day
-from ..services import checkins
+from ..services import checkins, plan_progress
 from . import queued_sync
 from .responses import refusal_on, render, render_form, see_other
 
@@ -25,11 +25,14 @@ def _day_from_query(child) -> date:
 @bp.get("/children/<int:child_id>/checkin")
 def edit(child_id: int):
     child = child_for(child_id)
-    day = _day_from_query(child)
-    existing = checkins.checkin_for_day(get_session(), child, day)
-    form = CheckInForm.from_checkin(existing) if existing else CheckInForm(data={"day": day})
+    db, day = get_session(), _day_from_query(child)
+    existing = checkins.checkin_for_day(db, child, day)
+    plan = plan_progress.trackable_plan(db, child, day)
+    tracked = plan_progress.plan_day(db, plan, day) if plan and existing else None
+    form = (CheckInForm.from_checkin(existing, tracked) if existing
+            else CheckInForm(data={"day": day}))
     return render("checkins/form.html", child=child, form=form, existing=existing,
-                  today=checkins.today_for(child))
+                  today=checkins.today_for(child), plan=plan)
 
 
 @bp.post("/children/<int:child_id>/checkin")
@@ -48,4 +51,6 @@ def save(child_id: int):
     if queued:
         return queued_sync.refused(form)
     return render_form("checkins/form.html", form, child=child, existing=None,
-                       today=checkins.today_for(child))
+                       today=checkins.today_for(child),
+                       plan=plan_progress.trackable_plan(get_session(), child, form.day.data
+                                                         or checkins.today_for(child)))

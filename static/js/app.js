@@ -83,6 +83,7 @@
 
   document.addEventListener("click", function (event) {
     if (event.target.closest("#request-problem-close")) { clear(); }
+    if (event.target.closest("[data-print]")) { window.print(); }
   });
 
   // Keep an old message out of htmx's history snapshot, so going back does not show it again.

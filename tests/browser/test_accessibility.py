@@ -119,3 +119,30 @@ def test_therapist_pages_have_no_serious_accessibility_violations(live_server, l
         print(" | ".join(violation))
     blocking = [v for v in found if v[2] in BLOCKING]
     assert not blocking, "\n".join(" | ".join(v) for v in blocking)
+
+
+def test_plan_pages_have_no_serious_accessibility_violations(live_server, phone):
+    """The parent-led plan (SPACE): choosing, writing, changing, telling and tracking."""
+    found = []
+    register_and_add_child(phone, live_server, "axe-plan@example.com")
+    child = re.search(r"(/children/\d+)/", phone.url).group(1)
+    plan = f"{live_server}{child}/plan"
+    _visit(phone, plan, "plan (none yet)", found)
+    _visit(phone, f"{plan}/new", "plan form", found)
+    phone.get_by_role("radio", name=re.compile("Something else")).check()
+    phone.get_by_label("Your own target").fill("Sleeping in our bed")
+    phone.get_by_label("This is something we do for comfort").check()
+    phone.get_by_label("What will you do instead?").fill("We walk you back to your bed")
+    phone.get_by_label("Acceptance: the fear is real").fill("I know this is hard")
+    phone.get_by_label("Confidence: your child can cope").fill("I know you can do it")
+    phone.get_by_label("If your child gets very upset, what will you do?").fill("Stay close")
+    phone.get_by_role("button", name="Save the plan").click()
+    expect(phone.get_by_role("heading", name="Sleeping in our bed")).to_be_visible()
+    for url, name in [(plan, "plan"), (f"{plan}/edit", "plan change form"),
+                      (f"{plan}/announcement", "announcement"),
+                      (f"{live_server}{child}/checkin", "check-in with the plan")]:
+        _visit(phone, url, name, found)
+    for violation in found:
+        print(" | ".join(violation))
+    blocking = [v for v in found if v[2] in BLOCKING]
+    assert not blocking, "\n".join(" | ".join(v) for v in blocking)

@@ -104,3 +104,28 @@ def test_the_family_export_holds_every_child_and_the_caregivers(db, family):
     tables = _csv_tables(export.export_family(db, family.user.family, family.user, "csv"))
     assert {row["display_name"] for row in tables["children"]} == {"Sam", "Mia"}
     assert len(tables["practices"]) == 2 * len(FORMULAS)
+
+
+def test_the_parent_led_plan_with_its_agreements_and_days_is_exported(db, family):
+    from datetime import date
+
+    from graded_exposure.models import AccommodationPlan, PlanAgreement, PlanDay
+    plan = AccommodationPlan(child_id=family.child.id, target="=cmd keeping Sam home",
+                             instead="We walk to school", starts_on=date(2026, 11, 2),
+                             acceptance="I know it is hard", confidence="I know you can",
+                             if_upset="Stay close", status="active",
+                             created_by_id=family.user.id, changed_by_id=family.user.id)
+    db.add(plan)
+    db.flush()
+    db.add_all([PlanAgreement(plan_id=plan.id, user_id=family.user.id),
+                PlanDay(plan_id=plan.id, day=date(2026, 11, 3), kept="yes", child_upset=6,
+                        parent_hard=5, helped="Our sentence", logged_by_id=family.user.id)])
+    db.commit()
+    [child] = json.loads(export.export_child(db, family.child, family.user, "json"))["children"]
+    [exported] = child["plans"]
+    assert exported["target"] == "=cmd keeping Sam home" and exported["changed_by"] == "alex"
+    assert exported["agreements"][0]["user_id"] == family.user.id
+    assert exported["days"][0]["helped"] == "Our sentence"
+    tables = _csv_tables(export.export_child(db, family.child, family.user, "csv"))
+    assert tables["plans"][0]["target"] == "'=cmd keeping Sam home"
+    assert tables["plan_days"][0]["child_upset"] == "6"

@@ -7,11 +7,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from graded_exposure.forms.accommodation_plans import AnnouncementForm, EditPlanForm, NewPlanForm
 from graded_exposure.forms.checkins import CheckInForm
 from graded_exposure.forms.families import ChildForm, InviteForm, TimezoneForm
 from graded_exposure.forms.ladders import StepForm
 from graded_exposure.forms.practices import LogPracticeForm
 from graded_exposure.forms.reminders import ReminderForm
+from graded_exposure.models import AccommodationPlan, utcnow
 from tests.factories import make_ladder
 
 values = st.one_of(st.text(max_size=3000), st.integers(-10**20, 10**20).map(str),
@@ -28,6 +30,10 @@ def _field_names(form_class, app) -> list[str]:
 def _targets(family, db):
     ladder = make_ladder(db, family.child, goal="School", titles=["Gate"])
     child = family.child.id
+    db.add(AccommodationPlan(child_id=child, target="Speaking for Sam", instead="We wait",
+                             starts_on=utcnow().date(), acceptance="It is hard",
+                             confidence="You can", if_upset="Stay close", status="active"))
+    db.commit()
     return [
         (f"/children/{child}/practices", LogPracticeForm),
         (f"/children/{child}/checkin", CheckInForm),
@@ -37,10 +43,13 @@ def _targets(family, db):
         ("/family/invites", InviteForm),
         (f"/ladders/{ladder.id}/steps", StepForm),
         (f"/reminders/new?child_id={child}", ReminderForm),
+        (f"/children/{child}/plan/new", NewPlanForm),
+        (f"/children/{child}/plan/edit", EditPlanForm),
+        (f"/children/{child}/plan/announcement", AnnouncementForm),
     ]
 
 
-@pytest.mark.parametrize("target", range(8))
+@pytest.mark.parametrize("target", range(11))
 def test_forms_never_answer_500(app, family, db, target):
     url, form_class = _targets(family, db)[target]
     names = _field_names(form_class, app)
