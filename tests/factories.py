@@ -14,6 +14,7 @@ from graded_exposure.models import (
     Family,
     InboxMessage,
     Ladder,
+    LiveSession,
     Practice,
     Reminder,
     Step,
@@ -257,8 +258,12 @@ def family_objects(db: Session, family) -> dict[str, int]:
     note = TherapistNote(child_id=family.child.id, author_id=their_therapist.id, kind="homework",
                          text="Practise the gate twice")
     db.add_all([substep, practice, reminder, message, link, note])
+    db.flush()
+    live = LiveSession(child_id=family.child.id, therapist_id=their_therapist.id,
+                       ends_at=utcnow() + timedelta(hours=1))
+    db.add(live)
     db.commit()
-    return {"child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
+    return {"live_id": live.id, "child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
             "substep_id": substep.id, "practice_id": practice.id,
             "reminder_id": reminder.id, "message_id": message.id, "link_id": link.id,
             "note_id": note.id}

@@ -37,6 +37,7 @@ class PracticeDetails:
     small_wins: list[str] = field(default_factory=list)
     note: str = ""
     practiced_at: datetime | None = None
+    in_session: bool = False  # logged by the therapist during a live session
 
 
 @dataclass
@@ -79,7 +80,8 @@ def log_practice(session: Session, child: Child, step: Step, logged_by: User | N
             raise
         return _same_child(existing, child)
     practice = Practice(child_id=child.id, step_id=step.id, idempotency_key=key,
-                        logged_by_id=logged_by.id if logged_by else None, **values)
+                        logged_by_id=logged_by.id if logged_by else None,
+                        in_session=bool(data.in_session), **values)
     session.add(practice)
     try:
         session.commit()
