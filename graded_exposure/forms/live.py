@@ -32,10 +32,10 @@ class BraveTryNowForm(IdempotentForm):
     step = SelectField("Step", coerce=_number,
                        invalid_choice_message="Choose one of the steps shown.",
                        validators=[InputRequired("Choose one of the steps shown.")])
-    fear_before = SelectField("Fear before (0–10)", coerce=_number, choices=FEARS,
+    fear_before = SelectField("Fear before", coerce=_number, choices=FEARS,
                               invalid_choice_message="Choose the fear before, from 0 to 10.",
                               validators=[InputRequired("Choose the fear before, from 0 to 10.")])
-    fear_after = SelectField("Fear after (0–10)", coerce=_number, choices=FEARS,
+    fear_after = SelectField("Fear after", coerce=_number, choices=FEARS,
                              invalid_choice_message="Choose the fear after, from 0 to 10.",
                              validators=[InputRequired("Choose the fear after, from 0 to 10.")])
     KEY_LOST = "This form got too old. Press Brave try now again."
