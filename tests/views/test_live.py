@@ -9,6 +9,7 @@ from graded_exposure.models import AuditEvent, LiveSession, Practice, TherapistL
 from graded_exposure.services import therapist_links
 from tests.conftest import HX, Therapist
 from tests.factories import current_step, link, template_ladder
+from tests.lookups import counted_statements
 from tests.practice_form import open_form, submit
 
 
@@ -302,3 +303,30 @@ def test_stored_text_is_inert_on_both_screens(db, family, tara, ladder):
     for html in (tara.page(f"/therapist/live/{live_id}"),
                  family.client.get(f"/live/{live_id}").get_data(as_text=True)):
         assert "<script>alert" not in html and "<b>Sam" not in html
+
+
+# ---- cost ---------------------------------------------------------------------------------------
+
+def test_both_screens_and_polls_load_without_lazy_loads(app, db, family, tara, ladder, monkeypatch):
+    live_id = _start(tara, family.child)
+    family.post(f"/live/{live_id}/face", {"face": "ok"})
+    monkeypatch.setitem(app.config, "RAISE_ON_LAZY_LOAD", True)
+    for client, url in ((tara.client, f"/therapist/live/{live_id}"),
+                        (tara.client, f"/therapist/live/{live_id}/face"),
+                        (family.client, f"/live/{live_id}")):
+        assert client.get(url, headers=HX).status_code == 200, url
+    assert family.client.get(f"/live/{live_id}/status", headers=HX).status_code == 204
+
+
+def test_an_unchanged_poll_reads_the_login_and_the_session_only(app, db, family, tara):
+    """The poll every open screen sends each second: the login session, then one statement for
+    the live session with its child, family and consent check; nothing more."""
+    live_id = _start(tara, family.child)
+    url = f"/therapist/live/{live_id}/face?v=0"
+    tara.client.get(url, headers=HX)  # warm
+    with counted_statements(app.extensions["db_engine"]) as statements:
+        response = tara.client.get(url, headers=HX)
+    assert response.status_code == 204 and response.get_data() == b""
+    live_reads = [s for s in statements if "livesession" in s.lower()]
+    assert len(live_reads) == 1 and "therapistlink" in live_reads[0].lower()
+    assert len(statements) == 2, statements
