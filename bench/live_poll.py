@@ -60,19 +60,20 @@ def seed(url: str) -> int:
     return live_id
 
 
-def rate(browser: Browser, path: str, expect: int, seconds: float) -> tuple[float, float, int]:
-    """Requests per second answered back to back, their median ms, and SQL per request."""
+def rate(browser: Browser, path: str, expect: int,
+         seconds: float) -> tuple[float, float, int, int]:
+    """Requests per second answered back to back, their median ms, SQL per request, bytes."""
     for _ in range(20):  # warm up
         browser.request("GET", path, headers={"HX-Request": "true"})
-    times, sql = [], 0
+    times, sql, size = [], 0, 0
     ends = time.perf_counter() + seconds
     while time.perf_counter() < ends:
         answer = browser.request("GET", path, headers={"HX-Request": "true"})
         if answer.status != expect:
             raise RuntimeError(f"{path} gave {answer.status}, not {expect}")
         times.append(answer.ms)
-        sql = answer.sql
-    return len(times) / sum(times) * 1000, statistics.median(times), sql
+        sql, size = answer.sql, len(answer.body)
+    return len(times) / sum(times) * 1000, statistics.median(times), sql, size
 
 
 def main() -> None:
@@ -100,8 +101,9 @@ def main() -> None:
             server.terminate()
             server.wait()
     print(f"One gunicorn sync worker, SQLite, requests back to back for {args.seconds:g} s each:")
-    for name, (per_second, median, sql) in results.items():
-        print(f"  {name:44} {per_second:7.0f} req/s   median {median:5.2f} ms   {sql} SQL")
+    for name, (per_second, median, sql, size) in results.items():
+        print(f"  {name:44} {per_second:7.0f} req/s   median {median:5.2f} ms   {sql} SQL"
+              f"   {size} bytes")
     poll = results["therapist poll, nothing new (204)"][0]
     family = results["family poll, still open (204)"][0]
     share = THERAPIST_POLLS_PER_SECOND / poll + FAMILY_POLLS_PER_SECOND / family

@@ -330,3 +330,22 @@ def test_an_unchanged_poll_reads_the_login_and_the_session_only(app, db, family,
     live_reads = [s for s in statements if "livesession" in s.lower()]
     assert len(live_reads) == 1 and "therapistlink" in live_reads[0].lower()
     assert len(statements) == 2, statements
+
+
+def test_fuzzed_faces_and_brave_tries_never_answer_500(db, family, tara, ladder):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    live_id = _start(tara, family.child)
+    values = st.one_of(st.text(max_size=2000), st.integers(-10**20, 10**20).map(str),
+                       st.sampled_from(["", "0", "10", "11", "-1", "\x00", "ok", "worried"]))
+
+    @settings(max_examples=25, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(st.fixed_dictionaries({}, optional=dict.fromkeys(
+        ["face", "step", "fear_before", "fear_after", "idempotency_key"], values)))
+    def submit(data):
+        assert family.post(f"/live/{live_id}/face", data).status_code < 500, data
+        assert tara.post(f"/therapist/live/{live_id}/tries", data).status_code < 500, data
+
+    submit()
