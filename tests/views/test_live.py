@@ -349,3 +349,10 @@ def test_fuzzed_faces_and_brave_tries_never_answer_500(db, family, tara, ladder)
         assert tara.post(f"/therapist/live/{live_id}/tries", data).status_code < 500, data
 
     submit()
+
+
+def test_deleting_the_child_deletes_its_live_sessions(db, family, tara):
+    live_id = _start(tara, family.child)
+    assert family.post(f"/children/{family.child.id}/delete", {"confirm": "yes"}).status_code == 303
+    db.expire_all()
+    assert db.get(LiveSession, live_id) is None
