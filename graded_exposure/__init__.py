@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
         insights,
         ladders,
         links,
+        live,
         notes,
         plans,
         practices,
@@ -87,3 +88,5 @@ def _register_blueprints(app: Flask) -> None:
                    insights, progress, child_mode, reminders, inbox, push, email_unsubscribe,
                    therapist, notes, links, data_rights, calendar_feed, why, plans):
         app.register_blueprint(module.bp)
+    app.register_blueprint(live.bp)
+    app.register_blueprint(live.host_bp)

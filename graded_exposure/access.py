@@ -25,6 +25,7 @@ from .models import (
     Child,
     InboxMessage,
     Ladder,
+    LiveSession,
     Practice,
     Reminder,
     Step,
@@ -234,6 +235,52 @@ def link_for(link_id: int) -> TherapistLink:
     if link.child_id is not None and in_family(get_session().get(Child, link.child_id)):
         return link
     abort(404)
+
+
+# A live session with its child and family, while the session's therapist is still linked to
+# the child: one statement, run on every poll as well as every page.
+_LIVE = (select(LiveSession, Child)
+         .join(Child, Child.id == LiveSession.child_id)
+         .join(TherapistLink, (TherapistLink.child_id == LiveSession.child_id)
+               & (TherapistLink.therapist_id == LiveSession.therapist_id)
+               & (TherapistLink.status == LinkStatus.ACTIVE))
+         .where(LiveSession.id == bindparam("live_id"))
+         .options(_CHILD_UP))
+
+
+def _live(live_id: int, **where) -> tuple[LiveSession, Child]:
+    if not (1 <= live_id <= _MAX_ID and current_user.is_authenticated):
+        abort(404)
+    statement = _live_for_family if "family_id" in where else _live_for_therapist
+    found = get_session().exec(statement(), params={"live_id": live_id, **where}).first()
+    if found is None:
+        abort(404)
+    return found[0], found[1]
+
+
+@cache
+def _live_for_family():
+    return _LIVE.where(Child.family_id == bindparam("family_id"))
+
+
+@cache
+def _live_for_therapist():
+    return _LIVE.where(LiveSession.therapist_id == bindparam("therapist_id"))
+
+
+def live_session_for_family(live_id: int) -> tuple[LiveSession, Child]:
+    """Return a live session and its child to a caregiver of the child's family, while the
+    therapist who started it is still linked to the child (ended or not: the page says so)."""
+    if current_user.is_authenticated and current_user.family_id is None:
+        abort(404)
+    return _live(live_id, family_id=getattr(current_user, "family_id", None))
+
+
+def live_session_for_therapist(live_id: int) -> tuple[LiveSession, Child]:
+    """Return a live session and its child to the therapist who started it, while linked."""
+    if current_user.is_authenticated and current_user.role != Role.THERAPIST:
+        abort(404)
+    return _live(live_id, therapist_id=getattr(current_user, "id", None))
 
 
 def is_links_therapist(link: TherapistLink) -> bool:

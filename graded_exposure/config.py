@@ -97,6 +97,8 @@ def load_config(instance_path: str) -> dict:
         # deployments with several workers leave it off and run `flask reminders run`.
         "RUN_SCHEDULER": _flag("RUN_SCHEDULER"),
         "REMINDER_GRACE": timedelta(minutes=int(os.environ.get("REMINDER_GRACE_MINUTES", 120))),
+        # A live (telehealth) session ends by itself this long after it starts.
+        "LIVE_SESSION_LIMIT": timedelta(minutes=int(os.environ.get("LIVE_SESSION_MINUTES", 60))),
         "REMINDER_BATCH": int(os.environ.get("REMINDER_BATCH", 2000)),
         "REMINDER_LEASE": timedelta(seconds=int(os.environ.get("REMINDER_LEASE_SECONDS", 300))),
         # /healthz calls the scheduler "stale" after this long without a complete pass (it

@@ -250,6 +250,8 @@ class Practice(SQLModel, table=True):
     idempotency_key: str = Field(max_length=64)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+    # Logged by the therapist during a live session ("Brave try now"), not at home.
+    in_session: bool = False
 
     step: Step = Relationship()
 
@@ -475,6 +477,26 @@ class TherapistLink(SQLModel, table=True):
     ended_at: datetime | None = _when()
     last_session_on: date | None = None
     practice_target_days: int = Field(default=5, ge=1, le=7)
+
+
+class LiveSession(SQLModel, table=True):
+    """A therapist's live (telehealth) session with a child: the family joins from their own
+    device and the child's latest face shows on the therapist's screen.
+
+    Open until `ended_at` is set (the therapist ends it, or consent ends) or `ends_at` passes.
+    `version` grows with every change the screens poll for, so an unchanged poll costs one
+    indexed read and an empty answer.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")
+    therapist_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    started_at: datetime = _ts()
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = _when()
+    face: str = Field(default="", max_length=16)  # a Face key, "" before the first tap
+    rated_at: datetime | None = _when()
+    version: int = 0
 
 
 class TherapistNote(SQLModel, table=True):

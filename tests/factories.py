@@ -15,6 +15,7 @@ from graded_exposure.models import (
     Family,
     InboxMessage,
     Ladder,
+    LiveSession,
     Practice,
     Reminder,
     Step,
@@ -277,8 +278,12 @@ def family_objects(db: Session, family) -> dict[str, int]:
                              acceptance="I know it is hard", confidence="I know you can do it",
                              if_upset="We stay close", created_by_id=family.user.id)
     db.add_all([substep, practice, reminder, message, link, note, plan])
+    db.flush()
+    live = LiveSession(child_id=family.child.id, therapist_id=their_therapist.id,
+                       ends_at=utcnow() + timedelta(hours=1))
+    db.add(live)
     db.commit()
-    return {"child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
+    return {"live_id": live.id, "child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
             "substep_id": substep.id, "practice_id": practice.id,
             "reminder_id": reminder.id, "message_id": message.id, "link_id": link.id,
             "note_id": note.id}

@@ -35,3 +35,8 @@ def fear_for_face(key: str) -> int:
 def face_for_fear(fear: int) -> Face:
     """Return the face nearest to a 0-10 fear; a tie goes to the more scared face."""
     return min(reversed(FACES), key=lambda face: abs(face.fear - fear))
+
+
+def face_for_key(key: str | None) -> Face | None:
+    """Return the face with this key, or None for no key or an unknown one."""
+    return _BY_KEY.get(key) if isinstance(key, str) else None

@@ -39,6 +39,7 @@ class PracticeDetails:
     practiced_at: datetime | None = None
     # Set by the child view's calm screen only; editing a practice keeps what was recorded.
     calm_first: bool = False
+    in_session: bool = False  # logged by the therapist during a live session
 
 
 @dataclass
@@ -82,7 +83,8 @@ def log_practice(session: Session, child: Child, step: Step, logged_by: User | N
         return _same_child(existing, child)
     practice = Practice(child_id=child.id, step_id=step.id, idempotency_key=key,
                         logged_by_id=logged_by.id if logged_by else None,
-                        calm_first=data.calm_first is True, **values)
+                        calm_first=data.calm_first is True, in_session=bool(data.in_session),
+                        **values)
     session.add(practice)
     try:
         session.commit()

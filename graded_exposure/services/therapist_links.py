@@ -17,7 +17,7 @@ from ..models import AuditEvent, Child, TherapistLink, User, utcnow
 from ..rules import link_codes
 from ..rules.durations import in_words
 from ..vocabulary import LinkStatus, Role
-from . import accounts, audit, consent_ending, tokens
+from . import accounts, audit, consent_ending, live_sessions, tokens
 from .accounts import normalise_email
 
 CODE_LIFETIME = timedelta(days=7)
@@ -194,6 +194,7 @@ def end_link(session: Session, link: TherapistLink, user: User, ip: str = "") ->
         # In this same transaction: nothing the therapist scheduled may still reach the family.
         stopped = consent_ending.stop_therapist_messages(session, therapist_id=link.therapist_id,
                                                          child_id=child.id)
+        live_sessions.end_for_link(session, therapist_id=link.therapist_id, child_id=child.id)
         audit.record(session, "consent_ended", actor_id=user.id, family_id=child.family_id,
                      subject=f"child:{child.id} with therapist:{link.therapist_id}; "
                              f"{stopped.describe()}", ip=ip)

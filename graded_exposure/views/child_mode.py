@@ -18,8 +18,10 @@ bp = Blueprint("child_mode", __name__)
 bp.before_request(require_login)
 
 SESSION_KEY = "child_mode"
-# Reachable in child mode besides this blueprint: styles and scripts, and logging in or out.
-_OPEN_IN_CHILD_MODE = frozenset({"static", "auth.login", "auth.logout"})
+# Reachable in child mode besides this blueprint: styles and scripts, logging in or out, and
+# the family's side of a live session (faces a child taps).
+_OPEN_IN_CHILD_MODE = frozenset({"static", "auth.login", "auth.logout", "live.join", "live.face",
+                                 "live.family_status"})
 
 
 @bp.before_app_request

@@ -85,6 +85,14 @@ def zoned_when(moment: datetime | None, tz: str | None = None) -> str:
     return f"{short_day(local)}, {local.hour:02}:{local.minute:02}"
 
 
+def clock(moment: datetime | None, tz: str | None = None) -> str:
+    """Say the time of day of a moment in a zone (default: the viewer's family), e.g. '14:05'."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(ZoneInfo(tz or _viewer_zone() or "UTC"))
+    return f"{local.hour:02}:{local.minute:02}"
+
+
 def local_when(moment: datetime, with_time: bool = True) -> str:
     """Say a moment with its year in the viewer's family zone, e.g. 'Tue 6 May 2026, 14:05'."""
     zone = _viewer_zone()
@@ -112,7 +120,7 @@ def machine_time(moment: date | datetime) -> str:
 
 FILTERS = (outcome_label, avoidance_label, accommodation_label, win_label, area_label,
            mastery_rule_words, reminder_kind, channel_name, reminder_days,
-           zoned_when, local_when, short_day, machine_time)
+           zoned_when, clock, local_when, short_day, machine_time)
 
 
 def lifetime(setting: str) -> str:

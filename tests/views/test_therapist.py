@@ -146,8 +146,8 @@ def test_child_page_shows_ladders_trends_adherence_insights_and_the_log(db, fami
 def test_every_form_on_the_child_page_carries_the_responses_one_token(db, family, tara, ladder):
     html = tara.page(f"/therapist/children/{family.child.id}")
     tokens = re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    # Notes, target, last session, reminder, and the nav's log out.
-    assert len(tokens) == 5 and len(set(tokens)) == 1
+    # Notes, target, last session, reminder, start a live session, and the nav's log out.
+    assert len(tokens) == 6 and len(set(tokens)) == 1
     assert f'"X-CSRFToken": "{tokens[0]}"' in html
     response = tara.client.post(f"/therapist/children/{family.child.id}/target",
                                 data={"practice_target_days": "2", "csrf_token": tokens[0]})
