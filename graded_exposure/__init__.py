@@ -79,9 +79,10 @@ def _register_blueprints(app: Flask) -> None:
         reminders,
         steps,
         therapist,
+        therapy_sessions,
     )
 
     for module in (health, auth, home, children, family, ladders, steps, practices, checkins,
                    insights, progress, child_mode, reminders, inbox, push, email_unsubscribe,
-                   therapist, notes, links, data_rights, calendar_feed):
+                   therapist, therapy_sessions, notes, links, data_rights, calendar_feed):
         app.register_blueprint(module.bp)

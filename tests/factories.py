@@ -20,6 +20,7 @@ from graded_exposure.models import (
     SubStep,
     TherapistLink,
     TherapistNote,
+    TherapySession,
     User,
     utcnow,
 )
@@ -256,9 +257,12 @@ def family_objects(db: Session, family) -> dict[str, int]:
                          status="active", consented_by_id=family.user.id, consented_at=utcnow())
     note = TherapistNote(child_id=family.child.id, author_id=their_therapist.id, kind="homework",
                          text="Practise the gate twice")
-    db.add_all([substep, practice, reminder, message, link, note])
+    record = TherapySession(child_id=family.child.id, therapist_id=their_therapist.id,
+                            held_on=date.today(), mode="in_person", attendance="attended",
+                            note="Private", idempotency_key="grid-session")
+    db.add_all([substep, practice, reminder, message, link, note, record])
     db.commit()
     return {"child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
             "substep_id": substep.id, "practice_id": practice.id,
             "reminder_id": reminder.id, "message_id": message.id, "link_id": link.id,
-            "note_id": note.id}
+            "note_id": note.id, "therapy_session_id": record.id}

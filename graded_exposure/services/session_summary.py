@@ -76,6 +76,13 @@ def set_last_session(session: Session, therapist: User, child: Child, day: date 
     return link
 
 
+def move_last_session_forward(link: TherapistLink, day: date) -> None:
+    """A session recorded on `day` becomes the last session unless a later one is known (the
+    caller commits)."""
+    if link.last_session_on is None or day > link.last_session_on:
+        link.last_session_on = day
+
+
 _BEGIN = bindparam("begin", type_=UTCDateTime)
 # The period's practices as the summary lists them (plain columns: entities cost several times
 # as much), each with its step's title, its ladder's goal and who logged it; oldest first.

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from ..models import AuditEvent, Child, Reminder, TherapistLink, User, utcnow
+from ..models import AuditEvent, Child, Reminder, TherapistLink, TherapySession, User, utcnow
 from ..rules import attention
 from ..rules.timezones import local_date
-from . import audit, insights, ladder_lines, ladder_trends, practices
+from . import audit, insights, ladder_lines, ladder_trends, practices, therapy_sessions
 from .pagination import Page
 from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
 
@@ -27,6 +27,7 @@ class ChildWorkspace:
     log: Page[practices.PracticeRow]
     notes: list[NoteRow]
     reminders: list[Reminder]
+    sessions: list[TherapySession]  # the therapist's latest records, newest first
 
     @property
     def target(self) -> int:
@@ -78,4 +79,5 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
         days_last_28=found.practice_days_last_28,
         log=practices.list_practices(session, child, page),
         notes=notes_for_child(session, child),
-        reminders=scheduled_reminders(session, therapist, child))
+        reminders=scheduled_reminders(session, therapist, child),
+        sessions=therapy_sessions.recent_sessions(session, therapist, child))

@@ -14,6 +14,15 @@ from ..rules.practice_rules import OUTCOMES, SMALL_WINS
 from ..rules.schedule import WEEKDAY_NAMES
 from ..services import progress
 from ..services.therapist_links import CODE_LIFETIME
+from ..vocabulary import (
+    APPROACH_RESULTS,
+    APPROACHES,
+    ATTENDANCE,
+    ENGAGEMENT_LEVELS,
+    SESSION_MODES,
+    SESSION_PRESENTATIONS,
+    SESSION_WINS,
+)
 
 # Day and month names as strftime's %a and %b give them (the app speaks English): written out
 # by hand, since strftime cost more than the rest of a practice's row on the pages that list
@@ -103,7 +112,18 @@ def short_day(day: date | None) -> str:
     return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
-FILTERS = (outcome_label, avoidance_label, accommodation_label, win_label, area_label,
+# A session record's stored choices, by what kind of choice they are.
+SESSION_WORDS = {"mode": SESSION_MODES, "attendance": ATTENDANCE,
+                 "presentation": SESSION_PRESENTATIONS, "engagement": ENGAGEMENT_LEVELS,
+                 "approach": APPROACHES, "result": APPROACH_RESULTS, "win": SESSION_WINS}
+
+
+def session_word(value, kind: str) -> str:
+    """Return the words for one of a session record's stored choices."""
+    return SESSION_WORDS[kind].get(value, value)
+
+
+FILTERS = (session_word, outcome_label, avoidance_label, accommodation_label, win_label, area_label,
            mastery_rule_words, reminder_kind, channel_name, reminder_days,
            zoned_when, local_when, short_day)
 
