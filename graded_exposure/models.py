@@ -2,7 +2,7 @@
 from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -149,6 +149,10 @@ class Child(SQLModel, table=True):
     birth_year: int | None = None
     avatar: str = Field(default="", max_length=8)
     created_at: datetime = _ts()
+    # "What helps <name> join in", as a therapist last shared it with the family (words, not
+    # keys: the family sees what was shared until it is shared again or withdrawn).
+    what_helps: dict[str, list[str]] = Field(default_factory=dict, sa_column=Column(
+        JSON, nullable=False, server_default=text("'{}'")))
 
     family: Family = Relationship(back_populates="children")
     ladders: list["Ladder"] = Relationship(

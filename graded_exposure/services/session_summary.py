@@ -12,7 +12,7 @@ from ..models import Child, Ladder, Practice, Step, TherapistLink, User, UTCDate
 from ..rules import avoidance_trap
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
-from . import insights
+from . import insights, what_clicks
 from .caseload import active_link
 from .practices import SOMEONE, PracticeRow
 from .therapist_notes import NoteRow, notes_for_child
@@ -53,6 +53,7 @@ class SessionSummary:
     small_wins: Counter
     flags: list[Flag]
     open_homework: list[NoteRow]
+    what_clicks: what_clicks.ChildWhatClicks
 
     @property
     def days(self) -> int:
@@ -129,7 +130,8 @@ def for_child(session: Session, child: Child, link: TherapistLink,
         small_wins=Counter(w for p in practices for w in p.small_wins),
         flags=insights.summary_flags(session, child, today),
         open_homework=[row for row in notes_for_child(session, child)
-                       if row.note.kind == "homework" and row.note.done_at is None])
+                       if row.note.kind == "homework" and row.note.done_at is None],
+        what_clicks=what_clicks.for_child(session, child))
 
 
 def fear_changes(practices: list) -> list[FearChange]:

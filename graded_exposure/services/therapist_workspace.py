@@ -8,7 +8,15 @@ from sqlmodel import Session, select
 from ..models import AuditEvent, Child, Reminder, TherapistLink, TherapySession, User, utcnow
 from ..rules import attention
 from ..rules.timezones import local_date
-from . import audit, insights, ladder_lines, ladder_trends, practices, therapy_sessions
+from . import (
+    audit,
+    insights,
+    ladder_lines,
+    ladder_trends,
+    practices,
+    therapy_sessions,
+    what_clicks,
+)
 from .pagination import Page
 from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
 
@@ -28,6 +36,7 @@ class ChildWorkspace:
     notes: list[NoteRow]
     reminders: list[Reminder]
     sessions: list[TherapySession]  # the therapist's latest records, newest first
+    what_clicks: what_clicks.ChildWhatClicks
 
     @property
     def target(self) -> int:
@@ -80,4 +89,5 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
         log=practices.list_practices(session, child, page),
         notes=notes_for_child(session, child),
         reminders=scheduled_reminders(session, therapist, child),
-        sessions=therapy_sessions.recent_sessions(session, therapist, child))
+        sessions=therapy_sessions.recent_sessions(session, therapist, child),
+        what_clicks=what_clicks.for_child(session, child))

@@ -14,6 +14,7 @@ from ..rules.practice_rules import OUTCOMES, SMALL_WINS
 from ..rules.schedule import WEEKDAY_NAMES
 from ..services import progress
 from ..services.therapist_links import CODE_LIFETIME
+from ..services.what_clicks import approach_label
 from ..vocabulary import (
     APPROACH_RESULTS,
     APPROACHES,
@@ -123,9 +124,14 @@ def session_word(value, kind: str) -> str:
     return SESSION_WORDS[kind].get(value, value)
 
 
-FILTERS = (session_word, outcome_label, avoidance_label, accommodation_label, win_label, area_label,
-           mastery_rule_words, reminder_kind, channel_name, reminder_days,
-           zoned_when, local_when, short_day)
+def what_clicks_approach(key: str) -> str:
+    """Return the words for an approach in the "what clicks" ranking."""
+    return approach_label(key)
+
+
+FILTERS = (session_word, what_clicks_approach, outcome_label, avoidance_label,
+           accommodation_label, win_label, area_label, mastery_rule_words, reminder_kind,
+           channel_name, reminder_days, zoned_when, local_when, short_day)
 
 
 def lifetime(setting: str) -> str:
