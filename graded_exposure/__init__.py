@@ -81,12 +81,14 @@ def _register_blueprints(app: Flask) -> None:
         reminders,
         steps,
         therapist,
+        therapy_sessions,
         why,
     )
 
     for module in (health, auth, home, children, family, ladders, steps, practices, checkins,
                    insights, progress, child_mode, reminders, inbox, push, email_unsubscribe,
-                   therapist, notes, links, data_rights, calendar_feed, why, plans):
+                   therapist, therapy_sessions, notes, links, data_rights, calendar_feed, why,
+                   plans):
         app.register_blueprint(module.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(live.host_bp)

@@ -8,8 +8,9 @@ link to the child is active (a caregiver consented, nobody ended it) may see the
 assign or edit ladders, checked again on every request so that ending a link stops access at
 once. `child_for` and `practice_for` are for the family only; `linked_child_for`, `ladder_for`,
 `step_for` and `substep_for` also let a linked therapist in; `child_and_link_for` is for the
-linked therapist only (their workspace). `step_of_child` and
-`practice_of_child` also insist that the object belongs to the child named in the same URL.
+linked therapist only (their workspace), as is `therapy_session_of` (their own records).
+`step_of_child` and `practice_of_child` also insist that the object belongs to the child named
+in the same URL.
 """
 from functools import cache
 
@@ -32,6 +33,7 @@ from .models import (
     SubStep,
     TherapistLink,
     TherapistNote,
+    TherapySession,
 )
 from .vocabulary import LinkStatus, Role
 
@@ -140,6 +142,15 @@ def child_and_link_for(child_id: int) -> tuple[Child, TherapistLink]:
     if found is None:
         abort(404)
     return found[0], found[1]
+
+
+def therapy_session_of(child: Child, record_id: int) -> TherapySession:
+    """Return the current therapist's record of a session with this child (from
+    child_and_link_for), or 404: another therapist's records hold their private notes."""
+    record = _get(TherapySession, record_id)
+    if record.child_id != child.id or record.therapist_id != current_user.id:
+        abort(404)
+    return record
 
 
 def ladder_for(ladder_id: int, *, with_steps: bool = True) -> Ladder:

@@ -2,7 +2,7 @@
 from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -150,6 +150,10 @@ class Child(SQLModel, table=True):
     birth_year: int | None = None
     avatar: str = Field(default="", max_length=8)
     created_at: datetime = _ts()
+    # "What helps <name> join in", as a therapist last shared it with the family (words, not
+    # keys: the family sees what was shared until it is shared again or withdrawn).
+    what_helps: dict[str, list[str]] = Field(default_factory=dict, sa_column=Column(
+        JSON, nullable=False, server_default=text("'{}'")))
 
     family: Family = Relationship(back_populates="children")
     ladders: list["Ladder"] = Relationship(
@@ -512,6 +516,37 @@ class TherapistNote(SQLModel, table=True):
     created_at: datetime = _ts()
     seen_at: datetime | None = _when()
     done_at: datetime | None = _when()
+
+
+class TherapySession(SQLModel, table=True):
+    """A therapist's record of one session with a linked child: how it went and what clicked.
+
+    Choices are stored by their keys (vocabulary.py); `approaches` maps an approach's key (or
+    "custom", named in `custom_approach`) to an ApproachResult. The note is the therapist's own:
+    the family never sees it, and the audit log never holds it.
+    """
+
+    __table_args__ = (UniqueConstraint("idempotency_key"),
+                      Index("ix_therapysession_child_day", "child_id", "held_on"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id", ondelete="CASCADE")
+    therapist_id: int | None = Field(default=None, foreign_key="user.id", index=True,
+                                     ondelete="SET NULL")
+    held_on: date
+    mode: str = Field(max_length=16)  # a SessionMode
+    attendance: str = Field(max_length=16)  # an Attendance
+    presentations: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    engagement: int | None = Field(default=None, ge=1, le=5)
+    calming: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    approaches: dict[str, str] = Field(default_factory=dict,
+                                       sa_column=Column(JSON, nullable=False))
+    custom_approach: str = Field(default="", max_length=60)
+    wins: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    note: str = Field(default="", max_length=2000)
+    idempotency_key: str = Field(max_length=64)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
 
 
 class ChildSummary(SQLModel, table=True):

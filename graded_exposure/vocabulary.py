@@ -70,3 +70,63 @@ class PlanKept(StrEnum):
     YES = "yes"
     PARTLY = "partly"
     NO = "no"
+
+
+# ---- the therapist's session record (issue 15) ----------------------------------------------
+# Each choice below is stored by its key; the dicts give the words a page shows, in the order
+# the session form offers them.
+
+class SessionMode(StrEnum):
+    """Where a therapy session took place."""
+
+    IN_PERSON = "in_person"
+    TELEHEALTH = "telehealth"
+
+
+class Attendance(StrEnum):
+    """Whether a planned session happened."""
+
+    ATTENDED = "attended"
+    DECLINED = "declined"  # the child came (or was on screen) but would not join in
+    CANCELLED = "cancelled"
+
+
+class ApproachResult(StrEnum):
+    """How an approach tried in a session landed with the child."""
+
+    CLICKED = "clicked"
+    PARTLY = "partly"
+    DIDNT = "didnt"
+
+
+SESSION_MODES = {SessionMode.IN_PERSON: "In person", SessionMode.TELEHEALTH: "Telehealth"}
+ATTENDANCE = {Attendance.ATTENDED: "Attended", Attendance.DECLINED: "Declined to join in",
+              Attendance.CANCELLED: "Cancelled"}
+# What the child showed: resistance read as self-protection, described without blame.
+SESSION_PRESENTATIONS = {
+    "refused_to_talk": "Not ready to talk",
+    "withdrawn": "Quietly withdrawn",
+    "angry": "Angry or defiant",
+    "hopeless": "Hopeless (\u201cnothing will help\u201d)",
+    "engaged": "Engaged",
+}
+# Engagement on a short scale, each point with a plain anchor.
+ENGAGEMENT_LEVELS = {
+    1: "Not with us yet",
+    2: "Watching from a distance",
+    3: "Joined in a little",
+    4: "Joined in",
+    5: "Led the way",
+}
+APPROACHES = {
+    "art": "Art", "music": "Music", "sand_play": "Sand-play", "drama": "Drama",
+    "movement": "Movement", "games": "Games", "stories": "Social or sensory stories",
+    "pets_toys": "Pet or toy on screen", "online_drawing": "Online drawing",
+}
+APPROACH_RESULTS = {ApproachResult.CLICKED: "Clicked", ApproachResult.PARTLY: "Partly",
+                    ApproachResult.DIDNT: "Didn\u2019t"}
+SESSION_WINS = {
+    "eye_contact": "Eye contact", "shared_laugh": "Shared a laugh",
+    "agreed_to_come_back": "Agreed to come back", "named_feeling": "Named a feeling",
+    "tried_step": "Tried a step",
+}

@@ -22,6 +22,7 @@ from graded_exposure.models import (
     SubStep,
     TherapistLink,
     TherapistNote,
+    TherapySession,
     User,
     utcnow,
 )
@@ -277,7 +278,10 @@ def family_objects(db: Session, family) -> dict[str, int]:
                              instead="We let Sam answer", starts_on=date(2026, 1, 5),
                              acceptance="I know it is hard", confidence="I know you can do it",
                              if_upset="We stay close", created_by_id=family.user.id)
-    db.add_all([substep, practice, reminder, message, link, note, plan])
+    record = TherapySession(child_id=family.child.id, therapist_id=their_therapist.id,
+                            held_on=date.today(), mode="in_person", attendance="attended",
+                            note="Private", idempotency_key="grid-session")
+    db.add_all([substep, practice, reminder, message, link, note, plan, record])
     db.flush()
     live = LiveSession(child_id=family.child.id, therapist_id=their_therapist.id,
                        ends_at=utcnow() + timedelta(hours=1))
@@ -286,4 +290,4 @@ def family_objects(db: Session, family) -> dict[str, int]:
     return {"live_id": live.id, "child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
             "substep_id": substep.id, "practice_id": practice.id,
             "reminder_id": reminder.id, "message_id": message.id, "link_id": link.id,
-            "note_id": note.id}
+            "note_id": note.id, "therapy_session_id": record.id}

@@ -13,7 +13,7 @@ from ..rules import avoidance_trap
 from ..rules.attention import Reason
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
-from . import insights, plan_glance
+from . import insights, plan_glance, what_clicks
 from .caseload import active_link, row_for_child
 from .practices import SOMEONE, PracticeRow
 from .therapist_notes import NoteRow, notes_for_child
@@ -55,6 +55,7 @@ class SessionSummary:
     flags: list[Flag]
     reasons: list[Reason]  # why the caseload marks the child "Needs attention" (rules.attention)
     open_homework: list[NoteRow]
+    what_clicks: what_clicks.ChildWhatClicks
     plan: plan_glance.PlanGlance | None = None  # the parent-led plan (SPACE), if open
 
     @property
@@ -77,6 +78,13 @@ def set_last_session(session: Session, therapist: User, child: Child, day: date 
     link.last_session_on = day
     session.commit()
     return link
+
+
+def move_last_session_forward(link: TherapistLink, day: date) -> None:
+    """A session recorded on `day` becomes the last session unless a later one is known (the
+    caller commits)."""
+    if link.last_session_on is None or day > link.last_session_on:
+        link.last_session_on = day
 
 
 _BEGIN = bindparam("begin", type_=UTCDateTime)
@@ -128,6 +136,7 @@ def for_child(session: Session, child: Child, link: TherapistLink,
         flags=mark.flags if mark else [], reasons=mark.reasons if mark else [],
         open_homework=[row for row in notes_for_child(session, child)
                        if row.note.kind == "homework" and row.note.done_at is None],
+        what_clicks=what_clicks.for_child(session, child),
         plan=plan_glance.glance(session, child, since, today))
 
 

@@ -5,10 +5,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from ..models import AuditEvent, Child, Reminder, TherapistLink, User, utcnow
+from ..models import AuditEvent, Child, Reminder, TherapistLink, TherapySession, User, utcnow
 from ..rules import attention
 from ..rules.timezones import local_date
-from . import audit, insights, ladder_lines, ladder_trends, plan_glance, practices
+from . import (
+    audit,
+    insights,
+    ladder_lines,
+    ladder_trends,
+    plan_glance,
+    practices,
+    therapy_sessions,
+    what_clicks,
+)
 from .pagination import Page
 from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
 
@@ -28,6 +37,8 @@ class ChildWorkspace:
     log: Page[practices.PracticeRow]
     notes: list[NoteRow]
     reminders: list[Reminder]
+    sessions: list[TherapySession]  # the therapist's latest records, newest first
+    what_clicks: what_clicks.ChildWhatClicks
     plan: plan_glance.PlanGlance | None = None  # the parent-led plan (SPACE), if any
 
     @property
@@ -81,4 +92,6 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
         log=practices.list_practices(session, child, page),
         notes=notes_for_child(session, child),
         reminders=scheduled_reminders(session, therapist, child),
+        sessions=therapy_sessions.recent_sessions(session, therapist, child),
+        what_clicks=what_clicks.for_child(session, child),
         plan=plan_glance.glance(session, child, today - timedelta(days=PLAN_DAYS - 1), today))

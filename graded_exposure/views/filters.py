@@ -14,6 +14,16 @@ from ..rules.practice_rules import OUTCOMES, SMALL_WINS
 from ..rules.schedule import WEEKDAY_NAMES
 from ..services import progress
 from ..services.therapist_links import CODE_LIFETIME
+from ..services.what_clicks import approach_label
+from ..vocabulary import (
+    APPROACH_RESULTS,
+    APPROACHES,
+    ATTENDANCE,
+    ENGAGEMENT_LEVELS,
+    SESSION_MODES,
+    SESSION_PRESENTATIONS,
+    SESSION_WINS,
+)
 
 # Day and month names as strftime's %a and %b give them (the app speaks English): written out
 # by hand, since strftime cost more than the rest of a practice's row on the pages that list
@@ -118,9 +128,25 @@ def machine_time(moment: date | datetime) -> str:
     return moment.isoformat()
 
 
-FILTERS = (outcome_label, avoidance_label, accommodation_label, win_label, area_label,
-           mastery_rule_words, reminder_kind, channel_name, reminder_days,
-           zoned_when, clock, local_when, short_day, machine_time)
+# A session record's stored choices, by what kind of choice they are.
+SESSION_WORDS = {"mode": SESSION_MODES, "attendance": ATTENDANCE,
+                 "presentation": SESSION_PRESENTATIONS, "engagement": ENGAGEMENT_LEVELS,
+                 "approach": APPROACHES, "result": APPROACH_RESULTS, "win": SESSION_WINS}
+
+
+def session_word(value, kind: str) -> str:
+    """Return the words for one of a session record's stored choices."""
+    return SESSION_WORDS[kind].get(value, value)
+
+
+def what_clicks_approach(key: str) -> str:
+    """Return the words for an approach in the "what clicks" ranking."""
+    return approach_label(key)
+
+
+FILTERS = (session_word, what_clicks_approach, outcome_label, avoidance_label,
+           accommodation_label, win_label, area_label, mastery_rule_words, reminder_kind,
+           channel_name, reminder_days, zoned_when, clock, local_when, short_day, machine_time)
 
 
 def lifetime(setting: str) -> str:

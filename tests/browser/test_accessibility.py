@@ -106,11 +106,13 @@ def test_therapist_pages_have_no_serious_accessibility_violations(live_server, l
     laptop.wait_for_url(re.compile(r"/therapist/children/\d+$"))
     child_url = laptop.url
     pages = [(child_url, "therapist child page"), (f"{child_url}/summary", "session summary"),
-             (f"{live_server}/links", "therapist links")]
+             (f"{live_server}/links", "therapist links"),
+             (f"{child_url}/sessions/new", "session record form")]
     for url, name in pages:
         _visit(laptop, url, name, found)
     laptop.set_viewport_size({"width": 360, "height": 800})
-    for url, name in [(live_server + "/", "caseload (phone)"), (child_url, "child page (phone)")]:
+    for url, name in [(live_server + "/", "caseload (phone)"), (child_url, "child page (phone)"),
+                      (f"{child_url}/sessions/new", "session record form (phone)")]:
         _visit(laptop, url, name, found)
     _visit(phone, f"{live_server}/family/sharing", "family sharing", found)
     _visit(phone, f"{live_server}/family/audit", "family audit log", found)

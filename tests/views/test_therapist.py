@@ -1,6 +1,6 @@
 """The therapist's pages over HTTP: caseload, a child's page, assigning, target, summary, access."""
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from graded_exposure.models import (
     SubStep,
     TherapistLink,
     TherapistNote,
+    TherapySession,
     utcnow,
 )
 from graded_exposure.services import caseload
@@ -269,15 +270,18 @@ def _child_objects(db, family, tara) -> dict[str, int]:
     substep = db.exec(select(SubStep).where(SubStep.step_id == step.id)).first()
     note = TherapistNote(child_id=family.child.id, author_id=tara.user.id, kind="note",
                          text="Hello")
-    db.add(note)
+    record = TherapySession(child_id=family.child.id, therapist_id=tara.user.id,
+                            held_on=date.today(), mode="in_person", attendance="attended",
+                            idempotency_key="own-session")
+    db.add_all([note, record])
     db.commit()
     return {"child_id": family.child.id, "ladder_id": ladder.id, "step_id": step.id,
-            "substep_id": substep.id, "note_id": note.id}
+            "substep_id": substep.id, "note_id": note.id, "therapy_session_id": record.id}
 
 
 def _child_routes(app, ids):
     """Every route under the therapist's or the ladders' reach, filled with the child's ids."""
-    wanted = {"therapist", "ladders", "steps", "progress", "notes"}
+    wanted = {"therapist", "therapy_sessions", "ladders", "steps", "progress", "notes"}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] not in wanted or not rule.arguments:
             continue
@@ -336,7 +340,8 @@ def test_the_linked_therapist_reaches_the_child_and_ladder_pages(db, family, tar
             assert tara.client.get(url).status_code in (200, 303), url
             reached.append(endpoint)
     assert {"therapist.child", "therapist.summary", "ladders.index", "ladders.create",
-            "ladders.show", "progress.ladder", "steps.update"} <= set(reached)
+            "ladders.show", "progress.ladder", "steps.update", "therapy_sessions.new",
+            "therapy_sessions.edit"} <= set(reached)
 
 
 def test_caregivers_never_reach_therapist_pages(app, db, family, tara):

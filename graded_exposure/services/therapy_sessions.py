@@ -1,0 +1,109 @@
+"""Therapy session records: store, edit and list a therapist's records of sessions with a child."""
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import bindparam
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..errors import DomainError
+from ..models import Child, TherapySession, User, utcnow
+from ..rules.session_record import SessionDetails, problem_with
+from ..rules.timezones import local_date
+from ..vocabulary import Attendance
+from . import audit
+from .caseload import active_link
+from .session_summary import move_last_session_forward
+
+RECENT = 5  # records shown on the child's page
+MAX_KEY_LENGTH = 64
+KEY_LOST = "This form has lost its key. Reload the page and try again."
+
+_BY_KEY = select(TherapySession).where(TherapySession.idempotency_key == bindparam("key"))
+_RECENT = (select(TherapySession)
+           .where(TherapySession.child_id == bindparam("child_id"),
+                  TherapySession.therapist_id == bindparam("therapist_id"))
+           .order_by(TherapySession.held_on.desc(), TherapySession.id.desc())
+           .limit(bindparam("limit")))
+
+
+def _checked(child: Child, details: SessionDetails, now: datetime | None) -> dict:
+    problem = problem_with(details, local_date(now or utcnow(), child.family.timezone))
+    if problem:
+        raise DomainError(problem)
+    return asdict(details)
+
+
+def _took_place(record: TherapySession) -> bool:
+    return record.attendance != Attendance.CANCELLED
+
+
+def record_session(session: Session, therapist: User, child: Child, details: SessionDetails,
+                   idempotency_key: str, now: datetime | None = None,
+                   ip: str = "") -> TherapySession:
+    """Store the record once per idempotency key (a repeated key returns the stored one), and
+    move the link's last session forward when this session took place later."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise DomainError(KEY_LOST)
+    existing = session.exec(_BY_KEY, params={"key": key}).first()
+    if existing is not None:
+        return _same_child(existing, child)
+    link = active_link(session, therapist, child)
+    record = TherapySession(child_id=child.id, therapist_id=therapist.id, idempotency_key=key,
+                            **_checked(child, details, now))
+    session.add(record)
+    if _took_place(record):
+        move_last_session_forward(link, record.held_on)
+    audit.record(session, "session_recorded", actor_id=therapist.id, family_id=child.family_id,
+                 subject=f"child:{child.id} · {record.held_on.isoformat()}", ip=ip)
+    try:
+        session.commit()
+    except IntegrityError:
+        # Two copies of one form racing: the key's unique constraint keeps the first.
+        session.rollback()
+        existing = session.exec(_BY_KEY, params={"key": key}).first()
+        if existing is None:
+            raise
+        return _same_child(existing, child)
+    return record
+
+
+def _same_child(record: TherapySession, child: Child) -> TherapySession:
+    if record.child_id != child.id:
+        raise DomainError(KEY_LOST)
+    return record
+
+
+def edit_session(session: Session, therapist: User, child: Child, record: TherapySession,
+                 details: SessionDetails, now: datetime | None = None,
+                 ip: str = "") -> TherapySession:
+    """Change what a record says; audited, the note itself never in the audit log."""
+    link = active_link(session, therapist, child)
+    for name, value in _checked(child, details, now).items():
+        setattr(record, name, value)
+    record.updated_at = now or utcnow()
+    if _took_place(record):
+        move_last_session_forward(link, record.held_on)
+    audit.record(session, "session_edited", actor_id=therapist.id, family_id=child.family_id,
+                 subject=f"child:{child.id} · session:{record.id}", ip=ip)
+    session.commit()
+    return record
+
+
+def today_for(child: Child, now: datetime | None = None):
+    """The child's local date today: a new record's default day."""
+    return local_date(now or utcnow(), child.family.timezone)
+
+
+def recent_sessions(session: Session, therapist: User, child: Child,
+                    limit: int = RECENT) -> list[TherapySession]:
+    """The therapist's latest records for the child, newest first."""
+    return list(session.exec(_RECENT, params={"child_id": child.id, "therapist_id": therapist.id,
+                                              "limit": limit}))
+
+
+def details_of(record: TherapySession) -> SessionDetails:
+    """The record's values as the form shows them for editing."""
+    return SessionDetails(**{name: getattr(record, name)
+                             for name in SessionDetails.__dataclass_fields__})
