@@ -16,6 +16,8 @@ Every clinical default of that work lives here, with its source:
   Family Accommodation Scale-Anxiety, FASA).
 
 Pure: no Flask, no database.
+
+Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
 from collections import Counter
 from collections.abc import Iterable, Sequence

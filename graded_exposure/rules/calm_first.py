@@ -5,6 +5,8 @@ view offers the calming plan before a try. Each strategy becomes a card: a pictu
 words in the child's voice. Strategies from the app's list have their own picture and words; a
 family's own strategy gets a picture from a word in it ("ball", "hug", "song"...) or a star,
 and its own words. Only the first few are shown: a long list is one more thing to manage.
+
+Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
 from collections.abc import Sequence
 from dataclasses import dataclass

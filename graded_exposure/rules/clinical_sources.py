@@ -81,6 +81,13 @@ SOURCES: dict[str, Source] = {s.key: s for s in (
                            "noninferiority study of Supportive Parenting for Anxious Childhood "
                            "Emotions. Journal of the American Academy of Child & Adolescent "
                            "Psychiatry, 59(3), 362-372."),
+    Source("lebowitz_omer2013", "Lebowitz, E. R., & Omer, H. (2013). Treating Childhood and "
+                                "Adolescent Anxiety: A Guide for Caregivers. Wiley."),
+    Source("kazdin2011", "Kazdin, A. E. (2011). Single-Case Research Designs: Methods for "
+                         "Clinical and Applied Settings (2nd ed.). Oxford University Press."),
+    Source("lambert2010", "Lambert, M. J. (2010). Prevention of Treatment Failure: The Use of "
+                          "Measuring, Monitoring, and Feedback in Clinical Practice. American "
+                          "Psychological Association."),
 )}
 
 DEFAULTS: tuple[Default, ...] = (
@@ -168,6 +175,45 @@ DEFAULTS: tuple[Default, ...] = (
             "Your therapist sees how many days you practised in the last week and the last "
             "four weeks.",
             ("product",)),
+    # The parent-led plan (SPACE).
+    Default("accommodation_plan.ONE_TARGET_AT_A_TIME",
+            "A child has at most one open plan: one accommodation is changed at a time.",
+            "You change one thing you do at a time, so everyone can be consistent and you can "
+            "see what the change does.",
+            ("lebowitz_omer2013", "lebowitz2020")),
+    Default("accommodation_plan.HOLD_DAYS_NEEDED",
+            "Days the family stuck to the plan, within the window below, for it to have held.",
+            "When you have stuck to the plan on {value} days of the last "
+            "ten, the new way has become routine and you can choose the next thing to change.",
+            ("product", "lebowitz_omer2013")),
+    Default("accommodation_plan.HOLD_WINDOW_DAYS",
+            "The window of days the hold is counted in.",
+            "We look at the last {value} days to see whether the plan has held.",
+            ("product", "lebowitz_omer2013")),
+    Default("accommodation_plan.EARLY_DAYS",
+            "Days after the start in which a rise in the child's distress is called expected.",
+            "In the first {value} days without the accommodation many children get more upset "
+            "for a while; it usually settles, and it does not mean the plan is failing.",
+            ("lebowitz_omer2013", "lebowitz2020")),
+    Default("accommodation_plan.SUGGEST_WINDOW_DAYS",
+            "Days of check-ins read to suggest which accommodation to work on.",
+            "We suggest what to work on from your check-ins of the last {value} days.",
+            ("product", "lebowitz2013")),
+    # Sessions with children who resist.
+    Default("what_clicks.MIN_SESSIONS",
+            "Sessions with an engagement level before the ranking of approaches speaks.",
+            "Your therapist looks for what helps your child join in only after {value} "
+            "sessions: one session says little.",
+            ("kazdin2011", "lambert2010", "product")),
+    Default("what_clicks.MIN_TRIES",
+            "Sessions an approach must have been tried in before it is ranked.",
+            "An approach is ranked only once it was tried in {value} sessions.",
+            ("kazdin2011", "product")),
+    Default("calm_first.MAX_CARDS",
+            "Calming strategies the child's calm screen shows at once.",
+            "Your child sees at most {value} ways to calm the body at once, as big pictures: "
+            "few choices are easier when worried.",
+            ("product",)),
     Default("attention.FOUR_WEEKS",
             "Days in the long adherence window.",
             "Your therapist sees how many days you practised in the last week and the last "
@@ -181,6 +227,7 @@ TECHNICAL: dict[str, str] = {
     "ladder_rules.TITLE_MAX": "input length limit",
     "ladder_rules.DETAIL_MAX": "input length limit",
     "ladder_rules.STORY_MAX": "input length limit",
+    "ladder_rules.SENSORY_STORY_MAX": "input length limit",
     "ladder_rules.SUBSTEP_MAX": "input length limit",
     "ladder_rules.CUSTOM_CALMING_MAX": "input length limit",
     "ladder_rules.CALMING_PLAN_MAX": "input count limit",
@@ -191,7 +238,7 @@ TECHNICAL: dict[str, str] = {
 # The rule modules whose numbers are clinical choices: each must be covered above.
 CLINICAL_MODULES: tuple[str, ...] = (
     "mastery", "ladder_rules", "child_steps", "faces", "streaks", "avoidance_trap", "flags",
-    "attention",
+    "attention", "accommodation_plan", "what_clicks", "calm_first",
 )
 
 

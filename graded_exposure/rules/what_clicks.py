@@ -12,6 +12,8 @@ follows single-case practice (Kazdin, *Single-Case Research Designs*, 2nd ed., 2
 three to five data points before reading a pattern) and routine-outcome-monitoring advice to
 discuss trends with the client rather than act on one session (Lambert, *Prevention of
 Treatment Failure*, 2010). The exact numbers (4 sessions, 2 tries) are the team's choice.
+
+Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
 from collections.abc import Iterable
 from dataclasses import dataclass
