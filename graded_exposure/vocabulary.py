@@ -106,7 +106,7 @@ ATTENDANCE = {Attendance.ATTENDED: "Attended", Attendance.DECLINED: "Declined to
 SESSION_PRESENTATIONS = {
     "refused_to_talk": "Not ready to talk",
     "withdrawn": "Quietly withdrawn",
-    "angry": "Angry or defiant",
+    "angry": "Angry or pushing back",
     "hopeless": "Hopeless (\u201cnothing will help\u201d)",
     "engaged": "Engaged",
 }
