@@ -2,7 +2,7 @@
 from wtforms import Form, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, ValidationError
 
-from ..rules.caseload_query import FLAG_CHOICES, MAX_QUERY, SORTS, CaseloadQuery
+from ..rules.caseload_query import DEFAULT, FLAG_CHOICES, MAX_QUERY, SORTS, CaseloadQuery
 from .text import single_line
 
 FLAG_LABELS = {"": "Everyone", "any": "Needs attention (any reason)",
@@ -38,5 +38,5 @@ class CaseloadSearchForm(Form):
     def query(self) -> CaseloadQuery:
         """The query asked for, or the default one when anything in it was refused."""
         if self.errors:
-            return CaseloadQuery()
+            return DEFAULT
         return CaseloadQuery(self.q.data or "", self.flag.data or "", self.sort.data or "need")

@@ -28,7 +28,10 @@ class CaseloadQuery:
 
     @property
     def is_default(self) -> bool:
-        return self == CaseloadQuery()
+        return self == DEFAULT
+
+
+DEFAULT = CaseloadQuery()
 
 
 def matches(row, query: CaseloadQuery) -> bool:

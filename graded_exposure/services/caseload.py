@@ -28,7 +28,7 @@ from ..models import (
     utcnow,
 )
 from ..rules import attention
-from ..rules.caseload_query import CaseloadQuery, select_rows
+from ..rules.caseload_query import DEFAULT, CaseloadQuery, select_rows
 from ..rules.facts import CheckInFact
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
@@ -106,7 +106,7 @@ class Caseload:
     waiting: int
     per_page: int = PER_PAGE
     matching: int | None = None
-    query: CaseloadQuery = CaseloadQuery()
+    query: CaseloadQuery = DEFAULT
 
     def __post_init__(self):
         if self.matching is None:
@@ -127,7 +127,7 @@ def _page_count(total: int, per_page: int) -> int:
 
 def page_for_therapist(session: Session, therapist: User, page: int = 1,
                        now: datetime | None = None, per_page: int = PER_PAGE,
-                       query: CaseloadQuery = CaseloadQuery(),
+                       query: CaseloadQuery = DEFAULT,
                        everything: bool = False) -> Caseload:
     """Return one page of the rows matching the query, in its order (page clamped to
     1..last), or with `everything` every matching row on one page (for printing).
