@@ -28,6 +28,7 @@ from ..models import (
     utcnow,
 )
 from ..rules import attention
+from ..rules.caseload_query import DEFAULT, CaseloadQuery, select_rows
 from ..rules.facts import CheckInFact
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
@@ -70,6 +71,12 @@ class CaseloadRow:
     current_steps: list[CurrentStep] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     open_homework: int = 0
+    avoided_last_7: int = 0  # avoidances recorded at check-ins in the last 7 days
+
+    @property
+    def flat_steps(self) -> int:
+        """How many open steps' fear is not falling over their last five practices."""
+        return sum(flag.kind == "fear_not_falling" for flag in self.flags)
 
     @property
     def behind(self) -> bool:
@@ -91,12 +98,19 @@ class CaseloadRow:
 
 @dataclass(frozen=True)
 class Caseload:
-    """One page of the caseload, and how many children it holds and how many need attention."""
+    """One page of the caseload (or every matching row), how many children it holds, how many
+    need attention, and how many match the query."""
 
     page: Page
     total: int
     waiting: int
     per_page: int = PER_PAGE
+    matching: int | None = None
+    query: CaseloadQuery = DEFAULT
+
+    def __post_init__(self):
+        if self.matching is None:
+            object.__setattr__(self, "matching", self.total)
 
     @property
     def rows(self) -> list[CaseloadRow]:
@@ -104,7 +118,7 @@ class Caseload:
 
     @property
     def pages(self) -> int:
-        return _page_count(self.total, self.per_page)
+        return _page_count(self.matching, self.per_page)
 
 
 def _page_count(total: int, per_page: int) -> int:
@@ -112,18 +126,25 @@ def _page_count(total: int, per_page: int) -> int:
 
 
 def page_for_therapist(session: Session, therapist: User, page: int = 1,
-                       now: datetime | None = None, per_page: int = PER_PAGE) -> Caseload:
-    """Return one page of the caseload, those needing attention first (page clamped to 1..last).
+                       now: datetime | None = None, per_page: int = PER_PAGE,
+                       query: CaseloadQuery = DEFAULT,
+                       everything: bool = False) -> Caseload:
+    """Return one page of the rows matching the query, in its order (page clamped to
+    1..last), or with `everything` every matching row on one page (for printing).
 
-    The order needs every child's flags, so every row is evaluated; that is cheap from the
-    stored summaries, and only the page's rows are shown.
+    Search, filter and order need every child's flags, so every row is evaluated; that is
+    cheap from the stored summaries (one query), and only the page's rows are shown.
     """
-    rows = for_therapist(session, therapist, now)
-    last = _page_count(len(rows), per_page)
+    rows = _stored_rows(session, therapist.id, now)
+    found = select_rows(rows, query)
+    if everything:
+        per_page = max(len(found), 1)
+    last = _page_count(len(found), per_page)
     page = min(max(page, 1), last)
-    shown = rows[(page - 1) * per_page:page * per_page]
+    shown = found[(page - 1) * per_page:page * per_page]
     return Caseload(Page(shown, page, page < last), total=len(rows),
-                    waiting=sum(row.needs_attention for row in rows), per_page=per_page)
+                    waiting=sum(row.needs_attention for row in rows), per_page=per_page,
+                    matching=len(found), query=query)
 
 
 # ---- the read path: one indexed query over the stored summaries -----------------------------
@@ -180,7 +201,9 @@ def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
         current_steps=[CurrentStep(s[0], s[1], s[2], s[3]) for s in steps or () if s[4]],
         flags=insights.stored_flags(last_practice_day, ladder_since_day, avoidances, steps,
                                      first_checkin_day, today),
-        open_homework=homework or 0)
+        open_homework=homework or 0,
+        avoided_last_7=sum(len(kinds) for day, _distress, kinds in avoidances or ()
+                           if 0 <= today.toordinal() - day < attention.WEEK))
 
 
 # ---- the full computation: the summaries' oracle in tests -----------------------------------
@@ -237,7 +260,9 @@ def recompute_rows(session: Session, therapist: User,
             current_steps=[CurrentStep(ladder.id, ladder.goal, step.id, step.title)
                            for ladder in ladders[child.id]
                            for step in ladder.steps if step.status == "current"],
-            flags=found, open_homework=homework.get(child.id, 0)))
+            flags=found, open_homework=homework.get(child.id, 0),
+            avoided_last_7=sum(len(c.avoided) for c in checkins[child.id]
+                               if 0 <= (today - c.day).days < attention.WEEK)))
     return sorted(caseload, key=lambda r: r.attention_key)
 
 

@@ -5,12 +5,13 @@ active link to the child (child_and_link_for checks the link again on every requ
 """
 from datetime import date
 
-from flask import Blueprint, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user
 
 from ..access import child_and_link_for
 from ..auth_session import therapist_required
 from ..db import get_session
+from ..forms.caseload import CaseloadSearchForm
 from ..forms.therapist import FamilyReminderForm, LastSessionForm, NoteForm, PracticeTargetForm
 from ..models import Child, TherapistLink
 from ..services import caseload, ladders, session_summary, therapist_notes, therapist_workspace
@@ -35,10 +36,19 @@ def child_home_url(child: Child) -> str:
     return url_for("children.show", child_id=child.id)
 
 
+CASELOAD_LIST = "home/_caseload_list.html"
+
+
 def caseload_page():
-    """The therapist's home: linked children, those needing attention first, a page at a time."""
-    listing = caseload.page_for_therapist(get_session(), current_user, requested_page())
-    return render("home/therapist.html", caseload=listing)
+    """The therapist's home: linked children, searched, filtered and sorted, a page at a time
+    (or every match, to print); a refused query shows its message over the default list."""
+    form = CaseloadSearchForm(request.args)
+    form.validate()
+    listing = caseload.page_for_therapist(get_session(), current_user, requested_page(),
+                                          query=form.query(),
+                                          everything=request.args.get("all") == "1")
+    return render("home/therapist.html", CASELOAD_LIST, status_for(form), caseload=listing,
+                  search=form, printing=request.args.get("all") == "1")
 
 
 def _component_context(child: Child, fragment: str) -> dict:

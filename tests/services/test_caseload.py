@@ -12,6 +12,8 @@ from graded_exposure.models import (
     Practice,
     utcnow,
 )
+from graded_exposure.rules.caseload_query import CaseloadQuery, select_rows
+from graded_exposure.rules.flags import Flag
 from graded_exposure.services import caseload, demo_data, insights, ladders
 from tests.factories import busy_child, link, make_therapist, quick_family_child, template_ladder
 
@@ -189,3 +191,100 @@ def test_practice_target_needs_an_active_link(db, family):
     link(db, tara, family.child, status="ended")
     with pytest.raises(DomainError, match="not linked"):
         caseload.set_practice_target(db, tara, family.child, 3)
+
+
+# ---- search, filter and sort (issue 13, item 12) -------------------------------------------
+
+def _row(name, days_7=5, target=5, days_28=20, flags=(), active=None, child_id=1):
+    """A caseload row as the read path builds it, without a database."""
+    return caseload.CaseloadRow(
+        child=caseload.CaseloadChild(child_id, name, "🦊"), target=target, tz="UTC",
+        today=datetime(2026, 5, 6).date(), last_activity=active, days_last_7=days_7,
+        days_last_28=days_28, flags=[Flag(kind, f"{kind} message", "try") for kind in flags])
+
+
+ROWS = [
+    _row("Mia", days_7=1, flags=["no_practice"], active=datetime(2026, 5, 1, tzinfo=UTC)),
+    _row("Noah", days_7=5, flags=["stuck_easy", "fear_not_falling"],
+         active=datetime(2026, 5, 5, tzinfo=UTC)),
+    _row("Ava", days_7=5, flags=["avoidance_rising"], active=None),
+    _row("Leo", days_7=3, target=3, days_28=6, active=datetime(2026, 5, 3, tzinfo=UTC)),
+    _row("Amira", days_7=2, active=datetime(2026, 5, 4, tzinfo=UTC)),
+]
+
+
+def _names(rows):
+    return [row.child.display_name for row in rows]
+
+
+@pytest.mark.parametrize(("flag", "expected"), [
+    ("", ["Noah", "Mia", "Ava", "Amira", "Leo"]),
+    ("any", ["Noah", "Mia", "Ava", "Amira"]),
+    ("behind_target", ["Mia", "Amira"]),
+    ("no_practice", ["Mia"]),
+    ("stuck_easy", ["Noah"]),
+    ("fear_not_falling", ["Noah"]),
+    ("avoidance_rising", ["Ava"]),
+])
+def test_each_flag_filter_keeps_only_children_with_that_reason(flag, expected):
+    assert _names(select_rows(ROWS, CaseloadQuery(flag=flag))) == expected
+
+
+def test_search_is_by_name_ignoring_case():
+    assert _names(select_rows(ROWS, CaseloadQuery(q="AM"))) == ["Amira"]
+    assert _names(select_rows(ROWS, CaseloadQuery(q="a"))) == ["Noah", "Mia", "Ava", "Amira"]
+    assert select_rows(ROWS, CaseloadQuery(q="zed")) == []
+
+
+def test_sort_by_last_activity_puts_the_most_recent_first_and_nothing_logged_last():
+    assert _names(select_rows(ROWS, CaseloadQuery(sort="last_activity"))) == [
+        "Noah", "Amira", "Leo", "Mia", "Ava"]
+
+
+def test_sort_by_adherence_puts_the_lowest_share_of_the_target_first():
+    # Mia 1/5, Amira 2/5; Leo 3/3 but 6/12 over four weeks; Ava and Noah 5/5 and 20/20.
+    assert _names(select_rows(ROWS, CaseloadQuery(sort="adherence"))) == [
+        "Mia", "Amira", "Leo", "Ava", "Noah"]
+
+
+def test_search_filter_and_sort_combine():
+    assert _names(select_rows(ROWS, CaseloadQuery(q="a", flag="any", sort="last_activity"))) == [
+        "Noah", "Amira", "Mia", "Ava"]
+
+
+def test_search_and_sort_happen_before_paging(db):
+    tara = make_therapist(db)
+    children = [quick_family_child(db, n) for n in range(7)]
+    for child in children:
+        link(db, tara, child)
+    query = CaseloadQuery(q="child 00", sort="last_activity")  # Child 000 .. Child 006
+    first = caseload.page_for_therapist(db, tara, 1, per_page=3, query=query)
+    third = caseload.page_for_therapist(db, tara, 3, per_page=3, query=query)
+    assert first.matching == 7 and first.total == 7 and first.pages == 3
+    assert _names(first.rows) == ["Child 000", "Child 001", "Child 002"]
+    assert _names(third.rows) == ["Child 006"] and not third.page.has_older
+    narrow = caseload.page_for_therapist(db, tara, 1, per_page=3,
+                                         query=CaseloadQuery(q="child 005"))
+    assert narrow.matching == 1 and narrow.total == 7 and _names(narrow.rows) == ["Child 005"]
+    everything = caseload.page_for_therapist(db, tara, 1, per_page=3, query=query,
+                                             everything=True)
+    assert len(everything.rows) == 7 and everything.pages == 1
+
+
+def test_search_never_finds_another_therapists_children(db, family):
+    tara, theo = make_therapist(db), make_therapist(db, "theo@example.com", "Theo")
+    link(db, theo, family.child)
+    name = family.child.display_name
+    found = caseload.page_for_therapist(db, tara, query=CaseloadQuery(q=name, flag="any"))
+    assert found.rows == [] and found.total == 0
+
+
+def test_row_counts_this_weeks_avoidances_from_the_summary_as_the_oracle_does(db):
+    tara = make_therapist(db)
+    now = utcnow()
+    busy_child(db, 1, tara, now)
+    [stored] = caseload.for_therapist(db, tara, now)
+    [recomputed] = caseload.recompute_rows(db, tara, now)
+    assert stored.avoided_last_7 == recomputed.avoided_last_7 == 1
+    [later] = caseload.for_therapist(db, tara, now + timedelta(days=8))
+    assert later.avoided_last_7 == 0

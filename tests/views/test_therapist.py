@@ -128,6 +128,94 @@ def test_caseload_pages_link_to_each_other_and_keep_the_order_of_need(app, db):
     assert "Page 1 of 2." in not_a_number
 
 
+def test_caseload_has_a_labelled_search_form_a_skip_link_and_an_announced_count(db, tara):
+    html = tara.page("/")
+    assert 'role="search"' in html and 'hx-get="/"' in html and 'hx-push-url="true"' in html
+    for name in ("q", "flag", "sort"):
+        assert re.search(rf'<label for="{name}">', html) and f'name="{name}"' in html
+    assert 'href="#caseload-results"' in html and 'id="caseload-results"' in html
+    assert 'id="caseload-count" class="muted" aria-live="polite">1 child' in html
+    assert 'href="/?all=1"' in html
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("flag=everything", "Choose who to show from the list."),
+    ("sort=age", "Choose an order from the list."),
+    ("q=" + "a" * 61, "Search with 60 characters or fewer."),
+    ("flag=Behind_Target", "Choose who to show from the list."),
+])
+def test_caseload_refuses_a_bad_query_with_a_message_and_shows_everyone(app, db, query, message):
+    therapist = Therapist(app, db)
+    mia, leo = quick_family_child(db, 1), quick_family_child(db, 2)
+    link(db, therapist.user, mia)
+    link(db, therapist.user, leo)
+    response = therapist.client.get(f"/?{query}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in html and "Showing everyone" in html
+    assert f'id="case-{mia.id}"' in html and f'id="case-{leo.id}"' in html
+
+
+def test_caseload_search_filter_and_sort_narrow_the_list(app, db):
+    therapist = Therapist(app, db)
+    children = [quick_family_child(db, n) for n in range(3)]
+    for child in children:
+        link(db, therapist.user, child)
+    html = therapist.page("/?q=+child+001+&flag=behind_target&sort=adherence")
+    assert html.count('class="card case') == 1 and f'id="case-{children[1].id}"' in html
+    assert "1 of 3 children match" not in html and "1 of 3 child matches" in html
+    none = therapist.page("/?q=nobody")
+    assert 'class="card case' not in none and "No child matches this search." in none
+
+
+def test_caseload_page_links_keep_the_query(app, db):
+    therapist = Therapist(app, db)
+    for n in range(caseload.PER_PAGE + 2):
+        link(db, therapist.user, quick_family_child(db, n))
+    html = therapist.page("/?q=child&flag=any&sort=last_activity")
+    assert 'href="/?q=child&amp;flag=any&amp;sort=last_activity&amp;page=2"' in html
+    assert 'href="/?q=child&amp;flag=any&amp;sort=last_activity&amp;all=1"' in html
+    second = therapist.page("/?q=child&flag=any&sort=last_activity&page=2")
+    assert second.count('class="card case') == 2
+    assert 'href="/?q=child&amp;flag=any&amp;sort=last_activity&amp;page=1"' in second
+    everything = therapist.page("/?q=child&flag=any&sort=last_activity&all=1")
+    assert everything.count('class="card case') == caseload.PER_PAGE + 2
+    assert "page=2" not in everything
+
+
+def test_caseload_answers_htmx_with_the_list_alone_and_the_count_out_of_band(app, db):
+    therapist = Therapist(app, db)
+    mia, leo = quick_family_child(db, 1), quick_family_child(db, 2)
+    link(db, therapist.user, mia)
+    link(db, therapist.user, leo)
+    response = therapist.client.get("/?q=child+002", headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html and 'role="search"' not in html
+    assert '<p id="caseload-count" hx-swap-oob="innerHTML">1 of 2 child matches' in html
+    assert f'id="case-{leo.id}"' in html and f'id="case-{mia.id}"' not in html
+    bad = therapist.client.get("/?sort=x", headers=HX)
+    assert bad.status_code == 422 and f'id="case-{mia.id}"' in bad.get_data(as_text=True)
+
+
+def test_caseload_search_never_shows_another_therapists_children(app, db, family, tara):
+    theo = Therapist(app, db, "theo@example.com", "Theo")
+    other = quick_family_child(db, 9)
+    link(db, theo.user, other)
+    html = tara.page(f"/?q={other.display_name}&all=1")
+    assert f'id="case-{other.id}"' not in html and "0 of 1 children match" in html
+
+
+def test_caseload_row_shows_fear_trend_and_avoidance_in_words(app, db):
+    therapist = Therapist(app, db)
+    busy_child(db, 1, therapist.user)  # six practices at the same peak fear: not falling
+    html = therapist.page("/")
+    assert "→</span> Fear not falling</p>" in html and "Avoided 1 time this week" in html
+    quiet = quick_family_child(db, 2)
+    link(db, therapist.user, quiet)
+    html = therapist.page("/?q=child+002")
+    assert "No fear trend yet" in html and "No avoidance logged this week" in html
+
+
 # ---- the child's page ----------------------------------------------------------------------
 
 def test_child_page_shows_ladders_trends_adherence_insights_and_the_log(db, family, tara, ladder):
