@@ -34,8 +34,9 @@ def init_app(app: Flask) -> None:
         if not has_request_context() or NOT_MEMOISED.intersection(values):
             return build(endpoint, **values)
         try:
-            # The type too: True and 1 are equal keys but different URLs.
-            key = tuple(sorted((name, type(value), value) for name, value in values.items()))
+            # In the order given (the query string keeps it); with the type, as True and 1 are
+            # equal keys but different URLs.
+            key = tuple((name, type(value), value) for name, value in values.items())
             hash(key)
         except TypeError:  # an unhashable value (a list of query values): build it as it is
             return build(endpoint, **values)

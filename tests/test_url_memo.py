@@ -25,6 +25,13 @@ def test_memoised_urls_equal_flasks_own_on_first_and_later_calls(app, endpoint, 
         assert memo.cache_info().hits == hits + 1
 
 
+def test_query_arguments_keep_the_order_they_were_given_in(app):
+    memo = _template_url_for(app)
+    with app.test_request_context("/"):
+        assert memo("home.index", q="a", flag="any", page=2) == "/?q=a&flag=any&page=2"
+        assert memo("home.index", page=2, q="a") == url_for("home.index", page=2, q="a")
+
+
 def test_equal_but_differently_typed_values_are_not_mixed_up(app):
     memo = _template_url_for(app)
     with app.test_request_context("/"):
