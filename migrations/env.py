@@ -33,11 +33,22 @@ def run_migrations() -> None:
     url = _url()
     engine = make_engine(url)
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode changes a SQLite table by rebuilding it (create, copy, drop, rename).
+            # With foreign keys on, dropping the old table cascades into every table that
+            # references it: adding a column to `child` emptied every child's summaries (and
+            # would empty ladders and practices). Off for the migration, checked after it.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # end the autobegun transaction: the migration opens its own
         context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=url.startswith("sqlite"), render_item=render_item,
-                          compare_type=True)
+                          render_as_batch=sqlite, render_item=render_item, compare_type=True)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"The migration left rows without their parent: {broken[:5]}")
     engine.dispose()
 
 

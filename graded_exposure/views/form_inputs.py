@@ -20,7 +20,8 @@ _DATE_LIMITS = {"min", "max"}  # a date input formats these; without them it is 
 def input_html(field: Field, **attributes) -> Markup:
     """Return the field's input, select or textarea with these extra attributes."""
     widget, cls = field.widget, type(field.widget)
-    if type(field.meta).render_field is not DefaultMeta.render_field:
+    if (type(field.meta).render_field is not DefaultMeta.render_field
+            or type(field).__call__ is not Field.__call__):  # a field that renders itself
         return field(**attributes)
     # DefaultMeta.render_field: cleaned names, the field's render_kw under these.
     attributes = {clean_key(k): v for k, v in attributes.items()}
