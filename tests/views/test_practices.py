@@ -189,7 +189,7 @@ def test_the_practised_steps_calming_plan_leads_the_checklist(family, db, step):
                                      calming=["Roll a therapy ball", "Push the wall"]))
     html = open_form(family, shops)
     boxes = [html.index(f'name="calming_used" value="{item}"') for item in (
-        "Roll a therapy ball", "Push the wall", "Weighted lap pad", "Slow breathing")]
+        "Roll a therapy ball", "Push the wall", "Weighted lap pad", "Slow breathing: smell the flower, blow the candle")]
     assert boxes == sorted(boxes)  # this step's plan, the other ladder's, then common ones
 
 
