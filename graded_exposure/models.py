@@ -2,7 +2,7 @@
 from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, false, text
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -275,6 +275,9 @@ class DayCheckIn(SQLModel, table=True):
     day: date
     child_distress: int = Field(ge=0, le=10)
     caregiver_distress: int = Field(ge=0, le=10)
+    # The caregiver noted the child said things like "nothing will help" or talked about not
+    # wanting to be here (rules/hopelessness.py).
+    hopeless_words: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     logged_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     idempotency_key: str = Field(max_length=64)
     created_at: datetime = _ts()
