@@ -10,6 +10,8 @@ from .channels.registry import INBOX
 from .rules.accommodation_plan import supportive_statement
 from .vocabulary import ChannelState, LinkStatus, Outcome, PlanStatus, Role
 
+REFERRAL_TEXT_MAX = 1000
+
 
 class UTCDateTime(TypeDecorator):
     """A timestamp stored as UTC and always read back timezone-aware."""
@@ -70,6 +72,10 @@ class User(UserMixin, SQLModel, table=True):
     # Set when the person proved they read this mailbox (a sign-up link, or joining a family
     # through an invitation sent to this address); None for a joiner who typed another address.
     email_confirmed_at: datetime | None = _when()
+    # A therapist's referral pathway for their practice, shown with the hopelessness flag.
+    # Here, not in a settings table: it is the one per-therapist setting (others are per link).
+    referral_text: str = Field(default="", max_length=REFERRAL_TEXT_MAX,
+                               sa_column_kwargs={"server_default": ""})
 
     family: Family | None = Relationship(back_populates="caregivers")
 
@@ -577,6 +583,10 @@ class ChildSummary(SQLModel, table=True):
     # [ladder id, goal, step id, title, current?, predicted fear, current since day, flat?].
     steps: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     open_homework: int = 0
+    # For the hopelessness flag (rules/hopelessness.py): "hopeless" marks among the last three
+    # attended or declined sessions, and the latest check-in day (ordinal) noting hopeless words.
+    hopeless_sessions: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    hopeless_words_day: int | None = None
 
 
 class AuditEvent(SQLModel, table=True):

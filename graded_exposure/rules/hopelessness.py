@@ -3,7 +3,7 @@
 Definitions:
 - A session *counts* when it was recorded as attended or declined (the child came but would
   not join in); a cancelled session says nothing about how the child felt, so it is passed
-  over.
+  over. Sessions on the same day keep the order given (the order they were recorded).
 - The flag is raised when "hopeless" was marked in at least HOPELESS_SESSIONS of the last
   RECENT_SESSIONS counted sessions, or when a caregiver's check-in within the last
   HOPEFUL_WORDS_DAYS days (today included) noted that the child said things like "nothing
@@ -56,12 +56,19 @@ def words_noted_recently(checkin_days: Iterable[date], today: date) -> bool:
 def hopelessness_flag(sessions: Sequence[SessionMark], words_days: Iterable[date],
                       today: date) -> Flag | None:
     """The hopelessness flag, or None. words_days: days of check-ins noting hopeless words."""
-    from_sessions = hopeless_in_recent_sessions(sessions) >= HOPELESS_SESSIONS
-    from_words = words_noted_recently(words_days, today)
+    return flag_from_facts(hopeless_in_recent_sessions(sessions),
+                           max(words_days, default=None), today)
+
+
+def flag_from_facts(hopeless_sessions: int, words_day: date | None, today: date) -> Flag | None:
+    """The flag from the stored facts: hopeless marks among the last RECENT_SESSIONS counted
+    sessions, and the latest day a check-in noted hopeless words (services/child_summary.py)."""
+    from_sessions = hopeless_sessions >= HOPELESS_SESSIONS
+    from_words = words_day is not None and words_noted_recently([words_day], today)
     if not (from_sessions or from_words):
         return None
     if from_sessions:
-        message = (f"Hopelessness was noted in {hopeless_in_recent_sessions(sessions)} of the "
+        message = (f"Hopelessness was noted in {hopeless_sessions} of the "
                    f"last {RECENT_SESSIONS} sessions.")
     else:
         message = ("A caregiver noted this fortnight that the child said things like "
