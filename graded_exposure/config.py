@@ -1,6 +1,8 @@
 """Configuration read from the environment, with safe defaults for a laptop."""
 import os
+import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,6 +32,53 @@ def _flag(name: str, default: bool = False) -> bool:
 
 def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    """Where a family in danger now should turn: a number to call and a sentence saying so."""
+
+    number: str
+    text: str
+
+
+# Shown when no line is configured for the family's locale: no number rather than a wrong one.
+SAFE_CRISIS_LINE = CrisisLine("", "Call your local emergency number.")
+CRISIS_NUMBER = re.compile(r"[0-9+][0-9 +-]{1,19}")
+CRISIS_LOCALE = re.compile(r"[a-z]{2,3}(-[A-Z]{2})?")
+
+
+def parse_crisis_lines(value: str) -> dict[str, CrisisLine]:
+    """Parse CRISIS_LINES: `locale=number|text` entries separated by `;`.
+
+    e.g. "en-GB=999|Call 999 or go to A&E;en-US=988|Call or text 988". Raises ValueError with
+    a message naming the bad entry, so a wrong value stops the app starting.
+    """
+    lines: dict[str, CrisisLine] = {}
+    for entry in (e.strip() for e in value.split(";")):
+        if not entry:
+            continue
+        locale, eq, rest = entry.partition("=")
+        number, bar, text = rest.partition("|")
+        locale, number, text = locale.strip(), number.strip(), text.strip()
+        where = f"CRISIS_LINES entry {entry!r}"
+        if not eq or not bar:
+            raise ValueError(f"{where}: write it as locale=number|text, e.g. en-GB=999|Call 999.")
+        if not CRISIS_LOCALE.fullmatch(locale):
+            raise ValueError(f"{where}: the locale must look like en-GB or en.")
+        if not CRISIS_NUMBER.fullmatch(number):
+            raise ValueError(f"{where}: the number must be digits (spaces, + and - allowed).")
+        if not text or len(text) > 200:
+            raise ValueError(f"{where}: the text must be 1 to 200 characters.")
+        if locale in lines:
+            raise ValueError(f"{where}: {locale} is listed twice.")
+        lines[locale] = CrisisLine(number, text)
+    return lines
+
+
+def crisis_line_for(lines: dict[str, CrisisLine], best_locale: str | None) -> CrisisLine:
+    """The line for the best-matching locale, else the safe default without a number."""
+    return lines.get(best_locale or "", SAFE_CRISIS_LINE)
 
 
 def load_config(instance_path: str) -> dict:
@@ -119,4 +168,7 @@ def load_config(instance_path: str) -> dict:
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", ""),
         "PUSH_TTL": int(os.environ.get("PUSH_TTL_SECONDS", 4 * 3600)),
         "PUSH_TIMEOUT": int(os.environ.get("PUSH_TIMEOUT_SECONDS", 10)),
+        # Where a family whose child is in danger now should turn, per locale (the family's
+        # browser language picks one; none matching, "your local emergency number").
+        "CRISIS_LINES": parse_crisis_lines(os.environ.get("CRISIS_LINES", "")),
     }

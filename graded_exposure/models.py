@@ -2,13 +2,15 @@
 from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, false, text
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
 from .channels.registry import INBOX
 from .rules.accommodation_plan import supportive_statement
 from .vocabulary import ChannelState, LinkStatus, Outcome, PlanStatus, Role
+
+REFERRAL_TEXT_MAX = 1000
 
 
 class UTCDateTime(TypeDecorator):
@@ -70,6 +72,10 @@ class User(UserMixin, SQLModel, table=True):
     # Set when the person proved they read this mailbox (a sign-up link, or joining a family
     # through an invitation sent to this address); None for a joiner who typed another address.
     email_confirmed_at: datetime | None = _when()
+    # A therapist's referral pathway for their practice, shown with the hopelessness flag.
+    # Here, not in a settings table: it is the one per-therapist setting (others are per link).
+    referral_text: str = Field(default="", max_length=REFERRAL_TEXT_MAX,
+                               sa_column_kwargs={"server_default": ""})
 
     family: Family | None = Relationship(back_populates="caregivers")
 
@@ -275,6 +281,9 @@ class DayCheckIn(SQLModel, table=True):
     day: date
     child_distress: int = Field(ge=0, le=10)
     caregiver_distress: int = Field(ge=0, le=10)
+    # The caregiver noted the child said things like "nothing will help" or talked about not
+    # wanting to be here (rules/hopelessness.py).
+    hopeless_words: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     logged_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     idempotency_key: str = Field(max_length=64)
     created_at: datetime = _ts()
@@ -574,6 +583,10 @@ class ChildSummary(SQLModel, table=True):
     # [ladder id, goal, step id, title, current?, predicted fear, current since day, flat?].
     steps: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     open_homework: int = 0
+    # For the hopelessness flag (rules/hopelessness.py): "hopeless" marks among the last three
+    # attended or declined sessions, and the latest check-in day (ordinal) noting hopeless words.
+    hopeless_sessions: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    hopeless_words_day: int | None = None
 
 
 class AuditEvent(SQLModel, table=True):

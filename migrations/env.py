@@ -48,7 +48,7 @@ def run_migrations() -> None:
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
-                    raise RuntimeError(f"The migration left rows without their parent: {broken[:5]}")
+                    raise RuntimeError(f"Rows left without their parent: {broken[:5]}")
     engine.dispose()
 
 

@@ -37,6 +37,8 @@ def _rating(label: str, missing: str) -> IntegerField:
         NumberRange(min=0, max=10, message="Choose a number from 0 to 10.")])
 
 
+HOPELESS_WORDS_LABEL = ("My child said things like \u201cnothing will help\u201d, or talked about "
+                        "not wanting to be here")
 PLAN_KEPT_LABELS = {PlanKept.YES: "Yes", PlanKept.PARTLY: "Partly", PlanKept.NO: "Not today"}
 
 
@@ -58,6 +60,7 @@ class CheckInForm(IdempotentForm):
         Optional(), AnyOf(list(PLAN_KEPT_LABELS), message="Choose one of the answers.")])
     plan_child_upset = _optional_rating("How upset was your child about it?")
     plan_parent_hard = _optional_rating("How hard was it for you?")
+    hopeless_words = BooleanField(HOPELESS_WORDS_LABEL)
     plan_helped = StringField("What helped? (optional)", filters=[single_line],
                               validators=[Length(max=200)])
 
@@ -92,13 +95,15 @@ class CheckInForm(IdempotentForm):
                       if avoided.data or acc.data]
         return CheckInInput(day=self.day.data, child_distress=self.child_distress.data,
                             caregiver_distress=self.caregiver_distress.data,
-                            avoidances=avoidances, plan_day=self.plan_day())
+                            avoidances=avoidances, plan_day=self.plan_day(),
+                            hopeless_words=bool(self.hopeless_words.data))
 
     @classmethod
     def from_checkin(cls, checkin, plan_day=None, **kwargs):
         """Prefill the form from a stored check-in (and its plan day), for editing a day."""
         data = {"day": checkin.day, "child_distress": checkin.child_distress,
-                "caregiver_distress": checkin.caregiver_distress}
+                "caregiver_distress": checkin.caregiver_distress,
+                "hopeless_words": checkin.hopeless_words}
         if plan_day is not None:
             data.update(plan_kept=plan_day.kept, plan_child_upset=plan_day.child_upset,
                         plan_parent_hard=plan_day.parent_hard, plan_helped=plan_day.helped)

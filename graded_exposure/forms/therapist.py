@@ -3,6 +3,7 @@ from wtforms import DateField, RadioField, SelectChoice, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from ..errors import DomainError
+from ..models import REFERRAL_TEXT_MAX
 from ..services.caseload import TARGET_MAX, TARGET_MIN
 from ..services.reminders import checked_time
 from ..services.therapist_notes import KINDS, MAX_REMINDER_MESSAGE, MAX_TEXT
@@ -60,6 +61,12 @@ class PracticeTargetForm(AppForm):
 class LastSessionForm(AppForm):
     last_session_on = DayField("Date of the last session", validators=[
         InputRequired("Enter the date of the last session.")])
+
+
+class ReferralTextForm(AppForm):
+    referral_text = TextAreaField("Referral pathway", filters=[multi_line], validators=[
+        Length(max=REFERRAL_TEXT_MAX,
+               message=f"Keep the referral pathway to {REFERRAL_TEXT_MAX} characters or fewer.")])
 
 
 class FamilyReminderForm(AppForm):

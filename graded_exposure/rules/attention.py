@@ -6,7 +6,8 @@ Definitions:
   the last 28.
 - A child is *behind target* when the last 7 days hold fewer practice days than the target.
 - A child *needs attention* when any flag is raised or they are behind target, and every mark
-  names its *reasons*: behind target first, then each flag. The caseload and the
+  names its *reasons*: hopelessness first (rules/hopelessness.py: it points to more help),
+  then behind target, then each other flag. The caseload and the
   since-last-session summary both show attention_reasons, so they can never disagree. The
   caseload lists those children first: most flags first, then furthest behind, then by name.
 
@@ -19,6 +20,8 @@ from datetime import date
 from .flags import Flag
 
 WEEK, FOUR_WEEKS = 7, 28
+# Reasons shown before every other: a sign the child may need more help than practice.
+FIRST_KINDS = ("hopelessness",)
 
 
 def practice_days_within(days: Iterable[date], today: date, window: int) -> int:
@@ -42,13 +45,15 @@ class Reason:
 
 def attention_reasons(flags: list[Flag], days_last_7: int, target: int) -> list[Reason]:
     """Every reason a child needs attention today (none: on track)."""
+    first = [Reason(f.kind, f.message, f.suggestion) for f in flags if f.kind in FIRST_KINDS]
     found = []
     if is_behind_target(days_last_7, target):
         found.append(Reason("behind_target", f"Behind target: practised on {days_last_7} of "
                                              f"{target} days this week.",
                             "Agree with the family on days and times that fit their week; "
                             "a short practice counts."))
-    return found + [Reason(flag.kind, flag.message, flag.suggestion) for flag in flags]
+    return first + found + [Reason(flag.kind, flag.message, flag.suggestion) for flag in flags
+                            if flag.kind not in FIRST_KINDS]
 
 
 def needs_attention(flag_count: int, days_last_7: int, target: int) -> bool:

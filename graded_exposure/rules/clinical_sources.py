@@ -88,6 +88,9 @@ SOURCES: dict[str, Source] = {s.key: s for s in (
     Source("lambert2010", "Lambert, M. J. (2010). Prevention of Treatment Failure: The Use of "
                           "Measuring, Monitoring, and Feedback in Clinical Practice. American "
                           "Psychological Association."),
+    Source("nice2019", "National Institute for Health and Care Excellence (2019). Depression "
+                       "in children and young people: identification and management (NICE "
+                       "guideline NG134). NICE."),
 )}
 
 DEFAULTS: tuple[Default, ...] = (
@@ -219,6 +222,25 @@ DEFAULTS: tuple[Default, ...] = (
             "Your therapist sees how many days you practised in the last week and the last "
             "four weeks.",
             ("product",)),
+    # Hopelessness: pointing to more help.
+    Default("hopelessness.RECENT_SESSIONS",
+            "Recorded sessions (attended or declined) looked at for hopelessness.",
+            "When your child's therapist has noted hopelessness in two of the last {value} "
+            "sessions, the app reminds them to talk with you about more help.",
+            ("product", "nice2019")),
+    Default("hopelessness.HOPELESS_SESSIONS",
+            "Sessions among those marked hopeless that raise the hopelessness flag.",
+            "When your child's therapist has noted hopelessness in {value} of the last three "
+            "sessions, the app reminds them to talk with you about more help. One hard "
+            "session does not.",
+            ("product", "nice2019")),
+    Default("hopelessness.HOPEFUL_WORDS_DAYS",
+            "Days a check-in noting hopeless words keeps the flag raised and the family's "
+            "card shown.",
+            "If you note that your child said things like \u201cnothing will help\u201d, "
+            "your child's therapist sees it for {value} days, and so do you, with where to "
+            "turn for help.",
+            ("product", "nice2019")),
 )
 
 # Constants of the clinical modules that are not clinical choices, and why.
@@ -238,7 +260,7 @@ TECHNICAL: dict[str, str] = {
 # The rule modules whose numbers are clinical choices: each must be covered above.
 CLINICAL_MODULES: tuple[str, ...] = (
     "mastery", "ladder_rules", "child_steps", "faces", "streaks", "avoidance_trap", "flags",
-    "attention", "accommodation_plan", "what_clicks", "calm_first",
+    "attention", "accommodation_plan", "what_clicks", "calm_first", "hopelessness",
 )
 
 

@@ -24,10 +24,11 @@ from ..models import (
     Practice,
     TherapistLink,
     TherapistNote,
+    TherapySession,
     User,
     utcnow,
 )
-from ..rules import attention
+from ..rules import attention, hopelessness
 from ..rules.caseload_query import DEFAULT, CaseloadQuery, select_rows
 from ..rules.facts import CheckInFact
 from ..rules.flags import Flag
@@ -177,7 +178,7 @@ def _stored_rows(session: Session, therapist_id: int, now: datetime | None,
                TherapistLink.practice_target_days, summary.last_activity_at,
                summary.last_practice_day, summary.ladder_since_day, summary.practice_days,
                summary.avoidances, summary.steps, summary.first_checkin_day,
-               summary.open_homework)
+               summary.open_homework, summary.hopeless_sessions, summary.hopeless_words_day)
         .select_from(TherapistLink)
         .join(Child, Child.id == TherapistLink.child_id).join(Family, Family.id == Child.family_id)
         .outerjoin(summary, summary.child_id == Child.id)
@@ -190,7 +191,8 @@ def _stored_rows(session: Session, therapist_id: int, now: datetime | None,
 
 def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
     (child_id, name, avatar, tz, target, last_activity, last_practice_day, ladder_since_day,
-     practice_days, avoidances, steps, first_checkin_day, homework) = row
+     practice_days, avoidances, steps, first_checkin_day, homework, hopeless_sessions,
+     hopeless_words_day) = row
     today = todays.get(tz) or todays.setdefault(tz, local_date(now, tz))
     days = [date.fromordinal(day) for day in practice_days or ()]
     return CaseloadRow(
@@ -199,8 +201,9 @@ def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
         days_last_7=attention.practice_days_within(days, today, attention.WEEK),
         days_last_28=attention.practice_days_within(days, today, attention.FOUR_WEEKS),
         current_steps=[CurrentStep(s[0], s[1], s[2], s[3]) for s in steps or () if s[4]],
-        flags=insights.stored_flags(last_practice_day, ladder_since_day, avoidances, steps,
-                                     first_checkin_day, today),
+        flags=[*insights.stored_hopelessness(hopeless_sessions, hopeless_words_day, today),
+               *insights.stored_flags(last_practice_day, ladder_since_day, avoidances, steps,
+                                      first_checkin_day, today)],
         open_homework=homework or 0,
         avoided_last_7=sum(len(kinds) for day, _distress, kinds in avoidances or ()
                            if 0 <= today.toordinal() - day < attention.WEEK))
@@ -241,6 +244,9 @@ def recompute_rows(session: Session, therapist: User,
         for step in ladder.steps if step.status != "mastered"])
     checkins = _recent_checkins(session, linked, now.date() - timedelta(days=15))
     homework = _open_homework(session, linked)
+    sessions = _session_marks(session, linked)
+    words = _latest(session, DayCheckIn.child_id, DayCheckIn.day, linked,
+                    where=DayCheckIn.hopeless_words)
     caseload = []
     for link, child, family in {row[1].id: row for row in rows}.values():
         tz = family.timezone
@@ -250,6 +256,9 @@ def recompute_rows(session: Session, therapist: User,
         found = insights.flags_for(ladders[child.id], windows, checkins[child.id], today, tz,
                                    local_date(last, tz) if last else None,
                                    first_checkin.get(child.id))
+        hopeless = hopelessness.hopelessness_flag(sessions[child.id],
+                                                  [words[child.id]] if child.id in words else [],
+                                                  today)
         moments = [m for m in (last_practice.get(child.id), last_checkin.get(child.id)) if m]
         caseload.append(CaseloadRow(
             child=CaseloadChild(child.id, child.display_name, child.avatar),
@@ -260,7 +269,8 @@ def recompute_rows(session: Session, therapist: User,
             current_steps=[CurrentStep(ladder.id, ladder.goal, step.id, step.title)
                            for ladder in ladders[child.id]
                            for step in ladder.steps if step.status == "current"],
-            flags=found, open_homework=homework.get(child.id, 0),
+            flags=[hopeless, *found] if hopeless else found,
+            open_homework=homework.get(child.id, 0),
             avoided_last_7=sum(len(c.avoided) for c in checkins[child.id]
                                if 0 <= (today - c.day).days < attention.WEEK)))
     return sorted(caseload, key=lambda r: r.attention_key)
@@ -285,11 +295,11 @@ def _recent_practices(session: Session, linked, since: datetime) -> dict[int, li
 
 
 def _latest(session: Session, child_column, moment_column, linked,
-            aggregate=func.max) -> dict[int, datetime]:
+            aggregate=func.max, where=True) -> dict[int, datetime]:
     """Return the latest (or with func.min, the first) moment per child, in one grouped
-    query."""
+    query (of the rows matching `where`)."""
     query = (select(child_column, aggregate(moment_column))
-             .where(child_column.in_(linked)).group_by(child_column))
+             .where(child_column.in_(linked), where).group_by(child_column))
     return {child_id: moment for child_id, moment in session.exec(query) if moment}
 
 
@@ -312,6 +322,19 @@ def _recent_checkins(session: Session, linked, since: date) -> dict[int, list[Ch
     found: dict[int, list[CheckInFact]] = defaultdict(list)
     for child_id, day, distress, avoided, accommodated in parts.values():
         found[child_id].append(CheckInFact(day, distress, tuple(avoided), tuple(accommodated)))
+    return found
+
+
+def _session_marks(session: Session, linked) -> dict[int, list[hopelessness.SessionMark]]:
+    """Every recorded session of the linked children, in the order they were held."""
+    found: dict[int, list[hopelessness.SessionMark]] = defaultdict(list)
+    for child_id, held_on, attendance, presentations in session.exec(
+            select(TherapySession.child_id, TherapySession.held_on, TherapySession.attendance,
+                   TherapySession.presentations)
+            .where(TherapySession.child_id.in_(linked))
+            .order_by(TherapySession.held_on, TherapySession.id)):
+        found[child_id].append(hopelessness.SessionMark(held_on, attendance,
+                                                        "hopeless" in presentations))
     return found
 
 

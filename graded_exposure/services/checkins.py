@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
@@ -37,6 +38,7 @@ class CheckInInput:
     caregiver_distress: int
     avoidances: list[AvoidanceInput] = field(default_factory=list)
     plan_day: PlanDayInput | None = None  # the running plan's answers, when given
+    hopeless_words: bool = False  # the child said things like "nothing will help"
 
 
 def today_for(child: Child) -> date:
@@ -100,6 +102,7 @@ def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,
                or DayCheckIn(child_id=child.id, day=data.day))
     checkin.child_distress = data.child_distress
     checkin.caregiver_distress = data.caregiver_distress
+    checkin.hopeless_words = data.hopeless_words
     checkin.logged_by_id, checkin.idempotency_key = user.id, idempotency_key
     checkin.updated_at = utcnow()
     session.add(checkin)
@@ -120,6 +123,12 @@ def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,
         session.rollback()
         return checkin_for_day(session, child, data.day)
     return checkin
+
+
+def hopeless_words_day(session: Session, child: Child) -> date | None:
+    """The latest day a check-in noted hopeless words (rules/hopelessness.py), if any."""
+    return session.exec(select(func.max(DayCheckIn.day)).where(
+        DayCheckIn.child_id == child.id, DayCheckIn.hopeless_words)).one()
 
 
 def recent_checkins(session: Session, child: Child, since: date) -> list[DayCheckIn]:

@@ -24,9 +24,10 @@ from ..models import (
     Practice,
     Step,
     TherapistNote,
+    TherapySession,
     UTCDateTime,
 )
-from ..rules import flags
+from ..rules import flags, hopelessness
 from ..rules.timezones import local_date
 from .insights import fear_windows, practice_fact
 
@@ -59,6 +60,8 @@ HEAD = (select(
               Ladder.status == "active").label("ladder_since"),
     _of_child(func.count(), TherapistNote.child_id, TherapistNote.kind == "homework",
               TherapistNote.done_at.is_(None)).label("homework"),
+    _of_child(func.max(DayCheckIn.day), DayCheckIn.child_id,
+              DayCheckIn.hopeless_words).label("hopeless_words_day"),
 ).select_from(Child).join(Family, Family.id == Child.family_id).where(Child.id == CHILD))
 
 PRACTICE_MOMENTS = select(Practice.practiced_at).where(
@@ -70,6 +73,13 @@ AVOIDED = (select(DayCheckIn.id, DayCheckIn.day, DayCheckIn.child_distress, Avoi
                   DayCheckIn.day >= bindparam("since", type_=DayCheckIn.__table__.c.day.type))
            .order_by(DayCheckIn.day, DayCheckIn.id, Avoidance.id))
 
+# The last counted sessions' presentations, newest first (rules/hopelessness.py).
+LAST_SESSIONS = (select(TherapySession.presentations)
+                 .where(TherapySession.child_id == CHILD,
+                        TherapySession.attendance.in_(hopelessness.COUNTED_ATTENDANCE))
+                 .order_by(TherapySession.held_on.desc(), TherapySession.id.desc())
+                 .limit(hopelessness.RECENT_SESSIONS))
+
 ACTIVE_STEPS = (select(Ladder.id, Ladder.goal, Step.id, Step.title, Step.status,
                        Step.predicted_fear, Step.current_since)
                 .join(Step, Step.ladder_id == Ladder.id)
@@ -80,7 +90,8 @@ ACTIVE_STEPS = (select(Ladder.id, Ladder.goal, Step.id, Step.title, Step.status,
 # The parts of a row beyond what HEAD gives, and the rows each depends on. A write rebuilds
 # only the parts its changes reach: a check-in does not reread the ladders.
 PRACTICE_DAYS, STEPS, AVOIDANCES = "practice_days", "steps", "avoidances"
-EVERY_PART = frozenset({PRACTICE_DAYS, STEPS, AVOIDANCES})
+HOPELESS_SESSIONS = "hopeless_sessions"
+EVERY_PART = frozenset({PRACTICE_DAYS, STEPS, AVOIDANCES, HOPELESS_SESSIONS})
 
 
 def summary_of(connection: Connection, child_id: int,
@@ -97,13 +108,19 @@ def summary_of(connection: Connection, child_id: int,
     values = {"child_id": child_id, "last_activity_at": max(moments, default=None),
               "last_practice_day": _day(last_practice, tz),
               "ladder_since_day": _day(head.ladder_since, tz), "open_homework": head.homework,
-              "first_checkin_day": head.first_day.toordinal() if head.first_day else None}
+              "first_checkin_day": head.first_day.toordinal() if head.first_day else None,
+              "hopeless_words_day": (head.hopeless_words_day.toordinal()
+                                     if head.hopeless_words_day else None)}
     if PRACTICE_DAYS in parts:
         values[PRACTICE_DAYS] = _practice_days(connection, child_id, last_practice, tz)
     if AVOIDANCES in parts:
         values[AVOIDANCES] = _avoidances(connection, child_id, head.last_day)
     if STEPS in parts:
         values[STEPS] = _steps(connection, child_id, tz)
+    if HOPELESS_SESSIONS in parts:
+        values[HOPELESS_SESSIONS] = sum(
+            "hopeless" in marks for marks in
+            connection.execute(LAST_SESSIONS, {"child_id": child_id}).scalars())
     return values
 
 

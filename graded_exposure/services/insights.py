@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from ..models import Avoidance, Child, ChildSummary, DayCheckIn, Ladder, Practice, utcnow
-from ..rules import attention, avoidance_trap, flags, streaks, trap_story
+from ..rules import attention, avoidance_trap, flags, hopelessness, streaks, trap_story
 from ..rules.facts import TRIED_OUTCOMES, AvoidanceFact, CheckInFact, PracticeFact
 from ..rules.timezones import local_date
 from .ladder_lines import LadderLine, active_ladders
@@ -228,6 +228,26 @@ def stored_flags(last_practice_day: int | None, ladder_since_day: int | None, av
     first = date.fromordinal(first_checkin_day) if first_checkin_day else None
     found.append(flags.avoidance_rising_flag(checkins, today, first))
     return [f for f in found if f is not None]
+
+
+_HOPELESSNESS_FACTS = select(ChildSummary.hopeless_sessions,
+                             ChildSummary.hopeless_words_day).where(
+    ChildSummary.child_id == bindparam("child_id"))
+
+
+def hopelessness_for(session: Session, child: Child, today: date) -> flags.Flag | None:
+    """The therapist's hopelessness flag for the child, from the stored summary (one query).
+    Kept apart from the flags the family's pages show: the family sees a calm card instead."""
+    row = _rows(session, _HOPELESSNESS_FACTS, child_id=child.id).first()
+    return next(iter(stored_hopelessness(*row, today)), None) if row else None
+
+
+def stored_hopelessness(hopeless_sessions: int | None, words_day: int | None,
+                        today: date) -> list[flags.Flag]:
+    """The hopelessness flag (for the therapist only) from a child's stored summary facts."""
+    found = hopelessness.flag_from_facts(
+        hopeless_sessions or 0, date.fromordinal(words_day) if words_day else None, today)
+    return [found] if found else []
 
 
 def flags_for(ladders: list[Ladder], windows: dict[int, list], checkins: list[CheckInFact],

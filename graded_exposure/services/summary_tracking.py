@@ -1,11 +1,11 @@
 """Keeps the caseload's per-child summaries current: in the commit of every write that changes one.
 
 One home that no write can forget: a Session event notes which children each flush touched
-(practices, check-ins and their avoidances, ladders, steps, therapist notes, a family's time
-zone) and, just before the commit, rebuilds the parts of those children's rows the changes
-reach (child_summary.write), in the same transaction. Explicit calls in every service would
-be one more thing each new write path must remember; the event covers them all, including
-test factories and the demo data. db.py imports this module, which registers the events.
+(practices, check-ins and their avoidances, ladders, steps, therapist notes, session records,
+a family's time zone) and, just before the commit, rebuilds the parts of those children's rows
+the changes reach (child_summary.write), in the same transaction. Explicit calls in every
+service would be one more thing each new write path must remember; the event covers them all,
+including test factories and the demo data. db.py imports this module, which registers the events.
 """
 from dataclasses import dataclass, field
 
@@ -13,8 +13,25 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..models import Avoidance, Child, DayCheckIn, Family, Ladder, Practice, Step, TherapistNote
-from .child_summary import AVOIDANCES, PRACTICE_DAYS, STEPS, add_practices, write
+from ..models import (
+    Avoidance,
+    Child,
+    DayCheckIn,
+    Family,
+    Ladder,
+    Practice,
+    Step,
+    TherapistNote,
+    TherapySession,
+)
+from .child_summary import (
+    AVOIDANCES,
+    HOPELESS_SESSIONS,
+    PRACTICE_DAYS,
+    STEPS,
+    add_practices,
+    write,
+)
 
 TOUCHED = "child_summary_touched"  # the key in Session.info
 
@@ -52,6 +69,8 @@ class Touched:
             _add(self.children, obj, "child_id", {AVOIDANCES})
         elif isinstance(obj, TherapistNote):
             _add(self.children, obj, "child_id", set())
+        elif isinstance(obj, TherapySession):
+            _add(self.children, obj, "child_id", {HOPELESS_SESSIONS})
         elif isinstance(obj, Avoidance):
             _add(self.checkins, obj, "checkin_id")
         elif isinstance(obj, Step):

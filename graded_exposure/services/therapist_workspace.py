@@ -5,8 +5,19 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from ..models import AuditEvent, Child, Reminder, TherapistLink, TherapySession, User, utcnow
+from ..errors import DomainError
+from ..models import (
+    REFERRAL_TEXT_MAX,
+    AuditEvent,
+    Child,
+    Reminder,
+    TherapistLink,
+    TherapySession,
+    User,
+    utcnow,
+)
 from ..rules import attention
+from ..rules.flags import Flag
 from ..rules.timezones import local_date
 from . import (
     audit,
@@ -40,6 +51,7 @@ class ChildWorkspace:
     sessions: list[TherapySession]  # the therapist's latest records, newest first
     what_clicks: what_clicks.ChildWhatClicks
     plan: plan_glance.PlanGlance | None = None  # the parent-led plan (SPACE), if any
+    hopelessness: Flag | None = None  # shown first, with the practice's referral pathway
 
     @property
     def target(self) -> int:
@@ -53,6 +65,18 @@ class ChildWorkspace:
 _RECENT_VIEW = select(AuditEvent.id).where(
     AuditEvent.action == "therapist_viewed", AuditEvent.actor_id == bindparam("actor_id"),
     AuditEvent.subject == bindparam("subject"), AuditEvent.at >= bindparam("since")).limit(1)
+
+
+def set_referral_text(session: Session, therapist: User, text: str, ip: str = "") -> None:
+    """Set the referral pathway the therapist's practice follows (shown with the
+    hopelessness flag); empty clears it. Longer than REFERRAL_TEXT_MAX is refused."""
+    text = (text or "").strip()
+    if len(text) > REFERRAL_TEXT_MAX:
+        raise DomainError(f"Keep the referral pathway to {REFERRAL_TEXT_MAX} characters or "
+                          "fewer.")
+    therapist.referral_text = text
+    audit.record(session, "referral_text_set", actor_id=therapist.id, ip=ip)
+    session.commit()
 
 
 def record_view(session: Session, therapist: User, child: Child, ip: str = "",
@@ -94,4 +118,5 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
         reminders=scheduled_reminders(session, therapist, child),
         sessions=therapy_sessions.recent_sessions(session, therapist, child),
         what_clicks=what_clicks.for_child(session, child),
-        plan=plan_glance.glance(session, child, today - timedelta(days=PLAN_DAYS - 1), today))
+        plan=plan_glance.glance(session, child, today - timedelta(days=PLAN_DAYS - 1), today),
+        hopelessness=insights.hopelessness_for(session, child, today))

@@ -1,13 +1,16 @@
 """Children: add, show (the family's home screen for that child), edit, delete."""
-from flask import Blueprint, flash, session, url_for
+from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_login import current_user
 
 from ..access import child_for
 from ..auth_session import require_login
+from ..config import CrisisLine, crisis_line_for
 from ..db import get_session
 from ..forms.families import ChildForm
 from ..models import Child
+from ..rules import hopelessness
 from ..services import (
+    checkins,
     child_overview,
     families,
     therapist_notes,
@@ -48,7 +51,17 @@ def home_page(child: Child):
     return render("children/show.html", child=child, overview=overview,
                   insights=overview.outlook, ready_steps=overview.ready_steps,
                   feed=therapist_notes.family_feed(db, child),
-                  siblings=families.family_children(db, child.family_id))
+                  siblings=families.family_children(db, child.family_id),
+                  more_help=_more_help(db, child))
+
+
+def _more_help(db, child: Child) -> CrisisLine | None:
+    """The crisis line to show while a check-in noting hopeless words is recent, else None."""
+    day = checkins.hopeless_words_day(db, child)
+    if day is None or not hopelessness.words_noted_recently([day], checkins.today_for(child)):
+        return None
+    lines = current_app.config["CRISIS_LINES"]
+    return crisis_line_for(lines, request.accept_languages.best_match(list(lines)))
 
 
 @bp.route("/<int:child_id>/edit", methods=["GET", "POST"])

@@ -12,7 +12,13 @@ from ..access import child_and_link_for
 from ..auth_session import therapist_required
 from ..db import get_session
 from ..forms.caseload import CaseloadSearchForm
-from ..forms.therapist import FamilyReminderForm, LastSessionForm, NoteForm, PracticeTargetForm
+from ..forms.therapist import (
+    FamilyReminderForm,
+    LastSessionForm,
+    NoteForm,
+    PracticeTargetForm,
+    ReferralTextForm,
+)
 from ..models import Child, TherapistLink
 from ..services import caseload, ladders, session_summary, therapist_notes, therapist_workspace
 from ..vocabulary import Role
@@ -73,6 +79,8 @@ def _default_forms(child: Child, link, active: list, context: dict) -> None:
         context["target_form"] = PracticeTargetForm(formdata=None, obj=link, meta=SHOWN)
     if "session_form" not in context:
         context["session_form"] = LastSessionForm(formdata=None, obj=link, meta=SHOWN)
+    if "referral_form" not in context:
+        context["referral_form"] = ReferralTextForm(formdata=None, obj=current_user, meta=SHOWN)
     if "reminder_form" not in context:
         context["reminder_form"] = FamilyReminderForm(
             formdata=None, days=therapist_notes.reminder_days(child), meta=SHOWN)
@@ -141,6 +149,19 @@ def last_session(child_id: int):
                                              form.last_session_on.data)
             return _changed(child, link, SETTINGS, "#link-settings", settings_saved="session")
     return child_page(child, link, status_for(form), SETTINGS, session_form=form)
+
+
+@bp.post("/children/<int:child_id>/referral-pathway")
+def referral_pathway(child_id: int):
+    """The therapist's own referral pathway (for every child), set from a child's page."""
+    child, link = child_and_link_for(child_id)
+    form = ReferralTextForm()
+    if form.validate_on_submit():
+        with refusal_on(form):
+            therapist_workspace.set_referral_text(get_session(), current_user,
+                                                  form.referral_text.data, ip=client_ip())
+            return _changed(child, link, SETTINGS, "#link-settings", settings_saved="referral")
+    return child_page(child, link, status_for(form), SETTINGS, referral_form=form)
 
 
 @bp.post("/children/<int:child_id>/reminders")

@@ -19,11 +19,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('childsummary', schema=None) as batch_op:
         batch_op.add_column(sa.Column('first_checkin_day', sa.Integer(), nullable=True))
-    # Backfill (every row, also for databases coming from before c4e1a7f0b2d9) with the same
-    # code that keeps rows current, so the two cannot disagree. A later migration that adds a
-    # column to this table takes this backfill over.
-    from graded_exposure.services import child_summary
-    child_summary.rebuild_all(op.get_bind())
+    # The backfill moved to c2e4a6b8d0f1, which adds later columns to this table: the code
+    # that rebuilds rows reads them, so it can only run once they exist.
 
 
 def downgrade() -> None:

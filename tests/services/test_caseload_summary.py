@@ -27,9 +27,11 @@ from graded_exposure.models import (
     Practice,
     Step,
     TherapistNote,
+    TherapySession,
     User,
     utcnow,
 )
+from graded_exposure.rules.session_record import SessionDetails
 from graded_exposure.services import (
     account_deletion,
     caseload,
@@ -40,6 +42,7 @@ from graded_exposure.services import (
     practices,
     steps,
     therapist_notes,
+    therapy_sessions,
 )
 from graded_exposure.services.checkins import AvoidanceInput, CheckInInput
 from graded_exposure.services.practices import PracticeDetails
@@ -64,6 +67,10 @@ operations = st.one_of(
     st.tuples(st.just("checkin"), child_index, st.integers(0, 20),
               st.lists(st.sampled_from(("school", "outing", "social")), max_size=3,
                        unique=True)),
+    st.tuples(st.just("hopeless_checkin"), child_index, st.integers(0, 20)),
+    st.tuples(st.just("session"), child_index, st.integers(0, 40),
+              st.sampled_from(("attended", "declined", "cancelled")), st.booleans()),
+    st.tuples(st.just("flip_session"), child_index, pick),
     st.tuples(st.just("make_current"), child_index, pick),
     st.tuples(st.just("master"), child_index),
     st.tuples(st.just("move_step"), child_index, pick, st.sampled_from(("up", "down"))),
@@ -157,6 +164,39 @@ def _check_in(world: World, n, days_ago, avoided):
         f"c-{world.names}-{utcnow().timestamp()}")
 
 
+def _hopeless_check_in(world: World, n, days_ago):
+    child = world.child(n)
+    world.names += 1
+    checkins.save_checkin(world.db, child, world.carer, CheckInInput(
+        day=checkins.today_for(child) - timedelta(days=days_ago), child_distress=6,
+        caregiver_distress=5, hopeless_words=True), f"h-{world.names}-{utcnow().timestamp()}")
+
+
+def _session_details(child: Child, days_ago: int, attendance: str,
+                     hopeless: bool) -> SessionDetails:
+    marks = ["hopeless"] if hopeless and attendance != "cancelled" else []
+    return SessionDetails(held_on=checkins.today_for(child) - timedelta(days=days_ago),
+                          mode="in_person", attendance=attendance, presentations=marks)
+
+
+def _record_session(world: World, n, days_ago, attendance, hopeless):
+    child = world.child(n)
+    world.names += 1
+    therapy_sessions.record_session(world.db, world.therapist, child,
+                                    _session_details(child, days_ago, attendance, hopeless),
+                                    f"s-{world.names}-{utcnow().timestamp()}")
+
+
+def _flip_session(world: World, n, which):
+    child = world.child(n)
+    records = list(world.db.exec(select(TherapySession).where(
+        TherapySession.child_id == child.id).order_by(TherapySession.id)))
+    if record := _chosen(records, which):
+        days_ago = (checkins.today_for(child) - record.held_on).days
+        therapy_sessions.edit_session(world.db, world.therapist, child, record, _session_details(
+            child, days_ago, record.attendance, "hopeless" not in record.presentations))
+
+
 def _on_step(change):
     """An operation on the child's `which`-th step of its active ladders, if there is one."""
     def operate(world: World, n, which, *args):
@@ -206,6 +246,9 @@ OPERATIONS = {
     "edit_practice": _edit_practice,
     "delete_practice": _delete_practice,
     "checkin": _check_in,
+    "hopeless_checkin": _hopeless_check_in,
+    "session": _record_session,
+    "flip_session": _flip_session,
     "make_current": _on_step(steps.make_current),
     "master": _master,
     "move_step": _on_step(steps.move_step),
@@ -245,7 +288,8 @@ def assert_summaries_match_the_full_computation(world: World) -> None:
 
 
 
-FLAG_KINDS = {"no_practice", "stuck_easy", "fear_not_falling", "avoidance_rising"}
+FLAG_KINDS = {"no_practice", "stuck_easy", "fear_not_falling", "avoidance_rising",
+              "hopelessness"}
 # Leads to every kind of flag, so the comparison sees each of them raised at least once.
 # A calm check-in 13 days back gives avoidance a week before to rise from.
 ALL_FLAGS = [("practice_same_step", 0, 7)] * 5 + [
@@ -256,6 +300,10 @@ NEW_ZONE = [("practice", 0, 0, 1, 23, 5, "did_it"), ("timezone", 0, "Pacific/Auc
 # Practices on a step still to come, fear not falling: a step the row did not list turns flat
 # (child_summary.add_practices leaves that to a rebuild, which puts it in ladder order).
 UPCOMING_FLAT = [("practice", 0, 5, days_ago, 12, 7, "did_it") for days_ago in (5, 4, 3, 2, 1)]
+# Hopelessness from sessions (two of the last three, one edited away again) and from words.
+HOPELESS = [("session", 0, 9, "attended", True), ("session", 0, 5, "cancelled", False),
+            ("session", 0, 2, "declined", True), ("flip_session", 0, 0),
+            ("session", 0, 1, "attended", True), ("hopeless_checkin", 1, 3), ("wait", 24 * 12)]
 # Deleting a step deletes its practices too (the database cascades).
 STEP_GONE = [("practice", 1, 0, 1, 12, 5, "did_it"), ("delete_step", 1, 0)]
 
@@ -272,6 +320,7 @@ def test_stored_summaries_equal_the_full_computation_after_any_writes(db):
         @example(NEW_ZONE)
         @example(STEP_GONE)
         @example(UPCOMING_FLAT)
+        @example(HOPELESS)
         def run(ops):
             for op in ops:
                 try:

@@ -235,8 +235,9 @@ def test_child_page_shows_ladders_trends_adherence_insights_and_the_log(db, fami
 def test_every_form_on_the_child_page_carries_the_responses_one_token(db, family, tara, ladder):
     html = tara.page(f"/therapist/children/{family.child.id}")
     tokens = re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    # Notes, target, last session, reminder, start a live session, and the nav's log out.
-    assert len(tokens) == 6 and len(set(tokens)) == 1
+    # Notes, target, last session, referral pathway, reminder, start a live session, and the
+    # nav's log out.
+    assert len(tokens) == 7 and len(set(tokens)) == 1
     assert f'"X-CSRFToken": "{tokens[0]}"' in html
     response = tara.client.post(f"/therapist/children/{family.child.id}/target",
                                 data={"practice_target_days": "2", "csrf_token": tokens[0]})
@@ -435,7 +436,7 @@ def test_the_linked_therapist_reaches_the_child_and_ladder_pages(db, family, tar
 def test_caregivers_never_reach_therapist_pages(app, db, family, tara):
     ids = _child_objects(db, family, tara)
     routes = [r for r in _child_routes(app, ids) if r[2].startswith("therapist.")]
-    assert len(routes) == 6
+    assert len(routes) == 7
     assert _all_refused(family.client, routes, family.csrf()) == []
     stored = db.exec(select(TherapistLink)).one()
     db.refresh(stored)
