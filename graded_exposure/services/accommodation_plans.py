@@ -69,11 +69,15 @@ def _validate(data: PlanInput, today: date) -> None:
         raise DomainError(f"Choose a start from today to {LATEST_START_DAYS} days ahead.")
 
 
-def open_plan(session: Session, child: Child) -> AccommodationPlan | None:
-    """Return the child's plan waiting for agreement or running, with its agreements."""
-    return session.exec(select(AccommodationPlan).where(
-        AccommodationPlan.child_id == child.id, AccommodationPlan.status.in_(OPEN))
-        .options(selectinload(AccommodationPlan.agreements))).first()
+def open_plan(session: Session, child: Child, *,
+              with_agreements: bool = True) -> AccommodationPlan | None:
+    """Return the child's plan waiting for agreement or running (with its agreements, unless
+    the caller shows none)."""
+    query = select(AccommodationPlan).where(AccommodationPlan.child_id == child.id,
+                                            AccommodationPlan.status.in_(OPEN))
+    if with_agreements:
+        query = query.options(selectinload(AccommodationPlan.agreements))
+    return session.exec(query).first()
 
 
 def past_plans(session: Session, child: Child) -> list[AccommodationPlan]:

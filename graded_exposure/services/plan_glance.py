@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from ..models import AccommodationPlan, Child, PlanDay
 from ..rules import accommodation_plan as rules
 from ..vocabulary import PlanKept
-from .accommodation_plans import OPEN
+from .accommodation_plans import open_plan
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,7 @@ def _mean(values: list[int]) -> float | None:
 
 def glance(session: Session, child: Child, since: date, today: date) -> PlanGlance | None:
     """Return the child's open plan with its days from `since` to `today`, or None."""
-    plan = session.exec(select(AccommodationPlan).where(
-        AccommodationPlan.child_id == child.id, AccommodationPlan.status.in_(OPEN))).first()
+    plan = open_plan(session, child, with_agreements=False)
     if plan is None:
         return None
     first = min(since, today - timedelta(days=plan.hold_window - 1))

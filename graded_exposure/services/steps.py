@@ -98,19 +98,13 @@ def delete_step(session: Session, step: Step, by: User | None = None) -> Ladder:
 
 def move_step(session: Session, step: Step, direction: str, by: User | None = None) -> Step:
     """Swap a step with its neighbour above or below; nothing happens at either end."""
-    ladder = step.ladder
-    ensure_changeable(ladder)
-    steps = list(ladder.steps)
-    index = steps.index(step)
+    ensure_changeable(step.ladder)
+    steps = step.ladder.steps
     try:
-        other = rules.neighbour_index(index, len(steps), direction)
+        other = rules.neighbour_index(steps.index(step), len(steps), direction)
     except ValueError as e:
         raise DomainError(str(e)) from e
-    if other is not None:
-        steps[index], steps[other] = steps[other], steps[index]
-        record_change(session, ladder, by, "step moved")
-        _settle(session, ladder, steps, [s.status for s in steps])
-    return step
+    return step if other is None else move_step_to(session, step, other + 1, by)
 
 
 def move_step_to(session: Session, step: Step, position: int, by: User | None = None) -> Step:

@@ -91,11 +91,6 @@ def edit_session(session: Session, therapist: User, child: Child, record: Therap
     return record
 
 
-def today_for(child: Child, now: datetime | None = None):
-    """The child's local date today: a new record's default day."""
-    return local_date(now or utcnow(), child.family.timezone)
-
-
 def recent_sessions(session: Session, therapist: User, child: Child,
                     limit: int = RECENT) -> list[TherapySession]:
     """The therapist's latest records for the child, newest first."""

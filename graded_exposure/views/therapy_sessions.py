@@ -14,6 +14,7 @@ from ..errors import DomainError
 from ..forms.therapy_sessions import NewSessionForm, SessionForm, edit_form
 from ..rules.ladder_rules import CALMING_STRATEGIES
 from ..services import therapy_sessions, what_clicks
+from ..services.checkins import today_for
 from .responses import client_ip, refusal_on, render, see_other, status_for
 
 bp = Blueprint("therapy_sessions", __name__, url_prefix="/therapist")
@@ -36,7 +37,7 @@ def _back(child):
 @bp.get("/children/<int:child_id>/sessions/new")
 def new(child_id: int):
     child, _link = child_and_link_for(child_id)
-    form = NewSessionForm(formdata=None, data={"held_on": therapy_sessions.today_for(child)})
+    form = NewSessionForm(formdata=None, data={"held_on": today_for(child)})
     return _page(child, form)
 
 
