@@ -2,7 +2,6 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
@@ -123,12 +122,6 @@ def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,
         session.rollback()
         return checkin_for_day(session, child, data.day)
     return checkin
-
-
-def hopeless_words_day(session: Session, child: Child) -> date | None:
-    """The latest day a check-in noted hopeless words (rules/hopelessness.py), if any."""
-    return session.exec(select(func.max(DayCheckIn.day)).where(
-        DayCheckIn.child_id == child.id, DayCheckIn.hopeless_words)).one()
 
 
 def recent_checkins(session: Session, child: Child, since: date) -> list[DayCheckIn]:

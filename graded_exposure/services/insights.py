@@ -39,6 +39,8 @@ class ChildInsights:
     practice_days_last_28: int
     small_wins: Counter
     stars: int
+    # The therapist's flag (never shown on the family's pages), from the same stored facts.
+    hopelessness: flags.Flag | None = None
 
 
 def practice_fact(practice: Practice, tz: str) -> PracticeFact:
@@ -84,7 +86,8 @@ _WINS_AND_STARS = (select(_WIN_SETS, func.count(), func.sum(STARS))
                    .where(Practice.child_id == bindparam("child_id")).group_by(_WIN_SETS))
 _STORED_FACTS = select(ChildSummary.last_practice_day, ChildSummary.ladder_since_day,
                        ChildSummary.avoidances, ChildSummary.steps,
-                       ChildSummary.first_checkin_day).where(
+                       ChildSummary.first_checkin_day, ChildSummary.hopeless_sessions,
+                       ChildSummary.hopeless_words_day).where(
     ChildSummary.child_id == bindparam("child_id"))
 
 
@@ -124,6 +127,7 @@ class Outlook:
     trap_sentence: str
     story: trap_story.TrapStory | None
     flags: list[flags.Flag]
+    hopeless_words_day: date | None  # the latest check-in noting hopeless words (summary)
 
 
 def outlook(session: Session, child: Child, ladders: list[LadderLine],
@@ -134,9 +138,12 @@ def outlook(session: Session, child: Child, ladders: list[LadderLine],
     today = today or local_date(utcnow(), tz)
     checkins = load_checkin_facts(session, child, today - timedelta(days=FLAG_DAYS))
     trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
+    stored = _stored_facts(session, child)
     return Outlook(today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap),
                    story=_story(checkins, ladders, child, today),
-                   flags=summary_flags(session, child, today))
+                   flags=_flags_from(stored, today),
+                   hopeless_words_day=date.fromordinal(stored.hopeless_words_day)
+                   if stored and stored.hopeless_words_day else None)
 
 
 def _story(checkins: list[CheckInFact], ladders: list[LadderLine], child: Child,
@@ -170,7 +177,10 @@ def for_child(session: Session, child: Child, today: date | None = None, *,
     return ChildInsights(
         today=today, trap=trap, trap_sentence=avoidance_trap.trap_sentence(trap), story=told,
         weeks=weeks, accommodation_trend=avoidance_trap.accommodation_trend(weeks),
-        flags=stored_flags(*stored, today) if stored else [],
+        flags=_flags_from(stored, today),
+        hopelessness=next(iter(stored_hopelessness(stored.hopeless_sessions,
+                                                   stored.hopeless_words_day, today)), None)
+        if stored else None,
         current_streak=streaks.current_streak(days, today),
         longest_streak=streaks.longest_streak(days),
         practice_days_last_7=attention.practice_days_within(days, today, attention.WEEK),
@@ -202,12 +212,19 @@ def _wins_and_stars(session: Session, child: Child) -> dict:
 def summary_flags(session: Session, child: Child, today: date) -> list[flags.Flag]:
     """Every flag, from the facts the child's summary keeps (models.ChildSummary): one
     statement, however long the history. flags_for computes the same from the rows."""
-    row = _stored_facts(session, child)
-    return stored_flags(*row, today) if row else []
+    return _flags_from(_stored_facts(session, child), today)
 
 
 def _stored_facts(session: Session, child: Child):
     return _rows(session, _STORED_FACTS, child_id=child.id).first()
+
+
+def _flags_from(stored, today: date) -> list[flags.Flag]:
+    """The flags of a row of _STORED_FACTS (none without a summary yet)."""
+    if stored is None:
+        return []
+    return stored_flags(stored.last_practice_day, stored.ladder_since_day, stored.avoidances,
+                        stored.steps, stored.first_checkin_day, today)
 
 
 def stored_flags(last_practice_day: int | None, ladder_since_day: int | None, avoidances,
@@ -228,18 +245,6 @@ def stored_flags(last_practice_day: int | None, ladder_since_day: int | None, av
     first = date.fromordinal(first_checkin_day) if first_checkin_day else None
     found.append(flags.avoidance_rising_flag(checkins, today, first))
     return [f for f in found if f is not None]
-
-
-_HOPELESSNESS_FACTS = select(ChildSummary.hopeless_sessions,
-                             ChildSummary.hopeless_words_day).where(
-    ChildSummary.child_id == bindparam("child_id"))
-
-
-def hopelessness_for(session: Session, child: Child, today: date) -> flags.Flag | None:
-    """The therapist's hopelessness flag for the child, from the stored summary (one query).
-    Kept apart from the flags the family's pages show: the family sees a calm card instead."""
-    row = _rows(session, _HOPELESSNESS_FACTS, child_id=child.id).first()
-    return next(iter(stored_hopelessness(*row, today)), None) if row else None
 
 
 def stored_hopelessness(hopeless_sessions: int | None, words_day: int | None,

@@ -119,4 +119,4 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
         sessions=therapy_sessions.recent_sessions(session, therapist, child),
         what_clicks=what_clicks.for_child(session, child),
         plan=plan_glance.glance(session, child, today - timedelta(days=PLAN_DAYS - 1), today),
-        hopelessness=insights.hopelessness_for(session, child, today))
+        hopelessness=found.hopelessness)

@@ -10,7 +10,6 @@ from ..forms.families import ChildForm
 from ..models import Child
 from ..rules import hopelessness
 from ..services import (
-    checkins,
     child_overview,
     families,
     therapist_notes,
@@ -52,13 +51,13 @@ def home_page(child: Child):
                   insights=overview.outlook, ready_steps=overview.ready_steps,
                   feed=therapist_notes.family_feed(db, child),
                   siblings=families.family_children(db, child.family_id),
-                  more_help=_more_help(db, child))
+                  more_help=_more_help(overview.outlook))
 
 
-def _more_help(db, child: Child) -> CrisisLine | None:
+def _more_help(outlook) -> CrisisLine | None:
     """The crisis line to show while a check-in noting hopeless words is recent, else None."""
-    day = checkins.hopeless_words_day(db, child)
-    if day is None or not hopelessness.words_noted_recently([day], checkins.today_for(child)):
+    day = outlook.hopeless_words_day
+    if day is None or not hopelessness.words_noted_recently([day], outlook.today):
         return None
     lines = current_app.config["CRISIS_LINES"]
     return crisis_line_for(lines, request.accept_languages.best_match(list(lines)))
