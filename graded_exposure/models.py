@@ -389,6 +389,7 @@ class Reminder(SQLModel, table=True):
                                 sa_column=Column(JSON, nullable=False))
     active: bool = True
     skip_date: date | None = None  # snoozed: the occurrence on this local date is skipped
+    starts_on: date | None = None  # no occurrence before this local date (a dated one-off)
     ends_on: date | None = None
     next_due_at: datetime | None = _when(index=True)
     claimed_by: str = Field(default="", max_length=64)

@@ -79,8 +79,12 @@ def occurrence_date(due: datetime, local_time: str, tz: str) -> date:
 
 
 def next_occurrence_utc(weekdays: str, local_time: str, tz: str, after: datetime, *,
-                        ends_on: date | None = None) -> datetime | None:
-    """Return the first occurrence strictly after `after`, or None when there is none."""
+                        ends_on: date | None = None,
+                        starts_on: date | None = None) -> datetime | None:
+    """Return the first occurrence strictly after `after`, or None when there is none.
+
+    No occurrence falls on a local date before starts_on or after ends_on.
+    """
     if after.tzinfo is None:
         raise ValueError("after must be timezone-aware")
     days = parse_weekdays(weekdays) if weekdays else frozenset()
@@ -88,6 +92,8 @@ def next_occurrence_utc(weekdays: str, local_time: str, tz: str, after: datetime
         return None
     # Start a day early: a gap just before midnight can push yesterday's time into today.
     first = after.astimezone(ZoneInfo(tz)).date() - timedelta(days=1)
+    if starts_on is not None and starts_on > first:
+        first = starts_on
     for offset in range(_SEARCH_DAYS):
         day = first + timedelta(days=offset)
         if ends_on is not None and day > ends_on:

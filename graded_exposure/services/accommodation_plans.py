@@ -24,6 +24,7 @@ from ..models import (
 from ..rules import accommodation_plan as rules
 from ..vocabulary import PlanStatus, Role
 from . import audit
+from .families import caregivers
 
 OPEN = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
 LATEST_START_DAYS = 60  # a plan starts within two months, or it is not a plan yet
@@ -96,12 +97,6 @@ def target_candidates(session: Session, child: Child, today: date) -> list[rules
                         .where(DayCheckIn.child_id == child.id, DayCheckIn.day >= first))
     history = [rules.Accommodated(day, kind, acc) for day, kind, accs in rows for acc in accs]
     return rules.suggest_targets(history, today)
-
-
-def caregivers(session: Session, family_id: int) -> list[User]:
-    """Return the family's caregivers, oldest account first."""
-    return list(session.exec(select(User).where(User.family_id == family_id,
-                                                User.role == Role.CAREGIVER).order_by(User.id)))
 
 
 def _is_caregiver(user: User, child: Child) -> bool:

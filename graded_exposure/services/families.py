@@ -68,6 +68,12 @@ def with_caregivers(session: Session, family_id: int) -> Family:
                                  selectinload(Family.children))).one()
 
 
+def caregivers(session: Session, family_id: int) -> list[User]:
+    """Return the family's caregivers, oldest account first."""
+    return list(session.exec(select(User).where(User.family_id == family_id,
+                                                User.role == Role.CAREGIVER).order_by(User.id)))
+
+
 def family_children(session: Session, family_id: int) -> list[Child]:
     """Return the children of a family, oldest record first."""
     return list(session.exec(_CHILDREN, params={"family_id": family_id}))

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from ..models import AccommodationPlan, Child, User
 from ..rules.accommodation_plan import TargetCandidate
 from . import accommodation_plans as plans
-from . import plan_progress
+from . import families, plan_progress
 from .plan_progress import PlanProgress
 
 
@@ -29,7 +29,7 @@ def for_child(session: Session, child: Child, today: date) -> PlanPage:
     if plan is None:
         return PlanPage(None, [], [], "", None, plans.target_candidates(session, child, today),
                         past)
-    family = plans.caregivers(session, child.family_id)
+    family = families.caregivers(session, child.family_id)
     agreed_ids = {a.user_id for a in plan.agreements}
     author = (next((u for u in family if u.id == plan.changed_by_id), None)
               or session.exec(select(User).where(User.id == plan.changed_by_id)).first())

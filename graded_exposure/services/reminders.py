@@ -73,7 +73,8 @@ def checked_schedule(*, kind: str, weekdays: Iterable[str], local_time: str, tim
 def next_due(schedule_of: Reminder, after: datetime) -> datetime | None:
     """Return the reminder's first occurrence after `after` (UTC), per its local schedule."""
     return next_occurrence_utc(schedule_of.weekdays, schedule_of.local_time,
-                               schedule_of.timezone, after, ends_on=schedule_of.ends_on)
+                               schedule_of.timezone, after, ends_on=schedule_of.ends_on,
+                               starts_on=schedule_of.starts_on)
 
 
 def _apply(reminder: Reminder, schedule: Schedule, now: datetime) -> None:

@@ -11,11 +11,9 @@ from sqlmodel import Session, select
 
 from ..errors import DomainError
 from ..models import Child, Ladder, Reminder, TherapistNote, User, utcnow
-from ..rules.schedule import next_occurrence_utc
 from ..rules.timezones import local_date
-from ..vocabulary import Role
-from . import audit
-from .reminders import checked_time
+from . import audit, families
+from .dated_reminders import remind_on
 
 KINDS = {"note": "Note", "homework": "Homework"}
 MAX_TEXT = 2000
@@ -124,28 +122,14 @@ def reminder_days(child: Child, now: datetime | None = None) -> list[date]:
 def schedule_family_reminder(session: Session, therapist: User, child: Child, *, message: str,
                              on: date | None, at: str, now: datetime | None = None,
                              ip: str = "") -> list[Reminder]:
-    """Send each caregiver of the child one reminder with the therapist's words, on a day soon.
-
-    A one-off is stored as a reminder on that weekday ending that day. Within the coming seven
-    days that weekday falls only once, so pausing and resuming it can never move it earlier.
-    """
+    """Send each caregiver of the child one reminder with the therapist's words, on a day soon."""
     now = now or utcnow()
     message = checked_text(message, MAX_REMINDER_MESSAGE, "reminder message")
     if on not in reminder_days(child, now):
         raise DomainError("Choose a day from today to a week ahead.")
-    local_time = checked_time(at)
-    tz = child.family.timezone
-    due = next_occurrence_utc(str(on.isoweekday()), local_time, tz, now, ends_on=on)
-    if due is None:
-        raise DomainError(f"{local_time} today has already passed. Choose a later time or day.")
-    caregivers = list(session.exec(select(User).where(User.family_id == child.family_id,
-                                                      User.role == Role.CAREGIVER)
-                                   .order_by(User.id)))
-    created = [Reminder(user_id=user.id, child_id=child.id, created_by_id=therapist.id,
-                        kind="therapist", message=message, weekdays=str(on.isoweekday()),
-                        local_time=local_time, timezone=tz, channels=list(REMINDER_CHANNELS),
-                        ends_on=on, next_due_at=due) for user in caregivers]
-    session.add_all(created)
+    created = remind_on(session, families.caregivers(session, child.family_id), child,
+                        kind="therapist", on=on, at=at, created_by_id=therapist.id,
+                        channels=REMINDER_CHANNELS, message=message, now=now)
     audit.record(session, "reminder_scheduled", actor_id=therapist.id,
                  family_id=child.family_id, subject=f"child:{child.id} · for {on.isoformat()}",
                  ip=ip)

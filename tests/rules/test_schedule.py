@@ -59,6 +59,25 @@ def test_next_occurrence_respects_ends_on_and_empty_days():
         schedule.next_occurrence_utc("1", "07:30", "UTC", datetime(2026, 6, 5, 8, 0))
 
 
+@settings(max_examples=200, deadline=None)
+@given(tz=st.sampled_from(["Europe/London", "America/New_York", "Australia/Sydney", "UTC"]),
+       after=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 1, 1),
+                          timezones=st.just(UTC)),
+       ahead=st.integers(0, 70), wall=st.sampled_from(["00:30", "02:30", "07:30", "23:59"]))
+def test_a_dated_one_off_falls_on_its_date_only(tz, after, ahead, wall):
+    on = after.astimezone(ZoneInfo(tz)).date() + timedelta(days=ahead)
+    due = schedule.next_occurrence_utc(str(on.isoweekday()), wall, tz, after,
+                                       starts_on=on, ends_on=on)
+    # Its date, never a week before it (as a weekly schedule on that weekday would give).
+    assert due is None or schedule.occurrence_date(due, wall, tz) == on
+    if due is not None:
+        assert due > after
+        assert schedule.next_occurrence_utc(str(on.isoweekday()), wall, tz, due,
+                                            starts_on=on, ends_on=on) is None
+    elif ahead >= 2:
+        raise AssertionError("a date two days ahead always has its occurrence")
+
+
 # (zone, local date of the change, wall time, the UTC moment it must give): in the gap the
 # time moves forward by the gap; in the overlap the first of the two moments is used.
 EDGE_TIMES = [

@@ -1,0 +1,37 @@
+"""Reminders for one local date: a therapist's one-off, a re-rating, a booster weeks ahead.
+
+A dated reminder is an ordinary reminder on that date's weekday with starts_on and ends_on both
+that date. The dispatcher sends it exactly once like any other; pausing and resuming it cannot
+move it to an earlier week, and a snooze skips it.
+"""
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from ..errors import DomainError
+from ..models import Child, Reminder, User, utcnow
+from ..rules.schedule import next_occurrence_utc
+from .reminders import checked_time
+
+
+def remind_on(session: Session, recipients: Iterable[User], child: Child, *, kind: str,
+              on: date, at: str, created_by_id: int | None, channels: Iterable[str],
+              message: str = "", now: datetime | None = None) -> list[Reminder]:
+    """Add (not commit) one reminder per recipient, due at `at` on the child's local date `on`.
+
+    Raises DomainError when that moment has already passed.
+    """
+    local_time = checked_time(at)
+    tz = child.family.timezone
+    due = next_occurrence_utc(str(on.isoweekday()), local_time, tz, now or utcnow(),
+                              starts_on=on, ends_on=on)
+    if due is None:
+        raise DomainError(f"{local_time} on {on:%A %-d %B} has already passed. "
+                          "Choose a later time or day.")
+    created = [Reminder(user_id=user.id, child_id=child.id, created_by_id=created_by_id,
+                        kind=kind, message=message, weekdays=str(on.isoweekday()),
+                        local_time=local_time, timezone=tz, channels=list(channels),
+                        starts_on=on, ends_on=on, next_due_at=due) for user in recipients]
+    session.add_all(created)
+    return created
