@@ -588,6 +588,14 @@ class ChildSummary(SQLModel, table=True):
     # attended or declined sessions, and the latest check-in day (ordinal) noting hopeless words.
     hopeless_sessions: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
     hopeless_words_day: int | None = None
+    # The whole history in four numbers, so no page rereads every practice: the first day of
+    # the run of consecutive practice days ending on the last one, the longest run ever, the
+    # stars earned and how often each small win was ticked (rules/streaks.py).
+    streak_start_day: int | None = None
+    longest_streak: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    stars: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    small_wins: dict[str, int] = Field(default_factory=dict, sa_column=Column(
+        JSON, nullable=False, server_default=text("'{}'")))
 
 
 class AuditEvent(SQLModel, table=True):

@@ -7,7 +7,9 @@ rows the caseload reads stay a superset of any later window, and the rules decid
 time what they mean today. Writes that bypass the ORM (the Core bulk deletes of account and
 family deletion) remove rows through the foreign key's cascade.
 """
-from datetime import timedelta
+import json
+from collections import Counter
+from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import Integer, bindparam, delete, func, literal, select, update
@@ -27,9 +29,10 @@ from ..models import (
     TherapySession,
     UTCDateTime,
 )
-from ..rules import flags, hopelessness
+from ..rules import flags, hopelessness, streaks
 from ..rules.timezones import local_date
-from .insights import fear_windows, practice_fact
+from .insights import PRACTICE_DATES, WINS_AND_STARS, fear_windows, practice_fact
+from .utc_days import local_days_of
 
 # Practice days kept back from the last practice's local day: the 28-day window, plus slack for
 # time zones. Counted in local days, so a new practice can be folded into the stored days alone.
@@ -90,6 +93,8 @@ ACTIVE_STEPS = (select(Ladder.id, Ladder.goal, Step.id, Step.title, Step.status,
 # The parts of a row beyond what HEAD gives, and the rows each depends on. A write rebuilds
 # only the parts its changes reach: a check-in does not reread the ladders.
 PRACTICE_DAYS, STEPS, AVOIDANCES = "practice_days", "steps", "avoidances"
+# Rebuilt with PRACTICE_DAYS: they too change with every practice.
+STREAK_START, LONGEST, STARS, WINS = "streak_start_day", "longest_streak", "stars", "small_wins"
 HOPELESS_SESSIONS = "hopeless_sessions"
 EVERY_PART = frozenset({PRACTICE_DAYS, STEPS, AVOIDANCES, HOPELESS_SESSIONS})
 
@@ -113,6 +118,7 @@ def summary_of(connection: Connection, child_id: int,
                                      if head.hopeless_words_day else None)}
     if PRACTICE_DAYS in parts:
         values[PRACTICE_DAYS] = _practice_days(connection, child_id, last_practice, tz)
+        values.update(_history(connection, child_id, values["last_practice_day"], tz))
     if AVOIDANCES in parts:
         values[AVOIDANCES] = _avoidances(connection, child_id, head.last_day)
     if STEPS in parts:
@@ -136,6 +142,44 @@ def _practice_days(connection: Connection, child_id: int, last, tz: str) -> list
         "child_id": child_id, "since": last - timedelta(days=PRACTICE_DAYS_KEPT + 2)})
     return kept_days({local_date(moment, tz).toordinal() for moment in moments.scalars()},
                      _day(last, tz))
+
+
+def _history(connection: Connection, child_id: int, last_day: int | None, tz: str) -> dict:
+    """The whole history's streaks, stars and small wins (two statements, one row per day
+    practised and per distinct set of wins)."""
+    days = {day.toordinal() for first, last in connection.execute(PRACTICE_DATES,
+                                                                   {"child_id": child_id})
+            for day in local_days_of(first, last, tz)}
+    start = last_day
+    while start is not None and start - 1 in days:
+        start -= 1
+    stars, wins = 0, Counter()
+    for text, times, their_stars in connection.execute(WINS_AND_STARS, {"child_id": child_id}):
+        stars += their_stars or 0
+        for win in json.loads(text):
+            wins[win] += times
+    return {STREAK_START: start, LONGEST: streaks.longest_streak(
+                {date.fromordinal(day) for day in days}),
+            STARS: stars, WINS: dict(sorted(wins.items()))}
+
+
+def _fold_history(stored, new_days: set[int], added: list, tz: str) -> dict | None:
+    """The history fields with new practices folded in, or None when only a recount can say
+    (a practice on an earlier day than the last one, which may join or split runs)."""
+    last = stored.last_practice_day
+    if last is not None and any(day < last for day in new_days):
+        return None
+    start, longest = stored.streak_start_day, stored.longest_streak
+    for day in sorted(new_days - {last}):
+        start = start if last is not None and day == last + 1 else day
+        last = day
+        longest = max(longest, last - start + 1)
+    wins = Counter(stored.small_wins)
+    for practice in added:
+        wins.update(practice.small_wins)
+    return {STREAK_START: start, LONGEST: longest,
+            STARS: stored.stars + sum(streaks.stars_for(practice_fact(p, tz)) for p in added),
+            WINS: dict(sorted(wins.items()))}
 
 
 def kept_days(days: set[int], last_day: int) -> list[int]:
@@ -194,7 +238,8 @@ def _lock(connection: Connection, child_id: int) -> None:
 
 # What folding new practices into a row reads of it, and where a step stands.
 STORED = (select(Family.timezone, SUMMARY.c.last_activity_at, SUMMARY.c.last_practice_day,
-                 SUMMARY.c.practice_days, SUMMARY.c.steps)
+                 SUMMARY.c.practice_days, SUMMARY.c.steps, SUMMARY.c.streak_start_day,
+                 SUMMARY.c.longest_streak, SUMMARY.c.stars, SUMMARY.c.small_wins)
           .select_from(SUMMARY).join(Child, Child.id == SUMMARY.c.child_id)
           .join(Family, Family.id == Child.family_id).where(SUMMARY.c.child_id == CHILD))
 STEP_PLACE = (select(Step.status, Ladder.status.label("ladder_status"))
@@ -215,6 +260,9 @@ def add_practices(connection: Connection, child_id: int, added: list) -> bool:
         return False
     tz = stored.timezone
     days = {local_date(p.practiced_at, tz).toordinal() for p in added}
+    history = _fold_history(stored, days - set(stored.practice_days), added, tz)
+    if history is None:
+        return False
     last_day = max(days | ({stored.last_practice_day} if stored.last_practice_day else set()))
     steps = [list(entry) for entry in stored.steps]
     practised = sorted({p.step_id for p in added})
@@ -233,7 +281,8 @@ def add_practices(connection: Connection, child_id: int, added: list) -> bool:
     connection.execute(UPDATE, {
         "summary_child_id": child_id, "last_practice_day": last_day,
         "last_activity_at": max(filter(None, (stored.last_activity_at, latest))),
-        PRACTICE_DAYS: kept_days(set(stored.practice_days) | days, last_day), STEPS: steps})
+        PRACTICE_DAYS: kept_days(set(stored.practice_days) | days, last_day), STEPS: steps,
+        **history})
     return True
 
 

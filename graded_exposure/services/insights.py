@@ -3,7 +3,6 @@
 Loads rows in a fixed number of queries, turns them into local-day facts, and hands them to
 the pure rules in graded_exposure/rules/.
 """
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -69,9 +68,9 @@ _RANKED = (select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
 _FEAR_WINDOWS = (select(*[c for c in _RANKED.c if c.name not in ("n", "id")])
                  .where(_RANKED.c.n <= flags.FEAR_WINDOW)
                  .order_by(_RANKED.c.practiced_at, _RANKED.c.id))
-_PRACTICE_DATES = (select(func.min(Practice.practiced_at), func.max(Practice.practiced_at))
-                   .where(Practice.child_id == bindparam("child_id"))
-                   .group_by(utc_date(Practice.practiced_at)))
+PRACTICE_DATES = (select(func.min(Practice.practiced_at), func.max(Practice.practiced_at))
+                  .where(Practice.child_id == bindparam("child_id"))
+                  .group_by(utc_date(Practice.practiced_at)))
 _WIN_SETS = cast(Practice.small_wins, String)
 # A practice's stars, rules.streaks.stars_for said in SQL (1 for a try, one more when the
 # highest fear faced, before or at the peak, reached 4, one more from 7); test_insights_stars
@@ -82,12 +81,14 @@ STARS = case((Practice.outcome.in_(sorted(TRIED_OUTCOMES)),
               1 + case((_FACED >= streaks.BRAVER_FROM, 1), else_=0)
               + case((_FACED >= streaks.BRAVEST_FROM, 1), else_=0)), else_=0)
 # Small wins and stars in one pass: per distinct set of wins, its practices and their stars.
-_WINS_AND_STARS = (select(_WIN_SETS, func.count(), func.sum(STARS))
-                   .where(Practice.child_id == bindparam("child_id")).group_by(_WIN_SETS))
+WINS_AND_STARS = (select(_WIN_SETS, func.count(), func.sum(STARS))
+                  .where(Practice.child_id == bindparam("child_id")).group_by(_WIN_SETS))
 _STORED_FACTS = select(ChildSummary.last_practice_day, ChildSummary.ladder_since_day,
                        ChildSummary.avoidances, ChildSummary.steps,
                        ChildSummary.first_checkin_day, ChildSummary.hopeless_sessions,
-                       ChildSummary.hopeless_words_day).where(
+                       ChildSummary.hopeless_words_day, ChildSummary.practice_days,
+                       ChildSummary.streak_start_day, ChildSummary.longest_streak,
+                       ChildSummary.stars, ChildSummary.small_wins).where(
     ChildSummary.child_id == bindparam("child_id"))
 
 
@@ -158,14 +159,14 @@ def for_child(session: Session, child: Child, today: date | None = None, *,
     """Compute every insight for the child, as of today in the family's time zone; with
     `story`, also the active trap told in the family's words (one more statement).
 
-    Reads plain columns, never whole practices: the practice days for the streaks, and the
-    stars and small wins as counts grouped in SQL; the flags from the child's stored summary.
+    Reads plain columns, never whole practices, and nothing that grows with the history: the
+    check-ins of the last weeks, and from the child's stored summary the flags, the recent
+    practice days, the streaks, the stars and the small wins.
     """
     tz = child.family.timezone
     today = today or local_date(utcnow(), tz)
     since = avoidance_trap.week_start(today) - timedelta(weeks=HISTORY_WEEKS)
     checkins = load_checkin_facts(session, child, since)
-    days = practice_days(session, child)
     trap = avoidance_trap.calm_days_bought_by_avoidance(checkins, today)
     stored = _stored_facts(session, child)
     first = date.fromordinal(stored.first_checkin_day) if stored and stored.first_checkin_day \
@@ -181,32 +182,37 @@ def for_child(session: Session, child: Child, today: date | None = None, *,
         hopelessness=next(iter(stored_hopelessness(stored.hopeless_sessions,
                                                    stored.hopeless_words_day, today)), None)
         if stored else None,
-        current_streak=streaks.current_streak(days, today),
-        longest_streak=streaks.longest_streak(days),
-        practice_days_last_7=attention.practice_days_within(days, today, attention.WEEK),
-        practice_days_last_28=attention.practice_days_within(days, today, attention.FOUR_WEEKS),
-        **_wins_and_stars(session, child))
+        **_history(stored, today))
 
 
 def practice_days(session: Session, child: Child) -> set[date]:
     """Every local day the child practised on, read as one row per UTC date (utc_days.py)."""
     tz = child.family.timezone
-    return {day for first, last in _rows(session, _PRACTICE_DATES, child_id=child.id)
+    return {day for first, last in _rows(session, PRACTICE_DATES, child_id=child.id)
             for day in local_days_of(first, last, tz)}
 
 
-def _wins_and_stars(session: Session, child: Child) -> dict:
-    """Every small win ticked for the child, counted, and the stars of every practice, from
-    the distinct sets of wins in SQL (one statement)."""
-    counted: Counter = Counter()
-    stars = 0
-    for text, times, their_stars in _rows(session, _WINS_AND_STARS, child_id=child.id):
-        stars += their_stars
-        for win in json.loads(text):
-            counted[win] += times
-    # Wins counted as often as each other list in the order of their names, on any engine
-    # (most_common keeps insertion order among equals; GROUP BY's row order is the engine's).
-    return {"small_wins": Counter(dict(sorted(counted.items()))), "stars": stars}
+def _history(stored, today: date) -> dict:
+    """Streaks, recent practice days, stars and small wins from the stored summary: the days it
+    keeps reach back further than any window here, and it keeps the rest for the whole history
+    (services/child_summary.py; test_insights_history holds both equal to a recount)."""
+    if stored is None or stored.last_practice_day is None:
+        return {"current_streak": 0, "longest_streak": 0, "practice_days_last_7": 0,
+                "practice_days_last_28": 0, "stars": 0, "small_wins": Counter()}
+    days = [date.fromordinal(day) for day in stored.practice_days]
+    last = date.fromordinal(stored.last_practice_day)
+    if last > today:  # a practice dated ahead of the family's today: count back from today
+        current = streaks.current_streak(set(days), today)
+    else:
+        current = (last - date.fromordinal(stored.streak_start_day)).days + 1 \
+            if (today - last).days <= 1 else 0
+    return {
+        "current_streak": current,
+        "longest_streak": stored.longest_streak,
+        "practice_days_last_7": attention.practice_days_within(days, today, attention.WEEK),
+        "practice_days_last_28": attention.practice_days_within(days, today,
+                                                                attention.FOUR_WEEKS),
+        "stars": stored.stars, "small_wins": Counter(dict(sorted(stored.small_wins.items())))}
 
 
 def summary_flags(session: Session, child: Child, today: date) -> list[flags.Flag]:

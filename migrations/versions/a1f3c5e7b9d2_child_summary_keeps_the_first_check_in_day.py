@@ -19,7 +19,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('childsummary', schema=None) as batch_op:
         batch_op.add_column(sa.Column('first_checkin_day', sa.Integer(), nullable=True))
-    # The backfill moved to c2e4a6b8d0f1, which adds later columns to this table: the code
+    # The backfill moved to e4a6c8e0f2b4, which adds later columns to this table: the code
     # that rebuilds rows reads them, so it can only run once they exist.
 
 

@@ -25,11 +25,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('referral_text',
                                       sa.String(length=1000),
                                       nullable=False, server_default=''))
-    # Backfill (every row, also for databases coming from before c4e1a7f0b2d9) with the same
-    # code that keeps rows current, so the two cannot disagree. A later migration that adds a
-    # column to this table takes this backfill over.
-    from graded_exposure.services import child_summary
-    child_summary.rebuild_all(op.get_bind())
+    # The rows' backfill moved to e4a6c8e0f2b4, which adds later columns to this table: the
+    # code that rebuilds a row writes those too.
 
 
 def downgrade() -> None:

@@ -6,6 +6,7 @@ summaries with caseload.recompute_rows (the full computation from every row, the
 the same 'now', today and days later without any write in between.
 """
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -31,13 +32,17 @@ from graded_exposure.models import (
     User,
     utcnow,
 )
+from graded_exposure.rules import attention, streaks
+from graded_exposure.rules.practice_rules import SMALL_WINS
 from graded_exposure.rules.session_record import SessionDetails
+from graded_exposure.rules.timezones import local_date
 from graded_exposure.services import (
     account_deletion,
     caseload,
     checkins,
     child_summary,
     families,
+    insights,
     ladders,
     practices,
     steps,
@@ -125,10 +130,16 @@ def _practise(world: World, n: int, step: Step | None, when: datetime | None, pe
     if step is None:
         return
     details = PracticeDetails(fear_before=peak, fear_peak=peak, fear_after=0, outcome=outcome,
-                              practiced_at=when)
+                              practiced_at=when, small_wins=_wins(peak))
     world.names += 1
     practices.log_practice(world.db, world.child(n), step, world.carer, details,
                            f"p-{world.names}-{utcnow().timestamp()}")
+
+
+def _wins(n: int) -> list[str]:
+    """No small win, one or two, picked by n: the summary counts them as they change."""
+    names = sorted(SMALL_WINS)
+    return names[n % len(names):n % len(names) + n % 3]
 
 
 def _log(world: World, n, which, days_ago, hour, peak, outcome):
@@ -144,7 +155,7 @@ def _log_on_current(world: World, n, peak):
 def _edit_practice(world: World, n, which, peak, days_ago):
     if practice := _chosen(world.practices(n), which):
         details = PracticeDetails(fear_before=peak, fear_peak=peak, fear_after=0,
-                                  outcome=practice.outcome,
+                                  outcome=practice.outcome, small_wins=_wins(peak + 1),
                                   practiced_at=_local_moment(world.child(n), days_ago, 12))
         practices.edit_practice(world.db, practice, practice.step, details)
 
@@ -284,6 +295,26 @@ def assert_summaries_match_the_full_computation(world: World) -> None:
         stored = db.get(ChildSummary, child_id)
         fresh = child_summary.summary_of(connection, child_id)
         assert {k: getattr(stored, k) for k in fresh} == fresh
+        assert_history_equals_a_recount(world, db.get(Child, child_id))
+
+
+def assert_history_equals_a_recount(world: World, child: Child) -> None:
+    """The insights' streaks, days, stars and wins (read from the summary) equal a recount
+    from every practice the child has."""
+    tz = child.family.timezone
+    for later in LATER:
+        today = local_date(utcnow() + later, tz)
+        found = insights.for_child(world.db, child, today)
+        days = insights.practice_days(world.db, child)
+        every = world.db.scalars(select(Practice).where(Practice.child_id == child.id)).all()
+        assert (found.current_streak, found.longest_streak) == (
+            streaks.current_streak(days, today), streaks.longest_streak(days))
+        assert (found.practice_days_last_7, found.practice_days_last_28) == (
+            attention.practice_days_within(days, today, attention.WEEK),
+            attention.practice_days_within(days, today, attention.FOUR_WEEKS))
+        assert found.stars == sum(streaks.stars_for(insights.practice_fact(p, tz))
+                                  for p in every)
+        assert found.small_wins == Counter(w for p in every for w in p.small_wins)
 
 
 
@@ -304,6 +335,11 @@ UPCOMING_FLAT = [("practice", 0, 5, days_ago, 12, 7, "did_it") for days_ago in (
 HOPELESS = [("session", 0, 9, "attended", True), ("session", 0, 5, "cancelled", False),
             ("session", 0, 2, "declined", True), ("flip_session", 0, 0),
             ("session", 0, 1, "attended", True), ("hopeless_checkin", 1, 3), ("wait", 24 * 12)]
+# Runs of practice days, in order and one day late, then a gap filled afterwards (joining two
+# runs: a recount) and a practice deleted from the middle of a run (splitting it).
+STREAKS = [("practice", 0, 0, days_ago, 12, 5, "did_it") for days_ago in (9, 8, 7, 5, 4, 3)] + [
+    ("practice", 0, 0, 6, 12, 5, "did_it"), ("practice", 0, 0, 2, 12, 5, "did_it"),
+    ("delete_practice", 0, 3)]
 # Deleting a step deletes its practices too (the database cascades).
 STEP_GONE = [("practice", 1, 0, 1, 12, 5, "did_it"), ("delete_step", 1, 0)]
 
@@ -321,6 +357,7 @@ def test_stored_summaries_equal_the_full_computation_after_any_writes(db):
         @example(STEP_GONE)
         @example(UPCOMING_FLAT)
         @example(HOPELESS)
+        @example(STREAKS)
         def run(ops):
             for op in ops:
                 try:

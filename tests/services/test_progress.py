@@ -214,11 +214,11 @@ def test_a_ready_step_is_decided_from_its_newest_qualifying_practices(db, family
                                                                       monkeypatch):
     """Once the rule is met, older practices are not read: a long history costs nothing."""
     practise_on_days(db, ladder.steps[0], days=range(200))  # 200 days of good practices
-    read = []
-    monkeypatch.setattr(utc_days, "local_date", lambda moment, tz: read.append(moment) or
-                        moment.date())
     other = make_ladder(db, family.child, goal="School", area="outings", steps=4, by=family.user)
     practise_on_days(db, other.steps[0], days=range(300, 500))
+    read = []  # the moments ready_steps reads (counted from here: writes read their own)
+    monkeypatch.setattr(utc_days, "local_date", lambda moment, tz: read.append(moment) or
+                        moment.date())
     ready = progress.ready_steps(db, family.child)
     assert [s.id for s in ready] == [ladder.steps[0].id, other.steps[0].id]
     # The default rule (3 practices on 2 days) is met by each step's newest three.
