@@ -100,3 +100,16 @@ def test_three_statements_whatever_the_history(app, db):
     large, page = _statements(engine, child.id, MONDAY - timedelta(weeks=2))
     assert page.week.counts[Status.ACCOMMODATED] == 7 and page.week.counts[Status.PRACTISED] == 7
     assert small == large == 3
+
+
+def test_the_week_window_follows_local_midnights_across_a_clock_change(db):
+    _, child = person(db)
+    [step] = make_ladder(db, child, titles=["Gate"], fears=[3]).steps
+    # London's clocks went back on Sunday 25 October 2026: that week has 169 hours.
+    for at in (local("Europe/London", 2026, 10, 18, 23, 59), local("Europe/London", 2026, 10, 19),
+               local("Europe/London", 2026, 10, 25, 23, 59), local("Europe/London", 2026, 10, 26)):
+        _practice(db, child, step, at)
+    week = calendar_page(db, child, date(2026, 10, 21), TODAY).week
+    practised = [(d.day.day, o.kind) for d in week.days for o in d.opportunities
+                 if o.kind == PRACTICE]
+    assert practised == [(19, PRACTICE), (25, PRACTICE)]
