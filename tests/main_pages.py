@@ -41,12 +41,14 @@ def seed_main_pages(app, db: Session) -> MainPages:
                  ("ladder", f"/ladders/{template.id}"), ("ladder (own)", f"/ladders/{ladder_id}"),
                  ("progress", f"/ladders/{template.id}/progress"),
                  ("practices", f"{child}/practices"), ("insights", f"{child}/insights"),
-                 ("insights week", f"{child}/week"), ("family", "/family"),
+                 ("insights week", f"{child}/week"), ("calendar", f"{child}/calendar"),
+                 ("family", "/family"),
                  ("reminders", "/reminders"), ("child view", f"{child}/brave"),
                  ("child view try", steps),
                  ("child view done", f"{child}/brave/done/{practice_id}")]
     therapist_pages = [("caseload", "/"), ("therapist child", f"/therapist{child}"),
-                       ("summary", f"/therapist{child}/summary")]
+                       ("summary", f"/therapist{child}/summary"),
+                       ("therapist calendar", f"{child}/calendar")]
     anonymous = [("login", "/login"), ("register", "/register"), ("why", "/why")]
     return MainPages(family, therapist, [
         *(MainPage(name, path, CAREGIVER) for name, path in caregiver),

@@ -241,6 +241,15 @@ DEFAULTS: tuple[Default, ...] = (
             "your child's therapist sees it for {value} days, and so do you, with where to "
             "turn for help.",
             ("product", "nice2019")),
+    # The opportunity calendar (issue 16 item 6).
+    Default("opportunity_calendar.SCHOOL_WEEKDAYS",
+            "Weekdays (Monday = 0) the opportunity calendar treats as school days: with a "
+            "check-in that lists nothing avoided about school, school counts as faced; "
+            "without a check-in, as not recorded.",
+            "The week's calendar counts Monday to Friday as school days. On a school day "
+            "with a check-in that lists nothing avoided about school, school counts as "
+            "faced; a day without a check-in is shown as not recorded, never as faced.",
+            ("product",)),
 )
 
 # Constants of the clinical modules that are not clinical choices, and why.
@@ -261,6 +270,7 @@ TECHNICAL: dict[str, str] = {
 CLINICAL_MODULES: tuple[str, ...] = (
     "mastery", "ladder_rules", "child_steps", "faces", "streaks", "avoidance_trap", "flags",
     "attention", "accommodation_plan", "what_clicks", "calm_first", "hopelessness",
+    "opportunity_calendar",
 )
 
 

@@ -57,6 +57,8 @@ _CHECKINS_SINCE = (
     .outerjoin(Avoidance, Avoidance.checkin_id == DayCheckIn.id)
     .where(DayCheckIn.child_id == bindparam("child_id"), DayCheckIn.day >= bindparam("since"))
     .order_by(DayCheckIn.day, DayCheckIn.id, Avoidance.id))
+# The same, for a window of days that ends (a past week read without the weeks after it).
+_CHECKINS_BETWEEN = _CHECKINS_SINCE.where(DayCheckIn.day <= bindparam("until"))
 _RANK = func.row_number().over(partition_by=Practice.step_id,
                                order_by=(Practice.practiced_at.desc(), Practice.id.desc()))
 _RANKED = (select(Practice.step_id, Practice.practiced_at, Practice.fear_before,
@@ -96,9 +98,12 @@ def _rows(session: Session, statement, **params):
     return session.connection().execute(statement, params)
 
 
-def load_checkin_facts(session: Session, child: Child, since: date) -> list[CheckInFact]:
-    """Return the child's check-ins from `since` on as facts (one statement, plain columns)."""
-    rows = _rows(session, _CHECKINS_SINCE, child_id=child.id, since=since)
+def load_checkin_facts(session: Session, child: Child, since: date,
+                       until: date | None = None) -> list[CheckInFact]:
+    """Return the child's check-ins from `since` on (to `until` included, when given) as facts
+    (one statement, plain columns)."""
+    rows = (_rows(session, _CHECKINS_SINCE, child_id=child.id, since=since) if until is None
+            else _rows(session, _CHECKINS_BETWEEN, child_id=child.id, since=since, until=until))
     parts: dict[int, tuple] = {}
     for checkin_id, day, distress, kind, accommodations, note in rows:
         *_, details = parts.setdefault(checkin_id, (day, distress, []))

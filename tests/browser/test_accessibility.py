@@ -69,6 +69,7 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, phone)
              (f"{child}/checkin", "check-in form"), (ladder_url, "ladder"),
              (f"{live_server}/ladders/{ladder_id}/progress", "ladder progress"),
              (f"{child}/insights", "insights"), (f"{child}/week", "weekly summary"),
+             (f"{child}/calendar", "opportunity calendar"),
              (f"{live_server}/family", "family"), (f"{live_server}/reminders", "reminders"),
              (f"{live_server}/inbox", "inbox")]
     for url, name in pages:
