@@ -19,6 +19,8 @@ class PracticeFact:
     fear_peak: int
     fear_after: int
     outcome: str
+    place: str = ""  # the practice's context_where, "" when not told
+    safety_used: tuple[str, ...] = ()  # the safety behaviours the child leaned on
 
     @property
     def tried(self) -> bool:
