@@ -41,12 +41,15 @@ class LadderLine:
     mastery_min_days: int
     mastery_max_peak: int
     mastery_count_halving: bool
+    mastery_min_contexts: int
+    safety_behaviours: list[str]
     steps: list[StepLine] = field(default_factory=list)
 
 
 _LADDER_COLUMNS = (Ladder.id, Ladder.child_id, Ladder.goal, Ladder.area, Ladder.calming_plan,
                    Ladder.created_at, Ladder.mastery_min_practices, Ladder.mastery_min_days,
-                   Ladder.mastery_max_peak, Ladder.mastery_count_halving)
+                   Ladder.mastery_max_peak, Ladder.mastery_count_halving,
+                   Ladder.mastery_min_contexts, Ladder.safety_behaviours)
 _STEP_COLUMNS = (Step.id, Step.position, Step.title, Step.status, Step.predicted_fear,
                  Step.current_since, Step.mastered_at)
 # Oldest ladder first, its steps in ladder order; a ladder without steps still comes (NULLs).
