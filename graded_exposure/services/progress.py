@@ -125,7 +125,8 @@ def progress_words(mastery: MasteryProgress) -> str:
     practices = min(mastery.qualifying, rule.min_practices)
     days = min(mastery.days, rule.min_days)
     day_word = "day" if rule.min_days == 1 else "days"
-    words = f"{practices} of {rule.min_practices} practices, on {days} of {rule.min_days} {day_word}"
+    words = (f"{practices} of {rule.min_practices} practices, "
+             f"on {days} of {rule.min_days} {day_word}")
     if rule.min_contexts > 1:
         places = min(len(mastery.places), rule.min_contexts)
         words += f", in {places} of {rule.min_contexts} places"

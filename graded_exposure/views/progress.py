@@ -6,9 +6,10 @@ from ..access import ladder_for, step_for
 from ..auth_session import require_login
 from ..db import get_session
 from ..errors import DomainError
-from ..forms.ladders import ConfirmMasteredForm, LadderForm, MasteryRuleForm
+from ..forms.ladders import ConfirmMasteredForm, MasteryRuleForm
 from ..models import Ladder, Step
 from ..services import progress, steps
+from .ladders import edit_page
 from .responses import refusal_on, render, see_other, status_for, wants_fragment
 
 bp = Blueprint("progress", __name__)
@@ -65,5 +66,4 @@ def mastery_rule(ladder_id: int):
                 return render(RULE_FORM, ladder=ladder, mastery_form=form, saved=True)
             flash("Mastery rule saved.", "success")
             return see_other(url_for("ladders.show", ladder_id=ladder.id) + "#mastery-rule")
-    return render("ladders/edit.html", RULE_FORM, status_for(form), ladder=ladder,
-                  mastery_form=form, form=LadderForm(formdata=None, obj=ladder))
+    return edit_page(ladder, status_for(form), RULE_FORM, mastery_form=form)
