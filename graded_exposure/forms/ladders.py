@@ -133,6 +133,12 @@ class ConfirmMasteredForm(AppForm):
     back = HiddenField()
 
 
+class FadingForm(AppForm):
+    """Fade one safety behaviour from a mastered step (add the variant, or not now)."""
+
+    behaviour = HiddenField(validators=[InputRequired("Choose one of the suggestions.")])
+
+
 class MoveToForm(AppForm):
     """Move a step to a place on its ladder: 1 is the bottom rung."""
 

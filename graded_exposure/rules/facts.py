@@ -20,6 +20,7 @@ class PracticeFact:
     fear_after: int
     outcome: str
     place: str = ""  # the practice's context_where, "" when not told
+    with_whom: str = ""  # its context_with
     safety_used: tuple[str, ...] = ()  # the safety behaviours the child leaned on
 
     @property

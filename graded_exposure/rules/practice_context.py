@@ -46,6 +46,12 @@ def people_words(people: Iterable[str]) -> str:
     return ", ".join(label for key, label in PEOPLE.items() if key in chosen)
 
 
+def context_words(where: str, with_whom: str, time_of_day: str) -> str:
+    """Say a practice's context in a line: 'The park · A friend · Afternoon' ("" if none)."""
+    parts = (PLACES.get(where, ""), PEOPLE.get(with_whom, ""), TIMES.get(time_of_day, ""))
+    return " · ".join(part for part in parts if part)
+
+
 def another_context(places: Iterable[str], people: Iterable[str] = ()) -> str:
     """Suggest a new place (and someone new) for a step mastered where it was practised:
     'Try it at the park or with a friend.'"""

@@ -50,6 +50,7 @@ def practice_fact(practice: Practice, tz: str) -> PracticeFact:
                         fear_after=practice.fear_after, outcome=practice.outcome,
                         # Read where the statement selected them (progress.py does).
                         place=getattr(practice, "context_where", "") or "",
+                        with_whom=getattr(practice, "context_with", "") or "",
                         safety_used=tuple(getattr(practice, "safety_used", None) or ()))
 
 

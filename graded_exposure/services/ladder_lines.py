@@ -27,6 +27,10 @@ class StepLine:
     current_since: datetime | None
     mastered_at: datetime | None
     ladder: "LadderLine | Ladder"
+    # Read for the progress page only (ladder_steps): fading a safety behaviour.
+    faded_from_id: int | None = None
+    without_safety: str = ""
+    fading_dismissed: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, eq=False)
@@ -94,11 +98,17 @@ def _lines(rows) -> list[LadderLine]:
     return list(ladders.values())
 
 
-_LADDER_STEPS = (select(*_STEP_COLUMNS).where(Step.ladder_id == bindparam("ladder_id"))
+_FADING_COLUMNS = (Step.faded_from_id, Step.without_safety, Step.fading_dismissed)
+_LADDER_STEPS = (select(*_STEP_COLUMNS, *_FADING_COLUMNS)
+                 .where(Step.ladder_id == bindparam("ladder_id"))
                  .order_by(Step.position, Step.id))
+_FADING_AT = len(_STEP_COLUMNS)
 
 
 def ladder_steps(connection: Connection, ladder: Ladder) -> list[StepLine]:
-    """The ladder's steps in ladder order, each pointing at `ladder` (the entity)."""
-    return [StepLine(step_id, ladder.id, *rest, ladder=ladder)
-            for step_id, *rest in connection.execute(_LADDER_STEPS, {"ladder_id": ladder.id})]
+    """The ladder's steps in ladder order, each pointing at `ladder` (the entity), with what
+    the progress page needs to suggest fading a safety behaviour."""
+    return [StepLine(row[0], ladder.id, *row[1:_FADING_AT], ladder=ladder,
+                     faded_from_id=row[_FADING_AT], without_safety=row[_FADING_AT + 1],
+                     fading_dismissed=row[_FADING_AT + 2] or [])
+            for row in connection.execute(_LADDER_STEPS, {"ladder_id": ladder.id})]

@@ -135,7 +135,8 @@ def delete_practice(session: Session, practice: Practice, actor: User | None) ->
 _LISTED = (select(Practice.id, Practice.step_id, Practice.practiced_at, Practice.fear_before,
                   Practice.fear_peak, Practice.fear_after, Practice.outcome, Practice.note,
                   Practice.small_wins, Practice.prediction, Practice.prediction_came_true,
-                  Practice.safety_behaviours, Step.title.label("step_title"),
+                  Practice.safety_behaviours, Practice.safety_used, Practice.context_where,
+                  Practice.context_with, Practice.context_time, Step.title.label("step_title"),
                   User.display_name.label("logged_by"))
            .join(Step, Step.id == Practice.step_id)
            .outerjoin(User, User.id == Practice.logged_by_id)

@@ -4,7 +4,7 @@ Loads rows in a fixed number of queries whatever the number of steps and practic
 them into local-day facts and hands them to the pure rules (mastery, fear_chart).
 """
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
@@ -25,6 +25,8 @@ from ..rules.mastery import (
     mastery_progress,
     rule_problem,
 )
+from ..rules.practice_context import another_context, people_words, place_words
+from ..rules.safety_fading import FadingSuggestion, fading_suggestions
 from ..rules.timezones import local_date
 from .insights import practice_fact
 from .ladder_lines import LadderLine, StepLine, active_ladders, ladder_steps
@@ -62,6 +64,8 @@ class StepProgress:
     rule: MasteryRule
     practice_count: int  # every practice of the step
     mastered_on: date | None = None
+    # The same step without a safety behaviour it leaned on (mastered steps, progress page).
+    fading: list[FadingSuggestion] = field(default_factory=list)
 
     @cached_property
     def chart(self) -> FearChart:
@@ -90,6 +94,23 @@ class StepProgress:
     def words(self) -> str:
         """How far the step is towards its rule in words; empty for one left uncounted."""
         return progress_words(self.mastery) if self.mastery else ""
+
+    @property
+    def places(self) -> str:
+        """The places of the practices the chart shows, named: 'Home, The park'."""
+        return place_words(fact.place for fact in self.shown_facts)
+
+    @property
+    def people(self) -> str:
+        """Who was with the child in the practices the chart shows."""
+        return people_words(fact.with_whom for fact in self.shown_facts)
+
+    @property
+    def another_place(self) -> str:
+        """A new place to try, when only variety stands between the step and mastery."""
+        if not (self.mastery and self.mastery.needs_another_place):
+            return ""
+        return another_context(self.mastery.places, (f.with_whom for f in self.facts))
 
 
 @dataclass
@@ -190,8 +211,20 @@ def ladder_progress(session: Session, ladder: Ladder) -> LadderProgress:
         StepProgress(step=step, facts=shown[step.id], rule=rule,
                      practice_count=counts.get(step.id, 0), mastered_on=_mastered_on(step, tz),
                      mastery=None if step.status == ladder_rules.MASTERED
-                     else mastery.get(step.id, MasteryProgress(0, 0, rule)))
+                     else mastery.get(step.id, MasteryProgress(0, 0, rule)),
+                     fading=_fading(step, steps, shown[step.id], rule))
         for step in steps])
+
+
+def _fading(step: StepLine, steps: list[StepLine], facts: list[PracticeFact],
+            rule: MasteryRule) -> list[FadingSuggestion]:
+    """Suggest fading what a mastered step leaned on, judged on the practices its chart shows,
+    unless the variant was added or the family put the suggestion aside."""
+    if step.status != ladder_rules.MASTERED or not facts:
+        return []
+    added = {s.without_safety for s in steps if s.faded_from_id == step.id}
+    return fading_suggestions(step.id, step.title, facts, rule,
+                              added | set(step.fading_dismissed), ladder_rules.TITLE_MAX)
 
 
 def ladders_progress(session: Session, ladders: list[Ladder], tz: str) -> list[LadderProgress]:

@@ -6,9 +6,9 @@ from ..access import ladder_for, step_for
 from ..auth_session import require_login
 from ..db import get_session
 from ..errors import DomainError
-from ..forms.ladders import ConfirmMasteredForm, MasteryRuleForm
+from ..forms.ladders import ConfirmMasteredForm, FadingForm, MasteryRuleForm
 from ..models import Ladder, Step
-from ..services import progress, steps
+from ..services import progress, safety_fading, steps
 from .ladders import edit_page
 from .responses import refusal_on, render, see_other, status_for, wants_fragment
 
@@ -67,3 +67,38 @@ def mastery_rule(ladder_id: int):
             flash("Mastery rule saved.", "success")
             return see_other(url_for("ladders.show", ladder_id=ladder.id) + "#mastery-rule")
     return edit_page(ladder, status_for(form), RULE_FORM, mastery_form=form)
+
+
+def _fading_refused(step: Step, form: FadingForm, error: str | None = None):
+    message = error or " ".join(e for errs in form.errors.values() for e in errs)
+    return _progress_page(step.ladder, 422, confirm_error=message)
+
+
+@bp.post("/steps/<int:step_id>/fade")
+def fade(step_id: int):
+    step = step_for(step_id)
+    form = FadingForm()
+    if not form.validate_on_submit():
+        return _fading_refused(step, form)
+    try:
+        variant = safety_fading.add_faded_step(get_session(), step, form.behaviour.data,
+                                               by=current_user)
+    except DomainError as e:
+        return _fading_refused(step, form, str(e))
+    flash(f"Added “{variant.title}” as step {variant.position}. Choose it on the ladder "
+          "when your child is ready.", "success")
+    return see_other(url_for("ladders.show", ladder_id=step.ladder_id) + f"#step-{variant.id}")
+
+
+@bp.post("/steps/<int:step_id>/fade/not-now")
+def keep_safety(step_id: int):
+    step = step_for(step_id)
+    form = FadingForm()
+    if not form.validate_on_submit():
+        return _fading_refused(step, form)
+    try:
+        safety_fading.dismiss_fading(get_session(), step, form.behaviour.data, by=current_user)
+    except DomainError as e:
+        return _fading_refused(step, form, str(e))
+    return see_other(url_for("progress.ladder", ladder_id=step.ladder_id)
+                     + f"#progress-step-{step.id}")
