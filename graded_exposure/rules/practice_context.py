@@ -17,9 +17,9 @@ PEOPLE = {"parent": "A parent", "caregiver": "Another caregiver", "teacher": "A 
 TIMES = {"morning": "Morning", "afternoon": "Afternoon", "evening": "Evening"}
 
 # How the suggestion names a place and a companion inside a sentence, the gentler first.
-_AT_PLACE = {"home": "at home", "relative": "at a relative's house", "park": "at the park",
+AT_PLACE = {"home": "at home", "relative": "at a relative's house", "park": "at the park",
              "shop": "at a shop", "school": "at school"}
-_WITH_PERSON = {"parent": "with a parent", "caregiver": "with another caregiver",
+WITH_PERSON = {"parent": "with a parent", "caregiver": "with another caregiver",
                 "friend": "with a friend", "teacher": "with a teacher"}
 
 
@@ -56,8 +56,8 @@ def another_context(places: Iterable[str], people: Iterable[str] = ()) -> str:
     """Suggest a new place (and someone new) for a step mastered where it was practised:
     'Try it at the park or with a friend.'"""
     done_places, done_people = set(places), set(people)
-    place = next((words for key, words in _AT_PLACE.items() if key not in done_places), "")
-    person = next((words for key, words in _WITH_PERSON.items() if key not in done_people), "")
+    place = next((words for key, words in AT_PLACE.items() if key not in done_places), "")
+    person = next((words for key, words in WITH_PERSON.items() if key not in done_people), "")
     if place and person:
         return f"Try it {place} or {person}."
     if place or person:
