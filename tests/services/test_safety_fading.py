@@ -45,7 +45,7 @@ def test_the_family_sets_the_ladders_safety_behaviours(db, family, ladder):
 
 
 def test_a_list_off_the_suggestions_is_refused_and_nothing_changes(db, ladder):
-    with pytest.raises(DomainError, match="Choose safety behaviours from the list."):
+    with pytest.raises(DomainError, match="Choose safety behaviours from the list"):
         ladders.set_safety_behaviours(db, ladder, ["Not offered"])
     db.expire_all()
     assert db.get(Ladder, ladder.id).safety_behaviours == [HAND]
