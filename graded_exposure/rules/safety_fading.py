@@ -8,12 +8,13 @@ mastered *while leaning on* a behaviour, the next rung is the same step without 
 "Leaning on it": the step's practices without the behaviour do not meet the ladder's mastery
 rule on their own, while some qualifying practice used it. No new number: the mastery rule
 (rules/mastery.py) decides, on the practices the progress page reads (the newest ones its
-chart shows).
+chart shows). Its places are left out here: variety is its own suggestion, and a step mastered
+before the ladder asked for more places still leaned on what it leaned on.
 
 Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .facts import PracticeFact
 from .mastery import MasteryRule, is_qualifying, is_step_mastered
@@ -73,6 +74,7 @@ def leaned_on(practices: Sequence[PracticeFact], rule: MasteryRule) -> list[str]
     """The behaviours a mastered step leaned on: used in a qualifying practice, and the
     practices without it do not meet the rule by themselves. First used first. None while the
     practices do not meet the rule at all."""
+    rule = replace(rule, min_contexts=1)
     if not is_step_mastered(practices, rule):
         return []
     used = dict.fromkeys(b for p in practices if is_qualifying(p, rule) for b in p.safety_used)

@@ -77,6 +77,11 @@ def test_no_suggestion_before_mastery():
     assert leaned_on([calm(0, [HAND]), calm(1, [HAND])], RULE) == []
 
 
+def test_places_asked_for_later_do_not_hide_what_a_step_leaned_on():
+    practices = [calm(0, [HAND]), calm(0, [HAND]), calm(1, [HAND])]
+    assert leaned_on(practices, MasteryRule(min_contexts=3)) == [HAND]
+
+
 def test_a_behaviour_used_only_on_tries_that_did_not_count_is_not_leaned_on():
     practices = [calm(0), calm(0), calm(1), calm(2, [HAND], peak=9)]
     assert leaned_on(practices, RULE) == []
@@ -105,7 +110,7 @@ _practices = st.lists(st.tuples(st.integers(0, 5), _behaviours, st.integers(0, 1
 def test_fading_is_suggested_only_after_mastery_and_only_for_what_it_leaned_on(rows):
     facts = [calm(day, used, peak, outcome) for day, used, peak, outcome in rows]
     found = leaned_on(facts, RULE)
-    if not is_step_mastered(facts, RULE):
+    if not is_step_mastered(facts, RULE):  # RULE asks for one place: places play no part
         assert found == []
     for behaviour in found:
         assert any(behaviour in f.safety_used for f in facts)
