@@ -58,6 +58,13 @@ class SubStepForm(AppForm):
         DataRequired("Write the small step."), Length(max=rules.SUBSTEP_MAX)])
 
 
+def offer(field: SelectMultipleField, presets: tuple[str, ...], current) -> list[str]:
+    """Offer the presets and the family's own items of a chip list; return their own."""
+    own = [s for s in current if s not in presets]
+    field.choices = [SelectChoice(s, s) for s in (*presets, *own)]
+    return own
+
+
 class CalmingForm(AppForm):
     strategies = SelectMultipleField(
         "Calming strategies", choices=[], option_widget=widgets.CheckboxInput(),
@@ -68,9 +75,7 @@ class CalmingForm(AppForm):
 
     def __init__(self, *args, plan: list[str] | tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.custom_strategies = [s for s in plan if s not in rules.CALMING_STRATEGIES]
-        self.strategies.choices = [SelectChoice(s, s) for s in
-                                   (*rules.CALMING_STRATEGIES, *self.custom_strategies)]
+        self.custom_strategies = offer(self.strategies, rules.CALMING_STRATEGIES, plan)
 
 
 class SafetyListForm(AppForm):
@@ -85,9 +90,7 @@ class SafetyListForm(AppForm):
 
     def __init__(self, *args, current: list[str] | tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.own = [s for s in current if s not in SUGGESTED_SAFETY_BEHAVIOURS]
-        self.behaviours.choices = [SelectChoice(s, s)
-                                   for s in (*SUGGESTED_SAFETY_BEHAVIOURS, *self.own)]
+        self.own = offer(self.behaviours, SUGGESTED_SAFETY_BEHAVIOURS, current)
 
 
 class WholeNumberField(IntegerField):

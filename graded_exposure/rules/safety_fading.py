@@ -16,6 +16,7 @@ Each clinical default here has its source in docs/clinical.md (rules/clinical_so
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from .chip_lists import ChipList, recorded_problem
 from .facts import PracticeFact
 from .mastery import MasteryRule, is_qualifying, is_step_mastered
 
@@ -42,32 +43,23 @@ class FadingSuggestion:
     why: str  # one sentence a family reads
 
 
+SAFETY_LIST = ChipList(
+    SUGGESTED_SAFETY_BEHAVIOURS, CUSTOM_SAFETY_MAX, SAFETY_LIST_MAX,
+    off_list="Choose safety behaviours from the list.",
+    own_too_long=f"Keep your own words to {CUSTOM_SAFETY_MAX} characters or fewer.",
+    too_many=f"Choose at most {SAFETY_LIST_MAX} safety behaviours.")
+
+
 def safety_list_after(current: Sequence[str], chosen: Sequence[str], custom: str) -> list[str]:
     """Return the ladder's new list of safety behaviours, or raise ValueError with a user-safe
-    message. `chosen` may hold suggestions and the ladder's own ones (unticking removes them);
-    `custom` is one new behaviour in the family's words."""
-    allowed = set(SUGGESTED_SAFETY_BEHAVIOURS) | set(current)
-    if any(item not in allowed for item in chosen):
-        raise ValueError("Choose safety behaviours from the list.")
-    custom = " ".join(custom.split())
-    if len(custom) > CUSTOM_SAFETY_MAX:
-        raise ValueError(f"Keep your own words to {CUSTOM_SAFETY_MAX} characters or fewer.")
-    found = [s for s in SUGGESTED_SAFETY_BEHAVIOURS if s in chosen]
-    found += [s for s in current if s in chosen and s not in SUGGESTED_SAFETY_BEHAVIOURS]
-    if custom and custom not in found:
-        found.append(custom)
-    if len(found) > SAFETY_LIST_MAX:
-        raise ValueError(f"Choose {SAFETY_LIST_MAX} safety behaviours or fewer.")
-    return found
+    message (`custom`: one new behaviour in the family's words)."""
+    return SAFETY_LIST.after(current, chosen, custom)
 
 
 def used_problem(used: Sequence[str]) -> str | None:
     """Return why a practice's list of safety behaviours used cannot be stored, or None."""
-    if len(used) > SAFETY_LIST_MAX:
-        return f"Choose {SAFETY_LIST_MAX} safety behaviours or fewer."
-    if any(len(item) > CUSTOM_SAFETY_MAX for item in used):
-        return f"A safety behaviour can be at most {CUSTOM_SAFETY_MAX} characters."
-    return None
+    return recorded_problem(used, most=SAFETY_LIST_MAX, longest=CUSTOM_SAFETY_MAX,
+                            plural="safety behaviours", singular="safety behaviour")
 
 
 def leaned_on(practices: Sequence[PracticeFact], rule: MasteryRule) -> list[str]:

@@ -69,22 +69,25 @@ def mastery_rule(ladder_id: int):
     return edit_page(ladder, status_for(form), RULE_FORM, mastery_form=form)
 
 
-def _fading_refused(step: Step, form: FadingForm, error: str | None = None):
-    message = error or " ".join(e for errs in form.errors.values() for e in errs)
-    return _progress_page(step.ladder, 422, confirm_error=message)
+def _fading_change(step_id: int, change):
+    """Apply `change` (a safety_fading service) to a mastered step's suggestion: the step and
+    the Step it returns, or the step and the progress page saying why not (422)."""
+    step = step_for(step_id)
+    form = FadingForm()
+    if form.validate_on_submit():
+        try:
+            return step, change(get_session(), step, form.behaviour.data, by=current_user)
+        except DomainError as e:
+            form.form_errors.append(str(e))
+    message = " ".join([*form.form_errors, *(e for errs in form.errors.values() for e in errs)])
+    return step, _progress_page(step.ladder, 422, confirm_error=message)
 
 
 @bp.post("/steps/<int:step_id>/fade")
 def fade(step_id: int):
-    step = step_for(step_id)
-    form = FadingForm()
-    if not form.validate_on_submit():
-        return _fading_refused(step, form)
-    try:
-        variant = safety_fading.add_faded_step(get_session(), step, form.behaviour.data,
-                                               by=current_user)
-    except DomainError as e:
-        return _fading_refused(step, form, str(e))
+    step, variant = _fading_change(step_id, safety_fading.add_faded_step)
+    if not isinstance(variant, Step):
+        return variant
     flash(f"Added “{variant.title}” as step {variant.position}. Choose it on the ladder "
           "when your child is ready.", "success")
     return see_other(url_for("ladders.show", ladder_id=step.ladder_id) + f"#step-{variant.id}")
@@ -92,13 +95,8 @@ def fade(step_id: int):
 
 @bp.post("/steps/<int:step_id>/fade/not-now")
 def keep_safety(step_id: int):
-    step = step_for(step_id)
-    form = FadingForm()
-    if not form.validate_on_submit():
-        return _fading_refused(step, form)
-    try:
-        safety_fading.dismiss_fading(get_session(), step, form.behaviour.data, by=current_user)
-    except DomainError as e:
-        return _fading_refused(step, form, str(e))
+    step, result = _fading_change(step_id, safety_fading.dismiss_fading)
+    if not isinstance(result, Step):
+        return result
     return see_other(url_for("progress.ladder", ladder_id=step.ladder_id)
                      + f"#progress-step-{step.id}")

@@ -44,7 +44,7 @@ def test_unticking_an_own_behaviour_removes_it_and_adding_it_twice_keeps_one():
     ([], ["Something made up"], "", "Choose safety behaviours from the list."),
     ([], [], "x" * (CUSTOM_SAFETY_MAX + 1), "Keep your own words to 60 characters or fewer."),
     ([f"own {n}" for n in range(SAFETY_LIST_MAX)], [f"own {n}" for n in range(SAFETY_LIST_MAX)],
-     "one more", "Choose 12 safety behaviours or fewer."),
+     "one more", "Choose at most 12 safety behaviours."),
 ])
 def test_a_bad_list_is_refused_with_a_clear_message(current, chosen, custom, message):
     with pytest.raises(ValueError, match=message):
@@ -54,7 +54,7 @@ def test_a_bad_list_is_refused_with_a_clear_message(current, chosen, custom, mes
 def test_a_practice_may_note_a_few_short_behaviours():
     assert used_problem([HAND]) is None
     assert used_problem(["x" * 61]) == "A safety behaviour can be at most 60 characters."
-    assert used_problem([str(n) for n in range(13)]) == "Choose 12 safety behaviours or fewer."
+    assert used_problem([str(n) for n in range(13)]) == "Choose at most 12 safety behaviours."
 
 
 # ---- when to suggest fading -----------------------------------------------------------------

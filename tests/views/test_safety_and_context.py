@@ -69,7 +69,7 @@ def test_without_the_optional_details_nothing_is_recorded_about_them(family, lad
     ({"context_with": "stranger"}, "Choose who was there from the list."),
     ({"context_time": "midnight"}, "Choose the time of day from the list."),
     ({"safety_used": ["x" * 61]}, "A safety behaviour can be at most 60 characters."),
-    ({"safety_used": [f"thing {n}" for n in range(13)]}, "Choose 12 safety behaviours or fewer."),
+    ({"safety_used": [f"thing {n}" for n in range(13)]}, "Choose at most 12 safety behaviours."),
 ])
 def test_bad_safety_or_context_is_refused_and_nothing_stored(family, ladder, db, fields, message):
     response = _post_practice(family, ladder, **fields)
