@@ -184,6 +184,12 @@ class Ladder(SQLModel, table=True):
     mastery_min_days: int = Field(default=2, ge=1, le=20)
     mastery_max_peak: int = Field(default=3, ge=0, le=10)
     mastery_count_halving: bool = True
+    # Distinct places a step's counting practices must cover (rules/practice_context.py).
+    mastery_min_contexts: int = Field(default=1, ge=1, le=3)
+    # What the child leans on to get through (a hand held, a phone in the pocket), chosen from
+    # suggestions or written by the family; a practice records which were used.
+    safety_behaviours: list[str] = Field(default_factory=list,
+                                         sa_column=Column(JSON, nullable=False))
     updated_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     updated_at: datetime | None = _when()
 
@@ -211,6 +217,12 @@ class Step(SQLModel, table=True):
     created_at: datetime = _ts()
     current_since: datetime | None = _when()
     mastered_at: datetime | None = _when()
+    # A step added to fade a safety behaviour: the step it repeats and what it goes without.
+    faded_from_id: int | None = Field(default=None, foreign_key="step.id", ondelete="SET NULL")
+    without_safety: str = Field(default="", max_length=80)
+    # Safety behaviours the family chose not to fade from this step (suggestion dismissed).
+    fading_dismissed: list[str] = Field(default_factory=list,
+                                        sa_column=Column(JSON, nullable=False))
 
     ladder: Ladder = Relationship(back_populates="steps")
     substeps: list["SubStep"] = Relationship(
@@ -254,7 +266,13 @@ class Practice(SQLModel, table=True):
     prediction_came_true: str = Field(default="", max_length=8)
     calming_used: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     calm_first: bool = False  # the body was calmed (the child view's calm screen) before the try
+    # Free text from before safety behaviours were chosen from the ladder's list: kept, shown.
     safety_behaviours: str = Field(default="", max_length=500)
+    safety_used: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Where, with whom and when in the day (rules/practice_context.py); empty when not told.
+    context_where: str = Field(default="", max_length=16)
+    context_with: str = Field(default="", max_length=16)
+    context_time: str = Field(default="", max_length=16)
     small_wins: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str = Field(default="", max_length=2000)
     idempotency_key: str = Field(max_length=64)

@@ -137,13 +137,14 @@ def add_practices(db: Session, child: Child, steps, n: int, logged_by_id=None) -
 
 
 def practise_on_days(db: Session, step: Step, days=(0, 0, 1), peak=2, after=1, before=3,
-                     outcome="did_it") -> None:
-    """Add a practice per entry in `days` (days after PRACTICE_DAY), each an hour after the last."""
+                     outcome="did_it", **fields) -> None:
+    """Add a practice per entry in `days` (days after PRACTICE_DAY), each an hour after the last
+    (`fields`: more Practice columns, the same for each)."""
     for n, offset in enumerate(days):
         db.add(Practice(child_id=step.ladder.child_id, step_id=step.id,
                         practiced_at=PRACTICE_DAY + timedelta(days=offset, hours=n),
                         fear_before=before, fear_peak=peak, fear_after=after, outcome=outcome,
-                        idempotency_key=f"k{next(_keys)}"))
+                        idempotency_key=f"k{next(_keys)}", **fields))
     db.commit()
 
 

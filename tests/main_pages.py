@@ -6,7 +6,14 @@ from sqlmodel import Session, select
 
 from graded_exposure.models import Practice
 from tests.conftest import Family, Therapist
-from tests.factories import add_practices, current_step, fill_child, template_ladder
+from tests.factories import (
+    add_practices,
+    current_step,
+    fill_child,
+    make_ladder,
+    practise_on_days,
+    template_ladder,
+)
 
 CAREGIVER, THERAPIST, NOBODY = "caregiver", "therapist", "nobody"
 
@@ -34,6 +41,7 @@ def seed_main_pages(app, db: Session) -> MainPages:
     add_practices(db, family.child, template.steps[:3], 6, logged_by_id=family.user.id)
     practice_id = db.exec(select(Practice.id).where(
         Practice.child_id == family.child.id)).first()
+    shop = _leaning_ladder(db, family)
     child = f"/children/{family.child.id}"
     steps = f"{child}/brave/steps/{current_step(template).id}"
     caregiver = [("home", "/"), ("child home", child), ("practice form", f"{child}/practices/new"),
@@ -45,7 +53,9 @@ def seed_main_pages(app, db: Session) -> MainPages:
                  ("family", "/family"),
                  ("reminders", "/reminders"), ("child view", f"{child}/brave"),
                  ("child view try", steps),
-                 ("child view done", f"{child}/brave/done/{practice_id}")]
+                 ("child view done", f"{child}/brave/done/{practice_id}"),
+                 ("progress (fading, places)", f"/ladders/{shop}/progress"),
+                 ("ladder edit", f"/ladders/{shop}/edit")]
     therapist_pages = [("caseload", "/"), ("therapist child", f"/therapist{child}"),
                        ("summary", f"/therapist{child}/summary"),
                        ("therapist calendar", f"{child}/calendar")]
@@ -54,3 +64,15 @@ def seed_main_pages(app, db: Session) -> MainPages:
         *(MainPage(name, path, CAREGIVER) for name, path in caregiver),
         *(MainPage(name, path, THERAPIST) for name, path in therapist_pages),
         *(MainPage(name, path, NOBODY) for name, path in anonymous)])
+
+
+def _leaning_ladder(db: Session, family: Family) -> int:
+    """A ladder whose first step was mastered holding a hand (a fading suggestion) and whose
+    current step was done well at home only, where the rule asks for two places."""
+    ladder = make_ladder(db, family.child, goal="Go into the shop", area="outings", mastered=1,
+                         safety_behaviours=["Holding a hand", "Mum's scarf"],
+                         mastery_min_contexts=2, by=family.user)
+    first, second = ladder.steps[:2]
+    practise_on_days(db, first, days=(0, 0, 1), safety_used=["Holding a hand"])
+    practise_on_days(db, second, days=(2, 2, 3), context_where="home", context_with="parent")
+    return ladder.id

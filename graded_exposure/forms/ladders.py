@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from ..rules import ladder_rules as rules
 from ..rules.ladder_templates import TEMPLATES
 from ..rules.mastery import RULE_LIMITS, limit_message
+from ..rules.safety_fading import CUSTOM_SAFETY_MAX, SUGGESTED_SAFETY_BEHAVIOURS
 from .base import AppForm
 from .text import multi_line, single_line
 
@@ -57,6 +58,13 @@ class SubStepForm(AppForm):
         DataRequired("Write the small step."), Length(max=rules.SUBSTEP_MAX)])
 
 
+def offer(field: SelectMultipleField, presets: tuple[str, ...], current) -> list[str]:
+    """Offer the presets and the family's own items of a chip list; return their own."""
+    own = [s for s in current if s not in presets]
+    field.choices = [SelectChoice(s, s) for s in (*presets, *own)]
+    return own
+
+
 class CalmingForm(AppForm):
     strategies = SelectMultipleField(
         "Calming strategies", choices=[], option_widget=widgets.CheckboxInput(),
@@ -67,9 +75,22 @@ class CalmingForm(AppForm):
 
     def __init__(self, *args, plan: list[str] | tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.custom_strategies = [s for s in plan if s not in rules.CALMING_STRATEGIES]
-        self.strategies.choices = [SelectChoice(s, s) for s in
-                                   (*rules.CALMING_STRATEGIES, *self.custom_strategies)]
+        self.custom_strategies = offer(self.strategies, rules.CALMING_STRATEGIES, plan)
+
+
+class SafetyListForm(AppForm):
+    """The ladder's safety behaviours: suggestions and the family's own, ticked."""
+
+    behaviours = SelectMultipleField(
+        "What does your child lean on?", choices=[], option_widget=widgets.CheckboxInput(),
+        widget=widgets.ListWidget(prefix_label=False),
+        invalid_choice_message="Choose safety behaviours from the list.")
+    custom = StringField("Add your own (optional)", filters=[single_line],
+                         validators=[Length(max=CUSTOM_SAFETY_MAX)])
+
+    def __init__(self, *args, current: list[str] | tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.own = offer(self.behaviours, SUGGESTED_SAFETY_BEHAVIOURS, current)
 
 
 class WholeNumberField(IntegerField):
@@ -82,13 +103,14 @@ class WholeNumberField(IntegerField):
             self.data = None  # the range check says what is wanted
 
 
-def _rule_number(name: str, label: str) -> WholeNumberField:
+def _rule_number(name: str, label: str, **kwargs) -> WholeNumberField:
     low, high = RULE_LIMITS[name]
-    return WholeNumberField(label, validators=[NumberRange(low, high, limit_message(name))])
+    return WholeNumberField(label, validators=[NumberRange(low, high, limit_message(name))],
+                            **kwargs)
 
 
 class MasteryRuleForm(AppForm):
-    """The four numbers of a ladder's mastery rule; field names match the Ladder columns."""
+    """The numbers of a ladder's mastery rule; field names match the Ladder columns."""
 
     mastery_min_practices = _rule_number("min_practices", "Practices needed")
     mastery_min_days = _rule_number("min_days", "Different days needed")
@@ -96,19 +118,28 @@ class MasteryRuleForm(AppForm):
         "max_peak", "A practice counts when peak fear is at or below")
     mastery_count_halving = BooleanField(
         "Also count a practice when fear fell by half from its peak by the end")
+    # A form sent without it (an older page) keeps the usual one place.
+    mastery_min_contexts = _rule_number("min_contexts", "Different places needed", default=1)
 
     def rule_fields(self) -> dict:
         """Return the rule as keyword arguments for services.progress.set_mastery_rule."""
         return {"min_practices": self.mastery_min_practices.data,
                 "min_days": self.mastery_min_days.data,
                 "max_peak": self.mastery_max_peak.data,
-                "count_halving": self.mastery_count_halving.data}
+                "count_halving": self.mastery_count_halving.data,
+                "min_contexts": self.mastery_min_contexts.data}
 
 
 class ConfirmMasteredForm(AppForm):
     """"Yes, mastered": only the CSRF token and where to go back to."""
 
     back = HiddenField()
+
+
+class FadingForm(AppForm):
+    """Fade one safety behaviour from a mastered step (add the variant, or not now)."""
+
+    behaviour = HiddenField(validators=[InputRequired("Choose one of the suggestions.")])
 
 
 class MoveToForm(AppForm):

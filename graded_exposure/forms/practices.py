@@ -16,6 +16,7 @@ from ..rules import practice_rules as rules
 from ..services.practices import PracticeDetails, local_time
 from .base import AppForm
 from .idempotent import IdempotentForm
+from .practice_context import CONTEXT_NAMES, SafetyAndContextFields
 from .text import multi_line, single_line_each
 
 _FEAR_RANGE = NumberRange(min=rules.FEAR_MIN, max=rules.FEAR_MAX,
@@ -31,7 +32,7 @@ def _choices(mapping: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in mapping.items()]
 
 
-class PracticeForm(AppForm):
+class PracticeForm(SafetyAndContextFields, AppForm):
     # Fear fields are rendered as radio thermometers by the template; IntegerField gives
     # clear messages for missing, non-numeric and out-of-range values.
     step = IntegerField("Step", validators=[InputRequired(message="Choose the step you practised."),
@@ -70,7 +71,7 @@ class PracticeForm(AppForm):
             calming_used=list(self.calming_used.data or []),
             safety_behaviours=self.safety_behaviours.data or "",
             small_wins=list(self.small_wins.data or []), note=self.note.data or "",
-            practiced_at=self.practiced_at.data)
+            practiced_at=self.practiced_at.data, **self.safety_and_context())
 
 
 class LogPracticeForm(IdempotentForm, PracticeForm):
@@ -88,7 +89,8 @@ def edit_form(practice: Practice, tz_name: str) -> PracticeForm:
     """Return the edit form for a practice (posted data wins), its time in the family's zone."""
     values = {name: getattr(practice, name) for name in (
         "fear_before", "fear_peak", "fear_after", "outcome", "prediction",
-        "prediction_came_true", "calming_used", "safety_behaviours", "small_wins", "note")}
+        "prediction_came_true", "calming_used", "safety_behaviours", "small_wins", "note",
+        *CONTEXT_NAMES)}
     values.update(step=practice.step_id, practiced_at=local_time(practice, tz_name),
                   calming_used=[rules.calming_name(name) for name in practice.calming_used])
     return PracticeForm(data=values)

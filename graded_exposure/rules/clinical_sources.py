@@ -250,6 +250,29 @@ DEFAULTS: tuple[Default, ...] = (
             "with a check-in that lists nothing avoided about school, school counts as "
             "faced; a day without a check-in is shown as not recorded, never as faced.",
             ("product",)),
+    # Safety behaviours faded, and practice in varied contexts (issue 16, items 2 and 3).
+    Default("mastery.MasteryRule.min_contexts",
+            "Different places (a practice's `where`) the qualifying practices must cover before "
+            "a step is mastered; a practice with no place told adds none. At 1 places are not "
+            "looked at. A therapist may ask for 1 to 3.",
+            "Usually a step done well in {value} place is enough; your child's therapist may "
+            "ask for two or three different places before moving on, so the brave feeling "
+            "comes along everywhere.",
+            ("craske2014", "product")),
+    Default("practice_context.PLACES",
+            "The places a practice can be told to happen in. A context, for counting, is one "
+            "distinct place; with whom and the time of day are recorded and shown, not counted.",
+            "Trying a step in a new place (or with someone new) after it got easy in one place "
+            "helps the calm come along wherever your child goes.",
+            ("craske2014",)),
+    Default("safety_fading.SUGGESTED_SAFETY_BEHAVIOURS",
+            "Safety behaviours offered as chips for a ladder's list. A step mastered while "
+            "leaning on one (its practices without it do not meet the mastery rule alone) gets "
+            "a suggestion: the same step without it, added after the steps as hard as it.",
+            "Once a step is easy while holding on to something (a hand, a phone), the next "
+            "rung is the same step without it, so your child learns they were safe on their "
+            "own.",
+            ("craske2014", "kendall2006")),
 )
 
 # Constants of the clinical modules that are not clinical choices, and why.
@@ -264,6 +287,8 @@ TECHNICAL: dict[str, str] = {
     "ladder_rules.CALMING_PLAN_MAX": "input count limit",
     "ladder_rules.MAX_STEPS": "a ceiling against runaway input (typical ladders have 8-15)",
     "ladder_rules.MAX_SUBSTEPS": "a ceiling against runaway input",
+    "safety_fading.CUSTOM_SAFETY_MAX": "input length limit",
+    "safety_fading.SAFETY_LIST_MAX": "input count limit",
 }
 
 # The rule modules whose numbers are clinical choices: each must be covered above.
@@ -271,6 +296,7 @@ CLINICAL_MODULES: tuple[str, ...] = (
     "mastery", "ladder_rules", "child_steps", "faces", "streaks", "avoidance_trap", "flags",
     "attention", "accommodation_plan", "what_clicks", "calm_first", "hopelessness",
     "opportunity_calendar",
+    "practice_context", "safety_fading",
 )
 
 

@@ -19,6 +19,9 @@ class PracticeFact:
     fear_peak: int
     fear_after: int
     outcome: str
+    place: str = ""  # the practice's context_where, "" when not told
+    with_whom: str = ""  # its context_with
+    safety_used: tuple[str, ...] = ()  # the safety behaviours the child leaned on
 
     @property
     def tried(self) -> bool:

@@ -6,6 +6,8 @@ Each clinical default here has its source in docs/clinical.md (rules/clinical_so
 """
 from collections.abc import Sequence
 
+from .chip_lists import ChipList
+
 AREAS: dict[str, str] = {
     "school": "School",
     "outings": "Shops and outings",
@@ -99,26 +101,16 @@ def substep_problem(text: str) -> str | None:
     return None
 
 
-def calming_plan_after(current: Sequence[str], chosen: Sequence[str], custom: str) -> list[str]:
-    """Return the new calming plan, or raise ValueError with a user-safe message.
+CALMING_PLAN = ChipList(
+    CALMING_STRATEGIES, CUSTOM_CALMING_MAX, CALMING_PLAN_MAX,
+    off_list="Choose strategies from the list.",
+    own_too_long=f"Keep your own strategy to {CUSTOM_CALMING_MAX} characters or fewer.",
+    too_many=f"A calming plan works best short: choose {CALMING_PLAN_MAX} or fewer.")
 
-    `chosen` may hold presets and custom strategies already in the plan (unticking a custom one
-    removes it); `custom` is one new strategy to add.
-    """
-    allowed = set(CALMING_STRATEGIES) | set(current)
-    if any(item not in allowed for item in chosen):
-        raise ValueError("Choose strategies from the list.")
-    custom = " ".join(custom.split())
-    if len(custom) > CUSTOM_CALMING_MAX:
-        raise ValueError(f"Keep your own strategy to {CUSTOM_CALMING_MAX} characters or fewer.")
-    # Presets keep their list order; custom ones follow in the order they were added.
-    plan = [s for s in CALMING_STRATEGIES if s in chosen]
-    plan += [s for s in current if s in chosen and s not in CALMING_STRATEGIES]
-    if custom and custom not in plan:
-        plan.append(custom)
-    if len(plan) > CALMING_PLAN_MAX:
-        raise ValueError(f"A calming plan works best short: choose {CALMING_PLAN_MAX} or fewer.")
-    return plan
+
+def calming_plan_after(current: Sequence[str], chosen: Sequence[str], custom: str) -> list[str]:
+    """Return the new calming plan, or raise ValueError with a user-safe message."""
+    return CALMING_PLAN.after(current, chosen, custom)
 
 
 def neighbour_index(index: int, count: int, direction: str) -> int | None:

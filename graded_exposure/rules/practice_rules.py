@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta
 
 from ..vocabulary import Outcome
+from .chip_lists import recorded_problem
 
 FEAR_MIN, FEAR_MAX = 0, 10
 
@@ -65,8 +66,5 @@ def practice_time_problem(when: datetime, now: datetime) -> str | None:
 
 def calming_problem(items: list[str]) -> str | None:
     """Return why a list of calming strategies cannot be stored, or None."""
-    if len(items) > MAX_CALMING_ITEMS:
-        return f"Choose at most {MAX_CALMING_ITEMS} calming strategies."
-    if any(len(item) > MAX_CALMING_LENGTH for item in items):
-        return f"A calming strategy can be at most {MAX_CALMING_LENGTH} characters."
-    return None
+    return recorded_problem(items, most=MAX_CALMING_ITEMS, longest=MAX_CALMING_LENGTH,
+                            plural="calming strategies", singular="calming strategy")

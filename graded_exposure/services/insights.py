@@ -46,7 +46,11 @@ def practice_fact(practice: Practice, tz: str) -> PracticeFact:
     """Turn a stored practice into a fact dated on the family's local calendar."""
     return PracticeFact(day=local_date(practice.practiced_at, tz), step_id=practice.step_id,
                         fear_before=practice.fear_before, fear_peak=practice.fear_peak,
-                        fear_after=practice.fear_after, outcome=practice.outcome)
+                        fear_after=practice.fear_after, outcome=practice.outcome,
+                        # Read where the statement selected them (progress.py does).
+                        place=getattr(practice, "context_where", "") or "",
+                        with_whom=getattr(practice, "context_with", "") or "",
+                        safety_used=tuple(getattr(practice, "safety_used", None) or ()))
 
 
 # The statements the home screen and the insights run on every visit are built once: building a

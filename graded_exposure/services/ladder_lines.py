@@ -27,6 +27,10 @@ class StepLine:
     current_since: datetime | None
     mastered_at: datetime | None
     ladder: "LadderLine | Ladder"
+    # Read for the progress page only (ladder_steps): fading a safety behaviour.
+    faded_from_id: int | None = None
+    without_safety: str = ""
+    fading_dismissed: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, eq=False)
@@ -41,12 +45,15 @@ class LadderLine:
     mastery_min_days: int
     mastery_max_peak: int
     mastery_count_halving: bool
+    mastery_min_contexts: int
+    safety_behaviours: list[str]
     steps: list[StepLine] = field(default_factory=list)
 
 
 _LADDER_COLUMNS = (Ladder.id, Ladder.child_id, Ladder.goal, Ladder.area, Ladder.calming_plan,
                    Ladder.created_at, Ladder.mastery_min_practices, Ladder.mastery_min_days,
-                   Ladder.mastery_max_peak, Ladder.mastery_count_halving)
+                   Ladder.mastery_max_peak, Ladder.mastery_count_halving,
+                   Ladder.mastery_min_contexts, Ladder.safety_behaviours)
 _STEP_COLUMNS = (Step.id, Step.position, Step.title, Step.status, Step.predicted_fear,
                  Step.current_since, Step.mastered_at)
 # Oldest ladder first, its steps in ladder order; a ladder without steps still comes (NULLs).
@@ -91,11 +98,17 @@ def _lines(rows) -> list[LadderLine]:
     return list(ladders.values())
 
 
-_LADDER_STEPS = (select(*_STEP_COLUMNS).where(Step.ladder_id == bindparam("ladder_id"))
+_FADING_COLUMNS = (Step.faded_from_id, Step.without_safety, Step.fading_dismissed)
+_LADDER_STEPS = (select(*_STEP_COLUMNS, *_FADING_COLUMNS)
+                 .where(Step.ladder_id == bindparam("ladder_id"))
                  .order_by(Step.position, Step.id))
+_FADING_AT = len(_STEP_COLUMNS)
 
 
 def ladder_steps(connection: Connection, ladder: Ladder) -> list[StepLine]:
-    """The ladder's steps in ladder order, each pointing at `ladder` (the entity)."""
-    return [StepLine(step_id, ladder.id, *rest, ladder=ladder)
-            for step_id, *rest in connection.execute(_LADDER_STEPS, {"ladder_id": ladder.id})]
+    """The ladder's steps in ladder order, each pointing at `ladder` (the entity), with what
+    the progress page needs to suggest fading a safety behaviour."""
+    return [StepLine(row[0], ladder.id, *row[1:_FADING_AT], ladder=ladder,
+                     faded_from_id=row[_FADING_AT], without_safety=row[_FADING_AT + 1],
+                     fading_dismissed=row[_FADING_AT + 2] or [])
+            for row in connection.execute(_LADDER_STEPS, {"ladder_id": ladder.id})]

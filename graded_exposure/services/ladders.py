@@ -10,6 +10,7 @@ from ..errors import DomainError
 from ..models import Child, Ladder, Step, SubStep, User, utcnow
 from ..rules import ladder_rules as rules
 from ..rules.ladder_templates import template_by_key
+from ..rules.safety_fading import safety_list_after
 from ..rules.timezones import local_date
 from ..vocabulary import Role
 from . import audit
@@ -130,6 +131,19 @@ def set_calming_plan(session: Session, ladder: Ladder, chosen: list[str],
     except ValueError as e:
         raise DomainError(str(e)) from e
     record_change(session, ladder, by, "calming plan changed")
+    session.commit()
+    return ladder
+
+
+def set_safety_behaviours(session: Session, ladder: Ladder, chosen: list[str],
+                          custom: str = "", by: User | None = None) -> Ladder:
+    """Replace the ladder's safety behaviours with the chosen ones plus one optional own one."""
+    ensure_changeable(ladder)
+    try:
+        ladder.safety_behaviours = safety_list_after(ladder.safety_behaviours, chosen, custom)
+    except ValueError as e:
+        raise DomainError(str(e)) from e
+    record_change(session, ladder, by, "safety behaviours changed")
     session.commit()
     return ladder
 

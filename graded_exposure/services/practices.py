@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 from ..errors import DomainError
 from ..models import Child, Ladder, Practice, Step, User, utcnow
 from ..rules import practice_rules as rules
+from ..rules.practice_context import context_problem
+from ..rules.safety_fading import used_problem
 from . import audit
 from .ladder_lines import LadderLine, active_ladders
 from .pagination import MAX_PAGE, Page
@@ -33,7 +35,11 @@ class PracticeDetails:
     prediction: str = ""
     prediction_came_true: str = ""
     calming_used: list[str] = field(default_factory=list)
-    safety_behaviours: str = ""
+    safety_behaviours: str = ""  # free text from before the ladder's list; kept when edited
+    safety_used: list[str] = field(default_factory=list)
+    context_where: str = ""
+    context_with: str = ""
+    context_time: str = ""
     small_wins: list[str] = field(default_factory=list)
     note: str = ""
     practiced_at: datetime | None = None
@@ -58,11 +64,12 @@ class PracticeRow:
 
 @dataclass
 class FormOptions:
-    """What the practice form offers: steps grouped by ladder, and calming chips."""
+    """What the practice form offers: steps grouped by ladder, calming and safety chips."""
 
     ladders: list[LadderLine | Ladder]  # the active ones, and a kept step's archived ladder
     default_step_id: int | None
     calming: list[str]
+    safety: list[str] = field(default_factory=list)  # the ladders' safety behaviours
 
 
 def log_practice(session: Session, child: Child, step: Step, logged_by: User | None,
@@ -128,7 +135,8 @@ def delete_practice(session: Session, practice: Practice, actor: User | None) ->
 _LISTED = (select(Practice.id, Practice.step_id, Practice.practiced_at, Practice.fear_before,
                   Practice.fear_peak, Practice.fear_after, Practice.outcome, Practice.note,
                   Practice.small_wins, Practice.prediction, Practice.prediction_came_true,
-                  Practice.safety_behaviours, Step.title.label("step_title"),
+                  Practice.safety_behaviours, Practice.safety_used, Practice.context_where,
+                  Practice.context_with, Practice.context_time, Step.title.label("step_title"),
                   User.display_name.label("logged_by"))
            .join(Step, Step.id == Practice.step_id)
            .outerjoin(User, User.id == Practice.logged_by_id)
@@ -168,8 +176,9 @@ def form_options(session: Session, child: Child, keep_step: Step | None = None) 
     plans = sorted(ladders, key=lambda ladder: ladder.id != chosen)
     calming = [*(item for ladder in plans for item in ladder.calming_plan),
                *rules.COMMON_CALMING]
+    safety = (item for ladder in plans for item in ladder.safety_behaviours)
     return FormOptions(ladders=ladders, default_step_id=current[0].id if current else None,
-                       calming=list(dict.fromkeys(calming)))
+                       calming=list(dict.fromkeys(calming)), safety=list(dict.fromkeys(safety)))
 
 
 def local_time(practice: Practice, tz_name: str) -> datetime:
@@ -220,6 +229,13 @@ def _checked(data: PracticeDetails, tz_name: str, unchanged: datetime | None = N
         problems.append(problem)
     if not set(data.small_wins) <= set(rules.SMALL_WINS):
         problems.append("Choose small wins from the list.")
+    safety = list(dict.fromkeys(s.strip() for s in data.safety_used if s and s.strip()))
+    if problem := used_problem(safety):
+        problems.append(problem)
+    context = {"context_where": data.context_where or "", "context_with": data.context_with or "",
+               "context_time": data.context_time or ""}
+    if problem := context_problem(*context.values()):
+        problems.append(problem)
     when = _utc(data.practiced_at, tz_name)
     if when != unchanged and (problem := rules.practice_time_problem(when, utcnow())):
         problems.append(problem)
@@ -231,7 +247,7 @@ def _checked(data: PracticeDetails, tz_name: str, unchanged: datetime | None = N
                                    "Safety behaviours", problems),
         "note": _text(data.note, rules.MAX_NOTE, "The note", problems),
         "calming_used": calming, "small_wins": list(dict.fromkeys(data.small_wins)),
-        "practiced_at": when,
+        "practiced_at": when, "safety_used": safety, **context,
     }
     if problems:
         raise DomainError(" ".join(problems))

@@ -4,7 +4,7 @@ Loads rows in a fixed number of queries whatever the number of steps and practic
 them into local-day facts and hands them to the pure rules (mastery, fear_chart).
 """
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property, lru_cache
 from typing import NamedTuple
@@ -25,6 +25,8 @@ from ..rules.mastery import (
     mastery_progress,
     rule_problem,
 )
+from ..rules.practice_context import another_context, people_words, place_words
+from ..rules.safety_fading import FadingSuggestion, fading_suggestions
 from ..rules.timezones import local_date
 from .insights import practice_fact
 from .ladder_lines import LadderLine, StepLine, active_ladders, ladder_steps
@@ -62,6 +64,8 @@ class StepProgress:
     rule: MasteryRule
     practice_count: int  # every practice of the step
     mastered_on: date | None = None
+    # The same step without a safety behaviour it leaned on (mastered steps, progress page).
+    fading: list[FadingSuggestion] = field(default_factory=list)
 
     @cached_property
     def chart(self) -> FearChart:
@@ -91,6 +95,23 @@ class StepProgress:
         """How far the step is towards its rule in words; empty for one left uncounted."""
         return progress_words(self.mastery) if self.mastery else ""
 
+    @property
+    def places(self) -> str:
+        """The places of the practices the chart shows, named: 'Home, The park'."""
+        return place_words(fact.place for fact in self.shown_facts)
+
+    @property
+    def people(self) -> str:
+        """Who was with the child in the practices the chart shows."""
+        return people_words(fact.with_whom for fact in self.shown_facts)
+
+    @property
+    def another_place(self) -> str:
+        """A new place to try, when only variety stands between the step and mastery."""
+        if not (self.mastery and self.mastery.needs_another_place):
+            return ""
+        return another_context(self.mastery.places, (f.with_whom for f in self.facts))
+
 
 @dataclass
 class LadderProgress:
@@ -114,7 +135,8 @@ def mastery_rule(ladder: Ladder) -> MasteryRule:
     """Return the ladder's mastery rule."""
     return MasteryRule(min_practices=ladder.mastery_min_practices,
                        min_days=ladder.mastery_min_days, max_peak=ladder.mastery_max_peak,
-                       count_halving=ladder.mastery_count_halving)
+                       count_halving=ladder.mastery_count_halving,
+                       min_contexts=ladder.mastery_min_contexts)
 
 
 def progress_words(mastery: MasteryProgress) -> str:
@@ -124,12 +146,17 @@ def progress_words(mastery: MasteryProgress) -> str:
     practices = min(mastery.qualifying, rule.min_practices)
     days = min(mastery.days, rule.min_days)
     day_word = "day" if rule.min_days == 1 else "days"
-    return (f"{practices} of {rule.min_practices} practices, "
-            f"on {days} of {rule.min_days} {day_word}")
+    words = (f"{practices} of {rule.min_practices} practices, "
+             f"on {days} of {rule.min_days} {day_word}")
+    if rule.min_contexts > 1:
+        places = min(len(mastery.places), rule.min_contexts)
+        words += f", in {places} of {rule.min_contexts} places"
+    return words
 
 
 _FACTS = (Practice.step_id, Practice.practiced_at, Practice.fear_before, Practice.fear_peak,
-          Practice.fear_after, Practice.outcome)
+          Practice.fear_after, Practice.outcome, Practice.context_where, Practice.context_with,
+          Practice.safety_used)
 _STEP_FACTS = (select(*_FACTS).where(Practice.step_id.in_(bindparam("step_ids", expanding=True)))
                .order_by(Practice.practiced_at, Practice.id))
 
@@ -184,8 +211,20 @@ def ladder_progress(session: Session, ladder: Ladder) -> LadderProgress:
         StepProgress(step=step, facts=shown[step.id], rule=rule,
                      practice_count=counts.get(step.id, 0), mastered_on=_mastered_on(step, tz),
                      mastery=None if step.status == ladder_rules.MASTERED
-                     else mastery.get(step.id, MasteryProgress(0, 0, rule)))
+                     else mastery.get(step.id, MasteryProgress(0, 0, rule)),
+                     fading=_fading(step, steps, shown[step.id], rule))
         for step in steps])
+
+
+def _fading(step: StepLine, steps: list[StepLine], facts: list[PracticeFact],
+            rule: MasteryRule) -> list[FadingSuggestion]:
+    """Suggest fading what a mastered step leaned on, judged on the practices its chart shows,
+    unless the variant was added or the family put the suggestion aside."""
+    if step.status != ladder_rules.MASTERED or not facts:
+        return []
+    added = {s.without_safety for s in steps if s.faded_from_id == step.id}
+    return fading_suggestions(step.id, step.title, facts, rule,
+                              added | set(step.fading_dismissed), ladder_rules.TITLE_MAX)
 
 
 def ladders_progress(session: Session, ladders: list[Ladder], tz: str) -> list[LadderProgress]:
@@ -233,34 +272,37 @@ def ready_steps(session: Session, child: Child,
 
 # The practices that can count towards mastery under their ladder's rule: rules.mastery's
 # is_qualifying said in SQL, so only those rows are read (test_progress holds the two equal on
-# every possible practice under several rules). Grouped by step and UTC date, each group's
+# every possible practice under several rules). Grouped by step, UTC date and place, each group's
 # count with its first and last moment; ranked newest date first within each step and read rank
 # by rank: every step's newest day, then every step's second newest, and so on. A UTC date
 # holds at most two local days, those of its first and last moments (utc_days.py), so the
-# local days counted are exact and a day of many practices is one row.
+# local days counted are exact and a day of many practices is one row per place told.
 _HALVED = and_(Practice.fear_peak > 0, Practice.fear_after * 2 <= Practice.fear_peak)
 _DAY = utc_date(Practice.practiced_at)
 _QUALIFYING_DAYS = (
     select(Practice.step_id, func.count().label("practices"),
            func.min(Practice.practiced_at).label("first"),
            func.max(Practice.practiced_at).label("last"),
-           func.row_number().over(partition_by=Practice.step_id, order_by=_DAY.desc())
+           Practice.context_where.label("place"),
+           func.row_number().over(partition_by=Practice.step_id,
+                                  order_by=(_DAY.desc(), Practice.context_where))
            .label("n"))
     .join(Step, Step.id == Practice.step_id).join(Ladder, Ladder.id == Step.ladder_id)
     .where(Practice.step_id.in_(bindparam("step_ids", expanding=True)),
            Practice.outcome.in_(sorted(TRIED_OUTCOMES)),
            or_(Practice.fear_peak <= Ladder.mastery_max_peak,
                and_(Ladder.mastery_count_halving == true(), _HALVED)))
-    .group_by(Practice.step_id, _DAY)
+    .group_by(Practice.step_id, _DAY, Practice.context_where)
     .subquery())
 _QUALIFYING_NEWEST_DAY_FIRST = (
     select(_QUALIFYING_DAYS.c.step_id, _QUALIFYING_DAYS.c.practices,
-           _QUALIFYING_DAYS.c.first, _QUALIFYING_DAYS.c.last)
+           _QUALIFYING_DAYS.c.first, _QUALIFYING_DAYS.c.last, _QUALIFYING_DAYS.c.place)
     .order_by(_QUALIFYING_DAYS.c.n, _QUALIFYING_DAYS.c.step_id))
 
 
 def qualifying_days(connection: Connection, step_ids: list[int]):
-    """(step id, practices, first, last) per UTC date of these steps' practices that qualify
+    """(step id, practices, first, last, place) per UTC date and place of these steps' practices
+    that qualify
     under their ladder's rule, each step's newest date first, taken rank by rank (a result to
     iterate: stop when you have enough)."""
     return connection.execute(_QUALIFYING_NEWEST_DAY_FIRST, {"step_ids": list(step_ids)})
@@ -279,33 +321,41 @@ def _progress_until_met(connection: Connection, rules: dict[int, MasteryRule],
     newest first until the rule is met (exact for a step that does not meet it)."""
     counts: dict[int, int] = defaultdict(int)
     days: dict[int, set] = defaultdict(set)
+    places: dict[int, set] = defaultdict(set)
     met: set[int] = set()
     if rules:
         found = qualifying_days(connection, list(rules))
         try:
-            for step_id, practices, first, last in found:
+            for step_id, practices, first, last, place in found:
                 if step_id in met:
                     continue
                 counts[step_id] += practices
                 days[step_id] |= local_days_of(first, last, tz)
-                if MasteryProgress(counts[step_id], len(days[step_id]), rules[step_id]).met:
+                if place:
+                    places[step_id].add(place)
+                if MasteryProgress(counts[step_id], len(days[step_id]), rules[step_id],
+                                   frozenset(places[step_id])).met:
                     met.add(step_id)
                     if len(met) == len(rules):
                         break
         finally:
             found.close()
-    return {step_id: MasteryProgress(counts[step_id], len(days[step_id]), rule)
+    return {step_id: MasteryProgress(counts[step_id], len(days[step_id]), rule,
+                                     frozenset(places[step_id]))
             for step_id, rule in rules.items()}
 
 
 def set_mastery_rule(session: Session, ladder: Ladder, *, min_practices: int, min_days: int,
-                     max_peak: int, count_halving: bool, by: User | None = None) -> Ladder:
+                     max_peak: int, count_halving: bool, min_contexts: int = 1,
+                     by: User | None = None) -> Ladder:
     """Change the ladder's mastery rule; steps already mastered stay mastered."""
     ensure_changeable(ladder)
-    values = {"min_practices": min_practices, "min_days": min_days, "max_peak": max_peak}
+    values = {"min_practices": min_practices, "min_days": min_days, "max_peak": max_peak,
+              "min_contexts": min_contexts}
     if problem := rule_problem(values):
         raise DomainError(problem)
     ladder.mastery_min_practices, ladder.mastery_min_days = min_practices, min_days
+    ladder.mastery_min_contexts = min_contexts
     ladder.mastery_max_peak, ladder.mastery_count_halving = max_peak, bool(count_halving)
     record_change(session, ladder, by, "mastery rule changed")
     session.commit()

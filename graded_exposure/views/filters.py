@@ -10,6 +10,7 @@ from ..forms.checkins import ACCOMMODATION_LABELS, AVOIDANCE_LABELS
 from ..models import Ladder
 from ..rules import ladder_rules
 from ..rules.durations import in_words
+from ..rules.practice_context import context_words
 from ..rules.practice_rules import OUTCOMES, SMALL_WINS
 from ..rules.schedule import WEEKDAY_NAMES
 from ..services import progress
@@ -139,12 +140,17 @@ def session_word(value, kind: str) -> str:
     return SESSION_WORDS[kind].get(value, value)
 
 
+def practice_context(practice) -> str:
+    """Say where, with whom and when a practice (or a listed row of one) happened."""
+    return context_words(practice.context_where, practice.context_with, practice.context_time)
+
+
 def what_clicks_approach(key: str) -> str:
     """Return the words for an approach in the "what clicks" ranking."""
     return approach_label(key)
 
 
-FILTERS = (session_word, what_clicks_approach, outcome_label, avoidance_label,
+FILTERS = (session_word, what_clicks_approach, practice_context, outcome_label, avoidance_label,
            accommodation_label, win_label, area_label, mastery_rule_words, reminder_kind,
            channel_name, reminder_days, zoned_when, clock, local_when, short_day, machine_time)
 

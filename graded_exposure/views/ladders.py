@@ -9,6 +9,7 @@ from ..forms.ladders import (
     CalmingForm,
     LadderForm,
     MasteryRuleForm,
+    SafetyListForm,
     StepForm,
     TemplateChoiceForm,
 )
@@ -16,9 +17,10 @@ from ..models import Ladder
 from ..rules import ladder_rules
 from ..rules.ladder_templates import TEMPLATES
 from ..services import ladder_steps, ladders
-from .responses import refusal_on, render, render_form, see_other, status_for, wants_fragment
+from .responses import refusal_on, render, see_other, status_for, wants_fragment
 
 bp = Blueprint("ladders", __name__)
+SAFETY_LIST = "ladders/_safety_list.html"
 bp.before_request(require_login)
 
 
@@ -97,8 +99,32 @@ def update(ladder_id: int):
                                   by=current_user)
             flash("Saved.", "success")
             return see_other(url_for("ladders.show", ladder_id=ladder.id))
-    return render_form("ladders/edit.html", form, ladder=ladder,
-                       mastery_form=MasteryRuleForm(formdata=None, obj=ladder))
+    return edit_page(ladder, status_for(form), form=form)
+
+
+def edit_page(ladder: Ladder, status: int = 200, fragment: str | None = None, **context):
+    """Render the ladder's edit page (or one of its components for htmx), fresh forms by
+    default: goal and area, safety behaviours, the mastery rule."""
+    context.setdefault("form", LadderForm(formdata=None, obj=ladder))
+    context.setdefault("mastery_form", MasteryRuleForm(formdata=None, obj=ladder))
+    context.setdefault("safety_form", SafetyListForm(
+        formdata=None, current=ladder.safety_behaviours, behaviours=ladder.safety_behaviours))
+    return render("ladders/edit.html", fragment, status, ladder=ladder, **context)
+
+
+@bp.post("/ladders/<int:ladder_id>/safety")
+def safety(ladder_id: int):
+    ladder = ladder_for(ladder_id)
+    form = SafetyListForm(current=ladder.safety_behaviours)
+    if form.validate_on_submit():
+        with refusal_on(form):
+            ladders.set_safety_behaviours(get_session(), ladder, form.behaviours.data or [],
+                                          form.custom.data or "", by=current_user)
+            if wants_fragment():
+                return edit_page(ladder, fragment=SAFETY_LIST, saved=True)
+            flash("Safety behaviours saved.", "success")
+            return see_other(url_for("ladders.update", ladder_id=ladder.id) + "#safety")
+    return edit_page(ladder, status_for(form), SAFETY_LIST, safety_form=form)
 
 
 @bp.post("/ladders/<int:ladder_id>/archive")

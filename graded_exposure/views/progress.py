@@ -6,9 +6,10 @@ from ..access import ladder_for, step_for
 from ..auth_session import require_login
 from ..db import get_session
 from ..errors import DomainError
-from ..forms.ladders import ConfirmMasteredForm, LadderForm, MasteryRuleForm
+from ..forms.ladders import ConfirmMasteredForm, FadingForm, MasteryRuleForm
 from ..models import Ladder, Step
-from ..services import progress, steps
+from ..services import progress, safety_fading, steps
+from .ladders import edit_page
 from .responses import refusal_on, render, see_other, status_for, wants_fragment
 
 bp = Blueprint("progress", __name__)
@@ -65,5 +66,37 @@ def mastery_rule(ladder_id: int):
                 return render(RULE_FORM, ladder=ladder, mastery_form=form, saved=True)
             flash("Mastery rule saved.", "success")
             return see_other(url_for("ladders.show", ladder_id=ladder.id) + "#mastery-rule")
-    return render("ladders/edit.html", RULE_FORM, status_for(form), ladder=ladder,
-                  mastery_form=form, form=LadderForm(formdata=None, obj=ladder))
+    return edit_page(ladder, status_for(form), RULE_FORM, mastery_form=form)
+
+
+def _fading_change(step_id: int, change):
+    """Apply `change` (a safety_fading service) to a mastered step's suggestion: the step and
+    the Step it returns, or the step and the progress page saying why not (422)."""
+    step = step_for(step_id)
+    form = FadingForm()
+    if form.validate_on_submit():
+        try:
+            return step, change(get_session(), step, form.behaviour.data, by=current_user)
+        except DomainError as e:
+            form.form_errors.append(str(e))
+    message = " ".join([*form.form_errors, *(e for errs in form.errors.values() for e in errs)])
+    return step, _progress_page(step.ladder, 422, confirm_error=message)
+
+
+@bp.post("/steps/<int:step_id>/fade")
+def fade(step_id: int):
+    step, variant = _fading_change(step_id, safety_fading.add_faded_step)
+    if not isinstance(variant, Step):
+        return variant
+    flash(f"Added “{variant.title}” as step {variant.position}. Choose it on the ladder "
+          "when your child is ready.", "success")
+    return see_other(url_for("ladders.show", ladder_id=step.ladder_id) + f"#step-{variant.id}")
+
+
+@bp.post("/steps/<int:step_id>/fade/not-now")
+def keep_safety(step_id: int):
+    step, result = _fading_change(step_id, safety_fading.dismiss_fading)
+    if not isinstance(result, Step):
+        return result
+    return see_other(url_for("progress.ladder", ladder_id=step.ladder_id)
+                     + f"#progress-step-{step.id}")

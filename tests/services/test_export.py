@@ -11,10 +11,11 @@ from graded_exposure.models import (
     AuditEvent,
     DayCheckIn,
     Practice,
+    Step,
 )
 from graded_exposure.services import accounts, export, families
 from tests.conftest import PASSWORD
-from tests.factories import fill_child
+from tests.factories import fill_child, make_ladder, practise_on_days
 from tests.hostile_input import FORMULAS
 
 
@@ -129,3 +130,31 @@ def test_the_parent_led_plan_with_its_agreements_and_days_is_exported(db, family
     tables = _csv_tables(export.export_child(db, family.child, family.user, "csv"))
     assert tables["plans"][0]["target"] == "'=cmd keeping Sam home"
     assert tables["plan_days"][0]["child_upset"] == "6"
+
+
+def test_safety_behaviours_contexts_and_fading_are_exported(db, family):
+    """Issue 16: what was leaned on (the list and the old free text), where, with whom, when,
+    the ladder's list and places rule, and a faded step's link to the step it repeats."""
+    ladder = make_ladder(db, family.child, steps=2, safety_behaviours=["Holding a hand"],
+                         mastery_min_contexts=2)
+    practise_on_days(db, ladder.steps[0], days=(0,), safety_used=["Holding a hand"],
+                     safety_behaviours="Held on at the gate", context_where="park",
+                     context_with="friend", context_time="morning")
+    db.add(Step(ladder_id=ladder.id, position=3, title="Step 1 — without holding a hand",
+                faded_from_id=ladder.steps[0].id, without_safety="Holding a hand"))
+    db.commit()
+    [child] = json.loads(export.export_child(db, family.child, family.user, "json"))["children"]
+    [practice] = child["practices"]
+    assert practice["safety_used"] == ["Holding a hand"]
+    assert practice["safety_behaviours"] == "Held on at the gate"
+    assert (practice["context_where"], practice["context_with"], practice["context_time"]) == (
+        "park", "friend", "morning")
+    [exported] = child["ladders"]
+    assert exported["safety_behaviours"] == ["Holding a hand"]
+    assert exported["mastery_min_contexts"] == 2
+    assert exported["steps"][2]["faded_from_id"] == ladder.steps[0].id
+    tables = _csv_tables(export.export_child(db, family.child, family.user, "csv"))
+    row = tables["practices"][0]
+    assert (row["context_where"], row["safety_behaviours"]) == ("park", "Held on at the gate")
+    assert "Holding a hand" in row["safety_used"]
+    assert tables["steps"][2]["without_safety"] == "Holding a hand"

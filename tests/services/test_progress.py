@@ -207,7 +207,8 @@ def test_the_sql_filter_qualifies_exactly_the_practices_is_qualifying_does(db, f
             expected.append(practiced_at)
     db.commit()
     found = progress.qualifying_days(db.connection(), [step.id]).all()
-    assert found == [(step.id, 1, moment, moment) for moment in sorted(expected, reverse=True)]
+    assert found == [(step.id, 1, moment, moment, "")
+                     for moment in sorted(expected, reverse=True)]
 
 
 def test_a_ready_step_is_decided_from_its_newest_qualifying_practices(db, family, ladder,
