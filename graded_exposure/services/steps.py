@@ -139,10 +139,12 @@ def skipped_steps(step: Step) -> list[Step]:
     return [steps[i] for i in rules.skipped_by([s.status for s in steps], steps.index(step))]
 
 
-def make_current(session: Session, step: Step, by: User | None = None) -> CurrentChange:
+def make_current(session: Session, step: Step, by: User | None = None, *,
+                 later_wait: bool = False) -> CurrentChange:
     """Make this step the one the child is practising now; the old current one waits again.
 
-    A plan change: returns what undo_current needs to put the old current step back.
+    A plan change: returns what undo_current needs to put the old current step back. With
+    `later_wait` (a finished ladder reopened) the steps above it wait again too.
     """
     ladder = step.ladder
     ensure_changeable(ladder)
@@ -154,7 +156,8 @@ def make_current(session: Session, step: Step, by: User | None = None) -> Curren
     record_change(session, ladder, by, "current step chosen" + (
         f", {skipped} step{'s' if skipped > 1 else ''} skipped" if skipped else ""))
     _settle(session, ladder, steps,
-            rules.after_make_current([s.status for s in steps], steps.index(step)))
+            rules.after_make_current([s.status for s in steps], steps.index(step),
+                                     later_wait=later_wait))
     return change
 
 
