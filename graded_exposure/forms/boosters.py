@@ -1,6 +1,6 @@
 """Forms after a finished ladder: accept the boosters, the relapse check, reopen the ladder."""
 from wtforms import IntegerField, RadioField, SelectChoice, StringField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from ..rules import boosters as rules
 from .base import AppForm
@@ -39,7 +39,7 @@ class RelapseCheckForm(IdempotentForm):
 
     def validate_hard_steps(self, field) -> None:
         if not set(field.data or []) <= {choice.value for choice in field.choices}:
-            raise ValueError("Choose steps from this ladder.")
+            raise ValidationError("Choose steps from this ladder.")
 
     def answers(self) -> rules.RelapseAnswers:
         return rules.RelapseAnswers(self.avoiding.data, self.fear.data, self.accommodating.data)
