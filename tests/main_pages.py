@@ -6,7 +6,15 @@ from sqlmodel import Session, select
 
 from graded_exposure.models import Practice
 from tests.conftest import Family, Therapist
-from tests.factories import add_practices, current_step, fill_child, template_ladder
+from graded_exposure.rules.boosters import RelapseAnswers
+from graded_exposure.services import boosters, relapse_checks
+from tests.factories import (
+    add_practices,
+    current_step,
+    fill_child,
+    finished_ladder,
+    template_ladder,
+)
 
 CAREGIVER, THERAPIST, NOBODY = "caregiver", "therapist", "nobody"
 
@@ -34,6 +42,11 @@ def seed_main_pages(app, db: Session) -> MainPages:
     add_practices(db, family.child, template.steps[:3], 6, logged_by_id=family.user.id)
     practice_id = db.exec(select(Practice.id).where(
         Practice.child_id == family.child.id)).first()
+    offered = finished_ladder(db, family.child, goal="Sleep in my own room", area="sleep")
+    kept = finished_ladder(db, family.child, goal="Ride the lift", area="outings")
+    boosters.accept(db, kept, family.user, "18:00")
+    relapse_checks.record_check(db, kept, family.user, RelapseAnswers(2, 1, 0),
+                                [kept.steps[2].id], "main-pages-check")
     child = f"/children/{family.child.id}"
     steps = f"{child}/brave/steps/{current_step(template).id}"
     caregiver = [("home", "/"), ("child home", child), ("practice form", f"{child}/practices/new"),
@@ -44,7 +57,10 @@ def seed_main_pages(app, db: Session) -> MainPages:
                  ("insights week", f"{child}/week"), ("family", "/family"),
                  ("reminders", "/reminders"), ("child view", f"{child}/brave"),
                  ("child view try", steps),
-                 ("child view done", f"{child}/brave/done/{practice_id}")]
+                 ("child view done", f"{child}/brave/done/{practice_id}"),
+                 ("ladder finished", f"/ladders/{offered.id}"),
+                 ("ladder with boosters", f"/ladders/{kept.id}"),
+                 ("quick check", f"/ladders/{kept.id}/check")]
     therapist_pages = [("caseload", "/"), ("therapist child", f"/therapist{child}"),
                        ("summary", f"/therapist{child}/summary")]
     anonymous = [("login", "/login"), ("register", "/register"), ("why", "/why")]

@@ -12,9 +12,10 @@ from graded_exposure.models import (
     DayCheckIn,
     Practice,
 )
-from graded_exposure.services import accounts, export, families
+from graded_exposure.rules.boosters import RelapseAnswers
+from graded_exposure.services import accounts, boosters, export, families, relapse_checks
 from tests.conftest import PASSWORD
-from tests.factories import fill_child
+from tests.factories import fill_child, finished_ladder
 from tests.hostile_input import FORMULAS
 
 
@@ -129,3 +130,23 @@ def test_the_parent_led_plan_with_its_agreements_and_days_is_exported(db, family
     tables = _csv_tables(export.export_child(db, family.child, family.user, "csv"))
     assert tables["plans"][0]["target"] == "'=cmd keeping Sam home"
     assert tables["plan_days"][0]["child_upset"] == "6"
+
+
+def test_booster_plans_and_quick_checks_are_exported(db, family, other_family):
+    ladder = finished_ladder(db, family.child)
+    plan = boosters.accept(db, ladder, family.user, "18:00")
+    check = relapse_checks.record_check(db, ladder, family.user, RelapseAnswers(2, 0, 1),
+                                        [ladder.steps[1].id], "export-check")
+    theirs = finished_ladder(db, other_family.child)
+    boosters.accept(db, theirs, other_family.user, "18:00")
+    [child] = json.loads(export.export_child(db, family.child, family.user, "json"))["children"]
+    [exported_plan] = child["booster_plans"]
+    assert exported_plan["id"] == plan.id and exported_plan["local_time"] == "18:00"
+    assert exported_plan["created_by"] == family.user.display_name
+    [exported_check] = child["relapse_checks"]
+    assert exported_check["id"] == check.id and exported_check["creeping_back"] is True
+    assert exported_check["answered_by"] == family.user.display_name
+    assert "idempotency_key" not in exported_check
+    tables = _csv_tables(export.export_family(db, family.user.family, family.user, "csv"))
+    assert [row["id"] for row in tables["booster_plans"]] == [str(plan.id)]
+    assert [row["id"] for row in tables["relapse_checks"]] == [str(check.id)]
