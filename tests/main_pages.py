@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from graded_exposure.models import Practice
-from tests.conftest import Family, Therapist
 from graded_exposure.rules.boosters import RelapseAnswers
 from graded_exposure.services import boosters, relapse_checks
+from tests.conftest import Family, Therapist
 from tests.factories import (
     add_practices,
     current_step,

@@ -195,3 +195,12 @@ def test_a_linked_therapist_sees_the_boosters_but_the_family_decides(app, db, fa
     assert "Stop the boosters" not in page and "Open the ladder again" not in page
     assert therapist.post(f"/ladders/{ladder.id}/boosters/cancel").status_code == 404
     assert therapist.client.get(f"/ladders/{ladder.id}/check").status_code == 404
+
+
+def test_a_booster_reminder_is_paused_or_deleted_not_edited(family, ladder, db):
+    family.post(f"/ladders/{ladder.id}/boosters", {"local_time": "18:00"})
+    reminder = db.exec(select(Reminder).where(Reminder.kind == "booster")).first()
+    response = family.client.get(f"/reminders/{reminder.id}/edit", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "This reminder is for one day: pause or delete it here." in page
+    assert "Booster practice" in page
