@@ -57,7 +57,7 @@ def _by_key(session: Session, key: str) -> RelapseCheck | None:
 
 
 def reopen(session: Session, ladder: Ladder, check: RelapseCheck, user: User) -> Step:
-    """Open the finished ladder again at the check's step; cancel the boosters; audit it."""
+    """Open the finished ladder again at the check's step (its boosters stop); audit it."""
     if check.reopened_step_id is not None or not rules.is_complete(
             s.status for s in ladder.steps):
         raise DomainError(ALREADY_OPEN)
@@ -71,5 +71,4 @@ def reopen(session: Session, ladder: Ladder, check: RelapseCheck, user: User) ->
                  family_id=ladder.child.family_id,
                  subject=f"child:{ladder.child_id} · ladder {ladder.id} at step {step.position}")
     session.commit()
-    boosters.cancel(session, ladder)
     return step

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from graded_exposure.errors import DomainError
 from graded_exposure.models import BoosterPlan, Reminder, User
-from graded_exposure.services import boosters, dispatch, reminder_content
+from graded_exposure.services import boosters, dispatch, ladders, reminder_content, steps
 from tests.factories import DISPATCH_CONFIG, finished_ladder, make_ladder, person
 from tests.lookups import inbox
 
@@ -136,3 +136,22 @@ def test_the_offer_dates_move_on_once_all_have_passed(db, family_ladder):
     today = state.today
     expected = DAYS if DAYS[-1] > today else [today + timedelta(weeks=w) for w in (1, 2, 4, 8)]
     assert state.dates == expected
+
+
+def test_a_step_added_to_a_finished_ladder_stops_its_boosters(db, family_ladder):
+    user, _, ladder = family_ladder
+    plan = boosters.accept(db, ladder, user, "18:00", now=NOW)
+    steps.add_step(db, ladder, title="Ride with a friend", predicted_fear=9, by=user)
+    assert db.get(BoosterPlan, plan.id).cancelled_at is not None
+    assert _reminders(db) == []
+
+
+def test_choosing_a_current_step_on_a_finished_ladder_stops_its_boosters(db, family_ladder):
+    user, _, ladder = family_ladder
+    plan = boosters.accept(db, ladder, user, "18:00", now=NOW)
+    other = finished_ladder(db, ladder.child, goal="Stairs")
+    kept = boosters.accept(db, other, user, "18:00", now=NOW)
+    steps.make_current(db, ladders.with_steps(db, ladder.id).steps[1], by=user)
+    assert db.get(BoosterPlan, plan.id).cancelled_at is not None
+    assert db.get(BoosterPlan, kept.id).cancelled_at is None  # another ladder's stay
+    assert {r.message for r in _reminders(db)} == {"Stairs"}
