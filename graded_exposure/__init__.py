@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from .views import (
         auth,
+        boosters,
         calendar_feed,
         checkins,
         child_mode,
@@ -90,5 +91,6 @@ def _register_blueprints(app: Flask) -> None:
                    therapist, therapy_sessions, notes, links, data_rights, calendar_feed, why,
                    plans):
         app.register_blueprint(module.bp)
+    app.register_blueprint(boosters.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(live.host_bp)

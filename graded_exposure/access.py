@@ -28,6 +28,7 @@ from .models import (
     Ladder,
     LiveSession,
     Practice,
+    RelapseCheck,
     Reminder,
     Step,
     SubStep,
@@ -159,6 +160,21 @@ def ladder_for(ladder_id: int, *, with_steps: bool = True) -> Ladder:
     ladder = _get(Ladder, ladder_id, *(_LADDER_UP if with_steps else (_LADDER_CHAIN,)))
     _may_see_or_treat(ladder.child)
     return ladder
+
+
+def family_ladder_for(ladder_id: int) -> Ladder:
+    """Return the ladder, with its steps, if its child's family is asking (boosters, reopening)."""
+    ladder = _get(Ladder, ladder_id, *_LADDER_UP)
+    _may_see(ladder.child)
+    return ladder
+
+
+def relapse_check_of(ladder: Ladder, check_id: int) -> RelapseCheck:
+    """Return the relapse check if it was made about this ladder."""
+    check = _get(RelapseCheck, check_id)
+    if check.ladder_id != ladder.id:
+        abort(404)
+    return check
 
 
 def step_for(step_id: int, *, whole_ladder: bool = True) -> Step:

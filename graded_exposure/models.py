@@ -387,7 +387,7 @@ class PlanDay(SQLModel, table=True):
     logged_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
 
 
-REMINDER_KINDS = ("practice", "missed_nudge", "weekly_digest", "therapist")
+REMINDER_KINDS = ("practice", "missed_nudge", "weekly_digest", "therapist", "booster")
 
 
 class Reminder(SQLModel, table=True):
@@ -639,3 +639,42 @@ class MaintenanceTask(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=32)
     last_finished_at: datetime | None = _when()
     claimed_until: datetime | None = _when()
+
+
+class BoosterPlan(SQLModel, table=True):
+    """Booster practices after a ladder's top step: dated reminders, until done or cancelled.
+
+    One open plan (cancelled_at empty) per ladder; cancelling deletes its reminders not yet sent.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    ladder_id: int = Field(foreign_key="ladder.id", index=True, ondelete="CASCADE")
+    child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")
+    # The local date the boosters count from: the day the ladder was finished, or the day
+    # the plan was accepted once every booster day after that had passed.
+    counted_from: date
+    local_time: str = Field(max_length=5)  # "HH:MM", the boosters' wall time
+    reminder_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = _ts()
+    cancelled_at: datetime | None = _when()
+
+
+class RelapseCheck(SQLModel, table=True):
+    """A family's answer to "is the old avoidance creeping back?" about a finished ladder."""
+
+    __table_args__ = (UniqueConstraint("idempotency_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ladder_id: int = Field(foreign_key="ladder.id", index=True, ondelete="CASCADE")
+    child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")
+    avoiding: int = Field(ge=0, le=3)  # 0 No, 1 A little, 2 Yes, 3 A lot (rules/boosters.py)
+    fear: int = Field(ge=0, le=3)
+    accommodating: int = Field(ge=0, le=3)
+    hard_step_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    creeping_back: bool = False
+    reopened_step_id: int | None = Field(default=None, foreign_key="step.id",
+                                         ondelete="SET NULL")
+    answered_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    answered_at: datetime = _ts()
+    idempotency_key: str = Field(max_length=64)

@@ -104,6 +104,16 @@ def make_ladder(db: Session, child: Child, *, goal="Go to school", area="school"
     return ladder
 
 
+def finished_ladder(db: Session, child: Child, *, steps=4, mastered_at=PRACTICE_DAY,
+                    **fields) -> Ladder:
+    """Add a ladder whose every step is mastered (the top one at `mastered_at`), steps loaded."""
+    ladder = make_ladder(db, child, steps=steps, mastered=steps, **fields)
+    for step in ladder.steps:
+        step.mastered_at = mastered_at
+    db.commit()
+    return ladders.with_steps(db, ladder.id)
+
+
 def template_ladder(db: Session, child: Child, key="school-day", by: User | None = None) -> Ladder:
     """Add a ladder from a built-in template (steps, sub-steps, stories) through the service."""
     ladder = ladders.create_ladder_from_template(db, child, by, key)

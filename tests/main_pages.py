@@ -5,11 +5,14 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from graded_exposure.models import Practice
+from graded_exposure.rules.boosters import RelapseAnswers
+from graded_exposure.services import boosters, relapse_checks
 from tests.conftest import Family, Therapist
 from tests.factories import (
     add_practices,
     current_step,
     fill_child,
+    finished_ladder,
     make_ladder,
     practise_on_days,
     template_ladder,
@@ -42,6 +45,11 @@ def seed_main_pages(app, db: Session) -> MainPages:
     practice_id = db.exec(select(Practice.id).where(
         Practice.child_id == family.child.id)).first()
     shop = _leaning_ladder(db, family)
+    offered = finished_ladder(db, family.child, goal="Sleep in my own room", area="sleep")
+    kept = finished_ladder(db, family.child, goal="Ride the lift", area="outings")
+    boosters.accept(db, kept, family.user, "18:00")
+    relapse_checks.record_check(db, kept, family.user, RelapseAnswers(2, 1, 0),
+                                [kept.steps[2].id], "main-pages-check")
     child = f"/children/{family.child.id}"
     steps = f"{child}/brave/steps/{current_step(template).id}"
     caregiver = [("home", "/"), ("child home", child), ("practice form", f"{child}/practices/new"),
@@ -55,7 +63,10 @@ def seed_main_pages(app, db: Session) -> MainPages:
                  ("child view try", steps),
                  ("child view done", f"{child}/brave/done/{practice_id}"),
                  ("progress (fading, places)", f"/ladders/{shop}/progress"),
-                 ("ladder edit", f"/ladders/{shop}/edit")]
+                 ("ladder edit", f"/ladders/{shop}/edit"),
+                 ("ladder finished", f"/ladders/{offered.id}"),
+                 ("ladder with boosters", f"/ladders/{kept.id}"),
+                 ("quick check", f"/ladders/{kept.id}/check")]
     therapist_pages = [("caseload", "/"), ("therapist child", f"/therapist{child}"),
                        ("summary", f"/therapist{child}/summary"),
                        ("therapist calendar", f"{child}/calendar")]

@@ -91,6 +91,10 @@ SOURCES: dict[str, Source] = {s.key: s for s in (
     Source("nice2019", "National Institute for Health and Care Excellence (2019). Depression "
                        "in children and young people: identification and management (NICE "
                        "guideline NG134). NICE."),
+    # Boosters after the top of a ladder.
+    Source("bouton2002", "Bouton, M. E. (2002). Context, ambiguity, and unlearning: Sources of "
+                         "relapse after behavioral extinction. Biological Psychiatry, 52(10), "
+                         "976-986."),
 )}
 
 DEFAULTS: tuple[Default, ...] = (
@@ -273,6 +277,27 @@ DEFAULTS: tuple[Default, ...] = (
             "rung is the same step without it, so your child learns they were safe on their "
             "own.",
             ("craske2014", "kendall2006")),
+    # Boosters after the top of a ladder, and the quick check that can reopen it.
+    Default("boosters.BOOSTER_WEEKS",
+            "Weeks after the ladder's last mastery on which a booster practice is offered "
+            "(each a dated reminder at the family's local time).",
+            "Once every step is mastered, a booster practice at {value[0]}, {value[1]}, "
+            "{value[2]} and {value[3]} weeks after keeps it strong: fear that was learned away "
+            "can creep back with time, and practice spread further and further apart helps "
+            "the brave learning last.",
+            ("kendall2006", "craske2014", "bouton2002", "product")),
+    Default("boosters.CREEPING_ANSWER",
+            "An answer of the quick check (0 No, 1 A little, 2 Yes, 3 A lot) at or above this "
+            "says the old avoidance may be creeping back.",
+            "The quick check suggests opening the ladder again when one answer is \u201cYes\u201d "
+            "or more: avoiding again, fear back, or stepping in again.",
+            ("product", "bouton2002", "lebowitz2013")),
+    Default("boosters.CREEPING_TOTAL",
+            "The three answers of the quick check adding up to this or more also say the "
+            "avoidance may be creeping back.",
+            "It also suggests it when the answers add up to {value}, such as \u201cA little\u201d "
+            "to all three questions.",
+            ("product",)),
 )
 
 # Constants of the clinical modules that are not clinical choices, and why.
@@ -289,6 +314,7 @@ TECHNICAL: dict[str, str] = {
     "ladder_rules.MAX_SUBSTEPS": "a ceiling against runaway input",
     "safety_fading.CUSTOM_SAFETY_MAX": "input length limit",
     "safety_fading.SAFETY_LIST_MAX": "input count limit",
+    "boosters.ANSWER_MAX": "the top of the quick check's answer scale (No, A little, Yes, A lot)",
 }
 
 # The rule modules whose numbers are clinical choices: each must be covered above.
@@ -297,6 +323,7 @@ CLINICAL_MODULES: tuple[str, ...] = (
     "attention", "accommodation_plan", "what_clicks", "calm_first", "hopelessness",
     "opportunity_calendar",
     "practice_context", "safety_fading",
+    "boosters",
 )
 
 

@@ -164,11 +164,16 @@ def with_one_current(statuses: Sequence[str], prefer_from: int = 0) -> list[str]
     return result
 
 
-def after_make_current(statuses: Sequence[str], index: int) -> list[str]:
-    """Return statuses after the step at `index` is chosen as the current one."""
+def after_make_current(statuses: Sequence[str], index: int, *,
+                       later_wait: bool = False) -> list[str]:
+    """Return statuses after the step at `index` is chosen as the current one.
+
+    With `later_wait` (a finished ladder reopened) the steps above it wait again, mastered or not.
+    """
     if not 0 <= index < len(statuses):
         raise IndexError(index)
-    result = [UPCOMING if s == CURRENT else s for s in statuses]
+    result = [UPCOMING if s == CURRENT or (later_wait and i > index) else s
+              for i, s in enumerate(statuses)]
     result[index] = CURRENT
     return result
 

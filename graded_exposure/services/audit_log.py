@@ -35,6 +35,7 @@ ACTIONS = {
     "link_code_failed": "Entered a therapist code that did not work",
     "therapist_viewed": "Therapist viewed the child's data",
     "export": "Exported data",
+    "ladder_reopened": "Opened a finished ladder again after a relapse check",
     "account_deleted": "Deleted an account",
     "calendar_feed_on": "Turned on a private calendar feed",
     "calendar_feed_new_link": "Made a new calendar feed link (the old one stopped working)",

@@ -17,6 +17,7 @@ from ..models import (
     AccommodationPlan,
     AuditEvent,
     Avoidance,
+    BoosterPlan,
     Child,
     DayCheckIn,
     Family,
@@ -24,6 +25,7 @@ from ..models import (
     PlanAgreement,
     PlanDay,
     Practice,
+    RelapseCheck,
     Reminder,
     Step,
     SubStep,
@@ -39,7 +41,7 @@ from . import audit
 _LEFT_OUT = {"idempotency_key", "code_hash", "claimed_by", "claimed_until", "password_hash"}
 _LABELS = {"json": "JSON", "csv": "CSV"}
 _PEOPLE = ("logged_by_id", "created_by_id", "updated_by_id", "author_id", "therapist_id",
-           "consented_by_id", "ended_by_id", "actor_id", "changed_by_id")
+           "consented_by_id", "ended_by_id", "actor_id", "changed_by_id", "answered_by_id")
 
 
 @dataclass
@@ -92,7 +94,9 @@ def child_tables(session: Session, children: list[Child], *, with_sharing: bool)
               "practices": practices, "checkins": checkins, "avoidances": avoidances,
               "notes": notes, "plans": plans,
               "plan_agreements": _by_ids(session, PlanAgreement, PlanAgreement.plan_id, plan_ids),
-              "plan_days": _by_ids(session, PlanDay, PlanDay.plan_id, plan_ids)}
+              "plan_days": _by_ids(session, PlanDay, PlanDay.plan_id, plan_ids),
+              "booster_plans": _by_ids(session, BoosterPlan, BoosterPlan.child_id, ids),
+              "relapse_checks": _by_ids(session, RelapseCheck, RelapseCheck.child_id, ids)}
     if with_sharing:
         groups["sharing"] = links
     names = _people(session, [o for rows in groups.values() for o in rows])
@@ -150,6 +154,8 @@ def as_json(tables: Tables, what: str) -> str:
                  "plans": [{**p, "agreements": of_plan.get(("plan_agreements", p["id"]), []),
                             "days": of_plan.get(("plan_days", p["id"]), [])}
                            for p in of(c["id"], "plans")],
+                 "booster_plans": of(c["id"], "booster_plans"),
+                 "relapse_checks": of(c["id"], "relapse_checks"),
                  **({"sharing": of(c["id"], "sharing")} if "sharing" in t else {})}
                 for c in t["children"]]
     extra = {k: v for k, v in t.items() if k in ("family", "caregivers", "reminders", "audit_log")}

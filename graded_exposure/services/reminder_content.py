@@ -27,6 +27,7 @@ PUSH_TEXT = {
     "missed_nudge": ("Brave Steps", "There is still time for a practice today."),
     "weekly_digest": ("Brave Steps", "Your weekly summary is ready."),
     "therapist": ("Brave Steps", "You have a new reminder from your therapist."),
+    "booster": ("Brave Steps", "Time for a booster practice."),
 }
 
 
@@ -150,6 +151,8 @@ def render(sources: ContentSources, reminder: Row, day: date) -> Content:
         content = Content(title=f"From your therapist{f' about {name}' if name else ''}",
                           body=reminder.message or "Your therapist sent a reminder.",
                           link=child_path)
+    elif reminder.kind == "booster":
+        content = _booster(name, reminder.message, reminder.child_id)
     elif reminder.kind == "missed_nudge":
         content = Content(
             title=f"Still time for {name}'s practice today" if name
@@ -168,6 +171,18 @@ def render(sources: ContentSources, reminder: Row, day: date) -> Content:
         return content
     return Content(title=_clip(content.title, MAX_TITLE), body=_clip(content.body, MAX_BODY),
                    link=content.link)
+
+
+def _booster(name: str, goal: str, child_id: int | None) -> Content:
+    """A booster practice weeks after a finished ladder; `goal` is the ladder's (its message)."""
+    who = f"{name}'s" if name else "a"
+    return Content(
+        title=f"Time for {who} booster practice",
+        body=(f"A booster for “{goal}”: one try of a step near the top keeps it strong. "
+              if goal else "One try of a step near the top of a finished ladder keeps it "
+                           "strong. ")
+        + "Then a quick check: is the old avoidance creeping back?",
+        link=f"/children/{child_id}/booster" if name else "/")
 
 
 def _clip(text: str, limit: int) -> str:

@@ -11,7 +11,8 @@ from sqlmodel import Session
 from ..errors import DomainError
 from ..models import Ladder, Step, SubStep, User, utcnow
 from ..rules import ladder_rules as rules
-from . import progress
+from ..rules.boosters import is_complete
+from . import boosters, progress
 from .ladders import ensure_changeable, record_change
 
 
@@ -53,6 +54,7 @@ def add_step(session: Session, ladder: Ladder, *, title: str, detail: str = "",
     ensure_changeable(ladder)
     fields = _step_fields(title, detail, predicted_fear, social_story, sensory_story)
     steps = list(ladder.steps)
+    finished = is_complete(s.status for s in steps)
     if len(steps) >= rules.MAX_STEPS:
         raise DomainError(f"A ladder can have up to {rules.MAX_STEPS} steps. "
                           "Split it into two ladders instead.")
@@ -62,6 +64,7 @@ def add_step(session: Session, ladder: Ladder, *, title: str, detail: str = "",
     steps.insert(index, step)
     record_change(session, ladder, by, "step added")
     _settle(session, ladder, steps, rules.with_one_current([s.status for s in steps]))
+    _stop_boosters_if(finished, session, ladder)
     return step
 
 
@@ -139,14 +142,17 @@ def skipped_steps(step: Step) -> list[Step]:
     return [steps[i] for i in rules.skipped_by([s.status for s in steps], steps.index(step))]
 
 
-def make_current(session: Session, step: Step, by: User | None = None) -> CurrentChange:
+def make_current(session: Session, step: Step, by: User | None = None, *,
+                 later_wait: bool = False) -> CurrentChange:
     """Make this step the one the child is practising now; the old current one waits again.
 
-    A plan change: returns what undo_current needs to put the old current step back.
+    A plan change: returns what undo_current needs to put the old current step back. With
+    `later_wait` (a finished ladder reopened) the steps above it wait again too.
     """
     ladder = step.ladder
     ensure_changeable(ladder)
     steps = list(ladder.steps)
+    finished = is_complete(s.status for s in steps)
     previous = next((s for s in steps if s.status == rules.CURRENT), None)
     change = CurrentChange(ladder.id, step.id, previous and previous.id,
                            previous and previous.current_since)
@@ -154,8 +160,16 @@ def make_current(session: Session, step: Step, by: User | None = None) -> Curren
     record_change(session, ladder, by, "current step chosen" + (
         f", {skipped} step{'s' if skipped > 1 else ''} skipped" if skipped else ""))
     _settle(session, ladder, steps,
-            rules.after_make_current([s.status for s in steps], steps.index(step)))
+            rules.after_make_current([s.status for s in steps], steps.index(step),
+                                     later_wait=later_wait))
+    _stop_boosters_if(finished, session, ladder)
     return change
+
+
+def _stop_boosters_if(finished: bool, session: Session, ladder: Ladder) -> None:
+    """A finished ladder in practice again has no boosters: its reminders still to come go."""
+    if finished:
+        boosters.cancel(session, ladder)
 
 
 UNDO_TOO_LATE = "The plan has changed since, so that can no longer be undone here."

@@ -32,7 +32,8 @@ from ..vocabulary import (
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                "Dec")
 KIND_NAMES = {"practice": "Practice reminder", "missed_nudge": "Evening nudge",
-              "weekly_digest": "Weekly digest", "therapist": "From your therapist"}
+              "weekly_digest": "Weekly digest", "therapist": "From your therapist",
+              "booster": "Booster practice"}
 
 
 def outcome_label(outcome: str) -> str:

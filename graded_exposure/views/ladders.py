@@ -5,6 +5,7 @@ from flask_login import current_user
 from ..access import ladder_for, linked_child_for
 from ..auth_session import require_login
 from ..db import get_session
+from ..forms.boosters import BoosterForm
 from ..forms.ladders import (
     CalmingForm,
     LadderForm,
@@ -16,7 +17,7 @@ from ..forms.ladders import (
 from ..models import Ladder
 from ..rules import ladder_rules
 from ..rules.ladder_templates import TEMPLATES
-from ..services import ladder_steps, ladders
+from ..services import boosters, ladder_steps, ladders
 from .responses import refusal_on, render, see_other, status_for, wants_fragment
 
 bp = Blueprint("ladders", __name__)
@@ -35,6 +36,11 @@ def ladder_page(ladder: Ladder, status: int = 200, fragment: str | None = None, 
         formdata=None, predicted_fear=ladder_rules.suggested_next_fear(fears)))
     context.setdefault("calming_form", CalmingForm(
         formdata=None, plan=ladder.calming_plan, strategies=ladder.calming_plan))
+    context.setdefault("boosters", boosters.state_for(
+        get_session(), ladder, steps, current_user))
+    if context["boosters"] is not None:
+        context.setdefault("booster_form", BoosterForm(
+            formdata=None, local_time=context["boosters"].offer_time))
     return render("ladders/show.html", fragment, status, ladder=ladder, steps=steps,
                   big_jumps=ladder_rules.big_jumps(fears),
                   authorship=ladders.authorship(get_session(), ladder), **context)

@@ -94,7 +94,9 @@ def create():
 def update(reminder_id: int):
     reminder = reminder_for(reminder_id)
     if reminder.kind not in reminders.CAREGIVER_KINDS:
-        flash("A reminder your therapist set can be paused or deleted here, not changed.", "info")
+        flash("A reminder your therapist set can be paused or deleted here, not changed."
+              if reminder.kind == "therapist" else
+              "This reminder is for one day: pause or delete it here.", "info")
         return see_other(url_for("reminders.index") + f"#reminder-{reminder.id}")
     form = _form(reminder)
     if request.method == "POST" and _save(form, reminder):

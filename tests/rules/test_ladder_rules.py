@@ -196,3 +196,9 @@ def test_moved_to_keeps_every_item_once(case):
 ])
 def test_skipped_by_names_the_waiting_steps_below(statuses, index, expected):
     assert rules.skipped_by(statuses, index) == expected
+
+
+def test_reopening_a_finished_ladder_makes_the_steps_above_wait_again():
+    assert rules.after_make_current([M, M, M, M], 1, later_wait=True) == [M, C, U, U]
+    assert rules.after_make_current([M, M, M], 2, later_wait=True) == [M, M, C]
+    assert rules.after_make_current([M, M, M], 1) == [M, C, M]  # without it, nothing else moves

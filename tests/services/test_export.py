@@ -13,9 +13,10 @@ from graded_exposure.models import (
     Practice,
     Step,
 )
-from graded_exposure.services import accounts, export, families
+from graded_exposure.rules.boosters import RelapseAnswers
+from graded_exposure.services import accounts, boosters, export, families, relapse_checks
 from tests.conftest import PASSWORD
-from tests.factories import fill_child, make_ladder, practise_on_days
+from tests.factories import fill_child, finished_ladder, make_ladder, practise_on_days
 from tests.hostile_input import FORMULAS
 
 
@@ -158,3 +159,23 @@ def test_safety_behaviours_contexts_and_fading_are_exported(db, family):
     assert (row["context_where"], row["safety_behaviours"]) == ("park", "Held on at the gate")
     assert "Holding a hand" in row["safety_used"]
     assert tables["steps"][2]["without_safety"] == "Holding a hand"
+
+
+def test_booster_plans_and_quick_checks_are_exported(db, family, other_family):
+    ladder = finished_ladder(db, family.child)
+    plan = boosters.accept(db, ladder, family.user, "18:00")
+    check = relapse_checks.record_check(db, ladder, family.user, RelapseAnswers(2, 0, 1),
+                                        [ladder.steps[1].id], "export-check")
+    theirs = finished_ladder(db, other_family.child)
+    boosters.accept(db, theirs, other_family.user, "18:00")
+    [child] = json.loads(export.export_child(db, family.child, family.user, "json"))["children"]
+    [exported_plan] = child["booster_plans"]
+    assert exported_plan["id"] == plan.id and exported_plan["local_time"] == "18:00"
+    assert exported_plan["created_by"] == family.user.display_name
+    [exported_check] = child["relapse_checks"]
+    assert exported_check["id"] == check.id and exported_check["creeping_back"] is True
+    assert exported_check["answered_by"] == family.user.display_name
+    assert "idempotency_key" not in exported_check
+    tables = _csv_tables(export.export_family(db, family.user.family, family.user, "csv"))
+    assert [row["id"] for row in tables["booster_plans"]] == [str(plan.id)]
+    assert [row["id"] for row in tables["relapse_checks"]] == [str(check.id)]

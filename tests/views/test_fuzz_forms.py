@@ -8,13 +8,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graded_exposure.forms.accommodation_plans import AnnouncementForm, EditPlanForm, NewPlanForm
+from graded_exposure.forms.boosters import BoosterForm, RelapseCheckForm, ReopenForm
 from graded_exposure.forms.checkins import CheckInForm
 from graded_exposure.forms.families import ChildForm, InviteForm, TimezoneForm
 from graded_exposure.forms.ladders import StepForm
 from graded_exposure.forms.practices import LogPracticeForm
 from graded_exposure.forms.reminders import ReminderForm
 from graded_exposure.models import AccommodationPlan, utcnow
-from tests.factories import make_ladder
+from tests.factories import finished_ladder, make_ladder
 
 values = st.one_of(st.text(max_size=3000), st.integers(-10**20, 10**20).map(str),
                    st.sampled_from(["", "0", "10", "11", "-1", "25:00", "2026-02-30", "\x00",
@@ -34,6 +35,7 @@ def _targets(family, db):
                              starts_on=utcnow().date(), acceptance="It is hard",
                              confidence="You can", if_upset="Stay close", status="active"))
     db.commit()
+    done = finished_ladder(db, family.child, steps=3)
     return [
         (f"/children/{child}/practices", LogPracticeForm),
         (f"/children/{child}/checkin", CheckInForm),
@@ -46,10 +48,13 @@ def _targets(family, db):
         (f"/children/{child}/plan/new", NewPlanForm),
         (f"/children/{child}/plan/edit", EditPlanForm),
         (f"/children/{child}/plan/announcement", AnnouncementForm),
+        (f"/ladders/{done.id}/boosters", BoosterForm),
+        (f"/ladders/{done.id}/check", RelapseCheckForm),
+        (f"/ladders/{done.id}/reopen", ReopenForm),
     ]
 
 
-@pytest.mark.parametrize("target", range(11))
+@pytest.mark.parametrize("target", range(14))
 def test_forms_never_answer_500(app, family, db, target):
     url, form_class = _targets(family, db)[target]
     names = _field_names(form_class, app)
