@@ -13,6 +13,7 @@ KIND_LABELS = {
     "missed_nudge": "Evening nudges when nothing was logged",
     "weekly_digest": "The weekly digest",
     "therapist": "Reminders from your therapist",
+    "rerate": "Questions a few days after a practice with a prediction",
 }
 _SALT = "unsubscribe"
 

@@ -27,6 +27,7 @@ PUSH_TEXT = {
     "missed_nudge": ("Brave Steps", "There is still time for a practice today."),
     "weekly_digest": ("Brave Steps", "Your weekly summary is ready."),
     "therapist": ("Brave Steps", "You have a new reminder from your therapist."),
+    "rerate": ("Brave Steps", "A one-tap question about a recent practice."),
 }
 
 
@@ -150,6 +151,13 @@ def render(sources: ContentSources, reminder: Row, day: date) -> Content:
         content = Content(title=f"From your therapist{f' about {name}' if name else ''}",
                           body=reminder.message or "Your therapist sent a reminder.",
                           link=child_path)
+    elif reminder.kind == "rerate":
+        content = Content(
+            title=f"How likely does it feel now for {name}?" if name
+            else "How likely does it feel now?",
+            body="A few days ago a practice began with a prediction of what might happen. "
+                 "How likely does it feel now? One tap shows you both what stuck.",
+            link=f"{child_path}/rerate" if name else "/")
     elif reminder.kind == "missed_nudge":
         content = Content(
             title=f"Still time for {name}'s practice today" if name

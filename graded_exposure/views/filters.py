@@ -31,7 +31,8 @@ from ..vocabulary import (
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                "Dec")
 KIND_NAMES = {"practice": "Practice reminder", "missed_nudge": "Evening nudge",
-              "weekly_digest": "Weekly digest", "therapist": "From your therapist"}
+              "weekly_digest": "Weekly digest", "therapist": "From your therapist",
+              "rerate": "How likely it feels now"}
 
 
 def outcome_label(outcome: str) -> str:
