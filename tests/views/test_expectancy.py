@@ -122,3 +122,23 @@ def test_another_family_gets_404_for_the_page_and_the_tap(family, other_family, 
     wrong = f"/children/{other_family.child.id}/practices/{practice.id}/rerate"
     assert other_family.post(wrong, {"likelihood": "0"}).status_code == 404
     assert _rerated(db) == []
+
+
+def _progress(family, step) -> str:
+    response = family.client.get(f"/ladders/{step.ladder_id}/progress")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_progress_chart_shows_expectancy_and_changes_after_a_rerating(family, step, db):
+    assert "expectancy-chart" not in _progress(family, step)
+    first = _logged(family, step, prediction_came_true="no", **LIKELY)
+    _logged(family, step, prediction="They will stare", expected_likelihood=50)
+    html = _progress(family, step)
+    assert "How likely the feared thing felt for" in html and "first 75 %, latest 50 %" in html
+    assert html.count('class="ec-mark"') == 3  # two practices and the legend
+    assert "<td>75 %</td><td>–</td>" in html
+    family.post(_rerate_url(family, first), {"likelihood": "25"})
+    html = _progress(family, step)
+    assert html.count('class="ec-rerated"') == 2  # one re-rating and the legend
+    assert "<td>75 %</td><td>25 %</td>" in html
