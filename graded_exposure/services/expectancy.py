@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam, case, delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -30,6 +30,31 @@ class Prediction:
     likelihood: int
     rerated: int | None
     local_time: datetime
+
+
+# rules.expectancy's surprise said in SQL, for pages that count surprises without reading every
+# practice (tests/services/test_expectancy.py holds the two equal on every possible practice).
+_BADNESS = func.coalesce(Practice.outcome_badness, 100)
+_HAPPENED = case((Practice.prediction_came_true == "no", 0),
+                 (Practice.prediction_came_true == "yes", _BADNESS),
+                 (Practice.prediction_came_true == "partly", _BADNESS * rules.PARTLY_SHARE))
+SURPRISE = Practice.expected_likelihood - _HAPPENED >= rules.SURPRISE_MIN_GAP
+# How likely the practice's feared outcome felt when last asked: re-rated, else before.
+LATEST_LIKELIHOOD = func.coalesce(
+    select(ExpectancyRerating.likelihood).where(ExpectancyRerating.practice_id == Practice.id)
+    .scalar_subquery(), Practice.expected_likelihood)
+
+
+def trends_by_step(rows) -> dict[int, rules.ExpectancyTrend]:
+    """Each step's expectancy trend from practice rows (oldest first) that carry step_id,
+    expected_likelihood, prediction_came_true, outcome_badness and rerated."""
+    points: dict[int, list[rules.ExpectancyPoint]] = {}
+    for row in rows:
+        if row.expected_likelihood is not None:
+            points.setdefault(row.step_id, []).append(rules.ExpectancyPoint(
+                row.expected_likelihood, row.rerated, row.prediction_came_true,
+                row.outcome_badness))
+    return {step_id: rules.expectancy_trend(found) for step_id, found in points.items()}
 
 
 def learning_of(child: Child, practice: Practice) -> rules.Learning | None:

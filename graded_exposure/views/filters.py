@@ -10,6 +10,7 @@ from ..forms.checkins import ACCOMMODATION_LABELS, AVOIDANCE_LABELS
 from ..models import Ladder
 from ..rules import ladder_rules
 from ..rules.durations import in_words
+from ..rules.expectancy import ExpectancyTrend, change_words
 from ..rules.practice_rules import OUTCOMES, SMALL_WINS
 from ..rules.schedule import WEEKDAY_NAMES
 from ..services import progress
@@ -33,6 +34,11 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 KIND_NAMES = {"practice": "Practice reminder", "missed_nudge": "Evening nudge",
               "weekly_digest": "Weekly digest", "therapist": "From your therapist",
               "rerate": "How likely it feels now"}
+
+
+def expectancy_change(trend: ExpectancyTrend) -> str:
+    """Say how likely a step's feared outcome felt at first and lately."""
+    return change_words(trend)
 
 
 def outcome_label(outcome: str) -> str:
@@ -147,7 +153,8 @@ def what_clicks_approach(key: str) -> str:
 
 FILTERS = (session_word, what_clicks_approach, outcome_label, avoidance_label,
            accommodation_label, win_label, area_label, mastery_rule_words, reminder_kind,
-           channel_name, reminder_days, zoned_when, clock, local_when, short_day, machine_time)
+           channel_name, reminder_days, zoned_when, clock, local_when, short_day, machine_time,
+           expectancy_change)
 
 
 def lifetime(setting: str) -> str:

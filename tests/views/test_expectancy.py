@@ -4,7 +4,8 @@ import pytest
 from sqlmodel import select
 
 from graded_exposure.models import ExpectancyRerating, Practice
-from tests.factories import current_step, make_ladder
+from tests.conftest import logged_in_client
+from tests.factories import current_step, link, make_ladder, make_therapist
 from tests.lookups import practice_count
 from tests.practice_form import open_form, submit
 
@@ -142,3 +143,19 @@ def test_the_progress_chart_shows_expectancy_and_changes_after_a_rerating(family
     html = _progress(family, step)
     assert html.count('class="ec-rerated"') == 2  # one re-rating and the legend
     assert "<td>75 %</td><td>25 %</td>" in html
+
+
+def test_the_therapist_sees_the_change_on_the_child_page_and_in_the_summary(app, db, family,
+                                                                           step):
+    first = _logged(family, step, prediction_came_true="no", **LIKELY)
+    _logged(family, step, prediction="They will stare", expected_likelihood=50,
+            prediction_came_true="yes", outcome_badness=50)
+    family.post(_rerate_url(family, first), {"likelihood": "25"})
+    therapist = make_therapist(db)
+    link(db, therapist, family.child)
+    client = logged_in_client(app, therapist.email)
+    page = client.get(f"/therapist/children/{family.child.id}").get_data(as_text=True)
+    assert "<td>from 75 % to 50 %</td>" in page and "<td>1 of 2</td>" in page
+    summary = client.get(f"/therapist/children/{family.child.id}/summary").get_data(as_text=True)
+    assert "Predictions and surprises" in summary and "<td>from 75 % to 50 %</td>" in summary
+    assert client.get(f"/children/{family.child.id}/rerate").status_code == 404
