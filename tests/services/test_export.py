@@ -10,11 +10,12 @@ from sqlmodel import select
 from graded_exposure.models import (
     AuditEvent,
     DayCheckIn,
+    ExpectancyRerating,
     Practice,
 )
 from graded_exposure.services import accounts, export, families
 from tests.conftest import PASSWORD
-from tests.factories import fill_child
+from tests.factories import add_practice, current_step, fill_child, make_ladder
 from tests.hostile_input import FORMULAS
 
 
@@ -129,3 +130,27 @@ def test_the_parent_led_plan_with_its_agreements_and_days_is_exported(db, family
     tables = _csv_tables(export.export_child(db, family.child, family.user, "csv"))
     assert tables["plans"][0]["target"] == "'=cmd keeping Sam home"
     assert tables["plan_days"][0]["child_upset"] == "6"
+
+
+def test_expectancy_likelihoods_and_reratings_are_exported(db, family, other_family):
+    step = current_step(make_ladder(db, family.child))
+    practice = add_practice(db, family.child, step, before=6)
+    practice.expected_likelihood, practice.prediction = 75, "They will laugh"
+    db.add(ExpectancyRerating(practice_id=practice.id, child_id=family.child.id, likelihood=25,
+                              rated_by_id=family.user.id))
+    other = current_step(make_ladder(db, other_family.child))
+    theirs = add_practice(db, other_family.child, other, before=3)
+    db.add(ExpectancyRerating(practice_id=theirs.id, child_id=other_family.child.id,
+                              likelihood=0))
+    db.commit()
+    document = json.loads(export.export_child(db, family.child, family.user, "json"))
+    [child] = document["children"]
+    assert child["practices"][0]["expected_likelihood"] == 75
+    [rerating] = child["expectancy_reratings"]
+    assert (rerating["practice_id"], rerating["likelihood"], rerating["rated_by"]) == (
+        practice.id, 25, "alex")
+    archive = zipfile.ZipFile(io.BytesIO(export.export_child(db, family.child, family.user,
+                                                             "csv")))
+    rows = list(csv.DictReader(io.StringIO(
+        archive.read("expectancy_reratings.csv").decode("utf-8-sig"))))
+    assert [r["likelihood"] for r in rows] == ["25"]
