@@ -91,7 +91,8 @@ def child_tables(session: Session, children: list[Child], *, with_sharing: bool)
     plan_ids = [x.id for x in plans]
     links = _by_ids(session, TherapistLink, TherapistLink.child_id, ids) if with_sharing else []
     groups = {"children": children, "ladders": ladders, "steps": steps, "substeps": substeps,
-              "practices": practices, "expectancy_reratings": reratings, "checkins": checkins, "avoidances": avoidances,
+              "practices": practices, "expectancy_reratings": reratings, "checkins": checkins,
+              "avoidances": avoidances,
               "notes": notes, "plans": plans,
               "plan_agreements": _by_ids(session, PlanAgreement, PlanAgreement.plan_id, plan_ids),
               "plan_days": _by_ids(session, PlanDay, PlanDay.plan_id, plan_ids)}
