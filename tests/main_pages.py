@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from graded_exposure.models import Practice
+from graded_exposure.models import ExpectancyRerating, Practice
 from tests.conftest import Family, Therapist
 from tests.factories import add_practices, current_step, fill_child, template_ladder
 
@@ -34,6 +34,7 @@ def seed_main_pages(app, db: Session) -> MainPages:
     add_practices(db, family.child, template.steps[:3], 6, logged_by_id=family.user.id)
     practice_id = db.exec(select(Practice.id).where(
         Practice.child_id == family.child.id)).first()
+    _predict(db, family, template.steps[0].id)
     child = f"/children/{family.child.id}"
     steps = f"{child}/brave/steps/{current_step(template).id}"
     caregiver = [("home", "/"), ("child home", child), ("practice form", f"{child}/practices/new"),
@@ -44,7 +45,8 @@ def seed_main_pages(app, db: Session) -> MainPages:
                  ("insights week", f"{child}/week"), ("family", "/family"),
                  ("reminders", "/reminders"), ("child view", f"{child}/brave"),
                  ("child view try", steps),
-                 ("child view done", f"{child}/brave/done/{practice_id}")]
+                 ("child view done", f"{child}/brave/done/{practice_id}"),
+                 ("re-rating", f"{child}/rerate")]
     therapist_pages = [("caseload", "/"), ("therapist child", f"/therapist{child}"),
                        ("summary", f"/therapist{child}/summary")]
     anonymous = [("login", "/login"), ("register", "/register"), ("why", "/why")]
@@ -52,3 +54,14 @@ def seed_main_pages(app, db: Session) -> MainPages:
         *(MainPage(name, path, CAREGIVER) for name, path in caregiver),
         *(MainPage(name, path, THERAPIST) for name, path in therapist_pages),
         *(MainPage(name, path, NOBODY) for name, path in anonymous)])
+
+
+def _predict(db: Session, family: Family, step_id: int) -> None:
+    """Give the step's practices predictions, one re-rated, so the pages show expectancy."""
+    practices = db.exec(select(Practice).where(Practice.step_id == step_id)).all()
+    for likely, practice in zip((100, 75, 50), practices, strict=False):
+        practice.prediction, practice.expected_likelihood = "They will laugh", likely
+        practice.prediction_came_true = "no"
+    db.add(ExpectancyRerating(practice_id=practices[0].id, child_id=family.child.id,
+                              likelihood=25))
+    db.commit()
