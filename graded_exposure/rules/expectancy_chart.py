@@ -7,7 +7,7 @@ SVG point strings and markers as elements (numbers only); a template draws the r
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .fear_chart import MARK, PLOT_LEFT, PLOT_RIGHT, WIDTH, x_for
+from .fear_chart import MARK, PLOT_LEFT, PLOT_RIGHT, WIDTH, Gridline, x_for
 
 HEIGHT = 110
 PLOT_TOP, PLOT_BOTTOM = 10, HEIGHT - 12
@@ -17,18 +17,12 @@ Pair = tuple[int | None, int | None]  # (likelihood before, re-rated later)
 
 
 @dataclass(frozen=True)
-class Gridline:
-    percent: int
-    y: float
-
-
-@dataclass(frozen=True)
 class ExpectancyChart:
     width: int
     height: int
     left: int
     right: int
-    gridlines: tuple[Gridline, ...]
+    gridlines: tuple[Gridline, ...]  # value: a percent
     line: str  # polyline through the likelihoods before; empty under two of them
     before_marks: str  # diamonds, one a line
     rerated_marks: str  # open circles, one a line
