@@ -8,7 +8,7 @@ from graded_exposure.errors import DomainError
 from graded_exposure.models import Delivery, ExpectancyRerating, InboxMessage, Reminder
 from graded_exposure.rules import expectancy as rules
 from graded_exposure.rules.timezones import local_date
-from graded_exposure.services import expectancy, practices
+from graded_exposure.services import expectancy, practices, reminder_content
 from graded_exposure.services.dispatch import run_pass
 from graded_exposure.services.practices import PracticeDetails
 from tests.factories import DISPATCH_CONFIG, add_reminder, current_step, make_ladder, make_therapist
@@ -141,3 +141,9 @@ def test_the_page_lists_the_newest_predictions_first(db, family, step):
     _log(db, family, step, key="b", prediction="Second")
     assert [p.prediction for p in expectancy.predictions_to_rerate(db, family.child)] == [
         "Second", "First"]
+
+
+def test_the_push_text_names_nobody_and_says_what_it_is():
+    title, body = reminder_content.push_text("rerate")
+    assert (title, body) != reminder_content.push_text("practice")
+    assert "Sam" not in body and "practice" in body
