@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
         children,
         data_rights,
         email_unsubscribe,
+        expectancy,
         family,
         health,
         home,
@@ -89,7 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     for module in (health, auth, home, children, family, ladders, steps, practices, checkins,
                    insights, progress, child_mode, reminders, inbox, push, email_unsubscribe,
                    therapist, therapy_sessions, notes, links, data_rights, calendar_feed, why,
-                   plans):
+                   plans, expectancy):
         app.register_blueprint(module.bp)
     app.register_blueprint(boosters.bp)
     app.register_blueprint(live.bp)

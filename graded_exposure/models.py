@@ -280,8 +280,25 @@ class Practice(SQLModel, table=True):
     updated_at: datetime = _ts()
     # Logged by the therapist during a live session ("Brave try now"), not at home.
     in_session: bool = False
+    # Expectancy (rules/expectancy.py): how likely the feared outcome felt before, 0-100 in
+    # steps of 25, and how bad it was when it happened; None when not asked.
+    expected_likelihood: int | None = Field(default=None, ge=0, le=100)
+    outcome_badness: int | None = Field(default=None, ge=0, le=100)
 
     step: Step = Relationship()
+
+
+class ExpectancyRerating(SQLModel, table=True):
+    """How likely a practice's feared outcome feels days later: one per practice, re-tappable."""
+
+    __table_args__ = (UniqueConstraint("practice_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    practice_id: int = Field(foreign_key="practice.id", ondelete="CASCADE")
+    child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")
+    likelihood: int = Field(ge=0, le=100)
+    rated_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    rated_at: datetime = _ts()
 
 
 AVOIDANCE_KINDS = ("school", "outing", "activity", "social", "separation", "other")
@@ -387,7 +404,7 @@ class PlanDay(SQLModel, table=True):
     logged_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
 
 
-REMINDER_KINDS = ("practice", "missed_nudge", "weekly_digest", "therapist", "booster")
+REMINDER_KINDS = ("practice", "missed_nudge", "weekly_digest", "therapist", "booster", "rerate")
 
 
 class Reminder(SQLModel, table=True):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from graded_exposure.models import Practice
+from graded_exposure.models import ExpectancyRerating, Practice
 from graded_exposure.rules.boosters import RelapseAnswers
 from graded_exposure.services import boosters, relapse_checks
 from tests.conftest import Family, Therapist
@@ -50,6 +50,7 @@ def seed_main_pages(app, db: Session) -> MainPages:
     boosters.accept(db, kept, family.user, "18:00")
     relapse_checks.record_check(db, kept, family.user, RelapseAnswers(2, 1, 0),
                                 [kept.steps[2].id], "main-pages-check")
+    _predict(db, family, template.steps[0].id)
     child = f"/children/{family.child.id}"
     steps = f"{child}/brave/steps/{current_step(template).id}"
     caregiver = [("home", "/"), ("child home", child), ("practice form", f"{child}/practices/new"),
@@ -66,7 +67,8 @@ def seed_main_pages(app, db: Session) -> MainPages:
                  ("ladder edit", f"/ladders/{shop}/edit"),
                  ("ladder finished", f"/ladders/{offered.id}"),
                  ("ladder with boosters", f"/ladders/{kept.id}"),
-                 ("quick check", f"/ladders/{kept.id}/check")]
+                 ("quick check", f"/ladders/{kept.id}/check"),
+                 ("re-rating", f"{child}/rerate")]
     therapist_pages = [("caseload", "/"), ("therapist child", f"/therapist{child}"),
                        ("summary", f"/therapist{child}/summary"),
                        ("therapist calendar", f"{child}/calendar")]
@@ -87,3 +89,14 @@ def _leaning_ladder(db: Session, family: Family) -> int:
     practise_on_days(db, first, days=(0, 0, 1), safety_used=["Holding a hand"])
     practise_on_days(db, second, days=(2, 2, 3), context_where="home", context_with="parent")
     return ladder.id
+
+
+def _predict(db: Session, family: Family, step_id: int) -> None:
+    """Give the step's practices predictions, one re-rated, so the pages show expectancy."""
+    practices = db.exec(select(Practice).where(Practice.step_id == step_id)).all()
+    for likely, practice in zip((100, 75, 50), practices, strict=False):
+        practice.prediction, practice.expected_likelihood = "They will laugh", likely
+        practice.prediction_came_true = "no"
+    db.add(ExpectancyRerating(practice_id=practices[0].id, child_id=family.child.id,
+                              likelihood=25))
+    db.commit()

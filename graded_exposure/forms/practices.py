@@ -12,6 +12,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Option
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import Practice
+from ..rules import expectancy
 from ..rules import practice_rules as rules
 from ..services.practices import PracticeDetails, local_time
 from .base import AppForm
@@ -32,6 +33,17 @@ def _choices(mapping: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in mapping.items()]
 
 
+def _five_steps(label: str, words: dict[int, str], message: str) -> RadioField:
+    """A five-step scale (rules/expectancy.py) posted as "0".."100", or nothing."""
+    return RadioField(label, choices=_choices({str(k): v for k, v in words.items()}),
+                      default="", validate_choice=False,
+                      validators=[AnyOf(["", *map(str, words)], message=message)])
+
+
+def _step_value(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
 class PracticeForm(SafetyAndContextFields, AppForm):
     # Fear fields are rendered as radio thermometers by the template; IntegerField gives
     # clear messages for missing, non-numeric and out-of-range values.
@@ -50,6 +62,12 @@ class PracticeForm(SafetyAndContextFields, AppForm):
         "Did it happen?", choices=_choices(rules.PREDICTION_RESULTS), default="",
         validate_choice=False,
         validators=[AnyOf(["", *rules.PREDICTION_RESULTS], message="Choose yes, partly or no.")])
+    # Expectancy (issue 16): how likely the feared thing felt, and how bad it was if it happened.
+    expected_likelihood = _five_steps("How likely did it feel that it would happen?",
+                                      expectancy.LIKELIHOOD_WORDS,
+                                      "Choose how likely it felt from the five steps.")
+    outcome_badness = _five_steps("If it happened: how bad was it?", expectancy.BADNESS_WORDS,
+                                  "Choose how bad it was from the five steps.")
     calming_used = SelectMultipleField("Calming strategies used", choices=[],
                                        validate_choice=False, filters=[single_line_each])
     safety_behaviours = TextAreaField("Safety behaviours leaned on", filters=[multi_line],
@@ -71,7 +89,9 @@ class PracticeForm(SafetyAndContextFields, AppForm):
             calming_used=list(self.calming_used.data or []),
             safety_behaviours=self.safety_behaviours.data or "",
             small_wins=list(self.small_wins.data or []), note=self.note.data or "",
-            practiced_at=self.practiced_at.data, **self.safety_and_context())
+            practiced_at=self.practiced_at.data,
+            expected_likelihood=_step_value(self.expected_likelihood.data),
+            outcome_badness=_step_value(self.outcome_badness.data), **self.safety_and_context())
 
 
 class LogPracticeForm(IdempotentForm, PracticeForm):
@@ -91,6 +111,12 @@ def edit_form(practice: Practice, tz_name: str) -> PracticeForm:
         "fear_before", "fear_peak", "fear_after", "outcome", "prediction",
         "prediction_came_true", "calming_used", "safety_behaviours", "small_wins", "note",
         *CONTEXT_NAMES)}
+    values.update(expected_likelihood=_step_text(practice.expected_likelihood),
+                  outcome_badness=_step_text(practice.outcome_badness))
     values.update(step=practice.step_id, practiced_at=local_time(practice, tz_name),
                   calming_used=[rules.calming_name(name) for name in practice.calming_used])
     return PracticeForm(data=values)
+
+
+def _step_text(value: int | None) -> str:
+    return "" if value is None else str(value)

@@ -95,6 +95,10 @@ SOURCES: dict[str, Source] = {s.key: s for s in (
     Source("bouton2002", "Bouton, M. E. (2002). Context, ambiguity, and unlearning: Sources of "
                          "relapse after behavioral extinction. Biological Psychiatry, 52(10), "
                          "976-986."),
+    # Expectancy (issue 16 item 1).
+    Source("craske2008", "Craske, M. G., Kircanski, K., Zelikowsky, M., Mystkowski, J., "
+                         "Chowdhury, N., & Baker, A. (2008). Optimizing inhibitory learning "
+                         "during exposure therapy. Behaviour Research and Therapy, 46(1), 5-27."),
 )}
 
 DEFAULTS: tuple[Default, ...] = (
@@ -297,6 +301,33 @@ DEFAULTS: tuple[Default, ...] = (
             "avoidance may be creeping back.",
             "It also suggests it when the answers add up to {value}, such as \u201cA little\u201d "
             "to all three questions.",
+    # Expectancy (issue 16 item 1): prediction, surprise, re-rating.
+    Default("expectancy.LIKELIHOOD_STEPS",
+            "The likelihood scale for the feared outcome: five child-friendly steps from "
+            "\u201cIt won't happen\u201d to \u201cIt will for sure\u201d, stored as percent.",
+            "Before a try your child says how likely the scary thing feels, on five steps "
+            "({value} %), the same steps every time so the change shows.",
+            ("product", "craske2014", "hicks2001")),
+    Default("expectancy.PARTLY_SHARE",
+            "How much of its badness a feared outcome that only partly happened counts for.",
+            "If the scary thing only partly happened, it counts as half as bad "
+            "({value}) when we compare it with what your child expected.",
+            ("product",)),
+    Default("expectancy.SURPRISE_MIN_GAP",
+            "Points (of 100) by which what happened must beat the likelihood to be a surprise.",
+            "When things go at least {value} points (of 100) better than your child expected, "
+            "the app calls it a surprise: that is when brave brains learn the most, however "
+            "scared your child felt.",
+            ("craske2014", "craske2008")),
+    Default("expectancy.RERATE_AFTER_DAYS",
+            "Days after a practice with a prediction that the family is asked to re-rate it.",
+            "{value} days after a try with a prediction, the app asks how likely the scary "
+            "thing feels now, so you both see what stuck.",
+            ("product", "craske2014", "craske2008")),
+    Default("expectancy.RERATE_TIME",
+            "Local time of the re-rating reminder when the caregiver has no practice reminder.",
+            "The re-rating question comes at your usual practice reminder time, or at {value} "
+            "if you have none.",
             ("product",)),
 )
 
@@ -324,6 +355,7 @@ CLINICAL_MODULES: tuple[str, ...] = (
     "opportunity_calendar",
     "practice_context", "safety_fading",
     "boosters",
+    "expectancy",
 )
 
 

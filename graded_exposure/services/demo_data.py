@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from ..models import Avoidance, DayCheckIn, Practice, User, utcnow
+from ..models import Avoidance, DayCheckIn, ExpectancyRerating, Practice, User, utcnow
+from ..rules.expectancy import RERATE_AFTER_DAYS
 from ..rules.practice_rules import SMALL_WINS
 from ..vocabulary import Outcome, Role
 from . import accounts, families, ladders
@@ -54,7 +55,7 @@ def _practise(session, ladder, parent, start, today, tz, rng, *, mastered, falli
             peak = max(0, step.predicted_fear + 2 - (n if falling or index < mastered else 0))
             peak = min(10, peak + (rng.randint(0, 1) if not falling and index == mastered else 0))
             when = datetime.combine(day, time(rng.choice([8, 15, 17]), rng.randint(0, 59)), tz)
-            session.add(Practice(
+            practice = Practice(
                 child_id=ladder.child_id, step_id=step.id, logged_by_id=parent.id,
                 practiced_at=when, fear_before=max(0, peak - 1), fear_peak=peak,
                 fear_after=max(0, peak // 2 - (1 if n > 1 else 0)),
@@ -62,11 +63,27 @@ def _practise(session, ladder, parent, start, today, tz, rng, *, mastered, falli
                 small_wins=rng.sample(sorted(SMALL_WINS), k=rng.randint(0, 2)),
                 calming_used=ladder.calming_plan[:1],
                 idempotency_key=f"demo-{ladder.id}-{step.id}-{n}",
-                note="Held my hand at the gate, then let go." if n == 2 else ""))
+                note="Held my hand at the gate, then let go." if n == 2 else "")
+            session.add(practice)
+            if falling and index == mastered:
+                _predict(session, practice, n, today)
             day += timedelta(days=rng.choice([1, 1, 1, 2]))
         step.status = "mastered" if index < mastered else "current"
         step.mastered_at = datetime.combine(day, time(19), tz) if index < mastered else None
         step.current_since = None if index < mastered else datetime.combine(day, time(19), tz)
+
+
+def _predict(session, practice: Practice, n: int, today) -> None:
+    """A prediction that feels less likely try by try, re-rated days later once asked."""
+    practice.prediction = "Everyone will stare at me"
+    practice.expected_likelihood = max(25, 100 - 25 * (n // 2))
+    practice.prediction_came_true = "partly" if n == 1 else "no"
+    practice.outcome_badness = 25 if n == 1 else None
+    if (today - practice.practiced_at.date()).days >= RERATE_AFTER_DAYS:
+        session.flush()
+        session.add(ExpectancyRerating(practice_id=practice.id, child_id=practice.child_id,
+                                       likelihood=max(0, practice.expected_likelihood - 25),
+                                       rated_by_id=practice.logged_by_id))
 
 
 def _check_in(session, child, parent, start, today, rng, *, avoiding):

@@ -20,6 +20,7 @@ from ..models import (
     BoosterPlan,
     Child,
     DayCheckIn,
+    ExpectancyRerating,
     Family,
     Ladder,
     PlanAgreement,
@@ -41,7 +42,8 @@ from . import audit
 _LEFT_OUT = {"idempotency_key", "code_hash", "claimed_by", "claimed_until", "password_hash"}
 _LABELS = {"json": "JSON", "csv": "CSV"}
 _PEOPLE = ("logged_by_id", "created_by_id", "updated_by_id", "author_id", "therapist_id",
-           "consented_by_id", "ended_by_id", "actor_id", "changed_by_id", "answered_by_id")
+           "consented_by_id", "ended_by_id", "actor_id", "changed_by_id", "answered_by_id",
+           "rated_by_id")
 
 
 @dataclass
@@ -84,6 +86,7 @@ def child_tables(session: Session, children: list[Child], *, with_sharing: bool)
     steps = _by_ids(session, Step, Step.ladder_id, [x.id for x in ladders])
     substeps = _by_ids(session, SubStep, SubStep.step_id, [x.id for x in steps])
     practices = _by_ids(session, Practice, Practice.child_id, ids)
+    reratings = _by_ids(session, ExpectancyRerating, ExpectancyRerating.child_id, ids)
     checkins = _by_ids(session, DayCheckIn, DayCheckIn.child_id, ids)
     avoidances = _by_ids(session, Avoidance, Avoidance.checkin_id, [x.id for x in checkins])
     notes = _by_ids(session, TherapistNote, TherapistNote.child_id, ids)
@@ -91,7 +94,8 @@ def child_tables(session: Session, children: list[Child], *, with_sharing: bool)
     plan_ids = [x.id for x in plans]
     links = _by_ids(session, TherapistLink, TherapistLink.child_id, ids) if with_sharing else []
     groups = {"children": children, "ladders": ladders, "steps": steps, "substeps": substeps,
-              "practices": practices, "checkins": checkins, "avoidances": avoidances,
+              "practices": practices, "expectancy_reratings": reratings, "checkins": checkins,
+              "avoidances": avoidances,
               "notes": notes, "plans": plans,
               "plan_agreements": _by_ids(session, PlanAgreement, PlanAgreement.plan_id, plan_ids),
               "plan_days": _by_ids(session, PlanDay, PlanDay.plan_id, plan_ids),
@@ -148,6 +152,7 @@ def as_json(tables: Tables, what: str) -> str:
                  "ladders": [{**ladder, "steps": steps_by_ladder.get(ladder["id"], [])}
                              for ladder in of(c["id"], "ladders")],
                  "practices": of(c["id"], "practices"),
+                 "expectancy_reratings": of(c["id"], "expectancy_reratings"),
                  "checkins": [{**ci, "avoidances": avoid_by_checkin.get(ci["id"], [])}
                               for ci in of(c["id"], "checkins")],
                  "notes": of(c["id"], "notes"),

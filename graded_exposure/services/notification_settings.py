@@ -14,6 +14,7 @@ KIND_LABELS = {
     "weekly_digest": "The weekly digest",
     "therapist": "Reminders from your therapist",
     "booster": "Booster practices after a finished ladder",
+    "rerate": "Questions a few days after a practice with a prediction",
 }
 _SALT = "unsubscribe"
 

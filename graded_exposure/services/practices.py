@@ -9,10 +9,12 @@ from sqlmodel import Session, select
 
 from ..errors import DomainError
 from ..models import Child, Ladder, Practice, Step, User, utcnow
+from ..rules import expectancy
 from ..rules import practice_rules as rules
 from ..rules.practice_context import context_problem
 from ..rules.safety_fading import used_problem
 from . import audit
+from .expectancy import schedule_rerating, wants_rerating
 from .ladder_lines import LadderLine, active_ladders
 from .pagination import MAX_PAGE, Page
 
@@ -46,6 +48,9 @@ class PracticeDetails:
     # Set by the child view's calm screen only; editing a practice keeps what was recorded.
     calm_first: bool = False
     in_session: bool = False  # logged by the therapist during a live session
+    # Expectancy (rules/expectancy.py): how likely the feared outcome felt, how bad it was.
+    expected_likelihood: int | None = None
+    outcome_badness: int | None = None
 
 
 @dataclass
@@ -60,6 +65,7 @@ class PracticeRow:
     local_time: datetime
     logged_by: str
     step_title: str
+    learned: str = ""  # what the practice taught (rules/expectancy.py), when it says
 
 
 @dataclass
@@ -94,6 +100,8 @@ def log_practice(session: Session, child: Child, step: Step, logged_by: User | N
                         **values)
     session.add(practice)
     try:
+        session.flush()
+        schedule_rerating(session, child, practice, logged_by)
         session.commit()
     except IntegrityError:
         # The key's unique constraint decides, without a look-up before every insert: a form
@@ -114,10 +122,14 @@ def edit_practice(session: Session, practice: Practice, step: Step,
     if data.practiced_at is None:
         data.practiced_at = practice.practiced_at
     values = _checked(data, child.family.timezone, unchanged=practice.practiced_at)
+    asked_before = wants_rerating(practice)
     for name, value in values.items():
         setattr(practice, name, value)
     practice.step_id = step.id
     practice.updated_at = utcnow()
+    if not asked_before:  # a prediction added later is asked about like a new one
+        schedule_rerating(session, child, practice, session.get(User, practice.logged_by_id)
+                          if practice.logged_by_id else None)
     session.commit()
     return practice
 
@@ -136,7 +148,8 @@ _LISTED = (select(Practice.id, Practice.step_id, Practice.practiced_at, Practice
                   Practice.fear_peak, Practice.fear_after, Practice.outcome, Practice.note,
                   Practice.small_wins, Practice.prediction, Practice.prediction_came_true,
                   Practice.safety_behaviours, Practice.safety_used, Practice.context_where,
-                  Practice.context_with, Practice.context_time, Step.title.label("step_title"),
+                  Practice.context_with, Practice.context_time, Practice.expected_likelihood,
+                  Practice.outcome_badness, Step.title.label("step_title"),
                   User.display_name.label("logged_by"))
            .join(Step, Step.id == Practice.step_id)
            .outerjoin(User, User.id == Practice.logged_by_id)
@@ -151,8 +164,17 @@ def newest(session: Session, child: Child, count: int, skip: int = 0) -> list[Pr
     found = session.connection().execute(_LISTED, {"child_id": child.id, "limit": count,
                                                    "offset": skip})
     return [PracticeRow(practice=row, local_time=row.practiced_at.astimezone(zone),
-                        logged_by=row.logged_by or SOMEONE, step_title=row.step_title)
+                        logged_by=row.logged_by or SOMEONE, step_title=row.step_title,
+                        learned=_learned(child.display_name, row))
             for row in found]
+
+
+def _learned(name: str, row) -> str:
+    if row.expected_likelihood is None:
+        return ""
+    found = expectancy.learning(name, row.expected_likelihood, row.prediction_came_true,
+                                row.outcome_badness)
+    return found.sentence if found else ""
 
 
 def list_practices(session: Session, child: Child, page: int = 1) -> Page[PracticeRow]:
@@ -225,6 +247,10 @@ def _checked(data: PracticeDetails, tz_name: str, unchanged: datetime | None = N
     if data.prediction_came_true not in ("", *rules.PREDICTION_RESULTS):
         problems.append("Choose whether the prediction came true.")
     calming = list(dict.fromkeys(s.strip() for s in data.calming_used if s and s.strip()))
+    if problem := (expectancy.likelihood_problem(data.expected_likelihood)
+                   or expectancy.badness_problem(data.prediction_came_true,
+                                                 data.outcome_badness)):
+        problems.append(problem)
     if problem := rules.calming_problem(calming):
         problems.append(problem)
     if not set(data.small_wins) <= set(rules.SMALL_WINS):
@@ -248,6 +274,7 @@ def _checked(data: PracticeDetails, tz_name: str, unchanged: datetime | None = N
         "note": _text(data.note, rules.MAX_NOTE, "The note", problems),
         "calming_used": calming, "small_wins": list(dict.fromkeys(data.small_wins)),
         "practiced_at": when, "safety_used": safety, **context,
+        "expected_likelihood": data.expected_likelihood, "outcome_badness": data.outcome_badness,
     }
     if problems:
         raise DomainError(" ".join(problems))

@@ -14,8 +14,9 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from ..errors import DomainError
-from ..models import Child, Ladder, Practice, Step, User
+from ..models import Child, ExpectancyRerating, Ladder, Practice, Step, User
 from ..rules import ladder_rules
+from ..rules.expectancy_chart import ExpectancyChart, Pair, expectancy_chart
 from ..rules.facts import TRIED_OUTCOMES, PracticeFact
 from ..rules.fear_chart import MAX_SHOWN, FearChart, fear_chart
 from ..rules.mastery import (
@@ -66,6 +67,8 @@ class StepProgress:
     mastered_on: date | None = None
     # The same step without a safety behaviour it leaned on (mastered steps, progress page).
     fading: list[FadingSuggestion] = field(default_factory=list)
+    # (likelihood before, re-rated) of each practice in `facts`, when the page shows them.
+    likelihoods: list[Pair] = field(default_factory=list)
 
     @cached_property
     def chart(self) -> FearChart:
@@ -81,6 +84,16 @@ class StepProgress:
     def shown_facts(self) -> list[PracticeFact]:
         """The practices the chart shows, oldest first."""
         return self.facts[len(self.facts) - self.chart.shown:]
+
+    @property
+    def shown_likelihoods(self) -> list[Pair]:
+        """The likelihoods of the practices the chart shows, oldest first."""
+        return self.likelihoods[len(self.likelihoods) - self.chart.shown:]
+
+    @cached_property
+    def expectancy(self) -> ExpectancyChart:
+        """How likely the feared outcome felt over the same practices as the fear chart."""
+        return expectancy_chart(self.shown_likelihoods)
 
     @property
     def rows(self) -> list["TableRow"]:
@@ -171,12 +184,19 @@ def facts_by_step(session: Session, step_ids: list[int],
     return found
 
 
+# The practice's re-rating, if any (at most one: unique per practice, read by that index).
+_RERATED = (select(ExpectancyRerating.likelihood)
+            .where(ExpectancyRerating.practice_id == Practice.id)
+            .scalar_subquery().label("rerated"))
+
+
 @cache
 def _newest_practices(steps: int):
     """The newest MAX_SHOWN practices of each of `steps` steps (step_0, step_1, ...), oldest
     first: a LIMIT per step on the (step, time) index reads only those, where a window over
     every practice cost SQLite 16-24 ms for a ladder with 2,000."""
-    newest = [select(*_FACTS, Practice.id).where(Practice.step_id == bindparam(f"step_{n}"))
+    newest = [select(*_FACTS, Practice.id, Practice.expected_likelihood, _RERATED)
+              .where(Practice.step_id == bindparam(f"step_{n}"))
               .order_by(Practice.practiced_at.desc(), Practice.id.desc())
               .limit(MAX_SHOWN).subquery() for n in range(steps)]
     every = union_all(*(select(*part.c) for part in newest)).subquery()
@@ -198,18 +218,21 @@ def ladder_progress(session: Session, ladder: Ladder) -> LadderProgress:
     steps = ladder_steps(connection, ladder)
     counts = dict(connection.execute(_COUNTS, {"step_ids": [s.id for s in steps]}).all())
     shown: dict[int, list[PracticeFact]] = defaultdict(list)
+    likelihoods: dict[int, list[Pair]] = defaultdict(list)
     practised = [step.id for step in steps if step.id in counts]
     if practised:
         found = connection.execute(_newest_practices(len(practised)),
                                    {f"step_{n}": step_id for n, step_id in enumerate(practised)})
         for row in found:
             shown[row.step_id].append(practice_fact(row, tz))
+            likelihoods[row.step_id].append((row.expected_likelihood, row.rerated))
     mastery = _progress_until_met(connection, {
         step.id: rule for step in steps
         if step.id in counts and step.status != ladder_rules.MASTERED}, tz)
     return LadderProgress(ladder=ladder, rule=rule, steps=[
         StepProgress(step=step, facts=shown[step.id], rule=rule,
                      practice_count=counts.get(step.id, 0), mastered_on=_mastered_on(step, tz),
+                     likelihoods=likelihoods[step.id],
                      mastery=None if step.status == ladder_rules.MASTERED
                      else mastery.get(step.id, MasteryProgress(0, 0, rule)),
                      fading=_fading(step, steps, shown[step.id], rule))

@@ -28,6 +28,7 @@ PUSH_TEXT = {
     "weekly_digest": ("Brave Steps", "Your weekly summary is ready."),
     "therapist": ("Brave Steps", "You have a new reminder from your therapist."),
     "booster": ("Brave Steps", "Time for a booster practice."),
+    "rerate": ("Brave Steps", "A one-tap question about a recent practice."),
 }
 
 
@@ -153,6 +154,13 @@ def render(sources: ContentSources, reminder: Row, day: date) -> Content:
                           link=child_path)
     elif reminder.kind == "booster":
         content = _booster(name, reminder.message, reminder.child_id)
+    elif reminder.kind == "rerate":
+        content = Content(
+            title=f"How likely does it feel now for {name}?" if name
+            else "How likely does it feel now?",
+            body="A few days ago a practice began with a prediction of what might happen. "
+                 "How likely does it feel now? One tap shows you both what stuck.",
+            link=f"{child_path}/rerate" if name else "/")
     elif reminder.kind == "missed_nudge":
         content = Content(
             title=f"Still time for {name}'s practice today" if name

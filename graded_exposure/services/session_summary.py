@@ -8,13 +8,25 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from ..errors import DomainError
-from ..models import Child, Ladder, Practice, Step, TherapistLink, User, UTCDateTime, utcnow
+from ..models import (
+    Child,
+    ExpectancyRerating,
+    Ladder,
+    Practice,
+    Step,
+    TherapistLink,
+    User,
+    UTCDateTime,
+    utcnow,
+)
 from ..rules import avoidance_trap
 from ..rules.attention import Reason
+from ..rules.expectancy import ExpectancyTrend
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
 from . import insights, plan_glance, what_clicks
 from .caseload import active_link, row_for_child
+from .expectancy import trends_by_step
 from .practices import SOMEONE, PracticeRow
 from .therapist_notes import NoteRow, notes_for_child
 
@@ -38,6 +50,15 @@ class FearChange:
 
 
 @dataclass
+class ExpectancyChange:
+    """One step's predictions in the period: how likely the feared outcome felt, surprises."""
+
+    ladder_goal: str
+    step_title: str
+    trend: ExpectancyTrend
+
+
+@dataclass
 class SessionSummary:
     child: Child
     link: TherapistLink
@@ -57,6 +78,7 @@ class SessionSummary:
     open_homework: list[NoteRow]
     what_clicks: what_clicks.ChildWhatClicks
     plan: plan_glance.PlanGlance | None = None  # the parent-led plan (SPACE), if open
+    expectancy: list[ExpectancyChange] | None = None  # steps with predictions, first seen first
 
     @property
     def days(self) -> int:
@@ -94,9 +116,12 @@ _PRACTICES_SINCE = (
     select(Practice.id, Practice.step_id, Practice.practiced_at, Practice.fear_before,
            Practice.fear_peak, Practice.fear_after, Practice.outcome, Practice.note,
            Practice.small_wins, Step.title.label("step_title"), Ladder.goal.label("ladder_goal"),
-           User.display_name.label("logged_by"))
+           User.display_name.label("logged_by"), Practice.expected_likelihood,
+           Practice.prediction_came_true, Practice.outcome_badness,
+           ExpectancyRerating.likelihood.label("rerated"))
     .join(Step, Step.id == Practice.step_id).join(Ladder, Ladder.id == Step.ladder_id)
     .outerjoin(User, User.id == Practice.logged_by_id)
+    .outerjoin(ExpectancyRerating, ExpectancyRerating.practice_id == Practice.id)
     .where(Practice.child_id == bindparam("child_id"), Practice.practiced_at >= _BEGIN)
     .order_by(Practice.practiced_at, Practice.id))
 _MASTERED_SINCE = (select(Ladder.goal, Step.title, Step.mastered_at).join(Ladder)
@@ -128,6 +153,7 @@ def for_child(session: Session, child: Child, link: TherapistLink,
                    for p in practices],
         practice_days=len({local_date(p.practiced_at, tz) for p in practices}),
         fear_changes=fear_changes(practices),
+        expectancy=expectancy_changes(practices),
         steps_mastered=[(goal, title, local_date(when, tz)) for goal, title, when in mastered],
         calm=avoidance_trap.calm_days_split(checkins, since, today),
         avoided=Counter(kind for c in checkins for kind in c.avoided),
@@ -150,3 +176,11 @@ def fear_changes(practices: list) -> list[FearChange]:
                        practices=len(rows), first_peak=rows[0].fear_peak,
                        latest_peak=rows[-1].fear_peak)
             for rows in by_step.values()]
+
+
+def expectancy_changes(practices) -> list[ExpectancyChange]:
+    """Each step's predictions among the period's practices (oldest first), steps in the order
+    their first prediction came."""
+    names = {p.step_id: (p.ladder_goal, p.step_title) for p in practices}
+    return [ExpectancyChange(*names[step_id], trend)
+            for step_id, trend in trends_by_step(practices).items()]

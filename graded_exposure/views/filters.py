@@ -11,6 +11,7 @@ from ..models import Ladder
 from ..rules import ladder_rules
 from ..rules.durations import in_words
 from ..rules.practice_context import context_words
+from ..rules.expectancy import ExpectancyTrend, change_words
 from ..rules.practice_rules import OUTCOMES, SMALL_WINS
 from ..rules.schedule import WEEKDAY_NAMES
 from ..services import progress
@@ -33,7 +34,13 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
                "Dec")
 KIND_NAMES = {"practice": "Practice reminder", "missed_nudge": "Evening nudge",
               "weekly_digest": "Weekly digest", "therapist": "From your therapist",
-              "booster": "Booster practice"}
+              "booster": "Booster practice",
+              "rerate": "How likely it feels now"}
+
+
+def expectancy_change(trend: ExpectancyTrend) -> str:
+    """Say how likely a step's feared outcome felt at first and lately."""
+    return change_words(trend)
 
 
 def outcome_label(outcome: str) -> str:
@@ -153,7 +160,8 @@ def what_clicks_approach(key: str) -> str:
 
 FILTERS = (session_word, what_clicks_approach, practice_context, outcome_label, avoidance_label,
            accommodation_label, win_label, area_label, mastery_rule_words, reminder_kind,
-           channel_name, reminder_days, zoned_when, clock, local_when, short_day, machine_time)
+           channel_name, reminder_days, zoned_when, clock, local_when, short_day, machine_time,
+           expectancy_change)
 
 
 def lifetime(setting: str) -> str:

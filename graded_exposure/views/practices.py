@@ -7,7 +7,7 @@ from ..auth_session import require_login
 from ..db import get_session
 from ..forms.practices import LogPracticeForm, edit_form, fear_before_from
 from ..models import Child, Step
-from ..services import practices
+from ..services import expectancy, practices
 from . import queued_sync
 from .pagination import requested_page
 from .responses import refusal_on, render, render_form, see_other, unless_confirmed
@@ -43,17 +43,23 @@ def save(child_id: int):
             if queued and details.practiced_at is None:
                 # Sent later from the phone: it happened when it was logged, not now.
                 details.practiced_at = queued_sync.queued_at()
-            practices.log_practice(get_session(), child, step, current_user, details,
-                                   form.idempotency_key.data)
+            practice = practices.log_practice(get_session(), child, step, current_user,
+                                              details, form.idempotency_key.data)
             if queued:
                 return queued_sync.saved()
             flash("Practice saved — well done!", "success")
+            _flash_learning(child, practice)
             return see_other(url_for("children.show", child_id=child.id))
         if isinstance(refusal.error, practices.KeyAlreadyUsed):
             form.renew_key()
     if queued:
         return queued_sync.refused(form)
     return _form_page(child, form, step)
+
+
+def _flash_learning(child: Child, practice) -> None:
+    if learned := expectancy.learning_of(child, practice):
+        flash(learned.sentence, "success")
 
 
 @bp.get("/children/<int:child_id>/practices")
@@ -74,6 +80,7 @@ def update(practice_id: int):
         with refusal_on(form):
             practices.edit_practice(get_session(), practice, step, form.details())
             flash("Practice updated.", "success")
+            _flash_learning(child, practice)
             return see_other(url_for("children.show", child_id=child.id))
     return _form_page(child, form, step, practice=practice)
 

@@ -71,6 +71,7 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, phone)
              (f"{child}/insights", "insights"), (f"{child}/week", "weekly summary"),
              (f"{child}/calendar", "opportunity calendar"),
              (f"{live_server}/family", "family"), (f"{live_server}/reminders", "reminders"),
+             (f"{child}/rerate", "re-rating"),
              (f"{live_server}/inbox", "inbox")]
     for url, name in pages:
         _visit(phone, url, name, found)

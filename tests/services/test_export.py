@@ -10,13 +10,21 @@ from sqlmodel import select
 from graded_exposure.models import (
     AuditEvent,
     DayCheckIn,
+    ExpectancyRerating,
     Practice,
     Step,
 )
 from graded_exposure.rules.boosters import RelapseAnswers
 from graded_exposure.services import accounts, boosters, export, families, relapse_checks
 from tests.conftest import PASSWORD
-from tests.factories import fill_child, finished_ladder, make_ladder, practise_on_days
+from tests.factories import (
+    add_practice,
+    current_step,
+    fill_child,
+    finished_ladder,
+    make_ladder,
+    practise_on_days,
+)
 from tests.hostile_input import FORMULAS
 
 
@@ -179,3 +187,27 @@ def test_booster_plans_and_quick_checks_are_exported(db, family, other_family):
     tables = _csv_tables(export.export_family(db, family.user.family, family.user, "csv"))
     assert [row["id"] for row in tables["booster_plans"]] == [str(plan.id)]
     assert [row["id"] for row in tables["relapse_checks"]] == [str(check.id)]
+
+
+def test_expectancy_likelihoods_and_reratings_are_exported(db, family, other_family):
+    step = current_step(make_ladder(db, family.child))
+    practice = add_practice(db, family.child, step, before=6)
+    practice.expected_likelihood, practice.prediction = 75, "They will laugh"
+    db.add(ExpectancyRerating(practice_id=practice.id, child_id=family.child.id, likelihood=25,
+                              rated_by_id=family.user.id))
+    other = current_step(make_ladder(db, other_family.child))
+    theirs = add_practice(db, other_family.child, other, before=3)
+    db.add(ExpectancyRerating(practice_id=theirs.id, child_id=other_family.child.id,
+                              likelihood=0))
+    db.commit()
+    document = json.loads(export.export_child(db, family.child, family.user, "json"))
+    [child] = document["children"]
+    assert child["practices"][0]["expected_likelihood"] == 75
+    [rerating] = child["expectancy_reratings"]
+    assert (rerating["practice_id"], rerating["likelihood"], rerating["rated_by"]) == (
+        practice.id, 25, "alex")
+    archive = zipfile.ZipFile(io.BytesIO(export.export_child(db, family.child, family.user,
+                                                             "csv")))
+    rows = list(csv.DictReader(io.StringIO(
+        archive.read("expectancy_reratings.csv").decode("utf-8-sig"))))
+    assert [r["likelihood"] for r in rows] == ["25"]

@@ -1,0 +1,149 @@
+"""Expectancy: the re-rating reminder days after a prediction, and the re-rating itself."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from graded_exposure.errors import DomainError
+from graded_exposure.models import Delivery, ExpectancyRerating, InboxMessage, Reminder
+from graded_exposure.rules import expectancy as rules
+from graded_exposure.rules.timezones import local_date
+from graded_exposure.services import expectancy, practices, reminder_content
+from graded_exposure.services.dispatch import run_pass
+from graded_exposure.services.practices import PracticeDetails
+from tests.factories import DISPATCH_CONFIG, add_reminder, current_step, make_ladder, make_therapist
+
+
+@pytest.fixture
+def step(db, family):
+    return current_step(make_ladder(db, family.child))
+
+
+def _log(db, family, step, key="k1", likelihood=75, prediction="They will laugh at me",
+         came_true="no", badness=None, by=None, when=None):
+    details = PracticeDetails(fear_before=6, fear_after=3, prediction=prediction,
+                              expected_likelihood=likelihood, prediction_came_true=came_true,
+                              outcome_badness=badness, practiced_at=when)
+    return practices.log_practice(db, family.child, step, by or family.user, details, key)
+
+
+def _rerates(db):
+    return list(db.exec(select(Reminder).where(Reminder.kind == "rerate")))
+
+
+def test_a_prediction_schedules_one_rerating_three_days_later_at_six(db, family, step):
+    practice = _log(db, family, step)
+    [reminder] = _rerates(db)
+    day = local_date(practice.practiced_at, "Europe/London")
+    assert reminder.starts_on == day + timedelta(days=rules.RERATE_AFTER_DAYS)
+    assert (reminder.user_id, reminder.child_id, reminder.local_time) == (
+        family.user.id, family.child.id, rules.RERATE_TIME)
+    assert reminder.channels == ["inbox", "email"]
+
+
+def test_it_follows_the_caregivers_practice_reminder_time_and_channels(db, family, step):
+    add_reminder(db, family.user, family.child, created=datetime.now(UTC), local_time="07:45",
+                 channels=("inbox", "push"))
+    _log(db, family, step)
+    [reminder] = _rerates(db)
+    assert (reminder.local_time, reminder.channels) == ("07:45", ["inbox", "push"])
+
+
+@pytest.mark.parametrize("changes", [{"prediction": ""}, {"likelihood": None},
+                                     {"likelihood": 0}])
+def test_no_prediction_or_no_fear_of_it_asks_nothing(db, family, step, changes):
+    _log(db, family, step, **changes)
+    assert _rerates(db) == []
+
+
+def test_a_later_prediction_replaces_the_pending_question(db, family, step):
+    _log(db, family, step, key="k1")
+    _log(db, family, step, key="k2", when=datetime.now() + timedelta(minutes=30))
+    assert len(_rerates(db)) == 1
+
+
+def test_a_retried_form_schedules_once(db, family, step):
+    first = _log(db, family, step, key="same")
+    again = _log(db, family, step, key="same")
+    assert first.id == again.id and len(_rerates(db)) == 1
+
+
+def test_a_practice_logged_by_a_therapist_asks_every_caregiver(db, family, step):
+    therapist = make_therapist(db)
+    _log(db, family, step, by=therapist)
+    assert [r.user_id for r in _rerates(db)] == [family.user.id]
+
+
+def test_an_old_practice_logged_late_schedules_nothing(db, family, step):
+    _log(db, family, step, when=datetime.now() - timedelta(days=10))
+    assert _rerates(db) == []
+
+
+def test_adding_a_prediction_when_editing_schedules_it(db, family, step):
+    practice = _log(db, family, step, prediction="", likelihood=None)
+    details = PracticeDetails(fear_before=6, fear_after=3, prediction="Dogs bite",
+                              expected_likelihood=50)
+    practices.edit_practice(db, practice, step, details)
+    assert len(_rerates(db)) == 1
+
+
+def test_the_reminder_goes_out_once_on_its_day_with_a_link_to_the_page(db, family, step):
+    _log(db, family, step)
+    [reminder] = _rerates(db)
+    due = reminder.next_due_at
+    run_pass(db, DISPATCH_CONFIG, now=due - timedelta(days=1))
+    assert db.exec(select(Delivery)).all() == []
+    run_pass(db, DISPATCH_CONFIG, now=due + timedelta(minutes=1))
+    run_pass(db, DISPATCH_CONFIG, now=due + timedelta(days=7))
+    [message] = db.exec(select(InboxMessage)).all()
+    assert message.link == f"/children/{family.child.id}/rerate"
+    assert "Sam" in message.title and "likely" in message.title
+
+
+def test_rerating_stores_one_row_and_a_second_tap_changes_it(db, family, step):
+    practice = _log(db, family, step)
+    expectancy.rerate(db, family.child, practice, 25, family.user)
+    expectancy.rerate(db, family.child, practice, 0, family.user)
+    [row] = db.exec(select(ExpectancyRerating)).all()
+    assert (row.practice_id, row.likelihood, row.rated_by_id) == (practice.id, 0, family.user.id)
+    [shown] = expectancy.predictions_to_rerate(db, family.child)
+    assert (shown.likelihood, shown.rerated) == (75, 0)
+
+
+@pytest.mark.parametrize("value", [None, 10, -25, 125, "25", True])
+def test_a_rerating_off_the_scale_is_refused(db, family, step, value):
+    practice = _log(db, family, step)
+    with pytest.raises(DomainError, match="five steps"):
+        expectancy.rerate(db, family.child, practice, value, family.user)
+    assert db.exec(select(ExpectancyRerating)).all() == []
+
+
+def test_a_practice_without_prediction_cannot_be_rerated(db, family, step):
+    practice = _log(db, family, step, prediction="")
+    with pytest.raises(DomainError, match="no prediction"):
+        expectancy.rerate(db, family.child, practice, 25, family.user)
+
+
+def test_badness_without_it_happening_is_refused_and_nothing_stored(db, family, step):
+    with pytest.raises(DomainError, match="only for when"):
+        _log(db, family, step, came_true="no", badness=50)
+    assert _rerates(db) == [] and expectancy.predictions_to_rerate(db, family.child) == []
+
+
+def test_what_the_practice_taught_names_the_child(db, family, step):
+    practice = _log(db, family, step)
+    learned = expectancy.learning_of(family.child, practice)
+    assert learned.surprise and learned.sentence.startswith("Sam thought")
+
+
+def test_the_page_lists_the_newest_predictions_first(db, family, step):
+    _log(db, family, step, key="a", prediction="First", when=datetime.now() - timedelta(hours=2))
+    _log(db, family, step, key="b", prediction="Second")
+    assert [p.prediction for p in expectancy.predictions_to_rerate(db, family.child)] == [
+        "Second", "First"]
+
+
+def test_the_push_text_names_nobody_and_says_what_it_is():
+    title, body = reminder_content.push_text("rerate")
+    assert (title, body) != reminder_content.push_text("practice")
+    assert "Sam" not in body and "practice" in body
