@@ -301,6 +301,7 @@ DEFAULTS: tuple[Default, ...] = (
             "avoidance may be creeping back.",
             "It also suggests it when the answers add up to {value}, such as \u201cA little\u201d "
             "to all three questions.",
+            ("product",)),
     # Expectancy (issue 16 item 1): prediction, surprise, re-rating.
     Default("expectancy.LIKELIHOOD_STEPS",
             "The likelihood scale for the feared outcome: five child-friendly steps from "

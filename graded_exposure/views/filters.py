@@ -10,8 +10,8 @@ from ..forms.checkins import ACCOMMODATION_LABELS, AVOIDANCE_LABELS
 from ..models import Ladder
 from ..rules import ladder_rules
 from ..rules.durations import in_words
-from ..rules.practice_context import context_words
 from ..rules.expectancy import ExpectancyTrend, change_words
+from ..rules.practice_context import context_words
 from ..rules.practice_rules import OUTCOMES, SMALL_WINS
 from ..rules.schedule import WEEKDAY_NAMES
 from ..services import progress
