@@ -242,6 +242,7 @@ class SubStep(SQLModel, table=True):
 
 
 OUTCOMES = tuple(Outcome)
+_PREDICTED = text("expected_likelihood IS NOT NULL")
 
 
 class Practice(SQLModel, table=True):
@@ -249,9 +250,14 @@ class Practice(SQLModel, table=True):
     # these keep those reads as short as what they return, whatever the history. They also
     # serve every lookup by child or by step alone (their leading column), so those columns
     # have no index of their own: each index is one more write on every practice logged.
+    # The practices with a prediction are a step's few: the therapist's expectancy trend reads
+    # them through a partial index, not by walking every practice of the step (and a practice
+    # without one costs no write to it).
     __table_args__ = (UniqueConstraint("idempotency_key"),
                       Index("ix_practice_child_time", "child_id", "practiced_at"),
-                      Index("ix_practice_step_time", "step_id", "practiced_at"))
+                      Index("ix_practice_step_time", "step_id", "practiced_at"),
+                      Index("ix_practice_step_predicted", "step_id", "practiced_at",
+                            sqlite_where=_PREDICTED, postgresql_where=_PREDICTED))
 
     id: int | None = Field(default=None, primary_key=True)
     child_id: int = Field(foreign_key="child.id", ondelete="CASCADE")
