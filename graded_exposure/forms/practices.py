@@ -92,3 +92,11 @@ def edit_form(practice: Practice, tz_name: str) -> PracticeForm:
     values.update(step=practice.step_id, practiced_at=local_time(practice, tz_name),
                   calming_used=[rules.calming_name(name) for name in practice.calming_used])
     return PracticeForm(data=values)
+
+
+class CaregiverRatingForm(AppForm):
+    """The caregiver's numbers for a try the child rated with faces in the child view."""
+
+    fear_before = _fear("How scared before?", "Tap how scared your child was before.")
+    fear_peak = _fear("Most scared during (optional)", None)
+    fear_after = _fear("How scared after?", "Tap how scared your child was after.")

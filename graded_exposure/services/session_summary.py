@@ -13,7 +13,7 @@ from ..rules import avoidance_trap
 from ..rules.attention import Reason
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
-from . import insights, plan_glance, what_clicks
+from . import insights, plan_glance, two_voices, what_clicks
 from .caseload import active_link, row_for_child
 from .practices import SOMEONE, PracticeRow
 from .therapist_notes import NoteRow, notes_for_child
@@ -57,6 +57,7 @@ class SessionSummary:
     open_homework: list[NoteRow]
     what_clicks: what_clicks.ChildWhatClicks
     plan: plan_glance.PlanGlance | None = None  # the parent-led plan (SPACE), if open
+    voices: two_voices.VoicesView | None = None  # the period's tries rated by both
 
     @property
     def days(self) -> int:
@@ -93,7 +94,9 @@ _BEGIN = bindparam("begin", type_=UTCDateTime)
 _PRACTICES_SINCE = (
     select(Practice.id, Practice.step_id, Practice.practiced_at, Practice.fear_before,
            Practice.fear_peak, Practice.fear_after, Practice.outcome, Practice.note,
-           Practice.small_wins, Step.title.label("step_title"), Ladder.goal.label("ladder_goal"),
+           Practice.small_wins, Practice.child_fear_before, Practice.child_fear_after,
+           Practice.caregiver_rated, Step.title.label("step_title"),
+           Ladder.goal.label("ladder_goal"),
            User.display_name.label("logged_by"))
     .join(Step, Step.id == Practice.step_id).join(Ladder, Ladder.id == Step.ladder_id)
     .outerjoin(User, User.id == Practice.logged_by_id)
@@ -120,12 +123,13 @@ def for_child(session: Session, child: Child, link: TherapistLink,
     checkins = insights.load_checkin_facts(session, child, since)
     zone = ZoneInfo(tz)
     mark = row_for_child(session, link.therapist_id, child, now)
+    rows = [PracticeRow(practice=p, local_time=p.practiced_at.astimezone(zone),
+                        logged_by=p.logged_by or SOMEONE, step_title=p.step_title)
+            for p in practices]
     return SessionSummary(
         child=child, link=link, since=since, today=today,
         since_was_set=link.last_session_on is not None,
-        practices=[PracticeRow(practice=p, local_time=p.practiced_at.astimezone(zone),
-                               logged_by=p.logged_by or SOMEONE, step_title=p.step_title)
-                   for p in practices],
+        practices=rows, voices=two_voices.voices_of(rows),
         practice_days=len({local_date(p.practiced_at, tz) for p in practices}),
         fear_changes=fear_changes(practices),
         steps_mastered=[(goal, title, local_date(when, tz)) for goal, title, when in mastered],
