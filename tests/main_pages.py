@@ -34,6 +34,14 @@ def seed_main_pages(app, db: Session) -> MainPages:
     add_practices(db, family.child, template.steps[:3], 6, logged_by_id=family.user.id)
     practice_id = db.exec(select(Practice.id).where(
         Practice.child_id == family.child.id)).first()
+    both_voices(db, family.child.id)
+    child_only = db.exec(select(Practice).where(
+        Practice.child_id == family.child.id, Practice.child_fear_before.is_(None))).first()
+    child_only.child_fear_before, child_only.child_fear_after = 10, 7
+    child_only.caregiver_rated = False
+    unrated = db.exec(select(Practice.id).where(
+        Practice.child_id == family.child.id, Practice.child_fear_before.is_(None))).first()
+    db.commit()
     child = f"/children/{family.child.id}"
     steps = f"{child}/brave/steps/{current_step(template).id}"
     caregiver = [("home", "/"), ("child home", child), ("practice form", f"{child}/practices/new"),
@@ -44,7 +52,9 @@ def seed_main_pages(app, db: Session) -> MainPages:
                  ("insights week", f"{child}/week"), ("family", "/family"),
                  ("reminders", "/reminders"), ("child view", f"{child}/brave"),
                  ("child view try", steps),
-                 ("child view done", f"{child}/brave/done/{practice_id}")]
+                 ("child view done", f"{child}/brave/done/{practice_id}"),
+                 ("child view feel", f"{child}/brave/feel/{unrated}"),
+                 ("add your rating", f"/practices/{child_only.id}/rating")]
     therapist_pages = [("caseload", "/"), ("therapist child", f"/therapist{child}"),
                        ("summary", f"/therapist{child}/summary")]
     anonymous = [("login", "/login"), ("register", "/register"), ("why", "/why")]
@@ -52,3 +62,12 @@ def seed_main_pages(app, db: Session) -> MainPages:
         *(MainPage(name, path, CAREGIVER) for name, path in caregiver),
         *(MainPage(name, path, THERAPIST) for name, path in therapist_pages),
         *(MainPage(name, path, NOBODY) for name, path in anonymous)])
+
+
+def both_voices(db: Session, child_id: int, tries: int = 3) -> None:
+    """Give the child's newest practices the child's own faces too (rated by both)."""
+    newest = db.exec(select(Practice).where(Practice.child_id == child_id)
+                     .order_by(Practice.practiced_at.desc()).limit(tries)).all()
+    for n, practice in enumerate(newest):
+        practice.child_fear_before, practice.child_fear_after = 10 - n, 7
+    db.commit()
