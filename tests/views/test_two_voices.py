@@ -3,14 +3,13 @@ import re
 from uuid import uuid4
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from graded_exposure.models import Practice
 from graded_exposure.rules.two_voices import AGREEMENT_TRIES
 from tests.conftest import Therapist, csrf_from
 from tests.factories import current_step, link, make_ladder
-from tests.lookups import practice_count
+from tests.lookups import counted_statements, practice_count
 
 
 @pytest.fixture
@@ -191,19 +190,10 @@ def test_no_tries_rated_by_both_shows_nothing(db, family, step, tara):
     assert 'id="two-voices"' not in tara.page(f"/therapist/children/{family.child.id}")
 
 
-def _statements(app, client, url) -> int:
-    statements = []
-    engine = app.extensions["db_engine"]
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+def _statements(app, client, url) -> list[str]:
+    with counted_statements(app.extensions["db_engine"]) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
+    return statements
 
 
 def test_agreement_costs_the_therapists_pages_no_statement(app, db, family, step, tara):
@@ -211,7 +201,11 @@ def test_agreement_costs_the_therapists_pages_no_statement(app, db, family, step
     urls = (f"/therapist/children/{family.child.id}",
             f"/therapist/children/{family.child.id}/summary")
     tara.page(urls[0])  # the hourly view audit is written once
-    without = [_statements(app, tara.client, url) for url in urls]
+    without = [len(_statements(app, tara.client, url)) for url in urls]
     rated_by_both(db, family, step, AGREEMENT_TRIES + 2, 10, 10, 0, 0)
     assert 'id="two-voices"' in tara.page(urls[0])
-    assert [_statements(app, tara.client, url) for url in urls] == without
+    read = [_statements(app, tara.client, url) for url in urls]
+    assert [len(statements) for statements in read] == without
+    # The child's faces come with the rows each page lists anyway: one statement reads them.
+    for statements in read:
+        assert sum("child_fear_before" in statement for statement in statements) == 1
