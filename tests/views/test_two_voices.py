@@ -209,3 +209,14 @@ def test_agreement_costs_the_therapists_pages_no_statement(app, db, family, step
     # The child's faces come with the rows each page lists anyway: one statement reads them.
     for statements in read:
         assert sum("child_fear_before" in statement for statement in statements) == 1
+
+
+def test_the_edit_page_of_a_childs_try_points_to_adding_a_rating(db, family, step):
+    child_rates_a_try(family, step)
+    practice = only_practice(db)
+    html = family.client.get(f"/practices/{practice.id}/edit").get_data(as_text=True)
+    assert "Sam rated this try with faces; the numbers below come from those faces." in html
+    assert f'href="/practices/{practice.id}/rating">Add your rating</a>' in html
+    family.post(f"/practices/{practice.id}/rating", {"fear_before": 1, "fear_after": 1})
+    html = family.client.get(f"/practices/{practice.id}/edit").get_data(as_text=True)
+    assert "Add your rating" not in html
