@@ -2,7 +2,7 @@
 from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, false, text
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, false, text, true
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -290,6 +290,12 @@ class Practice(SQLModel, table=True):
     # steps of 25, and how bad it was when it happened; None when not asked.
     expected_likelihood: int | None = Field(default=None, ge=0, le=100)
     outcome_badness: int | None = Field(default=None, ge=0, le=100)
+    # The child's own faces (0-10 through rules/faces.py), beside the caregiver's numbers above;
+    # which voice fills fear_before/peak/after is rules/two_voices.counted_fears.
+    child_fear_before: int | None = Field(default=None, ge=0, le=10)
+    child_fear_after: int | None = Field(default=None, ge=0, le=10)
+    # False while only the child has rated the try (the caregiver can still add their numbers).
+    caregiver_rated: bool = Field(default=True, sa_column_kwargs={"server_default": true()})
 
     step: Step = Relationship()
 

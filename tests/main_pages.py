@@ -51,6 +51,14 @@ def seed_main_pages(app, db: Session) -> MainPages:
     relapse_checks.record_check(db, kept, family.user, RelapseAnswers(2, 1, 0),
                                 [kept.steps[2].id], "main-pages-check")
     _predict(db, family, template.steps[0].id)
+    both_voices(db, family.child.id)
+    child_only = db.exec(select(Practice).where(
+        Practice.child_id == family.child.id, Practice.child_fear_before.is_(None))).first()
+    child_only.child_fear_before, child_only.child_fear_after = 10, 7
+    child_only.caregiver_rated = False
+    unrated = db.exec(select(Practice.id).where(
+        Practice.child_id == family.child.id, Practice.child_fear_before.is_(None))).first()
+    db.commit()
     child = f"/children/{family.child.id}"
     steps = f"{child}/brave/steps/{current_step(template).id}"
     caregiver = [("home", "/"), ("child home", child), ("practice form", f"{child}/practices/new"),
@@ -68,7 +76,9 @@ def seed_main_pages(app, db: Session) -> MainPages:
                  ("ladder finished", f"/ladders/{offered.id}"),
                  ("ladder with boosters", f"/ladders/{kept.id}"),
                  ("quick check", f"/ladders/{kept.id}/check"),
-                 ("re-rating", f"{child}/rerate")]
+                 ("re-rating", f"{child}/rerate"),
+                 ("child view feel", f"{child}/brave/feel/{unrated}"),
+                 ("add your rating", f"/practices/{child_only.id}/rating")]
     therapist_pages = [("caseload", "/"), ("therapist child", f"/therapist{child}"),
                        ("summary", f"/therapist{child}/summary"),
                        ("therapist calendar", f"{child}/calendar")]
@@ -99,4 +109,13 @@ def _predict(db: Session, family: Family, step_id: int) -> None:
         practice.prediction_came_true = "no"
     db.add(ExpectancyRerating(practice_id=practices[0].id, child_id=family.child.id,
                               likelihood=25))
+    db.commit()
+
+
+def both_voices(db: Session, child_id: int, tries: int = 3) -> None:
+    """Give the child's newest practices the child's own faces too (rated by both)."""
+    newest = db.exec(select(Practice).where(Practice.child_id == child_id)
+                     .order_by(Practice.practiced_at.desc()).limit(tries)).all()
+    for n, practice in enumerate(newest):
+        practice.child_fear_before, practice.child_fear_after = 10 - n, 7
     db.commit()

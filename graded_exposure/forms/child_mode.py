@@ -36,11 +36,23 @@ class BraveTryForm(IdempotentForm):
     KEY_LOST = "This page got too old. Tap Save again."
 
     def details(self) -> PracticeDetails:
-        """Return the try as practice details; the peak defaults to the higher face."""
-        return PracticeDetails(fear_before=fear_for_face(self.before.data),
-                               fear_after=fear_for_face(self.after.data),
+        """Return the try as practice details: the child's faces, no caregiver numbers yet."""
+        return PracticeDetails(fear_before=None, fear_after=None,
+                               child_fear_before=fear_for_face(self.before.data),
+                               child_fear_after=fear_for_face(self.after.data),
                                outcome=self.outcome.data,
                                calm_first=self.calm_first.data == CALMED)
+
+
+class ChildRatingForm(AppForm):
+    """How a try the grown-ups logged felt, told with a before face and an after face."""
+
+    before = _faces("How did you feel before?", "Tap a face to show how you felt before.")
+    after = _faces("How do you feel now?", "Tap a face to show how you feel now.")
+
+    def fears(self) -> tuple[int, int]:
+        """Return the two faces on the 0-10 scale."""
+        return fear_for_face(self.before.data), fear_for_face(self.after.data)
 
 
 class GrownUpsForm(AppForm):

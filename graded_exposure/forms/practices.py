@@ -120,3 +120,11 @@ def edit_form(practice: Practice, tz_name: str) -> PracticeForm:
 
 def _step_text(value: int | None) -> str:
     return "" if value is None else str(value)
+
+
+class CaregiverRatingForm(AppForm):
+    """The caregiver's numbers for a try the child rated with faces in the child view."""
+
+    fear_before = _fear("How scared before?", "Tap how scared your child was before.")
+    fear_peak = _fear("Most scared during (optional)", None)
+    fear_after = _fear("How scared after?", "Tap how scared your child was after.")

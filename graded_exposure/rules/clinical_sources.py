@@ -99,6 +99,16 @@ SOURCES: dict[str, Source] = {s.key: s for s in (
     Source("craske2008", "Craske, M. G., Kircanski, K., Zelikowsky, M., Mystkowski, J., "
                          "Chowdhury, N., & Baker, A. (2008). Optimizing inhibitory learning "
                          "during exposure therapy. Behaviour Research and Therapy, 46(1), 5-27."),
+    # Both voices (issue 16 item 4): the child and the caregiver rate one try.
+    Source("delosreyes_kazdin2005", "De Los Reyes, A., & Kazdin, A. E. (2005). Informant "
+                                    "discrepancies in the assessment of childhood "
+                                    "psychopathology: A critical review, theoretical framework, "
+                                    "and recommendations for further study. Psychological "
+                                    "Bulletin, 131(4), 483-509."),
+    Source("achenbach1987", "Achenbach, T. M., McConaughy, S. H., & Howell, C. T. (1987). "
+                            "Child/adolescent behavioral and emotional problems: Implications "
+                            "of cross-informant correlations for situational specificity. "
+                            "Psychological Bulletin, 101(2), 213-232."),
 )}
 
 DEFAULTS: tuple[Default, ...] = (
@@ -330,6 +340,27 @@ DEFAULTS: tuple[Default, ...] = (
             "The re-rating question comes at your usual practice reminder time, or at {value} "
             "if you have none.",
             ("product",)),
+    # Both voices (issue 16 item 4): the child's faces and the caregiver's numbers on one try.
+    Default("two_voices.LARGE_GAP",
+            "Points on the 0-10 scale (each voice's average of before and after) by which the "
+            "child's and the caregiver's ratings of one try must differ to count as a large gap; "
+            "above a face's rounding (at most 1 point).",
+            "When your child rates a try with faces and you rate it with numbers, we keep both. "
+            "If they are {value} or more points apart, your child's therapist may ask about it: "
+            "children and parents often see fear differently, and both views help.",
+            ("delosreyes_kazdin2005", "achenbach1987", "product")),
+    Default("two_voices.AGREEMENT_TRIES",
+            "The latest tries rated by both that the therapist's page and the since-last-session "
+            "summary show, with their average gap.",
+            "Your child's therapist sees the last {value} tries that you and your child both "
+            "rated, side by side.",
+            ("delosreyes_kazdin2005", "product")),
+    Default("two_voices.TALKING_POINT_TRIES",
+            "Large gaps the same way (child scarier, or less scary) among those tries that make "
+            "a talking point for the therapist; never shown as an error.",
+            "If your child rates tries scarier (or less scary) than you do on {value} or more of "
+            "them, the therapist sees it as something worth talking about together.",
+            ("delosreyes_kazdin2005", "product")),
 )
 
 # Constants of the clinical modules that are not clinical choices, and why.
@@ -357,6 +388,7 @@ CLINICAL_MODULES: tuple[str, ...] = (
     "practice_context", "safety_fading",
     "boosters",
     "expectancy",
+    "two_voices",
 )
 
 

@@ -40,3 +40,10 @@ def face_for_fear(fear: int) -> Face:
 def face_for_key(key: str | None) -> Face | None:
     """Return the face with this key, or None for no key or an unknown one."""
     return _BY_KEY.get(key) if isinstance(key, str) else None
+
+
+def faces_of(rated) -> tuple[Face, Face] | None:
+    """Return the child's before and after faces of a rated try (child_fear_*), or None."""
+    if rated.child_fear_before is None or rated.child_fear_after is None:
+        return None
+    return face_for_fear(rated.child_fear_before), face_for_fear(rated.child_fear_after)

@@ -10,6 +10,7 @@ from ..rules import streaks
 from ..rules.child_steps import mastered_count, steps_for_child
 from . import accounts, audit
 from .insights import practice_fact
+from .two_voices import TryToRate, try_to_rate_today
 
 MAX_EXIT_TRIES = 5
 EXIT_FAILED, EXITED = "child_mode_exit_failed", "child_mode_exited"
@@ -28,6 +29,7 @@ class ChildPage:
     ladders: list[LadderSteps]
     mastered: int
     stars: int
+    to_rate: TryToRate | None = None  # a try logged today that the child has not rated yet
 
 
 @dataclass
@@ -51,7 +53,8 @@ def child_page(session: Session, child: Child) -> ChildPage:
              if ladder.status == "active"]
     return ChildPage(ladders=[item for item in shown if item.steps],
                      mastered=sum(mastered_count(ladder.steps) for ladder in ladders),
-                     stars=_total_stars(session, child))
+                     stars=_total_stars(session, child),
+                     to_rate=try_to_rate_today(session, child))
 
 
 def is_offered(step: Step) -> bool:

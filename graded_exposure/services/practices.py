@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from ..errors import DomainError
 from ..models import Child, Ladder, Practice, Step, User, utcnow
-from ..rules import expectancy
+from ..rules import expectancy, two_voices
 from ..rules import practice_rules as rules
 from ..rules.practice_context import context_problem
 from ..rules.safety_fading import used_problem
@@ -28,10 +28,13 @@ class KeyAlreadyUsed(DomainError):
 
 @dataclass
 class PracticeDetails:
-    """What a caregiver entered about one practice; practiced_at naive means family-local."""
+    """What was entered about one practice; practiced_at naive means family-local.
 
-    fear_before: int
-    fear_after: int
+    fear_* are the caregiver's numbers (None when only the child rated, in the child view);
+    child_fear_* the child's faces on the same scale."""
+
+    fear_before: int | None
+    fear_after: int | None
     fear_peak: int | None = None
     outcome: str = rules.DEFAULT_OUTCOME
     prediction: str = ""
@@ -51,6 +54,8 @@ class PracticeDetails:
     # Expectancy (rules/expectancy.py): how likely the feared outcome felt, how bad it was.
     expected_likelihood: int | None = None
     outcome_badness: int | None = None
+    child_fear_before: int | None = None
+    child_fear_after: int | None = None
 
 
 @dataclass
@@ -123,6 +128,12 @@ def edit_practice(session: Session, practice: Practice, step: Step,
         data.practiced_at = practice.practiced_at
     values = _checked(data, child.family.timezone, unchanged=practice.practiced_at)
     asked_before = wants_rerating(practice)
+    # The edit form is the caregiver's: the child's faces stay as the child gave them, and
+    # numbers changed here are the caregiver's own rating.
+    for name in CHILD_VOICE:
+        del values[name]
+    rated = tuple(values[name] for name in FEARS) != tuple(getattr(practice, n) for n in FEARS)
+    practice.caregiver_rated = practice.caregiver_rated or rated
     for name, value in values.items():
         setattr(practice, name, value)
     practice.step_id = step.id
@@ -132,6 +143,10 @@ def edit_practice(session: Session, practice: Practice, step: Step,
                           if practice.logged_by_id else None)
     session.commit()
     return practice
+
+
+FEARS = ("fear_before", "fear_peak", "fear_after")
+CHILD_VOICE = ("child_fear_before", "child_fear_after", "caregiver_rated")
 
 
 def delete_practice(session: Session, practice: Practice, actor: User | None) -> None:
@@ -149,8 +164,9 @@ _LISTED = (select(Practice.id, Practice.step_id, Practice.practiced_at, Practice
                   Practice.small_wins, Practice.prediction, Practice.prediction_came_true,
                   Practice.safety_behaviours, Practice.safety_used, Practice.context_where,
                   Practice.context_with, Practice.context_time, Practice.expected_likelihood,
-                  Practice.outcome_badness, Step.title.label("step_title"),
-                  User.display_name.label("logged_by"))
+                  Practice.outcome_badness, Practice.child_fear_before,
+                  Practice.child_fear_after, Practice.caregiver_rated,
+                  Step.title.label("step_title"), User.display_name.label("logged_by"))
            .join(Step, Step.id == Practice.step_id)
            .outerjoin(User, User.id == Practice.logged_by_id)
            .where(Practice.child_id == bindparam("child_id"))
@@ -237,10 +253,16 @@ def _text(value: str, limit: int, label: str, problems: list[str]) -> str:
 def _checked(data: PracticeDetails, tz_name: str, unchanged: datetime | None = None) -> dict:
     """Return the column values for these details, or raise DomainError listing the problems."""
     problems: list[str] = []
-    peak = data.fear_peak
-    if peak is None and isinstance(data.fear_before, int) and isinstance(data.fear_after, int):
-        peak = rules.default_peak(data.fear_before, data.fear_after)
-    if problem := rules.fear_problem(data.fear_before, peak, data.fear_after):
+    given = two_voices.Fears(data.fear_before, data.fear_peak, data.fear_after)
+    if problem := two_voices.child_fear_problem(data.child_fear_before, data.child_fear_after):
+        problems.append(problem)
+        fears = given
+    else:
+        fears = two_voices.counted_fears(given, data.child_fear_before, data.child_fear_after)
+    peak = fears.peak
+    if peak is None and isinstance(fears.before, int) and isinstance(fears.after, int):
+        peak = rules.default_peak(fears.before, fears.after)
+    if problem := rules.fear_problem(fears.before, peak, fears.after):
         problems.append(problem)
     if data.outcome not in rules.OUTCOMES:
         problems.append("Choose how it went.")
@@ -266,7 +288,9 @@ def _checked(data: PracticeDetails, tz_name: str, unchanged: datetime | None = N
     if when != unchanged and (problem := rules.practice_time_problem(when, utcnow())):
         problems.append(problem)
     values = {
-        "fear_before": data.fear_before, "fear_peak": peak, "fear_after": data.fear_after,
+        "fear_before": fears.before, "fear_peak": peak, "fear_after": fears.after,
+        "child_fear_before": data.child_fear_before, "child_fear_after": data.child_fear_after,
+        "caregiver_rated": two_voices.caregiver_has_rated(given),
         "outcome": data.outcome, "prediction_came_true": data.prediction_came_true,
         "prediction": _text(data.prediction, rules.MAX_PREDICTION, "The prediction", problems),
         "safety_behaviours": _text(data.safety_behaviours, rules.MAX_SAFETY_BEHAVIOURS,

@@ -24,7 +24,7 @@ from ..rules.attention import Reason
 from ..rules.expectancy import ExpectancyTrend
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
-from . import insights, plan_glance, what_clicks
+from . import insights, plan_glance, two_voices, what_clicks
 from .caseload import active_link, row_for_child
 from .expectancy import trends_by_step
 from .practices import SOMEONE, PracticeRow
@@ -79,6 +79,7 @@ class SessionSummary:
     what_clicks: what_clicks.ChildWhatClicks
     plan: plan_glance.PlanGlance | None = None  # the parent-led plan (SPACE), if open
     expectancy: list[ExpectancyChange] | None = None  # steps with predictions, first seen first
+    voices: two_voices.VoicesView | None = None  # the period's tries rated by both
 
     @property
     def days(self) -> int:
@@ -118,7 +119,8 @@ _PRACTICES_SINCE = (
            Practice.small_wins, Step.title.label("step_title"), Ladder.goal.label("ladder_goal"),
            User.display_name.label("logged_by"), Practice.expected_likelihood,
            Practice.prediction_came_true, Practice.outcome_badness,
-           ExpectancyRerating.likelihood.label("rerated"))
+           ExpectancyRerating.likelihood.label("rerated"), Practice.child_fear_before,
+           Practice.child_fear_after, Practice.caregiver_rated)
     .join(Step, Step.id == Practice.step_id).join(Ladder, Ladder.id == Step.ladder_id)
     .outerjoin(User, User.id == Practice.logged_by_id)
     .outerjoin(ExpectancyRerating, ExpectancyRerating.practice_id == Practice.id)
@@ -145,12 +147,13 @@ def for_child(session: Session, child: Child, link: TherapistLink,
     checkins = insights.load_checkin_facts(session, child, since)
     zone = ZoneInfo(tz)
     mark = row_for_child(session, link.therapist_id, child, now)
+    rows = [PracticeRow(practice=p, local_time=p.practiced_at.astimezone(zone),
+                        logged_by=p.logged_by or SOMEONE, step_title=p.step_title)
+            for p in practices]
     return SessionSummary(
         child=child, link=link, since=since, today=today,
         since_was_set=link.last_session_on is not None,
-        practices=[PracticeRow(practice=p, local_time=p.practiced_at.astimezone(zone),
-                               logged_by=p.logged_by or SOMEONE, step_title=p.step_title)
-                   for p in practices],
+        practices=rows, voices=two_voices.voices_of(rows),
         practice_days=len({local_date(p.practiced_at, tz) for p in practices}),
         fear_changes=fear_changes(practices),
         expectancy=expectancy_changes(practices),

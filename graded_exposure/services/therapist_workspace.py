@@ -27,6 +27,7 @@ from . import (
     plan_glance,
     practices,
     therapy_sessions,
+    two_voices,
     what_clicks,
 )
 from .pagination import Page
@@ -52,6 +53,9 @@ class ChildWorkspace:
     what_clicks: what_clicks.ChildWhatClicks
     plan: plan_glance.PlanGlance | None = None  # the parent-led plan (SPACE), if any
     hopelessness: Flag | None = None  # shown first, with the practice's referral pathway
+    # The child's and the caregiver's ratings of the same tries, from the log's newest page
+    # (no query of its own); None on older pages of the log.
+    voices: two_voices.VoicesView | None = None
 
     @property
     def target(self) -> int:
@@ -108,12 +112,13 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
     found = insights.for_child(session, child, today)
     # Oldest ladder first, as the family's home screen lists them.
     active, archived = ladder_lines.active_ladders_and_archived(connection, child.id)
+    log = practices.list_practices(session, child, page)
     return ChildWorkspace(
         child=child, link=link, insights=found,
         ladders=ladder_trends.for_ladders(session, active, tz),
         archived_ladders=archived,
         days_last_28=found.practice_days_last_28,
-        log=practices.list_practices(session, child, page),
+        log=log, voices=two_voices.voices_of(log.rows[::-1]) if log.page == 1 else None,
         notes=notes_for_child(session, child),
         reminders=scheduled_reminders(session, therapist, child),
         sessions=therapy_sessions.recent_sessions(session, therapist, child),

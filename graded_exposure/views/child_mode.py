@@ -7,10 +7,16 @@ from ..access import child_for, practice_of_child, step_of_child
 from ..auth_session import caregiver_required, require_login
 from ..db import get_session
 from ..extensions import htmx
-from ..forms.child_mode import CALMED, CHILD_OUTCOMES, BraveTryForm, GrownUpsForm
+from ..forms.child_mode import (
+    CALMED,
+    CHILD_OUTCOMES,
+    BraveTryForm,
+    ChildRatingForm,
+    GrownUpsForm,
+)
 from ..rules.calm_first import calm_cards
 from ..rules.faces import FACES, face_for_fear
-from ..services import child_mode, practices
+from ..services import child_mode, practices, two_voices
 from .responses import refusal_on, render, render_form, see_other
 
 # The child view is a caregiver's phone handed to a child: therapists never open it.
@@ -98,15 +104,35 @@ def calm(child_id: int, step_id: int):
                   cards=calm_cards(step.ladder.calming_plan), calmed=CALMED)
 
 
+@bp.route("/children/<int:child_id>/brave/feel/<int:practice_id>", methods=["GET", "POST"])
+@caregiver_required
+def feel(child_id: int, practice_id: int):
+    """The child's faces for a try the grown-ups logged: added to it, never a second try."""
+    child = child_for(child_id)
+    practice = practice_of_child(child, practice_id)
+    form = ChildRatingForm()
+    if request.method == "GET" and practice.child_fear_before is not None:
+        return see_other(url_for(".show", child_id=child.id))
+    if form.validate_on_submit():
+        with refusal_on(form):
+            two_voices.add_child_rating(get_session(), practice, *form.fears())
+            return see_other(url_for(".done", child_id=child.id, practice_id=practice.id))
+    step = step_of_child(child, practice.step_id, whole_ladder=False)
+    return render_form("child_mode/feel.html", form, child=child, practice=practice,
+                       step=step, faces=FACES)
+
+
 @bp.get("/children/<int:child_id>/brave/done/<int:practice_id>")
 @caregiver_required
 def done(child_id: int, practice_id: int):
     child = child_for(child_id)
     practice = practice_of_child(child, practice_id)
     stars = child_mode.stars_for_practice(get_session(), child, practice)
+    # The child sees the faces they gave; a try only a grown-up rated shows its numbers as faces.
+    own = practice.child_fear_before is not None
     return render("child_mode/done.html", child=child, practice=practice, stars=stars,
-                  before=face_for_fear(practice.fear_before),
-                  after=face_for_fear(practice.fear_after))
+                  before=face_for_fear(practice.child_fear_before if own else practice.fear_before),
+                  after=face_for_fear(practice.child_fear_after if own else practice.fear_after))
 
 
 @bp.route("/child-mode/exit", methods=["GET", "POST"], endpoint="exit")

@@ -11,6 +11,7 @@ from ..models import Ladder
 from ..rules import ladder_rules
 from ..rules.durations import in_words
 from ..rules.expectancy import ExpectancyTrend, change_words
+from ..rules.faces import face_for_fear
 from ..rules.practice_context import context_words
 from ..rules.practice_rules import OUTCOMES, SMALL_WINS
 from ..rules.schedule import WEEKDAY_NAMES
@@ -61,6 +62,11 @@ def accommodation_label(kind: str) -> str:
 def win_label(kind: str) -> str:
     """Return the words for a small win."""
     return SMALL_WINS.get(kind, kind)
+
+
+def face_label(fear: int) -> str:
+    """Return the name of the face nearest to a 0-10 fear (the child's own words)."""
+    return face_for_fear(fear).label
 
 
 def area_label(area: str) -> str:
@@ -158,7 +164,8 @@ def what_clicks_approach(key: str) -> str:
     return approach_label(key)
 
 
-FILTERS = (session_word, what_clicks_approach, practice_context, outcome_label, avoidance_label,
+FILTERS = (session_word, what_clicks_approach, practice_context, outcome_label, face_label,
+           avoidance_label,
            accommodation_label, win_label, area_label, mastery_rule_words, reminder_kind,
            channel_name, reminder_days, zoned_when, clock, local_when, short_day, machine_time,
            expectancy_change)

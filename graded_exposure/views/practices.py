@@ -5,9 +5,10 @@ from flask_login import current_user
 from ..access import child_and_step, child_for, practice_for, step_of_child
 from ..auth_session import require_login
 from ..db import get_session
-from ..forms.practices import LogPracticeForm, edit_form, fear_before_from
+from ..forms.practices import CaregiverRatingForm, LogPracticeForm, edit_form, fear_before_from
 from ..models import Child, Step
-from ..services import expectancy, practices
+from ..rules.faces import faces_of
+from ..services import expectancy, practices, two_voices
 from . import queued_sync
 from .pagination import requested_page
 from .responses import refusal_on, render, render_form, see_other, unless_confirmed
@@ -83,6 +84,24 @@ def update(practice_id: int):
             _flash_learning(child, practice)
             return see_other(url_for("children.show", child_id=child.id))
     return _form_page(child, form, step, practice=practice)
+
+
+@bp.route("/practices/<int:practice_id>/rating", methods=["GET", "POST"])
+def rate(practice_id: int):
+    """The caregiver's numbers for a try the child rated with faces: the same practice."""
+    practice = practice_for(practice_id)
+    child = child_for(practice.child_id)
+    if request.method == "GET" and practice.caregiver_rated:
+        return see_other(url_for(".update", practice_id=practice.id))
+    form = CaregiverRatingForm()
+    if form.validate_on_submit():
+        with refusal_on(form):
+            two_voices.add_caregiver_rating(get_session(), practice, form.fear_before.data,
+                                            form.fear_peak.data, form.fear_after.data)
+            flash("Your rating is saved with this try.", "success")
+            return see_other(url_for("children.show", child_id=child.id))
+    return render_form("practices/rating.html", form, child=child, practice=practice,
+                       faces=faces_of(practice))
 
 
 @bp.post("/practices/<int:practice_id>/delete")

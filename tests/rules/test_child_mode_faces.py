@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graded_exposure.rules.faces import FACES, face_for_fear, fear_for_face
+from graded_exposure.rules.faces import FACES, face_for_fear, faces_of, fear_for_face
 
 
 @pytest.mark.parametrize(("face", "fear"), [
@@ -40,3 +40,12 @@ def test_nearest_face_and_ties_go_to_the_more_scared_face(fear, key):
 def test_nearest_face_is_never_further_than_any_other(fear):
     chosen = face_for_fear(fear)
     assert all(abs(chosen.fear - fear) <= abs(face.fear - fear) for face in FACES)
+
+
+def test_faces_of_a_try_are_the_childs_own_or_none():
+    class Rated:
+        child_fear_before, child_fear_after = 7, 3
+
+    assert [f.key for f in faces_of(Rated())] == ["worried", "happy"]
+    Rated.child_fear_after = None
+    assert faces_of(Rated()) is None
