@@ -10,7 +10,8 @@ In-app run (the default, and whenever --channels is not given): a fresh SQLite f
 app's own connection settings) is seeded with Core bulk inserts, then ONE dispatch pass
 (services/dispatch.run_pass) is timed in a fresh process; every reminder goes to the in-app
 inbox only, so no network is involved; the inbox rows are real writes. It reports wall time,
-SQL statements per batch (an executemany counts once) and the pass process's peak memory (peak
+SQL statements per batch through SQLAlchemy (an executemany counts once; the claim, read on
+the driver's cursor, is not among them) and the pass process's peak memory (peak
 RSS, less the same process's RSS before the pass) for --small and --count reminders: bounded
 batches mean the peak must not grow with the count. --traced also reports tracemalloc's peak
 of Python allocations (slow: about ten times the wall time).
@@ -212,7 +213,8 @@ def report_inbox(count: int, small: int, batch: int, traced: bool) -> None:
           f"({large.count / large.seconds:,.0f} reminders/s; {large.cpu_seconds:.1f} s of CPU)")
     print(f"  delivered          {large.delivered:,} deliveries, {large.inbox:,} inbox messages")
     print(f"  batches            {large.batches}, {large.statements / large.batches:.1f} SQL "
-          f"statements per batch ({large.statements} in all, executemany counted once)")
+          f"statements per batch through SQLAlchemy ({large.statements} in all, executemany "
+          "counted once), and the claim on the driver's cursor")
     for run in runs:
         traced_note = f", tracemalloc peak {run.traced_mib:.1f} MiB" if traced else ""
         print(f"  peak memory        {run.peak_mib:6.1f} MiB RSS growth during the pass at "

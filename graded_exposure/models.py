@@ -447,10 +447,12 @@ class Reminder(SQLModel, table=True):
 class Delivery(SQLModel, table=True):
     """One occurrence of a reminder: sent, missed, skipped or not needed. Never two per day."""
 
+    # The unique index also serves lookups by reminder (and the cascade): no index of its own,
+    # which would be one more write for every delivery.
     __table_args__ = (UniqueConstraint("reminder_id", "local_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    reminder_id: int = Field(foreign_key="reminder.id", index=True, ondelete="CASCADE")
+    reminder_id: int = Field(foreign_key="reminder.id", ondelete="CASCADE")
     local_date: date
     due_at: datetime = _ts()
     status: str = Field(max_length=16)  # a DeliveryStatus

@@ -15,6 +15,8 @@ from itertools import chain
 
 from sqlalchemy import Column, Connection
 
+from .driver_statements import Converted
+
 # Rows per statement: 1,000 rows of a dozen columns stay far below SQLite's 32,766 parameters.
 ROWS_PER_STATEMENT = 1000
 
@@ -47,19 +49,7 @@ def _converter(column: Column, dialect) -> Callable | None:
     """Return the column type's conversion to the driver's value, worked out once per distinct
     value; None when the driver takes the value as it is."""
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    return None if process is None else _Converted(process).__getitem__
-
-
-class _Converted(dict):
-    """Each value's converted form, converted on first sight (a dict lookup after that)."""
-
-    def __init__(self, process: Callable):
-        super().__init__()
-        self.process = process
-
-    def __missing__(self, value):
-        self[value] = converted = self.process(value)
-        return converted
+    return None if process is None else Converted(process).__getitem__
 
 
 def _quoted(dialect, named) -> tuple[str, ...]:

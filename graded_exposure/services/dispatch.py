@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, Row, bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlmodel import Session
 
 from ..channels import registry
@@ -29,7 +29,7 @@ from ..models import InboxMessage, utcnow
 from ..rules import schedule
 from ..vocabulary import ChannelState, DeliveryStatus
 from . import bulk_insert, channel_states, claims, collector, reminder_content
-from .claims import DELIVERIES, REMINDERS
+from .claims import DELIVERIES, REMINDERS, ClaimedReminder
 from .id_lists import among
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class PassCounts:
 
 @dataclass
 class Occurrence:
-    reminder: Row
+    reminder: ClaimedReminder
     local_date: date
     due: datetime
     status: str  # a DeliveryStatus, or TO_SEND until the batch decides sent or not_needed
@@ -100,7 +100,7 @@ def run_pass(session: Session, config: dict | None = None, now: datetime | None 
     return counts
 
 
-def plan(reminder: Row, now: datetime, grace: timedelta) -> tuple[list[Occurrence],
+def plan(reminder: ClaimedReminder, now: datetime, grace: timedelta) -> tuple[list[Occurrence],
                                                                    datetime | None]:
     """Return the reminder's occurrences due by `now` with their status, and the next due.
 
@@ -111,7 +111,7 @@ def plan(reminder: Row, now: datetime, grace: timedelta) -> tuple[list[Occurrenc
     return [Occurrence(reminder, day, at, status) for day, at, status in found], due
 
 
-def _schedule_key(reminder: Row) -> tuple:
+def _schedule_key(reminder: ClaimedReminder) -> tuple:
     """Everything plan() reads from a reminder: reminders alike here are planned alike."""
     return (reminder.weekdays, reminder.local_time, reminder.timezone, reminder.ends_on,
             reminder.skip_date, reminder.next_due_at)
@@ -138,7 +138,7 @@ def _schedule(weekdays: str, local_time: str, tz: str, ends_on: date | None,
     return [tuple(o) for o in found], due
 
 
-def _plan_batch(batch: list[Row], now: datetime,
+def _plan_batch(batch: list[ClaimedReminder], now: datetime,
                 grace: timedelta) -> dict[int, tuple[list[Occurrence], datetime | None]]:
     """Plan every reminder of a batch; alike schedules (the usual case) are worked out once."""
     known: dict[tuple, tuple] = {}
@@ -153,7 +153,7 @@ def _plan_batch(batch: list[Row], now: datetime,
     return plans
 
 
-def _plan_safely(reminder: Row, now: datetime, grace: timedelta):
+def _plan_safely(reminder: ClaimedReminder, now: datetime, grace: timedelta):
     try:
         return plan(reminder, now, grace)
     except (ValueError, KeyError, ZoneInfoNotFoundError):
@@ -162,7 +162,7 @@ def _plan_safely(reminder: Row, now: datetime, grace: timedelta):
         return [], None
 
 
-def _process_batch(session: Session, batch: list[Row], *, worker: str, now: datetime,
+def _process_batch(session: Session, batch: list[ClaimedReminder], *, worker: str, now: datetime,
                    grace: timedelta) -> PassCounts:
     plans = _plan_batch(batch, now, grace)
     occurrences = [o for found, _ in plans.values() for o in found]

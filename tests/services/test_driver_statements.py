@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import bindparam, select, update
 
-from graded_exposure.services import driver_statements
+from graded_exposure.services import claims, driver_statements
 from graded_exposure.services.claims import DELIVERIES
 from graded_exposure.vocabulary import ChannelState
 from tests.factories import add_reminder, local, person
@@ -89,3 +89,53 @@ def test_a_list_of_values_is_refused(db):
     expanding = update(DELIVERIES).where(DELIVERIES.c.id.in_(bindparam("ids", expanding=True)))
     with pytest.raises(ValueError, match="expanding"):
         driver_statements.compiled(expanding.values(status="x"), db.get_bind().dialect)
+
+
+class Undo(Exception):
+    pass
+
+
+def test_fetched_rows_read_exactly_as_sqlalchemy_reads_them(db):
+    """A claim read on the driver's cursor gives the values (types included) of the same claim
+    read through SQLAlchemy: timestamps aware in UTC, dates, None, decoded channel lists."""
+    user, child = person(db)
+    created = local("Europe/London", 2026, 6, 10)
+    add_reminder(db, user, child, created=created, channels=("inbox", "email"),
+                 skip_date=date(2026, 6, 12), ends_on=date(2026, 7, 1))
+    for _ in range(3):  # repeated values: converted once, the same values come back
+        add_reminder(db, user, None, created=created, kind="therapist", message="Hello")
+    now = local("Europe/London", 2026, 6, 10, 7, 31)
+    values = {"worker": "w", "now": now, "until": now + timedelta(minutes=5), "limit": 10}
+    statement = claims.claim_due_statement(db.get_bind().dialect.name)
+    with pytest.raises(Undo), claims.write_transaction(db) as connection:
+        fetched = driver_statements.fetch_all(connection, statement, values)
+        raise Undo  # rolled back: the same claim again, through SQLAlchemy
+    with claims.write_transaction(db) as connection:
+        expected = [tuple(row) for row in connection.execute(statement, values)]
+    assert len(fetched) == 4 and sorted(fetched) == sorted(expected)
+    assert [[type(v) for v in row] for row in sorted(fetched)] == \
+        [[type(v) for v in row] for row in sorted(expected)]
+    first = min(fetched)
+    assert first[claims.ClaimedReminder._fields.index("channels")] == ("inbox", "email")
+    assert first[-1].tzinfo == UTC and first[-1] == now.replace(minute=30)
+
+
+def test_a_claimed_reminder_names_the_claimed_columns_in_order(db):
+    assert claims.ClaimedReminder._fields == tuple(
+        column.name for column in claims.claim_due_statement(
+            db.get_bind().dialect.name).exported_columns)
+
+
+def test_fetching_nothing_gives_no_rows(db):
+    now = local("Europe/London", 2026, 6, 10, 7, 31)
+    with claims.write_transaction(db) as connection:
+        assert driver_statements.fetch_all(connection, claims.claim_due_statement(
+            db.get_bind().dialect.name), {"worker": "w", "now": now, "until": now,
+                                          "limit": 10}, make=claims.ClaimedReminder._make) == []
+
+
+def test_a_converter_converts_each_distinct_value_once_and_unhashable_ones_each_time():
+    calls = []
+    convert = driver_statements.Converted(lambda v: calls.append(v) or str(v))
+    assert [convert(v) for v in (1, 1, 2, [3], [3])] == ["1", "1", "2", "[3]", "[3]"]
+    assert calls == [1, 2, [3], [3]]
