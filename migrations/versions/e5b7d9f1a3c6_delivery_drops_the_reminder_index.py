@@ -4,7 +4,7 @@ Every delivery row was written into both; the unique index answers lookups by re
 (and the cascade when a reminder is deleted), as its first column is the reminder.
 
 Revision ID: e5b7d9f1a3c6
-Revises: c2e4a6b8d0f1
+Revises: e5b7d9f1a3c4
 Create Date: 2026-12-02 19:00:00
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = 'e5b7d9f1a3c6'
-down_revision: str | None = 'c2e4a6b8d0f1'
+down_revision: str | None = 'e5b7d9f1a3c4'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
