@@ -90,8 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     for module in (health, auth, home, children, family, ladders, steps, practices, checkins,
                    insights, progress, child_mode, reminders, inbox, push, email_unsubscribe,
                    therapist, therapy_sessions, notes, links, data_rights, calendar_feed, why,
-                   plans, expectancy):
+                   plans, expectancy, boosters):
         app.register_blueprint(module.bp)
-    app.register_blueprint(boosters.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(live.host_bp)

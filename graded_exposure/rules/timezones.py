@@ -1,5 +1,5 @@
 """Time zone names the app accepts (IANA) and the local day they give."""
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -20,3 +20,9 @@ def valid_timezone(name: str) -> bool:
 def local_date(moment: datetime, tz_name: str) -> date:
     """Return the calendar day a UTC-aware moment falls on in the given zone."""
     return moment.astimezone(ZoneInfo(tz_name)).date()
+
+
+def local_midnight(day: date, tz_name: str) -> datetime:
+    """Return the moment the local day begins in the given zone: the start of a window of
+    stored moments that falls on local days."""
+    return datetime.combine(day, time.min, ZoneInfo(tz_name))

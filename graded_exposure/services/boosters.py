@@ -21,7 +21,6 @@ from .ladders import ensure_changeable
 from .reminders import checked_time
 
 KIND = "booster"
-CHANNELS = ("inbox", "email")
 NOT_FINISHED = "Boosters start once every step of the ladder is mastered."
 
 
@@ -54,12 +53,10 @@ def completion_day(session: Session, ladder: Ladder) -> date:
     return local_date(newest or utcnow(), tz)
 
 
-def usual_time(session: Session, user: User) -> str:
-    """Return the time of the user's own practice reminder, else the default booster time."""
-    found = session.exec(select(Reminder.local_time).where(
-        Reminder.user_id == user.id, Reminder.kind == "practice")
-        .order_by(Reminder.id)).first()
-    return found or rules.DEFAULT_TIME
+def usual_time(session: Session, user: User, child_id: int) -> str:
+    """Return the time of the user's practice reminder for the child, else the default."""
+    usual = dated_reminders.usual_practice_reminder(session, user.id, child_id)
+    return usual.local_time if usual else rules.DEFAULT_TIME
 
 
 def reopen_step(steps: Sequence[rules.StepLike], check: RelapseCheck):
@@ -85,7 +82,8 @@ def state_for(session: Session, ladder: Ladder, steps: Sequence[rules.StepLike],
     return BoosterState(
         completed_on=completed_on, today=today, plan=plan,
         dates=plan_dates(plan) if plan else _offered_dates(completed_on, today),
-        offer_time=plan.local_time if plan else usual_time(session, user), last_check=last_check,
+        offer_time=plan.local_time if plan else usual_time(session, user, ladder.child_id),
+        last_check=last_check,
         reopen_at=reopen_step(steps, last_check) if last_check else None)
 
 
@@ -123,7 +121,8 @@ def accept(session: Session, ladder: Ladder, user: User, local_time: str,
         if moment > now:
             created += dated_reminders.remind_on(
                 session, people, ladder.child, kind=KIND, on=day, at=local_time,
-                created_by_id=user.id, channels=CHANNELS, message=ladder.goal, now=now)
+                created_by_id=user.id, channels=dated_reminders.DEFAULT_CHANNELS,
+                message=ladder.goal, now=now)
     if not created:
         raise DomainError("Every booster time has passed. Choose a later time.")
     session.add(plan)

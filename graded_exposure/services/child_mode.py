@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, func, select
 
-from ..models import AuditEvent, Child, Ladder, Practice, Step, User, UserSession
+from ..models import AuditEvent, Child, ChildSummary, Ladder, Practice, Step, User, UserSession
 from ..rules import streaks
 from ..rules.child_steps import mastered_count, steps_for_child
 from . import accounts, audit
@@ -98,5 +98,7 @@ def _failures(session: Session, user: User, sid: str | None) -> int:
 
 
 def _total_stars(session: Session, child: Child) -> int:
-    practices = session.exec(select(Practice).where(Practice.child_id == child.id))
-    return sum(streaks.stars_for(practice_fact(p, child.family.timezone)) for p in practices)
+    """Every star the child has earned, as the child's summary keeps it (one row, not every
+    practice): services/child_summary.py counts them with each practice written."""
+    return session.exec(select(ChildSummary.stars).where(
+        ChildSummary.child_id == child.id)).first() or 0

@@ -7,12 +7,29 @@ move it to an earlier week, and a snooze skips it.
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlmodel import Session, select
 
 from ..errors import DomainError
 from ..models import Child, Reminder, User, utcnow
 from ..rules.schedule import next_occurrence_utc
 from .reminders import checked_time
+
+# A dated reminder's channels when the person has no practice reminder to copy them from.
+DEFAULT_CHANNELS = ("inbox", "email")
+
+# The person's own active practice reminder for this child (else for every child): a dated
+# reminder about the child comes at its time and on its channels.
+_USUAL = (select(Reminder.local_time, Reminder.channels)
+          .where(Reminder.user_id == bindparam("user_id"), Reminder.kind == "practice",
+                 Reminder.active.is_(True),
+                 (Reminder.child_id == bindparam("child_id")) | Reminder.child_id.is_(None))
+          .order_by(Reminder.child_id.is_(None), Reminder.id).limit(1))
+
+
+def usual_practice_reminder(session: Session, user_id: int, child_id: int):
+    """Return (local_time, channels) of the person's practice reminder for the child, or None."""
+    return session.exec(_USUAL, params={"user_id": user_id, "child_id": child_id}).first()
 
 
 def remind_on(session: Session, recipients: Iterable[User], child: Child, *, kind: str,

@@ -13,10 +13,10 @@ from ..models import Child, ExpectancyRerating, Practice, Reminder, Step, User, 
 from ..rules import expectancy as rules
 from ..rules.timezones import local_date
 from ..vocabulary import Role
-from .dated_reminders import remind_on
+from .dated_reminders import DEFAULT_CHANNELS, remind_on, usual_practice_reminder
+from .families import caregivers
 
 RERATE_KIND = "rerate"
-DEFAULT_CHANNELS = ("inbox", "email")
 SHOWN = 5  # predictions the re-rating page lists, newest first
 
 
@@ -71,14 +71,6 @@ def wants_rerating(practice: Practice) -> bool:
 _PENDING = (delete(Reminder).where(Reminder.child_id == bindparam("child_id"),
                                    Reminder.kind == RERATE_KIND,
                                    Reminder.next_due_at.is_not(None)))
-_CAREGIVERS = select(User).where(User.family_id == bindparam("family_id"),
-                                 User.role == Role.CAREGIVER).order_by(User.id)
-_PRACTICE_REMINDER = (select(Reminder.local_time, Reminder.channels)
-                      .where(Reminder.user_id == bindparam("user_id"),
-                             Reminder.kind == "practice", Reminder.active.is_(True),
-                             (Reminder.child_id == bindparam("child_id"))
-                             | Reminder.child_id.is_(None))
-                      .order_by(Reminder.child_id.is_(None), Reminder.id).limit(1))
 
 
 def schedule_rerating(session: Session, child: Child, practice: Practice,
@@ -97,12 +89,11 @@ def schedule_rerating(session: Session, child: Child, practice: Practice,
     if logged_by is not None and logged_by.role == Role.CAREGIVER:
         recipients = [logged_by]
     else:
-        recipients = list(session.exec(_CAREGIVERS, params={"family_id": child.family_id}))
+        recipients = caregivers(session, child.family_id)
     session.execute(_PENDING, {"child_id": child.id})
     created = []
     for user in recipients:
-        usual = session.exec(_PRACTICE_REMINDER,
-                             params={"user_id": user.id, "child_id": child.id}).first()
+        usual = usual_practice_reminder(session, user.id, child.id)
         at, channels = usual if usual else (rules.RERATE_TIME, DEFAULT_CHANNELS)
         # An old practice logged late: its day to ask has gone; the page still asks.
         with suppress(DomainError):

@@ -5,15 +5,14 @@ check-ins and practices are then read as two windows, whatever the history, and 
 pure rule in rules/opportunity_calendar.py.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from ..models import Child, DayCheckIn, Practice, Step, utcnow
 from ..rules import opportunity_calendar as rule
-from ..rules.timezones import local_date
+from ..rules.timezones import local_date, local_midnight
 from .insights import load_checkin_facts
 
 _CHILD = bindparam("child_id")
@@ -51,9 +50,7 @@ def first_record_day(session: Session, child: Child) -> date | None:
 def week_practices(session: Session, child: Child, monday: date) -> list[rule.PracticeTry]:
     """The practices of the week starting on `monday`, in the family's local week."""
     tz = child.family.timezone
-    zone = ZoneInfo(tz)
-    begin = datetime.combine(monday, time.min, zone)
-    end = datetime.combine(monday + timedelta(days=7), time.min, zone)
+    begin, end = local_midnight(monday, tz), local_midnight(monday + timedelta(days=7), tz)
     rows = session.connection().execute(_WEEK_PRACTICES,
                                         {"child_id": child.id, "begin": begin, "end": end})
     return [rule.PracticeTry(local_date(at, tz), title, outcome, before, peak)

@@ -15,11 +15,11 @@ from ..rules.practice_context import context_problem
 from ..rules.safety_fading import used_problem
 from . import audit
 from .expectancy import schedule_rerating, wants_rerating
+from .form_keys import checked_key
 from .ladder_lines import LadderLine, active_ladders
 from .pagination import MAX_PAGE, Page
 
 PER_PAGE = 30
-MAX_KEY_LENGTH = 64
 
 
 class KeyAlreadyUsed(DomainError):
@@ -86,9 +86,7 @@ class FormOptions:
 def log_practice(session: Session, child: Child, step: Step, logged_by: User | None,
                  data: PracticeDetails, idempotency_key: str) -> Practice:
     """Store a practice once per idempotency key; a repeated key returns the stored one."""
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
-        raise DomainError("This form has lost its key. Reload the page and try again.")
+    key = checked_key(idempotency_key)
     try:
         _check_step(step, child.id)
         values = _checked(data, child.family.timezone)

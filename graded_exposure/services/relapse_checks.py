@@ -12,10 +12,9 @@ from ..errors import DomainError
 from ..models import Ladder, RelapseCheck, Step, User
 from ..rules import boosters as rules
 from . import audit, boosters, steps
+from .form_keys import KEY_LOST, checked_key
 from .ladders import unarchive_ladder
 
-MAX_KEY_LENGTH = 64
-KEY_LOST = "This form has lost its key. Reload the page and try again."
 NOT_FINISHED = "The quick check is for a ladder whose every step is mastered."
 ALREADY_OPEN = "This ladder is open again already: its current step is on the ladder page."
 
@@ -23,9 +22,7 @@ ALREADY_OPEN = "This ladder is open again already: its current step is on the la
 def record_check(session: Session, ladder: Ladder, user: User, answers: rules.RelapseAnswers,
                  hard_step_ids: Iterable[int], idempotency_key: str) -> RelapseCheck:
     """Store the family's answers once per form; a repeated key returns the stored check."""
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
-        raise DomainError(KEY_LOST)
+    key = checked_key(idempotency_key)
     existing = _by_key(session, key)
     if existing is not None:
         if existing.ladder_id != ladder.id:

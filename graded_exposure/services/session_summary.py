@@ -1,7 +1,7 @@
 """"Since last session": what happened for a child from the therapist's last session to today."""
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam
@@ -23,7 +23,7 @@ from ..rules import avoidance_trap
 from ..rules.attention import Reason
 from ..rules.expectancy import ExpectancyTrend
 from ..rules.flags import Flag
-from ..rules.timezones import local_date
+from ..rules.timezones import local_date, local_midnight
 from . import insights, plan_glance, two_voices, what_clicks
 from .caseload import active_link, row_for_child
 from .expectancy import trends_by_step
@@ -140,7 +140,7 @@ def for_child(session: Session, child: Child, link: TherapistLink,
     now = now or utcnow()
     today = local_date(now, tz)
     since = link.last_session_on or today - timedelta(days=DEFAULT_DAYS)
-    begin = datetime.combine(since, time.min, ZoneInfo(tz))
+    begin = local_midnight(since, tz)
     connection, params = session.connection(), {"child_id": child.id, "begin": begin}
     practices = connection.execute(_PRACTICES_SINCE, params).all()
     mastered = connection.execute(_MASTERED_SINCE, params)

@@ -13,13 +13,12 @@ from ..errors import DomainError
 from ..models import Child, Ladder, Reminder, TherapistNote, User, utcnow
 from ..rules.timezones import local_date
 from . import audit, families
-from .dated_reminders import remind_on
+from .dated_reminders import DEFAULT_CHANNELS, remind_on
 
 KINDS = {"note": "Note", "homework": "Homework"}
 MAX_TEXT = 2000
 MAX_REMINDER_MESSAGE = 300
 REMINDER_DAYS_AHEAD = 7  # a one-off within the coming week; see schedule_family_reminder
-REMINDER_CHANNELS = ["inbox", "email"]
 
 
 @dataclass
@@ -129,7 +128,7 @@ def schedule_family_reminder(session: Session, therapist: User, child: Child, *,
         raise DomainError("Choose a day from today to a week ahead.")
     created = remind_on(session, families.caregivers(session, child.family_id), child,
                         kind="therapist", on=on, at=at, created_by_id=therapist.id,
-                        channels=REMINDER_CHANNELS, message=message, now=now)
+                        channels=DEFAULT_CHANNELS, message=message, now=now)
     audit.record(session, "reminder_scheduled", actor_id=therapist.id,
                  family_id=child.family_id, subject=f"child:{child.id} · for {on.isoformat()}",
                  ip=ip)

@@ -13,11 +13,10 @@ from ..rules.timezones import local_date
 from ..vocabulary import Attendance
 from . import audit
 from .caseload import active_link
+from .form_keys import KEY_LOST, checked_key
 from .session_summary import move_last_session_forward
 
 RECENT = 5  # records shown on the child's page
-MAX_KEY_LENGTH = 64
-KEY_LOST = "This form has lost its key. Reload the page and try again."
 
 _BY_KEY = select(TherapySession).where(TherapySession.idempotency_key == bindparam("key"))
 _RECENT = (select(TherapySession)
@@ -43,9 +42,7 @@ def record_session(session: Session, therapist: User, child: Child, details: Ses
                    ip: str = "") -> TherapySession:
     """Store the record once per idempotency key (a repeated key returns the stored one), and
     move the link's last session forward when this session took place later."""
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
-        raise DomainError(KEY_LOST)
+    key = checked_key(idempotency_key)
     existing = session.exec(_BY_KEY, params={"key": key}).first()
     if existing is not None:
         return _same_child(existing, child)

@@ -5,8 +5,7 @@ rules/two_voices.counted_fears. The agreement between the two is read from rows 
 already load (the practice log, the summary's period), never by a query of its own.
 """
 from dataclasses import dataclass
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
@@ -14,7 +13,7 @@ from sqlmodel import Session, select
 from ..errors import DomainError
 from ..models import Child, Practice, Step, UTCDateTime, utcnow
 from ..rules import practice_rules, two_voices
-from ..rules.timezones import local_date
+from ..rules.timezones import local_date, local_midnight
 
 
 @dataclass
@@ -93,7 +92,7 @@ def try_to_rate_today(session: Session, child: Child,
                       now: datetime | None = None) -> TryToRate | None:
     """Return the latest try of the child's local today without the child's faces, if any."""
     tz = child.family.timezone
-    since = datetime.combine(local_date(now or utcnow(), tz), time.min, ZoneInfo(tz))
+    since = local_midnight(local_date(now or utcnow(), tz), tz)
     row = session.connection().execute(_UNRATED_TODAY,
                                        {"child_id": child.id, "since": since}).first()
     return TryToRate(practice_id=row.id, step_title=row.title) if row else None

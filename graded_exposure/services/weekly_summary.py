@@ -1,15 +1,14 @@
 """A printable summary of one week for one child: practice, mastery, wins, avoidance."""
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from ..models import Child, Ladder, Practice, Step, utcnow
 from ..rules import avoidance_trap
-from ..rules.timezones import local_date
+from ..rules.timezones import local_date, local_midnight
 from .insights import load_checkin_facts
 
 
@@ -34,9 +33,7 @@ def for_week(session: Session, child: Child, start: date | None = None) -> Weekl
     this_week = avoidance_trap.week_start(today)
     start = min(avoidance_trap.week_start(start), this_week) if start else this_week
     end = start + timedelta(days=6)
-    zone = ZoneInfo(tz)
-    begin_utc = datetime.combine(start, time.min, zone)
-    end_utc = datetime.combine(end + timedelta(days=1), time.min, zone)
+    begin_utc, end_utc = local_midnight(start, tz), local_midnight(end + timedelta(days=1), tz)
     practices = list(session.exec(
         select(Practice).where(Practice.child_id == child.id, Practice.practiced_at >= begin_utc,
                                Practice.practiced_at < end_utc)
