@@ -7,6 +7,8 @@ widget cost most of a form's render in its generic work (dir() over the field's 
 attribute built through Markup.format at a time): a therapist's child page renders seven fields.
 Widgets this does not know, or know changed, are called as before.
 """
+from typing import NamedTuple
+
 from flask import Flask
 from markupsafe import Markup, escape
 from wtforms import Field
@@ -75,6 +77,33 @@ def _select(field: Field, widget: Select, attributes: dict) -> Markup:
     return Markup("".join(html))  # noqa: S704 - attributes and labels are escaped
 
 
+class OptionLabel(NamedTuple):
+    text: object
+
+
+class ChoiceOption(NamedTuple):
+    """One radio or checkbox of a choice field, with what the `choice_input` macro reads of the
+    subfield WTForms would build for it (iterating a field binds and processes a whole Field
+    per option: a quarter of the practice form's render for its 37 options)."""
+
+    id: str
+    name: str
+    data: object
+    checked: bool
+    label: OptionLabel
+    flags: object  # the field's own flags (required...)
+    widget: object  # the field's option widget (its input_type)
+
+
+def choice_options(field: Field) -> list[ChoiceOption]:
+    """The options of a RadioField or a checkbox SelectMultipleField, as iterating it yields
+    them: ids `<field id>-<n>`, the label or else the value, checked when chosen."""
+    return [ChoiceOption(f"{field.id}-{n}", field.name, choice.value, choice.selected,
+                         OptionLabel(choice.label or choice.value), field.flags,
+                         field.option_widget)
+            for n, choice in enumerate(field._iter_choices_normalized())]
+
+
 def _add_flags(field: Field, widget, attributes: dict, *, call: bool) -> None:
     """The validators' flags the widget writes as attributes (WTForms reads them through
     dir(); the flags set on a field are its own attributes)."""
@@ -99,5 +128,7 @@ def _params(**attributes) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Offer input_html to every template (macros imported without context included)."""
+    """Offer input_html and choice_options to every template (macros imported without context
+    included)."""
     app.add_template_global(input_html)
+    app.add_template_global(choice_options)
