@@ -14,7 +14,9 @@ from . import insights, ladder_lines, progress
 from .ladder_lines import LadderLine, StepLine
 from .practices import PracticeRow, newest
 
-RECENT_PRACTICES = 10
+# The home screen's last tries: a phone screenful under the ladder cards; the practice list
+# (the "All practices" link) pages through the rest. Each row was 6-7 % of the page's cost.
+RECENT_PRACTICES = 5
 
 
 @dataclass

@@ -4,7 +4,10 @@ from datetime import timedelta
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
+from sqlmodel import select
+
 from graded_exposure.models import Practice, utcnow
+from graded_exposure.services.child_overview import RECENT_PRACTICES
 from tests.factories import add_practices, current_step, make_ladder
 from tests.lookups import counted_statements
 
@@ -60,10 +63,15 @@ def test_recent_practices_show_local_time_fear_outcome_and_who_logged(db, family
     assert f'href="/children/{family.child.id}/practices"' in html
 
 
-def test_recent_practices_stop_at_ten(db, family):
+def test_recent_practices_stop_at_five_newest_first(db, family):
     ladder = make_ladder(db, family.child)
-    add_practices(db, family.child, ladder.steps, 12)
-    assert home(family).count('class="practice-row"') == 10
+    add_practices(db, family.child, ladder.steps, 7)
+    html = home(family)
+    assert html.count('class="practice-row"') == RECENT_PRACTICES == 5
+    newest = db.exec(select(Practice.id).order_by(Practice.practiced_at.desc()).limit(5)).all()
+    shown = [int(i) for i in re.findall(r'id="practice-(\d+)"', html)]
+    assert shown == newest
+    assert "All practices" in html
 
 
 def test_child_switcher_is_kept(db, family):
@@ -75,7 +83,7 @@ def test_child_switcher_is_kept(db, family):
 def test_home_screen_queries_do_not_grow_with_ladders_or_practices(app, db, family):
     engine = app.extensions["db_engine"]
     first = make_ladder(db, family.child)
-    add_practices(db, family.child, first.steps, 5, logged_by_id=family.user.id)
+    add_practices(db, family.child, first.steps, 3, logged_by_id=family.user.id)
     home(family)  # warm up: the login session's last-seen write happens at most once
     with counted_statements(engine) as small:
         small_html = home(family)
@@ -85,6 +93,6 @@ def test_home_screen_queries_do_not_grow_with_ladders_or_practices(app, db, fami
     with counted_statements(engine) as large:
         large_html = home(family)
     assert small_html.count(">Log practice<") == 1 and large_html.count(">Log practice<") == 6
-    assert small_html.count('class="practice-row"') == 5
-    assert large_html.count('class="practice-row"') == 10
+    assert small_html.count('class="practice-row"') == 3
+    assert large_html.count('class="practice-row"') == RECENT_PRACTICES
     assert len(small) == len(large), "\n".join(large)
