@@ -5,11 +5,10 @@ the pure rules in graded_exposure/rules/.
 """
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import String, and_, bindparam, case, cast, func
+from sqlalchemy import String, bindparam, case, cast, func
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from ..models import (
@@ -20,13 +19,13 @@ from ..models import (
     Ladder,
     Practice,
     Step,
-    UTCDateTime,
     utcnow,
 )
 from ..rules import attention, avoidance_trap, flags, hopelessness, streaks, trap_story
 from ..rules.facts import TRIED_OUTCOMES, AvoidanceFact, CheckInFact, PracticeFact
 from ..rules.timezones import local_date
 from .ladder_lines import LadderLine, active_ladders
+from .step_windows import TRIED, from_nth_newest
 from .utc_days import local_days_of, utc_date
 
 HISTORY_WEEKS = 8
@@ -74,24 +73,15 @@ _CHECKINS_SINCE = (
     .order_by(DayCheckIn.day, DayCheckIn.id, Avoidance.id))
 # The same, for a window of days that ends (a past week read without the weeks after it).
 _CHECKINS_BETWEEN = _CHECKINS_SINCE.where(DayCheckIn.day <= bindparam("until"))
-# A step's last FEAR_WINDOW tried practices, read through the (step, time) index from the
-# FEAR_WINDOW-th newest on: the cost of a step's window does not grow with its history (a
-# window function over the step's practices would read them all). Moments tied with that one
-# can bring a row or two more; fear_windows keeps the newest FEAR_WINDOW.
-_TRIED = sorted(TRIED_OUTCOMES)
-EVER = datetime(1970, 1, 1, tzinfo=UTC)  # before any practice: a step with fewer tries
-_EARLIER = aliased(Practice)
-_WINDOW_START = (select(_EARLIER.practiced_at)
-                 .where(_EARLIER.step_id == Step.id, _EARLIER.outcome.in_(_TRIED))
-                 .order_by(_EARLIER.practiced_at.desc(), _EARLIER.id.desc())
-                 .limit(1).offset(flags.FEAR_WINDOW - 1).scalar_subquery())
+# A step's last FEAR_WINDOW tried practices, from the FEAR_WINDOW-th newest on (step_windows):
+# the cost of a step's window does not grow with its history. Moments tied with that one can
+# bring a row or two more; fear_windows keeps the newest FEAR_WINDOW.
 _FEAR_WINDOWS = (
     select(Practice.step_id, Practice.practiced_at, Practice.fear_before, Practice.fear_peak,
            Practice.fear_after, Practice.outcome)
     .select_from(Step)
-    .join(Practice, and_(Practice.step_id == Step.id, Practice.practiced_at >= func.coalesce(
-        _WINDOW_START, bindparam("since_ever", EVER, type_=UTCDateTime))))
-    .where(Step.id.in_(bindparam("step_ids", expanding=True)), Practice.outcome.in_(_TRIED))
+    .join(Practice, from_nth_newest(flags.FEAR_WINDOW - 1, tried_only=True))
+    .where(Step.id.in_(bindparam("step_ids", expanding=True)), Practice.outcome.in_(TRIED))
     .order_by(Practice.practiced_at, Practice.id))
 PRACTICE_DATES = (select(func.min(Practice.practiced_at), func.max(Practice.practiced_at))
                   .where(Practice.child_id == bindparam("child_id"))

@@ -207,8 +207,12 @@ def test_the_sql_filter_qualifies_exactly_the_practices_is_qualifying_does(db, f
             expected.append(practiced_at)
     db.commit()
     found = progress.qualifying_days(db.connection(), [step.id]).all()
-    assert found == [(step.id, 1, moment, moment, "")
+    assert found == [(step.id, 1, 1, moment, moment, "")
                      for moment in sorted(expected, reverse=True)]
+    # Over a window of every practice, the same qualifying days, and the others counted.
+    windowed = progress.qualifying_days(db.connection(), [step.id], window=10_000).all()
+    assert [row for row in windowed if row.practices] == found
+    assert sum(row.seen for row in windowed) == 11 * 11 * len(Outcome)
 
 
 def test_a_ready_step_is_decided_from_its_newest_qualifying_practices(db, family, ladder,
@@ -241,6 +245,7 @@ def test_many_practices_on_one_day_are_read_as_that_day(db, family, ladder, monk
     today = datetime(2026, 3, 10, 1, tzinfo=UTC)
     _practices_at(db, ladder.steps[0], [today - timedelta(days=1)] +
                   [today + timedelta(minutes=n) for n in range(300)])
+    monkeypatch.setattr(progress, "QUALIFYING_WINDOW", 1_000)  # the whole day in the window
     read = []
     monkeypatch.setattr(utc_days, "local_date", lambda moment, tz: read.append(moment) or
                         moment.date())
