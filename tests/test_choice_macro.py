@@ -68,3 +68,23 @@ def test_the_practice_forms_chips_match_their_fields(app):
             assert ([str(macro(o)) for o in choice_options(field)]
                     == [str(o()) for o in field]), field.name
         assert any(o.checked for o in choice_options(form.outcome))
+
+
+def test_choice_chips_write_what_the_macro_writes_per_option(app):
+    """choice_chips (a chip group written in Python) is the choice_input macro's markup in each
+    chip, tricky values and labels, checked and required included."""
+    from markupsafe import escape
+
+    from graded_exposure.views.form_inputs import choice_chips
+
+    class Tricky(Choices):
+        labelled = RadioField("Labels", choices=[SelectChoice("x", 'Say "hi" & <wave>')])
+
+    form = Tricky(MultiDict([("required_radio", 'a "quoted" & <odd> value'), ("boxes", "2"),
+                             ("labelled", "x")]))
+    macro = app.jinja_env.get_template("_macros/forms.html").module.choice_input
+    for field in form:
+        expected = "".join(f'<li><label class="chip">{macro(option)}<span>'
+                           f"{escape(option.label.text)}</span></label></li>" for option in field)
+        assert str(choice_chips(field)) == expected, field.name
+    assert "&lt;wave&gt;" in str(choice_chips(form.labelled))

@@ -104,6 +104,22 @@ def choice_options(field: Field) -> list[ChoiceOption]:
             for n, choice in enumerate(field._iter_choices_normalized())]
 
 
+def choice_chips(field: Field) -> Markup:
+    """A choice field's options as the chip list items the `option_chips` macro writes: each a
+    label around its input (as `choice_input` writes it) and its words. Written here, not by a
+    macro per option: a macro call per option was most of a chip group's render."""
+    return Markup("".join(  # noqa: S704 - every value is escaped
+        f'<li><label class="chip">{_choice_input(option)}<span>{escape(option.label.text)}'
+        f"</span></label></li>" for option in choice_options(field)))
+
+
+def _choice_input(option: ChoiceOption) -> str:
+    checked = " checked" if option.checked else ""
+    required = " required" if option.flags.required else ""
+    return (f'<input{checked} id="{escape(option.id)}" name="{escape(option.name)}"{required} '
+            f'type="{escape(option.widget.input_type)}" value="{escape(option.data)}">')
+
+
 def _add_flags(field: Field, widget, attributes: dict, *, call: bool) -> None:
     """The validators' flags the widget writes as attributes (WTForms reads them through
     dir(); the flags set on a field are its own attributes)."""
@@ -128,7 +144,8 @@ def _params(**attributes) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Offer input_html and choice_options to every template (macros imported without context
-    included)."""
+    """Offer input_html, choice_options and choice_chips to every template (macros imported
+    without context included)."""
     app.add_template_global(input_html)
     app.add_template_global(choice_options)
+    app.add_template_global(choice_chips)
