@@ -32,7 +32,7 @@ from ..rules.timezones import local_date
 from .insights import practice_fact
 from .ladder_lines import LadderLine, StepLine, active_ladders, ladder_steps
 from .ladders import ensure_changeable, record_change
-from .step_windows import from_nth_newest
+from .step_windows import before_nth_newest, from_nth_newest
 from .utc_days import local_days_of, utc_date
 
 
@@ -307,25 +307,27 @@ _QUALIFYING = and_(Practice.outcome.in_(sorted(TRIED_OUTCOMES)),
                        and_(Ladder.mastery_count_halving == true(), _HALVED)))
 _DAY = utc_date(Practice.practiced_at)
 # Each step's newest practices first, whatever their outcome: a step's rule is usually met (or
-# not) within them, and its older history is read only when it is not met there and there is
-# more (step_windows.py). A rule asks for 20 practices at most; 50 leaves room for tries that
-# do not count, and reads in 0.4 ms what a step of 257 practices took 0.9 ms to group.
+# not) within them, and its older practices are read only when it is not met there and there
+# are more (step_windows.py). A rule asks for 20 practices at most; 50 leaves room for tries
+# that do not count, and reads in 0.4 ms what a step of 257 practices took 0.9 ms to group.
 QUALIFYING_WINDOW = 50
 
 
-def _qualifying_days(windowed: bool):
-    """The grouped rows, newest date first: over each step's newest practices (`windowed`,
-    the window's size a parameter) or over all of them. A windowed group also counts every
-    practice read (`seen`), qualifying or not, so a step's count says whether there is more."""
-    if windowed:
+def _qualifying_days(part: str):
+    """The grouped rows, newest date first, over each step's newest practices ("newest", the
+    window's size a parameter), the practices before those ("older") or all of them ("all").
+    A group of the newest also counts every practice read (`seen`), qualifying or not, so a
+    step's count says whether there are more; the others read qualifying practices only."""
+    steps = select().select_from(Step).join(Ladder, Ladder.id == Step.ladder_id)
+    if part == "newest":
         practices, moment = func.sum(case((_QUALIFYING, 1), else_=0)), case(
             (_QUALIFYING, Practice.practiced_at))
-        joined = (select().select_from(Step).join(Ladder, Ladder.id == Step.ladder_id)
-                  .join(Practice, from_nth_newest(bindparam("window_offset"))))
+        joined = steps.join(Practice, from_nth_newest(bindparam("window_offset")))
     else:
         practices, moment = func.count(), Practice.practiced_at
-        joined = (select().select_from(Practice).join(Step, Step.id == Practice.step_id)
-                  .join(Ladder, Ladder.id == Step.ladder_id).where(_QUALIFYING))
+        joined = (steps.join(Practice, before_nth_newest(bindparam("window_offset")))
+                  if part == "older" else steps.join(Practice, Practice.step_id == Step.id))
+        joined = joined.where(_QUALIFYING)
     grouped = (
         joined.add_columns(
             Practice.step_id, practices.label("practices"), func.count().label("seen"),
@@ -334,8 +336,7 @@ def _qualifying_days(windowed: bool):
             Practice.context_where.label("place"),
             func.row_number().over(partition_by=Practice.step_id,
                                    order_by=(_DAY.desc(), Practice.context_where)).label("n"))
-        .where((Step.id if windowed else Practice.step_id).in_(
-            bindparam("step_ids", expanding=True)))
+        .where(Step.id.in_(bindparam("step_ids", expanding=True)))
         .group_by(Practice.step_id, _DAY, Practice.context_where)
         .subquery())
     return (select(grouped.c.step_id, grouped.c.practices, grouped.c.seen, grouped.c.first,
@@ -343,20 +344,21 @@ def _qualifying_days(windowed: bool):
             .order_by(grouped.c.n, grouped.c.step_id))
 
 
-_NEWEST_QUALIFYING_DAYS = _qualifying_days(windowed=True)
-_ALL_QUALIFYING_DAYS = _qualifying_days(windowed=False)
+_QUALIFYING_DAYS = {part: _qualifying_days(part) for part in ("newest", "older", "all")}
 
 
-def qualifying_days(connection: Connection, step_ids: list[int], window: int | None = None):
+def qualifying_days(connection: Connection, step_ids: list[int], window: int | None = None,
+                    *, older: bool = False):
     """(step id, practices, seen, first, last, place) per UTC date and place of these steps'
     practices, each step's newest date first, taken rank by rank (a result to iterate: stop
-    when you have enough). With `window`, over each step's newest `window` practices (ties at
-    the edge included), groups without a qualifying practice included; without, over all of
-    them and only groups with one."""
-    if window is None:
-        return connection.execute(_ALL_QUALIFYING_DAYS, {"step_ids": list(step_ids)})
-    return connection.execute(_NEWEST_QUALIFYING_DAYS, {"step_ids": list(step_ids),
-                                                        "window_offset": window - 1})
+    when you have enough). Without `window`, over all their practices, groups with a
+    qualifying one only; with it, over each step's newest `window` practices (ties at the edge
+    included), groups without a qualifying practice too; with `older` as well, over the
+    qualifying practices before those."""
+    part = "all" if window is None else "older" if older else "newest"
+    params = {"step_ids": list(step_ids)} | ({} if window is None else
+                                             {"window_offset": window - 1})
+    return connection.execute(_QUALIFYING_DAYS[part], params)
 
 
 def _meeting_their_rules(connection: Connection, rules: dict[int, MasteryRule],
@@ -371,50 +373,59 @@ def _progress_until_met(connection: Connection, rules: dict[int, MasteryRule],
     """How far each step in `rules` is towards its rule, its qualifying practices counted
     newest first until the rule is met (exact for a step that does not meet it).
 
-    Each step's newest `window` practices are read first; only the steps that do not meet
-    their rule there and have more are read again over their whole history. Meeting the rule
-    can only grow with more practices, so a step met in its window is met."""
+    Each step's newest QUALIFYING_WINDOW practices are read first; the practices before those
+    only for the steps that do not meet their rule there and have more. Meeting the rule can
+    only grow with more practices, so a step met in its window is met."""
     if not rules:
         return {}
-    window = QUALIFYING_WINDOW
-    progress, seen = _count_until_met(qualifying_days(connection, list(rules), window), rules, tz)
-    more = {step_id: rules[step_id] for step_id, count in seen.items()
-            if count >= window and not progress[step_id].met}
+    window, tally = QUALIFYING_WINDOW, _Tally(rules, tz)
+    tally.read(qualifying_days(connection, list(rules), window))
+    more = [step_id for step_id, count in tally.seen.items()
+            if count >= window and step_id not in tally.met]
     if more:
-        progress.update(_count_until_met(qualifying_days(connection, list(more)), more, tz)[0])
-    return progress
+        tally.read(qualifying_days(connection, more, window, older=True))
+    return tally.progress()
 
 
-def _count_until_met(found, rules: dict[int, MasteryRule],
-                     tz: str) -> tuple[dict[int, MasteryProgress], dict[int, int]]:
-    """Each step's progress from grouped rows, newest first, stopping once every step has met
-    its rule; and how many practices were read of each step until then."""
-    counts: dict[int, int] = defaultdict(int)
-    seen: dict[int, int] = defaultdict(int)
-    days: dict[int, set] = defaultdict(set)
-    places: dict[int, set] = defaultdict(set)
-    met: set[int] = set()
-    try:
-        for step_id, practices, read, first, last, place in found:
-            if step_id in met:
-                continue
-            seen[step_id] += read
-            if not practices:
-                continue
-            counts[step_id] += practices
-            days[step_id] |= local_days_of(first, last, tz)
-            if place:
-                places[step_id].add(place)
-            if MasteryProgress(counts[step_id], len(days[step_id]), rules[step_id],
-                               frozenset(places[step_id])).met:
-                met.add(step_id)
-                if len(met) == len(rules):
-                    break
-    finally:
-        found.close()
-    return {step_id: MasteryProgress(counts[step_id], len(days[step_id]), rule,
-                                     frozenset(places[step_id]))
-            for step_id, rule in rules.items()}, seen
+@dataclass
+class _Tally:
+    """Steps' qualifying practices, days and places, counted from grouped rows newest first
+    until each step meets its rule; and how many practices were read of each step."""
+
+    rules: dict[int, MasteryRule]
+    tz: str
+    counts: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    seen: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    days: dict[int, set] = field(default_factory=lambda: defaultdict(set))
+    places: dict[int, set] = field(default_factory=lambda: defaultdict(set))
+    met: set[int] = field(default_factory=set)
+
+    def read(self, found) -> None:
+        """Count these rows (stopping once every step has met its rule)."""
+        try:
+            for step_id, practices, read, first, last, place in found:
+                if step_id in self.met:
+                    continue
+                self.seen[step_id] += read
+                if not practices:
+                    continue
+                self.counts[step_id] += practices
+                self.days[step_id] |= local_days_of(first, last, self.tz)
+                if place:
+                    self.places[step_id].add(place)
+                if self._progress(step_id, self.rules[step_id]).met:
+                    self.met.add(step_id)
+                    if len(self.met) == len(self.rules):
+                        break
+        finally:
+            found.close()
+
+    def progress(self) -> dict[int, MasteryProgress]:
+        return {step_id: self._progress(step_id, rule) for step_id, rule in self.rules.items()}
+
+    def _progress(self, step_id: int, rule: MasteryRule) -> MasteryProgress:
+        return MasteryProgress(self.counts[step_id], len(self.days[step_id]), rule,
+                               frozenset(self.places[step_id]))
 
 
 def set_mastery_rule(session: Session, ladder: Ladder, *, min_practices: int, min_days: int,

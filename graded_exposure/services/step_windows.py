@@ -23,11 +23,22 @@ TRIED = sorted(TRIED_OUTCOMES)
 def from_nth_newest(offset, *, tried_only: bool = False):
     """`Practice.step_id == Step.id` and the practice at or after the step's (offset + 1)-th
     newest (among tried practices with `tried_only`); `offset` an int or a bound parameter."""
+    return and_(Practice.step_id == Step.id,
+                Practice.practiced_at >= _nth_newest_moment(offset, tried_only))
+
+
+def before_nth_newest(offset):
+    """The rest of the step's history: `Practice.step_id == Step.id` and the practice before
+    the moment from_nth_newest(offset) starts at (nothing when the step has fewer)."""
+    return and_(Practice.step_id == Step.id,
+                Practice.practiced_at < _nth_newest_moment(offset, tried_only=False))
+
+
+def _nth_newest_moment(offset, tried_only: bool):
     earlier = aliased(Practice)
     start = (select(earlier.practiced_at)
              .where(earlier.step_id == Step.id,
                     *((earlier.outcome.in_(TRIED),) if tried_only else ()))
              .order_by(earlier.practiced_at.desc(), earlier.id.desc())
              .limit(1).offset(offset).scalar_subquery())
-    return and_(Practice.step_id == Step.id, Practice.practiced_at >= func.coalesce(
-        start, bindparam("since_ever", EVER, type_=UTCDateTime)))
+    return func.coalesce(start, bindparam("since_ever", EVER, type_=UTCDateTime))

@@ -144,8 +144,7 @@ def _params(**attributes) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Offer input_html, choice_options and choice_chips to every template (macros imported
-    without context included)."""
+    """Offer input_html and choice_chips to every template (macros imported without context
+    included)."""
     app.add_template_global(input_html)
-    app.add_template_global(choice_options)
     app.add_template_global(choice_chips)
