@@ -105,10 +105,14 @@ def update_ladder(session: Session, ladder: Ladder, *, goal: str, area: str,
 
 
 def archive_ladder(session: Session, ladder: Ladder, by: User | None = None) -> Ladder:
-    """Put a ladder away: it stays readable but can no longer be changed."""
+    """Put a ladder away: it stays readable but can no longer be changed, and its boosters
+    still to come are cancelled with it."""
+    from .boosters import cancel as cancel_boosters  # boosters builds on this module
+
     if ladder.status != "archived":
         ladder.status, ladder.archived_at = "archived", utcnow()
         record_change(session, ladder, by, "archived")
+        cancel_boosters(session, ladder)
         session.commit()
     return ladder
 

@@ -155,3 +155,18 @@ def test_choosing_a_current_step_on_a_finished_ladder_stops_its_boosters(db, fam
     assert db.get(BoosterPlan, plan.id).cancelled_at is not None
     assert db.get(BoosterPlan, kept.id).cancelled_at is None  # another ladder's stay
     assert {r.message for r in _reminders(db)} == {"Stairs"}
+
+
+def test_archiving_a_finished_ladder_stops_its_boosters(db, family_ladder):
+    """A ladder put away sends no more booster reminders; another ladder's plan stays, and the
+    ladder brought back can take a new plan."""
+    user, _, ladder = family_ladder
+    plan = boosters.accept(db, ladder, user, "18:00", now=NOW)
+    other = finished_ladder(db, ladder.child, goal="Stairs")
+    kept = boosters.accept(db, other, user, "18:00", now=NOW)
+    ladders.archive_ladder(db, ladder, by=user)
+    assert db.get(BoosterPlan, plan.id).cancelled_at is not None
+    assert db.get(BoosterPlan, kept.id).cancelled_at is None
+    assert {r.message for r in _reminders(db)} == {"Stairs"}
+    ladders.unarchive_ladder(db, ladder, by=user)
+    assert boosters.accept(db, ladder, user, "19:00", now=NOW).id != plan.id
