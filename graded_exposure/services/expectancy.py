@@ -103,6 +103,27 @@ def schedule_rerating(session: Session, child: Child, practice: Practice,
     return created
 
 
+# The child's newest practice whose prediction has not been re-rated, with who logged it.
+_NEWEST_UNRATED = (select(Practice, User).outerjoin(User, User.id == Practice.logged_by_id)
+                   .outerjoin(ExpectancyRerating,
+                              ExpectancyRerating.practice_id == Practice.id)
+                   .where(Practice.child_id == bindparam("child_id"), Practice.prediction != "",
+                          Practice.expected_likelihood > 0, ExpectancyRerating.id.is_(None))
+                   .order_by(Practice.practiced_at.desc(), Practice.id.desc()).limit(1))
+
+
+def ask_about_newest(session: Session, child: Child, now: datetime | None = None) -> None:
+    """Add (not commit) the question about the child's newest prediction not yet re-rated,
+    in place of the pending one: after the practice it asked about lost its prediction or was
+    deleted. None left, or its day gone: no question waits."""
+    session.flush()
+    found = session.exec(_NEWEST_UNRATED, params={"child_id": child.id}).first()
+    if found is None:
+        session.execute(_PENDING, {"child_id": child.id})
+        return
+    schedule_rerating(session, child, found[0], found[1], now=now)
+
+
 def rerate(session: Session, child: Child, practice: Practice, likelihood,
            by: User | None) -> ExpectancyRerating:
     """Store how likely the practice's feared outcome feels now; asking again changes it."""

@@ -14,7 +14,7 @@ from ..rules import practice_rules as rules
 from ..rules.practice_context import context_problem
 from ..rules.safety_fading import used_problem
 from . import audit
-from .expectancy import schedule_rerating, wants_rerating
+from .expectancy import ask_about_newest, schedule_rerating, wants_rerating
 from .form_keys import checked_key
 from .ladder_lines import LadderLine, active_ladders
 from .pagination import MAX_PAGE, Page
@@ -139,6 +139,8 @@ def edit_practice(session: Session, practice: Practice, step: Step,
     if not asked_before:  # a prediction added later is asked about like a new one
         schedule_rerating(session, child, practice, session.get(User, practice.logged_by_id)
                           if practice.logged_by_id else None)
+    elif not wants_rerating(practice):  # taken out: its question goes, or moves to another
+        ask_about_newest(session, child)
     session.commit()
     return practice
 
@@ -152,7 +154,10 @@ def delete_practice(session: Session, practice: Practice, actor: User | None) ->
     child = session.get(Child, practice.child_id)
     audit.record(session, "practice_deleted", actor_id=actor.id if actor else None,
                  family_id=child.family_id, subject=f"practice:{practice.id}")
+    asked = wants_rerating(practice)
     session.delete(practice)
+    if asked:  # its question goes, or moves to the newest prediction left
+        ask_about_newest(session, child)
     session.commit()
 
 

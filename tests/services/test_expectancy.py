@@ -87,6 +87,31 @@ def test_adding_a_prediction_when_editing_schedules_it(db, family, step):
     assert len(_rerates(db)) == 1
 
 
+def test_taking_the_prediction_out_when_editing_takes_its_question_away(db, family, step):
+    practice = _log(db, family, step)
+    details = PracticeDetails(fear_before=6, fear_after=3, prediction="",
+                              expected_likelihood=None)
+    practices.edit_practice(db, practice, step, details)
+    assert _rerates(db) == []
+
+
+def test_deleting_the_practice_takes_its_question_away(db, family, step):
+    practice = _log(db, family, step)
+    practices.delete_practice(db, practice, family.user)
+    assert _rerates(db) == []
+
+
+def test_the_question_goes_back_to_the_newest_prediction_left(db, family, step):
+    """One question waits at a time, about the newest prediction: when that one goes, the one
+    before it is asked about on its own day (if that day is still to come)."""
+    older = _log(db, family, step, key="k1", when=datetime.now(UTC) - timedelta(hours=30))
+    newer = _log(db, family, step, key="k2")
+    practices.delete_practice(db, newer, family.user)
+    [reminder] = _rerates(db)
+    assert reminder.starts_on == local_date(older.practiced_at, "Europe/London") + timedelta(
+        days=rules.RERATE_AFTER_DAYS)
+
+
 def test_the_reminder_goes_out_once_on_its_day_with_a_link_to_the_page(db, family, step):
     _log(db, family, step)
     [reminder] = _rerates(db)
