@@ -89,14 +89,18 @@ def checkin_for_day(session: Session, child: Child, day: date) -> DayCheckIn | N
 
 def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,
                  idempotency_key: str) -> DayCheckIn:
-    """Create or replace the child's check-in for data.day; a repeated key changes nothing."""
-    _validate(child, data)
+    """Create or replace the child's check-in for data.day; a repeated key changes nothing.
+
+    The key is looked up before the form is checked: a form saved once and sent again later
+    (a retry, a phone's queue) finds its check-in, whatever would be refused about it now.
+    """
     repeat = session.exec(select(DayCheckIn).where(
         DayCheckIn.idempotency_key == idempotency_key)).first()
     if repeat is not None:
         if repeat.child_id != child.id:
             raise DomainError("This form was already used. Reload the page and try again.")
         return repeat
+    _validate(child, data)
     checkin = (_day_row(session, child, data.day)
                or DayCheckIn(child_id=child.id, day=data.day))
     checkin.child_distress = data.child_distress

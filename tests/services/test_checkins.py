@@ -5,7 +5,8 @@ import pytest
 from sqlmodel import select
 
 from graded_exposure.errors import DomainError
-from graded_exposure.models import Avoidance, DayCheckIn
+from graded_exposure.models import Avoidance, DayCheckIn, utcnow
+from graded_exposure.services import checkins
 from graded_exposure.services.checkins import (
     AvoidanceInput,
     CheckInInput,
@@ -44,6 +45,19 @@ def test_same_key_twice_stores_once_and_changes_nothing(db, family):
     again = save_checkin(db, family.child, family.user, _input(family.child, child_distress=9), "same")
     assert again.id == first.id and again.child_distress == 2
     assert len(db.exec(select(DayCheckIn)).all()) == 1
+
+
+def test_a_form_sent_again_after_its_day_left_the_window_finds_the_saved_one(db, family,
+                                                                           monkeypatch):
+    """A check-in queued on a phone, saved, its answer lost, sent again weeks later: the
+    saved one comes back, though a new check-in for that day would now be refused."""
+    first = save_checkin(db, family.child, family.user, _input(family.child, days_ago=59), "q")
+    later = utcnow() + timedelta(days=10)
+    monkeypatch.setattr(checkins, "utcnow", lambda: later)
+    again = save_checkin(db, family.child, family.user, _input(family.child, days_ago=69), "q")
+    assert again.id == first.id
+    with pytest.raises(DomainError, match="last 60 days"):
+        save_checkin(db, family.child, family.user, _input(family.child, days_ago=69), "new")
 
 
 def test_a_key_from_another_child_is_refused(db, family, other_family):
