@@ -24,11 +24,12 @@ def test_a_fully_mastered_ladder_has_no_current_step(db, family):
     assert card.current_step is None and card.mastered == card.total == 2
 
 
-def test_recent_practices_are_the_last_ten_newest_first_in_local_time(db, family):
+def test_recent_practices_are_the_last_five_newest_first_in_local_time(db, family):
     ladder = make_ladder(db, family.child)
     add_practices(db, family.child, ladder.steps, 12, logged_by_id=family.user.id)
     rows = child_overview.for_child(db, family.child).recent_practices
-    assert [r.practice.note for r in rows] == [f"p{i}" for i in range(10)]
+    assert child_overview.RECENT_PRACTICES == 5
+    assert [r.practice.note for r in rows] == [f"p{i}" for i in range(5)]
     assert rows[0].local_time.tzinfo == ZoneInfo("Europe/London")
     assert rows[0].logged_by == "alex"
 
@@ -47,11 +48,11 @@ def _overview_statements(engine, child_id):
 def test_queries_do_not_grow_with_ladders_or_practices(app, db, family):
     engine = app.extensions["db_engine"]
     ladder = make_ladder(db, family.child)
-    add_practices(db, family.child, ladder.steps, 5, logged_by_id=family.user.id)
+    add_practices(db, family.child, ladder.steps, 3, logged_by_id=family.user.id)
     small, overview = _overview_statements(engine, family.child.id)
-    assert (len(overview.ladders), len(overview.recent_practices)) == (1, 5)
+    assert (len(overview.ladders), len(overview.recent_practices)) == (1, 3)
     more = [make_ladder(db, family.child, goal=f"Goal {i}", steps=8, mastered=i) for i in range(5)]
     add_practices(db, family.child, [s for lad in more for s in lad.steps], 45, family.user.id)
     large, overview = _overview_statements(engine, family.child.id)
-    assert (len(overview.ladders), len(overview.recent_practices)) == (6, 10)
+    assert (len(overview.ladders), len(overview.recent_practices)) == (6, 5)
     assert small == large
