@@ -3,9 +3,12 @@ current step's progress (its chart and how far it is towards the rule) and, for 
 practised, how many practices it had and the peak fear of the first and of the latest, and
 how likely its feared outcome felt at its first prediction and lately, with the surprises.
 
-Only the current steps' practices are read whole. For the others SQL counts the practices and
-picks the first and the latest through the (step, time) index, so a ladder's finished steps
-cost the same after two years as after two weeks.
+Nothing reads a step's whole history: SQL counts every step's practices and picks the first
+and the latest through the (step, time) index; a current step's chart reads its newest
+MAX_SHOWN practices, as the family's progress page does, and its words towards the rule come
+from those when they decide (the whole history, or the rule met within them), else from the
+progress page's count of qualifying practices. A ladder costs the same after two years as
+after two weeks.
 """
 from dataclasses import dataclass
 
@@ -15,10 +18,10 @@ from sqlmodel import Session
 from ..models import Practice, Step
 from ..rules import ladder_rules
 from ..rules.expectancy import ExpectancyTrend
-from ..rules.mastery import MasteryRule, mastery_progress
+from ..rules.mastery import MasteryProgress, MasteryRule, mastery_progress
 from .expectancy import LATEST_LIKELIHOOD, SURPRISE
 from .ladder_lines import LadderLine, StepLine
-from .progress import StepProgress, facts_by_step, mastery_rule
+from .progress import StepProgress, mastery_rule, mastery_until_met, newest_facts
 
 
 @dataclass
@@ -48,7 +51,7 @@ class LadderTrend:
     ladder: LadderLine
     rule: MasteryRule
     mastered: int  # steps
-    current: StepProgress | None  # with every practice of the step, oldest first
+    current: StepProgress | None  # with the step's newest MAX_SHOWN practices, oldest first
     practised: list[StepPeaks]  # in ladder order
 
     @property
@@ -75,22 +78,41 @@ _PEAKS = select(
 
 
 def for_ladders(session: Session, ladders: list[LadderLine], tz: str) -> list[LadderTrend]:
-    """The trends of these ladders (with their steps), in two statements."""
+    """The trends of these ladders (with their steps): two statements, and a third only for a
+    current step whose newest practices do not say how far it is towards its rule."""
+    connection = session.connection()
     step_ids = [step.id for ladder in ladders for step in ladder.steps]
-    peaks = {step_id: row for step_id, *row in session.connection().execute(
+    peaks = {step_id: row for step_id, *row in connection.execute(
         _PEAKS, {"step_ids": step_ids}) if row[0]} if step_ids else {}
-    current = [step.id for ladder in ladders for step in ladder.steps
-               if step.status == ladder_rules.CURRENT]
-    facts = facts_by_step(session, current, tz)
-    return [_trend(ladder, facts, peaks) for ladder in ladders]
+    rules = {step.id: mastery_rule(ladder) for ladder in ladders for step in ladder.steps
+             if step.status == ladder_rules.CURRENT}
+    facts = newest_facts(connection, [s for s in rules if s in peaks], tz)[0]
+    mastery = _mastery(connection, rules, facts, peaks, tz)
+    return [_trend(ladder, facts, peaks, mastery) for ladder in ladders]
 
 
-def _trend(ladder: LadderLine, facts: dict[int, list], peaks: dict[int, list]) -> LadderTrend:
+def _mastery(connection, rules: dict[int, MasteryRule], facts: dict[int, list],
+             peaks: dict[int, list], tz: str) -> dict[int, MasteryProgress]:
+    """Each current step's progress towards its rule, from its newest practices where they
+    decide it (they are all of them, or they meet the rule: more practices only add to it)."""
+    found, undecided = {}, {}
+    for step_id, rule in rules.items():
+        newest = mastery_progress(facts[step_id], rule)
+        whole = len(facts[step_id]) == (peaks[step_id][0] if step_id in peaks else 0)
+        if whole or newest.met:
+            found[step_id] = newest
+        else:
+            undecided[step_id] = rule
+    return found | mastery_until_met(connection, undecided, tz) if undecided else found
+
+
+def _trend(ladder: LadderLine, facts: dict[int, list], peaks: dict[int, list],
+           mastery: dict[int, MasteryProgress]) -> LadderTrend:
     rule = mastery_rule(ladder)
     step = next((s for s in ladder.steps if s.status == ladder_rules.CURRENT), None)
     current = None if step is None else StepProgress(
-        step=step, facts=facts[step.id], mastery=mastery_progress(facts[step.id], rule),
-        rule=rule, practice_count=len(facts[step.id]))
+        step=step, facts=facts[step.id], mastery=mastery[step.id], rule=rule,
+        practice_count=peaks[step.id][0] if step.id in peaks else 0)
     return LadderTrend(
         ladder=ladder, rule=rule, current=current,
         mastered=sum(1 for s in ladder.steps if s.status == ladder_rules.MASTERED),

@@ -18,6 +18,7 @@ from .expectancy import schedule_rerating, wants_rerating
 from .form_keys import checked_key
 from .ladder_lines import LadderLine, active_ladders
 from .pagination import MAX_PAGE, Page
+from .plain_rows import plain_rows
 
 PER_PAGE = 30
 
@@ -62,8 +63,8 @@ class PracticeDetails:
 class PracticeRow:
     """A practice as lists show it: its step's title, local time and who logged it, resolved.
 
-    `practice` is a Practice, or a row of plain columns (_LISTED here, the session summary's
-    own): plain columns cost a fraction of loading entities.
+    `practice` is a Practice, or a row of plain columns (_LISTED here as a named tuple, the
+    session summary's own): plain columns cost a fraction of loading entities.
     """
 
     practice: Practice
@@ -175,8 +176,8 @@ _LISTED = (select(Practice.id, Practice.step_id, Practice.practiced_at, Practice
 def newest(session: Session, child: Child, count: int, skip: int = 0) -> list[PracticeRow]:
     """The child's `count` newest practices after the first `skip`, as rows to list."""
     zone = ZoneInfo(child.family.timezone)
-    found = session.connection().execute(_LISTED, {"child_id": child.id, "limit": count,
-                                                   "offset": skip})
+    found = plain_rows(session.connection().execute(
+        _LISTED, {"child_id": child.id, "limit": count, "offset": skip}))
     return [PracticeRow(practice=row, local_time=row.practiced_at.astimezone(zone),
                         logged_by=row.logged_by or SOMEONE, step_title=row.step_title,
                         learned=_learned(child.display_name, row))
