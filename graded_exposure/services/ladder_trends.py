@@ -12,13 +12,14 @@ after two weeks.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from ..models import Practice, Step
 from ..rules import ladder_rules
 from ..rules.expectancy import ExpectancyTrend
 from ..rules.mastery import MasteryProgress, MasteryRule, mastery_progress
+from . import ladder_lines
 from .expectancy import LATEST_LIKELIHOOD, SURPRISE
 from .ladder_lines import LadderLine, StepLine
 from .progress import StepProgress, mastery_rule, mastery_until_met, newest_facts
@@ -59,13 +60,13 @@ class LadderTrend:
         return len(self.ladder.steps)
 
 
-# Oldest first as progress orders them: by time, then id.
+# Oldest first as progress orders them: by time, then id. Each column is correlated to the
+# row's step (ladder_lines.with_archived), so the ladders and these come in one statement.
 _OF_STEP = select(Practice.fear_peak).where(Practice.step_id == Step.id).limit(1)
 _OLDEST = (Practice.practiced_at, Practice.id)
 _NEWEST = (Practice.practiced_at.desc(), Practice.id.desc())
 _ASKED = (Practice.step_id == Step.id, Practice.expected_likelihood.is_not(None))
-_PEAKS = select(
-    Step.id,
+_WITH_PEAKS = ladder_lines.with_archived(
     select(func.count()).where(Practice.step_id == Step.id).scalar_subquery(),
     _OF_STEP.order_by(*_OLDEST).scalar_subquery(),
     _OF_STEP.order_by(*_NEWEST).scalar_subquery(),
@@ -73,22 +74,22 @@ _PEAKS = select(
     .scalar_subquery(),
     select(LATEST_LIKELIHOOD).where(*_ASKED).order_by(*_NEWEST).limit(1).scalar_subquery(),
     select(func.count()).where(*_ASKED).scalar_subquery(),
-    select(func.count()).where(*_ASKED, SURPRISE).scalar_subquery(),
-).where(Step.id.in_(bindparam("step_ids", expanding=True)))
+    select(func.count()).where(*_ASKED, SURPRISE).scalar_subquery())
 
 
-def for_ladders(session: Session, ladders: list[LadderLine], tz: str) -> list[LadderTrend]:
-    """The trends of these ladders (with their steps): two statements, and a third only for a
-    current step whose newest practices do not say how far it is towards its rule."""
+def for_child(session: Session, child_id: int, tz: str) -> tuple[list[LadderTrend], int]:
+    """The trends of the child's active ladders, oldest first, and how many ladders are
+    archived: two statements, and a third only for a current step whose newest practices do
+    not say how far it is towards its rule."""
     connection = session.connection()
-    step_ids = [step.id for ladder in ladders for step in ladder.steps]
-    peaks = {step_id: row for step_id, *row in connection.execute(
-        _PEAKS, {"step_ids": step_ids}) if row[0]} if step_ids else {}
+    ladders, archived, figures = ladder_lines.active_ladders_and_archived(
+        connection, child_id, _WITH_PEAKS)
+    peaks = {step_id: row for step_id, row in figures.items() if row[0]}
     rules = {step.id: mastery_rule(ladder) for ladder in ladders for step in ladder.steps
              if step.status == ladder_rules.CURRENT}
     facts = newest_facts(connection, [s for s in rules if s in peaks], tz)[0]
     mastery = _mastery(connection, rules, facts, peaks, tz)
-    return [_trend(ladder, facts, peaks, mastery) for ladder in ladders]
+    return [_trend(ladder, facts, peaks, mastery) for ladder in ladders], archived
 
 
 def _mastery(connection, rules: dict[int, MasteryRule], facts: dict[int, list],

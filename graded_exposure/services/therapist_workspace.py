@@ -22,7 +22,6 @@ from ..rules.timezones import local_date
 from . import (
     audit,
     insights,
-    ladder_lines,
     ladder_trends,
     plan_glance,
     practices,
@@ -106,17 +105,14 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
     now = now or utcnow()
     therapist = session.get(User, link.therapist_id)
     record_view(session, therapist, child, ip, now)
-    connection = session.connection()
     tz = child.family.timezone
     today = local_date(now, tz)
     found = insights.for_child(session, child, today)
     # Oldest ladder first, as the family's home screen lists them.
-    active, archived = ladder_lines.active_ladders_and_archived(connection, child.id)
+    trends, archived = ladder_trends.for_child(session, child.id, tz)
     log = practices.list_practices(session, child, page)
     return ChildWorkspace(
-        child=child, link=link, insights=found,
-        ladders=ladder_trends.for_ladders(session, active, tz),
-        archived_ladders=archived,
+        child=child, link=link, insights=found, ladders=trends, archived_ladders=archived,
         days_last_28=found.practice_days_last_28,
         log=log, voices=two_voices.voices_of(log.rows[::-1]) if log.page == 1 else None,
         notes=notes_for_child(session, child),

@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from graded_exposure.models import Practice
 from graded_exposure.rules.fear_chart import MAX_SHOWN
-from graded_exposure.services import ladder_lines, ladder_trends, ladders, progress
+from graded_exposure.services import ladder_trends, ladders, progress
 from tests.factories import make_ladder
 
 TZ = "Europe/London"
@@ -46,11 +46,10 @@ def _every_practice(db, child) -> list[progress.LadderProgress]:
 def test_trends_equal_the_figures_from_every_practice(db, family, seed):
     _history(db, family.child, random.Random(seed))
     expected = _every_practice(db, family.child)
-    active = ladder_lines.active_ladders(db.connection(), family.child.id)
 
-    trends = ladder_trends.for_ladders(db, active, TZ)
+    trends, archived = ladder_trends.for_child(db, family.child.id, TZ)
 
-    assert [t.ladder.goal for t in trends] == ["Done", "Busy", "Empty"]
+    assert [t.ladder.goal for t in trends] == ["Done", "Busy", "Empty"] and archived == 1
     for trend, full in zip(trends, expected, strict=True):
         assert trend.ladder.id == full.ladder.id and trend.rule == full.rule
         assert trend.total == len(full.steps)
@@ -92,9 +91,8 @@ def test_current_steps_say_what_every_practice_says_on_long_histories(db, family
                         idempotency_key=f"long{seed}-{n}"))
     db.commit()
     [full] = progress.ladders_progress(db, [ladder], TZ)
-    active = ladder_lines.active_ladders(db.connection(), family.child.id)
 
-    [trend] = ladder_trends.for_ladders(db, active, TZ)
+    [trend], _ = ladder_trends.for_child(db, family.child.id, TZ)
 
     assert (trend.current.words, trend.current.mastery.met, trend.current.practice_count) == (
         full.current.words, full.current.mastery.met, full.current.practice_count)
@@ -118,16 +116,15 @@ def _trends_and_statements(app, db, child):
     def count(*_args):
         statements.append(1)
 
-    active = ladder_lines.active_ladders(db.connection(), child.id)
     event.listen(engine, "before_cursor_execute", count)
     try:
-        [trend] = ladder_trends.for_ladders(db, active, TZ)
+        [trend], _ = ladder_trends.for_child(db, child.id, TZ)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     return trend, len(statements)
 
 
-def test_two_statements_when_the_newest_practices_meet_the_rule(app, db, family):
+def test_two_statements_with_the_ladders_when_the_newest_practices_meet_the_rule(app, db, family):
     ladder = make_ladder(db, family.child, steps=2, mastered=1)
     _practise_hourly(db, family.child, ladder.steps, 60, peak=2)  # every one counts, 3 days
 
