@@ -192,11 +192,12 @@ def _learned(name: str, row) -> str:
     return found.sentence if found else ""
 
 
-def list_practices(session: Session, child: Child, page: int = 1) -> Page[PracticeRow]:
+def list_practices(session: Session, child: Child, page: int = 1,
+                   per_page: int = PER_PAGE) -> Page[PracticeRow]:
     """Return one page of a child's practices, newest first."""
     page = min(max(page, 1), MAX_PAGE)
-    found = newest(session, child, PER_PAGE + 1, (page - 1) * PER_PAGE)
-    return Page(found[:PER_PAGE], page, len(found) > PER_PAGE)
+    found = newest(session, child, per_page + 1, (page - 1) * per_page)
+    return Page(found[:per_page], page, len(found) > per_page)
 
 
 SOMEONE = "someone"  # who logged a practice, once their account is gone

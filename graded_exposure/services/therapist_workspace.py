@@ -35,6 +35,11 @@ from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
 # A therapist reloading the page during a session should not flood the family's audit log.
 VIEW_AUDIT_EVERY = timedelta(hours=1)
 PLAN_DAYS = 28  # the parent-led plan's days summed on the page
+# The log's page on the therapist's page: two weeks of daily practice, what a session looks
+# back on (the "since last session" summary has the whole period, older pages are one tap
+# away). The family's own list keeps practices.PER_PAGE. The log's rows were half the page's
+# cost at 30; the two voices' agreement reads this same page, its latest tries rated by both.
+LOG_PER_PAGE = 15
 
 
 @dataclass
@@ -110,7 +115,7 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
     found = insights.for_child(session, child, today)
     # Oldest ladder first, as the family's home screen lists them.
     trends, archived = ladder_trends.for_child(session, child.id, tz)
-    log = practices.list_practices(session, child, page)
+    log = practices.list_practices(session, child, page, LOG_PER_PAGE)
     return ChildWorkspace(
         child=child, link=link, insights=found, ladders=trends, archived_ladders=archived,
         days_last_28=found.practice_days_last_28,
