@@ -18,7 +18,7 @@ from graded_exposure.models import (
     TherapySession,
     utcnow,
 )
-from graded_exposure.services import caseload
+from graded_exposure.services import caseload, practices, therapist_workspace
 from tests.conftest import HX, Therapist, csrf_from
 from tests.factories import busy_child, link, quick_family_child, template_ladder
 from tests.hostile_input import SCRIPT
@@ -279,6 +279,21 @@ def test_the_child_page_runs_as_many_statements_after_months_as_after_days(app, 
     long = _child_page_statements(app, tara, family.child)
     assert len(short) == len(long) == CHILD_PAGE_STATEMENTS, long
     assert "3 of 3 practices, on 2 of 2 days" in html and "Showing the last 20 of 123" in html
+
+
+def test_the_log_shows_its_own_page_of_practices_newest_first(db, family, tara, ladder):
+    for day in range(therapist_workspace.LOG_PER_PAGE + 1):
+        _practice(db, family.child, ladder.steps[0], days_ago=day)
+    first = tara.page(f"/therapist/children/{family.child.id}")
+    older = tara.page(f"/therapist/children/{family.child.id}?page=2")
+    logged = [p.id for p in db.exec(select(Practice).order_by(Practice.practiced_at.desc()))]
+
+    assert re.findall(r'<li id="log-(\d+)"', first) == [
+        str(n) for n in logged[:therapist_workspace.LOG_PER_PAGE]]
+    assert "?page=2#practice-log" in first and "← Newer" not in first
+    assert re.findall(r'<li id="log-(\d+)"', older) == [str(logged[-1])]
+    assert "← Newer" in older and "Older →" not in older
+    assert therapist_workspace.LOG_PER_PAGE < practices.PER_PAGE  # the family's list: 30
 
 
 # ---- assigning ladders ---------------------------------------------------------------------
