@@ -35,11 +35,12 @@ from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
 # A therapist reloading the page during a session should not flood the family's audit log.
 VIEW_AUDIT_EVERY = timedelta(hours=1)
 PLAN_DAYS = 28  # the parent-led plan's days summed on the page
-# The log's page on the therapist's page: two weeks of daily practice, what a session looks
-# back on (the "since last session" summary has the whole period, older pages are one tap
-# away). The family's own list keeps practices.PER_PAGE. The log's rows were half the page's
-# cost at 30; the two voices' agreement reads this same page, its latest tries rated by both.
-LOG_PER_PAGE = 15
+# The log's page on the therapist's page: about two weeks of daily practice, what a session
+# looks back on (the "since last session" summary has the whole period, older pages are one
+# tap away), even for the log's two columns on a laptop. The family's own list keeps
+# practices.PER_PAGE. The log's rows were half the page's cost at 30; the two voices'
+# agreement reads this same page, its latest tries rated by both.
+LOG_PER_PAGE = 16
 
 
 @dataclass
