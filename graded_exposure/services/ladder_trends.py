@@ -13,6 +13,7 @@ after two weeks.
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from ..models import Practice, Step
@@ -79,8 +80,8 @@ _WITH_PEAKS = ladder_lines.with_archived(
 
 def for_child(session: Session, child_id: int, tz: str) -> tuple[list[LadderTrend], int]:
     """The trends of the child's active ladders, oldest first, and how many ladders are
-    archived: two statements, and a third only for a current step whose newest practices do
-    not say how far it is towards its rule."""
+    archived: two statements, and more only for a current step whose newest practices do not
+    say how far it is towards its rule (progress.mastery_until_met)."""
     connection = session.connection()
     ladders, archived, figures = ladder_lines.active_ladders_and_archived(
         connection, child_id, _WITH_PEAKS)
@@ -92,7 +93,7 @@ def for_child(session: Session, child_id: int, tz: str) -> tuple[list[LadderTren
     return [_trend(ladder, facts, peaks, mastery) for ladder in ladders], archived
 
 
-def _mastery(connection, rules: dict[int, MasteryRule], facts: dict[int, list],
+def _mastery(connection: Connection, rules: dict[int, MasteryRule], facts: dict[int, list],
              peaks: dict[int, list], tz: str) -> dict[int, MasteryProgress]:
     """Each current step's progress towards its rule, from its newest practices where they
     decide it (they are all of them, or they meet the rule: more practices only add to it)."""
