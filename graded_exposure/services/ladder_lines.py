@@ -10,7 +10,7 @@ that changes a ladder loads the entity (access.ladder_for).
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.engine import Connection
 
 from ..models import Ladder, Step
@@ -65,12 +65,19 @@ _ACTIVE = (select(*_LADDER_COLUMNS, *_STEP_COLUMNS)
 _SPLIT = len(_LADDER_COLUMNS)
 
 
-# The same, with a row for each archived ladder (no steps): the therapist's page counts them.
-_ACTIVE_AND_ARCHIVED = (select(*_LADDER_COLUMNS, *_STEP_COLUMNS, Ladder.status)
-                        .outerjoin(Step, and_(Step.ladder_id == Ladder.id,
-                                              Ladder.status == "active"))
-                        .where(Ladder.child_id == bindparam("child_id"))
-                        .order_by(Ladder.id, Step.position, Step.id))
+def with_archived(*step_figures) -> Select:
+    """The child's ladders (bind child_id), oldest first: each active one's steps in ladder
+    order, and a row without steps for each archived one, so the therapist's page counts them;
+    each row ends with its ladder's status, then `step_figures` (columns of the row's step,
+    ladder_trends' counts and peaks): a page that shows them reads them in the same statement."""
+    return (select(*_LADDER_COLUMNS, *_STEP_COLUMNS, Ladder.status, *step_figures)
+            .outerjoin(Step, and_(Step.ladder_id == Ladder.id, Ladder.status == "active"))
+            .where(Ladder.child_id == bindparam("child_id"))
+            .order_by(Ladder.id, Step.position, Step.id))
+
+
+_ACTIVE_AND_ARCHIVED = with_archived()
+_STATUS_AT = _SPLIT + len(_STEP_COLUMNS)
 
 
 def active_ladders(connection: Connection, child_id: int) -> list[LadderLine]:
@@ -78,12 +85,17 @@ def active_ladders(connection: Connection, child_id: int) -> list[LadderLine]:
     return _lines(connection.execute(_ACTIVE, {"child_id": child_id}))
 
 
-def active_ladders_and_archived(connection: Connection,
-                                child_id: int) -> tuple[list[LadderLine], int]:
-    """The child's active ladders with their steps, oldest first, and how many are archived."""
-    rows = connection.execute(_ACTIVE_AND_ARCHIVED, {"child_id": child_id}).all()
-    archived = {row[0] for row in rows if row[-1] == "archived"}
-    return _lines(row[:-1] for row in rows if row[-1] == "active"), len(archived)
+def active_ladders_and_archived(connection: Connection, child_id: int,
+                                statement: Select = _ACTIVE_AND_ARCHIVED) -> tuple[
+        list[LadderLine], int, dict[int, tuple]]:
+    """The child's active ladders with their steps, oldest first, how many are archived, and
+    each step's figures by step id (a `with_archived` statement's step_figures)."""
+    rows = connection.execute(statement, {"child_id": child_id}).all()
+    archived = {row[0] for row in rows if row[_STATUS_AT] == "archived"}
+    active = [row for row in rows if row[_STATUS_AT] == "active"]
+    figures = {row[_SPLIT]: tuple(row[_STATUS_AT + 1:]) for row in active
+               if row[_SPLIT] is not None}
+    return _lines(row[:_STATUS_AT] for row in active), len(archived), figures
 
 
 def _lines(rows) -> list[LadderLine]:

@@ -18,6 +18,7 @@ from .expectancy import ask_about_newest, schedule_rerating, wants_rerating
 from .form_keys import checked_key
 from .ladder_lines import LadderLine, active_ladders
 from .pagination import MAX_PAGE, Page
+from .plain_rows import plain_rows
 
 PER_PAGE = 30
 
@@ -62,8 +63,8 @@ class PracticeDetails:
 class PracticeRow:
     """A practice as lists show it: its step's title, local time and who logged it, resolved.
 
-    `practice` is a Practice, or a row of plain columns (_LISTED here, the session summary's
-    own): plain columns cost a fraction of loading entities.
+    `practice` is a Practice, or a row of plain columns (_LISTED here as a named tuple, the
+    session summary's own): plain columns cost a fraction of loading entities.
     """
 
     practice: Practice
@@ -180,8 +181,8 @@ _LISTED = (select(Practice.id, Practice.step_id, Practice.practiced_at, Practice
 def newest(session: Session, child: Child, count: int, skip: int = 0) -> list[PracticeRow]:
     """The child's `count` newest practices after the first `skip`, as rows to list."""
     zone = ZoneInfo(child.family.timezone)
-    found = session.connection().execute(_LISTED, {"child_id": child.id, "limit": count,
-                                                   "offset": skip})
+    found = plain_rows(session.connection().execute(
+        _LISTED, {"child_id": child.id, "limit": count, "offset": skip}))
     return [PracticeRow(practice=row, local_time=row.practiced_at.astimezone(zone),
                         logged_by=row.logged_by or SOMEONE, step_title=row.step_title,
                         learned=_learned(child.display_name, row))
@@ -196,11 +197,12 @@ def _learned(name: str, row) -> str:
     return found.sentence if found else ""
 
 
-def list_practices(session: Session, child: Child, page: int = 1) -> Page[PracticeRow]:
+def list_practices(session: Session, child: Child, page: int = 1,
+                   per_page: int = PER_PAGE) -> Page[PracticeRow]:
     """Return one page of a child's practices, newest first."""
     page = min(max(page, 1), MAX_PAGE)
-    found = newest(session, child, PER_PAGE + 1, (page - 1) * PER_PAGE)
-    return Page(found[:PER_PAGE], page, len(found) > PER_PAGE)
+    found = newest(session, child, per_page + 1, (page - 1) * per_page)
+    return Page(found[:per_page], page, len(found) > per_page)
 
 
 SOMEONE = "someone"  # who logged a practice, once their account is gone

@@ -32,6 +32,7 @@ from ..rules.timezones import local_date
 from .insights import practice_fact
 from .ladder_lines import LadderLine, StepLine, active_ladders, ladder_steps
 from .ladders import ensure_changeable, record_change
+from .plain_rows import plain_rows
 from .step_windows import before_nth_newest, from_nth_newest
 from .utc_days import local_days_of, utc_date
 
@@ -204,6 +205,29 @@ def _newest_practices(steps: int):
     return select(*every.c).order_by(every.c.practiced_at, every.c.id)
 
 
+def newest_facts(connection: Connection, step_ids: list[int], tz: str) -> tuple[
+        dict[int, list[PracticeFact]], dict[int, list[Pair]]]:
+    """The newest MAX_SHOWN practices of each step as facts, oldest first, and each one's
+    (likelihood before, re-rated), in one statement whatever the steps' history."""
+    shown: dict[int, list[PracticeFact]] = defaultdict(list)
+    likelihoods: dict[int, list[Pair]] = defaultdict(list)
+    if step_ids:
+        found = plain_rows(connection.execute(
+            _newest_practices(len(step_ids)),
+            {f"step_{n}": step_id for n, step_id in enumerate(step_ids)}))
+        for row in found:
+            shown[row.step_id].append(practice_fact(row, tz))
+            likelihoods[row.step_id].append((row.expected_likelihood, row.rerated))
+    return shown, likelihoods
+
+
+def mastery_until_met(connection: Connection, rules: dict[int, MasteryRule],
+                      tz: str) -> dict[int, MasteryProgress]:
+    """How far each step in `rules` is towards its rule, as the progress page counts it:
+    exact for a step that does not meet it, counted until met for one that does."""
+    return _progress_until_met(connection, rules, tz)
+
+
 _COUNTS = (select(Practice.step_id, func.count())
            .where(Practice.step_id.in_(bindparam("step_ids", expanding=True)))
            .group_by(Practice.step_id))
@@ -218,15 +242,8 @@ def ladder_progress(session: Session, ladder: Ladder) -> LadderProgress:
     connection = session.connection()
     steps = ladder_steps(connection, ladder)
     counts = dict(connection.execute(_COUNTS, {"step_ids": [s.id for s in steps]}).all())
-    shown: dict[int, list[PracticeFact]] = defaultdict(list)
-    likelihoods: dict[int, list[Pair]] = defaultdict(list)
-    practised = [step.id for step in steps if step.id in counts]
-    if practised:
-        found = connection.execute(_newest_practices(len(practised)),
-                                   {f"step_{n}": step_id for n, step_id in enumerate(practised)})
-        for row in found:
-            shown[row.step_id].append(practice_fact(row, tz))
-            likelihoods[row.step_id].append((row.expected_likelihood, row.rerated))
+    shown, likelihoods = newest_facts(connection, [step.id for step in steps
+                                                   if step.id in counts], tz)
     mastery = _progress_until_met(connection, {
         step.id: rule for step in steps
         if step.id in counts and step.status != ladder_rules.MASTERED}, tz)

@@ -22,7 +22,6 @@ from ..rules.timezones import local_date
 from . import (
     audit,
     insights,
-    ladder_lines,
     ladder_trends,
     plan_glance,
     practices,
@@ -36,6 +35,12 @@ from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
 # A therapist reloading the page during a session should not flood the family's audit log.
 VIEW_AUDIT_EVERY = timedelta(hours=1)
 PLAN_DAYS = 28  # the parent-led plan's days summed on the page
+# The log's page on the therapist's page: about two weeks of daily practice, what a session
+# looks back on (the "since last session" summary has the whole period, older pages are one
+# tap away), even for the log's two columns on a laptop. The family's own list keeps
+# practices.PER_PAGE. The log's rows were half the page's cost at 30; the two voices'
+# agreement reads this same page, its latest tries rated by both.
+LOG_PER_PAGE = 16
 
 
 @dataclass
@@ -106,17 +111,14 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
     now = now or utcnow()
     therapist = session.get(User, link.therapist_id)
     record_view(session, therapist, child, ip, now)
-    connection = session.connection()
     tz = child.family.timezone
     today = local_date(now, tz)
     found = insights.for_child(session, child, today)
     # Oldest ladder first, as the family's home screen lists them.
-    active, archived = ladder_lines.active_ladders_and_archived(connection, child.id)
-    log = practices.list_practices(session, child, page)
+    trends, archived = ladder_trends.for_child(session, child.id, tz)
+    log = practices.list_practices(session, child, page, LOG_PER_PAGE)
     return ChildWorkspace(
-        child=child, link=link, insights=found,
-        ladders=ladder_trends.for_ladders(session, active, tz),
-        archived_ladders=archived,
+        child=child, link=link, insights=found, ladders=trends, archived_ladders=archived,
         days_last_28=found.practice_days_last_28,
         log=log, voices=two_voices.voices_of(log.rows[::-1]) if log.page == 1 else None,
         notes=notes_for_child(session, child),

@@ -22,6 +22,7 @@ from ..forms.therapist import (
 from ..models import Child, TherapistLink
 from ..services import caseload, ladders, session_summary, therapist_notes, therapist_workspace
 from ..vocabulary import Role
+from .log_lines import log_lines
 from .pagination import requested_page
 from .responses import client_ip, refusal_on, render, see_other, status_for, wants_fragment
 
@@ -98,7 +99,8 @@ def child_page(child: Child, link: TherapistLink, status: int = 200,
                                       ip=client_ip())
     _default_forms(child, link, [lp.ladder for lp in ws.ladders], context)
     return render("therapist/child.html", None, status, child=child, ws=ws, link=link,
-                  notes=ws.notes, reminders=ws.reminders, **context)
+                  notes=ws.notes, reminders=ws.reminders,
+                  log_lines=log_lines(ws.log.rows, child.family.timezone), **context)
 
 
 def _changed(child: Child, link: TherapistLink, fragment: str, anchor: str, **context):

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from graded_exposure.models import ExpectancyRerating, Practice, utcnow
 from graded_exposure.rules import expectancy as rules
-from graded_exposure.services import ladder_lines, ladder_trends, session_summary
+from graded_exposure.services import ladder_trends, session_summary
 from graded_exposure.services.expectancy import SURPRISE
 from tests.factories import current_step, link, make_ladder, make_therapist
 
@@ -49,8 +49,7 @@ def _history(db, child, step):
 def test_the_ladder_trend_gives_first_and_latest_likelihood_and_surprises(db, family):
     ladder = make_ladder(db, family.child)
     _history(db, family.child, current_step(ladder))
-    active = ladder_lines.active_ladders(db.connection(), family.child.id)
-    [trend] = ladder_trends.for_ladders(db, active, "Europe/London")
+    [trend], _ = ladder_trends.for_child(db, family.child.id, "Europe/London")
     [peaks] = trend.practised
     assert peaks.practices == 4
     ex = peaks.expectancy
@@ -61,8 +60,7 @@ def test_a_step_without_predictions_has_no_expectancy(db, family):
     ladder = make_ladder(db, family.child)
     _practice(db, family.child, current_step(ladder), 1, None)
     db.commit()
-    active = ladder_lines.active_ladders(db.connection(), family.child.id)
-    [trend] = ladder_trends.for_ladders(db, active, "Europe/London")
+    [trend], _ = ladder_trends.for_child(db, family.child.id, "Europe/London")
     assert trend.practised[0].expectancy is None
 
 

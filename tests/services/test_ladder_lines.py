@@ -44,7 +44,7 @@ def test_active_ladders_and_the_archived_count_come_in_one_statement(db, family,
     make_ladder(db, family.child, goal="Empty", steps=0)
     make_ladder(db, other_family.child, goal="Theirs", status="archived")
 
-    lines, archived = active_ladders_and_archived(db.connection(), family.child.id)
+    lines, archived, figures = active_ladders_and_archived(db.connection(), family.child.id)
 
     def shape(ladders):
         return [(ladder.goal, [(s.id, s.title, s.status, s.position, s.ladder is ladder)
@@ -52,7 +52,8 @@ def test_active_ladders_and_the_archived_count_come_in_one_statement(db, family,
 
     assert shape(lines) == shape(active_ladders(db.connection(), family.child.id))
     assert [ladder.goal for ladder in lines] == ["School", "Empty"] and archived == 2
-    assert active_ladders_and_archived(db.connection(), other_family.child.id) == ([], 1)
+    assert figures == {step.id: () for step in lines[0].steps}  # no figures asked for
+    assert active_ladders_and_archived(db.connection(), other_family.child.id) == ([], 1, {})
 
 
 def test_one_ladders_steps_in_ladder_order_whatever_its_status(db, family, other_family):

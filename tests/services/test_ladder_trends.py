@@ -1,6 +1,6 @@
 """Ladder trends for the therapist's page: the same figures as evaluating every practice of
-every step (progress.ladders_progress), from the current steps' practices and two rows of
-each other step."""
+every step (progress.ladders_progress), from the current steps' newest practices and one row
+of counts and peaks per step."""
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import event
 
 from graded_exposure.models import Practice
-from graded_exposure.services import ladder_lines, ladder_trends, ladders, progress
+from graded_exposure.rules.fear_chart import MAX_SHOWN
+from graded_exposure.services import ladder_trends, ladders, progress
 from tests.factories import make_ladder
 
 TZ = "Europe/London"
@@ -45,11 +46,10 @@ def _every_practice(db, child) -> list[progress.LadderProgress]:
 def test_trends_equal_the_figures_from_every_practice(db, family, seed):
     _history(db, family.child, random.Random(seed))
     expected = _every_practice(db, family.child)
-    active = ladder_lines.active_ladders(db.connection(), family.child.id)
 
-    trends = ladder_trends.for_ladders(db, active, TZ)
+    trends, archived = ladder_trends.for_child(db, family.child.id, TZ)
 
-    assert [t.ladder.goal for t in trends] == ["Done", "Busy", "Empty"]
+    assert [t.ladder.goal for t in trends] == ["Done", "Busy", "Empty"] and archived == 1
     for trend, full in zip(trends, expected, strict=True):
         assert trend.ladder.id == full.ladder.id and trend.rule == full.rule
         assert trend.total == len(full.steps)
@@ -61,33 +61,91 @@ def test_trends_equal_the_figures_from_every_practice(db, family, seed):
             assert trend.current is None
         else:
             assert trend.current.step.id == full.current.step.id
-            assert trend.current.facts == full.current.facts
-            assert trend.current.mastery == full.current.mastery
+            assert trend.current.facts == full.current.facts[-MAX_SHOWN:]
+            assert trend.current.practice_count == full.current.practice_count
+            assert trend.current.mastery.met == full.current.mastery.met
             assert trend.current.words == full.current.words
             assert trend.current.chart == full.current.chart
+            assert trend.current.rows == full.current.rows
 
 
-def test_two_statements_whatever_the_history_and_only_current_steps_have_facts(app, db, family):
-    ladder = make_ladder(db, family.child, steps=2, mastered=1)
-    for n in range(30):
-        for step in ladder.steps:
-            db.add(Practice(child_id=family.child.id, step_id=step.id, fear_before=3,
-                            fear_peak=4, fear_after=1, outcome="did_it",
+@pytest.mark.parametrize("seed", range(12))
+def test_current_steps_say_what_every_practice_says_on_long_histories(db, family, seed):
+    """A current step's words towards its rule and its chart, read from its newest practices
+    (and the qualifying count when those do not decide), equal the evaluation of every
+    practice, on random histories longer and shorter than the chart and random rules."""
+    rng = random.Random(seed)
+    min_practices = rng.randint(1, 6)
+    ladder = make_ladder(db, family.child, steps=3, mastered=0,
+                         mastery_min_practices=min_practices,
+                         mastery_min_days=rng.randint(1, min_practices),
+                         mastery_max_peak=rng.randint(0, 10),
+                         mastery_count_halving=rng.random() < 0.5)
+    step = ladder.steps[0]
+    for n in range(rng.choice([0, 1, 3, MAX_SHOWN - 1, MAX_SHOWN, MAX_SHOWN + 1, 45, 80])):
+        peak = rng.randint(0, 10)
+        db.add(Practice(child_id=family.child.id, step_id=step.id,
+                        practiced_at=START + timedelta(hours=rng.randint(0, 24 * 40)),
+                        fear_before=rng.randint(0, 10), fear_peak=peak,
+                        fear_after=rng.randint(0, peak), outcome=rng.choice(OUTCOMES),
+                        idempotency_key=f"long{seed}-{n}"))
+    db.commit()
+    [full] = progress.ladders_progress(db, [ladder], TZ)
+
+    [trend], _ = ladder_trends.for_child(db, family.child.id, TZ)
+
+    assert (trend.current.words, trend.current.mastery.met, trend.current.practice_count) == (
+        full.current.words, full.current.mastery.met, full.current.practice_count)
+    assert (trend.current.chart, trend.current.rows) == (full.current.chart, full.current.rows)
+
+
+def _practise_hourly(db, child, steps, count: int, peak: int) -> None:
+    for n in range(count):
+        for step in steps:
+            db.add(Practice(child_id=child.id, step_id=step.id, fear_before=3,
+                            fear_peak=peak, fear_after=1, outcome="did_it",
                             practiced_at=START + timedelta(hours=n),
                             idempotency_key=f"{step.id}-{n}"))
     db.commit()
+
+
+def _trends_and_statements(app, db, child):
     statements = []
     engine = app.extensions["db_engine"]
 
     def count(*_args):
         statements.append(1)
 
-    active = ladder_lines.active_ladders(db.connection(), family.child.id)
     event.listen(engine, "before_cursor_execute", count)
     try:
-        [trend] = ladder_trends.for_ladders(db, active, TZ)
+        [trend], _ = ladder_trends.for_child(db, child.id, TZ)
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) == 2
-    assert [(p.practices, p.first_peak, p.latest_peak) for p in trend.practised] == [(30, 4, 4)] * 2
-    assert len(trend.current.facts) == 30 and trend.current.step.id == ladder.steps[1].id
+    return trend, len(statements)
+
+
+def test_two_statements_with_the_ladders_when_the_newest_practices_meet_the_rule(app, db, family):
+    ladder = make_ladder(db, family.child, steps=2, mastered=1)
+    _practise_hourly(db, family.child, ladder.steps, 60, peak=2)  # every one counts, 3 days
+
+    trend, statements = _trends_and_statements(app, db, family.child)
+
+    assert statements == 2
+    assert [(p.practices, p.first_peak, p.latest_peak) for p in trend.practised] == [(60, 2, 2)] * 2
+    assert trend.current.step.id == ladder.steps[1].id and trend.current.practice_count == 60
+    assert len(trend.current.facts) == MAX_SHOWN  # the chart's, never the whole history
+    assert trend.current.mastery.met and trend.current.words == "3 of 3 practices, on 2 of 2 days"
+
+
+def test_a_third_statement_counts_the_rule_when_the_newest_practices_do_not_decide(
+        app, db, family):
+    ladder = make_ladder(db, family.child, steps=2, mastered=1)
+    # 30 hourly practices over two days, the newest MAX_SHOWN within one: the rule's second
+    # day is only found further back.
+    _practise_hourly(db, family.child, ladder.steps, 30, peak=4)
+
+    trend, statements = _trends_and_statements(app, db, family.child)
+
+    assert statements == 3
+    assert len(trend.current.facts) == MAX_SHOWN and trend.current.practice_count == 30
+    assert trend.current.mastery.met and trend.current.words == "3 of 3 practices, on 2 of 2 days"

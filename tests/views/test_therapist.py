@@ -18,10 +18,11 @@ from graded_exposure.models import (
     TherapySession,
     utcnow,
 )
-from graded_exposure.services import caseload
+from graded_exposure.services import caseload, practices, therapist_workspace
 from tests.conftest import HX, Therapist, csrf_from
 from tests.factories import busy_child, link, quick_family_child, template_ladder
 from tests.hostile_input import SCRIPT
+from tests.lookups import counted_statements
 
 
 @pytest.fixture
@@ -250,6 +251,49 @@ def test_opening_the_child_page_is_audited_once_an_hour(db, family, tara):
     events = db.exec(select(AuditEvent).where(AuditEvent.action == "therapist_viewed")).all()
     assert len(events) == 1
     assert events[0].actor_id == tara.user.id and events[0].family_id == family.child.family_id
+
+
+# The statements of a second view within the hour: the session and its user, the child with
+# the link, the audit check, check-ins and the stored summary (insights), the ladders with their
+# steps' counts and peaks, the current step's newest practices, the log, notes, reminders, the
+# therapist's sessions, what clicks, the parent-led plan, and the nav's unread count.
+CHILD_PAGE_STATEMENTS = 14
+
+
+def _child_page_statements(app, tara, child) -> list[str]:
+    with counted_statements(app.extensions["db_engine"]) as statements:
+        tara.page(f"/therapist/children/{child.id}")
+    return statements
+
+
+def test_the_child_page_runs_as_many_statements_after_months_as_after_days(app, db, family,
+                                                                           tara, ladder):
+    step = ladder.steps[0]
+    for day in (1, 2, 3):
+        _practice(db, family.child, step, days_ago=day, peak=2)
+    tara.page(f"/therapist/children/{family.child.id}")  # the hour's audited view
+    short = _child_page_statements(app, tara, family.child)
+    for day in range(4, 124):  # months of practices, more than the log's page and the chart
+        _practice(db, family.child, step, days_ago=day, peak=2 + day % 5)
+    html = tara.page(f"/therapist/children/{family.child.id}")
+    long = _child_page_statements(app, tara, family.child)
+    assert len(short) == len(long) == CHILD_PAGE_STATEMENTS, long
+    assert "3 of 3 practices, on 2 of 2 days" in html and "Showing the last 20 of 123" in html
+
+
+def test_the_log_shows_its_own_page_of_practices_newest_first(db, family, tara, ladder):
+    for day in range(therapist_workspace.LOG_PER_PAGE + 1):
+        _practice(db, family.child, ladder.steps[0], days_ago=day)
+    first = tara.page(f"/therapist/children/{family.child.id}")
+    older = tara.page(f"/therapist/children/{family.child.id}?page=2")
+    logged = [p.id for p in db.exec(select(Practice).order_by(Practice.practiced_at.desc()))]
+
+    assert re.findall(r'<li id="log-(\d+)"', first) == [
+        str(n) for n in logged[:therapist_workspace.LOG_PER_PAGE]]
+    assert "?page=2#practice-log" in first and "← Newer" not in first
+    assert re.findall(r'<li id="log-(\d+)"', older) == [str(logged[-1])]
+    assert "← Newer" in older and "Older →" not in older
+    assert therapist_workspace.LOG_PER_PAGE < practices.PER_PAGE  # the family's list: 30
 
 
 # ---- assigning ladders ---------------------------------------------------------------------
