@@ -64,3 +64,21 @@ def test_tick_move_and_make_current_on_the_ladder_page(request, live_server, jav
     expect(page).to_have_url(re.compile(re.escape(ladder_url)))
     expect(page.get_by_text(f"“{titles[-1]}” is now the current step.")).to_be_visible()
     expect(page.locator("li.step").last).to_have_attribute("aria-current", "step")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_tick_and_remove_small_steps_on_the_step_page(request, live_server, javascript):
+    page = request.getfixturevalue("phone" if javascript else "phone_without_js")
+    label = "js" if javascript else "nojs"
+    family_with_a_ladder(page, live_server, f"step-page-{label}@example.com")
+    page.locator("li.step").first.get_by_role("link", name="Edit").click()
+    items = page.locator(".check-button")
+    count, first = items.count(), items.first.inner_text().strip()
+    assert count > 1
+    items.first.click()
+    expect(page.locator(".check-button").first).to_have_attribute("aria-pressed", "true")
+    # Remove shares the checklist's form and posts to its own item (formaction).
+    page.get_by_role("button", name=f"Remove {first}").click()
+    expect(page.locator(".check-button")).to_have_count(count - 1)
+    expect(page.get_by_role("button", name=f"Remove {first}")).to_have_count(0)
+    screenshot(page, f"step-page-removed-{label}")
