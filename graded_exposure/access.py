@@ -10,7 +10,8 @@ once. `child_for` and `practice_for` are for the family only; `linked_child_for`
 `step_for` and `substep_for` also let a linked therapist in; `child_and_link_for` is for the
 linked therapist only (their workspace), as is `therapy_session_of` (their own records).
 `step_of_child` and `practice_of_child` also insist that the object belongs to the child named
-in the same URL.
+in the same URL, and `substep_of_step` that a small step named in a form belongs to the step of
+the URL.
 """
 from functools import cache
 
@@ -210,6 +211,14 @@ def substep_for(substep_id: int) -> SubStep:
     substep = _get(SubStep, substep_id, *_SUBSTEP_UP)
     _may_see_or_treat(substep.step.ladder.child)
     return substep
+
+
+def substep_of_step(step: Step, substep_id: int) -> SubStep:
+    """Return the step's own small step `substep_id` (the step came through `step_for`), or 404."""
+    for substep in step.substeps:
+        if substep.id == substep_id:
+            return substep
+    abort(404)
 
 
 def practice_for(practice_id: int) -> Practice:

@@ -8,6 +8,9 @@ so this memo keeps it in a bounded LRU per app. Everything that could depend on 
 external URL, a scheme, an anchor, a method, values that cannot be hashed — goes to Flask's own
 `url_for` unchanged, as does every call outside a request. Errors are never cached.
 
+A page that links every row to the same endpoint asks once for `url_pattern` (the same URL with
+a `%d` slot for the row's id) and writes `pattern % row.id` per row: Python's `%`, not a call.
+
 Views keep calling `flask.url_for` (a redirect or two per request); only the template global
 is replaced. Hand-written because no maintained package does this for Flask 3: it is a
 functools.lru_cache around Flask's own builder.
@@ -19,6 +22,7 @@ from flask import Flask, has_request_context, request
 
 ENTRIES = 8192  # distinct relative URLs kept per process: the nav, static files, recent rows
 NOT_MEMOISED = frozenset({"_external", "_scheme", "_anchor", "_method"})
+SLOT = 918_273_645  # stands for the row's id while a pattern is built; no table is near it
 
 
 def init_app(app: Flask) -> None:
@@ -43,5 +47,12 @@ def init_app(app: Flask) -> None:
         blueprint = request.blueprint if endpoint.startswith(".") else None
         return _built(request.script_root, blueprint, endpoint, key)
 
+    def url_pattern(endpoint: str, name: str, **values) -> str:
+        """The URL of `endpoint` with `name` left as a %d slot: `pattern % row_id` is the URL."""
+        built = url_for(endpoint, **values, **{name: SLOT})
+        if built.count(str(SLOT)) != 1:
+            raise ValueError(f"{endpoint}: {name} must appear once in the URL")
+        return built.replace("%", "%%").replace(str(SLOT), "%d")
+
     url_for.cache_info = _built.cache_info  # for tests and benchmarks
-    app.jinja_env.globals["url_for"] = url_for
+    app.jinja_env.globals.update(url_for=url_for, url_pattern=url_pattern)

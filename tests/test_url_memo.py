@@ -3,6 +3,7 @@ import pytest
 from flask import url_for
 
 from graded_exposure import create_app
+from graded_exposure.url_memo import SLOT
 
 
 def _template_url_for(app):
@@ -70,3 +71,22 @@ def test_a_failed_build_raises_every_time_and_is_not_kept(app):
 def test_each_app_has_its_own_memo(app):
     other = create_app(app.config.copy() | {"TESTING": True})
     assert _template_url_for(other) is not _template_url_for(app)
+
+
+@pytest.mark.parametrize(("endpoint", "name", "values"), [
+    ("steps.move", "step_id", {}),
+    ("practices.create", "step", {"child_id": 7}),  # the slot in the query string
+])
+@pytest.mark.parametrize("row_id", [1, 42, 918_273_645, 10**12])
+def test_a_url_pattern_filled_with_an_id_equals_flasks_url(app, endpoint, name, values, row_id):
+    pattern = app.jinja_env.globals["url_pattern"]
+    with app.test_request_context("/", base_url="http://localhost/100%25/"):
+        assert pattern(endpoint, name, **values) % row_id == url_for(
+            endpoint, **values, **{name: row_id})
+
+
+def test_a_url_pattern_whose_slot_is_ambiguous_is_refused(app):
+    pattern = app.jinja_env.globals["url_pattern"]
+    with (app.test_request_context("/", base_url=f"http://localhost/{SLOT}/"),
+          pytest.raises(ValueError, match="step_id must appear once")):
+        pattern("steps.move", "step_id")

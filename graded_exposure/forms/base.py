@@ -9,3 +9,8 @@ class AppForm(FlaskForm):
 
     class Meta:
         csrf_class = MaskedFormCSRF
+
+
+# For a form only shown, never validated, whose template sends this response's token through
+# the csrf() macro: it needs no CSRF field of its own (building one costs a masked token).
+SHOWN_ONLY = {"csrf": False}

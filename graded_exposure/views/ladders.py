@@ -5,6 +5,7 @@ from flask_login import current_user
 from ..access import ladder_for, linked_child_for
 from ..auth_session import require_login
 from ..db import get_session
+from ..forms.base import SHOWN_ONLY
 from ..forms.boosters import BoosterForm
 from ..forms.ladders import (
     CalmingForm,
@@ -32,15 +33,18 @@ def ladder_page(ladder: Ladder, status: int = 200, fragment: str | None = None, 
     """
     steps = ladder_steps.steps_with_substeps(get_session().connection(), ladder.id)
     fears = [step.predicted_fear for step in steps]
-    context.setdefault("step_form", StepForm(
-        formdata=None, predicted_fear=ladder_rules.suggested_next_fear(fears)))
-    context.setdefault("calming_form", CalmingForm(
-        formdata=None, plan=ladder.calming_plan, strategies=ladder.calming_plan))
+    if "step_form" not in context:
+        context["step_form"] = StepForm(formdata=None, meta=SHOWN_ONLY,
+                                        predicted_fear=ladder_rules.suggested_next_fear(fears))
+    if "calming_form" not in context:
+        context["calming_form"] = CalmingForm(formdata=None, meta=SHOWN_ONLY,
+                                              plan=ladder.calming_plan,
+                                              strategies=ladder.calming_plan)
     context.setdefault("boosters", boosters.state_for(
         get_session(), ladder, steps, current_user))
     if context["boosters"] is not None:
         context.setdefault("booster_form", BoosterForm(
-            formdata=None, local_time=context["boosters"].offer_time))
+            formdata=None, meta=SHOWN_ONLY, local_time=context["boosters"].offer_time))
     return render("ladders/show.html", fragment, status, ladder=ladder, steps=steps,
                   big_jumps=ladder_rules.big_jumps(fears),
                   authorship=ladders.authorship(get_session(), ladder), **context)

@@ -1,10 +1,11 @@
 """Steps of a ladder and their sub-steps: add, edit, delete, reorder, current step, checklist."""
+import re
 from datetime import datetime
 
 from flask import Blueprint, flash, request, session, url_for
 from flask_login import current_user
 
-from ..access import ladder_for, step_for, substep_for
+from ..access import ladder_for, step_for, substep_for, substep_of_step
 from ..auth_session import require_login
 from ..db import get_session
 from ..errors import DomainError
@@ -171,21 +172,35 @@ def add_substep(step_id: int):
     return _step_page(step, status_for(form), SUBSTEPS, substep_form=form)
 
 
-@bp.post("/substeps/<int:substep_id>/toggle")
-def toggle_substep(substep_id: int):
-    substep = substep_for(substep_id)
+TICK_CHOICE = "Choose a small step to tick or untick."
+_SUBSTEP_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _tick_choice(form) -> tuple[int, bool]:
+    """The small step a checklist's button names (`tick` or `untick` = its id) and its new state.
+
+    One form holds a step's whole checklist, so the pressed button says which item it is."""
+    chosen = [(name, value) for name in ("tick", "untick") for value in form.getlist(name)]
+    if len(chosen) != 1 or not _SUBSTEP_ID.fullmatch(chosen[0][1]):
+        raise DomainError(TICK_CHOICE)
+    name, substep_id = chosen[0]
+    return int(substep_id), name == "tick"
+
+
+@bp.post("/steps/<int:step_id>/substeps/toggle")
+def toggle_substep(step_id: int):
+    step = step_for(step_id)
     on_step_page = request.form.get("page") == "step"
-    wanted = {"yes": True, "no": False}.get(request.form.get("done", ""))
     try:
-        steps.toggle_substep(get_session(), substep, wanted)
+        substep_id, done = _tick_choice(request.form)
+        steps.toggle_substep(get_session(), substep_of_step(step, substep_id), done)
     except DomainError as e:
         if on_step_page:
-            return _step_page(substep.step, 422, SUBSTEPS, substeps_error=str(e),
-                              substeps_error_for=substep.step_id)
-        return ladder_page(substep.step.ladder, 422, SUBSTEPS, step=substep.step,
-                           steps_error=str(e), substeps_error=str(e),
-                           substeps_error_for=substep.step_id)
-    return _substeps_changed(substep.step, on_step_page)
+            return _step_page(step, 422, SUBSTEPS, substeps_error=str(e),
+                              substeps_error_for=step.id)
+        return ladder_page(step.ladder, 422, SUBSTEPS, step=step, steps_error=str(e),
+                           substeps_error=str(e), substeps_error_for=step.id)
+    return _substeps_changed(step, on_step_page)
 
 
 @bp.post("/substeps/<int:substep_id>/delete")

@@ -102,7 +102,8 @@ def test_steps_fragment_refusing_a_move(family, ladder):
 
 
 def test_substeps_fragment_after_a_tick(family, ladder):
-    ticked = family.post(f"/substeps/{ladder.steps[2].substeps[0].id}/toggle", {"done": "yes"},
+    step = ladder.steps[2]
+    ticked = family.post(f"/steps/{step.id}/substeps/toggle", {"tick": str(step.substeps[0].id)},
                          headers=HX)
     _matches_snapshot("substeps_after_tick", ticked, whole=True)
 

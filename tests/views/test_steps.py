@@ -194,7 +194,10 @@ def test_move_with_htmx_returns_the_step_list_in_its_new_order(family, db):
     assert response.status_code == 200
     html = _is_fragment(response, '<section id="steps"')
     assert html.index(f'id="step-{second.id}"') < html.index(f'id="step-{first.id}"')
-    assert 'hx-target="this"' in html and f'hx-post="/steps/{first.id}/move"' in html
+    assert 'hx-target="this"' in html and f'hx-post="/steps/{first.id}/move-to"' in html
+    # Up and down join the step's one moving form and post to the move address.
+    assert f'form="move-{first.id}" formaction="/steps/{first.id}/move"' in html
+    assert html.count('name="csrf_token"') == html.count("<form")
 
 
 @pytest.mark.parametrize("direction", ["sideways", "", "UP"])
@@ -360,36 +363,95 @@ def test_add_substep_refuses_bad_input(family, db, text, message):
     assert len(db.get(Step, step.id).substeps) == len(step.substeps)
 
 
-def test_toggle_substep_from_the_ladder_page(family, db):
+def _toggle(step) -> str:
+    return f"/steps/{step.id}/substeps/toggle"
+
+
+def test_tick_and_untick_a_substep_from_the_ladder_page(family, db):
     ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
-    item = ladder.steps[0].substeps[0]
-    response = family.post(f"/substeps/{item.id}/toggle", {"done": "yes"})
+    step = ladder.steps[0]
+    item = step.substeps[0]
+    response = family.post(_toggle(step), {"tick": str(item.id)})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/ladders/{ladder.id}#step-{item.step_id}"
+    assert response.headers["Location"] == f"/ladders/{ladder.id}#step-{step.id}"
     db.expire_all()
     assert db.get(SubStep, item.id).done is True
     # The same request again (a double tap) keeps it ticked.
-    family.post(f"/substeps/{item.id}/toggle", {"done": "yes"})
+    family.post(_toggle(step), {"tick": str(item.id)})
     db.expire_all()
     assert db.get(SubStep, item.id).done is True
+    assert family.post(_toggle(step), {"untick": str(item.id)}).status_code == 303
+    db.expire_all()
+    assert [x.done for x in db.get(Step, step.id).substeps] == [False] * len(step.substeps)
+
+
+def test_ladder_page_ticks_a_checklist_with_one_form_naming_each_item(family):
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
+    step = ladder.steps[0]
+    family.post(_toggle(step), {"tick": str(step.substeps[1].id)})
+    html = family.client.get(f"/ladders/{ladder.id}").get_data(as_text=True)
+    checklist = html[html.index(f'<div id="substeps-{step.id}"'):]
+    checklist = checklist[:checklist.index("</div>")]
+    assert checklist.count("<form") == 1 and checklist.count('name="csrf_token"') == 1
+    assert f'action="{_toggle(step)}"' in checklist
+    assert f'name="tick" value="{step.substeps[0].id}"' in checklist
+    assert f'name="untick" value="{step.substeps[1].id}"' in checklist
+    assert html.count('name="csrf_token"') < len(ladder.steps) * 3
 
 
 def test_toggle_substep_with_htmx_returns_the_checklist(family, db):
-    item = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0].substeps[1]
-    response = family.post(f"/substeps/{item.id}/toggle", {"page": "step"}, headers=HX)
-    html = _is_fragment(response, f'<div id="substeps-{item.step_id}"')
+    step = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0]
+    item = step.substeps[1]
+    response = family.post(_toggle(step), {"page": "step", "tick": str(item.id)}, headers=HX)
+    html = _is_fragment(response, f'<div id="substeps-{step.id}"')
     assert 'aria-pressed="true"' in html and "Remove" in html
-    tick_only = family.post(f"/substeps/{item.id}/toggle", headers=HX)
-    html = _is_fragment(tick_only, f'<div id="substeps-{item.step_id}"')
+    assert f'formaction="/substeps/{item.id}/delete"' in html
+    tick_only = family.post(_toggle(step), {"untick": str(item.id)}, headers=HX)
+    html = _is_fragment(tick_only, f'<div id="substeps-{step.id}"')
     assert "Remove" not in html and 'aria-pressed="true"' not in html
     db.expire_all()
     assert db.get(SubStep, item.id).done is False
 
 
 def test_toggle_from_step_page_redirects_there(family):
-    item = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0].substeps[0]
-    response = family.post(f"/substeps/{item.id}/toggle", {"page": "step"})
-    assert response.headers["Location"] == f"/steps/{item.step_id}/edit#small-steps"
+    step = template_ladder(family.db, family.child, "shops-outings", by=family.user).steps[0]
+    response = family.post(_toggle(step), {"page": "step", "tick": str(step.substeps[0].id)})
+    assert response.headers["Location"] == f"/steps/{step.id}/edit#small-steps"
+
+
+@pytest.mark.parametrize("choice", [
+    {}, {"tick": ""}, {"tick": "abc"}, {"tick": "-1"}, {"tick": "1.5"}, {"tick": "²"},
+    {"tick": "9" * 19}, {"done": "yes"}, {"tick": "FIRST", "untick": "FIRST"},
+    {"tick": ["FIRST", "SECOND"]}])
+@pytest.mark.parametrize("page", ["ladder", "step"])
+def test_toggle_refuses_a_choice_that_names_no_single_substep(family, db, choice, page):
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
+    step = ladder.steps[0]
+    ids = {"FIRST": str(step.substeps[0].id), "SECOND": str(step.substeps[1].id)}
+    data = {name: [ids.get(v, v) for v in value] if isinstance(value, list)
+            else ids.get(value, value) for name, value in choice.items()}
+    data = {**data, **({"page": "step"} if page == "step" else {})}
+    before = _snapshot(db, ladder.id)
+    for headers in ({}, HX):
+        response = family.post(_toggle(step), data, headers=headers)
+        assert response.status_code == 422
+        assert "Choose a small step to tick or untick." in response.get_data(as_text=True)
+    _is_fragment(response, f'<div id="substeps-{step.id}"')
+    assert _snapshot(db, ladder.id) == before
+
+
+def test_toggle_is_404_for_a_substep_of_another_step(family, other_family, db):
+    ladder = template_ladder(family.db, family.child, "shops-outings", by=family.user)
+    theirs = template_ladder(family.db, other_family.child, "shops-outings", by=other_family.user)
+    step = ladder.steps[0]
+    before = _snapshot(db, ladder.id), _snapshot(db, theirs.id)
+    for item in (ladder.steps[1].substeps[0], theirs.steps[0].substeps[0]):
+        for name in ("tick", "untick"):
+            for headers in ({}, HX):
+                response = family.post(_toggle(step), {name: str(item.id)}, headers=headers)
+                assert response.status_code == 404
+    assert family.post(_toggle(step), {"tick": "99999"}).status_code == 404
+    assert (_snapshot(db, ladder.id), _snapshot(db, theirs.id)) == before
 
 
 def test_delete_substep_renumbers(family, db):
@@ -415,7 +477,7 @@ def _routes(ladder):
         (f"/steps/{step.id}/move", {"direction": "up"}),
         (f"/steps/{step.id}/make-current", {}),
         (f"/steps/{step.id}/substeps", {"text": "More"}),
-        (f"/substeps/{item.id}/toggle", {"done": "yes"}),
+        (f"/steps/{step.id}/substeps/toggle", {"tick": str(item.id)}),
         (f"/substeps/{item.id}/delete", {}),
     ]
 
@@ -468,6 +530,6 @@ def test_another_family_gets_404_on_the_step_page(family, other_family):
 
 def test_unknown_ids_are_404(family):
     assert family.post("/steps/99999/move", {"direction": "up"}).status_code == 404
-    assert family.post("/substeps/99999/toggle").status_code == 404
+    assert family.post("/steps/99999/substeps/toggle", {"tick": "1"}).status_code == 404
     assert family.post("/ladders/99999/steps", {"title": "x"}).status_code == 404
     assert len(list(family.db.exec(select(Step)))) == 0
