@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..access import child_and_link_for
 from ..auth_session import therapist_required
 from ..db import get_session
+from ..forms.base import SHOWN_ONLY
 from ..forms.caseload import CaseloadSearchForm
 from ..forms.therapist import (
     FamilyReminderForm,
@@ -68,23 +69,20 @@ def _component_context(child: Child, fragment: str) -> dict:
     return {}
 
 
-# Forms only shown, never validated: their templates send this response's token through the
-# csrf() macro, so they need no CSRF field of their own (each would mask a token for nothing).
-SHOWN = {"csrf": False}
-
-
 def _default_forms(child: Child, link, active: list, context: dict) -> None:
     if "note_form" not in context:
-        context["note_form"] = NoteForm(formdata=None, child=child, ladders=active, meta=SHOWN)
+        context["note_form"] = NoteForm(formdata=None, child=child, ladders=active,
+                                        meta=SHOWN_ONLY)
     if "target_form" not in context:
-        context["target_form"] = PracticeTargetForm(formdata=None, obj=link, meta=SHOWN)
+        context["target_form"] = PracticeTargetForm(formdata=None, obj=link, meta=SHOWN_ONLY)
     if "session_form" not in context:
-        context["session_form"] = LastSessionForm(formdata=None, obj=link, meta=SHOWN)
+        context["session_form"] = LastSessionForm(formdata=None, obj=link, meta=SHOWN_ONLY)
     if "referral_form" not in context:
-        context["referral_form"] = ReferralTextForm(formdata=None, obj=current_user, meta=SHOWN)
+        context["referral_form"] = ReferralTextForm(formdata=None, obj=current_user,
+                                                    meta=SHOWN_ONLY)
     if "reminder_form" not in context:
         context["reminder_form"] = FamilyReminderForm(
-            formdata=None, days=therapist_notes.reminder_days(child), meta=SHOWN)
+            formdata=None, days=therapist_notes.reminder_days(child), meta=SHOWN_ONLY)
 
 
 def child_page(child: Child, link: TherapistLink, status: int = 200,
