@@ -120,51 +120,62 @@ MAX_LINE = 65536
 
 
 def _smtp_session(connection: socket.socket, peer, counts: _Counts) -> None:
-    """Hold one client's SMTP dialogue (RFC 5321), replying to each command in order."""
-    reader, send = connection.makefile("rb"), connection.sendall
-    send(b"220 127.0.0.1 ESMTP loopback\r\n")
-    sender, recipients = None, []
-    while line := reader.readline(MAX_LINE):
+    """Hold one client's SMTP dialogue (RFC 5321), replying to each command in order; the
+    replies to pipelined commands go back in one write, as real mail servers send them."""
+    dialogue = _Dialogue(peer, counts)
+    connection.sendall(b"220 127.0.0.1 ESMTP loopback\r\n")
+    pending = b""
+    while not dialogue.closed and (received := connection.recv(65536)):
+        *lines, pending = (pending + received).split(b"\r\n")
+        if len(pending) > MAX_LINE:
+            return
+        replies = b"".join(map(dialogue.take, lines))
+        if replies:
+            connection.sendall(replies)
+
+
+class _Dialogue:
+    """One SMTP session's state: each line taken returns its reply (none inside content)."""
+
+    def __init__(self, peer, counts: _Counts):
+        self.peer, self.counts, self.closed = peer, counts, False
+        self.sender, self.recipients, self.content = None, [], None
+
+    def take(self, line: bytes) -> bytes:
+        if self.content is not None:
+            return self._content(line)
         verb = line[:4].upper()
         if verb in (b"EHLO", b"HELO"):
-            sender, recipients = None, []
-            send(EHLO_REPLY if verb == b"EHLO" else b"250 127.0.0.1\r\n")
-        elif verb == b"MAIL" and line[4:10].upper() == b" FROM:":
-            sender, recipients = line[10:].split(b">", 1)[0].lstrip(b" <"), []
-            send(b"250 OK\r\n")
-        elif verb == b"RCPT" and line[4:8].upper() == b" TO:" and sender is not None:
-            recipients.append(line[8:].split(b">", 1)[0].lstrip(b" <").decode())
-            send(b"250 OK\r\n")
-        elif verb == b"DATA" and recipients:
-            send(b"354 End data with <CR><LF>.<CR><LF>\r\n")
-            if not _read_content(reader):
-                return
-            counts.email(peer, recipients)
-            sender, recipients = None, []
-            send(b"250 Message accepted for delivery\r\n")
-        elif verb == b"RSET":
-            sender, recipients = None, []
-            send(b"250 OK\r\n")
-        elif verb == b"NOOP":
-            send(b"250 OK\r\n")
-        elif verb == b"QUIT":
-            send(b"221 Bye\r\n")
-            return
-        elif verb in (b"MAIL", b"RCPT", b"DATA"):
-            send(b"503 Bad sequence of commands\r\n")
-        else:
-            send(b"500 Command not recognized\r\n")
+            self.sender, self.recipients = None, []
+            return EHLO_REPLY if verb == b"EHLO" else b"250 127.0.0.1\r\n"
+        if verb == b"MAIL" and line[4:10].upper() == b" FROM:":
+            self.sender, self.recipients = line[10:].split(b">", 1)[0].lstrip(b" <"), []
+            return b"250 OK\r\n"
+        if verb == b"RCPT" and line[4:8].upper() == b" TO:" and self.sender is not None:
+            self.recipients.append(line[8:].split(b">", 1)[0].lstrip(b" <").decode())
+            return b"250 OK\r\n"
+        if verb == b"DATA" and self.recipients:
+            self.content = []
+            return b"354 End data with <CR><LF>.<CR><LF>\r\n"
+        if verb in (b"RSET", b"NOOP"):
+            if verb == b"RSET":
+                self.sender, self.recipients = None, []
+            return b"250 OK\r\n"
+        if verb == b"QUIT":
+            self.closed = True
+            return b"221 Bye\r\n"
+        if verb in (b"MAIL", b"RCPT", b"DATA"):
+            return b"503 Bad sequence of commands\r\n"
+        return b"500 Command not recognized\r\n"
 
-
-def _read_content(reader) -> bytes | None:
-    """Read a message's content up to its lone "." line, undoing dot-stuffing; None if the
-    client went away first."""
-    lines = []
-    while line := reader.readline(MAX_LINE):
-        if line == b".\r\n":
-            return b"".join(lines)
-        lines.append(line[1:] if line.startswith(b".") else line)
-    return None
+    def _content(self, line: bytes) -> bytes:
+        """Take a line of a message's content, undoing dot-stuffing, up to its lone "."."""
+        if line != b".":
+            self.content.append(line[1:] if line.startswith(b".") else line)
+            return b""
+        self.counts.email(self.peer, self.recipients)
+        self.sender, self.recipients, self.content = None, [], None
+        return b"250 Message accepted for delivery\r\n"
 
 
 def _push_session(connection: socket.socket, peer, counts: _Counts) -> None:
