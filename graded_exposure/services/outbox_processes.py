@@ -72,7 +72,11 @@ def run_with_helpers(engine: Engine, config: dict, helpers: int, now: datetime |
                 return True
             return False
 
-        here = run_here(stopping)
+        try:
+            here = run_here(stopping)
+        except BaseException:
+            stop.set()  # the helpers finish their message in flight, then the error is raised
+            raise
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=STOP_POLL_SECONDS, return_when=FIRST_EXCEPTION)
