@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, Row, func, select
+from sqlalchemy import Connection, Engine, Row, bindparam, func, select
 from sqlmodel import Session
 
 from ..channels import ChannelError, OutgoingMessage, registry
@@ -206,9 +206,13 @@ def _revoke(ledger: Ledger, delivery: Row) -> None:
 def _recipients(connection: Connection, reminder_ids: set[int]) -> dict[int, tuple[int, str]]:
     if not reminder_ids:
         return {}
-    rows = connection.execute(select(REMINDERS.c.id, REMINDERS.c.user_id, REMINDERS.c.kind)
-                              .where(REMINDERS.c.id.in_(reminder_ids)))
-    return {r.id: (r.user_id, r.kind) for r in rows}
+    rows = connection.execute(_RECIPIENTS, {"ids": list(reminder_ids)})
+    return {id_: (user_id, kind) for id_, user_id, kind in rows}
+
+
+# Built once: it runs for every batch of ten the outbox claims.
+_RECIPIENTS = select(REMINDERS.c.id, REMINDERS.c.user_id, REMINDERS.c.kind).where(
+    REMINDERS.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def message_for(delivery: Row, user_id: int, kind: str) -> OutgoingMessage:
