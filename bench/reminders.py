@@ -23,6 +23,9 @@ one outbox run (services/outbox.run_outbox) are timed as the scheduler's tick ru
 the outbox's wall and CPU time by phase (claiming batches, the write after each message, each
 channel's sending) and the servers' own CPU time. The servers count messages and connections,
 check the VAPID signatures and decrypt a sample.
+--senders N runs N sender threads (OUTBOX_SENDERS); --processes N lets the outbox start N - 1
+helper processes (OUTBOX_PROCESSES, services/outbox_processes.py), whose CPU time the report
+adds to the outbox's.
 
 A report, not a test: nothing about time is asserted, only that everything was delivered.
 """
