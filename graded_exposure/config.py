@@ -157,6 +157,9 @@ def load_config(instance_path: str) -> dict:
         # Outbox senders side by side in one process (threads, each with its own connections);
         # more than one helps when a mail server or push service is slow to answer.
         "OUTBOX_SENDERS": int(os.environ.get("OUTBOX_SENDERS", 1)),
+        # Outbox processes when the backlog is large (services/outbox_processes.py): threads
+        # share one core, processes use the others. One (the default) starts no helpers.
+        "OUTBOX_PROCESSES": int(os.environ.get("OUTBOX_PROCESSES", 1)),
         # A reused SMTP connection is replaced after this many messages (channels/mail.py).
         "MAIL_MESSAGES_PER_CONNECTION": int(os.environ.get("MAIL_MESSAGES_PER_CONNECTION", 100)),
         # A delivery's copy of the reminder text, kept for its email and push, is blanked this

@@ -1,5 +1,6 @@
 """Reminder emails: plain text plus simple HTML, with a one-click unsubscribe per kind."""
 import smtplib
+from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, select
 from sqlmodel import Session
@@ -7,6 +8,7 @@ from sqlmodel import Session
 from ..email_templates import render_email
 from ..models import NotificationSettings, User
 from ..public_address import absolute, base_url
+from ..services import driver_statements
 from ..services.notification_settings import KIND_LABELS, unsubscribe_token
 from . import ChannelError, OutgoingMessage, mail
 
@@ -22,9 +24,15 @@ _RECIPIENT = (select(User.__table__.c.email, NotificationSettings.__table__.c.em
               .where(User.__table__.c.id == bindparam("user_id")))
 
 
+class _Recipient(NamedTuple):
+    email: str
+    email_opt_out: list[str] | None
+
+
 def send_email(db: Connection | Session, config: dict, message: OutgoingMessage) -> None:
     """Send a reminder email to the message's user (respecting their unsubscribes)."""
-    recipient = db.execute(_RECIPIENT, {"user_id": message.user_id}).first()
+    found = driver_statements.read(db, _RECIPIENT, {"user_id": message.user_id}, _Recipient._make)
+    recipient = found[0] if found else None
     if recipient is None or message.kind in (recipient.email_opt_out or ()):
         return  # deleted, or unsubscribed from this kind (no settings saved: every kind)
     token = unsubscribe_token(config["SECRET_KEY"], message.user_id, message.kind)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import requests
@@ -25,6 +26,7 @@ from sqlalchemy import Connection, bindparam, delete, select
 from sqlmodel import Session
 
 from ..models import PushSubscription
+from ..services import driver_statements
 from . import ChannelError, OutgoingMessage, push_connections, push_encryption, vapid
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,13 @@ _USERS_SUBSCRIPTIONS = (select(SUBSCRIPTIONS.c.id, SUBSCRIPTIONS.c.endpoint, SUB
 _FORGET = delete(SUBSCRIPTIONS).where(SUBSCRIPTIONS.c.id == bindparam("subscription_id"))
 
 
+class _Subscription(NamedTuple):
+    id: int
+    endpoint: str
+    p256dh: str
+    auth: str
+
+
 def _send_one(subscription, data: str, config) -> None:
     ttl = int(config.get("PUSH_TTL") or DEFAULT_TTL)
     timeout = float(config.get("PUSH_TIMEOUT") or DEFAULT_TIMEOUT)
@@ -140,7 +149,8 @@ def _decoded(text: str) -> bytes:
 
 def send_push(db: Connection | Session, config: dict, message: OutgoingMessage) -> None:
     """Push the message's push_title/push_body to every subscription of the user."""
-    subscriptions = db.execute(_USERS_SUBSCRIPTIONS, {"user_id": message.user_id}).all()
+    subscriptions = driver_statements.read(db, _USERS_SUBSCRIPTIONS, {"user_id": message.user_id},
+                                           _Subscription._make)
     data = payload(message)
     delivered = failed = removed = 0
     for subscription in subscriptions:

@@ -17,7 +17,7 @@ notification" is the reminder they schedule (services/therapist_notes.py), stopp
 """
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, case, delete, select, update
+from sqlalchemy import Connection, bindparam, case, delete, select, update
 from sqlmodel import Session
 
 from ..channels import registry
@@ -90,9 +90,13 @@ def reminders_without_consent(connection: Connection, reminder_ids: set[int]) ->
     """
     if not reminder_ids:
         return set()
-    active = select(LINKS.c.id).where(LINKS.c.therapist_id == REMINDERS.c.created_by_id,
-                                      LINKS.c.child_id == REMINDERS.c.child_id,
-                                      LINKS.c.status == LinkStatus.ACTIVE)
-    return set(connection.execute(select(REMINDERS.c.id).where(
-        REMINDERS.c.id.in_(reminder_ids), REMINDERS.c.kind == THERAPIST_KIND,
-        REMINDERS.c.created_by_id.is_not(None), ~active.exists())).scalars())
+    return set(connection.execute(_WITHOUT_CONSENT, {"ids": list(reminder_ids)}).scalars())
+
+
+# Built once: the outbox asks for every batch of ten it claims.
+_WITHOUT_CONSENT = select(REMINDERS.c.id).where(
+    REMINDERS.c.id.in_(bindparam("ids", expanding=True)), REMINDERS.c.kind == THERAPIST_KIND,
+    REMINDERS.c.created_by_id.is_not(None),
+    ~select(LINKS.c.id).where(LINKS.c.therapist_id == REMINDERS.c.created_by_id,
+                              LINKS.c.child_id == REMINDERS.c.child_id,
+                              LINKS.c.status == LinkStatus.ACTIVE).exists())

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
 
@@ -140,6 +141,14 @@ def fetch_all(connection: Connection, statement: ClauseElement, values: dict[str
     columns = [values if convert is None else list(map(convert, values))
                for convert, values in zip(converters, zip(*rows, strict=True), strict=True)]
     return list(map(make, zip(*columns, strict=True)))
+
+
+def read(db: Connection | Session, statement: ClauseElement, values: dict[str, Any],
+         make: Callable[[tuple], tuple] = tuple) -> list[tuple]:
+    """fetch_all through a Connection or a Session (on its connection): for a small read that
+    runs for every message the outbox sends, where SQLAlchemy's work per execution (an
+    execution context, a result, a Row) costs several times what the database spends."""
+    return fetch_all(db.connection() if isinstance(db, Session) else db, statement, values, make)
 
 
 def _result_converter(column, dialect: Dialect, coltype) -> Converted | None:

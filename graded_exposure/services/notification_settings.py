@@ -1,5 +1,6 @@
 """A user's notification settings: quiet hours, and which reminder emails they unsubscribed from."""
 from collections.abc import Iterable
+from functools import lru_cache
 
 from itsdangerous import BadData, URLSafeSerializer
 from sqlmodel import Session
@@ -45,15 +46,21 @@ def save_settings(session: Session, user: User, *, quiet_start: str, quiet_end: 
     return settings
 
 
+@lru_cache(maxsize=4)
+def _serializer(secret_key: str) -> URLSafeSerializer:
+    # Made once per key: the outbox signs a token for every email it sends.
+    return URLSafeSerializer(secret_key, salt=_SALT)
+
+
 def unsubscribe_token(secret_key: str, user_id: int, kind: str) -> str:
     """Return the signed token of a one-click unsubscribe link for one kind of email."""
-    return URLSafeSerializer(secret_key, salt=_SALT).dumps({"user": user_id, "kind": kind})
+    return _serializer(secret_key).dumps({"user": user_id, "kind": kind})
 
 
 def read_unsubscribe_token(session: Session, secret_key: str, token: str) -> tuple[User, str]:
     """Return the user and email kind a token stands for, or raise TokenInvalid."""
     try:
-        data = URLSafeSerializer(secret_key, salt=_SALT).loads(token)
+        data = _serializer(secret_key).loads(token)
     except BadData:
         raise TokenInvalid("This unsubscribe link is not valid.") from None
     user_id, kind = (data.get("user"), data.get("kind")) if isinstance(data, dict) else (0, "")

@@ -28,14 +28,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, Row, func, select
+from sqlalchemy import Connection, Engine, Row, bindparam, func, select
 from sqlmodel import Session
 
 from ..channels import ChannelError, OutgoingMessage, registry
 from ..channels.registry import Channel
 from ..models import utcnow
 from ..vocabulary import ChannelState
-from . import claims, consent_ending
+from . import claims, consent_ending, outbox_processes
 from .claims import REMINDERS
 from .dispatch import DEFAULT_GRACE, DEFAULT_LEASE
 from .outbox_ledger import Ledger, Send
@@ -60,6 +60,8 @@ class OutboxCounts:
     # encrypting it, and the round trips to the server).
     seconds: Counter = field(default_factory=Counter)
     cpu_seconds: Counter = field(default_factory=Counter)
+    # The whole CPU time of helper processes (outbox_processes.py), their start included.
+    process_cpu_seconds: float = 0.0
 
     def add(self, other: "OutboxCounts") -> None:
         """Add another sender's counts to these."""
@@ -67,6 +69,7 @@ class OutboxCounts:
         self.failed += other.failed
         self.seconds.update(other.seconds)
         self.cpu_seconds.update(other.cpu_seconds)
+        self.process_cpu_seconds += other.process_cpu_seconds
 
 
 @contextmanager
@@ -86,8 +89,10 @@ def run_outbox(session: Session, config: dict | None = None, now: datetime | Non
     With OUTBOX_SENDERS above one, that many senders share the work in threads, each with its
     own database connection and connections to the outside, exactly as separate outbox
     processes would (the claims keep them apart): while one waits on a mail server or push
-    service, another works. Every sender, the first too, uses a connection of its own from
-    the session's engine: the session itself is not used.
+    service, another works. With OUTBOX_PROCESSES above one and a large backlog, helper
+    processes run as many senders again each, on the other cores (outbox_processes.py). Every
+    sender, the first too, uses a connection of its own from the session's engine: the
+    session itself is not used.
 
     `stop_requested` is asked before each delivery: a sender being stopped finishes the
     message in flight, hands the rest of its batch back (its lease released, so the next pass
@@ -95,6 +100,24 @@ def run_outbox(session: Session, config: dict | None = None, now: datetime | Non
     """
     config = config or {}
     engine = session.get_bind().engine
+    helpers = outbox_processes.helpers_wanted(engine, config)
+    if helpers:
+        total, others = outbox_processes.run_with_helpers(
+            engine, config, helpers, now, stop_requested,
+            lambda stop: run_senders(engine, config, now, stop), run_senders)
+        for other in others:
+            total.add(other)
+    else:
+        total = run_senders(engine, config, now, stop_requested)
+    log.info("Reminder outbox: claimed=%d sent=%d failed=%d", total.claimed, total.sent,
+             total.failed)
+    return total
+
+
+def run_senders(engine: Engine, config: dict, now: datetime | None,
+                stop_requested: Callable[[], bool]) -> OutboxCounts:
+    """Run OUTBOX_SENDERS senders in this process, this thread being the first; return their
+    counts added up."""
     senders = max(1, int(config.get("OUTBOX_SENDERS") or 1))
     counts = [OutboxCounts() for _ in range(senders)]
     with ThreadPoolExecutor(senders - 1 or 1, thread_name_prefix="outbox") as pool:
@@ -106,8 +129,6 @@ def run_outbox(session: Session, config: dict | None = None, now: datetime | Non
     total = OutboxCounts()
     for one in counts:
         total.add(one)
-    log.info("Reminder outbox: claimed=%d sent=%d failed=%d", total.claimed, total.sent,
-             total.failed)
     return total
 
 
@@ -185,9 +206,13 @@ def _revoke(ledger: Ledger, delivery: Row) -> None:
 def _recipients(connection: Connection, reminder_ids: set[int]) -> dict[int, tuple[int, str]]:
     if not reminder_ids:
         return {}
-    rows = connection.execute(select(REMINDERS.c.id, REMINDERS.c.user_id, REMINDERS.c.kind)
-                              .where(REMINDERS.c.id.in_(reminder_ids)))
-    return {r.id: (r.user_id, r.kind) for r in rows}
+    rows = connection.execute(_RECIPIENTS, {"ids": list(reminder_ids)})
+    return {id_: (user_id, kind) for id_, user_id, kind in rows}
+
+
+# Built once: it runs for every batch of ten the outbox claims.
+_RECIPIENTS = select(REMINDERS.c.id, REMINDERS.c.user_id, REMINDERS.c.kind).where(
+    REMINDERS.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def message_for(delivery: Row, user_id: int, kind: str) -> OutgoingMessage:

@@ -9,6 +9,8 @@ import socket
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graded_exposure.channels import mail, smtp_pipelining
 from tests.mailbox import start_mailbox
@@ -122,3 +124,9 @@ def test_data_accepted_for_a_refused_recipient_is_ended_empty_and_reset():
             smtp_pipelining.send(smtp, "a@example.com", "b@example.com", b"Subject: x\r\n\r\nhi\r\n")
     server.thread.join(5)
     assert [line.upper() for line in server.lines[4:6]] == [b".", b"RSET"]  # no content
+
+
+@given(st.from_regex(smtp_pipelining._PLAIN_ADDRESS, fullmatch=True)
+       | st.text(alphabet=st.sampled_from('ab.@<> "\\(),:;[]é'), max_size=20))
+def test_addresses_are_quoted_exactly_as_smtplib_quotes_them(address):
+    assert smtp_pipelining.quoted(address) == smtplib.quoteaddr(address)
