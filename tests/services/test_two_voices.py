@@ -2,14 +2,14 @@
 import io
 import json
 import zipfile
-from datetime import datetime, timedelta
+from datetime import datetime
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from graded_exposure.errors import DomainError
-from graded_exposure.models import Practice, utcnow
+from graded_exposure.models import Practice
 from graded_exposure.rules.two_voices import SCARIER
 from graded_exposure.services import child_mode, export, practices, two_voices
 from graded_exposure.services.practices import PracticeDetails
@@ -145,13 +145,18 @@ def test_numbers_changed_in_the_edit_form_are_the_caregivers_rating(db, family, 
 # The try the child view offers
 
 def test_the_latest_try_of_today_without_faces_is_offered(db, family, step):
-    caregiver_try(db, family, step, practiced_at=utcnow() - timedelta(minutes=30))
-    latest = caregiver_try(db, family, step)
-    child_try(db, family, step)  # the child's own try already has faces
-    offered = two_voices.try_to_rate_today(db, family.child)
+    # A fixed afternoon: tries "now" and "half an hour ago" would straddle midnight when the
+    # suite runs at 00:00 (it did, in CI).
+    zone = ZoneInfo(family.child.family.timezone)
+    now = datetime(2026, 6, 10, 15, 0, tzinfo=zone)
+    earlier = caregiver_try(db, family, step, practiced_at=datetime(2026, 6, 10, 14, 30))
+    latest = caregiver_try(db, family, step, practiced_at=datetime(2026, 6, 10, 14, 55))
+    child_try(db, family, step,  # the child's own try already has faces
+              practiced_at=datetime(2026, 6, 10, 14, 58))
+    offered = two_voices.try_to_rate_today(db, family.child, now=now)
     assert (offered.practice_id, offered.step_title) == (latest.id, step.title)
     two_voices.add_child_rating(db, latest, 3, 0)
-    assert two_voices.try_to_rate_today(db, family.child).practice_id != latest.id
+    assert two_voices.try_to_rate_today(db, family.child, now=now).practice_id == earlier.id
 
 
 def test_yesterdays_tries_are_not_offered_in_the_familys_own_day(db, family, step):

@@ -85,8 +85,12 @@ def test_ladder_page(family, ladder):
     _matches_snapshot("ladder_page", family.client.get(f"/ladders/{ladder.id}"))
 
 
-def test_archived_ladder_page(family, ladder):
+def test_archived_ladder_page(db, family, ladder):
     assert family.post(f"/ladders/{ladder.id}/archive").status_code == 303
+    # "Changed by alex on <the day it was archived>": a fixed day, not the day the suite runs.
+    db.refresh(ladder)
+    ladder.updated_at = PRACTICE_DAY + 40 * _DAY
+    db.commit()
     _matches_snapshot("ladder_page_archived", family.client.get(f"/ladders/{ladder.id}"))
 
 
