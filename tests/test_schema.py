@@ -73,3 +73,15 @@ def test_migrations_downgrade_to_nothing_and_back(migrated_database):
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
     schema.upgrade(url)
+
+
+def test_json_columns_read_back_as_new_values_each_time():
+    """SQLite's JSON columns are read with db.json_loads, which answers "[]" without the
+    parser: still a fresh list each time, and any other JSON goes through json.loads."""
+    from graded_exposure.db import json_loads, make_engine
+    assert make_engine("sqlite://").dialect._json_deserializer is json_loads
+    first, second = json_loads("[]"), json_loads("[]")
+    assert first == [] and first is not second
+    first.append("x")
+    assert json_loads("[]") == []
+    assert json_loads('["a", {"b": 1}]') == ["a", {"b": 1}]
