@@ -325,9 +325,10 @@ _QUALIFYING = and_(Practice.outcome.in_(sorted(TRIED_OUTCOMES)),
 _DAY = utc_date(Practice.practiced_at)
 # Each step's newest practices first, whatever their outcome: a step's rule is usually met (or
 # not) within them, and its older practices are read only when it is not met there and there
-# are more (step_windows.py). A rule asks for 20 practices at most; 50 leaves room for tries
-# that do not count, and reads in 0.4 ms what a step of 257 practices took 0.9 ms to group.
-QUALIFYING_WINDOW = 50
+# are more (step_windows.py). A rule asks for 20 practices at most; 100 (three months of daily
+# tries) leaves room for tries that do not count and for days of many tries, and reads in
+# 0.4 ms what a step of 257 practices took 0.9 ms to group.
+QUALIFYING_WINDOW = 100
 
 
 def _qualifying_days(part: str):
