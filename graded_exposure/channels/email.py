@@ -31,7 +31,8 @@ class _Recipient(NamedTuple):
 
 def send_email(db: Connection | Session, config: dict, message: OutgoingMessage) -> None:
     """Send a reminder email to the message's user (respecting their unsubscribes)."""
-    found = driver_statements.read(db, _RECIPIENT, {"user_id": message.user_id}, _Recipient._make)
+    found = driver_statements.fetch_all(db, _RECIPIENT, {"user_id": message.user_id},
+                                        _Recipient._make)
     recipient = found[0] if found else None
     if recipient is None or message.kind in (recipient.email_opt_out or ()):
         return  # deleted, or unsubscribed from this kind (no settings saved: every kind)

@@ -149,8 +149,8 @@ def _decoded(text: str) -> bytes:
 
 def send_push(db: Connection | Session, config: dict, message: OutgoingMessage) -> None:
     """Push the message's push_title/push_body to every subscription of the user."""
-    subscriptions = driver_statements.read(db, _USERS_SUBSCRIPTIONS, {"user_id": message.user_id},
-                                           _Subscription._make)
+    subscriptions = driver_statements.fetch_all(db, _USERS_SUBSCRIPTIONS,
+                                                {"user_id": message.user_id}, _Subscription._make)
     data = payload(message)
     delivered = failed = removed = 0
     for subscription in subscriptions:

@@ -119,11 +119,15 @@ class Converted(dict):
             return self.process(value)
 
 
-def fetch_all(connection: Connection, statement: ClauseElement, values: dict[str, Any],
+def fetch_all(db: Connection | Session, statement: ClauseElement, values: dict[str, Any],
               make: Callable[[tuple], tuple] = tuple) -> list[tuple]:
     """Run a statement that returns rows (such as UPDATE ... RETURNING) on the driver's cursor,
-    in the connection's current transaction; return its rows, each made by `make` from a tuple
-    of the row's values read as SQLAlchemy reads them (each column's result processor)."""
+    in the current transaction of the connection (or the Session's); return its rows, each made
+    by `make` from a tuple of the row's values read as SQLAlchemy reads them (each column's
+    result processor). For reads that run for every message the outbox sends too, where
+    SQLAlchemy's work per execution (a context, a result, a Row) costs several times what the
+    database spends."""
+    connection = db.connection() if isinstance(db, Session) else db
     dialect = connection.dialect
     driver = compiled(statement, dialect)
     cursor = connection.connection.driver_connection.cursor()
@@ -141,14 +145,6 @@ def fetch_all(connection: Connection, statement: ClauseElement, values: dict[str
     columns = [values if convert is None else list(map(convert, values))
                for convert, values in zip(converters, zip(*rows, strict=True), strict=True)]
     return list(map(make, zip(*columns, strict=True)))
-
-
-def read(db: Connection | Session, statement: ClauseElement, values: dict[str, Any],
-         make: Callable[[tuple], tuple] = tuple) -> list[tuple]:
-    """fetch_all through a Connection or a Session (on its connection): for a small read that
-    runs for every message the outbox sends, where SQLAlchemy's work per execution (an
-    execution context, a result, a Row) costs several times what the database spends."""
-    return fetch_all(db.connection() if isinstance(db, Session) else db, statement, values, make)
 
 
 def _result_converter(column, dialect: Dialect, coltype) -> Converted | None:

@@ -221,13 +221,6 @@ def newest_facts(connection: Connection, step_ids: list[int], tz: str) -> tuple[
     return shown, likelihoods
 
 
-def mastery_until_met(connection: Connection, rules: dict[int, MasteryRule],
-                      tz: str) -> dict[int, MasteryProgress]:
-    """How far each step in `rules` is towards its rule, as the progress page counts it:
-    exact for a step that does not meet it, counted until met for one that does."""
-    return _progress_until_met(connection, rules, tz)
-
-
 _COUNTS = (select(Practice.step_id, func.count())
            .where(Practice.step_id.in_(bindparam("step_ids", expanding=True)))
            .group_by(Practice.step_id))
@@ -244,7 +237,7 @@ def ladder_progress(session: Session, ladder: Ladder) -> LadderProgress:
     counts = dict(connection.execute(_COUNTS, {"step_ids": [s.id for s in steps]}).all())
     shown, likelihoods = newest_facts(connection, [step.id for step in steps
                                                    if step.id in counts], tz)
-    mastery = _progress_until_met(connection, {
+    mastery = mastery_until_met(connection, {
         step.id: rule for step in steps
         if step.id in counts and step.status != ladder_rules.MASTERED}, tz)
     return LadderProgress(ladder=ladder, rule=rule, steps=[
@@ -291,7 +284,7 @@ def step_mastery(session: Session, step: Step) -> MasteryProgress:
     """Return how far one step is towards its ladder's mastery rule (counted until it is met)."""
     tz = step.ladder.child.family.timezone
     rules = {step.id: mastery_rule(step.ladder)}
-    return _progress_until_met(session.connection(), rules, tz)[step.id]
+    return mastery_until_met(session.connection(), rules, tz)[step.id]
 
 
 def ready_steps(session: Session, child: Child,
@@ -331,21 +324,20 @@ _DAY = utc_date(Practice.practiced_at)
 QUALIFYING_WINDOW = 100
 
 
-def _qualifying_days(part: str):
-    """The grouped rows, newest date first, over each step's newest practices ("newest", the
-    window's size a parameter), the practices before those ("older") or all of them ("all").
-    A group of the newest also counts every practice read (`seen`), qualifying or not, so a
-    step's count says whether there are more; the others read qualifying practices only."""
+def _qualifying_days(older: bool):
+    """The grouped rows, newest date first, over each step's newest practices (the window's
+    size a parameter) or, `older`, the practices before those. A group of the newest also
+    counts every practice read (`seen`), qualifying or not, so a step's count says whether
+    there are more; the older read qualifying practices only."""
     steps = select().select_from(Step).join(Ladder, Ladder.id == Step.ladder_id)
-    if part == "newest":
+    if not older:
         practices, moment = func.sum(case((_QUALIFYING, 1), else_=0)), case(
             (_QUALIFYING, Practice.practiced_at))
         joined = steps.join(Practice, from_nth_newest(bindparam("window_offset")))
     else:
         practices, moment = func.count(), Practice.practiced_at
         joined = (steps.join(Practice, before_nth_newest(bindparam("window_offset")))
-                  if part == "older" else steps.join(Practice, Practice.step_id == Step.id))
-        joined = joined.where(_QUALIFYING)
+                  .where(_QUALIFYING))
     grouped = (
         joined.add_columns(
             Practice.step_id, practices.label("practices"), func.count().label("seen"),
@@ -362,32 +354,29 @@ def _qualifying_days(part: str):
             .order_by(grouped.c.n, grouped.c.step_id))
 
 
-_QUALIFYING_DAYS = {part: _qualifying_days(part) for part in ("newest", "older", "all")}
+_QUALIFYING_DAYS = {older: _qualifying_days(older) for older in (False, True)}
 
 
-def qualifying_days(connection: Connection, step_ids: list[int], window: int | None = None,
-                    *, older: bool = False):
+def qualifying_days(connection: Connection, step_ids: list[int], window: int, *,
+                    older: bool = False):
     """(step id, practices, seen, first, last, place) per UTC date and place of these steps'
     practices, each step's newest date first, taken rank by rank (a result to iterate: stop
-    when you have enough). Without `window`, over all their practices, groups with a
-    qualifying one only; with it, over each step's newest `window` practices (ties at the edge
-    included), groups without a qualifying practice too; with `older` as well, over the
-    qualifying practices before those."""
-    part = "all" if window is None else "older" if older else "newest"
-    params = {"step_ids": list(step_ids)} | ({} if window is None else
-                                             {"window_offset": window - 1})
-    return connection.execute(_QUALIFYING_DAYS[part], params)
+    when you have enough): over each step's newest `window` practices (ties at the edge
+    included), groups without a qualifying practice too; with `older`, over the qualifying
+    practices before those."""
+    return connection.execute(_QUALIFYING_DAYS[older], {"step_ids": list(step_ids),
+                                                        "window_offset": window - 1})
 
 
 def _meeting_their_rules(connection: Connection, rules: dict[int, MasteryRule],
                          tz: str) -> set[int]:
     """The ids of the steps in `rules` whose practices meet their rule."""
-    return {step_id for step_id, progress in _progress_until_met(connection, rules, tz).items()
+    return {step_id for step_id, progress in mastery_until_met(connection, rules, tz).items()
             if progress.met}
 
 
-def _progress_until_met(connection: Connection, rules: dict[int, MasteryRule],
-                        tz: str) -> dict[int, MasteryProgress]:
+def mastery_until_met(connection: Connection, rules: dict[int, MasteryRule],
+                      tz: str) -> dict[int, MasteryProgress]:
     """How far each step in `rules` is towards its rule, its qualifying practices counted
     newest first until the rule is met (exact for a step that does not meet it).
 

@@ -206,13 +206,16 @@ def test_the_sql_filter_qualifies_exactly_the_practices_is_qualifying_does(db, f
         if is_qualifying(fact, rule):
             expected.append(practiced_at)
     db.commit()
-    found = progress.qualifying_days(db.connection(), [step.id]).all()
+    # A window of every practice: the qualifying days, and the others counted as seen.
+    windowed = progress.qualifying_days(db.connection(), [step.id], window=10_000).all()
+    found = [row for row in windowed if row.practices]
     assert found == [(step.id, 1, 1, moment, moment, "")
                      for moment in sorted(expected, reverse=True)]
-    # Over a window of every practice, the same qualifying days, and the others counted.
-    windowed = progress.qualifying_days(db.connection(), [step.id], window=10_000).all()
-    assert [row for row in windowed if row.practices] == found
     assert sum(row.seen for row in windowed) == 11 * 11 * len(Outcome)
+    # Before a window of the newest practice: the same qualifying days, less that one's.
+    newest = moment + timedelta(days=n, minutes=n)
+    older = progress.qualifying_days(db.connection(), [step.id], window=1, older=True).all()
+    assert older == [row for row in found if row.last != newest]
 
 
 def test_a_ready_step_is_decided_from_its_newest_qualifying_practices(db, family, ladder,

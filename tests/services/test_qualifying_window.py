@@ -56,9 +56,9 @@ def test_a_small_window_gives_what_the_whole_history_does(db, family, monkeypatc
     rules = {step.id: rule for step in ladder.steps}
     tz = "America/Los_Angeles"
     monkeypatch.setattr(progress, "QUALIFYING_WINDOW", 100_000)
-    whole = progress._progress_until_met(db.connection(), rules, tz)
+    whole = progress.mastery_until_met(db.connection(), rules, tz)
     monkeypatch.setattr(progress, "QUALIFYING_WINDOW", window)
-    windowed = progress._progress_until_met(db.connection(), rules, tz)
+    windowed = progress.mastery_until_met(db.connection(), rules, tz)
     assert {k: v.met for k, v in windowed.items()} == {k: v.met for k, v in whole.items()}
     for step_id, found in whole.items():
         if not found.met:  # exact when not met; counted until met otherwise
@@ -79,7 +79,7 @@ def test_a_step_its_window_settles_is_one_statement(app, db, family, monkeypatch
     [step] = make_ladder(db, family.child, steps=1).steps
     _good_days(db, family, step, range(300))
     with counted_statements(app.extensions["db_engine"]) as statements:
-        found = progress._progress_until_met(db.connection(), {step.id: MasteryRule()}, "UTC")
+        found = progress.mastery_until_met(db.connection(), {step.id: MasteryRule()}, "UTC")
     assert found[step.id].met and len(statements) == 1
 
 
@@ -93,6 +93,6 @@ def test_the_whole_history_is_read_only_when_there_is_more(app, db, family, monk
     [step] = make_ladder(db, family.child, steps=1).steps
     _good_days(db, family, step, [d * 1.0 + n / 1000 for n, d in enumerate(days)])
     with counted_statements(app.extensions["db_engine"]) as statements:
-        found = progress._progress_until_met(db.connection(), {step.id: MasteryRule()}, "UTC")
+        found = progress.mastery_until_met(db.connection(), {step.id: MasteryRule()}, "UTC")
     assert len(statements) == statements_read
     assert found[step.id].met is (len({int(d) for d in days}) >= 2)
