@@ -284,11 +284,12 @@ def test_a_refused_item_is_shown_and_logging_out_asks_then_clears(gate_phone, li
     assert _count(live_server, "practice") == 0
     assert _child_data_left(page)  # the home is kept for offline use
 
-    asked = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
-    page.get_by_role("button", name="Log out").click()
+    # The question comes after the worker has listed its queue: wait for it, not for the page.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    with page.expect_event("dialog") as asked:
+        page.get_by_role("button", name="Log out").click()
+    assert "not sent yet" in asked.value.message
     expect(page.get_by_role("heading", name="Mia")).to_be_visible()  # still signed in
-    assert asked and "not sent yet" in asked[0]
     assert len(_queue(page)) == 1
 
     page.once("dialog", lambda dialog: dialog.accept())
