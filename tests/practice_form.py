@@ -41,11 +41,19 @@ class _FormDefaults(HTMLParser):
             self._textarea = name
             self.values.append((name, ""))
 
+    def handle_data(self, data):
+        if self._textarea:  # a textarea sends its text (the parser has unescaped it)
+            name, text = self.values[-1]
+            self.values[-1] = (name, text + data)
+
     def handle_endtag(self, tag):
         if tag == "select" and self._select:
             self.values.append((self._select, self._first_option))
             self._select = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self._textarea:
+            # As in a browser: a newline just after <textarea> is not part of the text.
+            name, text = self.values[-1]
+            self.values[-1] = (name, text.removeprefix("\r").removeprefix("\n"))
             self._textarea = None
         elif tag == "form" and self._in_form:
             self._in_form, self._done = False, True

@@ -1,5 +1,6 @@
 """The base of every form: its CSRF field carries this response's masked token."""
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from ..csrf_mask import MaskedFormCSRF
 
@@ -14,3 +15,7 @@ class AppForm(FlaskForm):
 # For a form only shown, never validated, whose template sends this response's token through
 # the csrf() macro: it needs no CSRF field of its own (building one costs a masked token).
 SHOWN_ONLY = {"csrf": False}
+
+# The choice of nothing in an optional radio group: a radio once ticked cannot be unticked, so
+# a mis-tap, or an answer recorded wrongly, is taken back by ticking this.
+NOT_NOTED = SelectChoice("", "Not noted")

@@ -4,13 +4,14 @@ from wtforms import RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import AnyOf
 
 from ..rules.practice_context import PEOPLE, PLACES, TIMES
+from .base import NOT_NOTED
 from .text import single_line_each
 
 CONTEXT_NAMES = ("safety_used", "context_where", "context_with", "context_time")
 
 
 def _optional_choice(label: str, mapping: dict[str, str], message: str) -> RadioField:
-    return RadioField(label, choices=[SelectChoice(k, v) for k, v in mapping.items()],
+    return RadioField(label, choices=[*(SelectChoice(k, v) for k, v in mapping.items()), NOT_NOTED],
                       default="", validate_choice=False,
                       validators=[AnyOf(["", *mapping], message=message)])
 

@@ -15,7 +15,7 @@ from ..models import Practice
 from ..rules import expectancy
 from ..rules import practice_rules as rules
 from ..services.practices import PracticeDetails, local_time
-from .base import AppForm
+from .base import NOT_NOTED, AppForm
 from .idempotent import IdempotentForm
 from .practice_context import CONTEXT_NAMES, SafetyAndContextFields
 from .text import multi_line, single_line_each
@@ -35,7 +35,7 @@ def _choices(mapping: dict[str, str]) -> list[SelectChoice]:
 
 def _five_steps(label: str, words: dict[int, str], message: str) -> RadioField:
     """A five-step scale (rules/expectancy.py) posted as "0".."100", or nothing."""
-    return RadioField(label, choices=_choices({str(k): v for k, v in words.items()}),
+    return RadioField(label, choices=[*_choices({str(k): v for k, v in words.items()}), NOT_NOTED],
                       default="", validate_choice=False,
                       validators=[AnyOf(["", *map(str, words)], message=message)])
 
@@ -59,7 +59,7 @@ class PracticeForm(SafetyAndContextFields, AppForm):
     prediction = TextAreaField("What did your child predict would happen?",
                                filters=[multi_line], validators=[Length(max=rules.MAX_PREDICTION)])
     prediction_came_true = RadioField(
-        "Did it happen?", choices=_choices(rules.PREDICTION_RESULTS), default="",
+        "Did it happen?", choices=[*_choices(rules.PREDICTION_RESULTS), NOT_NOTED], default="",
         validate_choice=False,
         validators=[AnyOf(["", *rules.PREDICTION_RESULTS], message="Choose yes, partly or no.")])
     # Expectancy (issue 16): how likely the feared thing felt, and how bad it was if it happened.

@@ -16,7 +16,7 @@ from ..vocabulary import (
     Attendance,
     SessionMode,
 )
-from .base import AppForm
+from .base import NOT_NOTED, AppForm
 from .idempotent import IdempotentForm
 from .text import multi_line, single_line, single_line_each
 from .therapist import DayField
@@ -47,7 +47,7 @@ class SessionForm(AppForm):
     attendance = RadioField("Did it happen?", choices=_choices(ATTENDANCE),
                             default=Attendance.ATTENDED, validate_choice=False)
     presentations = _checkboxes("What the child showed", SESSION_PRESENTATIONS)
-    engagement = RadioField("Engagement", choices=[SelectChoice("", "Not noted"),
+    engagement = RadioField("Engagement", choices=[NOT_NOTED,
                                                    *_choices(ENGAGEMENT_LEVELS)],
                             default="", validate_choice=False)
     calming = SelectMultipleField("What calmed the body first", choices=[],
