@@ -355,9 +355,16 @@ class Avoidance(SQLModel, table=True):
     checkin: DayCheckIn = Relationship(back_populates="avoidances")
 
 
+_OPEN_PLAN = text("status IN ('draft', 'active')")
+
+
 class AccommodationPlan(SQLModel, table=True):
     """A parent-led plan to reduce one accommodation (SPACE): the target, what the parents
-    do and say instead, and who changed it last. One open (draft or active) plan per child."""
+    do and say instead, and who changed it last. One open (draft or active) plan per child:
+    the unique partial index holds it when two caregivers write a plan at the same moment."""
+
+    __table_args__ = (Index("ix_accommodationplan_one_open", "child_id", unique=True,
+                            sqlite_where=_OPEN_PLAN, postgresql_where=_OPEN_PLAN),)
 
     id: int | None = Field(default=None, primary_key=True)
     child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from sqlalchemy import bindparam
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -114,16 +115,30 @@ def create_plan(session: Session, child: Child, user: User, data: PlanInput,
     _validate(data, today)
     current = open_plan(session, child)
     if current is not None:
-        if all(getattr(current, f.name) == getattr(data, f.name) for f in fields(PlanInput)):
-            return current  # the same form sent twice
-        raise DomainError("One target at a time: finish or change the current plan first. "
-                          + rules.WHY_ONE_TARGET)
+        return _same_as_open(current, data)
     plan = AccommodationPlan(child_id=child.id, created_by_id=user.id, changed_by_id=user.id,
                              agreements=[], **_cleaned(data))
     session.add(plan)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another caregiver's plan was stored after the look-up: the one-open-plan index
+        # (models.AccommodationPlan) decides, and theirs is the open one.
+        session.rollback()
+        current = open_plan(session, child)
+        if current is None:
+            raise
+        return _same_as_open(current, data)
     _after_change(session, child, plan, user)
     return plan
+
+
+def _same_as_open(current: AccommodationPlan, data: PlanInput) -> AccommodationPlan:
+    """The open plan, when `data` is that plan sent again; else refused: one target at a time."""
+    if all(getattr(current, f.name) == getattr(data, f.name) for f in fields(PlanInput)):
+        return current  # the same form sent twice
+    raise DomainError("One target at a time: finish or change the current plan first. "
+                      + rules.WHY_ONE_TARGET)
 
 
 def update_plan(session: Session, child: Child, plan: AccommodationPlan, user: User,
