@@ -31,8 +31,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers.update(COMMON_HEADERS)
     if request.endpoint != "static" and current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
-    # Pages and fragments share URLs; caches must keep them apart.
-    response.vary.add("HX-Request")
+    # Pages and fragments share URLs (an htmx request gets a fragment, a boosted one the whole
+    # page: views/responses.py); caches must keep the three apart.
+    response.vary.update(("HX-Request", "HX-Boosted"))
     return response
 
 

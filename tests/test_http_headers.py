@@ -13,6 +13,16 @@ def test_security_headers_on_every_page(client):
     assert "HX-Request" in response.headers["Vary"]
 
 
+def test_a_cache_keeps_fragments_and_boosted_pages_apart(client):
+    """An htmx request gets a fragment and a boosted one the whole page, at one URL: both
+    headers are in Vary, or a cache could answer a boosted visit with a fragment."""
+    fragment = client.get("/login", headers={"HX-Request": "true"})
+    boosted = client.get("/login", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert fragment.get_data() != boosted.get_data()
+    for response in (fragment, boosted):
+        assert {"HX-Request", "HX-Boosted"} <= set(response.vary)
+
+
 def test_logged_in_pages_are_not_cached(family):
     assert family.client.get("/family").headers["Cache-Control"] == "no-store"
 
