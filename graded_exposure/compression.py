@@ -1,7 +1,8 @@
 """Pages, htmx fragments and JSON go compressed (brotli or gzip) to clients that accept them.
 
 Flask-Compress does the work. Left as they are: responses under 500 bytes, ones already
-encoded, streamed ones (file downloads, /sw.js), and anything but 2xx (304s included). A strong
+encoded, streamed ones (file downloads, /sw.js), and 1xx/3xx (304s included); 4xx and 5xx
+pages (a refused form re-shown, not found) go compressed like a 200. A strong
 ETag gets the encoding appended, so validators stay per encoding. Static files never come here:
 WhiteNoise serves their precompressed copies (static_assets.py).
 
@@ -33,7 +34,16 @@ def compress_response(response: Response) -> Response:
     if request.accept_encodings.best_match(ALGORITHMS) is None:
         response.vary.add("Accept-Encoding")
         return response
-    return compress.after_request(response)
+    if response.status_code < 400:
+        return compress.after_request(response)
+    # Flask-Compress leaves anything but 2xx plain; a refused form (422) re-shows the whole
+    # page, often on a weak signal. Compressed as the 200 it would be, its status kept.
+    status = response.status_code
+    response.status_code = 200
+    try:
+        return compress.after_request(response)
+    finally:
+        response.status_code = status
 
 
 def init_app(app: Flask) -> None:

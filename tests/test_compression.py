@@ -6,6 +6,7 @@ import pytest
 from flask import Response, stream_with_context
 
 from tests.conftest import HX
+from tests.factories import current_step, make_ladder
 
 GZIP = {"Accept-Encoding": "gzip"}
 
@@ -46,6 +47,24 @@ def test_htmx_fragments_and_json_are_compressed(family):
     manifest = family.client.get("/manifest.webmanifest", headers=GZIP)
     assert manifest.status_code == 200 and manifest.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(manifest.get_data()).startswith(b"{")
+
+
+def test_a_refused_form_goes_compressed_too(db, family):
+    """A 422 re-shows the whole form, often on a weak signal: it goes compressed like a 200,
+    keeping its status; a not-found page too."""
+    child = family.child.id
+    step = current_step(make_ladder(db, family.child))
+    data = {"csrf_token": family.csrf(), "step": step.id, "idempotency_key": "a" * 32}
+    plain = family.client.post(f"/children/{child}/practices", data=data)
+    refused = family.client.post(f"/children/{child}/practices", data=data, headers=GZIP)
+    assert refused.status_code == plain.status_code == 422
+    assert refused.headers["Content-Encoding"] == "gzip"
+    html = gzip.decompress(refused.get_data()).decode()
+    assert "Tap how scared your child was before." in html
+    assert len(refused.get_data()) < len(plain.get_data()) / 2
+    missing = family.client.get("/children/999999", headers=GZIP)
+    assert missing.status_code == 404 and missing.headers["Content-Encoding"] == "gzip"
+    assert "We could not find that page." in gzip.decompress(missing.get_data()).decode()
 
 
 def test_tiny_bodies_stay_plain(family):
