@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from .. import auth_session
 from ..access import child_for, is_links_therapist, link_for
 from ..auth_session import caregiver_required, therapist_required
+from ..channels import mail
 from ..db import get_session
 from ..errors import DomainError
 from ..forms.auth import JoinFamilyForm
@@ -83,7 +84,8 @@ def invite():
         with refusal_on(form.email):
             token = _invite(child, form.email.data)
             return render("links/invite_sent.html", email=form.email.data, child=child,
-                          link=public_url("links.accept_invite", token=token))
+                          link=public_url("links.accept_invite", token=token),
+                          emailed=mail.is_configured(current_app.config))
     return _sharing_page(status=status_for(form), invite_form=form)
 
 

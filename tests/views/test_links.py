@@ -195,7 +195,7 @@ def _invite(family, email="tara@example.com"):
     response = family.post("/family/sharing/invite", {"email": email,
                                                       "child_id": family.child.id, "consent": "y"})
     assert response.status_code == 200, response.get_data(as_text=True)
-    return re.search(r'value="http://localhost(/links/invite/[^"]+)"',
+    return re.search(r'data-copy-source>http://localhost(/links/invite/[^<]+)<',
                      response.get_data(as_text=True)).group(1)
 
 
@@ -339,6 +339,24 @@ def test_the_invited_address_must_be_confirmed(db, family, tara):
     db.commit()
     assert tara.post(url).status_code == 422
     assert _links(db)[0].status == "pending"
+
+
+def test_without_a_mail_server_the_invitation_page_says_no_email_went_out(family, db):
+    body = family.post("/family/sharing/invite", {
+        "email": "tara@example.com", "child_id": family.child.id, "consent": "y"}).get_data(
+        as_text=True)
+    assert "No email was sent" in body and "yourself" in body and "We emailed" not in body
+    assert _links(db)[0].status == "pending"
+    assert 'readonly spellcheck="false" data-copy-source>http://localhost/links/invite/' in body
+    assert 'data-copy="invite-link" hidden' in body
+
+
+def test_with_a_mail_server_the_invitation_page_says_the_email_went_out(family, smtp):
+    body = family.post("/family/sharing/invite", {
+        "email": "tara@example.com", "child_id": family.child.id, "consent": "y"}).get_data(
+        as_text=True)
+    assert "We emailed an invitation to tara@example.com" in body
+    assert "No email was sent" not in body and smtp.links("tara@example.com")
 
 
 def test_an_invitation_is_saved_only_if_its_email_went_out(family, db, smtp):
