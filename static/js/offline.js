@@ -102,7 +102,20 @@
         return item.state === "saved" && item.savedAt > shownAt;
       });
       box.hidden = mine.length === 0;
+      if (mine.some(function (item) { return item.state !== "saved"; })) { keepStorage(); }
     });
+  }
+
+  // Something waits on this phone only: ask the browser not to clear the site's storage when
+  // space runs short (it may, unless told the data matters). Asked once, when first needed;
+  // Chromium answers without a prompt, from how the site is used (installed, bookmarked).
+  var keepAsked = false;
+  function keepStorage() {
+    if (keepAsked || !navigator.storage || !navigator.storage.persist) { return; }
+    keepAsked = true;
+    navigator.storage.persisted().then(function (kept) {
+      if (!kept) { return navigator.storage.persist(); }
+    }).catch(function () {});
   }
 
   // Pages the child's home leads to, kept by the worker so they open offline later.

@@ -339,6 +339,37 @@ def test_after_the_session_ends_the_item_waits_for_sign_in(gate_phone, live_serv
     assert _count(live_server, "practice") == 1
 
 
+# Counts the page's requests to keep its storage (navigator.storage.persist), answered as
+# granted: a browser may otherwise clear a site's storage, the unsent queue with it, when the
+# phone runs short of space.
+_COUNT_PERSIST = """
+    window.persistAsked = 0;
+    if (navigator.storage) {
+        navigator.storage.persist = () => {
+            window.persistAsked += 1;
+            sessionStorage.setItem("kept", "1");
+            return Promise.resolve(true);
+        };
+        navigator.storage.persisted = () => Promise.resolve(sessionStorage.getItem("kept") === "1");
+    }
+"""
+
+
+def test_the_phone_is_asked_to_keep_what_waits_only_once_something_waits(gate_phone, live_server):
+    page = gate_phone
+    page.add_init_script(_COUNT_PERSIST)
+    child_id = _ready_at_the_gate(page, live_server, "keep@example.com")
+    assert page.evaluate("window.persistAsked") == 0  # nothing waits: nothing asked
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/children/{child_id}")
+    _log_practice(page)
+    expect(page.locator("[data-state=waiting]")).to_have_count(1)
+    page.wait_for_function("() => window.persistAsked === 1")
+    page.reload()  # granted once: the browser remembers, and persisted() says so
+    expect(page.locator("[data-state=waiting]")).to_have_count(1)
+    assert page.evaluate("window.persistAsked") == 0
+
+
 def test_chromium_finds_the_app_installable(gate_phone, live_server):
     page = gate_phone
     _ready_at_the_gate(page, live_server, "install@example.com")
