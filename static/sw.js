@@ -4,13 +4,15 @@
 // views/push.py replaces the BUILD line with the fingerprinted shell of this deploy.
 "use strict";
 
-var BUILD = {"version": "dev", "shell": [], "offline": "/offline"};
+var BUILD = {"version": "dev", "shell": [], "offline": "/offline", "loggedOut": "/offline/logged-out"};
 var SHELL_CACHE = "shell-" + BUILD.version;
 var PAGES_CACHE = "pages";  // child data: cleared on logout and when the session ends
 var DB_NAME = "brave-steps-offline";
 var QUEUE = "queue";        // one item per form (its idempotency key), see queueItem()
 var META = "meta";          // {name: "account", value: <user id>} of the last signed-in page
 var SYNC_TAG = "send-queue";
+var LOGOUT_PATH = "/logout";
+var LOGOUT_TAG = "finish-logout";
 var KEPT_FRESH_MS = 10 * 60 * 1000;  // a kept page younger than this is not fetched again ahead
 var GONE = "the step or the child it was for is no longer in the app.";
 var SAVED_SHOWN_MS = 60 * 60 * 1000;  // a saved item is shown as saved for an hour, then goes
@@ -64,7 +66,7 @@ function rememberAccount(id) {
 // ---- Install, activate: a cache per deploy ----------------------------------------------
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL_CACHE)
-    .then(function (cache) { return cache.addAll(BUILD.shell.concat([BUILD.offline])); })
+    .then(function (cache) { return cache.addAll(BUILD.shell.concat([BUILD.offline, BUILD.loggedOut])); })
     .then(function () { return self.skipWaiting(); }));
 });
 
@@ -206,6 +208,7 @@ self.addEventListener("fetch", function (event) {
   var request = event.request, url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
   if (request.method === "POST") {
+    if (url.pathname === LOGOUT_PATH) { event.respondWith(logOutOrLater(event.request)); return; }
     var form = queuedForm(url.pathname);
     if (form) { event.respondWith(queueOnFailure(event, form)); }
     return;
@@ -218,9 +221,57 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.mode === "navigate" || matches(OFFLINE_PAGES, url.pathname)) {
-    event.respondWith(pageFromNetwork(event, url.pathname));
+    // A logout kept from offline goes first: no page opens signed in after it.
+    event.respondWith(finishLogout().then(function () {
+      return pageFromNetwork(event, url.pathname);
+    }));
   }
 });
+
+// ---- A logout without signal --------------------------------------------------------------
+// The phone forgets the family at once (offline.js cleared it before sending); the server's
+// session ends when the kept form (its CSRF token with it) reaches it: before the next page,
+// or from Background Sync when the connection returns.
+var logoutKept;  // the kept form's body; null for none; undefined until read from IndexedDB
+
+function keptLogout() {
+  if (logoutKept !== undefined) { return Promise.resolve(logoutKept); }
+  return inStore(META, "readonly", function (s) { return s.get("logout"); }).then(function (row) {
+    logoutKept = row ? row.value : null;
+    return logoutKept;
+  }, function () { return null; });
+}
+
+function logOutOrLater(request) {
+  var copy = request.clone();
+  return fetch(request).catch(function () {
+    return copy.text().then(function (body) {
+      logoutKept = body;
+      return inStore(META, "readwrite", function (s) { return s.put({ name: "logout", value: body }); });
+    }).then(forgetPages).then(function () {
+      if (self.registration.sync) {
+        self.registration.sync.register(LOGOUT_TAG).catch(function () {});
+      }
+      return caches.match(BUILD.loggedOut, { cacheName: SHELL_CACHE, ignoreVary: true });
+    }).then(function (page) { return page || Response.error(); });
+  });
+}
+
+// Send the kept logout; true when none is left. Any answer from the server settles it (one
+// whose session already ended refuses the token, and has nothing left to end).
+function finishLogout() {
+  return keptLogout().then(function (body) {
+    if (body === null) { return true; }
+    return fetch(LOGOUT_PATH, {
+      method: "POST", credentials: "same-origin", redirect: "manual", body: body,
+      headers: { "Content-Type": "application/x-www-form-urlencoded" }
+    }).then(function () {
+      logoutKept = null;
+      return inStore(META, "readwrite", function (s) { return s.delete("logout"); })
+        .then(function () { return true; });
+    }, function () { return false; });  // still offline: kept for the next try
+  });
+}
 
 // ---- Sending the queue ------------------------------------------------------------------
 var sending = Promise.resolve();
@@ -283,6 +334,11 @@ function sendQueue(fresh) {
 
 self.addEventListener("sync", function (event) {
   if (event.tag === SYNC_TAG) { event.waitUntil(sendQueue(null)); }
+  if (event.tag === LOGOUT_TAG) {
+    event.waitUntil(finishLogout().then(function (done) {
+      if (!done) { throw new Error("still offline"); }  // the browser tries again later
+    }));
+  }
 });
 
 // Messages from the pages (static/js/offline.js), answered on the port they came with.

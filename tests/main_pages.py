@@ -82,7 +82,8 @@ def seed_main_pages(app, db: Session) -> MainPages:
     therapist_pages = [("caseload", "/"), ("therapist child", f"/therapist{child}"),
                        ("summary", f"/therapist{child}/summary"),
                        ("therapist calendar", f"{child}/calendar")]
-    anonymous = [("login", "/login"), ("register", "/register"), ("why", "/why")]
+    anonymous = [("login", "/login"), ("register", "/register"), ("why", "/why"),
+                 ("offline", "/offline"), ("logged out offline", "/offline/logged-out")]
     return MainPages(family, therapist, [
         *(MainPage(name, path, CAREGIVER) for name, path in caregiver),
         *(MainPage(name, path, THERAPIST) for name, path in therapist_pages),

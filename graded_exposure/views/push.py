@@ -43,20 +43,22 @@ SHELL_FILES = ("css/app.css", "js/app.js", "js/offline.js", "vendor/htmx.min.js"
                "icons/brave-steps.svg", "icons/brave-steps-192.png",
                "icons/brave-steps-512.png", "icons/brave-steps-maskable-512.png")
 # static/sw.js carries this line; the view puts the deploy's shell in its place.
-BUILD_PLACEHOLDER = 'var BUILD = {"version": "dev", "shell": [], "offline": "/offline"};'
+BUILD_PLACEHOLDER = ('var BUILD = {"version": "dev", "shell": [], "offline": "/offline", '
+                     '"loggedOut": "/offline/logged-out"};')
 
 
 def shell_build() -> dict:
-    """The shell's hashed URLs and a version naming them (and the offline page): a new deploy
-    gets a new cache name, and the worker deletes the old caches when it takes over."""
+    """The shell's hashed URLs and a version naming them (and the two offline pages): a new
+    deploy gets a new cache name, and the worker deletes the old caches when it takes over."""
     shell = [url_for("static", filename=name) for name in SHELL_FILES]
-    offline = url_for("push.offline")
-    digest = hashlib.sha256("\n".join([*shell, _offline_html()]).encode()).hexdigest()
-    return {"version": digest[:16], "shell": shell, "offline": offline}
+    pages = _offline_html() + _offline_html(logged_out=True)
+    digest = hashlib.sha256("\n".join([*shell, pages]).encode()).hexdigest()
+    return {"version": digest[:16], "shell": shell, "offline": url_for("push.offline"),
+            "loggedOut": url_for("push.logged_out_offline")}
 
 
-def _offline_html() -> str:
-    return render_template("offline.html")
+def _offline_html(*, logged_out: bool = False) -> str:
+    return render_template("offline.html", logged_out=logged_out)
 
 
 @bp.get("/sw.js")
@@ -77,6 +79,12 @@ def service_worker():
 def offline():
     """What the worker shows for a page it did not keep, when the network is gone."""
     return _offline_html()
+
+
+@bp.get("/offline/logged-out")
+def logged_out_offline():
+    """What the worker shows after a logout sent without signal (it sends it once back)."""
+    return _offline_html(logged_out=True)
 
 
 def _subscription_fields() -> tuple[str, str, str]:

@@ -109,7 +109,8 @@ def _send_now(page) -> None:
 
 
 _COUNTS = {"practice": "SELECT count(*) FROM practice",
-           "daycheckin": "SELECT count(*) FROM daycheckin"}
+           "daycheckin": "SELECT count(*) FROM daycheckin",
+           "usersession": "SELECT count(*) FROM usersession"}
 
 
 def _count(live_server, table: str) -> int:
@@ -313,6 +314,30 @@ def test_saved_items_and_pages_go_at_logout_without_asking(gate_phone, live_serv
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You are logged out.")).to_be_visible()
     assert _child_data_left(page) == []
+
+
+def test_logging_out_offline_ends_the_sign_in_once_back_online(gate_phone, live_server):
+    """A shared phone at the school gate, no signal: Log out must leave nothing of the child
+    on the phone at once, and end the sign-in on the server before the app opens any page
+    again, or the next person to open it would be signed in as this family."""
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "shared@example.com")
+    assert _count(live_server, "usersession") == 1
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Logged out on this phone")).to_be_visible()
+    expect(page.get_by_text("as soon as this phone is back online")).to_be_visible()
+    screenshot(page, "offline-logged-out")
+    assert _child_data_left(page) == []
+    assert _count(live_server, "usersession") == 1  # the server has not heard yet
+
+    page.context.set_offline(False)
+    page.goto(f"{live_server}/children/{child_id}")
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert "Mia" not in page.content()
+    assert _count(live_server, "usersession") == 0
+    page.goto(f"{live_server}/children/{child_id}")  # once only: the next visit asks nothing
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
 
 
 def test_after_the_session_ends_the_item_waits_for_sign_in(gate_phone, live_server):

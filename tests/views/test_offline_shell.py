@@ -17,6 +17,7 @@ def test_the_worker_precaches_this_deploys_fingerprinted_shell(client):
     build = _build(client)
     assert len(build["shell"]) == len(SHELL_FILES)
     assert re.fullmatch(r"[0-9a-f]{16}", build["version"]) and build["offline"] == "/offline"
+    assert build["loggedOut"] == "/offline/logged-out"
     for url in build["shell"]:
         assert re.fullmatch(r"/static/.+\.[0-9a-f]{12}\.[a-z]+", url), url
         with client.get(url) as response:
@@ -40,6 +41,25 @@ def test_the_offline_page_names_nobody(family):
     assert response.status_code == 200 and "You're offline" in html
     assert family.child.display_name not in html and "csrf" not in html.lower()
     assert "<script" not in html
+
+
+def test_the_logged_out_offline_page_names_nobody_and_says_what_happens_next(family):
+    response = family.client.get("/offline/logged-out")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Logged out on this phone" in html
+    assert "as soon as this phone is back online" in html and 'href="/login"' in html
+    assert family.child.display_name not in html and family.user.display_name not in html
+    assert "csrf" not in html.lower() and "<script" not in html
+
+
+def test_the_worker_is_built_from_its_own_placeholder_line(client):
+    """The placeholder the view replaces is the line static/sw.js carries, word for word."""
+    from pathlib import Path
+
+    from graded_exposure.views.push import BUILD_PLACEHOLDER
+    source = (Path(__file__).parents[2] / "static" / "sw.js").read_text(encoding="utf-8")
+    assert source.count(BUILD_PLACEHOLDER) == 1
+    assert BUILD_PLACEHOLDER not in client.get("/sw.js").get_data(as_text=True)
 
 
 def test_every_page_links_the_manifest_and_the_offline_script(client, family):
