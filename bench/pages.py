@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.pages [--families 2000] [--rounds 200] [--curve-rounds 40]
                                     [--pages ladder,"ladder progress"] [--db-dir DIR]
+                                    [--repeat 3]
 
 Seeds a fresh, migrated SQLite file (Core bulk inserts: families, children, ladders from the
 templates, a year of practices and daily check-ins, therapists with caseloads of 150, 600 and
@@ -17,6 +18,12 @@ the first load of the home page weighs on the wire. A report, not a test: nothin
 runs while working on a few pages. --db-dir keeps the seeded database in DIR and reuses it on the
 next run (seeding 2,000 families takes minutes); the timed POSTs add rows to it, so figures to
 report come from a fresh seed.
+
+--repeat N serves the same database N times over (a new gunicorn each time) and ends with each
+page's ratio in every run and their median. The bare endpoint is mostly fixed HTTP cost, and
+the machine's state moves it more than the pages between runs (2.48 and 3.14 ms p50 in two
+runs minutes apart, session 9), so one run's ratio can sit 0.3 either side of a goal; the
+median of several says which side it is on.
 """
 import argparse
 import http.client
@@ -298,6 +305,29 @@ def _measure(seeded: Seeded, rounds: int, curve_rounds: int, pages, log) -> dict
         server.wait(timeout=30)
 
 
+def repeated(seeded: Seeded, rounds: int, names: list[str], times: int) -> list[dict[str, float]]:
+    """Serve and time the named pages `times` more times; each run's p50 ratios to bare."""
+    runs = []
+    for _ in range(times):
+        cases = measure(seeded, rounds, 0, names)["cases"]
+        runs.append(ratios(cases))
+    return runs
+
+
+def ratios(cases: list[Case]) -> dict[str, float]:
+    """Each page's p50 over the bare endpoint's p50 (the first case), in one run."""
+    bare = statistics.median(cases[0].samples)
+    return {case.name: statistics.median(case.samples) / bare for case in cases[1:]}
+
+
+def report_repeats(runs: list[dict[str, float]]) -> None:
+    print(f"\nRatio to bare in each of {len(runs)} runs (a new gunicorn each), and the median")
+    for name in runs[0]:
+        each = [run[name] for run in runs]
+        print(f"{name:<28}" + "".join(f"{r:>6.1f}" for r in each)
+              + f"   median {statistics.median(each):.1f}")
+
+
 def seeded_in(folder: Path, families: int) -> Seeded:
     """The database seeded in `folder` by an earlier run, or a new one kept there."""
     saved = folder / "seeded.json"
@@ -326,10 +356,17 @@ def main() -> None:
                         help="comma-separated page names: time only these beside the bare one")
     parser.add_argument("--db-dir", type=Path, default=None,
                         help="keep the seeded database here and reuse it on the next run")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="serve and time the pages this many times; report the median ratio")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         seeded = seeded_in(args.db_dir or Path(folder), args.families)
-        report(seeded, measure(seeded, args.rounds, args.curve_rounds, args.pages), args.rounds)
+        measured = measure(seeded, args.rounds, args.curve_rounds, args.pages)
+        report(seeded, measured, args.rounds)
+        if args.repeat > 1:
+            names = [case.name for case in measured["cases"][1:]]
+            report_repeats([ratios(measured["cases"]),
+                            *repeated(seeded, args.rounds, names, args.repeat - 1)])
 
 
 if __name__ == "__main__":

@@ -43,3 +43,16 @@ def test_bench_pages_refuses_a_kept_seed_of_another_size(tmp_path):
     pages.seeded_in(tmp_path, families=2)
     with pytest.raises(SystemExit, match="holds 2 families"):
         pages.seeded_in(tmp_path, families=3)
+
+
+def test_bench_pages_repeats_the_named_pages_and_reports_each_runs_ratio(tmp_path, capsys):
+    seeded = pages.seeded_in(tmp_path, families=2)
+    runs = pages.repeated(seeded, rounds=2, names=["insights", "ladder"], times=2)
+    assert len(runs) == 2 and all(list(run) == ["insights", "ladder"] for run in runs)
+    assert all(ratio > 0 for run in runs for ratio in run.values())
+    pages.report_repeats([{"ladder": 3.0, "insights": 2.0}, {"ladder": 3.4, "insights": 2.2},
+                          {"ladder": 2.8, "insights": 2.6}])
+    printed = capsys.readouterr().out
+    assert "in each of 3 runs" in printed
+    assert "   3.0   3.4   2.8   median 3.0" in printed
+    assert "   2.0   2.2   2.6   median 2.2" in printed
