@@ -8,7 +8,6 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from sqlalchemy import bindparam
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -27,6 +26,7 @@ from ..rules import accommodation_plan as rules
 from ..vocabulary import PlanStatus, Role
 from . import audit
 from .families import caregivers
+from .unique_wins import write_or_winner
 
 OPEN = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
 LATEST_START_DAYS = 60  # a plan starts within two months, or it is not a plan yet
@@ -118,19 +118,20 @@ def create_plan(session: Session, child: Child, user: User, data: PlanInput,
         return _same_as_open(current, data)
     plan = AccommodationPlan(child_id=child.id, created_by_id=user.id, changed_by_id=user.id,
                              agreements=[], **_cleaned(data))
-    session.add(plan)
-    try:
+
+    def store() -> AccommodationPlan:
+        session.add(plan)
         session.flush()
-    except IntegrityError:
-        # Another caregiver's plan was stored after the look-up: the one-open-plan index
-        # (models.AccommodationPlan) decides, and theirs is the open one.
-        session.rollback()
+        _after_change(session, child, plan, user)
+        return plan
+
+    def theirs() -> AccommodationPlan | None:
         current = open_plan(session, child)
-        if current is None:
-            raise
-        return _same_as_open(current, data)
-    _after_change(session, child, plan, user)
-    return plan
+        return None if current is None else _same_as_open(current, data)
+
+    # Another caregiver's plan was stored after the look-up: the one-open-plan index
+    # (models.AccommodationPlan) decides, and theirs is the open one.
+    return write_or_winner(session, store, theirs)
 
 
 def _same_as_open(current: AccommodationPlan, data: PlanInput) -> AccommodationPlan:

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..errors import DomainError
@@ -19,6 +18,7 @@ from .form_keys import checked_key
 from .ladder_lines import LadderLine, active_ladders
 from .pagination import MAX_PAGE, Page
 from .plain_rows import plain_rows
+from .unique_wins import write_or_winner
 
 PER_PAGE = 30
 
@@ -94,28 +94,25 @@ def log_practice(session: Session, child: Child, step: Step, logged_by: User | N
     except DomainError:
         # A form saved once and sent again later (a retry, a queue sent from a phone) is
         # saved, whatever would be refused about it now.
-        existing = _by_key(session, key)
+        existing = _stored_for(session, key, child)
         if existing is None:
             raise
-        return _same_child(existing, child)
+        return existing
     practice = Practice(child_id=child.id, step_id=step.id, idempotency_key=key,
                         logged_by_id=logged_by.id if logged_by else None,
                         calm_first=data.calm_first is True, in_session=bool(data.in_session),
                         **values)
-    session.add(practice)
-    try:
+
+    def store() -> Practice:
+        session.add(practice)
         session.flush()
         schedule_rerating(session, child, practice, logged_by)
         session.commit()
-    except IntegrityError:
-        # The key's unique constraint decides, without a look-up before every insert: a form
-        # sent again (a double tap, a retry, two racing copies) finds the row that won.
-        session.rollback()
-        existing = _by_key(session, key)
-        if existing is None:
-            raise
-        return _same_child(existing, child)
-    return practice
+        return practice
+
+    # The key's unique constraint decides, without a look-up before every insert: a form sent
+    # again (a double tap, a retry, two racing copies) finds the row that won.
+    return write_or_winner(session, store, lambda: _stored_for(session, key, child))
 
 
 def edit_practice(session: Session, practice: Practice, step: Step,
@@ -234,6 +231,11 @@ _BY_KEY = select(Practice).where(Practice.idempotency_key == bindparam("key"))
 
 def _by_key(session: Session, key: str) -> Practice | None:
     return session.exec(_BY_KEY, params={"key": key}).first()
+
+
+def _stored_for(session: Session, key: str, child: Child) -> Practice | None:
+    existing = _by_key(session, key)
+    return None if existing is None else _same_child(existing, child)
 
 
 def _same_child(existing: Practice, child: Child) -> Practice:

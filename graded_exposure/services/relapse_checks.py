@@ -5,7 +5,6 @@ one make-current service (services/steps.make_current) with the steps above wait
 """
 from collections.abc import Iterable
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..errors import DomainError
@@ -14,6 +13,7 @@ from ..rules import boosters as rules
 from . import audit, boosters, steps
 from .form_keys import KEY_LOST, checked_key
 from .ladders import unarchive_ladder
+from .unique_wins import write_or_winner
 
 NOT_FINISHED = "The quick check is for a ladder whose every step is mastered."
 ALREADY_OPEN = "This ladder is open again already: its current step is on the ladder page."
@@ -37,16 +37,14 @@ def record_check(session: Session, ladder: Ladder, user: User, answers: rules.Re
                          fear=answers.fear, accommodating=answers.accommodating,
                          hard_step_ids=ids, creeping_back=rules.is_creeping_back(answers),
                          answered_by_id=user.id, idempotency_key=key)
-    session.add(check)
-    try:
+
+    def store() -> RelapseCheck:
+        session.add(check)
         session.commit()
-    except IntegrityError:
-        session.rollback()  # two copies of one form raced: the first one stands
-        existing = _by_key(session, key)
-        if existing is None:
-            raise
-        return existing
-    return check
+        return check
+
+    # Two copies of one form raced: the first one stands.
+    return write_or_winner(session, store, lambda: _by_key(session, key))
 
 
 def _by_key(session: Session, key: str) -> RelapseCheck | None:

@@ -3,7 +3,6 @@ from dataclasses import asdict
 from datetime import datetime
 
 from sqlalchemy import bindparam
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..errors import DomainError
@@ -15,6 +14,7 @@ from . import audit
 from .caseload import active_link
 from .form_keys import KEY_LOST, checked_key
 from .session_summary import move_last_session_forward
+from .unique_wins import write_or_winner
 
 RECENT = 5  # records shown on the child's page
 
@@ -54,16 +54,17 @@ def record_session(session: Session, therapist: User, child: Child, details: Ses
         move_last_session_forward(link, record.held_on)
     audit.record(session, "session_recorded", actor_id=therapist.id, family_id=child.family_id,
                  subject=f"child:{child.id} · {record.held_on.isoformat()}", ip=ip)
-    try:
+
+    def store() -> TherapySession:
         session.commit()
-    except IntegrityError:
-        # Two copies of one form racing: the key's unique constraint keeps the first.
-        session.rollback()
+        return record
+
+    def first_copy() -> TherapySession | None:
         existing = session.exec(_BY_KEY, params={"key": key}).first()
-        if existing is None:
-            raise
-        return _same_child(existing, child)
-    return record
+        return None if existing is None else _same_child(existing, child)
+
+    # Two copies of one form racing: the key's unique constraint keeps the first.
+    return write_or_winner(session, store, first_copy)
 
 
 def _same_child(record: TherapySession, child: Child) -> TherapySession:
