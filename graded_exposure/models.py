@@ -8,7 +8,7 @@ from sqlmodel import Field, Relationship, SQLModel
 
 from .channels.registry import INBOX
 from .rules.accommodation_plan import supportive_statement
-from .vocabulary import ChannelState, LinkStatus, Outcome, PlanStatus, Role
+from .vocabulary import OPEN_PLAN_STATUSES, ChannelState, LinkStatus, Outcome, PlanStatus, Role
 
 REFERRAL_TEXT_MAX = 1000
 
@@ -355,7 +355,7 @@ class Avoidance(SQLModel, table=True):
     checkin: DayCheckIn = Relationship(back_populates="avoidances")
 
 
-_OPEN_PLAN = text("status IN ('draft', 'active')")
+_OPEN_PLAN = text(f"status IN ({', '.join(repr(str(s)) for s in OPEN_PLAN_STATUSES)})")
 
 
 class AccommodationPlan(SQLModel, table=True):

@@ -64,6 +64,9 @@ class PlanStatus(StrEnum):
     FINISHED = "finished"  # kept as history
 
 
+OPEN_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.ACTIVE)  # at most one such plan per child
+
+
 class PlanKept(StrEnum):
     """Whether the family stuck to the plan on a day."""
 

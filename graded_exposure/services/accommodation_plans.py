@@ -23,12 +23,12 @@ from ..models import (
     utcnow,
 )
 from ..rules import accommodation_plan as rules
-from ..vocabulary import PlanStatus, Role
+from ..vocabulary import OPEN_PLAN_STATUSES, PlanStatus, Role
 from . import audit
 from .families import caregivers
 from .unique_wins import write_or_winner
 
-OPEN = (PlanStatus.DRAFT, PlanStatus.ACTIVE)
+OPEN = OPEN_PLAN_STATUSES
 LATEST_START_DAYS = 60  # a plan starts within two months, or it is not a plan yet
 MAX_HOLD_WINDOW = 30
 
