@@ -178,11 +178,17 @@ def add_reminder(db: Session, user: User, child: Child | None, *, created, weekd
     return r
 
 
-def due_reminders(db: Session, users: list[User], count: int, channels: list[str]) -> None:
-    """Add `count` therapist reminders ("note 0".."), a minute overdue, spread over `users`."""
-    due = utcnow() - timedelta(minutes=1)
-    db.add_all(Reminder(user_id=users[i % len(users)].id, kind="therapist", message=f"note {i}",
-                        weekdays="1234567", local_time="07:30", timezone="UTC",
+def due_reminders(db: Session, users: list[User], count: int, channels: list[str],
+                  child: Child | None = None) -> None:
+    """Add `count` therapist reminders ("note 0".."), a minute or two overdue, spread over `users`.
+
+    Their daily time is the minute they fell due, as the app itself would have stored them: the
+    next occurrence is tomorrow, whatever the clock says.
+    """
+    due = (utcnow() - timedelta(minutes=1)).replace(second=0, microsecond=0)
+    db.add_all(Reminder(user_id=users[i % len(users)].id, child_id=child and child.id,
+                        kind="therapist", message=f"note {i}",
+                        weekdays="1234567", local_time=f"{due:%H:%M}", timezone="UTC",
                         channels=list(channels), next_due_at=due) for i in range(count))
     db.commit()
 

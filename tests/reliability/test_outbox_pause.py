@@ -25,9 +25,9 @@ from sqlmodel import Session, select
 
 from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
-from graded_exposure.models import Delivery, Reminder, utcnow
+from graded_exposure.models import Delivery, utcnow
 from graded_exposure.services import dispatch
-from tests.factories import person
+from tests.factories import due_reminders, person
 
 DELIVERIES = 8  # fewer than one outbox batch, so sender 1 claims them all at once
 SHORT_LEASE = 2.0  # seconds
@@ -94,12 +94,7 @@ def database(migrated_database):
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as db:
         user, child = person(db)
-        due = utcnow() - timedelta(minutes=1)
-        db.add_all(Reminder(user_id=user.id, child_id=child.id, kind="therapist",
-                            message=f"note {i}", weekdays="1234567", local_time="07:30",
-                            timezone="UTC", channels=["email"], next_due_at=due)
-                   for i in range(DELIVERIES))
-        db.commit()
+        due_reminders(db, [user], DELIVERIES, ["email"], child=child)
         dispatch.run_pass(db, {}, now=utcnow())
     yield url, engine
     engine.dispose()
