@@ -17,3 +17,12 @@ def test_bench_reminders_channel_run_reaches_the_loopback_servers(capsys):
     phases = next(line for line in out.splitlines() if "outbox phases" in line)
     assert all(f"{phase} " in phases for phase in ("claim", "record", "email", "push"))
     assert "servers' CPU" in out
+
+
+def test_bench_reminders_peak_is_the_pass_own_not_the_parent_process():
+    # A spawned child's getrusage(ru_maxrss) starts at its parent's peak (Linux keeps it across
+    # exec), so a parent grown by seeding a million rows once read as the pass's growth.
+    ballast = b"\x01" * (300 * 2**20)  # the parent holds 300 MiB, every page touched
+    run = reminders.measure(30, batch=7)
+    del ballast
+    assert 0 <= run.peak_mib < 100
