@@ -13,8 +13,8 @@ inbox only, so no network is involved; the inbox rows are real writes. It report
 SQL statements per batch through SQLAlchemy (an executemany counts once; the claim, read on
 the driver's cursor, is not among them) and the pass process's peak memory (its RSS
 high-water mark, reset just before the pass, less its RSS then) for --small and --count
-reminders: bounded batches mean the peak must not grow with the count. --traced also reports tracemalloc's peak
-of Python allocations (slow: about ten times the wall time).
+reminders: bounded batches mean the peak must not grow with the count. --traced also reports
+tracemalloc's peak of Python allocations (slow: about ten times the wall time).
 
 Channel run (--channels email,push; `make bench` runs it with 2,000 reminders): every reminder
 also wants email and push; each caregiver has one subscribed browser. A loopback SMTP server and

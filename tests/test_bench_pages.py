@@ -1,5 +1,6 @@
 """Smoke test for bench/pages.py: a tiny seed served by gunicorn, so the benchmark cannot rot."""
 import random
+import sqlite3
 
 import pytest
 
@@ -56,3 +57,21 @@ def test_bench_pages_repeats_the_named_pages_and_reports_each_runs_ratio(tmp_pat
     assert "in each of 3 runs" in printed
     assert "   3.0   3.4   2.8   median 3.0" in printed
     assert "   2.0   2.2   2.6   median 2.2" in printed
+
+
+def test_bench_pages_every_run_starts_from_the_seeded_data(tmp_path):
+    # The timed POSTs log practices "now": served in place, each repeat (and each later run on
+    # a kept seed) found the previous ones' on the same day, and the weekly summary grew with
+    # them (3.4, 4.4, 5.1 in three runs of session 10).
+    seeded = pages.seeded_in(tmp_path, families=2)
+
+    def practices() -> int:
+        with sqlite3.connect(seeded.url.removeprefix("sqlite:///")) as connection:
+            return connection.execute("SELECT count(*) FROM practice").fetchone()[0]
+
+    before = practices()
+    measured = pages.measure(seeded, rounds=3, curve_rounds=1,
+                             pages=["log practice POST", "weekly summary"])
+    assert [case.name for case in measured["cases"]][1] == "log practice POST"
+    assert len(measured["cases"][1].samples) == 3  # three practices logged, each a 303
+    assert practices() == before
