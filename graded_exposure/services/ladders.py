@@ -176,10 +176,14 @@ _NAMES = select(User.id, User.display_name).where(
     User.id.in_(bindparam("ids", expanding=True)))
 
 
-def authorship(session: Session, ladder: Ladder) -> Authorship:
-    """Return who made the ladder and who changed it last (names in one query)."""
-    ids = {i for i in (ladder.created_by_id, ladder.updated_by_id) if i is not None}
-    names = dict(session.connection().execute(_NAMES, {"ids": sorted(ids)}).all()) if ids else {}
+def authorship(session: Session, ladder: Ladder, viewer: User | None = None) -> Authorship:
+    """Return who made the ladder and who changed it last.
+
+    Names in one query, or none when they are all the viewer's own (a family's own ladder)."""
+    names = {viewer.id: viewer.display_name} if viewer is not None else {}
+    ids = {i for i in (ladder.created_by_id, ladder.updated_by_id) if i is not None} - set(names)
+    if ids:
+        names.update(session.connection().execute(_NAMES, {"ids": sorted(ids)}).all())
     tz = ladder.child.family.timezone
     return Authorship(
         made_by=names.get(ladder.created_by_id), made_on=local_date(ladder.created_at, tz),

@@ -47,7 +47,7 @@ def ladder_page(ladder: Ladder, status: int = 200, fragment: str | None = None, 
             formdata=None, meta=SHOWN_ONLY, local_time=context["boosters"].offer_time))
     return render("ladders/show.html", fragment, status, ladder=ladder, steps=steps,
                   big_jumps=ladder_rules.big_jumps(fears),
-                  authorship=ladders.authorship(get_session(), ladder), **context)
+                  authorship=ladders.authorship(get_session(), ladder, current_user), **context)
 
 
 def ladder_changed(ladder: Ladder, fragment: str, anchor: str = ""):

@@ -80,6 +80,10 @@ def test_a_caregivers_change_is_recorded_but_not_audited(db, family, tara):
     assert not db.exec(select(AuditEvent).where(AuditEvent.action == "ladder_changed")).all()
     who = ladders.authorship(db, db.get(Ladder, ladder.id))
     assert (who.made_by, who.changed_by) == ("Tara", family.user.display_name)
+    # The viewer's own name comes from the viewer; the other's from the database.
+    family.user.display_name = "Alex (viewing)"
+    who = ladders.authorship(db, db.get(Ladder, ladder.id), viewer=family.user)
+    assert (who.made_by, who.changed_by) == ("Tara", "Alex (viewing)")
 
 
 @pytest.mark.parametrize("change", [

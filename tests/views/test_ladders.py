@@ -8,7 +8,7 @@ from graded_exposure.models import Ladder
 from graded_exposure.rules.ladder_templates import TEMPLATES
 from graded_exposure.services import ladders, steps
 from tests.conftest import HX
-from tests.factories import template_ladder
+from tests.factories import link, make_therapist, template_ladder
 from tests.hostile_input import SCRIPT
 from tests.lookups import counted_statements
 
@@ -112,6 +112,23 @@ def test_show_page_reads_the_ladder_once_and_its_steps_in_one_statement(app, fam
     ladder_reads = [s for s in statements if re.match(r"SELECT ladder\.", s)]
     step_reads = [s for s in statements if re.search(r"\bFROM (step|substep)\b", s)]
     assert len(ladder_reads) == 1 and len(step_reads) == 1, ladder_reads + step_reads
+
+
+def test_the_viewers_own_ladder_names_them_without_reading_names(app, family):
+    ladder = template_ladder(family.db, family.child, by=family.user)
+    with counted_statements(app.extensions["db_engine"]) as statements:
+        page = family.client.get(f"/ladders/{ladder.id}").get_data(as_text=True)
+    assert f"Made by {family.user.display_name} on" in page
+    assert not [s for s in statements if re.match(r"SELECT user\.id, user\.display_name", s)]
+
+
+def test_someone_elses_ladder_names_its_author_and_changer(family):
+    tara = make_therapist(family.db)
+    link(family.db, tara, family.child)
+    ladder = template_ladder(family.db, family.child, by=tara)
+    steps.make_current(family.db, ladder.steps[1], by=family.user)
+    page = family.client.get(f"/ladders/{ladder.id}").get_data(as_text=True)
+    assert "Made by Tara on" in page and f"Changed by {family.user.display_name} on" in page
 
 
 def test_links_inside_htmx_components_do_not_inherit_their_target(family):
