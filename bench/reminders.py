@@ -24,7 +24,8 @@ the outbox's wall and CPU time by phase (claiming batches, the write after each 
 channel's sending) and the servers' own CPU time. The servers count messages and connections,
 check the VAPID signatures and decrypt a sample.
 --senders N runs N sender threads (OUTBOX_SENDERS); --processes N lets the outbox start N - 1
-helper processes (OUTBOX_PROCESSES, services/outbox_processes.py), whose CPU time the report
+helper processes (OUTBOX_PROCESSES, services/outbox_processes.py; by default the app's own
+default, the cores this process may use, at most four), whose CPU time the report
 adds to the outbox's.
 
 A report, not a test: nothing about time is asserted, only that everything was delivered.
@@ -48,6 +49,7 @@ from sqlalchemy import Table, event, func, select
 from sqlmodel import Session, SQLModel
 
 from graded_exposure.channels import vapid
+from graded_exposure.config import usable_cores
 from graded_exposure.db import make_engine
 from graded_exposure.models import (
     Child,
@@ -244,10 +246,11 @@ def report_inbox(count: int, small: int, batch: int, traced: bool) -> None:
 # ---- email and push -------------------------------------------------------------------------
 
 def report_channels(count: int, batch: int, channels: tuple[str, ...], senders: int = 1,
-                    processes: int = 1) -> None:
+                    processes: int | None = None) -> None:
     """Seed reminders on the given channels; time one dispatch pass and one outbox run."""
     with tempfile.TemporaryDirectory() as folder:
-        config = {**_config(batch), "OUTBOX_SENDERS": senders, "OUTBOX_PROCESSES": processes,
+        config = {**_config(batch), "OUTBOX_SENDERS": senders,
+                  "OUTBOX_PROCESSES": processes or usable_cores(),
                   "SECRET_KEY": "bench", "MAIL_SENDER": "bench@localhost",
                   "VAPID_PRIVATE_KEY_FILE": str(Path(folder) / "vapid.pem"),
                   "PUSH_TIMEOUT": 10, "PUSH_TTL": 3600}
@@ -319,8 +322,9 @@ def main() -> None:
                         help="email,push: time the outbox to loopback servers as well")
     parser.add_argument("--senders", type=int, default=1,
                         help="outbox senders side by side (OUTBOX_SENDERS)")
-    parser.add_argument("--processes", type=int, default=1,
-                        help="outbox processes when the backlog is large (OUTBOX_PROCESSES)")
+    parser.add_argument("--processes", type=int, default=None,
+                        help="outbox processes when the backlog is large (OUTBOX_PROCESSES; "
+                             "the app's default when not given)")
     parser.add_argument("--traced", action="store_true",
                         help="also report tracemalloc's peak (slow)")
     args = parser.parse_args()
