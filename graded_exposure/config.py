@@ -36,7 +36,9 @@ def usable_cores(most: int = 4) -> int:
     A burst of 100,000 emails and pushes took 280 to 330 s in one process on a two-core machine
     and 160 s in two (bench/reminders.py). Helpers start only for a backlog of 2,000 or more,
     and each holds its own database connections, hence the ceiling."""
-    return max(1, min(most, len(os.sched_getaffinity(0))))
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux; elsewhere, the core count
+    cores = len(affinity(0)) if affinity else os.cpu_count() or 1
+    return max(1, min(most, cores))
 
 
 def _list(name: str) -> list[str]:

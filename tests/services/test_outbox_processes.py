@@ -84,3 +84,10 @@ def test_outbox_processes_default_to_the_cores_this_process_may_use(monkeypatch,
     monkeypatch.setenv("OUTBOX_PROCESSES", "1")  # the operator's choice wins
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(16)))
     assert load_config(str(tmp_path))["OUTBOX_PROCESSES"] == 1
+    # Where the OS cannot say which cores (macOS has no sched_getaffinity): the core count.
+    monkeypatch.delenv("OUTBOX_PROCESSES")
+    monkeypatch.delattr(os, "sched_getaffinity")
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    assert load_config(str(tmp_path))["OUTBOX_PROCESSES"] == 3
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert load_config(str(tmp_path))["OUTBOX_PROCESSES"] == 1
