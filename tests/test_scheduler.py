@@ -20,11 +20,13 @@ from tests.factories import add_reminder, person
 
 
 def due_now(db, channels=("inbox",)):
-    """Add a daily reminder whose occurrence fell a minute ago."""
+    """Add a daily reminder whose occurrence fell a minute or two ago (its daily time that
+    minute, so the next falls tomorrow however near the clock is to any fixed time)."""
     user, child = person(db)
-    r = add_reminder(db, user, child, created=utcnow() - timedelta(days=1), channels=channels)
-    r.next_due_at = utcnow() - timedelta(minutes=1)
-    db.commit()
+    due = (utcnow() - timedelta(minutes=1)).replace(second=0, microsecond=0)
+    r = add_reminder(db, user, child, created=due - timedelta(seconds=1), channels=channels,
+                     local_time=f"{due:%H:%M}", tz="UTC")
+    assert r.next_due_at.replace(tzinfo=due.tzinfo) == due
     return r
 
 
