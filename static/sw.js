@@ -115,12 +115,19 @@ function offlineCopy(response, fearBefore) {
   });
 }
 
-function keepPage(request, response) {
-  if (!response.ok || response.redirected ||
+// Counts the times the phone forgot the child's pages (logout, a session that ended). A page
+// asked for before one of them and arriving after must not be kept: `since` is the count when
+// it was asked for. Checked again once stored, as a forget may land while it is being stored.
+var forgotten = 0;
+
+function keepPage(request, response, since) {
+  if (!response.ok || response.redirected || since !== forgotten ||
       (response.headers.get("Content-Type") || "").indexOf("text/html") !== 0) { return; }
-  var copy = response.clone();
+  var copy = response.clone(), key = new Request(request.url);
   return caches.open(PAGES_CACHE).then(function (cache) {
-    return cache.put(new Request(request.url), copy);
+    return cache.put(key, copy).then(function () {
+      if (since !== forgotten) { return cache.delete(key); }
+    });
   });
 }
 
@@ -153,9 +160,9 @@ function offlineFallback(request) {
 
 function pageFromNetwork(event, path) {
   var request = event.request;
-  var keep = matches(OFFLINE_PAGES, path) && isWholePage(request);
+  var keep = matches(OFFLINE_PAGES, path) && isWholePage(request), since = forgotten;
   return fetch(request).then(function (response) {
-    if (keep) { event.waitUntil(keepPage(request, response.clone())); }
+    if (keep) { event.waitUntil(keepPage(request, response.clone(), since)); }
     return response;
   }, function () { return offlineFallback(request); });
 }
@@ -282,7 +289,10 @@ function tellPages() {
   });
 }
 
-function forgetPages() { return caches.delete(PAGES_CACHE); }
+function forgetPages() {
+  forgotten += 1;
+  return caches.delete(PAGES_CACHE);
+}
 
 function sendOne(item, fresh) {
   var body = new URLSearchParams(item.body);
@@ -373,8 +383,9 @@ self.addEventListener("message", function (event) {
         return cache.match(url.href, { ignoreVary: true }).then(function (kept) {
           var age = kept ? Date.now() - Date.parse(kept.headers.get("Date") || "") : NaN;
           if (age < KEPT_FRESH_MS) { return null; }
+          var since = forgotten;
           return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
-            return keepPage(new Request(url.href), response);
+            return keepPage(new Request(url.href), response, since);
           }, function () {});
         });
       }));

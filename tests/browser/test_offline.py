@@ -5,11 +5,13 @@ The network is cut with `context.set_offline(True)`, which in this Chromium also
 service worker's own fetches: the first journey asks the worker to send its queue while cut
 and checks that nothing reached the server."""
 import re
+import threading
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask import request
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
@@ -23,6 +25,33 @@ pytestmark = pytest.mark.browser
 
 # What Chromium logs, as errors, about requests the cut network made fail.
 _OFFLINE_NOISE = ("ERR_INTERNET_DISCONNECTED", "Failed to load resource", "ERR_FAILED")
+
+
+class _Hold:
+    """Keeps the answer to one path, already rendered, from leaving the server until released:
+    a page still on its way when something else happens on the phone."""
+
+    def __init__(self):
+        self.path = None
+        self.arrived, self.release = threading.Event(), threading.Event()
+
+    def __call__(self, response):
+        if self.path is not None and request.path == self.path:
+            self.arrived.set()
+            self.release.wait(15)
+        return response
+
+
+@pytest.fixture
+def hold():
+    held = _Hold()
+    yield held
+    held.release.set()
+
+
+@pytest.fixture
+def prepare_live_app(hold):
+    return lambda app: app.after_request(hold)
 
 
 @pytest.fixture
@@ -338,6 +367,25 @@ def test_logging_out_offline_ends_the_sign_in_once_back_online(gate_phone, live_
     assert _count(live_server, "usersession") == 0
     page.goto(f"{live_server}/children/{child_id}")  # once only: the next visit asks nothing
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+
+
+def test_a_page_still_on_its_way_at_logout_is_not_kept(gate_phone, live_server, hold):
+    """The home asks the worker to keep the pages it leads to. One of them, asked for before
+    Log out and arriving after the phone forgot the child (a slow signal), must not be kept."""
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "late@example.com")
+    checkin = f"{live_server}/children/{child_id}/checkin"
+    page.evaluate("url => caches.open('pages').then(cache => cache.delete(url))", checkin)
+    hold.path = f"/children/{child_id}/checkin"
+    page.goto(f"{live_server}/children/{child_id}")  # the home asks for the check-in again
+    assert hold.arrived.wait(10), "the worker never asked for the check-in page"
+
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_text("You are logged out.")).to_be_visible()
+    hold.release.set()
+    for _ in range(8):  # the answer arrives just after: give the worker time to keep it
+        page.wait_for_timeout(250)
+        assert _child_data_left(page) == []
 
 
 def test_after_the_session_ends_the_item_waits_for_sign_in(gate_phone, live_server):
