@@ -375,7 +375,9 @@ self.addEventListener("message", function (event) {
       return data.everything ? inStore(META, "readwrite", function (s) { return s.clear(); }) : null;
     });
   } else if (data.type === "keep") {
-    // Pages the child's home leads to, kept now so they open offline later.
+    // Pages the child's home leads to, kept now so they open offline later (unless the phone
+    // forgets the child's pages before they arrive).
+    var since = forgotten;
     work = caches.open(PAGES_CACHE).then(function (cache) {
       return Promise.all((data.urls || []).map(function (path) {
         var url = new URL(path, self.location.origin);
@@ -383,7 +385,6 @@ self.addEventListener("message", function (event) {
         return cache.match(url.href, { ignoreVary: true }).then(function (kept) {
           var age = kept ? Date.now() - Date.parse(kept.headers.get("Date") || "") : NaN;
           if (age < KEPT_FRESH_MS) { return null; }
-          var since = forgotten;
           return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
             return keepPage(new Request(url.href), response, since);
           }, function () {});
