@@ -168,9 +168,10 @@ def _config(batch: int) -> dict:
 
 # ---- in-app ---------------------------------------------------------------------------------
 
-def _rss_mib() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+def _status_mib(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS now, VmHWM its peak)."""
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(f"{field}:")) / 1024
 
 
 def _reset_peak_rss() -> None:
@@ -184,11 +185,6 @@ def _reset_peak_rss() -> None:
         f.write("5")
 
 
-def _peak_rss_mib() -> float:
-    with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) / 1024
-
-
 def _one_pass(path: str, batch: int, traced: bool) -> dict:
     """In a fresh process: run one dispatch pass over the seeded file and measure it."""
     logging.basicConfig(level=logging.WARNING)
@@ -196,7 +192,7 @@ def _one_pass(path: str, batch: int, traced: bool) -> dict:
     statements = _counted(engine)
     with Session(engine, expire_on_commit=False) as session:
         session.execute(select(1))  # connect before the baseline: the pass, not the setup
-        before = _rss_mib()
+        before = _status_mib("VmRSS")
         _reset_peak_rss()
         if traced:
             tracemalloc.start()
@@ -205,7 +201,7 @@ def _one_pass(path: str, batch: int, traced: bool) -> dict:
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         traced_mib = tracemalloc.get_traced_memory()[1] / 2**20 if traced else None
         tracemalloc.stop()
-        peak = _peak_rss_mib() - before
+        peak = _status_mib("VmHWM") - before
         ran = len(statements)
         delivered = session.execute(select(func.count()).select_from(Delivery)).scalar_one()
         inbox = session.execute(select(func.count()).select_from(InboxMessage)).scalar_one()

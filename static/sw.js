@@ -120,10 +120,10 @@ function offlineCopy(response, fearBefore) {
 // it was asked for. Checked again once stored, as a forget may land while it is being stored.
 var forgotten = 0;
 
-function keepPage(request, response, since) {
+function keepPage(url, response, since) {
   if (!response.ok || response.redirected || since !== forgotten ||
       (response.headers.get("Content-Type") || "").indexOf("text/html") !== 0) { return; }
-  var copy = response.clone(), key = new Request(request.url);
+  var copy = response.clone(), key = new Request(url);
   return caches.open(PAGES_CACHE).then(function (cache) {
     return cache.put(key, copy).then(function () {
       if (since !== forgotten) { return cache.delete(key); }
@@ -162,7 +162,7 @@ function pageFromNetwork(event, path) {
   var request = event.request;
   var keep = matches(OFFLINE_PAGES, path) && isWholePage(request), since = forgotten;
   return fetch(request).then(function (response) {
-    if (keep) { event.waitUntil(keepPage(request, response.clone(), since)); }
+    if (keep) { event.waitUntil(keepPage(request.url, response.clone(), since)); }
     return response;
   }, function () { return offlineFallback(request); });
 }
@@ -386,7 +386,7 @@ self.addEventListener("message", function (event) {
           var age = kept ? Date.now() - Date.parse(kept.headers.get("Date") || "") : NaN;
           if (age < KEPT_FRESH_MS) { return null; }
           return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
-            return keepPage(new Request(url.href), response, since);
+            return keepPage(url.href, response, since);
           }, function () {});
         });
       }));

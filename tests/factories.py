@@ -178,14 +178,20 @@ def add_reminder(db: Session, user: User, child: Child | None, *, created, weekd
     return r
 
 
+def due_minute() -> datetime:
+    """A minute or two ago, on the minute: the due time of a daily reminder set for that minute
+    (UTC), as the app itself would store it, so its next occurrence is a day later however near
+    the clock is to any fixed time of day."""
+    return (utcnow() - timedelta(minutes=1)).replace(second=0, microsecond=0)
+
+
 def due_reminders(db: Session, users: list[User], count: int, channels: list[str],
                   child: Child | None = None) -> None:
     """Add `count` therapist reminders ("note 0".."), a minute or two overdue, spread over `users`.
 
-    Their daily time is the minute they fell due, as the app itself would have stored them: the
-    next occurrence is tomorrow, whatever the clock says.
+    Their daily time is the minute they fell due (due_minute).
     """
-    due = (utcnow() - timedelta(minutes=1)).replace(second=0, microsecond=0)
+    due = due_minute()
     db.add_all(Reminder(user_id=users[i % len(users)].id, child_id=child and child.id,
                         kind="therapist", message=f"note {i}",
                         weekdays="1234567", local_time=f"{due:%H:%M}", timezone="UTC",

@@ -16,14 +16,13 @@ from graded_exposure.config import ROOT
 from graded_exposure.db import make_engine
 from graded_exposure.models import Delivery, InboxMessage, LoginAttempt, utcnow
 from graded_exposure.services import health
-from tests.factories import add_reminder, person
+from tests.factories import add_reminder, due_minute, person
 
 
 def due_now(db, channels=("inbox",)):
-    """Add a daily reminder whose occurrence fell a minute or two ago (its daily time that
-    minute, so the next falls tomorrow however near the clock is to any fixed time)."""
+    """Add a daily reminder whose occurrence fell a minute or two ago (factories.due_minute)."""
     user, child = person(db)
-    due = (utcnow() - timedelta(minutes=1)).replace(second=0, microsecond=0)
+    due = due_minute()
     r = add_reminder(db, user, child, created=due - timedelta(seconds=1), channels=channels,
                      local_time=f"{due:%H:%M}", tz="UTC")
     assert r.next_due_at.replace(tzinfo=due.tzinfo) == due

@@ -28,7 +28,6 @@ from . import audit
 from .families import caregivers
 from .unique_wins import write_or_winner
 
-OPEN = OPEN_PLAN_STATUSES
 LATEST_START_DAYS = 60  # a plan starts within two months, or it is not a plan yet
 MAX_HOLD_WINDOW = 30
 
@@ -75,7 +74,7 @@ def _validate(data: PlanInput, today: date) -> None:
 # Built once: the therapist's page asks on every visit, and building the statement anew cost
 # SQLAlchemy twice what running it did.
 _OPEN_PLAN = select(AccommodationPlan).where(AccommodationPlan.child_id == bindparam("child_id"),
-                                             AccommodationPlan.status.in_(OPEN))
+                                             AccommodationPlan.status.in_(OPEN_PLAN_STATUSES))
 _OPEN_PLAN_AGREED = _OPEN_PLAN.options(selectinload(AccommodationPlan.agreements))
 
 

@@ -10,6 +10,7 @@ from graded_exposure.errors import DomainError
 from graded_exposure.models import AccommodationPlan
 from graded_exposure.services import accommodation_plans
 from graded_exposure.services.accommodation_plans import PlanInput, create_plan
+from graded_exposure.vocabulary import OPEN_PLAN_STATUSES
 
 TODAY = date(2026, 12, 3)
 
@@ -31,7 +32,7 @@ def _open_plans(db, child_id: int) -> list[AccommodationPlan]:
     db.expire_all()
     return list(db.exec(select(AccommodationPlan).where(
         AccommodationPlan.child_id == child_id,
-        AccommodationPlan.status.in_(accommodation_plans.OPEN))))
+        AccommodationPlan.status.in_(OPEN_PLAN_STATUSES))))
 
 
 @pytest.mark.parametrize(("first", "second"), [("draft", "draft"), ("draft", "active"),
