@@ -22,7 +22,7 @@ import os
 from flask import Flask, g
 from flask_wtf.csrf import CSRFProtect, generate_csrf, validate_csrf
 from markupsafe import Markup
-from wtforms import ValidationError
+from wtforms import HiddenField, ValidationError
 from wtforms.csrf.core import CSRF, CSRFTokenField
 
 logger = logging.getLogger(__name__)
@@ -90,7 +90,19 @@ class MaskedCSRFProtect(CSRFProtect):
 
 
 class _TokenField(CSRFTokenField):
-    """The hidden token input, without an id: a page with two forms would repeat the id."""
+    """The hidden token input, without an id: a page with two forms would repeat the id.
+
+    Its token is made when the field is rendered, not when the form is built (as WTForms
+    does): a form saved and redirected never shows one, and signing and masking it was
+    wasted on every such POST.
+    """
+
+    @property
+    def current_token(self) -> str:
+        return self.csrf_impl.generate_csrf_token(self)
+
+    def process(self, *args, **kwargs):
+        HiddenField.process(self, *args, **kwargs)  # CSRFTokenField's would make the token
 
     def __call__(self, **kwargs):
         kwargs.setdefault("id", False)

@@ -134,3 +134,18 @@ def test_unmask_gives_back_what_mask_hid(token):
     masked = mask(token)
     assert unmask(masked) == token
     assert re.fullmatch(r"[A-Za-z0-9_-]+", masked)
+
+
+def test_a_token_is_masked_only_for_a_page_that_shows_it(family, monkeypatch):
+    # A form saved and redirected never shows its token: building one for it was wasted work
+    # on every POST. A form shown again with its errors still carries a valid one.
+    masked = []
+    monkeypatch.setattr("graded_exposure.csrf_mask.mask",
+                        lambda token: masked.append(token) or mask(token))
+    token = csrf_from(family.client.get("/children/new").get_data(as_text=True))
+    masked.clear()
+    saved = family.client.post("/children/new", data={"display_name": "Saved", "csrf_token": token})
+    assert saved.status_code == 303 and masked == []
+    refused = family.client.post("/children/new", data={"display_name": "", "csrf_token": token})
+    assert refused.status_code == 422 and len(masked) == 1
+    assert unmask(csrf_from(refused.get_data(as_text=True))) == masked[0]
