@@ -2,9 +2,9 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.axe_scan import BLOCKING, violations
 from tests.browser.journeys import (
     FAMILY_PASSWORD,
     caregiver_accepts,
@@ -18,30 +18,11 @@ from tests.browser.journeys import (
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-BLOCKING = {"serious", "critical"}
-SCHEMES = ("light", "dark")
-
-
-# A boosted link fades to 60 % while its request is out (.htmx-request, a 200 ms transition): a scan
-# in that moment measures a half-faded button against the next page's contrast bar, not the page.
-SETTLED = """() => !document.querySelector('.htmx-request')
-                && document.getAnimations().every(a => !(a instanceof CSSTransition))"""
-
 
 def _scan(page, name: str, found: list) -> None:
-    """Run axe on the page as it stands once settled, in both colour schemes; record every violation."""
+    """Record every violation on the page once loaded, light and dark, under its name."""
     page.wait_for_load_state("networkidle")
-    page.wait_for_function(SETTLED)
-    for scheme in SCHEMES:
-        page.emulate_media(color_scheme=scheme)
-        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                           "resultTypes": ["violations"]})
-        for violation in results.response["violations"]:
-            for node in violation["nodes"]:
-                found.append((name, scheme, violation["impact"], violation["id"],
-                              ", ".join(map(str, node["target"])), node["failureSummary"]))
-    page.emulate_media(color_scheme="light")
+    found += [(name, *violation) for violation in violations(page)]
 
 
 def _visit(page, url: str, name: str, found: list) -> None:

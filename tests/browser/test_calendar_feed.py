@@ -2,14 +2,13 @@
 Clipboard API (or selectable by hand without JavaScript), fetched like a calendar app, and
 both pages free of serious accessibility problems, light and dark, at phone widths."""
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.axe_scan import serious
 from tests.browser.conftest import screenshot
 from tests.browser.journeys import register_and_add_child
 
 pytestmark = pytest.mark.browser
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def _turn_on(page, base_url) -> str:
@@ -20,19 +19,6 @@ def _turn_on(page, base_url) -> str:
     return page.get_by_label("Private calendar link").input_value()
 
 
-def _serious(page) -> list:
-    found = []
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                           "resultTypes": ["violations"]})
-        found += [(scheme, v["id"], [n["target"] for n in v["nodes"]])
-                  for v in results.response["violations"] if v["impact"] in {"serious",
-                                                                             "critical"}]
-    page.emulate_media(color_scheme="light")
-    return found
-
-
 def test_turn_on_copy_the_link_and_fetch_the_feed(live_server, phone):
     phone.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     register_and_add_child(phone, live_server, "jo@example.com")
@@ -41,7 +27,7 @@ def test_turn_on_copy_the_link_and_fetch_the_feed(live_server, phone):
     phone.get_by_role("button", name="Copy link").click()
     expect(phone.locator("[data-copy-status]")).to_have_text("Copied. Paste it into your calendar app.")
     assert phone.evaluate("navigator.clipboard.readText()") == link
-    assert _serious(phone) == []
+    assert serious(phone) == []
     phone.get_by_text("How to add it to your calendar").click()
     phone.set_viewport_size({"width": 360, "height": 800})
     screenshot(phone, "calendar-feed-link-360-light")
@@ -55,7 +41,7 @@ def test_turn_on_copy_the_link_and_fetch_the_feed(live_server, phone):
     section = phone.locator("#calendar-feed")
     expect(section.get_by_role("button", name="Make a new link")).to_be_visible()
     assert link not in phone.content()
-    assert _serious(phone) == []
+    assert serious(phone) == []
     phone.set_viewport_size({"width": 360, "height": 800})
     section.scroll_into_view_if_needed()
     screenshot(phone, "calendar-feed-settings-360-light")
