@@ -657,6 +657,10 @@ class ChildSummary(SQLModel, table=True):
 class AuditEvent(SQLModel, table=True):
     """A security-relevant event; never holds passwords, tokens or note text."""
 
+    # By actor and time: a therapist page asks whether its therapist viewed the child within
+    # the hour, which the index on time alone answered by reading every event of that hour;
+    # deleting an account finds the actor's events to clear through it too.
+    __table_args__ = (Index("ix_auditevent_actor_time", "actor_id", "at"),)
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _ts(index=True)
     actor_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
