@@ -18,13 +18,19 @@ def inbox_page(session: Session, user: User, number: int = 1,
     return paginate(session, query, number, per_page)
 
 
-# Every page's navigation shows it, so the statement is built once.
-_UNREAD = select(func.count()).select_from(InboxMessage).where(
-    InboxMessage.user_id == bindparam("user_id"), InboxMessage.read_at.is_(None))
+# The navigation's badge shows up to this many unread messages, then "99+".
+UNREAD_SHOWN = 99
+# Every page's navigation shows it, so the statement is built once. It counts no further than
+# the badge shows: an inbox nobody opens grows by every in-app reminder, for years.
+_UNREAD = select(func.count()).select_from(
+    select(InboxMessage.id).where(InboxMessage.user_id == bindparam("user_id"),
+                                  InboxMessage.read_at.is_(None))
+    .limit(UNREAD_SHOWN + 1).subquery())
 
 
 def unread_count(session: Session, user_id: int) -> int:
-    """Return how many of the user's messages are unread (one COUNT query)."""
+    """Return how many of the user's messages are unread, at most UNREAD_SHOWN + 1 (one
+    query)."""
     return session.connection().execute(_UNREAD, {"user_id": user_id}).scalar_one()
 
 

@@ -26,7 +26,7 @@ def unread_count() -> int:
 @bp.app_context_processor
 def _inbox_badge():
     # A function, not a number: the COUNT runs only when a template (the nav) calls it.
-    return {"inbox_unread": unread_count}
+    return {"inbox_unread": unread_count, "inbox_unread_shown": inbox.UNREAD_SHOWN}
 
 
 @bp.get("")

@@ -7,6 +7,7 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from graded_exposure.models import InboxMessage, utcnow
+from graded_exposure.services import inbox
 
 
 def _messages(db, user, count=1, **fields) -> list[InboxMessage]:
@@ -67,6 +68,14 @@ def test_the_nav_badge_counts_unread_messages(family, db):
     _messages(db, family.user, 3)
     _messages(db, family.user, 1, read_at=utcnow())
     assert _badge(family.client.get("/family").get_data(as_text=True)) == "🔔 Inbox 3 unread"
+
+
+def test_the_badge_stops_counting_where_it_stops_showing(family, db):
+    # A year of daily reminders nobody opens in the app: every page counted them all.
+    _messages(db, family.user, inbox.UNREAD_SHOWN + 30)
+    assert inbox.unread_count(db, family.user.id) == inbox.UNREAD_SHOWN + 1
+    badge = _badge(family.client.get("/family").get_data(as_text=True))
+    assert badge == f"🔔 Inbox {inbox.UNREAD_SHOWN}+ unread"
 
 
 def test_visitors_have_no_badge(client):
