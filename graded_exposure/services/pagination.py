@@ -27,8 +27,11 @@ class Page(Generic[Row]):
         return replace(self, rows=rows)
 
 
-def paginate(session: Session, query: SelectOfScalar, page: int, per_page: int) -> Page:
-    """Run an ordered query for page `page` (clamped to 1..MAX_PAGE) of `per_page` rows."""
+def paginate(session: Session, query: SelectOfScalar, page: int, per_page: int,
+             params: dict | None = None) -> Page:
+    """Run an ordered query (with its bound `params`) for page `page` (clamped to
+    1..MAX_PAGE) of `per_page` rows."""
     page = min(max(page, 1), MAX_PAGE)
-    found = list(session.exec(query.offset((page - 1) * per_page).limit(per_page + 1)))
+    found = list(session.exec(query.offset((page - 1) * per_page).limit(per_page + 1),
+                              params=params))
     return Page(found[:per_page], page, len(found) > per_page)

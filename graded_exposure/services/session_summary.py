@@ -28,7 +28,7 @@ from . import insights, plan_glance, two_voices, what_clicks
 from .caseload import active_link, row_for_child
 from .expectancy import trends_by_step
 from .practices import SOMEONE, PracticeRow
-from .therapist_notes import NoteRow, notes_for_child
+from .therapist_notes import NoteRow, family_feed
 
 DEFAULT_DAYS = 14  # when no last session date is set yet
 OLDEST_SESSION_DAYS = 730
@@ -163,8 +163,8 @@ def for_child(session: Session, child: Child, link: TherapistLink,
         accommodations=Counter(kind for c in checkins for kind in c.accommodations),
         small_wins=Counter(w for p in practices for w in p.small_wins),
         flags=mark.flags if mark else [], reasons=mark.reasons if mark else [],
-        open_homework=[row for row in notes_for_child(session, child)
-                       if row.note.kind == "homework" and row.note.done_at is None],
+        open_homework=[row for row in family_feed(session, child)
+                       if row.note.kind == "homework"],
         what_clicks=what_clicks.for_child(session, child),
         plan=plan_glance.glance(session, child, since, today))
 

@@ -6,7 +6,7 @@ sees it there, seen_at is set, so the therapist knows it arrived.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, select
 
 from ..errors import DomainError
@@ -14,6 +14,7 @@ from ..models import Child, Ladder, Reminder, TherapistNote, User, utcnow
 from ..rules.timezones import local_date
 from . import audit, families
 from .dated_reminders import DEFAULT_CHANNELS, remind_on
+from .pagination import MAX_PAGE, Page, paginate
 
 KINDS = {"note": "Note", "homework": "Homework"}
 MAX_TEXT = 2000
@@ -68,30 +69,64 @@ _NOTE_ROWS = (select(TherapistNote, User.display_name, Ladder.goal)
               .where(TherapistNote.child_id == bindparam("child_id"))
               .order_by(TherapistNote.created_at.desc(), TherapistNote.id.desc()))
 _OPEN_NOTE_ROWS = _NOTE_ROWS.where(TherapistNote.done_at.is_(None))
+_DONE_NOTE_ROWS = _NOTE_ROWS.where(TherapistNote.done_at.is_not(None))
 FORMER_THERAPIST = "A former therapist"  # a note's author whose account is gone
+# Done notes and homework pile up a few a week for as long as therapy lasts: pages show them a
+# page at a time, the therapist's child page only its newest few (open ones always all).
+DONE_PER_PAGE = 20
+DONE_ON_CHILD_PAGE = 5
 _SCHEDULED = (select(Reminder).where(
     Reminder.child_id == bindparam("child_id"), Reminder.created_by_id == bindparam("therapist_id"),
     Reminder.kind == "therapist", Reminder.active == True,  # noqa: E712
     Reminder.next_due_at.is_not(None)).order_by(Reminder.next_due_at, Reminder.id))
 
 
-def _rows(session: Session, statement, child: Child) -> list[NoteRow]:
-    """Notes with their author's name and ladder's goal, newest first, in one statement."""
-    return [NoteRow(note=note, author=FORMER_THERAPIST if author is None else author,
-                    ladder_goal=goal)
-            for note, author, goal in session.exec(statement, params={"child_id": child.id})]
+@dataclass
+class ChildNotes:
+    """What the therapist's child page shows: every open note, and a page of done ones."""
+
+    open: list[NoteRow]
+    done: Page[NoteRow]
 
 
-def notes_for_child(session: Session, child: Child) -> list[NoteRow]:
-    """Every note and homework on the child, open ones first, newest first."""
-    rows = _rows(session, _NOTE_ROWS, child)
-    rows.sort(key=lambda row: row.note.done_at is not None)  # stable: newest first in each
-    return rows
+def _note_row(note: TherapistNote, author: str | None, goal: str | None) -> NoteRow:
+    return NoteRow(note=note, author=FORMER_THERAPIST if author is None else author,
+                   ladder_goal=goal)
 
 
 def family_feed(session: Session, child: Child) -> list[NoteRow]:
-    """The family's feed for the child: its open notes and homework, newest first."""
-    return _rows(session, _OPEN_NOTE_ROWS, child)
+    """The child's open notes and homework, newest first: the family's feed."""
+    return [_note_row(*row) for row in session.exec(_OPEN_NOTE_ROWS,
+                                                    params={"child_id": child.id})]
+
+
+def done_notes(session: Session, child: Child, page: int = 1,
+               per_page: int = DONE_PER_PAGE) -> Page[NoteRow]:
+    """Page `page` of the child's done notes and homework, newest first."""
+    found = paginate(session, _DONE_NOTE_ROWS, page, per_page, params={"child_id": child.id})
+    return found.with_rows([_note_row(*row) for row in found.rows])
+
+
+# Every open note, and one page of done ones (and one more, to tell if older ones follow).
+_DONE_IDS = (select(TherapistNote.id)
+             .where(TherapistNote.child_id == bindparam("child_id"),
+                    TherapistNote.done_at.is_not(None))
+             .order_by(TherapistNote.created_at.desc(), TherapistNote.id.desc())
+             .limit(bindparam("limit")).offset(bindparam("offset")))
+_OPEN_AND_DONE_PAGE = _NOTE_ROWS.where(or_(TherapistNote.done_at.is_(None),
+                                           TherapistNote.id.in_(_DONE_IDS.scalar_subquery())))
+
+
+def notes_for_child(session: Session, child: Child, done_page: int = 1) -> ChildNotes:
+    """The therapist's view: every open note and homework, and a page of the done ones, newest
+    first (one statement)."""
+    page = min(max(done_page, 1), MAX_PAGE)
+    per_page = DONE_ON_CHILD_PAGE
+    rows = [_note_row(*row) for row in session.exec(_OPEN_AND_DONE_PAGE, params={
+        "child_id": child.id, "limit": per_page + 1, "offset": (page - 1) * per_page})]
+    done = [row for row in rows if row.note.done_at is not None]
+    return ChildNotes(open=[row for row in rows if row.note.done_at is None],
+                      done=Page(done[:per_page], page, len(done) > per_page))
 
 
 def mark_seen(session: Session, note: TherapistNote, now: datetime | None = None) -> None:

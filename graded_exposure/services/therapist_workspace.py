@@ -30,7 +30,7 @@ from . import (
     what_clicks,
 )
 from .pagination import Page
-from .therapist_notes import NoteRow, notes_for_child, scheduled_reminders
+from .therapist_notes import ChildNotes, notes_for_child, scheduled_reminders
 
 # A therapist reloading the page during a session should not flood the family's audit log.
 VIEW_AUDIT_EVERY = timedelta(hours=1)
@@ -52,7 +52,7 @@ class ChildWorkspace:
     archived_ladders: int
     days_last_28: int
     log: Page[practices.PracticeRow]
-    notes: list[NoteRow]
+    notes: ChildNotes
     reminders: list[Reminder]
     sessions: list[TherapySession]  # the therapist's latest records, newest first
     what_clicks: what_clicks.ChildWhatClicks
@@ -104,7 +104,7 @@ def record_view(session: Session, therapist: User, child: Child, ip: str = "",
 
 
 def open_for(session: Session, child: Child, link: TherapistLink, *, page: int = 1,
-             ip: str = "", now: datetime | None = None) -> ChildWorkspace:
+             notes_page: int = 1, ip: str = "", now: datetime | None = None) -> ChildWorkspace:
     """Load everything the therapist's page shows for the child, and audit the view.
 
     `link` is the therapist's active link to the child (access.child_and_link_for)."""
@@ -121,7 +121,7 @@ def open_for(session: Session, child: Child, link: TherapistLink, *, page: int =
         child=child, link=link, insights=found, ladders=trends, archived_ladders=archived,
         days_last_28=found.practice_days_last_28,
         log=log, voices=two_voices.voices_of(log.rows[::-1]) if log.page == 1 else None,
-        notes=notes_for_child(session, child),
+        notes=notes_for_child(session, child, notes_page),
         reminders=scheduled_reminders(session, therapist, child),
         sessions=therapy_sessions.recent_sessions(session, therapist, child),
         what_clicks=what_clicks.for_child(session, child),

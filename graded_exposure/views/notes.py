@@ -8,6 +8,7 @@ from ..auth_session import caregiver_required, require_login
 from ..db import get_session
 from ..models import Child
 from ..services import therapist_notes
+from .pagination import requested_page
 from .responses import render, see_other, wants_fragment
 
 bp = Blueprint("notes", __name__)
@@ -47,6 +48,5 @@ def done(note_id: int):
 def index(child_id: int):
     child = child_for(child_id)
     feed = feed_for(child)
-    done_rows = [row for row in therapist_notes.notes_for_child(get_session(), child)
-                 if row.note.done_at is not None]
-    return render("notes/index.html", child=child, feed=feed, done_rows=done_rows)
+    done = therapist_notes.done_notes(get_session(), child, requested_page())
+    return render("notes/index.html", child=child, feed=feed, done=done)

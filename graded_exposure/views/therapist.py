@@ -34,6 +34,7 @@ bp.before_request(therapist_required(lambda: None))
 NOTES = "therapist/_notes.html"
 SETTINGS = "therapist/_settings.html"
 REMINDER = "therapist/_reminder.html"
+NOTES_PAGE = "notes"  # the query argument of the done notes' page (?page= is the log's)
 
 
 @bp.app_template_global()
@@ -63,7 +64,7 @@ def _component_context(child: Child, fragment: str) -> dict:
     """What one component of the child's page needs, without loading the whole page."""
     db = get_session()
     if fragment == NOTES:
-        return {"notes": therapist_notes.notes_for_child(db, child)}
+        return {"notes": therapist_notes.notes_for_child(db, child, requested_page(NOTES_PAGE))}
     if fragment == REMINDER:
         return {"reminders": therapist_notes.scheduled_reminders(db, current_user, child)}
     return {}
@@ -94,7 +95,7 @@ def child_page(child: Child, link: TherapistLink, status: int = 200,
         _default_forms(child, link, active, context)
         return render(fragment, None, status, child=child, link=link, **context)
     ws = therapist_workspace.open_for(get_session(), child, link, page=requested_page(),
-                                      ip=client_ip())
+                                      notes_page=requested_page(NOTES_PAGE), ip=client_ip())
     _default_forms(child, link, [lp.ladder for lp in ws.ladders], context)
     return render("therapist/child.html", None, status, child=child, ws=ws, link=link,
                   notes=ws.notes, reminders=ws.reminders,

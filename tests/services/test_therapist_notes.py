@@ -91,7 +91,7 @@ def test_done_notes_leave_the_feed_and_keep_the_first_done_time(db, family, tara
     therapist_notes.mark_done(db, note, family.user, now=NOW + timedelta(days=1))
     assert note.done_at == NOW and note.seen_at == NOW
     assert therapist_notes.family_feed(db, family.child) == []
-    [row] = therapist_notes.notes_for_child(db, family.child)
+    [row] = therapist_notes.notes_for_child(db, family.child).done.rows
     assert row.note.done_at == NOW
 
 
@@ -99,7 +99,7 @@ def test_notes_of_a_deleted_author_still_show(db, family, tara):
     note = therapist_notes.write_note(db, family.child, tara, kind="note", text="One")
     note.author_id = None
     db.commit()
-    [row] = therapist_notes.notes_for_child(db, family.child)
+    [row] = therapist_notes.notes_for_child(db, family.child).open
     assert row.author == "A former therapist"
 
 
@@ -118,15 +118,32 @@ def test_notes_come_with_their_authors_and_ladders_in_one_statement(app, db, fam
 
     event.listen(app.extensions["db_engine"], "before_cursor_execute", count)
     try:
-        rows = therapist_notes.notes_for_child(db, family.child)
+        notes = therapist_notes.notes_for_child(db, family.child)
         feed = therapist_notes.family_feed(db, family.child)
     finally:
         event.remove(app.extensions["db_engine"], "before_cursor_execute", count)
     assert len(statements) == 2
-    assert [(r.note.text, r.author, r.ladder_goal) for r in rows] == [
-        ("In general", "Theo", None), ("On the ladder", "Tara", ladder.goal),
-        ("Done", "Theo", None)]  # open ones first, newest first
+    assert [(r.note.text, r.author, r.ladder_goal) for r in notes.open] == [
+        ("In general", "Theo", None), ("On the ladder", "Tara", ladder.goal)]  # newest first
+    assert [(r.note.text, r.author) for r in notes.done.rows] == [("Done", "Theo")]
     assert [r.note.text for r in feed] == ["In general", "On the ladder"]
+
+
+def test_the_therapist_sees_every_open_note_and_the_newest_done_a_page_at_a_time(db, family,
+                                                                                 tara):
+    # A year of weekly notes and homework, done: the child's page read and drew all of them.
+    per_page = therapist_notes.DONE_ON_CHILD_PAGE
+    for n in range(per_page * 2 + 1):
+        note = therapist_notes.write_note(db, family.child, tara, kind="note", text=f"Done {n}")
+        note.created_at = NOW + timedelta(days=n)
+        therapist_notes.mark_done(db, note, family.user, now=NOW + timedelta(days=n))
+    therapist_notes.write_note(db, family.child, tara, kind="homework", text="Open")
+    first, last = (therapist_notes.notes_for_child(db, family.child, page) for page in (1, 3))
+    assert [r.note.text for r in first.open] == [r.note.text for r in last.open] == ["Open"]
+    newest = per_page * 2
+    assert [r.note.text for r in first.done.rows] == [f"Done {newest - n}" for n in range(per_page)]
+    assert first.done.has_older and not first.done.has_newer
+    assert [r.note.text for r in last.done.rows] == ["Done 0"] and not last.done.has_older
 
 
 # ---- reminders for the family --------------------------------------------------------------

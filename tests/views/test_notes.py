@@ -1,5 +1,6 @@
 """Notes, homework and reminders over HTTP: the therapist writes, the family sees and completes."""
 import re
+from datetime import timedelta
 
 import pytest
 from flask import render_template
@@ -9,6 +10,7 @@ from werkzeug.exceptions import NotFound
 
 from graded_exposure.access import note_for
 from graded_exposure.models import Reminder, TherapistNote, User
+from graded_exposure.services import therapist_notes
 from tests.conftest import HX, Therapist
 from tests.factories import link, template_ladder
 from tests.hostile_input import SCRIPT
@@ -152,6 +154,46 @@ def test_family_notes_page_lists_open_and_done(db, family, tara):
     assert "Still to do" in open_part and "Already done" in done_part
     # Only the one marked done was seen: listing notes (a GET) records nothing.
     assert [n.seen_at is not None for n in _notes(db)] == [False, True]
+
+
+def _done_notes(db, family, tara, count: int) -> None:
+    """`count` notes, written a day apart and done: "Done 0" the oldest."""
+    for n in range(count):
+        note = therapist_notes.write_note(db, family.child, tara.user, kind="note", text=f"Done {n}")
+        note.created_at = note.created_at + timedelta(days=n)
+        therapist_notes.mark_done(db, note, family.user)
+
+
+def _shown(html: str) -> list[str]:
+    return re.findall(r"Done \d+", html)
+
+
+def test_done_notes_come_a_page_at_a_time_on_the_family_page(db, family, tara):
+    per_page = therapist_notes.DONE_PER_PAGE
+    _done_notes(db, family, tara, per_page + 2)
+    url = f"/children/{family.child.id}/notes"
+    first = family.client.get(url).get_data(as_text=True)
+    assert _shown(first) == [f"Done {per_page + 1 - n}" for n in range(per_page)]
+    assert f'href="{url}?page=2"' in first and "Newer" not in first
+    second = family.client.get(f"{url}?page=2").get_data(as_text=True)
+    assert _shown(second) == ["Done 1", "Done 0"] and f'href="{url}?page=1"' in second
+    beyond = family.client.get(f"{url}?page=9").get_data(as_text=True)
+    assert _shown(beyond) == [] and "No older notes or homework." in beyond
+
+
+def test_the_therapist_page_shows_open_notes_and_the_newest_done(db, family, tara):
+    per_page = therapist_notes.DONE_ON_CHILD_PAGE
+    _done_notes(db, family, tara, per_page + 1)
+    _write(tara, family.child, text="Walk to the gate")
+    url = f"/therapist/children/{family.child.id}"
+    first = tara.page(url)
+    assert "Walk to the gate" in first
+    assert _shown(first) == [f"Done {per_page - n}" for n in range(per_page)]
+    older = f"{url}?notes=2#therapist-notes"
+    assert f'href="{older}"' in first
+    second = tara.page(older)
+    assert "Walk to the gate" in second and _shown(second) == ["Done 0"]
+    assert f'href="{url}?notes=1#therapist-notes"' in second
 
 
 def test_done_needs_csrf(db, family, tara):
