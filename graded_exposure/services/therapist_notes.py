@@ -75,6 +75,10 @@ FORMER_THERAPIST = "A former therapist"  # a note's author whose account is gone
 # page at a time, the therapist's child page only its newest few (open ones always all).
 DONE_PER_PAGE = 20
 DONE_ON_CHILD_PAGE = 5
+# Open ones a family never ticks off pile up too: the home screen shows the newest few, the
+# notes page all of them.
+OPEN_ON_HOME_SCREEN = 3
+_NEWEST_OPEN = _OPEN_NOTE_ROWS.limit(bindparam("most"))
 _SCHEDULED = (select(Reminder).where(
     Reminder.child_id == bindparam("child_id"), Reminder.created_by_id == bindparam("therapist_id"),
     Reminder.kind == "therapist", Reminder.active == True,  # noqa: E712
@@ -94,10 +98,14 @@ def _note_row(note: TherapistNote, author: str | None, goal: str | None) -> Note
                    ladder_goal=goal)
 
 
-def family_feed(session: Session, child: Child) -> list[NoteRow]:
-    """The child's open notes and homework, newest first: the family's feed."""
-    return [_note_row(*row) for row in session.exec(_OPEN_NOTE_ROWS,
-                                                    params={"child_id": child.id})]
+def family_feed(session: Session, child: Child, most: int | None = None) -> list[NoteRow]:
+    """The child's open notes and homework, newest first (the `most` newest, if given): the
+    family's feed."""
+    if most is None:
+        found = session.exec(_OPEN_NOTE_ROWS, params={"child_id": child.id})
+    else:
+        found = session.exec(_NEWEST_OPEN, params={"child_id": child.id, "most": most})
+    return [_note_row(*row) for row in found]
 
 
 def done_notes(session: Session, child: Child, page: int = 1,

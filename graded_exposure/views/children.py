@@ -9,11 +9,8 @@ from ..db import get_session
 from ..forms.families import ChildForm
 from ..models import Child
 from ..rules import hopelessness
-from ..services import (
-    child_overview,
-    families,
-    therapist_notes,
-)
+from ..services import child_overview, families
+from . import notes
 from .responses import render, render_form, see_other, unless_confirmed
 
 bp = Blueprint("children", __name__, url_prefix="/children")
@@ -49,7 +46,7 @@ def home_page(child: Child):
     overview = child_overview.for_child(db, child)
     return render("children/show.html", child=child, overview=overview,
                   insights=overview.outlook, ready_steps=overview.ready_steps,
-                  feed=therapist_notes.family_feed(db, child),
+                  **notes.home_feed(child),
                   siblings=families.family_children(db, child.family_id),
                   more_help=_more_help(overview.outlook))
 

@@ -17,9 +17,12 @@ bp.before_request(require_login)
 FEED = "notes/_feed.html"
 
 
-def feed_for(child: Child) -> list[therapist_notes.NoteRow]:
-    """The open notes the family's home screen shows for the child."""
-    return therapist_notes.family_feed(get_session(), child)
+def home_feed(child: Child) -> dict:
+    """The newest open notes the home screen shows (`feed`), and whether more wait on the
+    notes page (`feed_more`)."""
+    shown = therapist_notes.OPEN_ON_HOME_SCREEN
+    rows = therapist_notes.family_feed(get_session(), child, shown + 1)
+    return {"feed": rows[:shown], "feed_more": len(rows) > shown}
 
 
 @bp.post("/notes/<int:note_id>/seen")
@@ -38,7 +41,9 @@ def done(note_id: int):
     child = child_for(note.child_id)
     back = "notes" if request.form.get("back") == "notes" else "home"
     if wants_fragment():
-        return render(FEED, child=child, feed=feed_for(child), just_done=True, back=back)
+        feed = ({"feed": therapist_notes.family_feed(get_session(), child)} if back == "notes"
+                else home_feed(child))
+        return render(FEED, child=child, just_done=True, back=back, **feed)
     if back == "notes":
         return see_other(url_for("notes.index", child_id=child.id))
     return see_other(url_for("children.show", child_id=child.id) + "#notes-feed")
@@ -47,6 +52,6 @@ def done(note_id: int):
 @bp.get("/children/<int:child_id>/notes")
 def index(child_id: int):
     child = child_for(child_id)
-    feed = feed_for(child)
+    feed = therapist_notes.family_feed(get_session(), child)
     done = therapist_notes.done_notes(get_session(), child, requested_page())
     return render("notes/index.html", child=child, feed=feed, done=done)

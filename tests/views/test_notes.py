@@ -97,7 +97,7 @@ def _feed_html(app, family) -> str:
     with app.test_request_context():
         login_user(family.db.get(User, family.user.id))
         return render_template("notes/_feed.html", child=family.child,
-                               feed=notes_view.feed_for(family.child))
+                               **notes_view.home_feed(family.child))
 
 
 def test_homework_shows_in_the_family_feed_until_done_and_the_therapist_sees_when(
@@ -139,6 +139,26 @@ def test_marking_done_with_htmx_returns_the_feed(db, family, tara):
     assert "Second" in html and "First" not in html
     response = family.post(f"/notes/{second.id}/done", headers=HX)
     assert "All done." in response.get_data(as_text=True)
+
+
+def _texts(html: str) -> list[str]:
+    return re.findall(r'class="note-text"[^>]*>([^<]*)<', html)
+
+
+def test_the_home_screen_shows_the_newest_open_notes_and_the_notes_page_all(db, family, tara):
+    # Homework a family never ticks off piles up: the home screen drew every one, each with
+    # its own form.
+    shown = therapist_notes.OPEN_ON_HOME_SCREEN
+    for n in range(shown + 2):
+        _write(tara, family.child, text=f"Open {n}")
+    home = family.client.get(f"/children/{family.child.id}").get_data(as_text=True)
+    assert _texts(home) == [f"Open {shown + 1 - n}" for n in range(shown)]
+    assert "More notes and homework" in home
+    page = family.client.get(f"/children/{family.child.id}/notes").get_data(as_text=True)
+    assert _texts(page) == [f"Open {shown + 1 - n}" for n in range(shown + 2)]
+    first_shown = _notes(db)[shown + 1]
+    done = family.post(f"/notes/{first_shown.id}/done", headers=HX).get_data(as_text=True)
+    assert _texts(done) == [f"Open {shown - n}" for n in range(shown)]
 
 
 def test_the_empty_feed_is_hidden(app, family):
