@@ -122,6 +122,10 @@ def load_config(instance_path: str) -> dict:
         # for hours must still be able to save a practice.
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        # No form takes a file and the longest (a 2,000-character note in four-byte characters,
+        # percent-encoded) is about 24 KB: a larger body is refused (413) before it is read,
+        # parsed, or spooled to a temporary file. Flask sets no ceiling by default.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
