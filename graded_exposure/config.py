@@ -116,7 +116,9 @@ def load_config(instance_path: str) -> dict:
         "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        # Unset: on when BASE_URL is https (public_address.py); set it to choose either way.
+        "SESSION_COOKIE_SECURE": (_flag("SESSION_COOKIE_SECURE")
+                                  if "SESSION_COOKIE_SECURE" in os.environ else None),
         "SESSION_COOKIE_NAME": "brave_steps_session",
         # CSRF tokens are bound to the session, not to a clock: a phone tab left open
         # for hours must still be able to save a practice.

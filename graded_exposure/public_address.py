@@ -50,6 +50,12 @@ def base_url(config) -> str:
     return (config.get("BASE_URL") or LOCAL_BASE_URL).rstrip("/")
 
 
+def serves_https(config) -> bool:
+    """True when the public address is https: cookies go only over it, and browsers are told
+    to use nothing else (HSTS, http_headers.py)."""
+    return base_url(config).startswith("https://")
+
+
 def trusted_hosts(config) -> list[str]:
     """Return the Host names to accept: BASE_URL's, plus any listed in EXTRA_TRUSTED_HOSTS."""
     if not config.get("BASE_URL"):
@@ -80,7 +86,10 @@ def _flask_run_host() -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    """Trust only the public address's Host, and refuse to serve the network without it."""
+    """Trust only the public address's Host, send cookies only over https when it is https,
+    and refuse to serve the network without it."""
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = serves_https(app.config)
     if app.config.get("TRUSTED_HOSTS") is None:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     if (host := _flask_run_host()) is not None:

@@ -132,3 +132,33 @@ def test_a_loopback_base_url_answers_every_loopback_name():
     assert trusted_hosts({"BASE_URL": "http://127.0.0.1:8000"}) == ["127.0.0.1", "localhost",
                                                                      "[::1]"]
     assert trusted_hosts({"BASE_URL": "https://brave.example"}) == ["brave.example"]
+
+
+def _app_at(base_url: str):
+    return create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SECRET_KEY": "x",
+                       "PASSWORD_HASH_METHOD": TEST_HASH_METHOD, "BASE_URL": base_url})
+
+
+def test_at_an_https_address_cookies_go_only_over_https(monkeypatch):
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    app = _app_at("https://brave.example")
+    response = app.test_client().get("/login", headers={"Host": "brave.example"})
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and all("; Secure" in cookie for cookie in cookies), cookies
+    assert _app_at("http://localhost").config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_the_operator_still_chooses_the_cookie_flag(monkeypatch):
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "0")
+    assert _app_at("https://brave.example").config["SESSION_COOKIE_SECURE"] is False
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "1")
+    assert _app_at("http://localhost").config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_browsers_are_told_to_keep_to_https_only_at_an_https_address(client, public_app):
+    secure = public_app.test_client().get("/login", headers={"Host": "brave.example"})
+    assert secure.headers["Strict-Transport-Security"] == "max-age=63072000"
+
+
+def test_no_https_rule_for_a_plain_http_address(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
