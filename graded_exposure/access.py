@@ -93,13 +93,17 @@ def in_family(child: Child | None) -> bool:
             and current_user.family_id is not None and child.family_id == current_user.family_id)
 
 
+_ACTIVE_LINK = select(TherapistLink.id).where(
+    TherapistLink.therapist_id == bindparam("me"), TherapistLink.child_id == bindparam("child_id"),
+    TherapistLink.status == LinkStatus.ACTIVE)
+
+
 def is_linked_therapist(child: Child | None) -> bool:
     """True when the current user is a therapist with an active link to the child."""
     if child is None or not current_user.is_authenticated or current_user.role != Role.THERAPIST:
         return False
-    link = get_session().exec(select(TherapistLink.id).where(
-        TherapistLink.therapist_id == current_user.id, TherapistLink.child_id == child.id,
-        TherapistLink.status == LinkStatus.ACTIVE)).first()
+    link = get_session().exec(_ACTIVE_LINK, params={"me": current_user.id,
+                                                    "child_id": child.id}).first()
     return link is not None
 
 

