@@ -6,7 +6,8 @@ database holds nothing that opens a feed. A new link replaces the old one in the
 the old one stops working at once.
 
 What a feed lists is read afresh on every fetch, so whatever is deleted, paused or no longer in
-the caregiver's family drops out: the practice reminders about the family's children (whoever
+the caregiver's family drops out, as does a reminder that ended over a week ago
+(reminders.ENDED_SHOWN): the practice reminders about the family's children (whoever
 set them; the same schedule set by two caregivers shows once) and the therapist's reminders
 this caregiver receives. Evening nudges and weekly digests are left out: a nudge goes out only
 when nothing was logged and a digest is an email, so neither is a time to keep free. Session
@@ -29,6 +30,7 @@ from ..models import CalendarFeed, Child, Reminder, User, utcnow
 from ..rules import schedule
 from ..vocabulary import Role
 from . import audit, tokens
+from .reminders import STILL_SHOWN, ended_since
 
 PRACTICE, THERAPIST = "practice", "therapist"
 # A token is secrets.token_urlsafe(32): 43 characters of the URL-safe base64 alphabet (room is
@@ -49,6 +51,7 @@ _LISTED = (select(Reminder.id, Reminder.user_id, Reminder.child_id, Reminder.kin
            .join(Child, Child.id == Reminder.child_id)
            .where(Child.family_id == bindparam("family_id"),
                   Reminder.active == True,  # noqa: E712
+                  STILL_SHOWN,
                   or_(Reminder.kind == PRACTICE,
                       and_(Reminder.kind == THERAPIST,
                            Reminder.user_id == bindparam("user_id"))))
@@ -156,7 +159,8 @@ def open_feed(session: Session, token: str, links: FeedLinks,
     if found is None:
         return None
     feed, family_id = found
-    rows = session.exec(_LISTED, params={"family_id": family_id, "user_id": feed.user_id})
+    rows = session.exec(_LISTED, params={"family_id": family_id, "user_id": feed.user_id,
+                                         "ended_since": ended_since(now)})
     events = _events(list(rows), feed, links)
     content_hash = hashlib.sha256(repr((_FORMAT, events)).encode()).hexdigest()
     if content_hash != feed.content_hash:

@@ -2,10 +2,10 @@
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, select
 
 from ..channels import registry
@@ -162,13 +162,28 @@ def describe(reminder: Reminder) -> ReminderRow:
     return ReminderRow(reminder, after.astimezone(zone) if after else None, upcoming.date())
 
 
-def reminders_by_child(session: Session, user: User,
-                       children: list[Child]) -> list[tuple[Child, list[ReminderRow]]]:
-    """Return, for each child, the user's reminders about them (one query for all)."""
+# A reminder whose end date is this far past can fire no more. Pages and the calendar feed leave
+# it out: a therapist's one-offs, re-rating questions and boosters would pile up for years.
+ENDED_SHOWN = timedelta(days=7)
+STILL_SHOWN = or_(Reminder.ends_on.is_(None),
+                  Reminder.ends_on >= bindparam("ended_since",
+                                                type_=Reminder.__table__.c.ends_on.type))
+
+
+def ended_since(now: datetime | None = None) -> date:
+    """The earliest end date of a reminder still shown (the UTC date: a week covers every zone)."""
+    return (now or utcnow()).date() - ENDED_SHOWN
+
+
+def reminders_by_child(session: Session, user: User, children: list[Child],
+                       now: datetime | None = None) -> list[tuple[Child, list[ReminderRow]]]:
+    """Return, for each child, the user's reminders about them that are not long over (one
+    query for all)."""
     ids = [child.id for child in children]
     rows = session.exec(select(Reminder).where(Reminder.user_id == user.id,
-                                               Reminder.child_id.in_(ids))
-                        .order_by(Reminder.local_time, Reminder.id)).all()
+                                               Reminder.child_id.in_(ids), STILL_SHOWN)
+                        .order_by(Reminder.local_time, Reminder.id),
+                        params={"ended_since": ended_since(now)}).all()
     return [(child, [describe(r) for r in rows if r.child_id == child.id]) for child in children]
 
 

@@ -38,8 +38,9 @@ def _partner(db, user: User) -> User:
     return partner
 
 
-def _uids(db, token: str) -> list[str]:
-    found = calendar_feeds.open_feed(db, token, LINKS)
+def _uids(db, token: str, now: datetime | None = CREATED) -> list[str]:
+    """The feed's event ids as at `now` (CREATED by default; None for the real clock)."""
+    found = calendar_feeds.open_feed(db, token, LINKS, now)
     assert found is not None
     return [e.uid for e in found.events]
 
@@ -134,17 +135,29 @@ def test_what_the_feed_lists(db):
     assert _uid(own) not in partners and len(partners) == 3
 
 
+def test_a_reminder_over_for_a_week_leaves_the_feed(db):
+    # A therapist's one-offs (and re-rating questions, boosters) would stay in it for years.
+    user, child = person(db)
+    thursday = _reminder(db, user, child, kind="therapist", weekdays="4",
+                         ends_on=date(2027, 3, 4))
+    weekly = _reminder(db, user, child, weekdays="1", local_time="07:30")
+    token = calendar_feeds.turn_on(db, user)
+    week_on = datetime(2027, 3, 11, 23, 0, tzinfo=UTC)
+    assert sorted(_uids(db, token, week_on)) == sorted([_uid(thursday), _uid(weekly)])
+    assert _uids(db, token, week_on + timedelta(days=1)) == [_uid(weekly)]
+
+
 def test_events_name_the_child_only_when_chosen_and_never_carry_a_therapists_words(db):
     user, child = person(db, child_name="Sam")
     _reminder(db, user, child)
     _reminder(db, user, child, kind="therapist", weekdays="4", ends_on=date(2027, 3, 4),
               message="Secret words about Sam")
     token = calendar_feeds.turn_on(db, user)
-    hidden = calendar_feeds.open_feed(db, token, LINKS).events
+    hidden = calendar_feeds.open_feed(db, token, LINKS, CREATED).events
     assert {e.summary for e in hidden} == {"Practice time", "Reminder from your therapist"}
     assert not any("Sam" in repr(e) or "Secret" in repr(e) for e in hidden)
     calendar_feeds.show_child_names(db, user, True)
-    shown = calendar_feeds.open_feed(db, token, LINKS).events
+    shown = calendar_feeds.open_feed(db, token, LINKS, CREATED).events
     assert {e.summary for e in shown} == {"Practice time: Sam",
                                           "Reminder from your therapist: Sam"}
     assert not any("Secret" in repr(e) for e in shown)
@@ -222,11 +235,11 @@ def test_ending_consent_takes_the_therapists_reminders_out(db, family):
     therapist_notes.schedule_family_reminder(db, therapist, family.child, message="Log it",
                                              on=tomorrow, at="18:00")
     token = calendar_feeds.turn_on(db, family.user)
-    assert len(_uids(db, token)) == 1
+    assert len(_uids(db, token, now=None)) == 1
     consent_ending.stop_therapist_messages(db, therapist_id=therapist.id,
                                            child_id=family.child.id)
     db.commit()
-    assert _uids(db, token) == []
+    assert _uids(db, token, now=None) == []
 
 
 def test_changed_at_moves_only_when_the_events_change(db):

@@ -1,5 +1,5 @@
 """Reminder settings: add and change schedules, pause, snooze, delete, quiet hours, defaults."""
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +10,7 @@ from sqlmodel import select
 from graded_exposure.models import NotificationSettings, Reminder
 from graded_exposure.services import accounts, reminders
 from tests.conftest import PASSWORD, csrf_from, logged_in_client
+from tests.factories import add_reminder
 
 GOOD = {"kind": "practice", "weekdays": ["1", "2", "3", "4", "5"], "local_time": "07:30",
         "timezone": "Europe/London", "channels": ["email"]}
@@ -273,3 +274,18 @@ def test_a_therapists_reminder_can_be_paused_but_not_edited(family, db):
     assert _stored(db)[0].kind == "therapist"
     assert family.post(f"/reminders/{reminder.id}/pause").status_code == 303
     assert not _stored(db)[0].active
+
+
+def test_a_reminder_over_for_more_than_a_week_leaves_the_page(family, db):
+    # A therapist's one-off reminders (and re-rating questions, boosters) were listed for good,
+    # each saying "No more reminders are due." with its three buttons.
+    today = datetime.now(UTC).date()
+    for days_ago, words in ((10, "Long over"), (3, "Just over")):
+        add_reminder(db, family.user, family.child, created=datetime.now(UTC), kind="therapist",
+                     weekdays="1234567", ends_on=today - timedelta(days=days_ago),
+                     message=words).next_due_at = None
+    db.commit()
+    add_reminder(db, family.user, family.child, created=datetime.now(UTC), message="Every day")
+    page = family.client.get("/reminders").get_data(as_text=True)
+    assert "Every day" in page and "Just over" in page and "No more reminders are due." in page
+    assert "Long over" not in page
