@@ -90,9 +90,14 @@ class UserSession(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
+    # The throttle counts one address's or one account's attempts in the last minutes: by
+    # address alone it read 30 days of them, thousands for a clinic's or a mobile carrier's
+    # shared address.
+    __table_args__ = (Index("ix_loginattempt_ip_time", "ip", "at"),
+                      Index("ix_loginattempt_email_time", "email", "at"))
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254, index=True)
-    ip: str = Field(max_length=64, index=True)
+    email: str = Field(max_length=254)
+    ip: str = Field(max_length=64)
     # The id from a signed "known device" cookie of this account, else "" (an unknown device).
     device: str = Field(default="", max_length=32)
     succeeded: bool = False

@@ -32,9 +32,14 @@ class LoginLimits:
         return cls(window=config["LOGIN_THROTTLE_WINDOW"], **counts)
 
 
+def failures_since(since, *conditions):
+    """The statement counting failed attempts after `since` that meet `conditions`."""
+    return select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.succeeded == False, LoginAttempt.at > since, *conditions)  # noqa: E712
+
+
 def _failures(session: Session, since, *conditions) -> int:
-    return session.exec(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.succeeded == False, LoginAttempt.at > since, *conditions)).one()  # noqa: E712
+    return session.exec(failures_since(since, *conditions)).one()
 
 
 def is_throttled(session: Session, limits: LoginLimits, *, email: str, ip: str,
