@@ -323,13 +323,23 @@ ACCOMMODATION_KINDS = ("kept_home", "excused", "spoke_for", "reassurance", "chan
                        "other")
 
 
+# As SQLAlchemy writes the test of the flag on each engine, so queries match the partial index.
+_HOPELESS_SQLITE, _HOPELESS_PG = text("hopeless_words = 1"), text("hopeless_words")
+
+
 class DayCheckIn(SQLModel, table=True):
     """One per child per local day: distress, and what was avoided and accommodated."""
 
-    __table_args__ = (UniqueConstraint("child_id", "day"), UniqueConstraint("idempotency_key"))
+    # (child, day) serves every lookup by child. The caseload summary, rebuilt in every
+    # check-in's commit, asks for a child's latest change and latest day with hopeless words:
+    # through these, not by reading two years of check-ins (550 us at 730, 11 us).
+    __table_args__ = (UniqueConstraint("child_id", "day"), UniqueConstraint("idempotency_key"),
+                      Index("ix_daycheckin_child_updated", "child_id", "updated_at"),
+                      Index("ix_daycheckin_child_hopeless", "child_id", "day",
+                            sqlite_where=_HOPELESS_SQLITE, postgresql_where=_HOPELESS_PG))
 
     id: int | None = Field(default=None, primary_key=True)
-    child_id: int = Field(foreign_key="child.id", index=True, ondelete="CASCADE")
+    child_id: int = Field(foreign_key="child.id", ondelete="CASCADE")
     day: date
     child_distress: int = Field(ge=0, le=10)
     caregiver_distress: int = Field(ge=0, le=10)
