@@ -32,6 +32,9 @@ from .therapist_notes import NoteRow, family_feed
 
 DEFAULT_DAYS = 14  # when no last session date is set yet
 OLDEST_SESSION_DAYS = 730
+# The longest period a summary covers. Sessions are weeks apart; a last session date left as it
+# was for months had the summary read and list every practice since (up to two years' worth).
+LONGEST_DAYS = 84
 
 
 @dataclass
@@ -86,6 +89,12 @@ class SessionSummary:
         """Days in the period, both ends included."""
         return (self.today - self.since).days + 1
 
+    @property
+    def shortened(self) -> bool:
+        """True when the last session was longer ago than the period covers (LONGEST_DAYS)."""
+        last = self.link.last_session_on
+        return last is not None and last < self.since
+
 
 def set_last_session(session: Session, therapist: User, child: Child, day: date | None,
                      now: datetime | None = None) -> TherapistLink:
@@ -139,7 +148,8 @@ def for_child(session: Session, child: Child, link: TherapistLink,
     tz = child.family.timezone
     now = now or utcnow()
     today = local_date(now, tz)
-    since = link.last_session_on or today - timedelta(days=DEFAULT_DAYS)
+    since = max(link.last_session_on or today - timedelta(days=DEFAULT_DAYS),
+                today - timedelta(days=LONGEST_DAYS - 1))
     begin = local_midnight(since, tz)
     connection, params = session.connection(), {"child_id": child.id, "begin": begin}
     practices = connection.execute(_PRACTICES_SINCE, params).all()

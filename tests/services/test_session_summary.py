@@ -117,6 +117,24 @@ def test_without_a_last_session_date_the_summary_covers_two_weeks(db, family, ta
     assert s.practices == [] and s.fear_changes == []
 
 
+def test_a_last_session_long_ago_gives_a_summary_of_the_longest_period(db, family, tara):
+    # A date left as it was for months made the summary read and list every practice since.
+    link(db, tara, family.child, last_session_on=date(2025, 11, 5))
+    step = template_ladder(db, family.child, by=family.user).steps[0]
+    first_day = date(2026, 5, 6) - timedelta(days=session_summary.LONGEST_DAYS - 1)
+    for key, day in (("before", first_day - timedelta(days=1)), ("first", first_day)):
+        _practice(db, family.child, step, datetime.combine(day, datetime.min.time(), UTC)
+                  + timedelta(hours=9), 5, key)
+    db.commit()
+    s = _summary(db, tara, family.child, now=NOW)
+    assert (s.since, s.days, s.since_was_set, s.shortened) == (
+        first_day, session_summary.LONGEST_DAYS, True, True)
+    assert [row.practice.id for row in s.practices] == [
+        db.exec(select(Practice.id).where(Practice.idempotency_key == "first")).one()]
+    recent = _summary(db, tara, family.child, now=datetime(2025, 11, 20, 11, tzinfo=UTC))
+    assert recent.since == date(2025, 11, 5) and not recent.shortened
+
+
 def test_open_homework_list_ignores_notes(db, family, tara):
     link(db, tara, family.child)
     therapist_notes.write_note(db, family.child, tara, kind="note", text="Just a note")

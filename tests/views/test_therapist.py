@@ -395,6 +395,14 @@ def test_summary_shows_what_happened_since_the_last_session_and_prints_cleanly(d
     assert "main:has(.workspace) { max-width: none" in css  # the print rules for these pages
 
 
+def test_a_summary_after_a_long_gap_says_what_it_covers(db, family, tara, ladder):
+    row = db.exec(select(TherapistLink)).one()
+    row.last_session_on = (utcnow() - timedelta(days=200)).date()
+    db.commit()
+    html = tara.page(f"/therapist/children/{family.child.id}/summary")
+    assert "more than 12 weeks ago, so this covers the last 84 days" in html
+
+
 # ---- who may see these pages ---------------------------------------------------------------
 
 def _child_objects(db, family, tara) -> dict[str, int]:
