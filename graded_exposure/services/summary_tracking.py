@@ -34,6 +34,13 @@ from .child_summary import (
 )
 
 TOUCHED = "child_summary_touched"  # the key in Session.info
+# What a row's practice days (days, streaks, stars, small wins) and steps (fear trends) read of
+# a practice. A change to nothing else (a note, a prediction's words, the child's faces beside
+# the caregiver's numbers) leaves the row as it was, and rebuilding those parts reads the
+# child's whole history.
+PRACTICE_FACTS = ("child_id", "step_id", "practiced_at", "fear_before", "fear_peak",
+                  "fear_after", "outcome", "small_wins", "context_where", "context_with",
+                  "safety_used")
 
 
 @dataclass
@@ -62,9 +69,11 @@ class Touched:
         else:
             self.note(obj)
 
-    def note(self, obj) -> None:
-        if isinstance(obj, Practice | Ladder):
-            _add(self.children, obj, "child_id", {PRACTICE_DAYS, STEPS})
+    def note(self, obj, deleted: bool = False) -> None:
+        if isinstance(obj, Practice):
+            _add(self.children, obj, "child_id", _practice_parts(obj, deleted))
+        elif isinstance(obj, Ladder):
+            _add(self.children, obj, "child_id", _ladder_parts(deleted))
         elif isinstance(obj, DayCheckIn):
             _add(self.children, obj, "child_id", {AVOIDANCES})
         elif isinstance(obj, TherapistNote):
@@ -74,7 +83,7 @@ class Touched:
         elif isinstance(obj, Avoidance):
             _add(self.checkins, obj, "checkin_id")
         elif isinstance(obj, Step):
-            _add(self.ladders, obj, "ladder_id", {PRACTICE_DAYS, STEPS})
+            _add(self.ladders, obj, "ladder_id", _ladder_parts(deleted))
         elif isinstance(obj, Family) and inspect(obj).attrs.timezone.history.has_changes():
             self.families.add(obj.id)
 
@@ -96,6 +105,18 @@ class Touched:
         return {child_id: frozenset(parts) for child_id, parts in found.items()}
 
 
+def _practice_parts(practice: Practice, deleted: bool) -> set[str]:
+    history = inspect(practice).attrs
+    if deleted or any(history[name].history.has_changes() for name in PRACTICE_FACTS):
+        return {PRACTICE_DAYS, STEPS}
+    return set()
+
+
+def _ladder_parts(deleted: bool) -> set[str]:
+    """A ladder or step changed: its steps' part. Deleted, it took its practices with it."""
+    return {PRACTICE_DAYS, STEPS} if deleted else {STEPS}
+
+
 def _add(ids: dict | set, obj, name: str, parts: set[str] | None = None) -> None:
     state = inspect(obj)
     # A deleted row cannot be reloaded to answer: read what was loaded before the delete.
@@ -113,8 +134,10 @@ def _note_touched(session: Session, _context) -> None:
     touched = session.info.setdefault(TOUCHED, Touched())
     for obj in session.new:
         touched.note_new(obj)
-    for obj in (*session.dirty, *session.deleted):
+    for obj in session.dirty:
         touched.note(obj)
+    for obj in session.deleted:
+        touched.note(obj, deleted=True)
 
 
 @event.listens_for(Session, "before_commit")

@@ -48,6 +48,7 @@ from graded_exposure.services import (
     steps,
     therapist_notes,
     therapy_sessions,
+    two_voices,
 )
 from graded_exposure.services.checkins import AvoidanceInput, CheckInInput
 from graded_exposure.services.practices import PracticeDetails
@@ -69,6 +70,9 @@ operations = st.one_of(
     st.tuples(st.just("edit_practice"), child_index, pick, st.integers(0, 10),
               st.integers(0, 30)),
     st.tuples(st.just("delete_practice"), child_index, pick),
+    st.tuples(st.just("note_practice"), child_index, pick),
+    st.tuples(st.just("child_faces"), child_index, pick, st.sampled_from((0, 2, 4, 6, 8, 10)),
+              st.sampled_from((0, 2, 4, 6, 8, 10))),
     st.tuples(st.just("checkin"), child_index, st.integers(0, 20),
               st.lists(st.sampled_from(("school", "outing", "social")), max_size=3,
                        unique=True)),
@@ -165,6 +169,19 @@ def _delete_practice(world: World, n, which):
         practices.delete_practice(world.db, practice, world.carer)
 
 
+def _note_practice(world: World, n, which):
+    """A change the row does not read: the summary must not move (nor be rebuilt)."""
+    if practice := _chosen(world.practices(n), which):
+        practice.note = practice.note + "!"
+        world.db.commit()
+
+
+def _child_faces(world: World, n, which, before, after):
+    """The child's faces on a try: beside the caregiver's numbers, or counted in their place."""
+    if practice := _chosen(world.practices(n), which):
+        two_voices.add_child_rating(world.db, practice, before, after)
+
+
 def _check_in(world: World, n, days_ago, avoided):
     child = world.child(n)
     world.names += 1
@@ -256,6 +273,8 @@ OPERATIONS = {
     "practice_same_step": _log_on_current,
     "edit_practice": _edit_practice,
     "delete_practice": _delete_practice,
+    "note_practice": _note_practice,
+    "child_faces": _child_faces,
     "checkin": _check_in,
     "hopeless_checkin": _hopeless_check_in,
     "session": _record_session,

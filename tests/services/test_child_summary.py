@@ -1,5 +1,10 @@
 """How the caseload summary's row reads a child's data (what it holds: test_caseload_summary.py)."""
-from graded_exposure.services import child_summary
+import pytest
+
+from graded_exposure.models import Practice, utcnow
+from graded_exposure.services import child_summary, ladders, steps, two_voices
+from tests.factories import template_ladder
+from tests.lookups import counted_statements
 from tests.query_plans import plan_of
 
 
@@ -8,3 +13,56 @@ def test_the_rows_head_reads_the_latest_check_in_and_hopeless_day_through_indexe
     # 550 us at two years of them, 11 us through the indexes.
     plan = plan_of(db.connection(), child_summary.HEAD, {"child_id": family.child.id})
     assert "ix_daycheckin_child_updated" in plan and "ix_daycheckin_child_hopeless" in plan, plan
+
+
+def _whole_history(statements: list[str]) -> list[str]:
+    """The statements that read every practice a child ever logged (the row's history)."""
+    marks = ("min(practice.practiced_at)", "CAST(practice.small_wins")
+    return [s for s in statements if any(mark in s for mark in marks)]
+
+
+@pytest.fixture
+def tried(app, db, family):
+    """A step, and a practice on it with the caregiver's numbers."""
+    step = template_ladder(db, family.child, by=family.user).steps[0]
+    practice = Practice(child_id=family.child.id, step_id=step.id, practiced_at=utcnow(),
+                        fear_before=6, fear_peak=7, fear_after=3, outcome="did_it",
+                        caregiver_rated=True, idempotency_key="tried")
+    db.add(practice)
+    db.commit()
+    return step, practice
+
+
+def _statements_of(app, change) -> list[str]:
+    with counted_statements(app.extensions["db_engine"]) as statements:
+        change()
+    return statements
+
+
+def test_writes_the_row_does_not_read_leave_the_history_unread(app, db, family, tried):
+    # A note on a practice, the child's faces beside the caregiver's numbers, a step renamed, a
+    # ladder archived:
+    # each rebuilt the row's practice days from every practice the child ever logged.
+    step, practice = tried
+
+    def note():
+        practice.note = "Held my hand"
+        db.commit()
+
+    def step_renamed():
+        steps.update_step(db, step, title="Wear the uniform", detail=step.detail,
+                          predicted_fear=step.predicted_fear, social_story=step.social_story)
+
+    for change in (note, lambda: two_voices.add_child_rating(db, practice, 4, 2), step_renamed,
+                   lambda: ladders.archive_ladder(db, step.ladder)):
+        assert _whole_history(_statements_of(app, change)) == []
+
+
+def test_a_changed_fear_recounts_the_history(app, db, family, tried):
+    _, practice = tried
+
+    def peak():
+        practice.fear_before = 8  # 8 faced: one star more
+        db.commit()
+
+    assert _whole_history(_statements_of(app, peak)) != []
