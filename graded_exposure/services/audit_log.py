@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from ..models import AuditEvent, Child, User
@@ -77,10 +78,14 @@ def _about(subject: str, children: dict[int, str], users: dict[int, User]) -> st
     return _REFERENCE.sub(name, subject)
 
 
+# Newest first, through the index by family and time (models.AuditEvent).
+FAMILY_EVENTS = (select(AuditEvent).where(AuditEvent.family_id == bindparam("family_id"))
+                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+
+
 def family_audit(session: Session, family_id: int, page: int = 1) -> Page[AuditRow]:
     """Return one page of the family's audit events, newest first, in words."""
-    found = paginate(session, select(AuditEvent).where(AuditEvent.family_id == family_id)
-                     .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, PER_PAGE)
+    found = paginate(session, FAMILY_EVENTS, page, PER_PAGE, params={"family_id": family_id})
     events = found.rows
     referenced = {int(n) for e in events for kind, n in _REFERENCE.findall(e.subject)
                   if kind != "child"}

@@ -10,12 +10,15 @@ from .pagination import Page, paginate
 PER_PAGE = 20
 
 
+# Newest first, through the index by user and time (models.InboxMessage).
+PAGE = (select(InboxMessage).where(InboxMessage.user_id == bindparam("user_id"))
+        .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc()))
+
+
 def inbox_page(session: Session, user: User, number: int = 1,
                per_page: int = PER_PAGE) -> Page[InboxMessage]:
     """Return page `number` (from 1) of the user's messages, newest first."""
-    query = (select(InboxMessage).where(InboxMessage.user_id == user.id)
-             .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc()))
-    return paginate(session, query, number, per_page)
+    return paginate(session, PAGE, number, per_page, params={"user_id": user.id})
 
 
 # The navigation's badge shows up to this many unread messages, then "99+".

@@ -15,10 +15,11 @@ from graded_exposure.models import (
     TherapistNote,
     User,
 )
-from graded_exposure.services import audit, families
+from graded_exposure.services import audit, audit_log, families
 from tests.conftest import PASSWORD, Therapist, csrf_from, link_by_code
 from tests.factories import fill_child
 from tests.hostile_input import FORMULAS
+from tests.query_plans import plan_of
 
 NOTE_TEXT = "Secret homework words 7f3a"
 
@@ -176,3 +177,10 @@ def test_the_data_page_links_every_export(family):
                 f"/children/{family.child.id}/export.zip", "/family/audit", "/account/delete"):
         assert f'href="{url}"' in body, url
     assert csrf_from(body)
+
+
+def test_a_page_of_the_audit_log_comes_in_order_from_the_index(db, family):
+    # Through the index on the family alone, every page sorted all of the family's events.
+    plan = plan_of(db.connection(), audit_log.FAMILY_EVENTS.limit(21),
+                   {"family_id": family.user.family_id})
+    assert "ix_auditevent_family_time" in plan and "TEMP B-TREE" not in plan, plan

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from graded_exposure.models import InboxMessage, utcnow
 from graded_exposure.services import inbox
+from tests.query_plans import plan_of
 
 
 def _messages(db, user, count=1, **fields) -> list[InboxMessage]:
@@ -152,3 +153,9 @@ def test_marking_read_needs_post_and_a_csrf_token(family, db):
 
 def test_therapists_have_an_inbox_too(therapist_client):
     assert therapist_client.get("/inbox").status_code == 200
+
+
+def test_a_page_of_the_inbox_comes_in_order_from_the_index(db, family):
+    # Through the index on the user alone, every page sorted all of a year's messages.
+    plan = plan_of(db.connection(), inbox.PAGE.limit(21), {"user_id": family.user.id})
+    assert "ix_inboxmessage_user_time" in plan and "TEMP B-TREE" not in plan, plan
