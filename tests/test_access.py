@@ -17,7 +17,7 @@ from graded_exposure.db import get_session
 from graded_exposure.models import Child, TherapistLink, User
 from graded_exposure.services import accounts
 from tests.factories import family_objects
-from tests.query_plans import plan_of
+from tests.query_plans import SQLITE_PLANS, plan_of
 
 OUT_OF_RANGE = [0, -1, 2**63, 10**22]
 
@@ -124,6 +124,7 @@ def test_ids_out_of_range_are_404_for_the_therapists_loader(app, db, family, bad
         child_and_link_for(bad_id)
 
 
+@pytest.mark.sqlite_only(SQLITE_PLANS)
 @pytest.mark.parametrize("statement", ["_CHILD_AND_LINK", "_ACTIVE_LINK"])
 def test_a_therapists_link_to_a_child_is_found_by_child_and_therapist(db, family, statement):
     # Every therapist request checks its link. By the therapist alone it read every link the

@@ -18,7 +18,9 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from psycopg.errors import DeadlockDetected
 from sqlalchemy import func
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from graded_exposure import backup, schema
@@ -85,13 +87,34 @@ def wait_until(condition, process, seconds=60):
         time.sleep(0.005)
 
 
+LOCK_TRIES = 5
+
+
+def _locked(engine):
+    """A connection holding reminder and delivery in EXCLUSIVE mode. The pass may hold a lock on
+    delivery and want one on reminder just as this takes reminder first: PostgreSQL then ends
+    one side as a deadlock. When that is this side, the pass went on; take them again."""
+    for attempt in range(LOCK_TRIES):
+        connection = engine.connect()
+        try:
+            connection.exec_driver_sql("LOCK TABLE reminder, delivery IN EXCLUSIVE MODE")
+            return connection
+        except OperationalError as e:
+            connection.close()
+            if not isinstance(e.orig, DeadlockDetected) or attempt == LOCK_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 @contextmanager
 def write_lock(url, engine):
     """Keep every writer of reminders and deliveries waiting for the length of the block."""
     if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:  # rolled back, and the lock let go, on leaving
-            connection.exec_driver_sql("LOCK TABLE reminder, delivery IN EXCLUSIVE MODE")
+        connection = _locked(engine)
+        try:
             yield
+        finally:
+            connection.close()  # rolled back, and the lock let go
         return
     connection = sqlite3.connect(backup.sqlite_path(url), timeout=15, isolation_level=None)
     connection.execute("BEGIN IMMEDIATE")
@@ -125,10 +148,15 @@ def notes_received(handler):
 
 def sigterm_inside_the_pass(url, engine, process):
     """Send SIGTERM while the pass waits on the write lock; return when the process exited."""
-    with write_lock(url, engine):
-        process.send_signal(signal.SIGTERM)
-        time.sleep(1)  # the signal is handled while the pass still waits
-    return process.communicate(timeout=30)
+    try:
+        with write_lock(url, engine):
+            process.send_signal(signal.SIGTERM)
+            time.sleep(1)  # the signal is handled while the pass still waits
+        return process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:  # a failed step above: no process (nor its pipes) left over
+            process.kill()
+            process.communicate()
 
 
 def assert_each_delivered_once(engine, handler):

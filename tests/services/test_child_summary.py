@@ -5,9 +5,10 @@ from graded_exposure.models import Practice, utcnow
 from graded_exposure.services import child_summary, ladders, steps, two_voices
 from tests.factories import template_ladder
 from tests.lookups import counted_statements
-from tests.query_plans import plan_of
+from tests.query_plans import SQLITE_PLANS, plan_of
 
 
+@pytest.mark.sqlite_only(SQLITE_PLANS)
 def test_the_rows_head_reads_the_latest_check_in_and_hopeless_day_through_indexes(db, family):
     # Rebuilt in every check-in's commit: it read all of a child's check-ins for these two,
     # 550 us at two years of them, 11 us through the indexes.

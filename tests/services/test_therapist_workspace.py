@@ -7,7 +7,7 @@ from sqlmodel import select
 from graded_exposure.models import AuditEvent, Ladder, Practice, TherapistLink, utcnow
 from graded_exposure.services import ladders, progress, steps, therapist_workspace
 from tests.factories import link, make_therapist, template_ladder
-from tests.query_plans import plan_of
+from tests.query_plans import SQLITE_PLANS, plan_of
 
 
 @pytest.fixture
@@ -107,6 +107,7 @@ def test_every_kind_of_change_records_who(db, family, tara, change):
     assert db.exec(select(AuditEvent).where(AuditEvent.action == "ladder_changed")).one()
 
 
+@pytest.mark.sqlite_only(SQLITE_PLANS)
 def test_the_hourly_view_check_reads_the_therapists_own_events_only(db, family, tara):
     # A clinic writes thousands of audit events an hour (every login is one). Through the
     # index on time alone, every therapist page read them all: 0.5 ms at 1,200 an hour.

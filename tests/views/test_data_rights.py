@@ -19,7 +19,7 @@ from graded_exposure.services import audit, audit_log, families
 from tests.conftest import PASSWORD, Therapist, csrf_from, link_by_code
 from tests.factories import fill_child
 from tests.hostile_input import FORMULAS
-from tests.query_plans import plan_of
+from tests.query_plans import SQLITE_PLANS, plan_of
 
 NOTE_TEXT = "Secret homework words 7f3a"
 
@@ -179,6 +179,7 @@ def test_the_data_page_links_every_export(family):
     assert csrf_from(body)
 
 
+@pytest.mark.sqlite_only(SQLITE_PLANS)
 def test_a_page_of_the_audit_log_comes_in_order_from_the_index(db, family):
     # Through the index on the family alone, every page sorted all of the family's events.
     plan = plan_of(db.connection(), audit_log.FAMILY_EVENTS.limit(21),

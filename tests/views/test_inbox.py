@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from graded_exposure.models import InboxMessage, utcnow
 from graded_exposure.services import inbox
-from tests.query_plans import plan_of
+from tests.query_plans import SQLITE_PLANS, plan_of
 
 
 def _messages(db, user, count=1, **fields) -> list[InboxMessage]:
@@ -155,6 +155,7 @@ def test_therapists_have_an_inbox_too(therapist_client):
     assert therapist_client.get("/inbox").status_code == 200
 
 
+@pytest.mark.sqlite_only(SQLITE_PLANS)
 def test_a_page_of_the_inbox_comes_in_order_from_the_index(db, family):
     # Through the index on the user alone, every page sorted all of a year's messages.
     plan = plan_of(db.connection(), inbox.PAGE.limit(21), {"user_id": family.user.id})
