@@ -27,11 +27,16 @@ class Page(Generic[Row]):
         return replace(self, rows=rows)
 
 
+def clamped(page: int) -> int:
+    """The page number to show for the one asked: 1..MAX_PAGE."""
+    return min(max(page, 1), MAX_PAGE)
+
+
 def paginate(session: Session, query: SelectOfScalar, page: int, per_page: int,
              params: dict | None = None) -> Page:
-    """Run an ordered query (with its bound `params`) for page `page` (clamped to
-    1..MAX_PAGE) of `per_page` rows."""
-    page = min(max(page, 1), MAX_PAGE)
+    """Run an ordered query (with its bound `params`) for page `page` (clamped) of `per_page`
+    rows."""
+    page = clamped(page)
     found = list(session.exec(query.offset((page - 1) * per_page).limit(per_page + 1),
                               params=params))
     return Page(found[:per_page], page, len(found) > per_page)

@@ -14,7 +14,7 @@ from ..models import Child, Ladder, Reminder, TherapistNote, User, utcnow
 from ..rules.timezones import local_date
 from . import audit, families
 from .dated_reminders import DEFAULT_CHANNELS, remind_on
-from .pagination import MAX_PAGE, Page, paginate
+from .pagination import Page, clamped, paginate
 
 KINDS = {"note": "Note", "homework": "Homework"}
 MAX_TEXT = 2000
@@ -128,7 +128,7 @@ _OPEN_AND_DONE_PAGE = _NOTE_ROWS.where(or_(TherapistNote.done_at.is_(None),
 def notes_for_child(session: Session, child: Child, done_page: int = 1) -> ChildNotes:
     """The therapist's view: every open note and homework, and a page of the done ones, newest
     first (one statement)."""
-    page = min(max(done_page, 1), MAX_PAGE)
+    page = clamped(done_page)
     per_page = DONE_ON_CHILD_PAGE
     rows = [_note_row(*row) for row in session.exec(_OPEN_AND_DONE_PAGE, params={
         "child_id": child.id, "limit": per_page + 1, "offset": (page - 1) * per_page})]

@@ -19,7 +19,7 @@ from graded_exposure import create_app
 from tests.conftest import TEST_HASH_METHOD
 from tests.factories import family_objects
 
-KNOWN_KEYS = ["next", "start", "end", "page", "date", "day", "week", "kind", "q", "token",
+KNOWN_KEYS = ["next", "start", "end", "page", "notes", "date", "day", "week", "kind", "q", "token",
               "step", "child", "child_id"]
 EDGE_DATES = [date.min, date.min + timedelta(days=3), date.min + timedelta(days=10),
               date.max, date.max - timedelta(days=3), date(1999, 12, 31)]

@@ -299,3 +299,10 @@ def test_bad_reminders_are_refused_with_422_and_nothing_stored(db, family, tara,
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert db.exec(select(Reminder)).all() == []
+
+
+@pytest.mark.parametrize("asked", ["0", "-3", "abc", "99999", "1e9", "9" * 30, ""])
+def test_odd_notes_pages_show_a_page_never_fail(db, family, tara, asked):
+    _done_notes(db, family, tara, 1)
+    html = tara.page(f"/therapist/children/{family.child.id}?notes={asked}")
+    assert "Done 0" in html or "No older notes or homework." in html
