@@ -90,20 +90,19 @@ def wait_until(condition, process, seconds=60):
 LOCK_TRIES = 5
 
 
-def _locked(engine):
+def _locked(engine, tries: int = LOCK_TRIES):
     """A connection holding reminder and delivery in EXCLUSIVE mode. The pass may hold a lock on
     delivery and want one on reminder just as this takes reminder first: PostgreSQL then ends
     one side as a deadlock. When that is this side, the pass went on; take them again."""
-    for attempt in range(LOCK_TRIES):
-        connection = engine.connect()
-        try:
-            connection.exec_driver_sql("LOCK TABLE reminder, delivery IN EXCLUSIVE MODE")
-            return connection
-        except OperationalError as e:
-            connection.close()
-            if not isinstance(e.orig, DeadlockDetected) or attempt == LOCK_TRIES - 1:
-                raise
-    raise AssertionError("unreachable")
+    connection = engine.connect()
+    try:
+        connection.exec_driver_sql("LOCK TABLE reminder, delivery IN EXCLUSIVE MODE")
+    except OperationalError as e:
+        connection.close()
+        if not isinstance(e.orig, DeadlockDetected) or tries == 1:
+            raise
+        return _locked(engine, tries - 1)
+    return connection
 
 
 @contextmanager

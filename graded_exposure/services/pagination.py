@@ -32,11 +32,21 @@ def clamped(page: int) -> int:
     return min(max(page, 1), MAX_PAGE)
 
 
+def window(page: int, per_page: int) -> dict[str, int]:
+    """LIMIT and OFFSET of a page: one row more than it shows, to tell whether older follow."""
+    return {"limit": per_page + 1, "offset": (page - 1) * per_page}
+
+
+def page_of(found: list, page: int, per_page: int) -> Page:
+    """The page the rows of its window() make."""
+    return Page(found[:per_page], page, len(found) > per_page)
+
+
 def paginate(session: Session, query: SelectOfScalar, page: int, per_page: int,
              params: dict | None = None) -> Page:
     """Run an ordered query (with its bound `params`) for page `page` (clamped) of `per_page`
     rows."""
     page = clamped(page)
-    found = list(session.exec(query.offset((page - 1) * per_page).limit(per_page + 1),
-                              params=params))
-    return Page(found[:per_page], page, len(found) > per_page)
+    rows = window(page, per_page)
+    found = list(session.exec(query.offset(rows["offset"]).limit(rows["limit"]), params=params))
+    return page_of(found, page, per_page)

@@ -175,15 +175,15 @@ def ended_since(now: datetime | None = None) -> date:
     return (now or utcnow()).date() - ENDED_SHOWN
 
 
-def reminders_by_child(session: Session, user: User, children: list[Child],
-                       now: datetime | None = None) -> list[tuple[Child, list[ReminderRow]]]:
+def reminders_by_child(session: Session, user: User,
+                       children: list[Child]) -> list[tuple[Child, list[ReminderRow]]]:
     """Return, for each child, the user's reminders about them that are not long over (one
     query for all)."""
     ids = [child.id for child in children]
     rows = session.exec(select(Reminder).where(Reminder.user_id == user.id,
                                                Reminder.child_id.in_(ids), STILL_SHOWN)
                         .order_by(Reminder.local_time, Reminder.id),
-                        params={"ended_since": ended_since(now)}).all()
+                        params={"ended_since": ended_since()}).all()
     return [(child, [describe(r) for r in rows if r.child_id == child.id]) for child in children]
 
 

@@ -14,7 +14,7 @@ from ..models import Child, Ladder, Reminder, TherapistNote, User, utcnow
 from ..rules.timezones import local_date
 from . import audit, families
 from .dated_reminders import DEFAULT_CHANNELS, remind_on
-from .pagination import Page, clamped, paginate
+from .pagination import Page, clamped, page_of, paginate, window
 
 KINDS = {"note": "Note", "homework": "Homework"}
 MAX_TEXT = 2000
@@ -115,7 +115,7 @@ def done_notes(session: Session, child: Child, page: int = 1,
     return found.with_rows([_note_row(*row) for row in found.rows])
 
 
-# Every open note, and one page of done ones (and one more, to tell if older ones follow).
+# Every open note, and one window of done ones (pagination.window).
 _DONE_IDS = (select(TherapistNote.id)
              .where(TherapistNote.child_id == bindparam("child_id"),
                     TherapistNote.done_at.is_not(None))
@@ -129,12 +129,11 @@ def notes_for_child(session: Session, child: Child, done_page: int = 1) -> Child
     """The therapist's view: every open note and homework, and a page of the done ones, newest
     first (one statement)."""
     page = clamped(done_page)
-    per_page = DONE_ON_CHILD_PAGE
     rows = [_note_row(*row) for row in session.exec(_OPEN_AND_DONE_PAGE, params={
-        "child_id": child.id, "limit": per_page + 1, "offset": (page - 1) * per_page})]
+        "child_id": child.id, **window(page, DONE_ON_CHILD_PAGE)})]
     done = [row for row in rows if row.note.done_at is not None]
     return ChildNotes(open=[row for row in rows if row.note.done_at is None],
-                      done=Page(done[:per_page], page, len(done) > per_page))
+                      done=page_of(done, page, DONE_ON_CHILD_PAGE))
 
 
 def mark_seen(session: Session, note: TherapistNote, now: datetime | None = None) -> None:

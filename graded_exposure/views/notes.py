@@ -25,6 +25,14 @@ def home_feed(child: Child) -> dict:
     return {"feed": rows[:shown], "feed_more": len(rows) > shown}
 
 
+def _feed_on(back: str, child: Child) -> dict:
+    """The feed as the page it is on shows it: every open note on the notes page, the newest
+    on the home screen."""
+    if back == "notes":
+        return {"feed": therapist_notes.family_feed(get_session(), child)}
+    return home_feed(child)
+
+
 @bp.post("/notes/<int:note_id>/seen")
 @caregiver_required
 def seen(note_id: int):
@@ -41,9 +49,7 @@ def done(note_id: int):
     child = child_for(note.child_id)
     back = "notes" if request.form.get("back") == "notes" else "home"
     if wants_fragment():
-        feed = ({"feed": therapist_notes.family_feed(get_session(), child)} if back == "notes"
-                else home_feed(child))
-        return render(FEED, child=child, just_done=True, back=back, **feed)
+        return render(FEED, child=child, just_done=True, back=back, **_feed_on(back, child))
     if back == "notes":
         return see_other(url_for("notes.index", child_id=child.id))
     return see_other(url_for("children.show", child_id=child.id) + "#notes-feed")
@@ -52,6 +58,5 @@ def done(note_id: int):
 @bp.get("/children/<int:child_id>/notes")
 def index(child_id: int):
     child = child_for(child_id)
-    feed = therapist_notes.family_feed(get_session(), child)
     done = therapist_notes.done_notes(get_session(), child, requested_page())
-    return render("notes/index.html", child=child, feed=feed, done=done)
+    return render("notes/index.html", child=child, done=done, **_feed_on("notes", child))

@@ -42,8 +42,7 @@ def _statements_of(app, change) -> list[str]:
 
 def test_writes_the_row_does_not_read_leave_the_history_unread(app, db, family, tried):
     # A note on a practice, the child's faces beside the caregiver's numbers, a step renamed, a
-    # ladder archived:
-    # each rebuilt the row's practice days from every practice the child ever logged.
+    # ladder archived: each rebuilt the row's practice days from every practice ever logged.
     step, practice = tried
 
     def note():
