@@ -25,7 +25,7 @@ from ..rules import attention, avoidance_trap, flags, hopelessness, streaks, tra
 from ..rules.facts import TRIED_OUTCOMES, AvoidanceFact, CheckInFact, PracticeFact
 from ..rules.timezones import local_date
 from .ladder_lines import LadderLine, active_ladders
-from .step_windows import TRIED, from_nth_newest
+from .step_windows import from_nth_newest, tried
 from .utc_days import local_days_of, utc_date
 
 HISTORY_WEEKS = 8
@@ -53,14 +53,17 @@ class ChildInsights:
 
 
 def practice_fact(practice: Practice, tz: str) -> PracticeFact:
-    """Turn a stored practice into a fact dated on the family's local calendar."""
+    """Turn a stored practice, or a row of its columns, into a fact dated on the family's local
+    calendar; with its context where the statement selected it (progress.py does)."""
+    context = {}
+    # Asked by name, a column a row lacks raises on the way to a default: its fields say.
+    if isinstance(practice, Practice) or "context_where" in practice._fields:
+        context = {"place": practice.context_where or "",
+                   "with_whom": practice.context_with or "",
+                   "safety_used": tuple(practice.safety_used or ())}
     return PracticeFact(day=local_date(practice.practiced_at, tz), step_id=practice.step_id,
                         fear_before=practice.fear_before, fear_peak=practice.fear_peak,
-                        fear_after=practice.fear_after, outcome=practice.outcome,
-                        # Read where the statement selected them (progress.py does).
-                        place=getattr(practice, "context_where", "") or "",
-                        with_whom=getattr(practice, "context_with", "") or "",
-                        safety_used=tuple(getattr(practice, "safety_used", None) or ()))
+                        fear_after=practice.fear_after, outcome=practice.outcome, **context)
 
 
 # The statements the home screen and the insights run on every visit are built once: building a
@@ -81,7 +84,7 @@ _FEAR_WINDOWS = (
            Practice.fear_after, Practice.outcome)
     .select_from(Step)
     .join(Practice, from_nth_newest(flags.FEAR_WINDOW - 1, tried_only=True))
-    .where(Step.id.in_(bindparam("step_ids", expanding=True)), Practice.outcome.in_(TRIED))
+    .where(Step.id.in_(bindparam("step_ids", expanding=True)), tried(Practice.outcome))
     .order_by(Practice.practiced_at, Practice.id))
 PRACTICE_DATES = (select(func.min(Practice.practiced_at), func.max(Practice.practiced_at))
                   .where(Practice.child_id == bindparam("child_id"))

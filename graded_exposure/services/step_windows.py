@@ -9,7 +9,7 @@ bring a row or two more; callers that need an exact count trim in Python.
 """
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, bindparam, func
+from sqlalchemy import and_, bindparam, func, literal
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
@@ -18,6 +18,12 @@ from ..rules.facts import TRIED_OUTCOMES
 
 EVER = datetime(1970, 1, 1, tzinfo=UTC)  # before any practice: a step with fewer in its window
 TRIED = sorted(TRIED_OUTCOMES)
+
+
+def tried(outcome):
+    """`outcome IN (the tried outcomes)`, each a parameter of its own: a plain list would be
+    one expanding parameter, which SQLAlchemy re-renders into the statement on every run."""
+    return outcome.in_([literal(value) for value in TRIED])
 
 
 def from_nth_newest(offset, *, tried_only: bool = False):
@@ -38,7 +44,7 @@ def _nth_newest_moment(offset, tried_only: bool):
     earlier = aliased(Practice)
     start = (select(earlier.practiced_at)
              .where(earlier.step_id == Step.id,
-                    *((earlier.outcome.in_(TRIED),) if tried_only else ()))
+                    *((tried(earlier.outcome),) if tried_only else ()))
              .order_by(earlier.practiced_at.desc(), earlier.id.desc())
              .limit(1).offset(offset).scalar_subquery())
     return func.coalesce(start, bindparam("since_ever", EVER, type_=UTCDateTime))
