@@ -46,6 +46,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 from uuid import uuid4
 
+from graded_exposure import schema
+
 from .seed_families import PASSWORD, Seeded, seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -356,6 +358,7 @@ def seeded_in(folder: Path, families: int) -> Seeded:
         found.caseloads = tuple(found.caseloads)
         found.history = {int(n): tuple(v) for n, v in found.history.items()}
         found.therapists = {int(n): email for n, email in found.therapists.items()}
+        schema.upgrade(found.url)  # kept by an older checkout: its migrations since
         return found
     folder.mkdir(parents=True, exist_ok=True)
     found = seed(folder, families, random.Random(7))

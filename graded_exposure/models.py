@@ -658,7 +658,9 @@ class ChildSummary(SQLModel, table=True):
     # [day ordinal, child distress, [avoided kinds]] of recent check-ins with avoidances.
     avoidances: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # Steps of active ladders that are current or whose fear is not falling, in ladder order:
-    # [ladder id, goal, step id, title, current?, predicted fear, current since day, flat?].
+    # [ladder id, goal, step id, title, current?, predicted fear, current since day, flat?,
+    #  fear window], the window [newest moment in µs since 1970, [peak fears]] of the step's
+    # last FEAR_WINDOW tried practices, oldest first: a new practice folds into it unread.
     steps: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     open_homework: int = 0
     # For the hopelessness flag (rules/hopelessness.py): "hopeless" marks among the last three

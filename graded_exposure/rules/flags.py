@@ -78,9 +78,12 @@ def fear_is_not_falling(practices: list[PracticeFact]) -> bool:
     summary keeps the answer (services/child_summary.py).
     """
     tried = [p for p in sorted(practices, key=lambda p: p.day) if p.tried]
-    if len(tried) < FEAR_WINDOW:
-        return False
-    return _slope([p.fear_peak for p in tried[-FEAR_WINDOW:]]) >= 0
+    return peaks_not_falling([p.fear_peak for p in tried])
+
+
+def peaks_not_falling(peaks: list[int]) -> bool:
+    """fear_is_not_falling, from the peak fears of a step's tried practices, oldest first."""
+    return len(peaks) >= FEAR_WINDOW and _slope(peaks[-FEAR_WINDOW:]) >= 0
 
 
 def fear_not_falling(step_title: str) -> Flag:

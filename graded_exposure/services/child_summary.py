@@ -9,7 +9,7 @@ family deletion) remove rows through the foreign key's cascade.
 """
 import json
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 from sqlalchemy import Integer, bindparam, delete, func, literal, select, update
@@ -30,6 +30,7 @@ from ..models import (
     UTCDateTime,
 )
 from ..rules import flags, hopelessness, streaks
+from ..rules.facts import TRIED_OUTCOMES
 from ..rules.timezones import local_date
 from .insights import PRACTICE_DATES, WINS_AND_STARS, fear_windows, practice_fact
 from .utc_days import local_days_of
@@ -200,19 +201,52 @@ def _avoidances(connection: Connection, child_id: int, last_day) -> list[list]:
 
 
 def _steps(connection: Connection, child_id: int, tz: str) -> list[list]:
-    """Current or fear-not-falling steps of the active ladders, in ladder and step order."""
+    """Current or fear-not-falling steps of the active ladders, in ladder and step order, each
+    with its fear window (models.ChildSummary.steps)."""
     rows = connection.execute(ACTIVE_STEPS, {"child_id": child_id}).all()
     unmastered = [row[2] for row in rows if row[4] != "mastered"]
     windows = fear_windows(connection, unmastered)
     found = []
     for ladder_id, goal, step_id, title, status, fear, since in rows:
         current = status == "current"
+        window = windows.get(step_id, [])
         flat = status != "mastered" and flags.fear_is_not_falling(
-            [practice_fact(row, tz) for row in windows.get(step_id, [])])
+            [practice_fact(row, tz) for row in window])
         if current or flat:
             found.append([ladder_id, goal, step_id, title, current, fear,
-                          _day(since, tz), flat])
+                          _day(since, tz), flat, _window_of(window)])
     return found
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(moment: datetime) -> int:
+    """A moment as whole microseconds since 1970: exact in JSON, and ordered as moments are."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _window_of(rows: list) -> list:
+    """A stored fear window from fear_windows' rows of one step (oldest first)."""
+    return [_micros(rows[-1].practiced_at) if rows else None, [row.fear_peak for row in rows]]
+
+
+def _folded(entry: list | None, practised: list) -> list | None:
+    """The entry's fear window with these new practices of its step folded in, or None when
+    only reading the step's practices can say: the step is not listed, its window was stored
+    before windows were, or a tried practice falls before the window's newest (logged late)."""
+    if entry is None or len(entry) < 9:
+        return None
+    newest, peaks = entry[8]
+    for practice in sorted(practised, key=lambda p: (p.practiced_at, p.id)):
+        if practice.outcome not in TRIED_OUTCOMES:
+            continue
+        moment = _micros(practice.practiced_at)
+        if newest is not None and moment < newest:
+            return None
+        newest, peaks = moment, [*peaks, practice.fear_peak][-flags.FEAR_WINDOW:]
+    return [newest, peaks]
 
 
 # ---- storing rows ------------------------------------------------------------------------------
@@ -250,9 +284,10 @@ def add_practices(connection: Connection, child_id: int, added: list) -> bool:
     """Fold newly logged practices (each with step_id and practiced_at) into the child's row.
 
     The common write, made cheap: the row's days and the practised steps' fear trends are
-    updated from the row itself and the steps' fear windows, instead of rebuilt from the
-    child's rows. Returns False, having written nothing, when only a rebuild can say: the child
-    has no row yet, or a step the row does not list turned flat (it goes in ladder order).
+    updated from the row itself (a listed step's stored fear window takes a practice logged
+    after its newest), instead of rebuilt from the child's rows. Returns False, having written
+    nothing, when only a rebuild can say: the child has no row yet, or a step the row does not
+    list turned flat (it goes in ladder order).
     """
     _lock(connection, child_id)
     stored = connection.execute(STORED, {"child_id": child_id}).first()
@@ -265,14 +300,17 @@ def add_practices(connection: Connection, child_id: int, added: list) -> bool:
         return False
     last_day = max(days | ({stored.last_practice_day} if stored.last_practice_day else set()))
     steps = [list(entry) for entry in stored.steps]
-    practised = sorted({p.step_id for p in added})
-    windows = fear_windows(connection, practised)
-    for step_id in practised:
-        flat = flags.fear_is_not_falling(
-            [practice_fact(row, tz) for row in windows.get(step_id, [])])
-        entry = next((entry for entry in steps if entry[2] == step_id), None)
+    listed = {entry[2]: entry for entry in steps}
+    folded = {step_id: _folded(listed.get(step_id), [p for p in added if p.step_id == step_id])
+              for step_id in sorted({p.step_id for p in added})}
+    windows = fear_windows(connection, [step_id for step_id, window in folded.items()
+                                        if window is None])
+    for step_id, window in folded.items():
+        window = window or _window_of(windows.get(step_id, []))
+        flat = flags.peaks_not_falling(window[1])
+        entry = listed.get(step_id)
         if entry is not None:
-            entry[7] = flat
+            entry[7:] = [flat, window]
             if not (flat or entry[4]):
                 steps.remove(entry)
         elif flat and _listable(connection, step_id):

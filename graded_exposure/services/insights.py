@@ -263,7 +263,7 @@ def stored_flags(last_practice_day: int | None, ladder_since_day: int | None, av
     if ladder_since_day is not None:
         days = {date.fromordinal(last_practice_day)} if last_practice_day else set()
         found.append(flags.no_practice_flag(days, date.fromordinal(ladder_since_day), today))
-    for _ladder, _goal, _step, title, current, fear, since, flat in steps or ():
+    for _ladder, _goal, _step, title, current, fear, since, flat, *_window in steps or ():
         if current:
             since = date.fromordinal(since) if since else None
             found.append(flags.stuck_easy_flag(title, fear, since, today))

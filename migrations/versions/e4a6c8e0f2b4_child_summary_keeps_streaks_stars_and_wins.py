@@ -25,11 +25,8 @@ def upgrade() -> None:
                                       server_default=sa.text('0')))
         batch_op.add_column(sa.Column('small_wins', sa.JSON(), nullable=False,
                                       server_default=sa.text("'{}'")))
-    # Backfill (every row, also for databases coming from before c4e1a7f0b2d9) with the same
-    # code that keeps rows current, so the two cannot disagree. A later migration that adds a
-    # column to this table takes this backfill over.
-    from graded_exposure.services import child_summary
-    child_summary.rebuild_all(op.get_bind())
+    # The backfill moved to b6d8f0a2c4e6, which changes what the rows' steps hold: the code
+    # that rebuilds rows writes that, so it runs there, once.
 
 
 def downgrade() -> None:

@@ -541,4 +541,8 @@ def test_upgrading_a_database_with_data_backfills_every_childs_summary(migrated_
         assert rows == caseload.recompute_rows(db, tara, now)
         assert sorted(r.days_last_7 for r in rows) == [0, 6, 6, 6]
         assert sum(r.open_homework for r in rows) == 3
+        for child_id in _summary_ids(db):
+            stored = db.get(ChildSummary, child_id)
+            fresh = child_summary.summary_of(db.connection(), child_id)
+            assert {k: getattr(stored, k) for k in fresh} == fresh
     engine.dispose()

@@ -1,7 +1,9 @@
 """How the caseload summary's row reads a child's data (what it holds: test_caseload_summary.py)."""
+from datetime import timedelta
+
 import pytest
 
-from graded_exposure.models import Practice, utcnow
+from graded_exposure.models import ChildSummary, Practice, utcnow
 from graded_exposure.services import child_summary, ladders, steps, two_voices
 from tests.factories import template_ladder
 from tests.lookups import counted_statements
@@ -66,3 +68,51 @@ def test_a_changed_fear_recounts_the_history(app, db, family, tried):
         db.commit()
 
     assert _whole_history(_statements_of(app, peak)) != []
+
+
+def _fear_windows(statements: list[str]) -> list[str]:
+    """The statements that read a step's newest tried practices (insights.fear_windows)."""
+    return [s for s in statements if "JOIN practice ON practice.step_id = step.id" in s]
+
+
+def _log(db, family, step, moment, peak: int, key: str):
+    def log():
+        db.add(Practice(child_id=family.child.id, step_id=step.id, practiced_at=moment,
+                        fear_before=peak, fear_peak=peak, fear_after=1, outcome="did_it",
+                        caregiver_rated=True, idempotency_key=key))
+        db.commit()
+    return log
+
+
+def test_a_practice_on_a_listed_step_folds_into_its_stored_fear_window(app, db, family, tried):
+    # Every logged practice read its step's newest five to tell whether fear is falling: the
+    # row keeps that window for the steps it lists (the current one), so the next one is added.
+    step, practice = tried
+    later = practice.practiced_at + timedelta(minutes=5)
+    assert _fear_windows(_statements_of(app, _log(db, family, step, later, 5, "next"))) == []
+    stored = db.get(ChildSummary, family.child.id)
+    db.refresh(stored)
+    assert stored.steps[0][8][1] == [7, 5]
+    assert stored.steps == child_summary.summary_of(db.connection(), family.child.id)["steps"]
+
+
+def test_a_practice_logged_before_the_windows_newest_reads_the_window(app, db, family, tried):
+    step, practice = tried
+    earlier = practice.practiced_at - timedelta(days=1)
+    assert _fear_windows(_statements_of(app, _log(db, family, step, earlier, 5, "late"))) != []
+    stored = db.get(ChildSummary, family.child.id)
+    db.refresh(stored)
+    assert stored.steps[0][8][1] == [5, 7]  # oldest first: the late one goes before
+    assert stored.steps == child_summary.summary_of(db.connection(), family.child.id)["steps"]
+
+
+def test_a_row_stored_before_fear_windows_reads_the_window_once(app, db, family, tried):
+    # Rows written before the steps kept their windows (eight fields) still fold correctly.
+    step, practice = tried
+    stored = db.get(ChildSummary, family.child.id)
+    stored.steps = [entry[:8] for entry in stored.steps]
+    db.commit()
+    later = practice.practiced_at + timedelta(minutes=5)
+    assert _fear_windows(_statements_of(app, _log(db, family, step, later, 5, "next"))) != []
+    db.refresh(stored)
+    assert stored.steps == child_summary.summary_of(db.connection(), family.child.id)["steps"]
