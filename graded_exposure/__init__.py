@@ -13,6 +13,7 @@ from . import (
     http_headers,
     public_address,
     scheduler,
+    session_cookie,
     static_assets,
     url_memo,
 )
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
+    session_cookie.init_app(app)
     auth_session.init_app(app)
     http_headers.init_app(app)
     errors_http.init_app(app)
