@@ -659,8 +659,10 @@ class ChildSummary(SQLModel, table=True):
     avoidances: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # Steps of active ladders that are current or whose fear is not falling, in ladder order:
     # [ladder id, goal, step id, title, current?, predicted fear, current since day, flat?,
-    #  fear window], the window [newest moment in µs since 1970, [peak fears]] of the step's
-    # last FEAR_WINDOW tried practices, oldest first: a new practice folds into it unread.
+    #  fear window, ready?, mastery rule]: the window [newest moment in µs since 1970, [peak
+    # fears]] of the step's last FEAR_WINDOW tried practices, oldest first, which a new practice
+    # folds into unread; for a current step, whether it meets its ladder's mastery rule and
+    # that rule (MasteryRule's fields in order), else False and None.
     steps: list[list] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     open_homework: int = 0
     # For the hopelessness flag (rules/hopelessness.py): "hopeless" marks among the last three

@@ -9,6 +9,7 @@ family deletion) remove rows through the foreign key's cascade.
 """
 import json
 from collections import Counter
+from dataclasses import astuple
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
@@ -31,8 +32,10 @@ from ..models import (
 )
 from ..rules import flags, hopelessness, streaks
 from ..rules.facts import TRIED_OUTCOMES
+from ..rules.mastery import MasteryRule, is_qualifying
 from ..rules.timezones import local_date
 from .insights import PRACTICE_DATES, WINS_AND_STARS, fear_windows, practice_fact
+from .progress import meeting_their_rules
 from .utc_days import local_days_of
 
 # Practice days kept back from the last practice's local day: the 28-day window, plus slack for
@@ -85,7 +88,9 @@ LAST_SESSIONS = (select(TherapySession.presentations)
                  .limit(hopelessness.RECENT_SESSIONS))
 
 ACTIVE_STEPS = (select(Ladder.id, Ladder.goal, Step.id, Step.title, Step.status,
-                       Step.predicted_fear, Step.current_since)
+                       Step.predicted_fear, Step.current_since, Ladder.mastery_min_practices,
+                       Ladder.mastery_min_days, Ladder.mastery_max_peak,
+                       Ladder.mastery_count_halving, Ladder.mastery_min_contexts)
                 .join(Step, Step.ladder_id == Ladder.id)
                 .where(Ladder.child_id == CHILD, Ladder.status == "active")
                 .order_by(Ladder.id, Step.position, Step.id))
@@ -206,15 +211,18 @@ def _steps(connection: Connection, child_id: int, tz: str) -> list[list]:
     rows = connection.execute(ACTIVE_STEPS, {"child_id": child_id}).all()
     unmastered = [row[2] for row in rows if row[4] != "mastered"]
     windows = fear_windows(connection, unmastered)
+    rules = {row[2]: MasteryRule(*row[7:]) for row in rows if row[4] == "current"}
+    ready = meeting_their_rules(connection, rules, tz)
     found = []
-    for ladder_id, goal, step_id, title, status, fear, since in rows:
+    for ladder_id, goal, step_id, title, status, fear, since, *_rule in rows:
         current = status == "current"
         window = windows.get(step_id, [])
         flat = status != "mastered" and flags.fear_is_not_falling(
             [practice_fact(row, tz) for row in window])
         if current or flat:
-            found.append([ladder_id, goal, step_id, title, current, fear,
-                          _day(since, tz), flat, _window_of(window)])
+            found.append([ladder_id, goal, step_id, title, current, fear, _day(since, tz),
+                          flat, _window_of(window), step_id in ready,
+                          list(astuple(rules[step_id])) if current else None])
     return found
 
 
@@ -310,7 +318,10 @@ def add_practices(connection: Connection, child_id: int, added: list) -> bool:
         flat = flags.peaks_not_falling(window[1])
         entry = listed.get(step_id)
         if entry is not None:
-            entry[7:] = [flat, window]
+            entry[7:9] = [flat, window]
+            if not _ready_folded(connection, entry, [p for p in added if p.step_id == step_id],
+                                 tz):
+                return False
             if not (flat or entry[4]):
                 steps.remove(entry)
         elif flat and _listable(connection, step_id):
@@ -321,6 +332,20 @@ def add_practices(connection: Connection, child_id: int, added: list) -> bool:
         "last_activity_at": max(filter(None, (stored.last_activity_at, latest))),
         PRACTICE_DAYS: kept_days(set(stored.practice_days) | days, last_day), STEPS: steps,
         **history})
+    return True
+
+
+def _ready_folded(connection: Connection, entry: list, practised: list, tz: str) -> bool:
+    """Fold new practices into a current entry's readiness (whether its step meets its mastery
+    rule): met stays met, and only a practice that counts can make it so (then the step's
+    practices are read). False when only a rebuild can say: a row stored before readiness."""
+    if not entry[4]:
+        return True
+    if len(entry) < 11:
+        return False
+    rule = MasteryRule(*entry[10])
+    if not entry[9] and any(is_qualifying(practice_fact(p, tz), rule) for p in practised):
+        entry[9] = entry[2] in meeting_their_rules(connection, {entry[2]: rule}, tz)
     return True
 
 

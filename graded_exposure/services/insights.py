@@ -152,6 +152,9 @@ class Outlook:
     story: trap_story.TrapStory | None
     flags: list[flags.Flag]
     hopeless_words_day: date | None  # the latest check-in noting hopeless words (summary)
+    # The current steps that meet their mastery rule, as the summary keeps them (None before
+    # the child has a summary row).
+    ready_step_ids: set[int] | None = None
 
 
 def outlook(session: Session, child: Child, ladders: list[LadderLine],
@@ -167,7 +170,15 @@ def outlook(session: Session, child: Child, ladders: list[LadderLine],
                    story=_story(checkins, ladders, child, today),
                    flags=_flags_from(stored, today),
                    hopeless_words_day=date.fromordinal(stored.hopeless_words_day)
-                   if stored and stored.hopeless_words_day else None)
+                   if stored and stored.hopeless_words_day else None,
+                   ready_step_ids=_ready_in(stored))
+
+
+def _ready_in(stored) -> set[int] | None:
+    """The ready current steps of a row of _STORED_FACTS (child_summary's steps)."""
+    if stored is None or any(entry[4] and len(entry) < 11 for entry in stored.steps):
+        return None  # no row yet, or one stored before it kept readiness
+    return {entry[2] for entry in stored.steps if entry[4] and entry[9]}
 
 
 def _story(checkins: list[CheckInFact], ladders: list[LadderLine], child: Child,

@@ -300,7 +300,7 @@ def ready_steps(session: Session, child: Child,
         ladders = active_ladders(session.connection(), child.id)
     rules = {step.id: mastery_rule(ladder) for ladder in ladders for step in ladder.steps
              if step.status == ladder_rules.CURRENT}
-    ready = _meeting_their_rules(session.connection(), rules, child.family.timezone)
+    ready = meeting_their_rules(session.connection(), rules, child.family.timezone)
     return [step for ladder in ladders for step in ladder.steps if step.id in ready]
 
 
@@ -368,7 +368,7 @@ def qualifying_days(connection: Connection, step_ids: list[int], window: int, *,
                                                         "window_offset": window - 1})
 
 
-def _meeting_their_rules(connection: Connection, rules: dict[int, MasteryRule],
+def meeting_their_rules(connection: Connection, rules: dict[int, MasteryRule],
                          tz: str) -> set[int]:
     """The ids of the steps in `rules` whose practices meet their rule."""
     return {step_id for step_id, progress in mastery_until_met(connection, rules, tz).items()

@@ -1,11 +1,11 @@
 """The child's home screen data: active ladder cards and recent practices, in bounded queries."""
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, delete
 
-from graded_exposure.models import Child
+from graded_exposure.models import Child, ChildSummary
 from graded_exposure.services import child_overview
-from tests.factories import add_practices, current_step, make_ladder
+from tests.factories import add_practices, current_step, make_ladder, practise_on_days
 from tests.lookups import counted_statements
 
 
@@ -56,3 +56,32 @@ def test_queries_do_not_grow_with_ladders_or_practices(app, db, family):
     large, overview = _overview_statements(engine, family.child.id)
     assert (len(overview.ladders), len(overview.recent_practices)) == (6, 5)
     assert small == large
+
+
+def _mastery_reads(statements: list[str]) -> list[str]:
+    return [s for s in statements if "anon_1.practices, anon_1.seen" in s]
+
+
+def test_ready_steps_come_from_the_summary_without_reading_practices(app, db, family):
+    # A step stuck for long (hundreds of tries that do not count) made the home screen read
+    # every one of them on every visit to say it is not ready; the child's summary keeps it.
+    engine = app.extensions["db_engine"]
+    ready, waiting = make_ladder(db, family.child, goal="Ready"), make_ladder(db, family.child)
+    practise_on_days(db, current_step(ready))  # 3 tries at peak 2 on 2 days: meets the rule
+    add_practices(db, family.child, [current_step(waiting)], 4)  # peak 6, not halved: waits
+    with Session(engine) as session, counted_statements(engine) as statements:
+        overview = child_overview.for_child(session, session.get(Child, family.child.id))
+    assert [s.id for s in overview.ready_steps] == [current_step(ready).id]
+    assert _mastery_reads(statements) == []
+
+
+def test_without_a_summary_row_ready_steps_are_read_from_the_practices(app, db, family):
+    engine = app.extensions["db_engine"]
+    ready = make_ladder(db, family.child, goal="Ready")
+    practise_on_days(db, current_step(ready))
+    db.exec(delete(ChildSummary))
+    db.commit()
+    with Session(engine) as session, counted_statements(engine) as statements:
+        overview = child_overview.for_child(session, session.get(Child, family.child.id))
+    assert [s.id for s in overview.ready_steps] == [current_step(ready).id]
+    assert _mastery_reads(statements) != []

@@ -72,13 +72,19 @@ def test_a_changed_fear_recounts_the_history(app, db, family, tried):
 
 def _fear_windows(statements: list[str]) -> list[str]:
     """The statements that read a step's newest tried practices (insights.fear_windows)."""
-    return [s for s in statements if "JOIN practice ON practice.step_id = step.id" in s]
+    return [s for s in statements
+            if s.startswith("SELECT practice.step_id, practice.practiced_at, practice.fear_")]
 
 
-def _log(db, family, step, moment, peak: int, key: str):
+def _mastery_reads(statements: list[str]) -> list[str]:
+    """The statements that read a step's practices against its mastery rule."""
+    return [s for s in statements if "anon_1.practices, anon_1.seen" in s]
+
+
+def _log(db, family, step, moment, peak: int, key: str, after: int = 1):
     def log():
         db.add(Practice(child_id=family.child.id, step_id=step.id, practiced_at=moment,
-                        fear_before=peak, fear_peak=peak, fear_after=1, outcome="did_it",
+                        fear_before=peak, fear_peak=peak, fear_after=after, outcome="did_it",
                         caregiver_rated=True, idempotency_key=key))
         db.commit()
     return log
@@ -116,3 +122,30 @@ def test_a_row_stored_before_fear_windows_reads_the_window_once(app, db, family,
     assert _fear_windows(_statements_of(app, _log(db, family, step, later, 5, "next"))) != []
     db.refresh(stored)
     assert stored.steps == child_summary.summary_of(db.connection(), family.child.id)["steps"]
+
+
+def _ready(db, child_id: int) -> bool:
+    stored = db.get(ChildSummary, child_id)
+    db.refresh(stored)
+    assert stored.steps == child_summary.summary_of(db.connection(), child_id)["steps"]
+    return stored.steps[0][9]
+
+
+def test_a_current_steps_readiness_is_kept_and_read_only_when_a_try_could_change_it(
+        app, db, family, tried):
+    # The home screen asked on every visit whether each current step meets its rule (3 tries
+    # at peak 3 or below, or fear halved, on 2 days), reading the step's practices: after long
+    # on a step, every older one. The row keeps the answer; a try that does not count leaves it.
+    step, practice = tried  # peak 7, after 3: does not count
+    first = practice.practiced_at
+    assert _ready(db, family.child.id) is False
+    stays = _statements_of(app, _log(db, family, step, first + timedelta(minutes=1), 8, "a", 6))
+    assert _mastery_reads(stays) == [] and _ready(db, family.child.id) is False
+    for n, day in enumerate((0, 0, 1)):  # counting tries: read each time, ready on the third
+        moment = first + timedelta(days=day, minutes=2 + n)
+        counts = _statements_of(app, _log(db, family, step, moment, 2, f"c{n}"))
+        assert _mastery_reads(counts) != []
+    assert _ready(db, family.child.id) is True
+    later = first + timedelta(days=1, minutes=30)
+    assert _mastery_reads(_statements_of(app, _log(db, family, step, later, 2, "d"))) == []
+    assert _ready(db, family.child.id) is True

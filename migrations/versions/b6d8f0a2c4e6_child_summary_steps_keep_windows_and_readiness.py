@@ -1,13 +1,15 @@
-"""childsummary: each listed step keeps its fear window
+"""childsummary: each listed step keeps its fear window, and a current one its readiness
 
 Revision ID: b6d8f0a2c4e6
 Revises: a4c6e8f0b2d4
 Create Date: 2026-12-03 13:40:00
 
-No column changes: the JSON of `steps` gains a ninth field per step, the step's last five tried
-practices' peak fears and the newest one's moment, so a practice logged on a listed step folds
-into its row without reading the step's practices (child_summary.add_practices). Rows written
-before it read the window once; the backfill rebuilds them all now.
+No column changes: each entry of the JSON `steps` gains three fields (models.ChildSummary):
+the step's last five tried practices' peak fears with the newest one's moment, so a practice
+logged on a listed step folds into its row without reading the step's practices; and for a
+current step whether it meets its ladder's mastery rule, with the rule, so the home screen
+does not read the step's practices to say it is ready (child_summary.add_practices). Rows
+written before read what they lack as before, until rebuilt; the backfill rebuilds them all.
 """
 from collections.abc import Sequence
 
