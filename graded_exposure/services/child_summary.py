@@ -207,7 +207,8 @@ def _avoidances(connection: Connection, child_id: int, last_day) -> list[list]:
 
 def _steps(connection: Connection, child_id: int, tz: str) -> list[list]:
     """Current or fear-not-falling steps of the active ladders, in ladder and step order, each
-    with its fear window (models.ChildSummary.steps)."""
+    with its fear window and, if current, whether it meets its mastery rule and the rule
+    (models.ChildSummary.steps)."""
     rows = connection.execute(ACTIVE_STEPS, {"child_id": child_id}).all()
     unmastered = [row[2] for row in rows if row[4] != "mastered"]
     windows = fear_windows(connection, unmastered)
@@ -291,11 +292,12 @@ STEP_PLACE = (select(Step.status, Ladder.status.label("ladder_status"))
 def add_practices(connection: Connection, child_id: int, added: list) -> bool:
     """Fold newly logged practices (each with step_id and practiced_at) into the child's row.
 
-    The common write, made cheap: the row's days and the practised steps' fear trends are
-    updated from the row itself (a listed step's stored fear window takes a practice logged
-    after its newest), instead of rebuilt from the child's rows. Returns False, having written
-    nothing, when only a rebuild can say: the child has no row yet, or a step the row does not
-    list turned flat (it goes in ladder order).
+    The common write, made cheap: the row's days, the practised steps' fear trends and the
+    current steps' readiness are updated from the row itself (a listed step's stored fear
+    window takes a practice logged after its newest), instead of rebuilt from the child's rows.
+    Returns False, having written nothing, when only a rebuild can say: the child has no row
+    yet, a step the row does not list turned flat (it goes in ladder order), or the row was
+    stored before it kept readiness.
     """
     _lock(connection, child_id)
     stored = connection.execute(STORED, {"child_id": child_id}).first()
@@ -309,8 +311,9 @@ def add_practices(connection: Connection, child_id: int, added: list) -> bool:
     last_day = max(days | ({stored.last_practice_day} if stored.last_practice_day else set()))
     steps = [list(entry) for entry in stored.steps]
     listed = {entry[2]: entry for entry in steps}
-    folded = {step_id: _folded(listed.get(step_id), [p for p in added if p.step_id == step_id])
-              for step_id in sorted({p.step_id for p in added})}
+    by_step = {step_id: [p for p in added if p.step_id == step_id]
+               for step_id in sorted({p.step_id for p in added})}
+    folded = {step_id: _folded(listed.get(step_id), mine) for step_id, mine in by_step.items()}
     windows = fear_windows(connection, [step_id for step_id, window in folded.items()
                                         if window is None])
     for step_id, window in folded.items():
@@ -319,8 +322,7 @@ def add_practices(connection: Connection, child_id: int, added: list) -> bool:
         entry = listed.get(step_id)
         if entry is not None:
             entry[7:9] = [flat, window]
-            if not _ready_folded(connection, entry, [p for p in added if p.step_id == step_id],
-                                 tz):
+            if not _ready_folded(connection, entry, by_step[step_id], tz):
                 return False
             if not (flat or entry[4]):
                 steps.remove(entry)
