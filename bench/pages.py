@@ -16,8 +16,9 @@ the first load of the home page weighs on the wire. A report, not a test: nothin
 
 --pages times only the named pages beside the bare endpoint (no curves, no sizes), for quick
 runs while working on a few pages. --db-dir keeps the seeded database in DIR and reuses it on the
-next run (seeding 2,000 families takes minutes), upgraded first to the checkout's migrations. Every run serves a copy of the seeded file, so
-the timed POSTs' rows never carry over into the next run or repeat.
+next run (seeding 2,000 families takes minutes), upgraded first to the checkout's migrations.
+Every run serves a copy of the seeded file, so the timed POSTs' rows never carry over into the
+next run or repeat.
 
 --repeat N serves the same database N times over (a new gunicorn each time) and ends with each
 page's ratio in every run and their median. The bare endpoint is mostly fixed HTTP cost, and
