@@ -13,7 +13,11 @@ What goes, and when (README "What is kept, and for how long" says the same for p
 - the title, body and link of a delivery whose email and push are final, once older than
   REMINDER_PAYLOAD_RETENTION: the text is blanked, the row stays, because the unique
   (reminder, local date) row is what prevents a second send. Inbox messages are the user's
-  own and stay.
+  own and stay;
+- reminders whose last day (a one-off's date, or the end given to one) is more than
+  SPENT_REMINDER_RETENTION gone, with their deliveries, unless one still owes a message: no
+  occurrence can come again, and pages stopped showing them a week after that day
+  (reminders.ENDED_SHOWN). Inbox messages stay, their link to the delivery emptied.
 
 Work per pass is bounded: each kind goes in chunks of CHUNK rows, each chunk its own short
 transaction, at most MAX_CHUNKS per kind. A prune that hits that limit is not recorded as
@@ -24,7 +28,7 @@ prunes at a time.
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -35,6 +39,7 @@ from ..models import (
     MaintenanceTask,
     PasswordResetToken,
     PendingRegistration,
+    Reminder,
     SentMail,
     TherapistLink,
     UserSession,
@@ -52,6 +57,7 @@ MAX_CHUNKS = 20  # per kind and pass: at most 20,000 rows each, in short transac
 LOGIN_ATTEMPT_RETENTION = timedelta(days=30)
 MIN_MAIL_LEDGER = timedelta(days=1)
 DEFAULT_PAYLOAD_RETENTION = timedelta(days=30)
+SPENT_REMINDER_RETENTION = timedelta(days=30)
 DEFAULT_LEASE = timedelta(minutes=5)
 
 
@@ -125,6 +131,15 @@ def blank_delivered_payloads(session: Session, now: datetime, retention: timedel
                       change={"title": "", "body": "", "link": ""})
 
 
+def prune_spent_reminders(session: Session, now: datetime) -> int:
+    """Delete reminders past their last day by SPENT_REMINDER_RETENTION (their deliveries go by
+    the foreign key's cascade), unless a delivery still owes a message."""
+    t, d = Reminder.__table__, Delivery.__table__
+    owing = exists().where(d.c.reminder_id == t.c.id, claims.owes_a_message(d))
+    return _in_chunks(session, t, (t.c.ends_on < (now - SPENT_REMINDER_RETENTION).date())
+                      & ~owing)
+
+
 def prune(session: Session, config, now: datetime | None = None) -> dict[str, int]:
     """Run every kind of prune once, bounded; return how many rows each touched."""
     now = now or utcnow()
@@ -140,6 +155,7 @@ def prune(session: Session, config, now: datetime | None = None) -> dict[str, in
         "sent_mail": prune_sent_mail(session, now, config["MAIL_LIMIT_WINDOW"]),
         "delivery_payloads": blank_delivered_payloads(
             session, now, config.get("REMINDER_PAYLOAD_RETENTION", DEFAULT_PAYLOAD_RETENTION)),
+        "spent_reminders": prune_spent_reminders(session, now),
     }
 
 

@@ -171,6 +171,30 @@ def test_sent_reminder_text_is_blanked_after_retention_and_the_rows_stay(db, peo
     assert retention.blank_delivered_payloads(db, NOW, keep) == 0  # nothing left to blank
 
 
+def test_reminders_over_a_month_past_their_last_day_go_with_their_deliveries(db, people):
+    # One-offs (a therapist's, a re-rating question, a booster) and reminders given an end
+    # stopped showing a week after their last day (reminders.ENDED_SHOWN) but stayed for good:
+    # a hundred or more a year for a family. Their deliveries go too; inbox messages stay.
+    parent, _, child = people
+    today = NOW.date()
+
+    def reminder(ends_on, kind="rerate"):
+        return Reminder(user_id=parent.id, child_id=child.id, kind=kind, weekdays="1234567",
+                        local_time="07:30", timezone="UTC", starts_on=ends_on, ends_on=ends_on)
+
+    gone, kept, endless, owing = _added(
+        db, reminder(today - timedelta(days=31)), reminder(today - timedelta(days=29)),
+        reminder(None, kind="practice"), reminder(today - timedelta(days=90), kind="therapist"))
+    sent = _delivery(db, gone, gone.ends_on, age=timedelta(days=31))
+    _delivery(db, owing, owing.ends_on, age=timedelta(days=90), email=ChannelState.PENDING)
+    _added(db, InboxMessage(user_id=parent.id, delivery_id=sent.id, title="How likely now?"))
+    assert retention.prune_spent_reminders(db, NOW) == 1
+    assert _remaining(db, Reminder) == {kept.id, endless.id, owing.id}
+    assert _remaining(db, Delivery, "reminder_id") == {owing.id}
+    assert db.exec(select(InboxMessage.title)).one() == "How likely now?"
+    assert retention.prune(db, CONFIG, NOW)["spent_reminders"] == 0  # in the daily prune
+
+
 def test_work_per_pass_is_bounded_and_the_next_pass_carries_on(db, monkeypatch):
     monkeypatch.setattr(retention, "CHUNK", 2)
     monkeypatch.setattr(retention, "MAX_CHUNKS", 2)
