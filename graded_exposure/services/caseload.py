@@ -34,7 +34,7 @@ from ..rules.facts import CheckInFact
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
 from ..vocabulary import LinkStatus
-from . import audit, insights
+from . import audit, insights, summary_steps
 from .pagination import Page
 
 TARGET_MIN, TARGET_MAX = 1, 7
@@ -200,7 +200,8 @@ def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
         last_activity=last_activity,
         days_last_7=attention.practice_days_within(days, today, attention.WEEK),
         days_last_28=attention.practice_days_within(days, today, attention.FOUR_WEEKS),
-        current_steps=[CurrentStep(s[0], s[1], s[2], s[3]) for s in steps or () if s[4]],
+        current_steps=[CurrentStep(*s[summary_steps.LADDER:summary_steps.TITLE + 1])
+                       for s in steps or () if s[summary_steps.CURRENT]],
         flags=[*insights.stored_hopelessness(hopeless_sessions, hopeless_words_day, today),
                *insights.stored_flags(last_practice_day, ladder_since_day, avoidances, steps,
                                       first_checkin_day, today)],

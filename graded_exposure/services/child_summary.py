@@ -34,6 +34,7 @@ from ..rules import flags, hopelessness, streaks
 from ..rules.facts import TRIED_OUTCOMES
 from ..rules.mastery import MasteryRule, is_qualifying
 from ..rules.timezones import local_date
+from . import summary_steps
 from .insights import PRACTICE_DATES, WINS_AND_STARS, fear_windows, practice_fact
 from .progress import meeting_their_rules
 from .utc_days import local_days_of
@@ -220,7 +221,7 @@ def _steps(connection: Connection, child_id: int, tz: str) -> list[list]:
         window = windows.get(step_id, [])
         flat = status != "mastered" and flags.fear_is_not_falling(
             [practice_fact(row, tz) for row in window])
-        if current or flat:
+        if current or flat:  # in summary_steps' order
             found.append([ladder_id, goal, step_id, title, current, fear, _day(since, tz),
                           flat, _window_of(window), step_id in ready,
                           list(astuple(rules[step_id])) if current else None])
@@ -245,9 +246,9 @@ def _folded(entry: list | None, practised: list) -> list | None:
     """The entry's fear window with these new practices of its step folded in, or None when
     only reading the step's practices can say: the step is not listed, its window was stored
     before windows were, or a tried practice falls before the window's newest (logged late)."""
-    if entry is None or len(entry) < 9:
+    if entry is None or not summary_steps.complete(entry):
         return None
-    newest, peaks = entry[8]
+    newest, peaks = entry[summary_steps.WINDOW]
     for practice in sorted(practised, key=lambda p: (p.practiced_at, p.id)):
         if practice.outcome not in TRIED_OUTCOMES:
             continue
@@ -310,7 +311,7 @@ def add_practices(connection: Connection, child_id: int, added: list) -> bool:
         return False
     last_day = max(days | ({stored.last_practice_day} if stored.last_practice_day else set()))
     steps = [list(entry) for entry in stored.steps]
-    listed = {entry[2]: entry for entry in steps}
+    listed = {entry[summary_steps.STEP]: entry for entry in steps}
     by_step = {step_id: [p for p in added if p.step_id == step_id]
                for step_id in sorted({p.step_id for p in added})}
     folded = {step_id: _folded(listed.get(step_id), mine) for step_id, mine in by_step.items()}
@@ -321,10 +322,10 @@ def add_practices(connection: Connection, child_id: int, added: list) -> bool:
         flat = flags.peaks_not_falling(window[1])
         entry = listed.get(step_id)
         if entry is not None:
-            entry[7:9] = [flat, window]
+            entry[summary_steps.FLAT:summary_steps.WINDOW + 1] = [flat, window]
             if not _ready_folded(connection, entry, by_step[step_id], tz):
                 return False
-            if not (flat or entry[4]):
+            if not (flat or entry[summary_steps.CURRENT]):
                 steps.remove(entry)
         elif flat and _listable(connection, step_id):
             return False
@@ -341,13 +342,15 @@ def _ready_folded(connection: Connection, entry: list, practised: list, tz: str)
     """Fold new practices into a current entry's readiness (whether its step meets its mastery
     rule): met stays met, and only a practice that counts can make it so (then the step's
     practices are read). False when only a rebuild can say: a row stored before readiness."""
-    if not entry[4]:
+    if not entry[summary_steps.CURRENT]:
         return True
-    if len(entry) < 11:
+    if not summary_steps.complete(entry):
         return False
-    rule = MasteryRule(*entry[10])
-    if not entry[9] and any(is_qualifying(practice_fact(p, tz), rule) for p in practised):
-        entry[9] = entry[2] in meeting_their_rules(connection, {entry[2]: rule}, tz)
+    step_id, rule = entry[summary_steps.STEP], MasteryRule(*entry[summary_steps.RULE])
+    if not entry[summary_steps.READY] and any(is_qualifying(practice_fact(p, tz), rule)
+                                              for p in practised):
+        entry[summary_steps.READY] = step_id in meeting_their_rules(connection, {step_id: rule},
+                                                                     tz)
     return True
 
 

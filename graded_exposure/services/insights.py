@@ -24,6 +24,7 @@ from ..models import (
 from ..rules import attention, avoidance_trap, flags, hopelessness, streaks, trap_story
 from ..rules.facts import TRIED_OUTCOMES, AvoidanceFact, CheckInFact, PracticeFact
 from ..rules.timezones import local_date
+from . import summary_steps
 from .ladder_lines import LadderLine, active_ladders
 from .step_windows import from_nth_newest, tried
 from .utc_days import local_days_of, utc_date
@@ -171,14 +172,7 @@ def outlook(session: Session, child: Child, ladders: list[LadderLine],
                    flags=_flags_from(stored, today),
                    hopeless_words_day=date.fromordinal(stored.hopeless_words_day)
                    if stored and stored.hopeless_words_day else None,
-                   ready_step_ids=_ready_in(stored))
-
-
-def _ready_in(stored) -> set[int] | None:
-    """The ready current steps of a row of _STORED_FACTS (child_summary's steps)."""
-    if stored is None or any(entry[4] and len(entry) < 11 for entry in stored.steps):
-        return None  # no row yet, or one stored before it kept readiness
-    return {entry[2] for entry in stored.steps if entry[4] and entry[9]}
+                   ready_step_ids=summary_steps.ready_step_ids(stored.steps) if stored else None)
 
 
 def _story(checkins: list[CheckInFact], ladders: list[LadderLine], child: Child,
@@ -274,11 +268,13 @@ def stored_flags(last_practice_day: int | None, ladder_since_day: int | None, av
     if ladder_since_day is not None:
         days = {date.fromordinal(last_practice_day)} if last_practice_day else set()
         found.append(flags.no_practice_flag(days, date.fromordinal(ladder_since_day), today))
-    for _ladder, _goal, _step, title, current, fear, since, flat, *_window in steps or ():
-        if current:
-            since = date.fromordinal(since) if since else None
-            found.append(flags.stuck_easy_flag(title, fear, since, today))
-        if flat:
+    for entry in steps or ():
+        title = entry[summary_steps.TITLE]
+        if entry[summary_steps.CURRENT]:
+            since = entry[summary_steps.SINCE]
+            found.append(flags.stuck_easy_flag(title, entry[summary_steps.FEAR],
+                                               date.fromordinal(since) if since else None, today))
+        if entry[summary_steps.FLAT]:
             found.append(flags.fear_not_falling(title))
     checkins = [CheckInFact(date.fromordinal(day), distress, tuple(kinds))
                 for day, distress, kinds in avoidances or ()]
