@@ -41,14 +41,12 @@ def for_child(session: Session, child: Child) -> ChildOverview:
     """Load what the child's home screen needs in a fixed number of queries."""
     ladders = ladder_lines.active_ladders(session.connection(), child.id)
     outlook = insights.outlook(session, child, ladders)
-    # Which current steps meet their rule: kept in the child's summary, which a step stuck for
-    # long (hundreds of tries that do not count) made the page's dearest read.
-    ready = outlook.ready_step_ids
+    # Which current steps meet their rule: kept in the child's summary (read with the outlook),
+    # where reading it from the practices was the page's dearest read after long on a step.
     return ChildOverview(ladders=[_card(ladder) for ladder in ladders],
                          recent_practices=newest(session, child, RECENT_PRACTICES),
-                         ready_steps=progress.ready_steps(session, child, ladders)
-                         if ready is None else
-                         [step for ladder in ladders for step in ladder.steps if step.id in ready],
+                         ready_steps=progress.ready_steps(session, child, ladders,
+                                                          known=outlook.ready_step_ids),
                          outlook=outlook)
 
 

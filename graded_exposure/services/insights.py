@@ -22,7 +22,7 @@ from ..models import (
     utcnow,
 )
 from ..rules import attention, avoidance_trap, flags, hopelessness, streaks, trap_story
-from ..rules.facts import TRIED_OUTCOMES, AvoidanceFact, CheckInFact, PracticeFact
+from ..rules.facts import AvoidanceFact, CheckInFact, PracticeFact
 from ..rules.timezones import local_date
 from . import summary_steps
 from .ladder_lines import LadderLine, active_ladders
@@ -96,7 +96,7 @@ _WIN_SETS = cast(Practice.small_wins, String)
 # holds the two equal for every outcome and every before, peak and after.
 _FACED = case((Practice.fear_peak > Practice.fear_before, Practice.fear_peak),
               else_=Practice.fear_before)
-STARS = case((Practice.outcome.in_(sorted(TRIED_OUTCOMES)),
+STARS = case((tried(Practice.outcome),
               1 + case((_FACED >= streaks.BRAVER_FROM, 1), else_=0)
               + case((_FACED >= streaks.BRAVEST_FROM, 1), else_=0)), else_=0)
 # Small wins and stars in one pass: per distinct set of wins, its practices and their stars.
@@ -145,7 +145,8 @@ def fear_windows(connection: Connection, step_ids: list[int]) -> dict[int, list]
 
 @dataclass
 class Outlook:
-    """What the home screen shows of the insights: the trap and the flags."""
+    """What the home screen shows of the insights: the trap and the flags (and, from the same
+    stored row, which current steps are ready)."""
 
     today: date
     trap: avoidance_trap.CalmSplit

@@ -17,7 +17,7 @@ from ..errors import DomainError
 from ..models import Child, ExpectancyRerating, Ladder, Practice, Step, User, UTCDateTime
 from ..rules import ladder_rules
 from ..rules.expectancy_chart import ExpectancyChart, Pair, expectancy_chart
-from ..rules.facts import TRIED_OUTCOMES, PracticeFact
+from ..rules.facts import PracticeFact
 from ..rules.fear_chart import MAX_SHOWN, FearChart, fear_chart
 from ..rules.mastery import (
     MasteryProgress,
@@ -33,7 +33,7 @@ from .insights import practice_fact
 from .ladder_lines import LadderLine, StepLine, active_ladders, ladder_steps
 from .ladders import ensure_changeable, record_change
 from .plain_rows import plain_rows
-from .step_windows import before_nth_newest, from_nth_newest
+from .step_windows import before_nth_newest, from_nth_newest, tried
 from .utc_days import local_days_of, utc_date
 
 
@@ -287,10 +287,11 @@ def step_mastery(session: Session, step: Step) -> MasteryProgress:
     return mastery_until_met(session.connection(), rules, tz)[step.id]
 
 
-def ready_steps(session: Session, child: Child,
-                ladders: list[LadderLine] | None = None) -> list[StepLine]:
+def ready_steps(session: Session, child: Child, ladders: list[LadderLine] | None = None,
+                known: set[int] | None = None) -> list[StepLine]:
     """Return the current steps of the child's active ladders that meet their mastery rule
-    (`ladders`: those ladders with their steps, when the caller has them already).
+    (`ladders`: those ladders with their steps, when the caller has them already; `known`:
+    the ready steps' ids, when the child's summary keeps them).
 
     One statement reads the current steps' qualifying practices, newest first and taking the
     steps in turn; reading stops once every step has met its rule, so the home screen does not
@@ -298,9 +299,11 @@ def ready_steps(session: Session, child: Child,
     """
     if ladders is None:
         ladders = active_ladders(session.connection(), child.id)
-    rules = {step.id: mastery_rule(ladder) for ladder in ladders for step in ladder.steps
-             if step.status == ladder_rules.CURRENT}
-    ready = meeting_their_rules(session.connection(), rules, child.family.timezone)
+    ready = known
+    if ready is None:
+        rules = {step.id: mastery_rule(ladder) for ladder in ladders for step in ladder.steps
+                 if step.status == ladder_rules.CURRENT}
+        ready = meeting_their_rules(session.connection(), rules, child.family.timezone)
     return [step for ladder in ladders for step in ladder.steps if step.id in ready]
 
 
@@ -312,7 +315,7 @@ def ready_steps(session: Session, child: Child,
 # at most two local days, those of its first and last moments (utc_days.py), so the local days
 # counted are exact and a day of many practices is one row per place told.
 _HALVED = and_(Practice.fear_peak > 0, Practice.fear_after * 2 <= Practice.fear_peak)
-_QUALIFYING = and_(Practice.outcome.in_(sorted(TRIED_OUTCOMES)),
+_QUALIFYING = and_(tried(Practice.outcome),
                    or_(Practice.fear_peak <= Ladder.mastery_max_peak,
                        and_(Ladder.mastery_count_halving == true(), _HALVED)))
 _DAY = utc_date(Practice.practiced_at)

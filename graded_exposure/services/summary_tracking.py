@@ -34,10 +34,10 @@ from .child_summary import (
 )
 
 TOUCHED = "child_summary_touched"  # the key in Session.info
-# What a row's practice days (days, streaks, stars, small wins) and steps (fear trends) read of
-# a practice. A change to nothing else (a note, a prediction's words, the child's faces beside
-# the caregiver's numbers) leaves the row as it was, and rebuilding those parts reads the
-# child's whole history.
+# What a row's practice days (days, streaks, stars, small wins) and steps (fear trends, the
+# current steps' readiness) read of a practice. A change to nothing else (a note, a
+# prediction's words, the child's faces beside the caregiver's numbers) leaves the row as it
+# was, and rebuilding those parts reads the child's whole history.
 PRACTICE_FACTS = ("child_id", "step_id", "practiced_at", "fear_before", "fear_peak",
                   "fear_after", "outcome", "small_wins", "context_where", "context_with",
                   "safety_used")
