@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_login import current_user
 
 from ..access import child_for
-from ..auth_session import require_login
+from ..auth_session import caregiver_required, require_login
 from ..config import CrisisLine, crisis_line_for
 from ..db import get_session
 from ..forms.families import ChildForm
@@ -23,6 +23,7 @@ def _child_fields(form: ChildForm) -> dict:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@caregiver_required  # a therapist has no family to add a child to
 def create():
     form = ChildForm()
     if form.validate_on_submit():

@@ -3,6 +3,7 @@ import pytest
 from sqlmodel import select
 
 from graded_exposure.models import AuditEvent, Child
+from tests.conftest import csrf_from
 
 
 def _children(db):
@@ -33,6 +34,17 @@ def test_add_child_refuses_bad_input(family, db, data, message):
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert len(_children(db)) == 1
+
+
+def test_a_therapist_cannot_add_a_child(therapist_client, db):
+    """A therapist has no family: the form is not theirs (404), and posting it stores nothing
+    (it raised, a 500, when the page was open to anyone logged in)."""
+    token = csrf_from(therapist_client.get("/account").get_data(as_text=True))
+    assert therapist_client.get("/children/new").status_code == 404
+    response = therapist_client.post("/children/new", data={"csrf_token": token,
+                                                            "display_name": "Kid"})
+    assert response.status_code == 404
+    assert _children(db) == []
 
 
 def test_mass_assignment_cannot_put_a_child_in_another_family(family, other_family, db):
