@@ -23,7 +23,7 @@ ALREADY_DONE = "This address already has an account. Log in, or reset your passw
 
 def start_sign_up(session: Session, *, email: str, password: str, display_name: str,
                   role: str, timezone: str, lifetime: timedelta,
-                  send_link: Callable[[str, str], None],
+                  send_link: Callable[[str], None],
                   warn_owner: Callable[[User, str], None], reset_lifetime: timedelta) -> None:
     """Email a sign-up link to a new address, or a heads-up with a reset link to its owner."""
     accounts.refuse_bad_account(role, password)
@@ -37,7 +37,9 @@ def start_sign_up(session: Session, *, email: str, password: str, display_name: 
         email=email, display_name=display_name.strip(), role=role, timezone=timezone,
         password_hash=password_hash, token_hash=token_hash,
         expires_at=utcnow() + lifetime))
-    tokens.commit_once_sent(session, lambda: send_link(token, display_name.strip()))
+    # The link goes to an address nobody has proven yet: the email says nothing the sender
+    # typed (a name could be a phishing line), only the app's own words.
+    tokens.commit_once_sent(session, lambda: send_link(token))
 
 
 def pending_sign_up(session: Session, token: str) -> PendingRegistration:

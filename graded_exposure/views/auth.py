@@ -43,8 +43,8 @@ def _start_sign_up(form: RegisterForm) -> None:
         display_name=form.display_name.data, role=form.role.data, timezone=form.timezone.data,
         lifetime=current_app.config["SIGNUP_TOKEN_LIFETIME"],
         reset_lifetime=current_app.config["RESET_TOKEN_LIFETIME"],
-        send_link=lambda token, name: emails.send(
-            "sign_up", form.email.data, name=name,
+        send_link=lambda token: emails.send(
+            "sign_up", form.email.data,
             lifetime=lifetime("SIGNUP_TOKEN_LIFETIME"),
             link=public_url("auth.finish_sign_up", token=token)),
         warn_owner=lambda user, token: emails.send(

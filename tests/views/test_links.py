@@ -378,4 +378,18 @@ def test_a_name_with_a_line_break_cannot_add_email_headers(family, db, smtp):
     ((recipients, message),) = smtp.messages
     assert recipients == ["nia@example.com"]
     assert message["Bcc"] is None and message["X-Evil"] is None
-    assert message["Subject"].startswith("Alex Bcc: victim@example.com invited you")
+    assert "\n" not in message["Subject"] and "victim" not in message["Subject"]
+
+
+def test_invitation_subjects_carry_none_of_the_senders_words(family, db, smtp):
+    """A caregiver names themselves and their child: subjects stay the app's own words (a
+    name in the subject line was a phishing line from our address); the body says who."""
+    family.user.display_name = "Your bank: verify at evil.example"
+    db.commit()
+    family.post("/family/sharing/invite", {"email": "nia@example.com", "consent": "y",
+                                           "child_id": family.child.id})
+    family.post("/family/invites", {"email": "sam@example.com"})
+    subjects = [message["Subject"] for _recipients, message in smtp.messages]
+    assert len(subjects) == 2
+    assert not any("evil" in subject or "Sam" in subject for subject in subjects), subjects
+    assert "Your bank: verify at evil.example" in smtp.last_text("nia@example.com")

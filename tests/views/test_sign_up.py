@@ -43,6 +43,17 @@ def test_a_known_address_gets_the_same_answer_as_a_new_one(app, client, family, 
         PendingRegistration.email == "alex@example.com")).first() is None
 
 
+def test_the_sign_up_email_carries_none_of_the_strangers_words(client, smtp):
+    """Anyone can send the sign-up email to any address: what they typed as their name (a
+    phishing line, a link) must not reach that inbox before the address is proven."""
+    bait = "Mia, your account is locked: verify at https://evil.example/x"
+    _sign_up(client, email="victim@example.org", name=bait)
+    ((_recipients, message),) = smtp.messages
+    whole = message.as_string() + smtp.last_text("victim@example.org")
+    assert "evil.example" not in whole and "locked" not in whole
+    assert "/register/" in smtp.last_text("victim@example.org")
+
+
 def test_opening_the_link_shows_one_button_and_only_the_post_creates_the_account(
         app, client, db, smtp):
     _sign_up(client)
