@@ -156,6 +156,10 @@ class PendingRegistration(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = _ts()
     expires_at: datetime = _ts()
+    # Joining a family by its invitation, when a mail server proves addresses: the account
+    # is made inside that family once the link is opened (registrations.py).
+    family_invite_id: int | None = Field(default=None, foreign_key="familyinvite.id",
+                                         ondelete="CASCADE")
 
 
 class SentMail(SQLModel, table=True):

@@ -65,8 +65,10 @@ def register(session: Session, *, email: str, password: str, display_name: str,
     refuse_bad_account(role, password)
     if session.exec(select(User.id).where(User.email == normalise_email(email))).first():
         raise DomainError("An account with that email exists already.")
-    return create_account(session, email=email, password_hash=hash_password(password),
+    user = create_account(session, email=email, password_hash=hash_password(password),
                           display_name=display_name, role=role, timezone=timezone)
+    session.commit()
+    return user
 
 
 def refuse_bad_account(role: str, password: str) -> None:
@@ -78,17 +80,17 @@ def refuse_bad_account(role: str, password: str) -> None:
 
 
 def create_account(session: Session, *, email: str, password_hash: str, display_name: str,
-                   role: str, timezone: str) -> User:
-    """Store an account whose address is confirmed; a caregiver gets a family of their own."""
+                   role: str, timezone: str, family_id: int | None = None) -> User:
+    """Store an account whose address is confirmed; a caregiver gets a family of their own,
+    or joins `family_id` (an invitation's). Flushed, not committed: the caller commits."""
     now = utcnow()
     user = User(email=normalise_email(email), display_name=display_name.strip(), role=role,
-                password_hash=password_hash, email_confirmed_at=now)
-    if role == Role.CAREGIVER:
+                password_hash=password_hash, email_confirmed_at=now, family_id=family_id)
+    if role == Role.CAREGIVER and family_id is None:
         user.family = Family(timezone=timezone if valid_timezone(timezone) else "UTC")
     session.add(user)
     session.flush()
     audit.record(session, "register", actor_id=user.id, family_id=user.family_id)
-    session.commit()
     return user
 
 

@@ -104,8 +104,16 @@ def create_invite(session: Session, user: User, email: str, lifetime: timedelta,
 
 def live_invite(session: Session, token: str) -> FamilyInvite:
     """Return the invite for this token, or raise TokenInvalid if unknown, used or expired."""
-    invite = session.exec(select(FamilyInvite).where(
-        FamilyInvite.token_hash == tokens.hash_token(token))).first()
+    return _live(session.exec(select(FamilyInvite).where(
+        FamilyInvite.token_hash == tokens.hash_token(token))).first())
+
+
+def live_invite_by_id(session: Session, invite_id: int) -> FamilyInvite:
+    """The invite a waiting sign-up was made from, or TokenInvalid if used or expired since."""
+    return _live(session.get(FamilyInvite, invite_id))
+
+
+def _live(invite: FamilyInvite | None) -> FamilyInvite:
     if invite is None or invite.used_at is not None or invite.expires_at < utcnow():
         raise TokenInvalid("This invitation link is invalid, already used or expired. "
                            "Ask for a new one.")
@@ -146,7 +154,7 @@ def join_family(session: Session, token: str, *, email: str, password: str,
                 email_confirmed_at=confirmed)
     session.add(user)
     session.flush()
-    _use_invite(session, invite, user)
+    use_invite(session, invite, user)
     return user
 
 
@@ -161,10 +169,11 @@ def accept_invite(session: Session, token: str, user: User) -> None:
         raise DomainError("Your account already has children of its own. Use another "
                           "account to join this family.")
     user.family_id = invite.family_id
-    _use_invite(session, invite, user)
+    use_invite(session, invite, user)
 
 
-def _use_invite(session: Session, invite: FamilyInvite, user: User) -> None:
+def use_invite(session: Session, invite: FamilyInvite, user: User) -> None:
+    """Mark the invite used by the user who joined with it, and commit."""
     invite.used_at, invite.used_by_id = utcnow(), user.id
     audit.record(session, "caregiver_joined", actor_id=user.id, family_id=invite.family_id)
     session.commit()

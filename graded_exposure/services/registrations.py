@@ -5,6 +5,10 @@ used to find out who uses Brave Steps. A new address gets a link that creates th
 address that has one already gets an email telling its owner, with a reset link. The password
 chosen at sign-up waits with its link (one row per sign-up), so a stranger who signs up with
 someone else's address first cannot plant a password in the account that person later makes.
+
+Joining a family by its invitation link works the same way when a mail server can prove the
+address (views/family.py): the waiting sign-up names the invitation, and opening the link makes
+the account inside that family, so the join page cannot tell who has an account either.
 """
 from collections.abc import Callable
 from datetime import timedelta
@@ -13,8 +17,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from ..errors import TokenInvalid
-from ..models import PendingRegistration, User, utcnow
-from . import accounts, tokens
+from ..models import FamilyInvite, PendingRegistration, User, utcnow
+from . import accounts, families, tokens
 
 LINK_REFUSED = ("This sign-up link is invalid, used or expired. Sign up again and open the "
                 "newest link we email you.")
@@ -24,8 +28,10 @@ ALREADY_DONE = "This address already has an account. Log in, or reset your passw
 def start_sign_up(session: Session, *, email: str, password: str, display_name: str,
                   role: str, timezone: str, lifetime: timedelta,
                   send_link: Callable[[str], None],
-                  warn_owner: Callable[[User, str], None], reset_lifetime: timedelta) -> None:
-    """Email a sign-up link to a new address, or a heads-up with a reset link to its owner."""
+                  warn_owner: Callable[[User, str], None], reset_lifetime: timedelta,
+                  invite: FamilyInvite | None = None) -> None:
+    """Email a sign-up link to a new address, or a heads-up with a reset link to its owner.
+    With `invite`, the account the link makes joins the invitation's family."""
     accounts.refuse_bad_account(role, password)
     email = accounts.normalise_email(email)
     # Hashed on both paths, so the answer takes as long for a known address as a new one.
@@ -36,7 +42,7 @@ def start_sign_up(session: Session, *, email: str, password: str, display_name: 
     session.add(PendingRegistration(
         email=email, display_name=display_name.strip(), role=role, timezone=timezone,
         password_hash=password_hash, token_hash=token_hash,
-        expires_at=utcnow() + lifetime))
+        expires_at=utcnow() + lifetime, family_invite_id=invite.id if invite else None))
     # The link goes to an address nobody has proven yet: the email says nothing the sender
     # typed (a name could be a phishing line), only the app's own words.
     tokens.commit_once_sent(session, lambda: send_link(token))
@@ -52,13 +58,24 @@ def pending_sign_up(session: Session, token: str) -> PendingRegistration:
 
 
 def finish_sign_up(session: Session, token: str) -> User:
-    """Create the account of an opened sign-up link; every other waiting sign-up ends."""
+    """Create the account of an opened sign-up link (inside the family whose invitation it
+    came from, if one); every other waiting sign-up of the address ends."""
     row = pending_sign_up(session, token)
-    email = row.email
+    email, invite_id = row.email, row.family_invite_id
     session.exec(delete(PendingRegistration).where(PendingRegistration.email == email))
-    if session.exec(select(User.id).where(User.email == email)).first():
+    try:
+        if session.exec(select(User.id).where(User.email == email)).first():
+            raise TokenInvalid(ALREADY_DONE)
+        invite = families.live_invite_by_id(session, invite_id) if invite_id else None
+    except TokenInvalid:
         session.commit()
-        raise TokenInvalid(ALREADY_DONE)
-    return accounts.create_account(session, email=email, password_hash=row.password_hash,
+        raise
+    user = accounts.create_account(session, email=email, password_hash=row.password_hash,
                                    display_name=row.display_name, role=row.role,
-                                   timezone=row.timezone)
+                                   timezone=row.timezone,
+                                   family_id=invite.family_id if invite else None)
+    if invite is None:
+        session.commit()
+    else:
+        families.use_invite(session, invite, user)
+    return user

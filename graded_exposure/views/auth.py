@@ -13,6 +13,7 @@ from ..forms.auth import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from ..models import FamilyInvite
 from ..public_address import public_url
 from ..rules.safe_redirect import safe_next_path
 from ..services import accounts, registrations
@@ -29,33 +30,37 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         with refusal_on(form):
-            _start_sign_up(form)
-            session["sign_up_email"] = form.email.data.strip()
-            return see_other(url_for("auth.check_email"))
+            return start_sign_up(form.email.data, form.password.data, form.display_name.data,
+                                 role=form.role.data, timezone=form.timezone.data)
     return render_form("auth/register.html", form)
 
 
-def _start_sign_up(form: RegisterForm) -> None:
-    """Send the sign-up link, or tell an existing account's owner; the same answer either way."""
-    emails.reserve("sign_up", form.email.data)
+def start_sign_up(email: str, password: str, display_name: str, *, role: str, timezone: str,
+                  invite: FamilyInvite | None = None):
+    """Send the sign-up link, or tell an existing account's owner, and answer "check your
+    email" either way (the join page too, with the invitation the account will join)."""
+    emails.reserve("sign_up", email)
     registrations.start_sign_up(
-        get_session(), email=form.email.data, password=form.password.data,
-        display_name=form.display_name.data, role=form.role.data, timezone=form.timezone.data,
+        get_session(), email=email, password=password, display_name=display_name, role=role,
+        timezone=timezone, invite=invite,
         lifetime=current_app.config["SIGNUP_TOKEN_LIFETIME"],
         reset_lifetime=current_app.config["RESET_TOKEN_LIFETIME"],
         send_link=lambda token: emails.send(
-            "sign_up", form.email.data,
-            lifetime=lifetime("SIGNUP_TOKEN_LIFETIME"),
+            "sign_up", email, lifetime=lifetime("SIGNUP_TOKEN_LIFETIME"),
             link=public_url("auth.finish_sign_up", token=token)),
         warn_owner=lambda user, token: emails.send(
             "sign_up_existing", user.email, lifetime=lifetime("RESET_TOKEN_LIFETIME"),
             link=public_url("auth.reset_password", token=token),
             login_link=public_url("auth.login")))
+    session["sign_up_email"] = email.strip()
+    session["sign_up_joins"] = invite is not None
+    return see_other(url_for("auth.check_email"))
 
 
 @bp.get("/register/check-email")
 def check_email():
-    return render("auth/check_email.html", email=session.get("sign_up_email"))
+    return render("auth/check_email.html", email=session.get("sign_up_email"),
+                  joining=session.get("sign_up_joins", False))
 
 
 @bp.route("/register/<token>", methods=["GET", "POST"])
@@ -64,9 +69,11 @@ def finish_sign_up(token: str):
     try:
         pending = registrations.pending_sign_up(get_session(), token)
         if form.validate_on_submit():
+            joins = pending.family_invite_id is not None
             user = registrations.finish_sign_up(get_session(), token)
             auth_session.log_in(user)
-            flash(f"Welcome, {user.display_name}! Your account is ready.", "success")
+            flash("Welcome to the family!" if joins else
+                  f"Welcome, {user.display_name}! Your account is ready.", "success")
             return see_other(url_for("home.index"))
     except DomainError as e:
         return render("auth/finish_sign_up.html", form=None, error=str(e), status=404)

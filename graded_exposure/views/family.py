@@ -11,7 +11,9 @@ from ..forms.auth import JoinFamilyForm
 from ..forms.families import InviteForm, TimezoneForm
 from ..public_address import public_url
 from ..services import families
+from ..vocabulary import Role
 from . import emails
+from .auth import start_sign_up
 from .filters import lifetime
 from .responses import refusal_on, render, render_form, see_other, status_for
 
@@ -82,6 +84,14 @@ def join(token: str):
     form = JoinFamilyForm(email=invite.email or None)
     if form.validate_on_submit():
         with refusal_on(form):
+            if mail.is_configured(current_app.config):
+                # Mail can prove the address: join as one signs up, by an emailed link, with
+                # the same answer whether or not the address has an account.
+                return start_sign_up(form.email.data, form.password.data,
+                                     form.display_name.data, role=Role.CAREGIVER,
+                                     timezone="UTC", invite=invite)
+            # No mail server: nothing can prove an address, and the family shares the link
+            # by hand (Copy, Share); the account is made at once.
             user = families.join_family(db, token, email=form.email.data,
                                         password=form.password.data,
                                         display_name=form.display_name.data)

@@ -112,7 +112,9 @@ def test_a_display_name_with_a_line_break_does_not_break_the_invitation(family, 
     assert "\n" not in message["Subject"]
 
 
-def test_joining_with_the_invited_address_confirms_it(app, family, db, smtp):
+def test_without_mail_joining_with_the_invited_address_confirms_it(app, family, db):
+    """No mail server: the account is made at once; only the invited address counts as proven."""
+    assert not app.config["MAIL_SERVER"]
     link = _invite_link(family, "sam@example.com")
     assert _join(app.test_client(), link, "sam@example.com").status_code == 303
     sam = db.exec(select(User).where(User.email == "sam@example.com")).one()
@@ -121,6 +123,53 @@ def test_joining_with_the_invited_address_confirms_it(app, family, db, smtp):
     assert _join(app.test_client(), other, "kim@example.com").status_code == 303
     kim = db.exec(select(User).where(User.email == "kim@example.com")).one()
     assert kim.email_confirmed_at is None
+
+
+def _finish_link(app, smtp, email):
+    (link,) = [x for x in smtp.links(email) if "/register/" in x]
+    client = app.test_client()
+    path = link.removeprefix("http://localhost")
+    page = client.get(path).get_data(as_text=True)
+    return client, client.post(path, data={"csrf_token": csrf_from(page)})
+
+
+def test_with_mail_the_join_page_cannot_tell_who_has_an_account(app, family, other_family, db,
+                                                                 smtp):
+    """Found from outside: the join page said "log in first" for a known address and made the
+    account for a new one, so any caregiver's own invitation link told who uses Brave Steps.
+    With a mail server it answers like signing up: check your email, whatever the address."""
+    link = _invite_link(family)
+    smtp.messages.clear()
+    known = _join(app.test_client(), link, other_family.user.email)
+    new = _join(app.test_client(), link, "sam@example.com")
+    assert known.status_code == new.status_code == 303
+    assert known.headers["Location"] == new.headers["Location"] == "/register/check-email"
+    # Nothing made yet, the invitation still open; the owner of the known address is told.
+    assert db.exec(select(User).where(User.email == "sam@example.com")).first() is None
+    assert "Someone just tried" in smtp.last_text(other_family.user.email)
+    db.expire_all()
+    assert db.exec(select(FamilyInvite)).one().used_at is None
+    # The new address's link makes the account inside the inviting family and uses the invite.
+    client, finished = _finish_link(app, smtp, "sam@example.com")
+    assert finished.status_code == 303
+    sam = db.exec(select(User).where(User.email == "sam@example.com")).one()
+    assert (sam.family_id, sam.role) == (family.user.family_id, "caregiver")
+    assert sam.email_confirmed_at is not None
+    assert client.get(f"/children/{family.child.id}").status_code == 200
+    db.expire_all()
+    assert db.exec(select(FamilyInvite)).one().used_by_id == sam.id
+
+
+def test_with_mail_a_join_link_opened_after_the_invitation_was_used_makes_nothing(
+        app, family, db, smtp):
+    link = _invite_link(family)
+    _join(app.test_client(), link, "sam@example.com")
+    _join(app.test_client(), link, "kim@example.com")
+    assert _finish_link(app, smtp, "kim@example.com")[1].status_code == 303
+    _client, late = _finish_link(app, smtp, "sam@example.com")
+    assert late.status_code == 404
+    assert "already used or expired" in late.get_data(as_text=True)
+    assert db.exec(select(User).where(User.email == "sam@example.com")).first() is None
 
 
 def test_the_invitation_email_states_the_lifetime_that_is_enforced(app, family, smtp):
