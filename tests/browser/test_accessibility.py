@@ -141,3 +141,34 @@ def test_plan_pages_have_no_serious_accessibility_violations(live_server, phone)
         print(" | ".join(violation))
     blocking = [v for v in found if v[2] in BLOCKING]
     assert not blocking, "\n".join(" | ".join(v) for v in blocking)
+
+
+# WCAG's contrast ratio of two computed "rgb(r, g, b)" colours.
+CONTRAST = """([fg, bg]) => {
+  const lum = (css) => {
+    const [r, g, b] = css.match(/[\\d.]+/g).slice(0, 3).map(Number).map((c) => c / 255)
+      .map((c) => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def test_every_chosen_fear_level_is_readable(live_server, phone):
+    """The number a parent taps stays readable once chosen, at every level, light and dark
+    (axe sees only what is ticked on a page: levels 0 to 6 read 3.1-3.6:1, found from outside)."""
+    child_id = family_with_a_ladder(phone, live_server, "levels@example.com")
+    phone.goto(f"{live_server}/children/{child_id}/practices/new")
+    group = phone.get_by_role("group", name="How scared after?")
+    ratios = {}
+    for scheme in ("light", "dark"):
+        phone.emulate_media(color_scheme=scheme)
+        for level in range(11):
+            group.get_by_text(str(level), exact=True).click()
+            chosen = group.locator("input:checked + span")
+            colours = chosen.evaluate("s => [getComputedStyle(s).color, "
+                                      "getComputedStyle(s).backgroundColor]")
+            ratios[scheme, level] = round(phone.evaluate(CONTRAST, colours), 2)
+    low = {key: ratio for key, ratio in ratios.items() if ratio < 4.5}
+    assert not low, f"chosen levels under 4.5:1: {low}"
