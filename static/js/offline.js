@@ -89,12 +89,13 @@
     return li;
   }
 
+  // The child's home shows that child's items; the offline page (no child) shows them all.
   function showQueue() {
     var box = document.getElementById("offline-queue");
     if (!box) { return Promise.resolve(); }
-    var child = Number(box.getAttribute("data-child"));
+    var child = box.hasAttribute("data-child") ? Number(box.getAttribute("data-child")) : null;
     return ask({ type: "list" }).then(function (items) {
-      var mine = (items || []).filter(function (item) { return item.childId === child; })
+      var mine = (items || []).filter(function (item) { return child === null || item.childId === child; })
         .sort(function (a, b) { return a.loggedAt < b.loggedAt ? 1 : -1; });
       box.querySelector("ul").replaceChildren.apply(box.querySelector("ul"), mine.map(row));
       // Saved since this page came: its lists do not show them yet.
@@ -118,12 +119,14 @@
     }).catch(function () {});
   }
 
-  // Pages the child's home leads to, kept by the worker so they open offline later.
+  // This page, the child's home and the pages it leads to, kept by the worker so they open
+  // offline later. This page too: one that arrived redirected (a save's answer, a boosted
+  // log-in) was not kept on its way, and an offline save lands on the child's home. The worker
+  // fetches only what it has not kept in the last minutes.
   function keepLinkedPages() {
     var box = document.getElementById("offline-queue");
     if (!box || isOfflineCopy()) { return; }
-    // A page that came through the worker is kept already.
-    var urls = navigator.serviceWorker.controller ? [] : [location.pathname];
+    var urls = [location.pathname, "/children/" + box.getAttribute("data-child")];
     document.querySelectorAll("main a[href*='/practices/new'], main a[href$='/checkin']")
       .forEach(function (link) { urls.push(link.getAttribute("href")); });
     ask({ type: "keep", urls: urls });
@@ -178,6 +181,17 @@
     else { document.body.removeAttribute("data-account"); }
   });
 
+  // Signal back on a page the phone showed from its own copy. The offline page holds nothing
+  // to lose: it reloads into the page asked for. A kept copy may hold a form being filled in:
+  // it stays, says it is a copy, and what waits is sent with its sign-in.
+  function backOnline() {
+    if (document.body.classList.contains("offline-page")) { location.reload(); return; }
+    var banner = document.querySelector("body > .offline-banner");
+    if (banner) { banner.textContent = "Back online. This page is the copy kept on this phone: reload it for the newest."; }
+    var me = signedIn();
+    if (me) { ask({ type: "signed-in", account: me.account, csrf: me.csrf }).then(showQueue); }
+  }
+
   document.addEventListener("DOMContentLoaded", onPage);
   document.addEventListener("htmx:afterSettle", function (event) {
     if (event.detail && event.detail.boosted) {
@@ -185,7 +199,9 @@
       onPage();
     }
   });
-  window.addEventListener("online", onPage);
+  window.addEventListener("online", function () {
+    if (isOfflineCopy()) { backOnline(); } else { onPage(); }
+  });
   navigator.serviceWorker.addEventListener("message", function (event) {
     if (event.data && event.data.type === "queue-changed") { showQueue(); }
   });

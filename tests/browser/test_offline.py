@@ -207,6 +207,59 @@ def test_the_quick_path_from_home_works_offline_too(gate_phone, live_server):
     assert _rows(live_server, "SELECT fear_before, fear_after FROM practice") == [(7, 3)]
 
 
+def _quick_log(page, before: str, after: str) -> None:
+    page.get_by_role("group", name="Or start with how scared Mia was before").get_by_role(
+        "button", name=before, exact=True).click()
+    page.get_by_role("group", name="How scared after?").get_by_text(after, exact=True).click()
+    page.get_by_role("button", name="Save").click()
+
+
+def test_saved_offline_from_the_front_door_shows_what_waits(gate_phone, live_server):
+    """Found from outside: a family that opens the app at / and logs from its card never opens
+    the child's home as a page of its own (a save's answer arrives redirected, and is not
+    kept). Saved offline, the phone went to "You're offline: this page was not saved on this
+    phone", though the practice waited in the queue."""
+    page = gate_phone
+    child_id = family_with_a_ladder(page, live_server, "door@example.com")
+    page.goto(f"{live_server}/")
+    _controlled(page)
+    _quick_log(page, "4", "2")  # online
+    expect(page.get_by_text("Practice saved")).to_be_visible()
+    page.goto(f"{live_server}/")  # the app opened again from the phone's home screen
+    page.context.set_offline(True)
+    _quick_log(page, "6", "3")
+    queue = page.get_by_role("region", name="Saved on this phone")
+    expect(queue).to_contain_text("fear 6 → 3")
+    expect(page.get_by_text("was not saved")).to_have_count(0)
+    assert _count(live_server, "practice") == 1
+
+    # A page the phone never kept: the offline page, which shows what waits too ...
+    page.goto(f"{live_server}/children/{child_id}/insights")
+    expect(page.get_by_role("heading", name="You're offline")).to_be_visible()
+    expect(page.get_by_role("region", name="Saved on this phone")).to_contain_text("fear 6 → 3")
+    # ... and turns into the page asked for once the signal is back.
+    page.context.set_offline(False)
+    expect(page.get_by_role("heading", name="You're offline")).to_have_count(0)
+    expect(page).to_have_url(f"{live_server}/children/{child_id}/insights")
+
+
+def test_a_kept_copy_says_when_the_signal_is_back_and_sends_what_waits(gate_phone, live_server):
+    """A kept page stays (it may hold a form half filled in) but stops saying "Offline", and
+    what waits is sent without opening another page (phones without Background Sync)."""
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "back@example.com")
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/children/{child_id}")
+    _quick_log(page, "5", "1")
+    banner = page.locator("body > .offline-banner")
+    expect(banner).to_have_text(re.compile("^Offline"))
+    page.context.set_offline(False)
+    expect(banner).to_have_text(re.compile("^Back online"))
+    expect(page.get_by_role("region", name="Saved on this phone").locator(
+        "[data-state=saved]")).to_have_count(1)
+    assert _rows(live_server, "SELECT fear_before, fear_after FROM practice") == [(5, 1)]
+
+
 def _cookie_header(page) -> str:
     return "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
 
