@@ -164,11 +164,19 @@ def what_clicks_approach(key: str) -> str:
     return approach_label(key)
 
 
+def required_message(field) -> str:
+    """The message of the validator that makes the field required ("Tap how scared your child
+    was after."), or "" for an optional field: offline.js shows it when there is no signal for
+    the server to answer with it."""
+    return next((validator.message or "" for validator in field.validators
+                 if getattr(validator, "field_flags", {}).get("required")), "")
+
+
 FILTERS = (session_word, what_clicks_approach, practice_context, outcome_label, face_label,
            avoidance_label,
            accommodation_label, win_label, area_label, mastery_rule_words, reminder_kind,
            channel_name, reminder_days, zoned_when, clock, local_when, short_day, machine_time,
-           expectancy_change)
+           expectancy_change, required_message)
 
 
 def lifetime(setting: str) -> str:

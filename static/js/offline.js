@@ -212,6 +212,37 @@
     ask({ type: "delete", key: button.getAttribute("data-queue-delete") }).then(showQueue);
   });
 
+  // Without signal no server answers "Tap how scared your child was after.": a form missing a
+  // required choice would be queued, then refused once back, when the numbers are forgotten.
+  // Its message (data-required, from the form's own validator) shows here instead, as the
+  // server shows it.
+  function showMissing(group) {
+    var id = group.id.replace(/-group$/, "") + "-error";
+    var error = document.getElementById(id);
+    if (!error) {
+      error = document.createElement("p");
+      error.className = "field-error";
+      error.id = id;
+      group.append(error);
+    }
+    error.textContent = group.getAttribute("data-required");
+    group.classList.add("has-error");
+    var described = (group.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (described.indexOf(id) === -1) { group.setAttribute("aria-describedby", described.concat(id).join(" ")); }
+  }
+
+  document.addEventListener("submit", function (event) {
+    if (navigator.onLine) { return; }
+    var missing = Array.prototype.filter.call(
+      event.target.querySelectorAll("fieldset[data-required]"),
+      function (group) { return !group.querySelector("input:checked"); });
+    if (!missing.length) { return; }
+    event.preventDefault();
+    event.stopPropagation();
+    missing.forEach(showMissing);
+    missing[0].querySelector("input").focus();
+  }, true);
+
   // Logging out on a shared phone: ask before unsent items go, then leave nothing behind.
   var leaving = false;
   document.addEventListener("submit", function (event) {

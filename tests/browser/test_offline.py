@@ -260,6 +260,24 @@ def test_a_kept_copy_says_when_the_signal_is_back_and_sends_what_waits(gate_phon
     assert _rows(live_server, "SELECT fear_before, fear_after FROM practice") == [(5, 1)]
 
 
+def test_offline_a_practice_missing_its_fear_after_is_not_queued(gate_phone, live_server):
+    """Found from outside: offline, Save with only the fear before was queued as "Waiting",
+    then refused once back online, when the parent no longer remembered the numbers."""
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "missing@example.com")
+    page.context.set_offline(True)
+    page.goto(f"{live_server}/children/{child_id}")
+    page.get_by_role("group", name="Or start with how scared Mia was before").get_by_role(
+        "button", name="3", exact=True).click()
+    page.get_by_role("button", name="Save").click()
+    after = page.get_by_role("group", name="How scared after?")
+    expect(after).to_contain_text("Tap how scared your child was after.")
+    assert _queue(page) == []
+    after.get_by_text("2", exact=True).click()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("region", name="Saved on this phone")).to_contain_text("fear 3 → 2")
+
+
 def _cookie_header(page) -> str:
     return "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
 

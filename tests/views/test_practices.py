@@ -306,3 +306,11 @@ def test_fuzzed_practice_form_never_errors_and_refusals_store_nothing(
         assert practice_count(db) == stored
     else:
         assert practice_count(db) == stored + 1
+
+
+def test_required_fears_carry_their_message_for_the_phone_without_signal(family, step):
+    """offline.js shows a required rating's own message when no server can answer."""
+    html = open_form(family, step)
+    assert 'id="fear_after-group" data-required="Tap how scared your child was after."' in html
+    assert 'id="fear_before-group" data-required="Tap how scared your child was before."' in html
+    assert 'id="fear_peak-group" data-required' not in html
