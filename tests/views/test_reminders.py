@@ -287,5 +287,23 @@ def test_a_reminder_over_for_more_than_a_week_leaves_the_page(family, db):
     db.commit()
     add_reminder(db, family.user, family.child, created=datetime.now(UTC), message="Every day")
     page = family.client.get("/reminders").get_data(as_text=True)
-    assert "Every day" in page and "Just over" in page and "No more reminders are due." in page
+    assert "Every day" in page and "Just over" in page
     assert "Long over" not in page
+
+
+def test_a_reminder_that_ended_says_so_and_offers_only_delete(family, db):
+    """Found from outside: an ended reminder still read "Every day at 07:30" and offered Pause
+    and Snooze a day, which did nothing a parent could see."""
+    ended_on = datetime.now(UTC).date() - timedelta(days=2)
+    over = add_reminder(db, family.user, family.child, created=datetime.now(UTC),
+                        kind="therapist", weekdays="1234567", ends_on=ended_on,
+                        message="Bring the brave chart")
+    over.next_due_at = None
+    db.commit()
+    page = family.client.get("/reminders").get_data(as_text=True)
+    item = page[page.index(f'id="reminder-{over.id}"'):]
+    item = item[:item.index("</li>")]
+    day = f"{ended_on.strftime('%a')} {ended_on.day} {ended_on.strftime('%b')}"
+    assert f'Ended on <time datetime="{ended_on.isoformat()}">{day}</time>' in item
+    assert "Every day" not in item and "No more reminders are due." not in item
+    assert "Pause" not in item and "Snooze" not in item and "Delete" in item
