@@ -3,7 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -113,10 +113,12 @@ def live_invite_by_id(session: Session, invite_id: int) -> FamilyInvite:
     return _live(session.get(FamilyInvite, invite_id))
 
 
+INVITE_REFUSED = "This invitation link is invalid, already used or expired. Ask for a new one."
+
+
 def _live(invite: FamilyInvite | None) -> FamilyInvite:
     if invite is None or invite.used_at is not None or invite.expires_at < utcnow():
-        raise TokenInvalid("This invitation link is invalid, already used or expired. "
-                           "Ask for a new one.")
+        raise TokenInvalid(INVITE_REFUSED)
     return invite
 
 
@@ -173,7 +175,15 @@ def accept_invite(session: Session, token: str, user: User) -> None:
 
 
 def use_invite(session: Session, invite: FamilyInvite, user: User) -> None:
-    """Mark the invite used by the user who joined with it, and commit."""
-    invite.used_at, invite.used_by_id = utcnow(), user.id
+    """Mark the invite used by the user who joined with it, and commit. Used by someone else
+    since it was read (two people on one link at once), it lets nobody else in: TokenInvalid,
+    and the transaction (the joiner's new account with it) is rolled back. The unused check
+    is in the UPDATE itself, so PostgreSQL's concurrent writers see it too."""
+    used = session.execute(update(FamilyInvite).where(
+        FamilyInvite.id == invite.id, FamilyInvite.used_at.is_(None)).values(
+        used_at=utcnow(), used_by_id=user.id))
+    if used.rowcount != 1:
+        session.rollback()
+        raise TokenInvalid(INVITE_REFUSED)
     audit.record(session, "caregiver_joined", actor_id=user.id, family_id=invite.family_id)
     session.commit()

@@ -1,0 +1,31 @@
+"""A family invitation lets one person in, even when two use it at the same moment."""
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from graded_exposure.errors import TokenInvalid
+from graded_exposure.models import FamilyInvite, User
+from graded_exposure.services import accounts, families
+from tests.conftest import PASSWORD
+
+
+def test_an_invitation_used_since_it_was_read_lets_nobody_else_in(app, db, family):
+    """Two people open the same link: each reads it unused, one joins first. The other's join
+    (read before, written after) is refused and leaves nothing, on PostgreSQL as on SQLite."""
+    token = families.create_invite(db, family.user, "", timedelta(days=1))
+    invite = families.live_invite(db, token)  # the slower joiner has read it, unused
+    db.commit()
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as faster:
+        families.join_family(faster, token, email="kim@example.com", password=PASSWORD,
+                             display_name="Kim")
+    sam = accounts.create_account(db, email="sam@example.com", password_hash="x",
+                                  display_name="Sam", role="caregiver", timezone="UTC",
+                                  family_id=invite.family_id)
+    with pytest.raises(TokenInvalid):
+        families.use_invite(db, invite, sam)
+    db.expire_all()
+    assert db.exec(select(User.email).where(User.family_id == family.user.family_id)
+                   ).all() == [family.user.email, "kim@example.com"]
+    used = db.exec(select(FamilyInvite)).one()
+    assert used.used_by_id == db.exec(select(User.id).where(User.email == "kim@example.com")).one()
