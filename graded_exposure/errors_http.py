@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 from flask import Flask, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import SecurityError
 
+from .db import get_session
 from .extensions import htmx
 from .rules.safe_redirect import safe_next_path
 from .views import queued_sync
@@ -21,6 +23,8 @@ _MESSAGES = {
     403: "You are not allowed to do that.",
     404: "We could not find that page.",
     405: "That action is not allowed here.",
+    409: ("That was changed at the same moment somewhere else: a double tap, or another tab "
+          "or phone. Reload the page to see where things stand."),
     413: "That was too much to send at once.",
     429: "Too many attempts. Please wait a little and try again.",
     500: "Something went wrong on our side. Nothing you did caused it; please try again.",
@@ -30,7 +34,7 @@ _PART_MISSING = ("We could not find that. It may have been deleted; "
                  "reload the page to see what is there now.")
 _EXPIRED = "This page has expired. Reload it and try again."
 # Where loading the page again is the way forward: a stale page, or a stumble on our side.
-_RELOAD_HELPS = {400, 500}
+_RELOAD_HELPS = {400, 409, 500}
 
 
 def _page_to_reload() -> str:
@@ -63,6 +67,15 @@ def init_app(app: Flask) -> None:
     def _unknown_host(_e):
         # Raised before routing (Host not in TRUSTED_HOSTS): no URLs can be built, so no page.
         return "This address is not served here.", 400, {"Content-Type": "text/plain"}
+
+    @app.errorhandler(IntegrityError)
+    def _written_at_once(e):
+        # Two requests wrote the same thing at once (a double tap, two phones): both passed
+        # their look-ups and the database's constraint refused the second. Nothing of it is
+        # kept; the transaction is rolled back before the page (its nav reads the database).
+        get_session().rollback()
+        app.logger.warning("a write refused by a constraint: %s", type(e.orig).__name__)
+        return _render(409)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_e):

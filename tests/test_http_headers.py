@@ -1,5 +1,9 @@
 """Security headers, caching rules and error pages."""
 import pytest
+from sqlmodel import select
+
+from graded_exposure.db import get_session
+from graded_exposure.models import User
 
 
 def test_security_headers_on_every_page(client):
@@ -111,3 +115,30 @@ def test_htmx_csrf_header_is_accepted(family, db):
 def test_logout_needs_post(family):
     assert family.client.get("/logout").status_code == 405
     assert family.client.get("/family").status_code == 200
+
+
+@pytest.fixture
+def writes_twice(app):
+    """A route whose insert the database refuses, as the second of two racing requests' is."""
+    @app.post("/twice")
+    def twice():
+        session = get_session()
+        taken = session.exec(select(User.email).order_by(User.id)).first()
+        session.add(User(email=taken, display_name="Again", password_hash="x",
+                         role="caregiver"))
+        session.flush()
+        return "stored"
+
+
+@pytest.mark.own_app
+def test_a_write_refused_by_a_constraint_is_a_409_not_a_500(writes_twice, family, db):
+    """Found from outside on PostgreSQL: a double tap (two requests writing the same thing at
+    once) passes both look-ups, and the database refuses the second insert; that was a 500 on
+    several pages. It is a 409 saying what happened, nothing of it kept, and the page still
+    renders for the signed-in user (the failed transaction is rolled back first)."""
+    for headers in ({}, {"HX-Request": "true"}):
+        response = family.post("/twice", headers=headers)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 409, body
+        assert "at the same moment" in body and "Reload" in body
+    assert [u.display_name for u in db.exec(select(User))] == [family.user.display_name]
