@@ -135,11 +135,14 @@ def start_password_reset(session: Session, email: str, lifetime: timedelta,
     return True
 
 
+RESET_REFUSED = "This reset link is invalid, used or expired. Ask for a new one."
+
+
 def _live_reset_token(session: Session, token: str) -> PasswordResetToken:
     row = session.exec(select(PasswordResetToken).where(
         PasswordResetToken.token_hash == tokens.hash_token(token))).first()
     if row is None or row.used_at is not None or row.expires_at < utcnow():
-        raise TokenInvalid("This reset link is invalid, used or expired. Ask for a new one.")
+        raise TokenInvalid(RESET_REFUSED)
     return row
 
 
@@ -154,8 +157,8 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
     if problem := password_problem(new_password):
         raise DomainError(problem)
     user = session.get(User, row.user_id)
+    tokens.use_once(session, row, RESET_REFUSED)  # a double tap resets once
     user.password_hash = hash_password(new_password)
-    row.used_at = utcnow()
     login_sessions.end_all_others(session, user.id, keep_sid=None)
     audit.record(session, "password_reset", actor_id=user.id, family_id=user.family_id)
     session.commit()

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import bindparam, delete
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
@@ -177,13 +177,7 @@ def accept_invite(session: Session, token: str, user: User) -> None:
 def use_invite(session: Session, invite: FamilyInvite, user: User) -> None:
     """Mark the invite used by the user who joined with it, and commit. Used by someone else
     since it was read (two people on one link at once), it lets nobody else in: TokenInvalid,
-    and the transaction (the joiner's new account with it) is rolled back. The unused check
-    is in the UPDATE itself, so PostgreSQL's concurrent writers see it too."""
-    used = session.execute(update(FamilyInvite).where(
-        FamilyInvite.id == invite.id, FamilyInvite.used_at.is_(None)).values(
-        used_at=utcnow(), used_by_id=user.id))
-    if used.rowcount != 1:
-        session.rollback()
-        raise TokenInvalid(INVITE_REFUSED)
+    and the transaction (the joiner's new account with it) is rolled back."""
+    tokens.use_once(session, invite, INVITE_REFUSED, used_by_id=user.id)
     audit.record(session, "caregiver_joined", actor_id=user.id, family_id=invite.family_id)
     session.commit()

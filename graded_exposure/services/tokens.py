@@ -3,7 +3,11 @@ import hashlib
 import secrets
 from collections.abc import Callable
 
+from sqlalchemy import update
 from sqlmodel import Session
+
+from ..errors import TokenInvalid
+from ..models import utcnow
 
 
 def new_token() -> tuple[str, str]:
@@ -25,3 +29,16 @@ def commit_once_sent(session: Session, send: Callable[[], None]) -> None:
         session.rollback()
         raise
     session.commit()
+
+
+def use_once(session: Session, row, refused: str, **values) -> None:
+    """Mark a single-use row (one with `used_at`) used, with `values`, unless someone used it
+    since it was read: then roll the whole transaction back and raise TokenInvalid(refused).
+    The unused check is in the UPDATE itself, so two requests racing on one link (a double tap,
+    two people) cannot both get through, on PostgreSQL's concurrent writers too."""
+    model = type(row)
+    done = session.execute(update(model).where(model.id == row.id, model.used_at.is_(None))
+                           .values(used_at=utcnow(), **values))
+    if done.rowcount != 1:
+        session.rollback()
+        raise TokenInvalid(refused)

@@ -1,4 +1,5 @@
-"""A family invitation lets one person in, even when two use it at the same moment."""
+"""Single-use links are used once, even when two requests use one at the same moment: each
+reads it unused, one writes first, and the other (read before, written after) is refused."""
 from datetime import timedelta
 
 import pytest
@@ -7,6 +8,7 @@ from sqlmodel import Session, select
 from graded_exposure.errors import TokenInvalid
 from graded_exposure.models import FamilyInvite, User
 from graded_exposure.services import accounts, families
+from graded_exposure.services.accounts import check_password
 from tests.conftest import PASSWORD
 
 
@@ -29,3 +31,20 @@ def test_an_invitation_used_since_it_was_read_lets_nobody_else_in(app, db, famil
                    ).all() == [family.user.email, "kim@example.com"]
     used = db.exec(select(FamilyInvite)).one()
     assert used.used_by_id == db.exec(select(User.id).where(User.email == "kim@example.com")).one()
+
+
+def test_a_reset_link_tapped_twice_at_once_resets_once(app, db, family, monkeypatch):
+    """Found on PostgreSQL from outside: both requests set a password and were told so."""
+    sent = []
+    accounts.start_password_reset(db, family.user.email, timedelta(hours=1),
+                                  lambda _user, token: sent.append(token))
+    stale = accounts._live_reset_token(db, sent[0])  # the slower request has read it, unused
+    db.commit()
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as faster:
+        accounts.reset_password(faster, sent[0], "the first new password")
+    monkeypatch.setattr(accounts, "_live_reset_token", lambda _session, _token: stale)
+    with pytest.raises(TokenInvalid):
+        accounts.reset_password(db, sent[0], "the second new password")
+    db.expire_all()
+    user = db.get(User, family.user.id)
+    assert check_password(user.password_hash, "the first new password")
