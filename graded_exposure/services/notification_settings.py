@@ -3,7 +3,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from itsdangerous import BadData, URLSafeSerializer
-from sqlmodel import Session
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
 
 from ..errors import DomainError, TokenInvalid
 from ..models import REMINDER_KINDS, NotificationSettings, User
@@ -25,6 +26,21 @@ def settings_for(session: Session, user_id: int) -> NotificationSettings:
     return session.get(NotificationSettings, user_id) or NotificationSettings(user_id=user_id)
 
 
+def _to_change(session: Session, user_id: int) -> NotificationSettings:
+    """The user's settings row, made if missing and read afresh under a lock held until the
+    commit. Two changes at once (a mail provider's one-click unsubscribe and the person's,
+    a double tap on Save) then take turns: neither fails on the new row's key, and the later
+    one changes what the earlier one wrote instead of writing over it."""
+    connection = session.connection()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    connection.execute(dialect.insert(NotificationSettings.__table__).on_conflict_do_nothing(),
+                       {"user_id": user_id, "quiet_start": "", "quiet_end": "",
+                        "email_opt_out": []})
+    return session.exec(select(NotificationSettings)
+                        .where(NotificationSettings.user_id == user_id).with_for_update()
+                        .execution_options(populate_existing=True)).one()
+
+
 def save_settings(session: Session, user: User, *, quiet_start: str, quiet_end: str,
                   email_kinds: Iterable[str]) -> NotificationSettings:
     """Set quiet hours (both times, or neither) and the kinds of reminder to email."""
@@ -38,10 +54,9 @@ def save_settings(session: Session, user: User, *, quiet_start: str, quiet_end: 
     wanted = set(email_kinds)
     if not wanted <= set(REMINDER_KINDS):
         raise DomainError("Choose emails from the list.")
-    settings = settings_for(session, user.id)
+    settings = _to_change(session, user.id)
     settings.quiet_start, settings.quiet_end = start, end
     settings.email_opt_out = [kind for kind in REMINDER_KINDS if kind not in wanted]
-    session.add(settings)
     session.commit()
     return settings
 
@@ -77,9 +92,8 @@ def is_opted_out(session: Session, user_id: int, kind: str) -> bool:
 
 def opt_out_of_email(session: Session, user: User, kind: str) -> None:
     """Stop emails of this kind to the user (idempotent)."""
-    settings = settings_for(session, user.id)
+    settings = _to_change(session, user.id)
     if kind not in settings.email_opt_out:
         # A new list, so the JSON column sees the change.
         settings.email_opt_out = [*settings.email_opt_out, kind]
-    session.add(settings)
     session.commit()

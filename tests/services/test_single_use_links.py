@@ -48,3 +48,21 @@ def test_a_reset_link_tapped_twice_at_once_resets_once(app, db, family, monkeypa
     db.expire_all()
     user = db.get(User, family.user.id)
     assert check_password(user.password_hash, "the first new password")
+
+
+def test_two_unsubscribes_at_once_both_stay(app, db, family):
+    """Found on PostgreSQL from outside: two one-click unsubscribes at once (a mail provider's
+    and the person's) each read the list, and the later commit wrote over the earlier one."""
+    from graded_exposure.services import notification_settings as settings
+
+    settings.opt_out_of_email(db, family.user, "weekly_digest")  # the row exists
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as slower:
+        user = slower.get(User, family.user.id)
+        read = settings.settings_for(slower, user.id)  # the slower request has read the list
+        with Session(app.extensions["db_engine"], expire_on_commit=False) as faster:
+            settings.opt_out_of_email(faster, faster.get(User, user.id), "practice")
+        settings.opt_out_of_email(slower, user, "missed_nudge")
+        assert read.email_opt_out  # (kept, as the request keeps what it read)
+    db.expire_all()
+    assert set(settings.settings_for(db, family.user.id).email_opt_out) == {
+        "weekly_digest", "practice", "missed_nudge"}
