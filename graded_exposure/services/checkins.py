@@ -88,7 +88,7 @@ def checkin_for_day(session: Session, child: Child, day: date) -> DayCheckIn | N
 
 
 def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,
-                 idempotency_key: str) -> DayCheckIn:
+                 idempotency_key: str, *, again: bool = False) -> DayCheckIn:
     """Create or replace the child's check-in for data.day; a repeated key changes nothing.
 
     The key is looked up before the form is checked: a form saved once and sent again later
@@ -122,10 +122,19 @@ def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,
             stage_plan_day(session, child, user, data.day, data.plan_day)
         session.commit()
     except IntegrityError:
-        # A twin request won the race for this day or key: keep its row, store nothing more.
         session.rollback()
-        return checkin_for_day(session, child, data.day)
+        if again or _stored_with(session, idempotency_key):
+            # The same form sent twice at once: the twin stored it; nothing more to store.
+            return checkin_for_day(session, child, data.day)
+        # Another check-in (another caregiver's phone) took the day first: this one replaces
+        # it, as it would have a moment later. The day's row is there now: an update.
+        return save_checkin(session, child, user, data, idempotency_key, again=True)
     return checkin
+
+
+def _stored_with(session: Session, idempotency_key: str) -> bool:
+    return session.exec(select(DayCheckIn.id).where(
+        DayCheckIn.idempotency_key == idempotency_key)).first() is not None
 
 
 def recent_checkins(session: Session, child: Child, since: date) -> list[DayCheckIn]:

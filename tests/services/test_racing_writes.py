@@ -1,5 +1,7 @@
-"""Single-use links are used once, even when two requests use one at the same moment: each
-reads it unused, one writes first, and the other (read before, written after) is refused."""
+"""Two requests writing the same thing at once (a double tap, two phones, two people): each
+reads first, one writes first, and the other (read before, written after) must neither get
+through a single-use link again nor write over or drop what the first wrote. Each test
+interleaves two sessions in that order, on SQLite and PostgreSQL (found by an outside audit)."""
 from datetime import timedelta
 
 import pytest
@@ -66,3 +68,33 @@ def test_two_unsubscribes_at_once_both_stay(app, db, family):
     db.expire_all()
     assert set(settings.settings_for(db, family.user.id).email_opt_out) == {
         "weekly_digest", "practice", "missed_nudge"}
+
+
+def test_two_caregivers_first_check_in_of_the_day_at_once_the_later_is_kept(
+        app, db, family, monkeypatch):
+    """Found on PostgreSQL from outside: both got "saved", and the later one's ratings and
+    avoidances were dropped for the winner's row. Saved one after the other, the later
+    replaces the earlier; at once, the same."""
+    from graded_exposure.models import Child
+    from graded_exposure.services import checkins
+
+    day = checkins.today_for(family.child)
+    real = checkins._day_row
+
+    def read_then_lose_the_race(session, child, on):
+        found = real(session, child, on)  # nothing yet for the day
+        monkeypatch.setattr(checkins, "_day_row", real)
+        with Session(app.extensions["db_engine"], expire_on_commit=False) as faster:
+            checkins.save_checkin(faster, faster.get(Child, child.id),
+                                  faster.get(User, family.user.id),
+                                  checkins.CheckInInput(day=day, child_distress=2,
+                                                        caregiver_distress=2), "key-first")
+        return found
+
+    monkeypatch.setattr(checkins, "_day_row", read_then_lose_the_race)
+    saved = checkins.save_checkin(db, family.child, family.user, checkins.CheckInInput(
+        day=day, child_distress=7, caregiver_distress=6), "key-later")
+    db.expire_all()
+    stored = checkins.checkin_for_day(db, family.child, day)
+    assert (saved.id, stored.child_distress, stored.caregiver_distress,
+            stored.idempotency_key) == (stored.id, 7, 6, "key-later")
