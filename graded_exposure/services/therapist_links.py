@@ -191,6 +191,12 @@ def end_link(session: Session, link: TherapistLink, user: User, ip: str = "") ->
     link.code_hash = ""
     child = session.get(Child, link.child_id) if link.child_id else None
     if child is not None and was_active:
+        # Consent ends whole: a twin active link (two codes accepted at the same moment, which
+        # no constraint stops) ends with this one, or access would live on through it.
+        session.execute(update(TherapistLink).where(
+            TherapistLink.therapist_id == link.therapist_id, TherapistLink.child_id == child.id,
+            TherapistLink.status == LinkStatus.ACTIVE, TherapistLink.id != link.id).values(
+            status=LinkStatus.ENDED, ended_by_id=user.id, ended_at=link.ended_at, code_hash=""))
         # In this same transaction: nothing the therapist scheduled may still reach the family.
         stopped = consent_ending.stop_therapist_messages(session, therapist_id=link.therapist_id,
                                                          child_id=child.id)

@@ -207,3 +207,18 @@ def test_the_therapist_sees_codes_and_linked_children(db, tara, parent, child):
 
 def test_scope_fits_the_column_for_the_longest_name():
     assert len(therapist_links.scope_text("N" * 40)) <= 500
+
+
+def test_ending_consent_ends_a_twin_link_made_by_a_race(db, parent, child, tara):
+    """Found on PostgreSQL from outside: two of one therapist's codes accepted for one child
+    at once both became active links. Ending consent ends the therapist's access to the child
+    whole: the twin ends with the link the family ended."""
+    now = utcnow()
+    for _ in range(2):
+        db.add(TherapistLink(therapist_id=tara.id, child_id=child.id, status="active",
+                             consented_by_id=parent.id, consented_at=now))
+    db.commit()
+    first, twin = _links(db)
+    therapist_links.end_link(db, first, parent)
+    assert [link.status for link in _links(db)] == ["ended", "ended"]
+    assert twin.ended_by_id == parent.id
