@@ -64,14 +64,15 @@ def _refuse_if_already_linked(session: Session, therapist_id: int, child: Child)
         raise DomainError(f"This therapist already has access to {child.display_name}.")
 
 
-def _claim(session: Session, link: TherapistLink, **values) -> None:
-    """Turn a pending link active exactly once, even if two requests race for it."""
+def _claim(session: Session, link: TherapistLink, refused: str = CODE_REFUSED, **values) -> None:
+    """Turn a pending link active exactly once, even if two requests race for it; the loser
+    is refused with `refused` (the code's words, or the invitation's)."""
     result = session.exec(update(TherapistLink).where(
         TherapistLink.id == link.id, TherapistLink.status == LinkStatus.PENDING).values(
         status=LinkStatus.ACTIVE, code_hash="", **values))
     if result.rowcount != 1:
         session.rollback()
-        raise TokenInvalid(CODE_REFUSED)
+        raise TokenInvalid(refused)
     session.refresh(link)
 
 
@@ -173,7 +174,7 @@ def accept_invite(session: Session, therapist: User, token: str, ip: str = "") -
     _refuse_unless_invited(therapist.email, therapist.email_confirmed_at is not None, link)
     child = session.get(Child, link.child_id)
     _refuse_if_already_linked(session, therapist.id, child)
-    _claim(session, link, therapist_id=therapist.id)
+    _claim(session, link, INVITE_REFUSED, therapist_id=therapist.id)
     audit.record(session, "therapist_linked", actor_id=therapist.id, family_id=child.family_id,
                  subject=f"child:{child.id} with therapist:{therapist.id}", ip=ip)
     session.commit()

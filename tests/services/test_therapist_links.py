@@ -222,3 +222,23 @@ def test_ending_consent_ends_a_twin_link_made_by_a_race(db, parent, child, tara)
     therapist_links.end_link(db, first, parent)
     assert [link.status for link in _links(db)] == ["ended", "ended"]
     assert twin.ended_by_id == parent.id
+
+
+def test_an_invitation_accepted_twice_at_once_refuses_in_the_invitations_words(
+        app, db, tara, parent, child, monkeypatch):
+    """The loser of the race was told about a mistyped code, on an emailed invitation."""
+    from sqlmodel import Session
+
+    from graded_exposure.models import User
+
+    tara.email_confirmed_at = utcnow()
+    db.commit()
+    token = therapist_links.invite_by_email(db, parent, child, "tara@example.com", WEEK)
+    stale = therapist_links.live_invite(db, token)  # the slower tap has read it, pending
+    db.commit()
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as faster:
+        therapist_links.accept_invite(faster, faster.get(User, tara.id), token)
+    monkeypatch.setattr(therapist_links, "live_invite", lambda _session, _token: stale)
+    monkeypatch.setattr(therapist_links, "_refuse_if_already_linked", lambda *_args: None)
+    with pytest.raises(TokenInvalid, match="This invitation link is invalid"):
+        therapist_links.accept_invite(db, tara, token)
