@@ -182,10 +182,19 @@
   });
 
   // Signal back on a page the phone showed from its own copy. The offline page holds nothing
-  // to lose: it reloads into the page asked for. A kept copy may hold a form being filled in:
-  // it stays, says it is a copy, and what waits is sent with its sign-in.
+  // to lose: it reloads into the page asked for, once the server answers (the "online" event
+  // can come before requests get through; a reload then would show the offline page again).
+  // A kept copy may hold a form being filled in: it stays, says it is a copy, and what waits
+  // is sent with its sign-in.
+  function reloadOnceReachable(tries) {
+    fetch(location.href, { method: "HEAD", cache: "no-store", credentials: "same-origin" })
+      .then(function () { location.reload(); }, function () {
+        if (tries > 1) { setTimeout(function () { reloadOnceReachable(tries - 1); }, 1500); }
+      });
+  }
+
   function backOnline() {
-    if (document.body.classList.contains("offline-page")) { location.reload(); return; }
+    if (document.body.classList.contains("offline-page")) { reloadOnceReachable(20); return; }
     var banner = document.querySelector("body > .offline-banner");
     if (banner) { banner.textContent = "Back online. This page is the copy kept on this phone: reload it for the newest."; }
     var me = signedIn();

@@ -251,6 +251,8 @@ def test_a_kept_copy_says_when_the_signal_is_back_and_sends_what_waits(gate_phon
     page.context.set_offline(True)
     page.goto(f"{live_server}/children/{child_id}")
     _quick_log(page, "5", "1")
+    # On the child's kept home (the form's copy has a banner too): the item waits there.
+    expect(page.get_by_role("region", name="Saved on this phone")).to_contain_text("fear 5 → 1")
     banner = page.locator("body > .offline-banner")
     expect(banner).to_have_text(re.compile("^Offline"))
     page.context.set_offline(False)
