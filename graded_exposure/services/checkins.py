@@ -94,8 +94,7 @@ def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,
     The key is looked up before the form is checked: a form saved once and sent again later
     (a retry, a phone's queue) finds its check-in, whatever would be refused about it now.
     """
-    repeat = session.exec(select(DayCheckIn).where(
-        DayCheckIn.idempotency_key == idempotency_key)).first()
+    repeat = _stored_with(session, idempotency_key)
     if repeat is not None:
         if repeat.child_id != child.id:
             raise DomainError("This form was already used. Reload the page and try again.")
@@ -123,7 +122,7 @@ def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,
         session.commit()
     except IntegrityError:
         session.rollback()
-        if again or _stored_with(session, idempotency_key):
+        if again or _stored_with(session, idempotency_key) is not None:
             # The same form sent twice at once: the twin stored it; nothing more to store.
             return checkin_for_day(session, child, data.day)
         # Another check-in (another caregiver's phone) took the day first: this one replaces
@@ -132,9 +131,10 @@ def save_checkin(session: Session, child: Child, user: User, data: CheckInInput,
     return checkin
 
 
-def _stored_with(session: Session, idempotency_key: str) -> bool:
-    return session.exec(select(DayCheckIn.id).where(
-        DayCheckIn.idempotency_key == idempotency_key)).first() is not None
+def _stored_with(session: Session, idempotency_key: str) -> DayCheckIn | None:
+    """The check-in a form with this key stored, if one did."""
+    return session.exec(select(DayCheckIn).where(
+        DayCheckIn.idempotency_key == idempotency_key)).first()
 
 
 def recent_checkins(session: Session, child: Child, since: date) -> list[DayCheckIn]:

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 from sqlalchemy import Integer, bindparam, delete, func, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from ..models import (
@@ -37,6 +36,7 @@ from ..rules.timezones import local_date
 from . import summary_steps
 from .insights import PRACTICE_DATES, WINS_AND_STARS, fear_windows, practice_fact
 from .progress import meeting_their_rules
+from .upserts import insert_for
 from .utc_days import local_days_of
 
 # Practice days kept back from the last practice's local day: the 28-day window, plus slack for
@@ -377,8 +377,7 @@ DROP = delete(SUMMARY).where(SUMMARY.c.child_id == CHILD)
 
 @cache
 def _upsert(dialect_name: str):
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(SUMMARY)
+    statement = insert_for(dialect_name, SUMMARY)
     return statement.on_conflict_do_update(
         index_elements=[SUMMARY.c.child_id],
         set_={c.name: statement.excluded[c.name] for c in SUMMARY.c if c.name != "child_id"})

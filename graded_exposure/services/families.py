@@ -102,6 +102,9 @@ def create_invite(session: Session, user: User, email: str, lifetime: timedelta,
     return token
 
 
+INVITE_REFUSED = "This invitation link is invalid, already used or expired. Ask for a new one."
+
+
 def live_invite(session: Session, token: str) -> FamilyInvite:
     """Return the invite for this token, or raise TokenInvalid if unknown, used or expired."""
     return _live(session.exec(select(FamilyInvite).where(
@@ -111,9 +114,6 @@ def live_invite(session: Session, token: str) -> FamilyInvite:
 def live_invite_by_id(session: Session, invite_id: int) -> FamilyInvite:
     """The invite a waiting sign-up was made from, or TokenInvalid if used or expired since."""
     return _live(session.get(FamilyInvite, invite_id))
-
-
-INVITE_REFUSED = "This invitation link is invalid, already used or expired. Ask for a new one."
 
 
 def _live(invite: FamilyInvite | None) -> FamilyInvite:

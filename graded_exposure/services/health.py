@@ -16,13 +16,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from ..models import MaintenanceTask, utcnow
 from . import claims
+from .upserts import insert_for
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,7 @@ def record_scheduler_pass(session: Session, at: datetime | None = None) -> None:
     """Record that a reminder pass finished at `at` (now by default)."""
     values = {"name": HEARTBEAT_TASK, "last_finished_at": at or utcnow()}
     with claims.write_transaction(session) as connection:
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        insert = dialect.insert(TASKS).values(values)
+        insert = insert_for(connection.dialect.name, TASKS).values(values)
         connection.execute(insert.on_conflict_do_update(
             index_elements=[TASKS.c.name],
             set_={"last_finished_at": insert.excluded.last_finished_at}))

@@ -3,12 +3,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from ..errors import DomainError, TokenInvalid
 from ..models import REMINDER_KINDS, NotificationSettings, User
 from .reminders import checked_time
+from .upserts import insert_for
 
 KIND_LABELS = {
     "practice": "Practice reminders",
@@ -32,8 +32,8 @@ def _to_change(session: Session, user_id: int) -> NotificationSettings:
     a double tap on Save) then take turns: neither fails on the new row's key, and the later
     one changes what the earlier one wrote instead of writing over it."""
     connection = session.connection()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    connection.execute(dialect.insert(NotificationSettings.__table__).on_conflict_do_nothing(),
+    connection.execute(insert_for(connection.dialect.name, NotificationSettings.__table__)
+                       .on_conflict_do_nothing(),
                        {"user_id": user_id, "quiet_start": "", "quiet_end": "",
                         "email_opt_out": []})
     return session.exec(select(NotificationSettings)

@@ -38,6 +38,12 @@ class ReminderRow:
     next_local: datetime | None
     skipped_date: date | None  # the snoozed occurrence's local date, when a snooze is pending
 
+    @property
+    def ended(self) -> bool:
+        """Past its last day: running, with an end, and no occurrence left to send."""
+        return (self.reminder.active and self.next_local is None
+                and self.reminder.ends_on is not None)
+
 
 def checked_time(text: str) -> str:
     """Return a wall-clock time as "HH:MM", or raise DomainError with a clear message."""

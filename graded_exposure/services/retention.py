@@ -29,7 +29,6 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from ..models import (
@@ -47,6 +46,7 @@ from ..models import (
 )
 from ..vocabulary import LinkStatus
 from . import claims
+from .upserts import insert_for
 
 log = logging.getLogger(__name__)
 
@@ -180,8 +180,8 @@ def _claim(session: Session, now: datetime, lease: timedelta) -> datetime | None
     t = MaintenanceTask.__table__
     until = now + lease
     with claims.write_transaction(session) as connection:
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        connection.execute(dialect.insert(t).on_conflict_do_nothing(), {"name": TASK})
+        connection.execute(insert_for(connection.dialect.name, t).on_conflict_do_nothing(),
+                           {"name": TASK})
         result = connection.execute(update(t).where(
             t.c.name == TASK,
             or_(t.c.last_finished_at.is_(None), t.c.last_finished_at <= now - EVERY),

@@ -67,12 +67,8 @@ def _refuse_if_already_linked(session: Session, therapist_id: int, child: Child)
 def _claim(session: Session, link: TherapistLink, refused: str = CODE_REFUSED, **values) -> None:
     """Turn a pending link active exactly once, even if two requests race for it; the loser
     is refused with `refused` (the code's words, or the invitation's)."""
-    result = session.exec(update(TherapistLink).where(
-        TherapistLink.id == link.id, TherapistLink.status == LinkStatus.PENDING).values(
-        status=LinkStatus.ACTIVE, code_hash="", **values))
-    if result.rowcount != 1:
-        session.rollback()
-        raise TokenInvalid(refused)
+    tokens.use_once(session, link, refused, unused=TherapistLink.status == LinkStatus.PENDING,
+                    status=LinkStatus.ACTIVE, code_hash="", **values)
     session.refresh(link)
 
 

@@ -31,14 +31,16 @@ def commit_once_sent(session: Session, send: Callable[[], None]) -> None:
     session.commit()
 
 
-def use_once(session: Session, row, refused: str, **values) -> None:
-    """Mark a single-use row (one with `used_at`) used, with `values`, unless someone used it
-    since it was read: then roll the whole transaction back and raise TokenInvalid(refused).
-    The unused check is in the UPDATE itself, so two requests racing on one link (a double tap,
-    two people) cannot both get through, on PostgreSQL's concurrent writers too."""
+def use_once(session: Session, row, refused: str, *, unused=None, **values) -> None:
+    """Mark a single-use row used, with `values`, unless someone used it since it was read:
+    then roll the whole transaction back and raise TokenInvalid(refused). `unused` says what
+    unused is (by default an empty `used_at`, which this then sets). The check is in the UPDATE
+    itself, so two requests racing on one link (a double tap, two people) cannot both get
+    through, on PostgreSQL's concurrent writers too."""
     model = type(row)
-    done = session.execute(update(model).where(model.id == row.id, model.used_at.is_(None))
-                           .values(used_at=utcnow(), **values))
+    if unused is None:
+        unused, values = model.used_at.is_(None), {"used_at": utcnow(), **values}
+    done = session.execute(update(model).where(model.id == row.id, unused).values(**values))
     if done.rowcount != 1:
         session.rollback()
         raise TokenInvalid(refused)

@@ -154,6 +154,11 @@
     return ask({ type: "signed-out", everything: everything });
   }
 
+  // Tell the worker whose page this is: it sends what waits, with this sign-in's token.
+  function sendWaiting(me) {
+    return ask({ type: "signed-in", account: me.account, csrf: me.csrf }).then(showQueue);
+  }
+
   function onPage() {
     checkinForToday();
     if (isOfflineCopy()) { return showQueue(); }
@@ -161,7 +166,7 @@
     if (me) {
       keepLinkedPages();
       showQueue();
-      return ask({ type: "signed-in", account: me.account, csrf: me.csrf }).then(showQueue);
+      return sendWaiting(me);
     }
     if (navigator.onLine) {
       // A page from the server for nobody signed in: the session ended. Child data goes;
@@ -198,7 +203,7 @@
     var banner = document.querySelector("body > .offline-banner");
     if (banner) { banner.textContent = "Back online. This page is the copy kept on this phone: reload it for the newest."; }
     var me = signedIn();
-    if (me) { ask({ type: "signed-in", account: me.account, csrf: me.csrf }).then(showQueue); }
+    if (me) { sendWaiting(me); }
   }
 
   document.addEventListener("DOMContentLoaded", onPage);
