@@ -576,6 +576,9 @@ class PushSubscription(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
+_ACTIVE_LINK = text(f"status = {str(LinkStatus.ACTIVE)!r}")
+
+
 class TherapistLink(SQLModel, table=True):
     """A therapist's access to one child: only active after a caregiver consents.
 
@@ -586,7 +589,12 @@ class TherapistLink(SQLModel, table=True):
 
     # By child, then therapist: every therapist request checks its link to the child, and a
     # therapist's links (ended ones stay, as consent records) grow with the years of a caseload.
-    __table_args__ = (Index("ix_therapistlink_child_therapist", "child_id", "therapist_id"),)
+    # One active link per therapist and child, held by the database: two codes accepted at the
+    # same moment each find none before the other commits.
+    __table_args__ = (Index("ix_therapistlink_child_therapist", "child_id", "therapist_id"),
+                      Index("ux_therapistlink_one_active", "therapist_id", "child_id",
+                            unique=True, sqlite_where=_ACTIVE_LINK,
+                            postgresql_where=_ACTIVE_LINK))
     id: int | None = Field(default=None, primary_key=True)
     therapist_id: int | None = Field(default=None, foreign_key="user.id", index=True,
                                      ondelete="CASCADE")

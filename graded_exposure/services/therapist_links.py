@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from ..errors import DomainError, TokenInvalid
@@ -61,14 +61,27 @@ def _refuse_if_already_linked(session: Session, therapist_id: int, child: Child)
         TherapistLink.therapist_id == therapist_id, TherapistLink.child_id == child.id,
         TherapistLink.status == LinkStatus.ACTIVE)).first()
     if linked is not None:
-        raise DomainError(f"This therapist already has access to {child.display_name}.")
+        raise DomainError(_already_linked(child))
 
 
-def _claim(session: Session, link: TherapistLink, refused: str = CODE_REFUSED, **values) -> None:
+def _already_linked(child: Child) -> str:
+    return f"This therapist already has access to {child.display_name}."
+
+
+def _claim(session: Session, link: TherapistLink, child: Child, refused: str = CODE_REFUSED,
+           **values) -> None:
     """Turn a pending link active exactly once, even if two requests race for it; the loser
-    is refused with `refused` (the code's words, or the invitation's)."""
-    tokens.use_once(session, link, refused, unused=TherapistLink.status == LinkStatus.PENDING,
-                    status=LinkStatus.ACTIVE, code_hash="", **values)
+    is refused with `refused` (the code's words, or the invitation's). Two links of one
+    therapist and child going live at once (two codes): the database's one-active-link index
+    refuses the later, rolled back, in the words of a link already there."""
+    already = _already_linked(child)
+    try:
+        tokens.use_once(session, link, refused,
+                        unused=TherapistLink.status == LinkStatus.PENDING,
+                        status=LinkStatus.ACTIVE, code_hash="", **values)
+    except IntegrityError:
+        session.rollback()
+        raise DomainError(already) from None
     session.refresh(link)
 
 
@@ -118,7 +131,7 @@ def accept_code(session: Session, caregiver: User, child: Child, text: str,
         raise DomainError("You cannot link yourself to a child.")
     _refuse_if_already_linked(session, link.therapist_id, child)
     now = utcnow()
-    _claim(session, link, child_id=child.id, consented_by_id=caregiver.id, consented_at=now,
+    _claim(session, link, child, child_id=child.id, consented_by_id=caregiver.id, consented_at=now,
            shared_scope=scope_text(child.display_name))
     audit.record(session, "consent_given", actor_id=caregiver.id, family_id=child.family_id,
                  subject=f"child:{child.id} with therapist:{link.therapist_id}", ip=ip)
@@ -170,7 +183,7 @@ def accept_invite(session: Session, therapist: User, token: str, ip: str = "") -
     _refuse_unless_invited(therapist.email, therapist.email_confirmed_at is not None, link)
     child = session.get(Child, link.child_id)
     _refuse_if_already_linked(session, therapist.id, child)
-    _claim(session, link, INVITE_REFUSED, therapist_id=therapist.id)
+    _claim(session, link, child, INVITE_REFUSED, therapist_id=therapist.id)
     audit.record(session, "therapist_linked", actor_id=therapist.id, family_id=child.family_id,
                  subject=f"child:{child.id} with therapist:{therapist.id}", ip=ip)
     session.commit()
@@ -188,12 +201,6 @@ def end_link(session: Session, link: TherapistLink, user: User, ip: str = "") ->
     link.code_hash = ""
     child = session.get(Child, link.child_id) if link.child_id else None
     if child is not None and was_active:
-        # Consent ends whole: a twin active link (two codes accepted at the same moment, which
-        # no constraint stops) ends with this one, or access would live on through it.
-        session.execute(update(TherapistLink).where(
-            TherapistLink.therapist_id == link.therapist_id, TherapistLink.child_id == child.id,
-            TherapistLink.status == LinkStatus.ACTIVE, TherapistLink.id != link.id).values(
-            status=LinkStatus.ENDED, ended_by_id=user.id, ended_at=link.ended_at, code_hash=""))
         # In this same transaction: nothing the therapist scheduled may still reach the family.
         stopped = consent_ending.stop_therapist_messages(session, therapist_id=link.therapist_id,
                                                          child_id=child.id)

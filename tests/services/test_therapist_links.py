@@ -209,19 +209,44 @@ def test_scope_fits_the_column_for_the_longest_name():
     assert len(therapist_links.scope_text("N" * 40)) <= 500
 
 
-def test_ending_consent_ends_a_twin_link_made_by_a_race(db, parent, child, tara):
-    """Found on PostgreSQL from outside: two of one therapist's codes accepted for one child
-    at once both became active links. Ending consent ends the therapist's access to the child
-    whole: the twin ends with the link the family ended."""
+def test_two_codes_accepted_at_once_make_one_link(app, db, parent, child, tara, monkeypatch):
+    """Found on PostgreSQL from outside: two of one therapist's codes accepted for one child at
+    once both became active links, and ending one left access through the other. Each request
+    had looked for an active link before the other's went live; the database's unique partial
+    index now refuses the second, in words, with nothing stored."""
+    from sqlmodel import Session
+
+    from graded_exposure.models import Child, User
+
+    first, second = (therapist_links.create_code(db, tara) for _ in range(2))
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as faster:
+        therapist_links.accept_code(faster, faster.get(User, parent.id),
+                                    faster.get(Child, child.id), first)
+    # The slower request found no active link before the faster one committed.
+    monkeypatch.setattr(therapist_links, "_refuse_if_already_linked", lambda *_args: None)
+    with pytest.raises(DomainError, match="This therapist already has access to Sam"):
+        therapist_links.accept_code(db, parent, child, second)
+    links = _links(db)
+    assert sorted((link.status, link.child_id) for link in links) == [
+        ("active", child.id), ("pending", None)]
+
+
+def test_the_database_refuses_a_second_active_link(db, parent, child, tara):
+    """The rule itself, below every path that makes links: one active link per therapist and
+    child (ended ones stay as consent records, any number of them)."""
+    from sqlalchemy.exc import IntegrityError
+
     now = utcnow()
-    for _ in range(2):
-        db.add(TherapistLink(therapist_id=tara.id, child_id=child.id, status="active",
+    for status in ("ended", "ended", "active"):
+        db.add(TherapistLink(therapist_id=tara.id, child_id=child.id, status=status,
                              consented_by_id=parent.id, consented_at=now))
     db.commit()
-    first, twin = _links(db)
-    therapist_links.end_link(db, first, parent)
-    assert [link.status for link in _links(db)] == ["ended", "ended"]
-    assert twin.ended_by_id == parent.id
+    db.add(TherapistLink(therapist_id=tara.id, child_id=child.id, status="active",
+                         consented_by_id=parent.id, consented_at=now))
+    with pytest.raises(IntegrityError):
+        db.commit()
+    db.rollback()
+    assert [link.status for link in _links(db)] == ["ended", "ended", "active"]
 
 
 def test_an_invitation_accepted_twice_at_once_refuses_in_the_invitations_words(
@@ -242,3 +267,29 @@ def test_an_invitation_accepted_twice_at_once_refuses_in_the_invitations_words(
     monkeypatch.setattr(therapist_links, "_refuse_if_already_linked", lambda *_args: None)
     with pytest.raises(TokenInvalid, match="This invitation link is invalid"):
         therapist_links.accept_invite(db, tara, token)
+
+
+def test_upgrading_settles_twin_links_made_before_the_index(migrated_database):
+    """Twins made before one-active-link was the database's rule: the earliest stays, the
+    later ones end, and the index is built over what is left (on SQLite and PostgreSQL)."""
+    from alembic import command
+    from sqlmodel import Session
+
+    from graded_exposure import schema
+    from graded_exposure.db import make_engine
+
+    engine = make_engine(migrated_database)
+    with Session(engine, expire_on_commit=False) as db:
+        parent, tara = _user(db, "alex@example.com"), _user(db, "tara@example.com", "therapist")
+        child = families.add_child(db, parent, display_name="Sam")
+    command.downgrade(schema.alembic_config(migrated_database), "c3e5a7b9d1f2")
+    with Session(engine) as db:
+        for status in ("active", "ended", "active", "active"):
+            db.add(TherapistLink(therapist_id=tara.id, child_id=child.id, status=status))
+        db.commit()
+    schema.upgrade(migrated_database)
+    with Session(engine) as db:
+        links = db.exec(select(TherapistLink).order_by(TherapistLink.id)).all()
+        assert [(link.status, link.ended_at is not None) for link in links] == [
+            ("active", False), ("ended", False), ("ended", True), ("ended", True)]
+    engine.dispose()
