@@ -263,7 +263,7 @@ def _folded(entry: list | None, practised: list) -> list | None:
 
 def write(connection: Connection, child_id: int, parts: frozenset[str] = EVERY_PART) -> None:
     """Rebuild one child's summary row, or its `parts` (or drop it, if the child is gone)."""
-    _lock(connection, child_id)
+    lock_child(connection, child_id)
     values = summary_of(connection, child_id, parts)
     if values is None:
         connection.execute(DROP, {"child_id": child_id})
@@ -274,8 +274,10 @@ def write(connection: Connection, child_id: int, parts: frozenset[str] = EVERY_P
         connection.execute(_upsert(connection.dialect.name), values)
 
 
-def _lock(connection: Connection, child_id: int) -> None:
-    """Concurrent writers for one child wait here, then read each other's committed rows."""
+def lock_child(connection: Connection, child_id: int) -> None:
+    """Concurrent writers for one child wait here, until the transaction ends, then read each
+    other's committed rows (PostgreSQL; SQLite lets one writer in at a time anyway). Held by
+    the summary's rebuild, and by anything else that replaces a child's one-of-a-kind row."""
     if connection.dialect.name == "postgresql":
         connection.execute(LOCK, {"child_id": child_id})
 
@@ -300,7 +302,7 @@ def add_practices(connection: Connection, child_id: int, added: list) -> bool:
     yet, a step the row does not list turned flat (it goes in ladder order), or the row was
     stored before it kept readiness.
     """
-    _lock(connection, child_id)
+    lock_child(connection, child_id)
     stored = connection.execute(STORED, {"child_id": child_id}).first()
     if stored is None:
         return False

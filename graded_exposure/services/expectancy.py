@@ -13,6 +13,7 @@ from ..models import Child, ExpectancyRerating, Practice, Reminder, Step, User, 
 from ..rules import expectancy as rules
 from ..rules.timezones import local_date
 from ..vocabulary import Role
+from .child_summary import lock_child
 from .dated_reminders import DEFAULT_CHANNELS, remind_on, usual_practice_reminder
 from .families import caregivers
 
@@ -68,9 +69,16 @@ def wants_rerating(practice: Practice) -> bool:
     return bool(practice.prediction) and bool(practice.expected_likelihood)
 
 
+# The one pending question a child has: dropped before another is asked, with the child's
+# writers held back (two predictions logged at once would each drop none and ask one).
 _PENDING = (delete(Reminder).where(Reminder.child_id == bindparam("child_id"),
                                    Reminder.kind == RERATE_KIND,
                                    Reminder.next_due_at.is_not(None)))
+
+
+def _drop_pending(session: Session, child_id: int) -> None:
+    lock_child(session.connection(), child_id)
+    session.execute(_PENDING, {"child_id": child_id})
 
 
 def schedule_rerating(session: Session, child: Child, practice: Practice,
@@ -90,7 +98,7 @@ def schedule_rerating(session: Session, child: Child, practice: Practice,
         recipients = [logged_by]
     else:
         recipients = caregivers(session, child.family_id)
-    session.execute(_PENDING, {"child_id": child.id})
+    _drop_pending(session, child.id)
     created = []
     for user in recipients:
         usual = usual_practice_reminder(session, user.id, child.id)
@@ -119,7 +127,7 @@ def ask_about_newest(session: Session, child: Child, now: datetime | None = None
     session.flush()
     found = session.exec(_NEWEST_UNRATED, params={"child_id": child.id}).first()
     if found is None:
-        session.execute(_PENDING, {"child_id": child.id})
+        _drop_pending(session, child.id)
         return
     schedule_rerating(session, child, found[0], found[1], now=now)
 

@@ -100,3 +100,46 @@ def test_two_caregivers_first_check_in_of_the_day_at_once_the_later_is_kept(
     stored = checkins.checkin_for_day(db, family.child, day)
     assert (saved.id, stored.child_distress, stored.caregiver_distress,
             stored.idempotency_key) == (stored.id, 7, 6, "key-later")
+
+
+def test_two_predictions_logged_at_once_leave_one_question(app, db, family):
+    """Found on PostgreSQL from outside: two practices with predictions logged at once (two
+    caregivers, two phones) each replaced the pending re-rating question before the other
+    committed, and two questions waited. The first writer holds its transaction open while the
+    second logs; the second must wait for it, then replace its question."""
+    import threading
+
+    from graded_exposure.models import Child, Practice, Reminder, Step
+    from graded_exposure.services import expectancy, practices
+    from tests.factories import current_step, make_ladder
+
+    step = current_step(make_ladder(db, family.child))
+    details = practices.PracticeDetails(fear_before=6, fear_after=3, prediction="They laugh",
+                                        expected_likelihood=75, prediction_came_true="no")
+    engine = app.extensions["db_engine"]
+    with Session(engine, expire_on_commit=False) as first:
+        child, user = first.get(Child, family.child.id), first.get(User, family.user.id)
+        _ = child.family.timezone
+        practice = Practice(child_id=child.id, step_id=step.id, idempotency_key="first",
+                            logged_by_id=user.id, fear_before=6, fear_peak=6, fear_after=3,
+                            prediction="They laugh", expected_likelihood=75, outcome="did_it")
+        first.add(practice)
+        first.flush()
+        expectancy.schedule_rerating(first, child, practice, user)  # not yet committed
+
+        def second_writer():
+            with Session(engine, expire_on_commit=False) as second:
+                practices.log_practice(second, second.get(Child, child.id),
+                                       second.get(Step, step.id), second.get(User, user.id),
+                                       details, "second")
+
+        other = threading.Thread(target=second_writer)
+        other.start()
+        other.join(timeout=0.5)
+        waited = other.is_alive()  # it must wait for the first writer's transaction
+        first.commit()
+    other.join(timeout=20)
+    assert waited, "the second writer went ahead while the first's question was uncommitted"
+    db.expire_all()
+    assert len(db.exec(select(Reminder).where(Reminder.kind == "rerate",
+                                              Reminder.next_due_at.is_not(None))).all()) == 1
