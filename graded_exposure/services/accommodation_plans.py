@@ -178,13 +178,24 @@ def _after_change(session: Session, child: Child, plan: AccommodationPlan, user:
 
 
 def agree(session: Session, child: Child, plan: AccommodationPlan, user: User) -> None:
-    """Record that this caregiver agrees to the plan; it runs once all of them have."""
+    """Record that this caregiver agrees to the plan; it runs once all of them have.
+
+    The plan's row is locked and read afresh first: the last two caregivers agreeing at the
+    same moment would each count the agreements without the other's, and the plan would
+    stay a draft with everyone agreed. The later one waits, then counts both."""
+    session.refresh(plan, ["status"], with_for_update=True)
     if plan.status == PlanStatus.FINISHED or not _is_caregiver(user, child):
         raise DomainError("Only the family's caregivers agree to an open plan.")
-    if user.id not in {a.user_id for a in plan.agreements}:
+    if user.id not in _agreed(session, plan):
         plan.agreements.append(PlanAgreement(plan_id=plan.id, user_id=user.id))
     _activate_if_all_agreed(session, child, plan)
     session.commit()
+
+
+def _agreed(session: Session, plan: AccommodationPlan) -> set[int]:
+    """Who has agreed, read from the database (another caregiver's may have come since)."""
+    return set(session.exec(select(PlanAgreement.user_id)
+                            .where(PlanAgreement.plan_id == plan.id)))
 
 
 def waiting_for(session: Session, child: Child, plan: AccommodationPlan) -> list[User]:
@@ -195,7 +206,11 @@ def waiting_for(session: Session, child: Child, plan: AccommodationPlan) -> list
 
 def _activate_if_all_agreed(session: Session, child: Child, plan: AccommodationPlan) -> None:
     session.flush()
-    if plan.status == PlanStatus.DRAFT and not waiting_for(session, child, plan):
+    # Counted from the database once this writer's own row is in: on SQLite the flush waited
+    # for another caregiver's agreement being committed, and that one counts too.
+    agreed = _agreed(session, plan)
+    if plan.status == PlanStatus.DRAFT and all(
+            u.id in agreed for u in caregivers(session, child.family_id)):
         plan.status = PlanStatus.ACTIVE
 
 

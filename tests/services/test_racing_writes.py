@@ -143,3 +143,48 @@ def test_two_predictions_logged_at_once_leave_one_question(app, db, family):
     db.expire_all()
     assert len(db.exec(select(Reminder).where(Reminder.kind == "rerate",
                                               Reminder.next_due_at.is_not(None))).all()) == 1
+
+
+def test_the_last_two_caregivers_agreeing_at_once_start_the_plan(app, db, family):
+    """Found from outside (read, then reproduced on PostgreSQL): the last two caregivers to
+    agree, at the same moment, each counted the agreements without the other's, and the plan
+    stayed a draft with everyone agreed. The first holds its transaction open while the second
+    agrees; the second must wait, then see both agreements and start the plan."""
+    import threading
+    from datetime import date
+
+    from graded_exposure.models import AccommodationPlan, Child
+    from graded_exposure.services import accommodation_plans as plans
+
+    others = [accounts.create_account(db, email=f"{name}@example.com", password_hash="x",
+                                      display_name=name, role="caregiver", timezone="UTC",
+                                      family_id=family.user.family_id) for name in ("kim", "sam")]
+    db.commit()
+    plan = plans.create_plan(db, family.child, family.user, plans.PlanInput(
+        target="Speaking for Sam", instead="We let Sam answer", starts_on=date.today(),
+        acceptance="I know it is hard", confidence="I know you can do it",
+        if_upset="We stay close"), date.today())
+    engine = app.extensions["db_engine"]
+
+    def agree(session: Session, name_index: int) -> None:
+        plans.agree(session, session.get(Child, family.child.id),
+                    session.get(AccommodationPlan, plan.id),
+                    session.get(User, others[name_index].id))
+
+    with Session(engine, expire_on_commit=False) as first:
+        first.commit = lambda: None  # agreed, not yet committed
+        agree(first, 0)
+
+        def second_writer():
+            with Session(engine, expire_on_commit=False) as second:
+                agree(second, 1)
+
+        other = threading.Thread(target=second_writer)
+        other.start()
+        other.join(timeout=0.5)
+        waited = other.is_alive()
+        Session.commit(first)
+    other.join(timeout=20)
+    db.expire_all()
+    assert db.get(AccommodationPlan, plan.id).status == "active"
+    assert waited, "the second caregiver's agreement went ahead of the first's commit"
