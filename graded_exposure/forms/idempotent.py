@@ -13,8 +13,11 @@ class IdempotentForm(AppForm):
     KEY_LOST = "This form has lost its key. Reload the page and try again."
 
     # InputRequired: a submission without a key must not quietly get a fresh one.
+    # hx-history="false": a page carrying a key stays out of htmx's copies of visited pages,
+    # so Back asks the server for a fresh form; a restored copy's used key saved nothing.
     idempotency_key = HiddenField(default=lambda: uuid4().hex,
-                                  validators=[InputRequired(), Regexp(r"^[0-9a-f]{32}$")])
+                                  validators=[InputRequired(), Regexp(r"^[0-9a-f]{32}$")],
+                                  render_kw={"hx-history": "false"})
 
     def validate(self, extra_validators=None) -> bool:
         """Validate; a form whose key was lost says so at the top and gets a fresh key."""

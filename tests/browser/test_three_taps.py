@@ -45,3 +45,19 @@ def test_the_quick_path_still_takes_the_peak_when_a_parent_wants_it(phone, live_
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Practice saved")).to_be_visible()
     assert _practices(live_server) == [(2, 9, 3, "did_it")]
+
+
+def test_back_after_saving_gives_a_fresh_form_that_saves_a_second_practice(phone, live_server):
+    """Found from outside on a phone: Back after a save restored htmx's copy of the form, with
+    the key already used; its Save said "Practice saved" and stored nothing. Pages with a
+    once-only form are kept out of htmx's history copies, so Back asks the server for a new
+    form."""
+    page = phone
+    family_with_a_ladder(page, live_server, "back@example.com")
+    log_practice_in_three_taps(page, before="6", after="2")
+    page.go_back()  # to the quick form, "before" 6 from its address
+    expect(page.get_by_text("How scared before: 6")).to_be_visible()
+    page.get_by_role("group", name="How scared after?").get_by_text("1", exact=True).click()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Practice saved")).to_be_visible()
+    assert sorted(_practices(live_server)) == [(6, 6, 1, "did_it"), (6, 6, 2, "did_it")]
