@@ -55,6 +55,9 @@ def fear_problem(before: int, peak: int, after: int) -> str | None:
     return None
 
 
+TIME_BEYOND_CALENDAR = "The practice time is out of range. Check the date and time."
+
+
 def practice_time_problem(when: datetime, now: datetime) -> str | None:
     """Return why a practice cannot have happened at this moment, or None when it can."""
     if when > now + MAX_AHEAD:

@@ -120,7 +120,10 @@ def edit_practice(session: Session, practice: Practice, step: Step,
     """Change what was recorded about a practice; an empty time keeps the stored one."""
     child = session.get(Child, practice.child_id)
     _check_step(step, child.id)
-    if data.practiced_at is None:
+    if data.practiced_at is None or _as_shown(data.practiced_at) == _as_shown(
+            practice.practiced_at, child.family.timezone):
+        # Left as the form showed it (to the minute, in the family's zone): the stored moment,
+        # its seconds and which of a clock change's two half past ones it was.
         data.practiced_at = practice.practiced_at
     values = _checked(data, child.family.timezone, unchanged=practice.practiced_at)
     asked_before = wants_rerating(practice)
@@ -312,9 +315,19 @@ def _checked(data: PracticeDetails, tz_name: str, unchanged: datetime | None = N
     return values
 
 
+def _as_shown(when: datetime, tz_name: str | None = None) -> datetime:
+    """A time as the edit form shows it: local wall time (naive), to the minute."""
+    if tz_name is not None:
+        when = when.astimezone(ZoneInfo(tz_name)).replace(tzinfo=None)
+    return when.replace(second=0, microsecond=0)
+
+
 def _utc(when: datetime | None, tz_name: str) -> datetime:
     if when is None:
         return utcnow()
     if when.tzinfo is None:
         when = when.replace(tzinfo=ZoneInfo(tz_name))
-    return when.astimezone(UTC)
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC, 9999 west of it: no such moment
+        raise DomainError(rules.TIME_BEYOND_CALENDAR) from None

@@ -31,9 +31,9 @@ def queued_at() -> datetime | None:
     raw = request.headers.get(QUEUED_AT_HEADER, "")
     try:
         when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+        return when.astimezone(UTC) if when.tzinfo is not None else None
+    except (ValueError, OverflowError):  # not a time, or one beyond the calendar in UTC
         return None
-    return when.astimezone(UTC) if when.tzinfo is not None else None
 
 
 def saved():
