@@ -36,7 +36,8 @@ def send_email(db: Connection | Session, config: dict, message: OutgoingMessage)
     recipient = found[0] if found else None
     if recipient is None or message.kind in (recipient.email_opt_out or ()):
         return  # deleted, or unsubscribed from this kind (no settings saved: every kind)
-    token = unsubscribe_token(config["SECRET_KEY"], message.user_id, message.kind)
+    token = unsubscribe_token(config["SECRET_KEY"], message.user_id, message.kind,
+                              recipient.email)
     unsubscribe = base_url(config) + UNSUBSCRIBE_PATH.format(token=token)
     link = absolute(config, message.link)
     # The subject shows in notification previews and mail lists: never the child's name,

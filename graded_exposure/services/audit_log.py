@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, exists, or_
 from sqlmodel import Session, select
 
-from ..models import AuditEvent, Child, User
+from ..models import AuditEvent, Child, TherapistLink, User
 from ..vocabulary import Role
 from .pagination import Page, paginate
 
@@ -78,6 +78,16 @@ def _about(subject: str, children: dict[int, str], users: dict[int, User]) -> st
     return _REFERENCE.sub(name, subject)
 
 
+def _ours(family_id: int):
+    """Someone an event's words may name: in the family, or a therapist ever linked to one of
+    its children. An id in the words is not a foreign key: SQLite gives a deleted account's
+    id to the next account made, and a stranger's name would stand for a former therapist.
+    (Actors are a foreign key, set to null when the account goes.)"""
+    return or_(User.family_id == family_id, exists().where(
+        TherapistLink.therapist_id == User.id, TherapistLink.child_id == Child.id,
+        Child.family_id == family_id))
+
+
 # Newest first, through the index by family and time (models.AuditEvent).
 FAMILY_EVENTS = (select(AuditEvent).where(AuditEvent.family_id == bindparam("family_id"))
                  .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
@@ -89,11 +99,13 @@ def family_audit(session: Session, family_id: int, page: int = 1) -> Page[AuditR
     events = found.rows
     referenced = {int(n) for e in events for kind, n in _REFERENCE.findall(e.subject)
                   if kind != "child"}
-    user_ids = {e.actor_id for e in events if e.actor_id} | referenced
-    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(user_ids)))}
+    actors = {e.actor_id for e in events if e.actor_id}
+    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(actors)))}
+    named = {u.id: u for u in session.exec(select(User).where(
+        User.id.in_(referenced), _ours(family_id)))}
     children = dict(session.exec(select(Child.id, Child.display_name)
                                  .where(Child.family_id == family_id)).all())
     rows = [AuditRow(at=e.at, who=_who(e, users), what=_describe_action(e.action),
-                     about=_about(e.subject, children, users) if e.action != "login_failed"
+                     about=_about(e.subject, children, named) if e.action != "login_failed"
                      else "", ip=e.ip if e.action in _WITH_IP else "") for e in events]
     return found.with_rows(rows)

@@ -138,7 +138,10 @@ def cancel(session: Session, ladder: Ladder) -> BoosterPlan | None:
     if plan is None:
         return None
     if plan.reminder_ids:
+        # By id, and the child's own: SQLite gives a deleted row's id to the next one made,
+        # and a plan's ids would otherwise reach another family's boosters.
         session.execute(delete(Reminder).where(Reminder.id.in_(plan.reminder_ids),
+                                            Reminder.child_id == ladder.child_id,
                                             Reminder.kind == KIND,
                                             Reminder.next_due_at.is_not(None)))
     plan.cancelled_at = utcnow()

@@ -1,5 +1,7 @@
 """A user's notification settings: quiet hours, and which reminder emails they unsubscribed from."""
+import hashlib
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from itsdangerous import BadData, URLSafeSerializer
@@ -67,9 +69,20 @@ def _serializer(secret_key: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=_SALT)
 
 
-def unsubscribe_token(secret_key: str, user_id: int, kind: str) -> str:
-    """Return the signed token of a one-click unsubscribe link for one kind of email."""
-    return _serializer(secret_key).dumps({"user": user_id, "kind": kind})
+# Links signed before this change (3 Dec 2026) name only the account's id. SQLite gives a deleted
+# account's id to the next account made, so such a link is honoured only for an account older.
+_ID_ONLY_UNTIL = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
+_INVALID = "This unsubscribe link is not valid."
+
+
+def unsubscribe_token(secret_key: str, user_id: int, kind: str, email: str) -> str:
+    """Return the signed token of a one-click unsubscribe link for one kind of email, to one
+    address of one account: a later account given a deleted one's id is not its account."""
+    return _serializer(secret_key).dumps({"user": user_id, "kind": kind, "to": _to(email)})
+
+
+def _to(email: str) -> str:
+    return hashlib.sha256(email.encode()).hexdigest()[:16]
 
 
 def read_unsubscribe_token(session: Session, secret_key: str, token: str) -> tuple[User, str]:
@@ -77,12 +90,18 @@ def read_unsubscribe_token(session: Session, secret_key: str, token: str) -> tup
     try:
         data = _serializer(secret_key).loads(token)
     except BadData:
-        raise TokenInvalid("This unsubscribe link is not valid.") from None
+        raise TokenInvalid(_INVALID) from None
     user_id, kind = (data.get("user"), data.get("kind")) if isinstance(data, dict) else (0, "")
     user = session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or kind not in REMINDER_KINDS:
-        raise TokenInvalid("This unsubscribe link is not valid.")
+    if user is None or kind not in REMINDER_KINDS or not _sent_to(user, data.get("to")):
+        raise TokenInvalid(_INVALID)
     return user, kind
+
+
+def _sent_to(user: User, to) -> bool:
+    if to is None:  # a link from before they named the address
+        return user.created_at < _ID_ONLY_UNTIL
+    return to == _to(user.email)
 
 
 def is_opted_out(session: Session, user_id: int, kind: str) -> bool:

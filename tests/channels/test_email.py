@@ -76,9 +76,21 @@ def test_unsubscribe_link_asks_on_get_and_opts_out_on_post(app, db, family, smtp
     assert len(smtp.messages) == 2  # other kinds still arrive
 
 
+def test_a_link_sent_before_links_named_the_address_still_works_for_its_account(
+        app, db, family):
+    from datetime import UTC, datetime
+
+    family.user.created_at = datetime(2026, 11, 1, tzinfo=UTC)
+    db.commit()
+    token = URLSafeSerializer(app.config["SECRET_KEY"], salt="unsubscribe").dumps(
+        {"user": family.user.id, "kind": "practice"})
+    assert app.test_client().post(f"/unsubscribe/{token}").status_code == 200
+    assert _opted_out(db, family) == ["practice"]
+
+
 def test_unsubscribing_twice_is_harmless(app, db, family):
     path = "/unsubscribe/" + unsubscribe_token(app.config["SECRET_KEY"], family.user.id,
-                                               "weekly_digest")
+                                               "weekly_digest", family.user.email)
     assert app.test_client().post(path).status_code == 200
     assert app.test_client().post(path).status_code == 200
     assert _opted_out(db, family) == ["weekly_digest"]
@@ -92,6 +104,11 @@ def test_unsubscribing_twice_is_harmless(app, db, family):
     URLSafeSerializer("test-secret", salt="unsubscribe").dumps({"user": 999, "kind": "practice"}),
     URLSafeSerializer("test-secret", salt="unsubscribe").dumps({"user": "1", "kind": "practice"}),
     URLSafeSerializer("test-secret", salt="unsubscribe").dumps(["not", "a", "dict"]),
+    # Signed for another address (the account with this id before, whose id was given again),
+    # and an id-only link of the kind sent before 3 Dec 2026, to an account made since.
+    URLSafeSerializer("test-secret", salt="unsubscribe").dumps(
+        {"user": 1, "kind": "practice", "to": "0123456789abcdef"}),
+    URLSafeSerializer("test-secret", salt="unsubscribe").dumps({"user": 1, "kind": "practice"}),
 ])
 def test_bad_or_forged_tokens_change_nothing(app, db, family, token):
     assert family.user.id == 1

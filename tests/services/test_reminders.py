@@ -104,7 +104,7 @@ def test_defaults_use_the_family_time_zone_and_are_made_once(db, family):
 
 
 def test_unsubscribe_tokens_round_trip(db, family):
-    token = unsubscribe_token("secret", family.user.id, "missed_nudge")
+    token = unsubscribe_token("secret", family.user.id, "missed_nudge", family.user.email)
     assert read_unsubscribe_token(db, "secret", token) == (family.user, "missed_nudge")
     with pytest.raises(DomainError):
         read_unsubscribe_token(db, "other secret", token)
