@@ -44,7 +44,8 @@ ACTIONS = {
     "calendar_feed_names_hidden": "Stopped the calendar feed showing children's names",
     "calendar_feed_off": "Turned off the calendar feed",
 }
-_WITH_IP = {"login", "login_failed"}
+# Where a sign-in came from is the family's to see; no other event's address is shown.
+WITH_IP = frozenset({"login", "login_failed"})
 _REFERENCE = re.compile(r"\b(child|therapist|user):(\d+)\b")
 
 
@@ -107,5 +108,5 @@ def family_audit(session: Session, family_id: int, page: int = 1) -> Page[AuditR
                                  .where(Child.family_id == family_id)).all())
     rows = [AuditRow(at=e.at, who=_who(e, users), what=_describe_action(e.action),
                      about=_about(e.subject, children, named) if e.action != "login_failed"
-                     else "", ip=e.ip if e.action in _WITH_IP else "") for e in events]
+                     else "", ip=e.ip if e.action in WITH_IP else "") for e in events]
     return found.with_rows(rows)

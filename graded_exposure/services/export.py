@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..rules.csv_cells import safe_cell
 from . import audit
+from .audit_log import WITH_IP
 
 # Internal bookkeeping that means nothing outside the app (or is a secret's hash).
 _LEFT_OUT = {"idempotency_key", "code_hash", "claimed_by", "claimed_until", "password_hash"}
@@ -126,7 +127,8 @@ def family_tables(session: Session, family: Family) -> Tables:
                                .order_by(AuditEvent.id)))
     names = _people(session, reminders + events)
     result.add("reminders", [_row(r, names) for r in reminders])
-    result.add("audit_log", [_row(e, names) for e in events])
+    result.add("audit_log", [{**_row(e, names), "ip": e.ip if e.action in WITH_IP else ""}
+                             for e in events])
     return result
 
 

@@ -211,3 +211,18 @@ def test_expectancy_likelihoods_and_reratings_are_exported(db, family, other_fam
     rows = list(csv.DictReader(io.StringIO(
         archive.read("expectancy_reratings.csv").decode("utf-8-sig"))))
     assert [r["likelihood"] for r in rows] == ["25"]
+
+
+def test_the_family_export_shows_addresses_only_where_the_audit_page_does(db, family, tara):
+    """Found from outside: the audit page shows where each sign-in came from, and nothing
+    else's address; the export gave the family the address a therapist worked from."""
+    from graded_exposure.services import audit
+
+    audit.record(db, "login", actor_id=family.user.id, family_id=family.user.family_id,
+                 ip="198.51.100.7")
+    audit.record(db, "therapist_viewed", actor_id=tara.id, family_id=family.user.family_id,
+                 subject=f"child:{family.child.id}", ip="203.0.113.77")
+    db.commit()
+    document = json.loads(export.as_json(export.family_tables(db, family.user.family), "family"))
+    assert {(e["action"], e["ip"]) for e in document["audit_log"]} >= {
+        ("login", "198.51.100.7"), ("therapist_viewed", "")}
