@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from ..channels import registry
 from ..errors import DomainError
 from ..models import Child, Reminder, User, utcnow
-from ..rules.schedule import next_occurrence_utc
+from ..rules.schedule import next_occurrence_utc, occurrence_date
 from ..rules.timezones import valid_timezone
 
 # Kinds a caregiver sets for themselves; "therapist" reminders are scheduled by a therapist.
@@ -138,7 +138,7 @@ def snooze(session: Session, reminder: Reminder) -> Reminder:
     """Skip the reminder's next occurrence (the next local day it would go out)."""
     if not reminder.active or reminder.next_due_at is None:
         raise DomainError("This reminder is paused, so there is nothing to snooze.")
-    reminder.skip_date = reminder.next_due_at.astimezone(ZoneInfo(reminder.timezone)).date()
+    reminder.skip_date = _occurrence_day(reminder)
     session.commit()
     return reminder
 
@@ -162,10 +162,16 @@ def describe(reminder: Reminder) -> ReminderRow:
         return ReminderRow(reminder, None, None)
     zone = ZoneInfo(reminder.timezone)
     upcoming = reminder.next_due_at.astimezone(zone)
-    if reminder.skip_date != upcoming.date():
+    if reminder.skip_date != _occurrence_day(reminder):
         return ReminderRow(reminder, upcoming, None)
     after = next_due(reminder, reminder.next_due_at)
-    return ReminderRow(reminder, after.astimezone(zone) if after else None, upcoming.date())
+    return ReminderRow(reminder, after.astimezone(zone) if after else None, reminder.skip_date)
+
+
+def _occurrence_day(reminder: Reminder) -> date:
+    """The local day whose occurrence is next (as the dispatcher counts it): a clock change
+    can push a late evening's occurrence past midnight, into the next day."""
+    return occurrence_date(reminder.next_due_at, reminder.local_time, reminder.timezone)
 
 
 # A reminder whose end date is this far past can fire no more. Pages and the calendar feed leave

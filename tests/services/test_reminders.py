@@ -108,3 +108,26 @@ def test_unsubscribe_tokens_round_trip(db, family):
     assert read_unsubscribe_token(db, "secret", token) == (family.user, "missed_nudge")
     with pytest.raises(DomainError):
         read_unsubscribe_token(db, "other secret", token)
+
+
+def test_a_snooze_skips_the_occurrence_a_clock_change_pushed_past_midnight(db):
+    """Found from outside (a time-zone audit): in America/Nuuk on Sat 28 Mar 2026 the clocks
+    jump from 22:59 to 00:00, so Saturday's 23:30 goes out at 00:30 on Sunday. Snoozing it
+    skipped Sunday's instead, and the page named Sunday."""
+    from graded_exposure.services import dispatch
+    from tests.factories import DISPATCH_CONFIG, local, person
+    from tests.lookups import deliveries
+
+    zone = "America/Nuuk"
+    user, child = person(db, zone)
+    reminder = reminders.create_reminder(db, user, child, reminders.checked_schedule(
+        kind="practice", weekdays=list("1234567"), local_time="23:30", timezone=zone,
+        channels=["inbox"]), now=local(zone, 2026, 3, 28, 12, 0))
+    saturdays = reminder.next_due_at
+    reminders.snooze(db, reminder)
+    assert reminder.skip_date == date(2026, 3, 28)
+    assert reminders.describe(reminder).skipped_date == date(2026, 3, 28)
+    for now in (saturdays + timedelta(minutes=1), local(zone, 2026, 3, 29, 23, 31)):
+        dispatch.run_pass(db, DISPATCH_CONFIG, now=now)
+    assert [(d.local_date, d.status) for d in deliveries(db, reminder)] == [
+        (date(2026, 3, 28), "skipped"), (date(2026, 3, 29), "sent")]
