@@ -204,3 +204,24 @@ def test_a_booster_reminder_is_paused_or_deleted_not_edited(family, ladder, db):
     page = response.get_data(as_text=True)
     assert "This reminder is for one day: pause or delete it here." in page
     assert "Booster practice" in page
+
+
+def test_a_linked_therapist_reads_the_quick_checks_time_in_the_familys_zone(app, db, family):
+    """Found from outside: the family read 18:30 (New York), the therapist 23:30 (UTC,
+    unlabelled) for the same check on the same page."""
+    from datetime import UTC, datetime
+
+    from graded_exposure.services import families
+
+    families.set_timezone(db, family.user.family, "America/New_York")
+    finished = finished_ladder(db, family.child, steps=4, goal="Ride the lift")
+    db.add(RelapseCheck(ladder_id=finished.id, child_id=family.child.id, avoiding=0, fear=0,
+                        accommodating=0, answered_by_id=family.user.id,
+                        idempotency_key="k" * 32,
+                        answered_at=datetime(2026, 11, 20, 23, 30, tzinfo=UTC)))
+    db.commit()
+    tara = Therapist(app, db)
+    link(db, tara.user, family.child)
+    for page in (family.client.get(f"/ladders/{finished.id}"), tara.page(f"/ladders/{finished.id}")):
+        text = page if isinstance(page, str) else page.get_data(as_text=True)
+        assert "The last quick check, Fri 20 Nov, 18:30" in text
