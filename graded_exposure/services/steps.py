@@ -6,13 +6,13 @@ are not all mastered has exactly one current step.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from ..errors import DomainError
-from ..models import Ladder, Step, SubStep, User, utcnow
+from ..models import Ladder, Practice, Step, SubStep, User, utcnow
 from ..rules import ladder_rules as rules
 from ..rules.boosters import is_complete
-from . import boosters, progress
+from . import boosters, expectancy, progress
 from .ladders import ensure_changeable, record_change
 
 
@@ -90,11 +90,15 @@ def delete_step(session: Session, step: Step, by: User | None = None) -> Ladder:
     steps = list(ladder.steps)
     index = steps.index(step)
     statuses = rules.after_removal([s.status for s in steps], index)
+    logged = session.exec(select(func.count()).where(Practice.step_id == step.id)).one()
     # Deleting cascades to sub-steps, whose lazy load would autoflush the half-removed step.
     with session.no_autoflush:
         session.delete(step)
         ladder.steps.remove(step)
-    record_change(session, ladder, by, "step deleted")
+    record_change(session, ladder, by, f"step deleted with {logged} practice"
+                                       + ("" if logged == 1 else "s"))
+    if logged:  # the re-rating question may have been about one of them
+        expectancy.ask_about_newest(session, ladder.child)
     _settle(session, ladder, steps[:index] + steps[index + 1:], statuses)
     return ladder
 

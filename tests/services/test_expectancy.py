@@ -172,3 +172,30 @@ def test_the_push_text_names_nobody_and_says_what_it_is():
     title, body = reminder_content.push_text("rerate")
     assert (title, body) != reminder_content.push_text("practice")
     assert "Sam" not in body and "practice" in body
+
+
+def test_deleting_a_step_takes_the_question_about_its_practices_with_it(db, family, step):
+    """Found from outside: the step went with its practices, and the question about one of
+    them stayed, to arrive days later and open a page saying "No predictions yet"."""
+    from graded_exposure.services import steps
+
+    _log(db, family, step)
+    assert len(_rerates(db)) == 1
+    steps.delete_step(db, step, family.user)
+    db.expire_all()
+    assert [r for r in _rerates(db) if r.next_due_at is not None] == []
+
+
+def test_deleting_a_step_moves_the_question_to_the_newest_prediction_left(db, family, step):
+    from graded_exposure.services import steps
+    from tests.factories import make_ladder as another_ladder
+
+    kept_step = current_step(another_ladder(db, family.child))
+    kept = _log(db, family, kept_step, key="kept", prediction="They stare at me",
+                when=datetime.now() - timedelta(days=1))
+    _log(db, family, step, key="gone")
+    steps.delete_step(db, step, family.user)
+    db.expire_all()
+    [pending] = [r for r in _rerates(db) if r.next_due_at is not None]
+    assert pending.starts_on == local_date(kept.practiced_at, "Europe/London") + timedelta(
+        days=rules.RERATE_AFTER_DAYS)

@@ -74,6 +74,19 @@ def test_a_therapists_ladder_and_changes_are_recorded_and_audited(db, family, ta
     assert (who.made_by, who.changed_by) == ("Tara", "Tara")
 
 
+def test_a_therapist_deleting_a_step_says_how_many_practices_went_with_it(db, family, tara):
+    """Found from outside: the family's log said only "step deleted" when the step took the
+    family's practices of it with it."""
+    from tests.factories import add_practices
+
+    ladder = template_ladder(db, family.child, by=tara)
+    add_practices(db, family.child, [ladder.steps[0]], 3)
+    steps.delete_step(db, ladder.steps[0], by=tara)
+    [event] = db.exec(select(AuditEvent).where(AuditEvent.action == "ladder_changed")).all()
+    assert event.subject == (f"child:{family.child.id} · step deleted with 3 practices "
+                             f"(ladder {ladder.id})")
+
+
 def test_a_caregivers_change_is_recorded_but_not_audited(db, family, tara):
     ladder = template_ladder(db, family.child, by=tara)
     steps.make_current(db, ladder.steps[1], by=family.user)
