@@ -12,6 +12,7 @@ from ..rules import expectancy, two_voices
 from ..rules import practice_rules as rules
 from ..rules.practice_context import context_problem
 from ..rules.safety_fading import used_problem
+from ..rules.timezones import local_date
 from . import audit
 from .expectancy import ask_about_newest, schedule_rerating, wants_rerating
 from .form_keys import checked_key
@@ -133,6 +134,8 @@ def edit_practice(session: Session, practice: Practice, step: Step,
         del values[name]
     rated = tuple(values[name] for name in FEARS) != tuple(getattr(practice, n) for n in FEARS)
     practice.caregiver_rated = practice.caregiver_rated or rated
+    tz = child.family.timezone
+    moved = local_date(values["practiced_at"], tz) != local_date(practice.practiced_at, tz)
     for name, value in values.items():
         setattr(practice, name, value)
     practice.step_id = step.id
@@ -140,7 +143,9 @@ def edit_practice(session: Session, practice: Practice, step: Step,
     if not asked_before:  # a prediction added later is asked about like a new one
         schedule_rerating(session, child, practice, session.get(User, practice.logged_by_id)
                           if practice.logged_by_id else None)
-    elif not wants_rerating(practice):  # taken out: its question goes, or moves to another
+    elif not wants_rerating(practice) or moved:
+        # Taken out, or moved to another day: its question goes, moves to its new day, or to
+        # the newest prediction left.
         ask_about_newest(session, child)
     session.commit()
     return practice

@@ -95,6 +95,20 @@ def test_taking_the_prediction_out_when_editing_takes_its_question_away(db, fami
     assert _rerates(db) == []
 
 
+def test_moving_the_practice_to_another_day_moves_its_question(db, family, step):
+    """Found from outside: a practice edited to two days earlier kept its question on the
+    old day, five days after the practice instead of three."""
+    practice = _log(db, family, step)
+    earlier = datetime.now() - timedelta(days=2)
+    details = PracticeDetails(fear_before=6, fear_after=3, prediction="They will laugh at me",
+                              expected_likelihood=75, prediction_came_true="no",
+                              practiced_at=earlier)
+    practices.edit_practice(db, practice, step, details)
+    db.expire_all()
+    [reminder] = [r for r in _rerates(db) if r.next_due_at is not None]
+    assert reminder.starts_on == earlier.date() + timedelta(days=rules.RERATE_AFTER_DAYS)
+
+
 def test_deleting_the_practice_takes_its_question_away(db, family, step):
     practice = _log(db, family, step)
     practices.delete_practice(db, practice, family.user)
