@@ -12,7 +12,7 @@ kept as ended consent records without a therapist, so the family's sharing histo
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, func, select
 
 from ..errors import DomainError
@@ -22,6 +22,7 @@ from ..models import (
     Family,
     LoginAttempt,
     TherapistLink,
+    TherapySession,
     User,
     utcnow,
 )
@@ -68,6 +69,9 @@ def _retire_therapist(session: Session, therapist: User) -> None:
         if link.status != LinkStatus.ENDED:
             link.status, link.ended_at, link.code_hash = LinkStatus.ENDED, now, ""
         link.therapist_id = None
+    # Their own notes on sessions were for them alone; the sessions' records stay, unnamed.
+    _bulk(session, update(TherapySession).where(TherapySession.therapist_id == therapist.id)
+          .values(note=""))
     session.flush()
 
 

@@ -121,6 +121,24 @@ def test_a_deleted_therapist_leaves_anonymous_notes_and_ended_consent_records(db
     assert _references(db, "user", [tara.id]) == {}
 
 
+def test_a_deleted_therapists_private_session_notes_go_with_the_account(db, family, tara):
+    """Found from outside: the therapist's own note on a session ("only you see it") stayed in
+    the database, with no author, readable by no one and kept for ever. The session's
+    structured record stays, unnamed (what clicked with the child counts for later help)."""
+    from datetime import date
+
+    from graded_exposure.models import TherapySession
+
+    db.add(TherapySession(child_id=family.child.id, therapist_id=tara.id, held_on=date(2026, 5, 5),
+                          mode="in_person", attendance="attended", engagement=3,
+                          note="Mother mentions a hard month", idempotency_key="s" * 32))
+    db.commit()
+    account_deletion.delete_account(db, tara, PASSWORD)
+    db.expire_all()
+    [kept] = db.exec(select(TherapySession)).all()
+    assert (kept.therapist_id, kept.note, kept.engagement) == (None, "", 3)
+
+
 def test_a_wrong_password_deletes_nothing(db, family):
     fill_child(db, family.child, family.user)
     before = _references(db, "child", [family.child.id])
