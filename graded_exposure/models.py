@@ -535,6 +535,10 @@ class InboxMessage(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
     delivery_id: int | None = Field(default=None, foreign_key="delivery.id", unique=True,
                                     ondelete="SET NULL")
+    # The child a message is about (it names them): deleting the child takes it, though the
+    # reminder it came from may have gone before it (deleted, or pruned when spent).
+    child_id: int | None = Field(default=None, foreign_key="child.id", index=True,
+                                 ondelete="CASCADE")
     title: str = Field(max_length=120)
     body: str = Field(default="", max_length=2000)
     link: str = Field(default="", max_length=200)

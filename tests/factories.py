@@ -256,7 +256,7 @@ def fill_child(db: Session, child: Child, user: User, therapist=None) -> dict[st
     delivery = Delivery(reminder_id=reminder.id, local_date=date.today(), status="sent")
     db.add(delivery)
     db.flush()
-    db.add(InboxMessage(user_id=user.id, delivery_id=delivery.id,
+    db.add(InboxMessage(user_id=user.id, delivery_id=delivery.id, child_id=child.id,
                         title=f"Practice with {child.display_name}"))
     db.commit()
     return {"ladders": [ladder.id], "steps": [s.id for s in steps]}

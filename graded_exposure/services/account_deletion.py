@@ -27,7 +27,7 @@ from ..models import (
     utcnow,
 )
 from ..vocabulary import LinkStatus, Role
-from . import accounts, audit, consent_ending, families
+from . import accounts, audit, consent_ending
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,6 @@ def _bulk(session: Session, statement) -> int:
 def _delete_family(session: Session, family_id: int) -> int:
     """Delete a family, its children and everything about them; return how many children."""
     child_ids = list(session.exec(select(Child.id).where(Child.family_id == family_id)))
-    families.delete_inbox_about(session, child_ids)
     _bulk(session, delete(Child).where(Child.family_id == family_id))
     _bulk(session, delete(Family).where(Family.id == family_id))  # invites and audit go too
     return len(child_ids)

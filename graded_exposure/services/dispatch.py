@@ -238,12 +238,13 @@ def _insert_inbox(connection: Connection, delivery_ids: list[int]) -> None:
 
 @cache
 def _inbox_statement(dialect: str):
-    copied = (select(REMINDERS.c.user_id, DELIVERIES.c.id, DELIVERIES.c.title,
-                     DELIVERIES.c.body, DELIVERIES.c.link, DELIVERIES.c.created_at)
+    copied = (select(REMINDERS.c.user_id, DELIVERIES.c.id, REMINDERS.c.child_id,
+                     DELIVERIES.c.title, DELIVERIES.c.body, DELIVERIES.c.link,
+                     DELIVERIES.c.created_at)
               .join(REMINDERS, REMINDERS.c.id == DELIVERIES.c.reminder_id)
               .where(among(DELIVERIES.c.id, "ids", dialect)))
     return INBOX.insert().from_select(
-        ["user_id", "delivery_id", "title", "body", "link", "created_at"], copied)
+        ["user_id", "delivery_id", "child_id", "title", "body", "link", "created_at"], copied)
 
 
 # A next-due moment shared by at least this many reminders of a batch is written with one

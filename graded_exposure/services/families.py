@@ -3,12 +3,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from ..errors import DomainError, TokenInvalid
-from ..models import Child, Delivery, Family, FamilyInvite, InboxMessage, Reminder, User, utcnow
+from ..models import Child, Family, FamilyInvite, User, utcnow
 from ..rules.passwords import password_problem
 from ..rules.timezones import valid_timezone
 from ..vocabulary import Role
@@ -37,23 +37,10 @@ def update_child(session: Session, child: Child, *, display_name: str, age_band:
     return child
 
 
-def delete_inbox_about(session: Session, child_ids: list[int]) -> None:
-    """Delete inbox copies of reminders about these children (they name the child).
-
-    The database cascades everything else from the child; inbox messages outlive their
-    reminder on purpose (a deleted reminder keeps its past messages), so they go here.
-    """
-    deliveries = select(Delivery.id).join(Reminder, Reminder.id == Delivery.reminder_id).where(
-        Reminder.child_id.in_(child_ids))
-    session.exec(delete(InboxMessage).where(InboxMessage.delivery_id.in_(deliveries))
-                 .execution_options(synchronize_session=False))
-
-
 def delete_child(session: Session, user: User, child: Child) -> None:
     """Delete a child and everything recorded about them, for real."""
     audit.record(session, "child_deleted", actor_id=user.id, family_id=child.family_id,
                  subject=f"child:{child.id}")
-    delete_inbox_about(session, [child.id])
     session.delete(child)
     session.commit()
 

@@ -63,6 +63,30 @@ def test_deleting_a_child_removes_its_rows_everywhere(db, family, other_family, 
     assert db.exec(select(InboxMessage).where(InboxMessage.title.contains("Other"))).one()
 
 
+def test_deleting_a_child_takes_inbox_messages_whose_reminder_went_before(db, family):
+    """Found from outside: an inbox message about the child outlived its reminder (deleted by
+    the family, or pruned when spent), and then the child deleted "for real": it was found
+    only through its reminder. Each message names its child now."""
+    from datetime import UTC, datetime, timedelta
+
+    from graded_exposure.models import Reminder
+    from graded_exposure.services import dispatch, reminders
+    from tests.factories import DISPATCH_CONFIG, add_reminder
+
+    now = datetime(2026, 5, 6, 11, 0, tzinfo=UTC)
+    reminder = add_reminder(db, family.user, family.child, created=now - timedelta(hours=1),
+                            local_time="11:30")
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=now)
+    [message] = db.exec(select(InboxMessage)).all()
+    assert message.child_id == family.child.id and "Sam" in message.title
+    reminders.delete(db, db.get(Reminder, reminder.id))  # its past messages stay, unlinked
+    db.expire_all()
+    assert db.exec(select(InboxMessage)).one().delivery_id is None
+    families.delete_child(db, family.user, family.child)
+    db.expire_all()
+    assert db.exec(select(InboxMessage)).all() == []
+
+
 def test_the_last_caregiver_takes_the_whole_family_with_them(db, family, other_family, tara):
     second = families.add_child(db, family.user, display_name="Mia")
     for child in (family.child, second):
@@ -177,3 +201,41 @@ def test_a_deleted_therapists_scheduled_reminders_stop_with_the_account(db, fami
     assert len(subjects) == 2
     assert all(s.endswith("therapist deleted their account; stopped 1 reminder, 0 messages")
                for s in subjects)
+
+
+def test_upgrading_names_the_child_of_every_message_still_linked_to_its_reminder(
+        migrated_database):
+    from datetime import date
+
+    from alembic import command
+    from sqlmodel import Session
+
+    from graded_exposure import schema
+    from graded_exposure.db import make_engine
+    from graded_exposure.models import Delivery, Reminder
+    from tests.factories import person
+
+    engine = make_engine(migrated_database)
+    with Session(engine, expire_on_commit=False) as db:
+        user, child = person(db)
+        reminder = Reminder(user_id=user.id, child_id=child.id, kind="practice", weekdays="1",
+                            local_time="07:30",
+                            timezone="Europe/London")
+        db.add(reminder)
+        db.flush()
+        delivery = Delivery(reminder_id=reminder.id, local_date=date(2026, 5, 6), status="sent")
+        db.add(delivery)
+        db.commit()
+    command.downgrade(schema.alembic_config(migrated_database), "d4f6a8c0e2b4")
+    with engine.begin() as connection:
+        for delivery_id in (delivery.id, None):
+            connection.execute(text(
+                "INSERT INTO inboxmessage (user_id, delivery_id, title, body, link, created_at) "
+                "VALUES (:user, :delivery, 'Time for Sam', '', '', CURRENT_TIMESTAMP)"),
+                {"user": user.id, "delivery": delivery_id})
+    schema.upgrade(migrated_database)
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT delivery_id, child_id FROM inboxmessage ORDER BY id")).all()
+    engine.dispose()
+    assert [tuple(row) for row in rows] == [(delivery.id, child.id), (None, None)]
