@@ -12,7 +12,7 @@ from ..models import Child, Family, FamilyInvite, User, utcnow
 from ..rules.passwords import password_problem
 from ..rules.timezones import valid_timezone
 from ..vocabulary import Role
-from . import audit, tokens
+from . import audit, reminders, tokens
 from .accounts import hash_password, normalise_email
 
 
@@ -70,6 +70,8 @@ def set_timezone(session: Session, family: Family, name: str) -> None:
     """Change the family's IANA time zone."""
     if not valid_timezone(name):
         raise DomainError("Choose a time zone from the list.")
+    # The family page says reminders follow this zone: those in the old one come along.
+    reminders.move_zone(session, family.id, family.timezone, name)
     family.timezone = name
     session.commit()
 

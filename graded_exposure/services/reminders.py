@@ -119,6 +119,21 @@ def update_reminder(session: Session, reminder: Reminder, child: Child, schedule
     return reminder
 
 
+def move_zone(session: Session, family_id: int, old: str, new: str,
+              now: datetime | None = None) -> None:
+    """Move the family's caregivers' reminders in zone `old` to `new` (not committed): the same
+    local time and days, next due from now. One set to another zone on purpose stays there."""
+    if old == new:
+        return
+    now = now or utcnow()
+    moving = session.exec(select(Reminder).join(User, User.id == Reminder.user_id).where(
+        User.family_id == family_id, Reminder.timezone == old))
+    for reminder in moving:
+        reminder.timezone = new
+        if reminder.next_due_at is not None:
+            reminder.next_due_at = next_due(reminder, now)
+
+
 def pause(session: Session, reminder: Reminder) -> Reminder:
     """Stop a reminder until it is resumed."""
     reminder.active, reminder.next_due_at, reminder.skip_date = False, None, None

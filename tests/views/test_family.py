@@ -32,6 +32,32 @@ def test_set_timezone(family, db):
     assert db.get(Family, family.user.family_id).timezone == "Australia/Sydney"
 
 
+def test_a_new_time_zone_moves_the_reminders_that_followed_the_old_one(family, db):
+    """Found from outside: a family signed up without JavaScript (the sign-up's zone stays
+    UTC), set Europe/London as the page says ("Reminders and 'today' follow this time zone")
+    and the reminders still came at 07:30 UTC. Reminders in the family's old zone move to the
+    new one at the same local time; one set to another zone on purpose stays."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from graded_exposure.models import Reminder
+    from graded_exposure.services import reminders
+
+    families.set_timezone(db, family.user.family, "UTC")
+    made = reminders.create_defaults(db, family.user, family.child,
+                                     now=datetime(2026, 6, 1, 12, tzinfo=UTC))
+    kept = reminders.create_reminder(db, family.user, family.child, reminders.checked_schedule(
+        kind="practice", weekdays=list("67"), local_time="09:00", timezone="Asia/Tokyo",
+        channels=["inbox"]))
+    assert family.post("/family/timezone", {"timezone": "Europe/London"}).status_code == 303
+    db.expire_all()
+    for reminder in (db.get(Reminder, r.id) for r in made):
+        assert reminder.timezone == "Europe/London"
+        local = reminder.next_due_at.astimezone(ZoneInfo("Europe/London"))
+        assert f"{local:%H:%M}" == reminder.local_time and local > datetime.now(UTC)
+    assert db.get(Reminder, kept.id).timezone == "Asia/Tokyo"
+
+
 def test_invalid_timezone_is_refused(family, db):
     response = family.post("/family/timezone", {"timezone": "Mars/Olympus_Mons"})
     assert response.status_code == 422 and "Not a valid choice" in response.get_data(as_text=True)
