@@ -20,6 +20,7 @@ from ..models import (
     AuditEvent,
     Child,
     Family,
+    FamilyInvite,
     LoginAttempt,
     TherapistLink,
     TherapySession,
@@ -74,6 +75,21 @@ def _retire_therapist(session: Session, therapist: User) -> None:
     session.flush()
 
 
+def _withdraw_invitations(session: Session, caregiver: User) -> None:
+    """What a leaving caregiver set going and nobody has taken up goes with them: their unused
+    join links, and therapist invitations sent on their consent (a link would go live on the
+    consent of someone no longer there)."""
+    _bulk(session, delete(FamilyInvite).where(FamilyInvite.invited_by_id == caregiver.id,
+                                              FamilyInvite.used_at.is_(None)))
+    pending = session.exec(select(TherapistLink).where(
+        TherapistLink.consented_by_id == caregiver.id,
+        TherapistLink.status == LinkStatus.PENDING)).all()
+    for link in pending:
+        link.status, link.ended_at, link.code_hash = LinkStatus.ENDED, utcnow(), ""
+        audit.record(session, "invitation_cancelled", family_id=caregiver.family_id,
+                     subject=f"child:{link.child_id} invitation: its sender left")
+
+
 def delete_account(session: Session, user: User, password: str) -> None:
     """Delete the user's account for real after checking their password."""
     if not accounts.check_password(user.password_hash, password):
@@ -90,6 +106,7 @@ def delete_account(session: Session, user: User, password: str) -> None:
         else:
             audit.record(session, "account_deleted", family_id=family_id,
                          subject="a caregiver deleted their account")
+            _withdraw_invitations(session, user)
     # Rows that hold the email address without a foreign key to the user.
     _bulk(session, delete(LoginAttempt).where(LoginAttempt.email == email))
     _bulk(session, delete(AuditEvent).where(AuditEvent.subject == email))

@@ -163,6 +163,33 @@ def test_a_deleted_therapists_private_session_notes_go_with_the_account(db, fami
     assert (kept.therapist_id, kept.note, kept.engagement) == (None, "", 3)
 
 
+def test_a_leaving_caregivers_open_invitations_go_with_them(app, db, family):
+    """Found from outside: a caregiver invited a therapist by email (consenting for the child)
+    and made a join link, then deleted their account. The therapist still got in, on a consent
+    that now named nobody, and a newcomer still joined the family on the link."""
+    from datetime import timedelta
+
+    from graded_exposure.errors import TokenInvalid
+    from graded_exposure.services import therapist_links
+
+    token = families.create_invite(db, family.user, "", timedelta(days=1))
+    jo = families.join_family(db, token, email="jo@example.com", password=PASSWORD,
+                              display_name="Jo")
+    invitation = therapist_links.invite_by_email(db, jo, family.child, "dr.x@example.com",
+                                                 timedelta(days=7))
+    join_link = families.create_invite(db, jo, "", timedelta(days=1))
+    theirs = families.create_invite(db, family.user, "", timedelta(days=1))
+    account_deletion.delete_account(db, jo, PASSWORD)
+    with pytest.raises(TokenInvalid):
+        therapist_links.live_invite(db, invitation)
+    with pytest.raises(TokenInvalid):
+        families.live_invite(db, join_link)
+    assert families.live_invite(db, theirs)  # the other caregiver's link still works
+    db.expire_all()
+    [cancelled] = db.exec(select(TherapistLink)).all()
+    assert cancelled.status == "ended"
+
+
 def test_a_wrong_password_deletes_nothing(db, family):
     fill_child(db, family.child, family.user)
     before = _references(db, "child", [family.child.id])
