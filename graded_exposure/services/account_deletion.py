@@ -110,6 +110,11 @@ def delete_account(session: Session, user: User, password: str) -> None:
     # Rows that hold the email address without a foreign key to the user.
     _bulk(session, delete(LoginAttempt).where(LoginAttempt.email == email))
     _bulk(session, delete(AuditEvent).where(AuditEvent.subject == email))
+    # Their own events in no family's log (sign-ins, sign-up) nobody can see or export: gone.
+    # Those in a family's log stay, as the family's record, without an address.
+    _bulk(session, delete(AuditEvent).where(AuditEvent.actor_id == user.id,
+                                            AuditEvent.family_id.is_(None)))
+    _bulk(session, update(AuditEvent).where(AuditEvent.actor_id == user.id).values(ip=""))
     _bulk(session, delete(User).where(User.id == user.id))  # sessions, reminders, inbox go too
     session.commit()
     session.expunge_all()

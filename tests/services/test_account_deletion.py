@@ -190,6 +190,29 @@ def test_a_leaving_caregivers_open_invitations_go_with_them(app, db, family):
     assert cancelled.status == "ended"
 
 
+def test_a_deleted_accounts_sign_ins_leave_no_address_behind(app, db, family):
+    """Found from outside: a deleted therapist's sign-ins (address and all, in no family's log)
+    stayed for ever, seen and exported by no one; a departed caregiver's stayed in the family's
+    log with the address they signed in from. The first go; the family's keep no address."""
+    from graded_exposure.services import audit
+
+    tara = accounts.register(db, email="tara@example.com", password=PASSWORD,
+                             display_name="Tara", role="therapist")
+    token = families.create_invite(db, family.user, "", app.config["INVITE_TOKEN_LIFETIME"])
+    jo = families.join_family(db, token, email="jo@example.com", password=PASSWORD,
+                              display_name="Jo")
+    audit.record(db, "login", actor_id=tara.id, ip="203.0.113.77")
+    audit.record(db, "login", actor_id=jo.id, family_id=jo.family_id, ip="198.51.100.9")
+    audit.record(db, "login", actor_id=family.user.id, family_id=jo.family_id, ip="192.0.2.1")
+    db.commit()
+    account_deletion.delete_account(db, tara, PASSWORD)
+    account_deletion.delete_account(db, db.get(User, jo.id), PASSWORD)
+    logins = db.exec(select(AuditEvent.actor_id, AuditEvent.ip).where(
+        AuditEvent.action == "login").order_by(AuditEvent.id)).all()
+    assert [row.ip for row in logins if row.actor_id is None] == [""]
+    assert (family.user.id, "192.0.2.1") in [tuple(row) for row in logins]
+
+
 def test_a_wrong_password_deletes_nothing(db, family):
     fill_child(db, family.child, family.user)
     before = _references(db, "child", [family.child.id])
