@@ -8,8 +8,10 @@ from sqlmodel import Session, select
 
 from ..models import Child, Ladder, Practice, Step, utcnow
 from ..rules import avoidance_trap
+from ..rules import opportunity_calendar as calendar_rules
 from ..rules.timezones import local_date, local_midnight
 from .insights import load_checkin_facts
+from .opportunity_calendar import first_record_day
 
 
 @dataclass
@@ -17,6 +19,7 @@ class WeeklySummary:
     start: date
     end: date
     is_current_week: bool
+    has_week_before: bool
     practices: list[Practice]
     practice_days: int
     steps_practised: Counter
@@ -27,11 +30,14 @@ class WeeklySummary:
 
 
 def for_week(session: Session, child: Child, start: date | None = None) -> WeeklySummary:
-    """Summarise the week starting on the Monday of `start` (this week when None or future)."""
+    """Summarise the week starting on the Monday of `start` (this week when None or future;
+    the week of the child's first record when before it)."""
     tz = child.family.timezone
     today = local_date(utcnow(), tz)
-    this_week = avoidance_trap.week_start(today)
-    start = min(avoidance_trap.week_start(start), this_week) if start else this_week
+    # Kept between the week of the child's first record and this week, as the calendar is.
+    first = first_record_day(session, child)
+    start = calendar_rules.shown_week(start, first, today)
+    earliest, this_week = calendar_rules.week_range(first, today)
     end = start + timedelta(days=6)
     begin_utc, end_utc = local_midnight(start, tz), local_midnight(end + timedelta(days=1), tz)
     practices = list(session.exec(
@@ -44,7 +50,8 @@ def for_week(session: Session, child: Child, start: date | None = None) -> Weekl
     checkins = load_checkin_facts(session, child, start)
     week = avoidance_trap.weekly_avoidance(checkins, end, weeks=1)[0]
     return WeeklySummary(
-        start=start, end=end, is_current_week=start == this_week, practices=practices,
+        start=start, end=end, is_current_week=start == this_week, has_week_before=start > earliest,
+        practices=practices,
         practice_days=len({local_date(p.practiced_at, tz) for p in practices}),
         steps_practised=Counter(p.step.title for p in practices),
         steps_mastered=mastered,

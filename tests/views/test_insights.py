@@ -54,9 +54,29 @@ def test_weekly_summary_ignores_a_bad_far_or_future_start(family, db, start):
 
 def test_a_past_week_has_its_own_numbers(family, db):
     _history(db, family)
+    db.add(DayCheckIn(child_id=family.child.id, day=today_for(family.child) - timedelta(weeks=5),
+                      child_distress=2, caregiver_distress=3, idempotency_key="first"))
+    db.commit()
     past = (today_for(family.child) - timedelta(weeks=3)).isoformat()
     body = family.client.get(f"/children/{family.child.id}/week?start={past}").get_data(as_text=True)
     assert "0 practices on 0 of 7 days" in body and "No day check-ins this week." in body
+
+
+def test_the_weekly_summary_pages_back_only_to_the_week_of_the_first_record(family, db):
+    """Found from outside: a new family's first week offered "← Week before", and ?start=
+    2000-01-03 showed "week of 3 January 2000", years before the family existed (the opportunity
+    calendar already kept to its records' weeks; QUALITY.md's lesson)."""
+    url = f"/children/{family.child.id}/week"
+    assert "Week before" not in family.client.get(url).get_data(as_text=True)
+    body = family.client.get(f"{url}?start=2000-01-03").get_data(as_text=True)
+    assert "2000" not in body and "Week before" not in body
+    _history(db, family)
+    db.add(DayCheckIn(child_id=family.child.id, day=today_for(family.child) - timedelta(weeks=2),
+                      child_distress=2, caregiver_distress=3, idempotency_key="first"))
+    db.commit()
+    assert "Week before" in family.client.get(url).get_data(as_text=True)
+    body = family.client.get(f"{url}?start=2000-01-03").get_data(as_text=True)
+    assert "Week before" not in body and "Week after" in body
 
 
 def test_flags_show_on_the_home_screen_with_a_suggestion(family, db):
