@@ -10,6 +10,7 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from sqlmodel import Session, SQLModel, select
 
@@ -18,14 +19,19 @@ from ..models import (
     AuditEvent,
     Avoidance,
     BoosterPlan,
+    CalendarFeed,
     Child,
     DayCheckIn,
     ExpectancyRerating,
     Family,
+    InboxMessage,
     Ladder,
+    LiveSession,
+    NotificationSettings,
     PlanAgreement,
     PlanDay,
     Practice,
+    PushSubscription,
     RelapseCheck,
     Reminder,
     Step,
@@ -40,7 +46,8 @@ from . import audit
 from .audit_log import WITH_IP
 
 # Internal bookkeeping that means nothing outside the app (or is a secret's hash).
-_LEFT_OUT = {"idempotency_key", "code_hash", "claimed_by", "claimed_until", "password_hash"}
+_LEFT_OUT = {"idempotency_key", "code_hash", "claimed_by", "claimed_until", "password_hash",
+             "token_hash", "content_hash", "version"}
 _LABELS = {"json": "JSON", "csv": "CSV"}
 _PEOPLE = ("logged_by_id", "created_by_id", "updated_by_id", "author_id", "therapist_id",
            "consented_by_id", "ended_by_id", "actor_id", "changed_by_id", "answered_by_id",
@@ -72,7 +79,8 @@ def _row(obj: SQLModel, names: dict[int, str]) -> dict:
 def _by_ids(session: Session, model, column, ids) -> list:
     if not ids:
         return []
-    return list(session.exec(select(model).where(column.in_(ids)).order_by(model.id)))
+    return list(session.exec(select(model).where(column.in_(ids))
+                             .order_by(*model.__table__.primary_key.columns)))
 
 
 def _people(session: Session, objs: list[SQLModel]) -> dict[int, str]:
@@ -102,8 +110,9 @@ def child_tables(session: Session, children: list[Child], *, with_sharing: bool)
               "plan_days": _by_ids(session, PlanDay, PlanDay.plan_id, plan_ids),
               "booster_plans": _by_ids(session, BoosterPlan, BoosterPlan.child_id, ids),
               "relapse_checks": _by_ids(session, RelapseCheck, RelapseCheck.child_id, ids)}
-    if with_sharing:
+    if with_sharing:  # the family's: who it shared with, and the live sessions it joined
         groups["sharing"] = links
+        groups["live_sessions"] = _by_ids(session, LiveSession, LiveSession.child_id, ids)
     names = _people(session, [o for rows in groups.values() for o in rows])
     result = Tables()
     for name, rows in groups.items():
@@ -127,9 +136,24 @@ def family_tables(session: Session, family: Family) -> Tables:
                                .order_by(AuditEvent.id)))
     names = _people(session, reminders + events)
     result.add("reminders", [_row(r, names) for r in reminders])
+    caregiver_ids = [u.id for u in caregivers]
+    for name, model in (("inbox", InboxMessage), ("notification_settings", NotificationSettings),
+                        ("calendar_feeds", CalendarFeed)):
+        result.add(name, [_row(o, names) for o in _by_ids(session, model, model.user_id,
+                                                           caregiver_ids)])
+    # Which phones have notifications on, by push service: the endpoint and keys are secrets.
+    result.add("push_devices", [
+        {"user_id": d.user_id, "service": urlsplit(d.endpoint).hostname,
+         "created_at": _plain(d.created_at)}
+        for d in _by_ids(session, PushSubscription, PushSubscription.user_id, caregiver_ids)])
     result.add("audit_log", [{**_row(e, names), "ip": e.ip if e.action in WITH_IP else ""}
                              for e in events])
     return result
+
+
+# The family export's tables not about one child, at the top of its JSON document.
+FAMILY_WIDE = ("family", "caregivers", "reminders", "inbox", "notification_settings",
+               "calendar_feeds", "push_devices", "audit_log")
 
 
 def as_json(tables: Tables, what: str) -> str:
@@ -163,9 +187,10 @@ def as_json(tables: Tables, what: str) -> str:
                            for p in of(c["id"], "plans")],
                  "booster_plans": of(c["id"], "booster_plans"),
                  "relapse_checks": of(c["id"], "relapse_checks"),
-                 **({"sharing": of(c["id"], "sharing")} if "sharing" in t else {})}
+                 **({"sharing": of(c["id"], "sharing"),
+                     "live_sessions": of(c["id"], "live_sessions")} if "sharing" in t else {})}
                 for c in t["children"]]
-    extra = {k: v for k, v in t.items() if k in ("family", "caregivers", "reminders", "audit_log")}
+    extra = {k: v for k, v in t.items() if k in FAMILY_WIDE}
     document = {"exported_at": utcnow().isoformat(), "export_of": what, **extra,
                 "children": children}
     return json.dumps(document, ensure_ascii=False, indent=2)

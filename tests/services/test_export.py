@@ -226,3 +226,41 @@ def test_the_family_export_shows_addresses_only_where_the_audit_page_does(db, fa
     document = json.loads(export.as_json(export.family_tables(db, family.user.family), "family"))
     assert {(e["action"], e["ip"]) for e in document["audit_log"]} >= {
         ("login", "198.51.100.7"), ("therapist_viewed", "")}
+
+
+def test_the_family_export_holds_its_inbox_live_sessions_and_device_settings(db, family, tara):
+    """Found from outside: "everything" left out the family's inbox (a therapist's reminder
+    words among it), the faces the child tapped in live sessions, quiet hours and unsubscribes,
+    the calendar feed and the phones with notifications on. Secrets stay out: the feed's token
+    hash, the push endpoint and its keys."""
+    from datetime import timedelta
+
+    from graded_exposure.models import (
+        CalendarFeed,
+        InboxMessage,
+        LiveSession,
+        PushSubscription,
+        utcnow,
+    )
+    from graded_exposure.services import notification_settings
+
+    user, child = family.user, family.child
+    db.add_all([
+        InboxMessage(user_id=user.id, child_id=child.id, title="From your therapist",
+                     body="Practise the lift at the clinic"),
+        LiveSession(child_id=child.id, therapist_id=tara.id, ends_at=utcnow() + timedelta(hours=1),
+                    face="brave"),
+        CalendarFeed(user_id=user.id, token_hash="f" * 64, show_child_names=True),
+        PushSubscription(user_id=user.id, endpoint="https://fcm.googleapis.com/fcm/send/secret",
+                         p256dh="key-secret", auth="auth-secret")])
+    db.commit()
+    notification_settings.opt_out_of_email(db, user, "weekly_digest")
+    text = export.as_json(export.family_tables(db, user.family), "family")
+    document = json.loads(text)
+    assert [m["body"] for m in document["inbox"]] == ["Practise the lift at the clinic"]
+    assert [s["face"] for s in document["children"][0]["live_sessions"]] == ["brave"]
+    assert document["notification_settings"][0]["email_opt_out"] == ["weekly_digest"]
+    assert document["calendar_feeds"][0]["show_child_names"] is True
+    assert document["push_devices"][0]["service"] == "fcm.googleapis.com"
+    for secret in ("f" * 64, "secret", "key-secret", "auth-secret"):
+        assert secret not in text
