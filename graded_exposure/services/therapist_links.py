@@ -31,13 +31,13 @@ CODE_THROTTLED = "Too many codes that did not work. Please wait 15 minutes and t
 def scope_lines(child_name: str) -> list[str]:
     """Return what a caregiver agrees to share, line by line, exactly as stored."""
     return [
-        f"Shared: {child_name}'s ladders and steps; every practice with its fear ratings, "
-        "notes and small wins; day check-ins with what was avoided, how it was "
-        "accommodated and distress ratings.",
-        "The therapist may add and change ladders and steps, write notes and homework, "
-        "schedule reminders for your family and export this data.",
+        f"Shared: {child_name}'s ladders and steps; practices with fear ratings, notes and "
+        "small wins; check-ins with what was avoided, how it was accommodated and distress; "
+        "other therapists' notes, homework and what helped in sessions.",
+        "The therapist may change ladders and steps, write notes and homework, schedule "
+        "reminders for your family and export this data.",
         "Not shared: your other children and your family's account details.",
-        "You or the therapist can end this at any time; access stops at once.",
+        "You or the therapist can end this at any time.",
     ]
 
 
