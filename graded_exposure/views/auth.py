@@ -16,7 +16,7 @@ from ..forms.auth import (
 from ..models import FamilyInvite
 from ..public_address import public_url
 from ..rules.safe_redirect import safe_next_path
-from ..services import accounts, registrations
+from ..services import accounts, push_subscriptions, registrations
 from ..services.login_throttle import LoginLimits
 from . import emails
 from .filters import lifetime
@@ -97,6 +97,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    endpoint = request.form.get("push_endpoint", "")
+    if endpoint and current_user.is_authenticated:
+        # This phone stops getting the account's notifications (offline.js sends its push
+        # address and unsubscribes the browser); the account's other devices keep theirs.
+        push_subscriptions.unsubscribe(get_session(), current_user, endpoint)
     auth_session.log_out()
     flash("You are logged out.", "info")
     return see_other(url_for("auth.login"))

@@ -257,6 +257,23 @@
     missing[0].querySelector("input").focus();
   }, true);
 
+  // The next person on a shared phone gets none of this account's notifications: the form
+  // names this phone's push address for the server to forget, and the browser unsubscribes.
+  function stopThisPhonesPush(form) {
+    if (!("serviceWorker" in navigator) || !("PushManager" in window)) { return Promise.resolve(); }
+    return navigator.serviceWorker.getRegistration().then(function (registration) {
+      return registration && registration.pushManager.getSubscription();
+    }).then(function (subscription) {
+      if (!subscription) { return; }
+      var field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "push_endpoint";
+      field.value = subscription.endpoint;
+      form.appendChild(field);
+      return subscription.unsubscribe();
+    }).catch(function () { /* no push here: nothing to stop */ });
+  }
+
   // Logging out on a shared phone: ask before unsent items go, then leave nothing behind.
   var leaving = false;
   document.addEventListener("submit", function (event) {
@@ -273,6 +290,8 @@
         return;
       }
       return forgetChildData(true).then(function () {
+        return stopThisPhonesPush(form);
+      }).then(function () {
         leaving = true;
         form.submit();
       });

@@ -137,6 +137,22 @@ def test_login_is_throttled_per_account(client, family, db):
     assert actions.count("login_failed") == 5 and "login_throttled" in actions
 
 
+def test_logging_out_stops_this_phones_notifications_only(family, db):
+    """Found from outside: a shared phone kept getting the account's push notifications after
+    logging out. The logout form sends this phone's push address (offline.js, which also
+    unsubscribes the browser); only that one goes, the account's other devices stay."""
+    from graded_exposure.models import PushSubscription
+
+    for phone in ("this", "other"):
+        db.add(PushSubscription(user_id=family.user.id, endpoint=f"https://fcm.googleapis.com/{phone}",
+                                p256dh="k", auth="a"))
+    db.commit()
+    assert family.post("/logout", {"push_endpoint": "https://fcm.googleapis.com/this"}
+                       ).status_code == 303
+    db.expire_all()
+    assert db.exec(select(PushSubscription.endpoint)).all() == ["https://fcm.googleapis.com/other"]
+
+
 def test_logout_ends_the_session_even_for_a_replayed_cookie(app, family):
     cookie = family.client.get_cookie("brave_steps_session").value
     assert family.client.get("/family").status_code == 200
