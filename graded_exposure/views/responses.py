@@ -28,8 +28,11 @@ def status_for(form: BaseForm) -> int:
 
 
 def render_form(page: str, form: BaseForm, fragment: str | None = None, **context):
-    """Render a page (or fragment) around its form, with the form's status."""
-    return render(page, fragment, status_for(form), form=form, **context)
+    """Render a page (or fragment) around its form, with the form's status. A refused form
+    keeps the address it was filled in at: htmx would put the address it posts to in the
+    address bar, and reloading that opens something else (a list, or nothing)."""
+    html, status = render(page, fragment, status_for(form), form=form, **context)
+    return (html, status, {"HX-Push-Url": "false"}) if status == 422 and htmx else (html, status)
 
 
 @dataclass

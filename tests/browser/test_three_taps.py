@@ -1,4 +1,6 @@
 """Three taps from the home screen to a saved practice, at 390 px, with and without JavaScript."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
@@ -61,3 +63,22 @@ def test_back_after_saving_gives_a_fresh_form_that_saves_a_second_practice(phone
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Practice saved")).to_be_visible()
     assert sorted(_practices(live_server)) == [(6, 6, 1, "did_it"), (6, 6, 2, "did_it")]
+
+
+def test_a_refused_form_keeps_the_forms_address(phone, live_server):
+    """Found from outside on a phone: Save with a rating missing showed the refusal, and the
+    address bar moved to where the form posts (/children/1/practices); reloading it opened the
+    list of practices instead of the form."""
+    page = phone
+    family_with_a_ladder(page, live_server, "refused@example.com")
+    page.get_by_role("link", name="Home", exact=True).click()
+    page.get_by_role("group", name=re.compile("^Or start with how scared")).first.get_by_role(
+        "button", name="6", exact=True).click()
+    expect(page.get_by_text("How scared before: 6")).to_be_visible()
+    form_address = page.url
+    assert "/practices/new" in form_address
+    page.evaluate("document.querySelectorAll('fieldset[data-required]').forEach("
+                  "f => f.removeAttribute('data-required'))")  # past the phone's own check
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Tap how scared")).to_be_visible()
+    assert page.url == form_address
