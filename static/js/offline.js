@@ -48,7 +48,8 @@
   function when(item) {
     try {
       return new Date(item.loggedAt).toLocaleString(undefined, {
-        timeZone: item.zone || undefined, weekday: "short", hour: "2-digit", minute: "2-digit"
+        timeZone: item.zone || undefined, weekday: "short", day: "numeric", month: "short",
+        hour: "2-digit", minute: "2-digit"
       });
     } catch (e) { return item.loggedAt; }
   }

@@ -161,6 +161,8 @@ def test_offline_practice_and_checkin_wait_then_save_once(gate_phone, live_serve
     queue = page.get_by_role("region", name="Saved on this phone")
     expect(queue.locator("[data-state=waiting]")).to_have_count(1)
     expect(queue).to_contain_text("Practice, logged")
+    # With its date: a phone can hold tries from several days (found from outside).
+    expect(queue).to_contain_text(f"{logged_at.astimezone(ZoneInfo('Europe/London')):%-d %b}")
     expect(queue).to_contain_text("fear 6 → 2")
     expect(queue).to_contain_text("Waiting: saved on this phone")
     screenshot(page, "offline-practice-waiting")
