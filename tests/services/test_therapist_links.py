@@ -34,7 +34,7 @@ def tara(db):
 
 def _links(db):
     db.expire_all()
-    return db.exec(select(TherapistLink)).all()
+    return db.exec(select(TherapistLink).order_by(TherapistLink.id)).all()
 
 
 def test_a_code_is_shown_once_and_stored_only_as_a_hash(db, tara):
