@@ -1,0 +1,66 @@
+"""No page is wider than a phone, whatever the family typed: a long unbroken word (a German
+compound, a web address in a step's title, a name with no spaces) wraps instead of pushing the
+page sideways. Found from outside: 32 of 33 pages overflowed at 360 px with such text (the
+ladder page to 9,553 px), 21 with ordinary long words and addresses; the therapist's session
+form was 370 px wide with ordinary text."""
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session
+
+from graded_exposure.models import Child, Ladder, Step, SubStep, TherapistNote
+from tests.browser.test_tap_targets import _log_in
+from tests.main_pages import CAREGIVER, NOBODY, THERAPIST, seed_main_pages
+
+pytestmark = pytest.mark.browser
+NARROW = {"width": 360, "height": 740}
+NAME = "Wolfeschlegelsteinhausenbergerdorffvoral"  # 40 letters, the longest name allowed
+GOAL = "Donaudampfschifffahrtsgesellschaftskapitänsmützenaufbewahrungsschrank" * 2
+ADDRESS = "www.calm.example/breathe-with-the-bear-four-seven-eight-method-for-bedtime-and-school"
+WIDEST = """() => {
+  const over = [...document.querySelectorAll('body *')].filter((el) =>
+    el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .slice(0, 4).map((el) => el.tagName.toLowerCase() + (el.className ? '.' + el.className : ''));
+  return {width: document.documentElement.scrollWidth, over};
+}"""
+
+
+@pytest.fixture
+def apps():
+    return []
+
+
+@pytest.fixture
+def prepare_live_app(apps):
+    return apps.append
+
+
+def test_every_main_page_fits_a_phone_with_long_unbroken_words(live_server, browser, apps):
+    with Session(apps[0].extensions["db_engine"], expire_on_commit=False) as db:
+        seeded = seed_main_pages(apps[0], db)
+        for statement in (update(Child).values(display_name=NAME),
+                          update(Ladder).values(goal=GOAL[:120]),
+                          update(Step).values(title=ADDRESS[:120], detail=GOAL,
+                                              social_story=GOAL),
+                          update(SubStep).values(text=ADDRESS[:120]),
+                          update(TherapistNote).values(text=GOAL)):
+            db.exec(statement)
+        db.commit()
+    emails = {CAREGIVER: seeded.family.user.email, THERAPIST: seeded.therapist.user.email}
+    child = seeded.family.child.id
+    pages = [*seeded.pages,
+             *(type(seeded.pages[0])(name, path, THERAPIST) for name, path in (
+                 ("session record", f"/therapist/children/{child}/sessions/new"),))]
+    wide = []
+    for who in (CAREGIVER, THERAPIST, NOBODY):
+        context = browser.new_context(viewport=NARROW, timezone_id="Europe/London")
+        page = context.new_page()
+        if who != NOBODY:
+            _log_in(page, live_server, emails[who])
+        for main_page in (p for p in pages if p.who == who):
+            page.goto(live_server + main_page.path)
+            found = page.evaluate(WIDEST)
+            if found["width"] > NARROW["width"]:
+                wide.append(f"{main_page.name} ({main_page.path}): {found['width']} px, "
+                            f"past the edge: {', '.join(found['over'])}")
+        context.close()
+    assert not wide, f"{len(wide)} pages wider than {NARROW['width']} px:\n" + "\n".join(wide)
