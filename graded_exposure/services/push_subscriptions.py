@@ -23,6 +23,13 @@ def _decoded(value: str) -> bytes:
         return b""
 
 
+def _plain(value: str) -> bool:
+    """Push endpoints and keys are printable ASCII (URLs, base64url). Anything else came from a
+    script, not a browser: a lone surrogate cannot even be sent to the database, and PostgreSQL
+    refuses NUL in text."""
+    return value.isascii() and value.isprintable()
+
+
 def _host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
     return any(host.endswith(a) if a.startswith(".") else host == a for a in allowed)
 
@@ -32,6 +39,8 @@ def checked_subscription(endpoint: str, p256dh: str, auth: str, allowed_hosts: t
     """Validate a browser's PushSubscription, or raise DomainError."""
     if not all(isinstance(v, str) for v in (endpoint, p256dh, auth)):
         raise DomainError("The browser sent an incomplete push subscription.")
+    if not all(_plain(v) for v in (endpoint, p256dh, auth)):
+        raise DomainError("The browser sent a push subscription we cannot use.")
     parts = urlsplit(endpoint)
     if (len(endpoint) > 1000 or parts.scheme != "https" or parts.username or parts.port
             or not _host_allowed((parts.hostname or "").lower(), allowed_hosts)):
@@ -58,6 +67,8 @@ def subscribe(session: Session, user: User, endpoint: str, p256dh: str, auth: st
 
 def unsubscribe(session: Session, user: User, endpoint: str) -> bool:
     """Forget the user's subscription with this endpoint; False if there was none."""
+    if not _plain(endpoint):  # no such subscription can exist, and the query could not hold it
+        return False
     subscription = session.exec(select(PushSubscription).where(
         PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id)).first()
     if subscription is None:
