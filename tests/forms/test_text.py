@@ -35,6 +35,22 @@ def test_multi_line_keeps_lines_and_tabs_only(typed, kept):
     assert multi_line(typed) == kept
 
 
+# Found from outside: names and titles that show nothing (zero-width, fillers, marks) were
+# stored, leaving an empty heading; an override (U+202E) in a name turned the app's own
+# sentences around it backwards. Emoji sequences and Persian keep their joiners (U+200D/C).
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("\u200b", ""), ("\ufeff", ""), ("\u200e\u200f", ""), ("\u3164", ""), ("\u2060 \u115f", ""),
+    ("\u0301\u0301", ""),  # combining marks on nothing
+    ("Sam\u202e", "Sam"), ("\u202eBreathe\u202c slowly", "Breathe slowly"),
+    ("\u2066Sam\u2069 Lee", "Sam Lee"), ("Sa\u200bm", "Sam"),
+    ("👨\u200d👩\u200d👧", "👨\u200d👩\u200d👧"), ("می\u200cخواهم", "می\u200cخواهم"),
+    ("Rene\u0301e", "Rene\u0301e"), ("سامي", "سامي"),
+])
+def test_invisible_and_direction_changing_characters_go(typed, kept):
+    assert single_line(typed) == kept
+    assert multi_line(typed) == kept
+
+
 def test_other_values_pass_through():
     assert single_line(None) is None and multi_line(None) is None
     assert single_line_each(None) is None

@@ -28,6 +28,10 @@ def test_add_child_then_go_on_to_build_a_ladder(family, db):
     ({"display_name": "Leo", "birth_year": "soon"}, "Not a valid integer"),
     ({"display_name": "Leo", "avatar": "💣"}, "Not a valid choice"),
     ({"display_name": "Leo", "age_band": "99"}, "Not a valid choice"),
+    # Found from outside: names that show nothing were stored (an empty heading, a sentence
+    # about "the step  is working on").
+    ({"display_name": "\u200b"}, "This field is required"),
+    ({"display_name": "\u3164\u200e\u200f"}, "This field is required"),
 ])
 def test_add_child_refuses_bad_input(family, db, data, message):
     response = family.post("/children/new", data)
