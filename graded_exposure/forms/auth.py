@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length
 from ..rules.passwords import MAX_LENGTH, MIN_LENGTH
 from ..vocabulary import Role
 from .base import AppForm
+from .email_address import plain_address
 from .text import single_line
 
 _password = [InputRequired(), Length(
@@ -16,7 +17,7 @@ _email = [InputRequired(), Email(), Length(max=254)]
 class RegisterForm(AppForm):
     display_name = StringField("Your name", filters=[single_line],
                                validators=[DataRequired(), Length(max=80)])
-    email = EmailField("Email", filters=[single_line], validators=_email)
+    email = EmailField("Email", filters=[single_line], validators=[*_email, plain_address])
     password = PasswordField("Password", validators=_password)
     role = RadioField("I am a", default=Role.CAREGIVER,
                       choices=[SelectChoice(Role.CAREGIVER, "Parent or caregiver"),
@@ -31,7 +32,7 @@ class FinishSignUpForm(AppForm):
 class JoinFamilyForm(AppForm):
     display_name = StringField("Your name", filters=[single_line],
                                validators=[DataRequired(), Length(max=80)])
-    email = EmailField("Email", filters=[single_line], validators=_email)
+    email = EmailField("Email", filters=[single_line], validators=[*_email, plain_address])
     password = PasswordField("Password", validators=_password)
 
 

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from ..rules.timezones import timezone_names
 from .base import AppForm
+from .email_address import plain_address
 from .text import single_line
 
 AGE_BANDS = [SelectChoice(value, label) for value, label in [
@@ -36,4 +37,4 @@ class TimezoneForm(AppForm):
 
 class InviteForm(AppForm):
     email = EmailField("Their email (optional)", filters=[single_line],
-                       validators=[Optional(), Email(), Length(max=254)])
+                       validators=[Optional(), Email(), Length(max=254), plain_address])

@@ -3,6 +3,7 @@ from wtforms import BooleanField, EmailField, HiddenField, SelectChoice, SelectF
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from .base import AppForm
+from .email_address import plain_address
 from .text import single_line
 
 
@@ -31,7 +32,7 @@ class LinkCodeForm(_ChildChoice):
 class TherapistInviteForm(_ChildChoice):
     email = EmailField("Therapist's email", filters=[single_line], validators=[
         InputRequired(message="Enter the therapist's email address."),
-        Email(message="Enter a valid email address."), Length(max=254)])
+        Email(message="Enter a valid email address."), Length(max=254), plain_address])
     consent = BooleanField("I agree to share what is listed above with this therapist",
                            validators=[DataRequired(message="Tick the box to agree to share.")])
 

@@ -249,3 +249,10 @@ def test_the_join_page_names_nobody_once_the_inviter_is_gone(app, family, db):
     page = app.test_client().get(link).get_data(as_text=True)
     assert "<strong>Someone in the family</strong> invited you to help with <strong>Sam</strong>" \
         in page
+
+
+def test_an_invitation_to_an_address_mail_servers_may_refuse_is_asked_for_again(family, db):
+    response = family.post("/family/invites", {"email": "josé@example.com"})
+    assert response.status_code == 422
+    assert "an address in plain letters" in response.get_data(as_text=True)
+    assert db.exec(select(FamilyInvite)).all() == []

@@ -2,6 +2,7 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+import pytest
 from sqlmodel import select
 
 from graded_exposure.models import PendingRegistration, User, utcnow
@@ -111,3 +112,14 @@ def test_signing_up_when_mail_cannot_be_sent_stores_nothing(client, db, smtp):
 def test_the_check_email_page_says_what_to_do_next(client, smtp):
     page = client.get(_sign_up(client).headers["Location"]).get_data(as_text=True)
     assert "jo@example.com" in page and "Finish signing up" in page and "24 hours" in page
+
+
+@pytest.mark.parametrize("email", ["josé@example.com", "用户@例子.广告", "jo@bücher.example"])
+def test_an_address_mail_servers_may_refuse_is_asked_for_in_plain_letters(client, db, smtp, email):
+    """Found from outside: on a mail server without SMTPUTF8 such an address got "we could not
+    send the email just now, try again in a few minutes", which could never work. It is asked
+    for again, in words, before anything is stored or sent."""
+    response = _sign_up(client, email=email)
+    assert response.status_code == 422
+    assert "an address in plain letters" in response.get_data(as_text=True)
+    assert db.exec(select(PendingRegistration)).first() is None and smtp.messages == []
