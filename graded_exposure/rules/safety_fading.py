@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from .chip_lists import ChipList, recorded_problem
 from .facts import PracticeFact
 from .mastery import MasteryRule, is_qualifying, is_step_mastered
+from .text_cut import shortened
 
 SUGGESTED_SAFETY_BEHAVIOURS: tuple[str, ...] = (
     "Holding a hand",
@@ -77,7 +78,7 @@ def leaned_on(practices: Sequence[PracticeFact], rule: MasteryRule) -> list[str]
 def variant_title(title: str, behaviour: str, limit: int) -> str:
     """The variant step's title: 'Walk into school — without holding a hand', within `limit`."""
     tail = VARIANT_JOINER + behaviour[:1].lower() + behaviour[1:]
-    return title[:max(0, limit - len(tail))].rstrip() + tail
+    return shortened(title, max(0, limit - len(tail))) + tail
 
 
 def why_fade(behaviour: str) -> str:

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from ..models import Child, Ladder, Practice, Step
 from ..rules.practice_rules import SMALL_WINS
+from ..rules.text_cut import shortened
 from ..rules.timezones import local_date
 from . import weekly_summary
 from .id_lists import among
@@ -177,8 +178,8 @@ def render(sources: ContentSources, reminder: Row, day: date) -> Content:
             link=f"{child_path}/practices/new" if name else "/")
     if len(content.title) <= MAX_TITLE and len(content.body) <= MAX_BODY:
         return content
-    return Content(title=_clip(content.title, MAX_TITLE), body=_clip(content.body, MAX_BODY),
-                   link=content.link)
+    return Content(title=shortened(content.title, MAX_TITLE),
+                   body=shortened(content.body, MAX_BODY), link=content.link)
 
 
 def _booster(name: str, goal: str, child_id: int | None) -> Content:
@@ -193,5 +194,4 @@ def _booster(name: str, goal: str, child_id: int | None) -> Content:
         link=f"/children/{child_id}/booster" if name else "/")
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+
