@@ -10,6 +10,7 @@ Definitions:
   week first, then over four weeks). Every order ends with the name, so it never wobbles.
 Rows are anything with the caseload row's attributes (services/caseload.py CaseloadRow).
 """
+import unicodedata
 from dataclasses import dataclass
 
 MAX_QUERY = 60
@@ -36,13 +37,19 @@ DEFAULT = CaseloadQuery()
 
 def matches(row, query: CaseloadQuery) -> bool:
     """True when the row's child fits the search and the flag filter."""
-    if query.q and query.q.casefold() not in row.child.display_name.casefold():
+    if query.q and _comparable(query.q) not in _comparable(row.child.display_name):
         return False
     if query.flag == ANY:
         return row.needs_attention
     if query.flag:
         return any(reason.kind == query.flag for reason in row.reasons)
     return True
+
+
+def _comparable(name: str) -> str:
+    """A name as search compares it: one way of writing each letter (é typed as one character
+    or as e and an accent), and no case."""
+    return unicodedata.normalize("NFKC", name).casefold()
 
 
 def _by_last_activity(row) -> tuple:

@@ -236,6 +236,14 @@ def test_search_is_by_name_ignoring_case():
     assert select_rows(ROWS, CaseloadQuery(q="zed")) == []
 
 
+def test_search_finds_a_name_however_its_accents_were_typed():
+    """Found from outside: "Renée" typed with é did not find "Renée" stored as e + U+0301
+    (or the other way round): the same letters, written two ways."""
+    rows = [_row("Rene\u0301e"), _row("Zoë", child_id=2)]
+    assert _names(select_rows(rows, CaseloadQuery(q="renée"))) == ["Rene\u0301e"]
+    assert _names(select_rows(rows, CaseloadQuery(q="Zoe\u0308"))) == ["Zoë"]
+
+
 def test_sort_by_last_activity_puts_the_most_recent_first_and_nothing_logged_last():
     assert _names(select_rows(ROWS, CaseloadQuery(sort="last_activity"))) == [
         "Noah", "Amira", "Leo", "Mia", "Ava"]
