@@ -4,6 +4,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
@@ -19,10 +20,12 @@ PHONE = {"width": 390, "height": 844}
 
 
 class LiveServer(str):
-    """The server's base URL, with the mailbox its emails go to (a real SMTP server)."""
+    """The server's base URL, with the mailbox its emails go to (a real SMTP server) and the
+    app it serves (for seeding its database, or changing its config mid-test)."""
 
     mailbox: Mailbox
     database_url: str
+    app: Flask
 
 
 @pytest.fixture
@@ -42,8 +45,7 @@ def live_server(tmp_path, prepare_live_app):
     prepare_live_app(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = LiveServer(f"http://127.0.0.1:{server.server_port}")
-    base.mailbox = mailbox
-    base.database_url = url
+    base.mailbox, base.database_url, base.app = mailbox, url, app
     app.config["BASE_URL"] = base  # links in emails lead back to this server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -4,6 +4,8 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_up
+from tests.conftest import PASSWORD
+from tests.main_pages import CAREGIVER, NOBODY, THERAPIST, MainPage, MainPages
 
 FAMILY_PASSWORD = "our family walks to school"
 
@@ -91,3 +93,28 @@ def caregiver_accepts(phone, code: str) -> None:
     expect(phone.get_by_role("heading", name="Share Mia with Dr Tara?")).to_be_visible()
     phone.get_by_role("button", name="I agree: share Mia").click()
     expect(phone.get_by_text("the therapist can now see Mia")).to_be_visible()
+
+
+def log_in(page, base_url: str, email: str) -> None:
+    """Log in through the form with the suite's password; stop on the home page."""
+    page.goto(base_url + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(base_url + "/")
+
+
+def each_main_page(browser, base_url: str, seeded: MainPages, viewport: dict,
+                   pages: list[MainPage] | None = None):
+    """Open every main page (or `pages`) as the person who opens it, at `viewport`: yield the
+    browser page and the main page, each loaded."""
+    emails = {CAREGIVER: seeded.family.user.email, THERAPIST: seeded.therapist.user.email}
+    for who in (NOBODY, CAREGIVER, THERAPIST):
+        context = browser.new_context(viewport=viewport, timezone_id="Europe/London")
+        page = context.new_page()
+        if who != NOBODY:
+            log_in(page, base_url, emails[who])
+        for main_page in (p for p in pages or seeded.pages if p.who == who):
+            page.goto(base_url + main_page.path)
+            yield page, main_page
+        context.close()

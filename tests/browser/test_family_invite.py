@@ -15,19 +15,9 @@ pytestmark = pytest.mark.browser
 FAKE_SHARE = "navigator.share = (data) => { window.sharedData = data; return Promise.resolve(); };"
 
 
-@pytest.fixture
-def apps():
-    return []
-
-
-@pytest.fixture
-def prepare_live_app(apps):
-    return apps.append
-
-
-def _invite(phone, base_url, apps) -> str:
+def _invite(phone, base_url) -> str:
     register_and_add_child(phone, base_url, "jo@example.com")
-    apps[0].config["MAIL_SERVER"] = ""  # from here on, emails only reach the log
+    base_url.app.config["MAIL_SERVER"] = ""  # from here on, emails only reach the log
     phone.goto(base_url + "/family")
     phone.get_by_label("Email").fill("sam@example.com")
     phone.get_by_role("button", name="Create invite link").click()
@@ -36,10 +26,10 @@ def _invite(phone, base_url, apps) -> str:
     return phone.get_by_label("Invite link").input_value()
 
 
-def test_copy_and_share_the_invite_link_then_join(live_server, phone, apps, browser):
+def test_copy_and_share_the_invite_link_then_join(live_server, phone, browser):
     phone.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     phone.add_init_script(FAKE_SHARE)
-    link = _invite(phone, live_server, apps)
+    link = _invite(phone, live_server)
     assert re.fullmatch(re.escape(live_server) + r"/join/[A-Za-z0-9_-]+", link)
     assert live_server.mailbox.to("sam@example.com") == []
     phone.get_by_role("button", name="Copy link").click()
@@ -69,8 +59,8 @@ def test_copy_and_share_the_invite_link_then_join(live_server, phone, apps, brow
     guest.close()
 
 
-def test_without_javascript_the_link_is_there_to_select(live_server, phone, apps, browser):
-    link = _invite(phone, live_server, apps)
+def test_without_javascript_the_link_is_there_to_select(live_server, phone, browser):
+    link = _invite(phone, live_server)
     context = browser.new_context(viewport={"width": 390, "height": 844},
                                   java_script_enabled=False)
     context.add_cookies(phone.context.cookies())

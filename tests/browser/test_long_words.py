@@ -8,8 +8,8 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from graded_exposure.models import Child, Ladder, Step, SubStep, TherapistNote
-from tests.browser.test_tap_targets import _log_in
-from tests.main_pages import CAREGIVER, NOBODY, THERAPIST, seed_main_pages
+from tests.browser.journeys import each_main_page
+from tests.main_pages import THERAPIST, MainPage, seed_main_pages
 
 pytestmark = pytest.mark.browser
 NARROW = {"width": 360, "height": 740}
@@ -24,19 +24,9 @@ WIDEST = """() => {
 }"""
 
 
-@pytest.fixture
-def apps():
-    return []
-
-
-@pytest.fixture
-def prepare_live_app(apps):
-    return apps.append
-
-
-def test_every_main_page_fits_a_phone_with_long_unbroken_words(live_server, browser, apps):
-    with Session(apps[0].extensions["db_engine"], expire_on_commit=False) as db:
-        seeded = seed_main_pages(apps[0], db)
+def test_every_main_page_fits_a_phone_with_long_unbroken_words(live_server, browser):
+    with Session(live_server.app.extensions["db_engine"], expire_on_commit=False) as db:
+        seeded = seed_main_pages(live_server.app, db)
         for statement in (update(Child).values(display_name=NAME),
                           update(Ladder).values(goal=GOAL[:120]),
                           update(Step).values(title=ADDRESS[:120], detail=GOAL,
@@ -45,22 +35,13 @@ def test_every_main_page_fits_a_phone_with_long_unbroken_words(live_server, brow
                           update(TherapistNote).values(text=GOAL)):
             db.exec(statement)
         db.commit()
-    emails = {CAREGIVER: seeded.family.user.email, THERAPIST: seeded.therapist.user.email}
     child = seeded.family.child.id
-    pages = [*seeded.pages,
-             *(type(seeded.pages[0])(name, path, THERAPIST) for name, path in (
-                 ("session record", f"/therapist/children/{child}/sessions/new"),))]
+    pages = [*seeded.pages, MainPage("session record", f"/therapist/children/{child}/sessions/new",
+                                     THERAPIST)]
     wide = []
-    for who in (CAREGIVER, THERAPIST, NOBODY):
-        context = browser.new_context(viewport=NARROW, timezone_id="Europe/London")
-        page = context.new_page()
-        if who != NOBODY:
-            _log_in(page, live_server, emails[who])
-        for main_page in (p for p in pages if p.who == who):
-            page.goto(live_server + main_page.path)
-            found = page.evaluate(WIDEST)
-            if found["width"] > NARROW["width"]:
-                wide.append(f"{main_page.name} ({main_page.path}): {found['width']} px, "
-                            f"past the edge: {', '.join(found['over'])}")
-        context.close()
+    for page, main_page in each_main_page(browser, live_server, seeded, NARROW, pages):
+        found = page.evaluate(WIDEST)
+        if found["width"] > NARROW["width"]:
+            wide.append(f"{main_page.name} ({main_page.path}): {found['width']} px, "
+                        f"past the edge: {', '.join(found['over'])}")
     assert not wide, f"{len(wide)} pages wider than {NARROW['width']} px:\n" + "\n".join(wide)

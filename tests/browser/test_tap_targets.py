@@ -15,8 +15,8 @@ import pytest
 from sqlmodel import Session
 
 from tests.browser.conftest import PHONE
-from tests.conftest import PASSWORD
-from tests.main_pages import CAREGIVER, NOBODY, THERAPIST, seed_main_pages
+from tests.browser.journeys import each_main_page
+from tests.main_pages import seed_main_pages
 
 pytestmark = pytest.mark.browser
 MIN = 44
@@ -77,40 +77,14 @@ MEASURE = """(min) => {
 }"""
 
 
-@pytest.fixture
-def apps():
-    return []
-
-
-@pytest.fixture
-def prepare_live_app(apps):
-    return apps.append
-
-
-def _log_in(page, base_url: str, email: str) -> None:
-    page.goto(base_url + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(base_url + "/")
-
-
-def test_every_target_on_every_main_page_is_thumb_sized(live_server, browser, apps):
-    with Session(apps[0].extensions["db_engine"], expire_on_commit=False) as db:
-        seeded = seed_main_pages(apps[0], db)
-    emails = {CAREGIVER: seeded.family.user.email, THERAPIST: seeded.therapist.user.email}
+def test_every_target_on_every_main_page_is_thumb_sized(live_server, browser):
+    with Session(live_server.app.extensions["db_engine"], expire_on_commit=False) as db:
+        seeded = seed_main_pages(live_server.app, db)
     failures = []
-    for who in (NOBODY, CAREGIVER, THERAPIST):
-        context = browser.new_context(viewport=PHONE, timezone_id="Europe/London")
-        page = context.new_page()
-        if who != NOBODY:
-            _log_in(page, live_server, emails[who])
-        for main_page in (p for p in seeded.pages if p.who == who):
-            page.goto(live_server + main_page.path)
-            found = page.evaluate(MEASURE, MIN)
-            assert found["measured"] >= 2, f"{main_page.name}: no targets found"
-            failures += [f"{main_page.name}: {problem}" for problem in found["problems"]]
-            for passed in found["spaced"]:  # small but allowed, for people to read
-                print(f"{main_page.name}: {passed}")
-        context.close()
+    for page, main_page in each_main_page(browser, live_server, seeded, PHONE):
+        found = page.evaluate(MEASURE, MIN)
+        assert found["measured"] >= 2, f"{main_page.name}: no targets found"
+        failures += [f"{main_page.name}: {problem}" for problem in found["problems"]]
+        for passed in found["spaced"]:  # small but allowed, for people to read
+            print(f"{main_page.name}: {passed}")
     assert not failures, f"{len(failures)} targets too small:\n" + "\n".join(failures)
