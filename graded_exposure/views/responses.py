@@ -17,9 +17,12 @@ def wants_fragment() -> bool:
 
 
 def render(page: str, fragment: str | None = None, status: int = 200, **context):
-    """Render the fragment for an htmx partial request, else the whole page."""
+    """Render the fragment for an htmx partial request, else the whole page. A refusal (422)
+    keeps the address the form was filled in at: htmx would put the address it posts to in the
+    address bar, and reloading that opens something else (a list, or nothing)."""
     template = fragment if fragment and wants_fragment() else page
-    return render_template(template, **context), status
+    html = render_template(template, **context)
+    return (html, status, {"HX-Push-Url": "false"}) if status == 422 and htmx else (html, status)
 
 
 def status_for(form: BaseForm) -> int:
@@ -28,11 +31,8 @@ def status_for(form: BaseForm) -> int:
 
 
 def render_form(page: str, form: BaseForm, fragment: str | None = None, **context):
-    """Render a page (or fragment) around its form, with the form's status. A refused form
-    keeps the address it was filled in at: htmx would put the address it posts to in the
-    address bar, and reloading that opens something else (a list, or nothing)."""
-    html, status = render(page, fragment, status_for(form), form=form, **context)
-    return (html, status, {"HX-Push-Url": "false"}) if status == 422 and htmx else (html, status)
+    """Render a page (or fragment) around its form, with the form's status."""
+    return render(page, fragment, status_for(form), form=form, **context)
 
 
 @dataclass

@@ -256,3 +256,15 @@ def test_an_invitation_to_an_address_mail_servers_may_refuse_is_asked_for_again(
     assert response.status_code == 422
     assert "an address in plain letters" in response.get_data(as_text=True)
     assert db.exec(select(FamilyInvite)).all() == []
+
+
+def test_a_refusal_to_htmx_keeps_the_address_the_form_was_filled_in_at(family, db):
+    """Found from outside on a phone (the practice form): a refused form moved the address bar
+    to the address it posts to. Every refusal (422) answers htmx with HX-Push-Url: false, not
+    only forms rendered by render_form: the family page renders its own."""
+    boosted = {"HX-Request": "true", "HX-Boosted": "true"}
+    refused = family.client.post("/family/timezone", data={
+        "timezone": "Mars/Olympus_Mons", "csrf_token": family.csrf()}, headers=boosted)
+    assert refused.status_code == 422 and refused.headers["HX-Push-Url"] == "false"
+    accepted = family.client.get("/family", headers=boosted)
+    assert accepted.status_code == 200 and "HX-Push-Url" not in accepted.headers
