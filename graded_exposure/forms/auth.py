@@ -12,12 +12,13 @@ _password = [InputRequired(), Length(
     min=MIN_LENGTH, max=MAX_LENGTH,
     message=f"Use at least {MIN_LENGTH} and at most {MAX_LENGTH} characters.")]
 _email = [InputRequired(), Email(), Length(max=254)]
+_email_to_write_to = [*_email, plain_address]  # sign-up and joining: the app writes to it
 
 
 class RegisterForm(AppForm):
     display_name = StringField("Your name", filters=[single_line],
                                validators=[DataRequired(), Length(max=80)])
-    email = EmailField("Email", filters=[single_line], validators=[*_email, plain_address])
+    email = EmailField("Email", filters=[single_line], validators=_email_to_write_to)
     password = PasswordField("Password", validators=_password)
     role = RadioField("I am a", default=Role.CAREGIVER,
                       choices=[SelectChoice(Role.CAREGIVER, "Parent or caregiver"),
@@ -32,7 +33,7 @@ class FinishSignUpForm(AppForm):
 class JoinFamilyForm(AppForm):
     display_name = StringField("Your name", filters=[single_line],
                                validators=[DataRequired(), Length(max=80)])
-    email = EmailField("Email", filters=[single_line], validators=[*_email, plain_address])
+    email = EmailField("Email", filters=[single_line], validators=_email_to_write_to)
     password = PasswordField("Password", validators=_password)
 
 

@@ -198,9 +198,12 @@ def _agreed(session: Session, plan: AccommodationPlan) -> set[int]:
                             .where(PlanAgreement.plan_id == plan.id)))
 
 
-def waiting_for(session: Session, child: Child, plan: AccommodationPlan) -> list[User]:
-    """Return the caregivers who have not yet agreed to the plan as it stands."""
-    agreed = {a.user_id for a in plan.agreements}
+def waiting_for(session: Session, child: Child, plan: AccommodationPlan,
+                agreed: set[int] | None = None) -> list[User]:
+    """Return the caregivers who have not yet agreed to the plan as it stands (by its loaded
+    agreements, or by `agreed`, the ids of those who have)."""
+    if agreed is None:
+        agreed = {a.user_id for a in plan.agreements}
     return [u for u in caregivers(session, child.family_id) if u.id not in agreed]
 
 
@@ -208,9 +211,8 @@ def _activate_if_all_agreed(session: Session, child: Child, plan: AccommodationP
     session.flush()
     # Counted from the database once this writer's own row is in: on SQLite the flush waited
     # for another caregiver's agreement being committed, and that one counts too.
-    agreed = _agreed(session, plan)
-    if plan.status == PlanStatus.DRAFT and all(
-            u.id in agreed for u in caregivers(session, child.family_id)):
+    if plan.status == PlanStatus.DRAFT and not waiting_for(session, child, plan,
+                                                           _agreed(session, plan)):
         plan.status = PlanStatus.ACTIVE
 
 

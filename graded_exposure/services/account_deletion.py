@@ -28,7 +28,7 @@ from ..models import (
     utcnow,
 )
 from ..vocabulary import LinkStatus, Role
-from . import accounts, audit, consent_ending
+from . import accounts, audit, consent_ending, therapist_links
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def _retire_therapist(session: Session, therapist: User) -> None:
                          subject=f"child:{link.child_id}: therapist deleted their account; "
                                  f"{stopped.describe()}")
         if link.status != LinkStatus.ENDED:
-            link.status, link.ended_at, link.code_hash = LinkStatus.ENDED, now, ""
+            therapist_links.mark_ended(link, at=now)
         link.therapist_id = None
     # Their own notes on sessions were for them alone; the sessions' records stay, unnamed.
     _bulk(session, update(TherapySession).where(TherapySession.therapist_id == therapist.id)
@@ -85,7 +85,7 @@ def _withdraw_invitations(session: Session, caregiver: User) -> None:
         TherapistLink.consented_by_id == caregiver.id,
         TherapistLink.status == LinkStatus.PENDING)).all()
     for link in pending:
-        link.status, link.ended_at, link.code_hash = LinkStatus.ENDED, utcnow(), ""
+        therapist_links.mark_ended(link)
         audit.record(session, "invitation_cancelled", family_id=caregiver.family_id,
                      subject=f"child:{link.child_id} invitation: its sender left")
 

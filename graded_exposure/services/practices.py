@@ -120,13 +120,14 @@ def edit_practice(session: Session, practice: Practice, step: Step,
                   data: PracticeDetails) -> Practice:
     """Change what was recorded about a practice; an empty time keeps the stored one."""
     child = session.get(Child, practice.child_id)
+    tz = child.family.timezone
     _check_step(step, child.id)
-    if data.practiced_at is None or _as_shown(data.practiced_at) == _as_shown(
-            practice.practiced_at, child.family.timezone):
+    if data.practiced_at is None or _to_the_minute(data.practiced_at) == _to_the_minute(
+            local_time(practice, tz)):
         # Left as the form showed it (to the minute, in the family's zone): the stored moment,
         # its seconds and which of a clock change's two half past ones it was.
         data.practiced_at = practice.practiced_at
-    values = _checked(data, child.family.timezone, unchanged=practice.practiced_at)
+    values = _checked(data, tz, unchanged=practice.practiced_at)
     asked_before = wants_rerating(practice)
     # The edit form is the caregiver's: the child's faces stay as the child gave them, and
     # numbers changed here are the caregiver's own rating.
@@ -134,7 +135,6 @@ def edit_practice(session: Session, practice: Practice, step: Step,
         del values[name]
     rated = tuple(values[name] for name in FEARS) != tuple(getattr(practice, n) for n in FEARS)
     practice.caregiver_rated = practice.caregiver_rated or rated
-    tz = child.family.timezone
     moved = local_date(values["practiced_at"], tz) != local_date(practice.practiced_at, tz)
     for name, value in values.items():
         setattr(practice, name, value)
@@ -320,10 +320,8 @@ def _checked(data: PracticeDetails, tz_name: str, unchanged: datetime | None = N
     return values
 
 
-def _as_shown(when: datetime, tz_name: str | None = None) -> datetime:
-    """A time as the edit form shows it: local wall time (naive), to the minute."""
-    if tz_name is not None:
-        when = when.astimezone(ZoneInfo(tz_name)).replace(tzinfo=None)
+def _to_the_minute(when: datetime) -> datetime:
+    """A time as the edit form shows it (a datetime-local input): no seconds."""
     return when.replace(second=0, microsecond=0)
 
 

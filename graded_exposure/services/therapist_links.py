@@ -7,7 +7,7 @@ Codes and invitation tokens are stored only as SHA-256 hashes, and each works on
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
@@ -192,13 +192,19 @@ def accept_invite(session: Session, therapist: User, token: str, ip: str = "") -
 
 # --- ending ------------------------------------------------------------------------------------
 
+def mark_ended(link: TherapistLink, by_id: int | None = None,
+               at: datetime | None = None) -> None:
+    """Set the link ended (not committed): no access, and its code or invitation spent."""
+    link.status, link.ended_by_id, link.ended_at = LinkStatus.ENDED, by_id, at or utcnow()
+    link.code_hash = ""
+
+
 def end_link(session: Session, link: TherapistLink, user: User, ip: str = "") -> None:
     """End an active link or cancel a pending one; the therapist's access stops now."""
     if link.status == LinkStatus.ENDED:
         raise DomainError("This link has already ended.")
     was_active = link.status == LinkStatus.ACTIVE
-    link.status, link.ended_by_id, link.ended_at = LinkStatus.ENDED, user.id, utcnow()
-    link.code_hash = ""
+    mark_ended(link, user.id)
     child = session.get(Child, link.child_id) if link.child_id else None
     if child is not None and was_active:
         # In this same transaction: nothing the therapist scheduled may still reach the family.
