@@ -72,7 +72,10 @@ def test_tick_and_remove_small_steps_on_the_step_page(request, live_server, java
     label = "js" if javascript else "nojs"
     family_with_a_ladder(page, live_server, f"step-page-{label}@example.com")
     page.locator("li.step").first.get_by_role("link", name="Edit").click()
+    # count() does not wait: wait for the step page before counting its small steps.
+    expect(page).to_have_url(re.compile(r"/steps/\d+/edit$"))
     items = page.locator(".check-button")
+    expect(items.first).to_be_visible()
     count, first = items.count(), items.first.inner_text().strip()
     assert count > 1
     items.first.click()
