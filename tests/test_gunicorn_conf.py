@@ -15,6 +15,19 @@ def test_a_worker_freezes_what_loading_the_app_made(app):
         gc.unfreeze()
 
 
+def test_a_worker_collects_young_objects_less_often_than_python_does():
+    conf = _gunicorn_conf()
+    before = gc.get_threshold()
+    try:
+        conf.post_worker_init(worker=None)
+        young, *older = gc.get_threshold()
+        assert young == conf.YOUNG_COLLECTION_EVERY > 700
+        assert older == list(before[1:])
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
 def test_bind_workers_and_timeouts_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("BIND", "0.0.0.0:9000")
     monkeypatch.setenv("WEB_CONCURRENCY", "4")
