@@ -11,6 +11,7 @@ from . import (
     db,
     errors_http,
     http_headers,
+    macro_imports,
     public_address,
     scheduler,
     session_cookie,
@@ -54,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     form_inputs.init_app(app)
     scheduler.init_app(app)  # only with RUN_SCHEDULER, once, and never in a gunicorn worker
     url_memo.init_app(app)
+    macro_imports.init_app(app)
     static_assets.init_app(app)  # wraps app.wsgi_app: WhiteNoise answers /static/ first
     return app
 
