@@ -21,8 +21,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 from functools import lru_cache
 
 from . import mime, smtp_pipelining
@@ -59,7 +60,7 @@ def send_mail(config: dict, to: str, subject: str, text: str, html: str | None =
               headers: dict[str, str] | None = None) -> None:
     """Send one message; with MAIL_SERVER unset (development) log it instead."""
     sender, to, subject = _address(config["MAIL_SENDER"]), _address(to), one_line(subject)
-    headers = {name: one_line(value) for name, value in (headers or {}).items()}
+    headers = _stamp(sender) | {name: one_line(value) for name, value in (headers or {}).items()}
     if not is_configured(config):
         log.info("Email (no MAIL_SERVER set, not sent) to %s: %s\n%s", to, subject, text)
         return
@@ -72,6 +73,20 @@ def send_mail(config: dict, to: str, subject: str, text: str, html: str | None =
         return
     with _connect(config) as smtp:
         _hand_over(smtp, sender, to, message)
+
+
+def _stamp(sender: str) -> dict[str, str]:
+    """The headers every message carries: when it was written (RFC 5322 requires it), an id of
+    its own in the sender's domain (providers refuse mail without one), and that a program sent
+    it (RFC 3834: holiday auto-replies leave it alone)."""
+    return {"Date": format_datetime(datetime.now(UTC)),
+            "Message-ID": make_msgid(domain=_sender_domain(sender)),
+            "Auto-Submitted": "auto-generated"}
+
+
+@lru_cache(maxsize=16)
+def _sender_domain(sender: str) -> str:
+    return _bare_address(sender).rpartition("@")[2] or "localhost"
 
 
 def _email_message(sender: str, to: str, subject: str, text: str, html: str | None,
