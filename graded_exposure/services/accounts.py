@@ -2,7 +2,7 @@
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, select, update
 from werkzeug.security import check_password_hash as _check_hash
 from werkzeug.security import generate_password_hash
 
@@ -159,10 +159,20 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
     user = session.get(User, row.user_id)
     tokens.use_once(session, row, RESET_REFUSED)  # a double tap resets once
     user.password_hash = hash_password(new_password)
+    _end_reset_links(session, user.id)
     login_sessions.end_all_others(session, user.id, keep_sid=None)
     audit.record(session, "password_reset", actor_id=user.id, family_id=user.family_id)
     session.commit()
     return user
+
+
+def _end_reset_links(session: Session, user_id: int) -> None:
+    """A new password ends every reset link still out: one in an old email, or a second one
+    asked for, must not set another password over it."""
+    session.exec(update(PasswordResetToken)
+                 .where(PasswordResetToken.user_id == user_id,
+                        PasswordResetToken.used_at.is_(None))
+                 .values(used_at=utcnow()))
 
 
 def change_password(session: Session, user: User, current: str, new: str, keep_sid: str) -> None:
@@ -172,6 +182,7 @@ def change_password(session: Session, user: User, current: str, new: str, keep_s
     if problem := password_problem(new):
         raise DomainError(problem)
     user.password_hash = hash_password(new)
+    _end_reset_links(session, user.id)
     login_sessions.end_all_others(session, user.id, keep_sid=keep_sid)
     audit.record(session, "password_changed", actor_id=user.id, family_id=user.family_id)
     session.commit()

@@ -212,6 +212,45 @@ def test_password_reset_link_works_once(app, client, family, smtp):
     assert family.client.get("/family").status_code == 302
 
 
+def _reset_link(client, smtp, email: str = "alex@example.com") -> str:
+    token = csrf_from(client.get("/reset").get_data(as_text=True))
+    assert client.post("/reset", data={"email": email, "csrf_token": token}).status_code == 303
+    return urlsplit(smtp.links(email)[0]).path
+
+
+def _set_password_with(client, link: str, password: str):
+    page = client.get(link).get_data(as_text=True)
+    return client.post(link, data={"password": password, "csrf_token": csrf_from(page)})
+
+
+def _can_log_in(app, password: str) -> bool:
+    visitor = app.test_client()
+    page = visitor.get("/login").get_data(as_text=True)
+    visitor.post("/login", data={"email": "alex@example.com", "password": password,
+                                 "csrf_token": csrf_from(page)})
+    return visitor.get("/family").status_code == 200
+
+
+def test_a_reset_ends_every_other_reset_link_of_the_account(app, client, family, smtp):
+    first, second = _reset_link(client, smtp), _reset_link(client, smtp)
+    assert first != second
+    assert _set_password_with(client, second, "the one I chose").status_code == 303
+    refused = _set_password_with(client, first, "someone else's pick")
+    assert refused.status_code == 422
+    assert "invalid, used or expired" in refused.get_data(as_text=True)
+    assert _can_log_in(app, "the one I chose") and not _can_log_in(app, "someone else's pick")
+
+
+def test_changing_the_password_ends_the_reset_links_sent_before(app, client, family, smtp):
+    link = _reset_link(client, smtp)
+    assert family.post("/account", {"current": PASSWORD, "new": "a fresh passphrase"}
+                       ).status_code == 303
+    refused = _set_password_with(client, link, "from an old email")
+    assert refused.status_code == 422
+    assert "invalid, used or expired" in refused.get_data(as_text=True)
+    assert _can_log_in(app, "a fresh passphrase") and not _can_log_in(app, "from an old email")
+
+
 def test_reset_request_answers_the_same_for_unknown_email(client, family):
     token = csrf_from(client.get("/reset").get_data(as_text=True))
     known = client.post("/reset", data={"email": "alex@example.com", "csrf_token": token},
