@@ -4,7 +4,7 @@ import os
 from graded_exposure import email_templates
 from graded_exposure.config import ROOT
 
-CONTEXT = {"subject": "Time to practise", "title": "Time for Sam's practice", "body": "A step.",
+CONTEXT = {"subject": "Time to practise", "opener": "Time to practise.", "title": "Time for Sam's practice", "body": "A step.",
            "link": "http://localhost/children/1", "unsubscribe": "http://localhost/u/t",
            "kind_label": "practice reminders"}
 

@@ -40,9 +40,11 @@ def send_email(db: Connection | Session, config: dict, message: OutgoingMessage)
                               recipient.email)
     unsubscribe = base_url(config) + UNSUBSCRIBE_PATH.format(token=token)
     link = absolute(config, message.link)
-    # The subject shows in notification previews and mail lists: never the child's name,
-    # so it uses the same words as a push notification.
-    email = render_email("reminder", subject=message.push_title or DEFAULT_SUBJECT,
+    # The subject and the opening line show in mail lists and in previews on a locked phone:
+    # never the child's name or the feared step, so they are a push notification's words
+    # (each kind its own); the named title and body come after the link.
+    email = render_email("reminder", subject=message.push_body.rstrip(".") or DEFAULT_SUBJECT,
+                         opener=message.push_body or DEFAULT_SUBJECT,
                          title=message.title, body=message.body, link=link,
                          unsubscribe=unsubscribe,
                          kind_label=KIND_LABELS.get(message.kind, "reminders"))

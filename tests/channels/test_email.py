@@ -1,15 +1,18 @@
 """Reminder emails through a real SMTP server (aiosmtpd on 127.0.0.1), and one-click unsubscribe."""
+import re
 from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
 from itsdangerous import URLSafeSerializer
+from markupsafe import escape
 from sqlmodel import select
 
 from graded_exposure.channels import ChannelError, OutgoingMessage, mail
 from graded_exposure.channels.email import send_email
 from graded_exposure.models import NotificationSettings
 from graded_exposure.services.notification_settings import unsubscribe_token
+from graded_exposure.services.reminder_content import PUSH_TEXT, push_text
 from tests.mailbox import free_port, start_mailbox
 
 
@@ -36,7 +39,7 @@ def test_reminder_email_has_text_html_and_one_click_unsubscribe(app, db, family,
     send_email(db, app.config, _message(family))
     ((recipients, message),) = smtp.messages
     assert recipients == ["alex@example.com"]
-    assert message["Subject"] == "Time to practise" and "Sam" not in message["Subject"]
+    assert message["Subject"] == "A small brave step today?" and "Sam" not in message["Subject"]
     parts = _parts(message)
     assert set(parts) == {"text/plain", "text/html"}
     assert "Sam's step today" in parts["text/plain"]
@@ -47,6 +50,38 @@ def test_reminder_email_has_text_html_and_one_click_unsubscribe(app, db, family,
     assert unsubscribe.startswith("http://localhost/unsubscribe/")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe in parts["text/plain"] and unsubscribe in parts["text/html"]
+
+
+@pytest.mark.parametrize("kind", PUSH_TEXT)
+def test_the_subject_and_opening_line_name_neither_the_child_nor_the_step(
+        app, db, family, smtp, kind):
+    # A mail list shows the subject and the opening words, on a locked phone too: as in a
+    # push notification, the child's name and the feared step wait until the email is open.
+    push_title, push_body = push_text(kind)
+    send_email(db, app.config, _message(family, kind, push_title=push_title,
+                                        push_body=push_body))
+    message = smtp.messages[0][1]
+    parts = _parts(message)
+    opening_paragraph = re.search(r"<body[^>]*>\s*<p>(.*?)</p>", parts["text/html"], re.S)[1]
+    openings = [message["Subject"], parts["text/plain"].splitlines()[0], opening_paragraph]
+    for opening in openings:
+        assert "Sam" not in opening and "school gate" not in opening
+    assert push_body in parts["text/plain"].splitlines()[0]
+    assert escape(push_body) in opening_paragraph
+    # The link comes straight after it; the rest is there for whoever opens the email.
+    assert parts["text/plain"].splitlines()[1].startswith("Open Brave Steps: http")
+    assert "Sam's step today: Walk to the school gate." in parts["text/plain"]
+
+
+def test_each_kind_of_reminder_has_a_subject_of_its_own(app, db, family, smtp):
+    for kind in PUSH_TEXT:
+        push_title, push_body = push_text(kind)
+        send_email(db, app.config, _message(family, kind, push_title=push_title,
+                                            push_body=push_body))
+    subjects = [message["Subject"] for _, message in smtp.messages]
+    assert len(set(subjects)) == len(PUSH_TEXT)
+    assert "Time for today's brave practice" in subjects
+    assert "Your weekly summary is ready" in subjects
 
 
 def test_html_part_escapes_the_content(app, db, family, smtp):
@@ -134,7 +169,7 @@ def test_without_mail_server_the_email_is_logged(app, db, family, caplog):
     app.config["MAIL_SERVER"] = ""
     with caplog.at_level("INFO"):
         send_email(db, app.config, _message(family))
-    assert "Time to practise" in caplog.text
+    assert "A small brave step today?" in caplog.text
 
 
 def test_each_email_outside_kept_open_has_a_connection_of_its_own(app, db, family, smtp):
