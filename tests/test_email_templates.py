@@ -27,7 +27,8 @@ def test_a_template_file_is_read_once_not_checked_on_every_render(monkeypatch):
 
 EVERY_NAME = {"subject": "S", "opener": "Time to practise.", "title": "T", "body": "B",
               "link": "https://brave.example.org/x", "unsubscribe": "https://brave.example.org/u",
-              "kind_label": "practice reminders", "inviter": "Alex", "child": "Sam",
+              "kind_label": "practice reminders", "inviter": "Alex",
+              "inviter_email": "alex@example.com", "child": "Sam",
               "lifetime": "7 days", "login_link": "https://brave.example.org/login"}
 
 

@@ -6,6 +6,7 @@ from ..rules.passwords import MAX_LENGTH, MIN_LENGTH
 from ..vocabulary import Role
 from .base import AppForm
 from .email_address import plain_address
+from .names import not_an_address
 from .text import single_line
 
 _password = [InputRequired(), Length(
@@ -17,7 +18,7 @@ _email_to_write_to = [*_email, plain_address]  # sign-up and joining: the app wr
 
 class RegisterForm(AppForm):
     display_name = StringField("Your name", filters=[single_line],
-                               validators=[DataRequired(), Length(max=80)])
+                               validators=[DataRequired(), Length(max=80), not_an_address])
     email = EmailField("Email", filters=[single_line], validators=_email_to_write_to)
     password = PasswordField("Password", validators=_password)
     role = RadioField("I am a", default=Role.CAREGIVER,
@@ -32,7 +33,7 @@ class FinishSignUpForm(AppForm):
 
 class JoinFamilyForm(AppForm):
     display_name = StringField("Your name", filters=[single_line],
-                               validators=[DataRequired(), Length(max=80)])
+                               validators=[DataRequired(), Length(max=80), not_an_address])
     email = EmailField("Email", filters=[single_line], validators=_email_to_write_to)
     password = PasswordField("Password", validators=_password)
 

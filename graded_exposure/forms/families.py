@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from ..rules.timezones import timezone_names
 from .base import AppForm
 from .email_address import plain_address
+from .names import not_an_address
 from .text import single_line
 
 AGE_BANDS = [SelectChoice(value, label) for value, label in [
@@ -17,7 +18,8 @@ AVATARS = ["", "🦁", "🐻", "🦊", "🐼", "🐯", "🐨", "🦄", "🐸", "
 
 class ChildForm(AppForm):
     display_name = StringField("Name or nickname", filters=[single_line],
-                               validators=[DataRequired(), Length(min=1, max=40)])
+                               validators=[DataRequired(), Length(min=1, max=40),
+                                           not_an_address])
     age_band = SelectField("Age", choices=AGE_BANDS, default="")
     birth_year = IntegerField("Birth year (optional)", validators=[
         Optional(), NumberRange(min=date.today().year - 21, max=date.today().year,

@@ -65,6 +65,7 @@ def _invite(email: str) -> str:
         get_session(), current_user, email or "", current_app.config["INVITE_TOKEN_LIFETIME"],
         deliver=(lambda token: emails.send(
             "caregiver_invite", email, inviter=current_user.display_name,
+            inviter_email=current_user.email,
             lifetime=lifetime("INVITE_TOKEN_LIFETIME"),
             link=public_url("family.join", token=token))) if email else None)
 

@@ -96,6 +96,7 @@ def _invite(child, email: str) -> str:
         get_session(), current_user, child, email, current_app.config["INVITE_TOKEN_LIFETIME"],
         client_ip(), deliver=lambda token: emails.send(
             "therapist_invite", email, inviter=current_user.display_name,
+            inviter_email=current_user.email,
             child=child.display_name, lifetime=lifetime("INVITE_TOKEN_LIFETIME"),
             link=public_url("links.accept_invite", token=token)))
 

@@ -47,11 +47,11 @@ def test_a_known_address_gets_the_same_answer_as_a_new_one(app, client, family, 
 def test_the_sign_up_email_carries_none_of_the_strangers_words(client, smtp):
     """Anyone can send the sign-up email to any address: what they typed as their name (a
     phishing line, a link) must not reach that inbox before the address is proven."""
-    bait = "Mia, your account is locked: verify at https://evil.example/x"
+    bait = "Mia, your account is locked: call us on 0800 000 000"  # (a link is refused)
     _sign_up(client, email="victim@example.org", name=bait)
     ((_recipients, message),) = smtp.messages
     whole = message.as_string() + smtp.last_text("victim@example.org")
-    assert "evil.example" not in whole and "locked" not in whole
+    assert "0800" not in whole and "locked" not in whole
     assert "/register/" in smtp.last_text("victim@example.org")
 
 
