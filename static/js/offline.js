@@ -5,7 +5,10 @@
   "use strict";
   if (!("serviceWorker" in navigator) || !window.MessageChannel) { return; }
 
-  var HTMX_HISTORY = "htmx-history-cache";  // htmx's copies of visited pages (localStorage)
+  // htmx's copies of visited pages: htmx 1 kept them in localStorage, htmx 2 in sessionStorage.
+  // base.html's htmx-config keeps none now (Back asks the server); copies an older version
+  // kept go at logout.
+  var HTMX_HISTORY = "htmx-history-cache";
   var ASK_TIMEOUT_MS = 4000;
   var KINDS = { practice: "Practice", checkin: "Day check-in" };
   var STATES = {
@@ -151,7 +154,9 @@
 
   // ---- Every page ------------------------------------------------------------------------
   function forgetChildData(everything) {
-    try { localStorage.removeItem(HTMX_HISTORY); } catch (e) { /* storage unavailable */ }
+    ["localStorage", "sessionStorage"].forEach(function (store) {
+      try { window[store].removeItem(HTMX_HISTORY); } catch (e) { /* storage unavailable */ }
+    });
     return ask({ type: "signed-out", everything: everything });
   }
 
