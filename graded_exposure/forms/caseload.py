@@ -6,7 +6,8 @@ from ..rules.caseload_query import DEFAULT, FLAG_CHOICES, MAX_QUERY, SORTS, Case
 from .text import single_line
 
 FLAG_LABELS = {"": "Everyone", "any": "Needs attention (any reason)",
-               "behind_target": "Behind target", "no_practice": "No recent practice",
+               "hopelessness": "Hopelessness noted", "behind_target": "Behind target",
+               "no_practice": "No recent practice",
                "stuck_easy": "Stuck on an easy step", "fear_not_falling": "Fear not falling",
                "avoidance_rising": "Avoidance rising"}
 SORT_LABELS = {"need": "Need (attention first)", "last_activity": "Last activity",

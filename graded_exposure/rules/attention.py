@@ -9,7 +9,8 @@ Definitions:
   names its *reasons*: hopelessness first (rules/hopelessness.py: it points to more help),
   then behind target, then each other flag. The caseload and the
   since-last-session summary both show attention_reasons, so they can never disagree. The
-  caseload lists those children first: most flags first, then furthest behind, then by name.
+  caseload lists a child with a FIRST_KINDS flag first, then those needing attention: most
+  flags first, then furthest behind, then by name.
 
 Each clinical default here has its source in docs/clinical.md (rules/clinical_sources.py).
 """
@@ -61,7 +62,10 @@ def needs_attention(flag_count: int, days_last_7: int, target: int) -> bool:
     return flag_count > 0 or is_behind_target(days_last_7, target)
 
 
-def attention_key(flag_count: int, days_last_7: int, target: int, name: str) -> tuple:
-    """Sort key: children needing attention first, most flags, furthest behind, then by name."""
-    return (0 if needs_attention(flag_count, days_last_7, target) else 1, -flag_count,
+def attention_key(flag_count: int, days_last_7: int, target: int, name: str, *,
+                  first_kind_raised: bool = False) -> tuple:
+    """Sort key: a FIRST_KINDS flag before anything else (however many flags others have),
+    then children needing attention, most flags, furthest behind, then by name."""
+    return (0 if first_kind_raised else 1,
+            0 if needs_attention(flag_count, days_last_7, target) else 1, -flag_count,
             days_last_7 - target, name.casefold())

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 MAX_QUERY = 60
-REASON_KINDS = ("behind_target", "no_practice", "stuck_easy", "fear_not_falling",
+REASON_KINDS = ("hopelessness", "behind_target", "no_practice", "stuck_easy", "fear_not_falling",
                 "avoidance_rising")
 ANY = "any"
 FLAG_CHOICES = ("", ANY, *REASON_KINDS)

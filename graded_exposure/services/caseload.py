@@ -93,8 +93,9 @@ class CaseloadRow:
 
     @property
     def attention_key(self) -> tuple:
-        return attention.attention_key(len(self.flags), self.days_last_7, self.target,
-                                       self.child.display_name)
+        return attention.attention_key(
+            len(self.flags), self.days_last_7, self.target, self.child.display_name,
+            first_kind_raised=any(f.kind in attention.FIRST_KINDS for f in self.flags))
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,15 @@ def test_order_puts_flags_first_then_furthest_behind_then_names():
     assert order == ["Cal", "Dee", "Ben", "eve", "Ava", "Fay"]
 
 
+def test_hopelessness_comes_before_any_number_of_other_flags():
+    # Found from outside: one hopelessness flag on a child practising on target sat on page
+    # 10 of a 600-child caseload, under children with more (and lesser) flags.
+    hopeless = attention.attention_key(1, 5, 5, "Zoe", first_kind_raised=True)
+    flagged = attention.attention_key(3, 0, 5, "Ava")
+    assert hopeless < flagged
+    assert attention.attention_key(2, 5, 5, "Ava", first_kind_raised=True) < hopeless
+
+
 def test_every_mark_names_its_reasons_behind_target_first():
     from graded_exposure.rules.attention import attention_reasons
     from graded_exposure.rules.flags import Flag

@@ -1,6 +1,7 @@
 """The hopelessness flag on the therapist's side: first reason in the caseload and the
 since-last-session summary, on the child page with the practice's referral pathway (or a
 prompt to set it); the referral pathway itself saved and refused when too long."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from sqlmodel import select
 from graded_exposure.models import TherapySession, User
 from graded_exposure.services.checkins import today_for
 from tests.conftest import HX, Therapist
-from tests.factories import link
+from tests.factories import link, quick_family_child
 
 from .test_checkin_more_help import _save
 
@@ -53,7 +54,7 @@ def test_two_of_the_last_three_sessions_raise_it_first_everywhere(db, family, ta
 
 def test_one_session_or_an_old_one_raises_nothing(db, family, tara):
     _sessions(db, family, tara, True, True, False, False, True)
-    assert "Hopelessness" not in tara.page("/")
+    assert "Hopelessness was noted" not in tara.page("/")  # ("Hopelessness noted" is a filter)
     assert "Hopelessness" not in tara.page(f"/therapist/children/{family.child.id}/summary")
     assert 'id="hopelessness"' not in tara.page(f"/therapist/children/{family.child.id}")
 
@@ -99,3 +100,14 @@ def test_the_family_never_sees_the_therapists_flag(db, family, tara):
     _sessions(db, family, tara, True, True)
     home = family.client.get(f"/children/{family.child.id}").get_data(as_text=True)
     assert "Hopelessness" not in home and "referral" not in home
+
+
+
+def test_the_caseload_can_show_only_children_with_hopelessness_noted(db, family, tara):
+    other = quick_family_child(db, 1)
+    link(db, tara.user, other)
+    _sessions(db, family, tara, True, False, True)
+    assert f'id="case-{other.id}"' in tara.page("/")
+    html = tara.page("/?flag=hopelessness")
+    assert f'id="case-{family.child.id}"' in html and f'id="case-{other.id}"' not in html
+    assert re.search(r'<option[^>]*value="hopelessness"[^>]*>Hopelessness noted</option>', html)
