@@ -68,7 +68,9 @@ def test_ready_steps_come_from_the_summary_without_reading_practices(app, db, fa
     engine = app.extensions["db_engine"]
     ready, waiting = make_ladder(db, family.child, goal="Ready"), make_ladder(db, family.child)
     practise_on_days(db, current_step(ready))  # 3 tries at peak 2 on 2 days: meets the rule
-    add_practices(db, family.child, [current_step(waiting)], 4)  # peak 6, not halved: waits
+    # Peak 6 ending at 5 (not halved) counts for nothing: waits. On a fixed day: practices an
+    # hour apart going back from now crossed midnight after 00:00 and made two days.
+    practise_on_days(db, current_step(waiting), days=(0, 0, 0, 0), before=5, peak=6, after=5)
     with Session(engine) as session, counted_statements(engine) as statements:
         overview = child_overview.for_child(session, session.get(Child, family.child.id))
     assert [s.id for s in overview.ready_steps] == [current_step(ready).id]
