@@ -1,5 +1,5 @@
 """Every app-wide template filter: stored words and moments shown as people read them."""
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -130,10 +130,12 @@ def local_when(moment: datetime, with_time: bool = True) -> str:
 
 
 def short_day(day: date | None) -> str:
-    """Say a date short, e.g. 'Tue 6 May'."""
+    """Say a date short, e.g. 'Tue 6 May', with its year when that is not this year's
+    ('Sun 28 Dec 2025'): a year of history, or a reminder next January, reads unambiguously."""
     if not day:
         return ""
-    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
+    said = f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
+    return said if day.year == datetime.now(UTC).year else f"{said} {day.year}"
 
 
 def machine_time(moment: date | datetime) -> str:

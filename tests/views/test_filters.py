@@ -3,8 +3,11 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from graded_exposure.views import filters
+
+IN_2026 = datetime(2026, 6, 1, 12, tzinfo=UTC)  # "this year", for the dates below
 
 
 def test_every_filter_is_registered_under_its_name(app):
@@ -23,6 +26,7 @@ def test_unknown_stored_words_are_shown_as_they_are():
     assert filters.channel_name("odd") == "odd" and filters.win_label("odd") == "odd"
 
 
+@time_machine.travel(IN_2026, tick=False)
 def test_dates_in_a_given_zone_and_short(app):
     moment = datetime(2026, 5, 5, 13, 5, tzinfo=UTC)
     with app.test_request_context():
@@ -34,7 +38,19 @@ def test_dates_in_a_given_zone_and_short(app):
 ZONES = ("UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney")
 
 
+@time_machine.travel(datetime(2026, 12, 4, 0, 30, tzinfo=UTC), tick=False)
+def test_a_day_of_another_year_says_its_year(app):
+    # Found from outside: "Last activity: Sun 28 Dec, 04:26" beside "No practice logged for
+    # 340 days" (it was 2025).
+    assert filters.short_day(date(2025, 12, 28)) == "Sun 28 Dec 2025"
+    assert filters.short_day(date(2027, 1, 4)) == "Mon 4 Jan 2027"
+    assert filters.short_day(date(2026, 1, 1)) == "Thu 1 Jan"
+    moment = datetime(2025, 12, 28, 4, 26, tzinfo=UTC)
+    assert filters.zoned_when(moment, "UTC") == "Sun 28 Dec 2025, 04:26"
+
+
 @pytest.mark.parametrize("zone", ZONES)
+@time_machine.travel(IN_2026, tick=False)
 def test_days_and_times_are_written_as_strftime_writes_them(app, zone):
     # Every weekday and month, hours and minutes either side of ten, across both DST changes.
     moments = [datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=37 * n, minutes=7 * n)
@@ -42,8 +58,10 @@ def test_days_and_times_are_written_as_strftime_writes_them(app, zone):
     zoned = ZoneInfo(zone)
     for moment in moments:
         local = moment.astimezone(zoned)
-        assert filters.zoned_when(moment, zone) == f"{local:%a} {local.day} {local:%b, %H:%M}"
-        assert filters.short_day(local.date()) == f"{local:%a} {local.day} {local:%b}"
+        year = "" if local.year == IN_2026.year else f" {local.year}"
+        assert filters.zoned_when(moment, zone) == f"{local:%a} {local.day} {local:%b}{year}, " \
+                                                   f"{local:%H:%M}"
+        assert filters.short_day(local.date()) == f"{local:%a} {local.day} {local:%b}{year}"
     assert {m.astimezone(zoned).strftime("%a %b") for m in moments} >= {"Mon Jan", "Sun Dec"}
     with app.test_request_context():  # nobody logged in: UTC, said so
         for moment in moments[:50]:

@@ -2,12 +2,15 @@
 them, from the rows the log lists (services.practices.newest)."""
 from datetime import UTC, datetime
 
+import time_machine
+
 from graded_exposure.models import Practice
 from graded_exposure.services import practices
 from graded_exposure.views.log_lines import LogLine, log_lines
 from tests.factories import make_ladder
 
 MOMENT = datetime(2026, 5, 5, 13, 5, 9, tzinfo=UTC)  # 14:05 in London (summer time)
+IN_2026 = datetime(2026, 6, 1, tzinfo=UTC)  # read in the same year: no year in the dates
 
 
 def _listed(db, family, **fields):
@@ -19,6 +22,7 @@ def _listed(db, family, **fields):
     return practices.newest(db, family.child, 1)
 
 
+@time_machine.travel(IN_2026, tick=False)  # the practices' dates are 2026's
 def test_a_practice_told_in_full_has_every_word_of_its_line(db, family):
     rows = _listed(db, family, outcome="left_early", small_wins=["eye_contact", "laughed"],
                    prediction="I'll cry & <shout>", expected_likelihood=70,
@@ -39,6 +43,7 @@ def test_a_practice_told_in_full_has_every_word_of_its_line(db, family):
         context="The park · A friend · Afternoon", note="Came back & smiled")
 
 
+@time_machine.travel(IN_2026, tick=False)  # the practices' dates are 2026's
 def test_a_bare_practice_leaves_every_optional_word_empty(db, family):
     [line] = log_lines(_listed(db, family, outcome="did_it", prediction="It will rain"),
                        "Australia/Sydney")
