@@ -50,7 +50,7 @@ def attention_reasons(flags: list[Flag], days_last_7: int, target: int) -> list[
     found = []
     if is_behind_target(days_last_7, target):
         found.append(Reason("behind_target", f"Behind target: practised on {days_last_7} of "
-                                             f"{target} days this week.",
+                                             f"{target} days in the last 7 days.",
                             "Agree with the family on days and times that fit their week; "
                             "a short practice counts."))
     return first + found + [Reason(flag.kind, flag.message, flag.suggestion) for flag in flags

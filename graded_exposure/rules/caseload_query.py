@@ -1,8 +1,8 @@
 """How a therapist narrows and orders the caseload: search by name, filter by flag, sort.
 
 Definitions:
-- `q` keeps the children whose name contains it, ignoring case (trimmed; at most MAX_QUERY
-  characters).
+- `q` keeps the children whose name contains it, ignoring case and accents (trimmed; at most
+  MAX_QUERY characters).
 - `flag` keeps the children with that attention reason (behind_target or a flag's kind);
   "any" keeps every child needing attention; empty keeps everyone.
 - `sort`: "need" (the attention order, rules/attention.py), "last_activity" (most recent
@@ -47,9 +47,10 @@ def matches(row, query: CaseloadQuery) -> bool:
 
 
 def _comparable(name: str) -> str:
-    """A name as search compares it: one way of writing each letter (é typed as one character
-    or as e and an accent), and no case."""
-    return unicodedata.normalize("NFKC", name).casefold()
+    """A name as search compares it: no accents (é, however it was typed, is e; "zoe" finds
+    "Zoë"), compatibility forms folded (full-width letters), and no case."""
+    letters = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in letters if not unicodedata.combining(c)).casefold()
 
 
 def _by_last_activity(row) -> tuple:

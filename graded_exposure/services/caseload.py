@@ -28,7 +28,7 @@ from ..models import (
     User,
     utcnow,
 )
-from ..rules import attention, hopelessness
+from ..rules import attention, flags, hopelessness
 from ..rules.caseload_query import DEFAULT, CaseloadQuery, select_rows
 from ..rules.facts import CheckInFact
 from ..rules.flags import Flag
@@ -73,6 +73,8 @@ class CaseloadRow:
     flags: list[Flag] = field(default_factory=list)
     open_homework: int = 0
     avoided_last_7: int = 0  # avoidances recorded at check-ins in the last 7 days
+    # A current step has its FEAR_WINDOW tries: enough for the fear trend to say anything.
+    fear_judged: bool = False
 
     @property
     def flat_steps(self) -> int:
@@ -208,7 +210,10 @@ def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
                                       first_checkin_day, today)],
         open_homework=homework or 0,
         avoided_last_7=sum(len(kinds) for day, _distress, kinds in avoidances or ()
-                           if 0 <= today.toordinal() - day < attention.WEEK))
+                           if 0 <= today.toordinal() - day < attention.WEEK),
+        fear_judged=any(s[summary_steps.CURRENT] and summary_steps.complete(s)
+                        and len(s[summary_steps.WINDOW][1]) >= flags.FEAR_WINDOW
+                        for s in steps or ()))
 
 
 # ---- the full computation: the summaries' oracle in tests -----------------------------------
@@ -274,7 +279,10 @@ def recompute_rows(session: Session, therapist: User,
             flags=[hopeless, *found] if hopeless else found,
             open_homework=homework.get(child.id, 0),
             avoided_last_7=sum(len(c.avoided) for c in checkins[child.id]
-                               if 0 <= (today - c.day).days < attention.WEEK)))
+                               if 0 <= (today - c.day).days < attention.WEEK),
+            fear_judged=any(len(windows.get(step.id, ())) >= flags.FEAR_WINDOW
+                            for ladder in ladders[child.id] for step in ladder.steps
+                            if step.status == "current")))
     return sorted(caseload, key=lambda r: r.attention_key)
 
 

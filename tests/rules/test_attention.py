@@ -50,7 +50,7 @@ def test_every_mark_names_its_reasons_behind_target_first():
     flag = Flag("no_practice", "No practice logged for 4 days.", "Pick the easiest step.")
     reasons = attention_reasons([flag], days_last_7=1, target=5)
     assert [(r.kind, r.text) for r in reasons] == [
-        ("behind_target", "Behind target: practised on 1 of 5 days this week."),
+        ("behind_target", "Behind target: practised on 1 of 5 days in the last 7 days."),
         ("no_practice", "No practice logged for 4 days.")]
     assert reasons[1].suggestion == "Pick the easiest step."
     assert attention_reasons([], days_last_7=5, target=5) == []

@@ -74,9 +74,9 @@ def test_needs_attention_names_its_reasons_and_the_summary_agrees(db, family, ta
     html = tara.page("/")
     case = html[html.index(f'id="case-{family.child.id}"'):html.index("</ol>")]
     assert "Needs attention" in case
-    assert "Behind target: practised on 1 of 5 days this week." in case
+    assert "Behind target: practised on 1 of 5 days in the last 7 days." in case
     summary = tara.page(f"/therapist/children/{family.child.id}/summary")
-    assert "Behind target: practised on 1 of 5 days this week." in summary
+    assert "Behind target: practised on 1 of 5 days in the last 7 days." in summary
     assert "No flags" not in summary and "on track" not in summary
 
 
@@ -164,7 +164,8 @@ def test_caseload_search_filter_and_sort_narrow_the_list(app, db):
         link(db, therapist.user, child)
     html = therapist.page("/?q=+child+001+&flag=behind_target&sort=adherence")
     assert html.count('class="card case') == 1 and f'id="case-{children[1].id}"' in html
-    assert "1 of 3 children match" not in html and "1 of 3 child matches" in html
+    # "1 of 3 child matches" read wrongly (found from outside): one of three children matches.
+    assert "1 of 3 child matches" not in html and "1 of 3 children matches" in html
     none = therapist.page("/?q=nobody")
     assert 'class="card case' not in none and "No child matches this search." in none
 
@@ -192,7 +193,7 @@ def test_caseload_answers_htmx_with_the_list_alone_and_the_count_out_of_band(app
     response = therapist.client.get("/?q=child+002", headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and 'role="search"' not in html
-    assert '<p id="caseload-count" hx-swap-oob="innerHTML">1 of 2 child matches' in html
+    assert '<p id="caseload-count" hx-swap-oob="innerHTML">1 of 2 children matches' in html
     assert f'id="case-{leo.id}"' in html and f'id="case-{mia.id}"' not in html
     bad = therapist.client.get("/?sort=x", headers=HX)
     assert bad.status_code == 422 and f'id="case-{mia.id}"' in bad.get_data(as_text=True)
@@ -203,18 +204,39 @@ def test_caseload_search_never_shows_another_therapists_children(app, db, family
     other = quick_family_child(db, 9)
     link(db, theo.user, other)
     html = tara.page(f"/?q={other.display_name}&all=1")
-    assert f'id="case-{other.id}"' not in html and "0 of 1 children match" in html
+    assert f'id="case-{other.id}"' not in html and "0 of 1 child match" in html
 
 
 def test_caseload_row_shows_fear_trend_and_avoidance_in_words(app, db):
     therapist = Therapist(app, db)
     busy_child(db, 1, therapist.user)  # six practices at the same peak fear: not falling
     html = therapist.page("/")
-    assert "→</span> Fear not falling</p>" in html and "Avoided 1 time this week" in html
+    assert "→</span> Fear not falling</p>" in html and "Avoided 1 time in the last 7 days" in html
     quiet = quick_family_child(db, 2)
     link(db, therapist.user, quiet)
     html = therapist.page("/?q=child+002")
-    assert "No fear trend yet" in html and "No avoidance logged this week" in html
+    assert "No fear trend yet" in html and "No avoidance logged in the last 7 days" in html
+
+
+def test_no_stall_in_fear_is_said_only_once_a_current_step_has_five_tries(db, family, tara,
+                                                                          ladder):
+    # Found from outside: "✓ No stall in fear" beside children with 0 or 2 practices; the
+    # fear trend needs five tries before it says anything (rules/flags.FEAR_WINDOW).
+    step = next(s for s in ladder.steps if s.status == "current")
+    case = _case_of(tara.page("/"), family.child.id)
+    assert "No fear trend yet" in case and "No stall in fear" not in case
+    for n, peak in enumerate((4, 5, 6, 7)):  # newest first: falling over the days
+        _practice(db, family.child, step, days_ago=n, key=f"falling-{n}", peak=peak)
+    case = _case_of(tara.page("/"), family.child.id)
+    assert "No fear trend yet" in case and "No stall in fear" not in case
+    _practice(db, family.child, step, days_ago=5, key="falling-5", peak=9)
+    case = _case_of(tara.page("/"), family.child.id)
+    assert "No stall in fear" in case and "No fear trend yet" not in case
+
+
+def _case_of(html: str, child_id: int) -> str:
+    start = html.index(f'id="case-{child_id}"')
+    return html[start:html.index("</li>", start)]
 
 
 # ---- the child's page ----------------------------------------------------------------------
