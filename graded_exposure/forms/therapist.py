@@ -1,4 +1,6 @@
 """Forms on a therapist's page for a child: notes and homework, target, last session, reminder."""
+from datetime import time
+
 from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
@@ -69,13 +71,16 @@ class ReferralTextForm(AppForm):
                message=f"Keep the referral pathway to {REFERRAL_TEXT_MAX} characters or fewer.")])
 
 
+REMINDER_AT = time(18, 0)  # the time the form offers: after school, before bedtime
+
+
 class FamilyReminderForm(AppForm):
     message = TextAreaField("Message", filters=[multi_line], validators=[
         DataRequired("Write what the reminder should say."),
         Length(max=MAX_REMINDER_MESSAGE,
                message=f"Keep the message to {MAX_REMINDER_MESSAGE} characters or fewer.")])
     on = SelectField("Day", validate_choice=False)
-    at = StringField("Time", default="18:00", filters=[single_line])
+    at = StringField("Time", default=REMINDER_AT.strftime("%H:%M"), filters=[single_line])
 
     def __init__(self, *args, days=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,8 @@ A note stays in the family's feed until a caregiver marks it done; the first tim
 sees it there, seen_at is set, so the therapist knows it arrived.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, or_
 from sqlmodel import Session, select
@@ -158,6 +159,13 @@ def reminder_days(child: Child, now: datetime | None = None) -> list[date]:
     """The local days a therapist may schedule a one-off reminder on: today and the next six."""
     today = local_date(now or utcnow(), child.family.timezone)
     return [today + timedelta(days=n) for n in range(REMINDER_DAYS_AHEAD)]
+
+
+def first_day_still_ahead(child: Child, at: time, now: datetime | None = None) -> date:
+    """The first reminder day on which `at` (the family's local time) is still to come: today
+    before then, tomorrow after (a form offering today's passed hour was refused as sent)."""
+    local = (now or utcnow()).astimezone(ZoneInfo(child.family.timezone))
+    return local.date() if local.time() < at else local.date() + timedelta(days=1)
 
 
 def schedule_family_reminder(session: Session, therapist: User, child: Child, *, message: str,

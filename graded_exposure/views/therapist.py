@@ -14,6 +14,7 @@ from ..db import get_session
 from ..forms.base import SHOWN_ONLY
 from ..forms.caseload import CaseloadSearchForm
 from ..forms.therapist import (
+    REMINDER_AT,
     FamilyReminderForm,
     LastSessionForm,
     NoteForm,
@@ -83,7 +84,8 @@ def _default_forms(child: Child, link, active: list, context: dict) -> None:
                                                     meta=SHOWN_ONLY)
     if "reminder_form" not in context:
         context["reminder_form"] = FamilyReminderForm(
-            formdata=None, days=therapist_notes.reminder_days(child), meta=SHOWN_ONLY)
+            formdata=None, days=therapist_notes.reminder_days(child), meta=SHOWN_ONLY,
+            on=therapist_notes.first_day_still_ahead(child, REMINDER_AT).isoformat())
 
 
 def child_page(child: Child, link: TherapistLink, status: int = 200,

@@ -1,6 +1,6 @@
 """Notes, homework and reminders over HTTP: the therapist writes, the family sees and completes."""
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import render_template
@@ -262,7 +262,7 @@ def test_note_for_admits_only_the_family_and_linked_therapists(app, db, family, 
 def _reminder_days(tara, child) -> list[str]:
     html = tara.page(f"/therapist/children/{child.id}")
     form = html[html.index('id="family-reminder"'):]
-    return re.findall(r'<option value="([\d-]+)"', form)
+    return re.findall(r'<option (?:selected )?value="([\d-]+)"', form)
 
 
 def test_a_therapist_schedules_a_reminder_for_every_caregiver(db, family, tara):
@@ -306,3 +306,27 @@ def test_odd_notes_pages_show_a_page_never_fail(db, family, tara, asked):
     _done_notes(db, family, tara, 1)
     html = tara.page(f"/therapist/children/{family.child.id}?notes={asked}")
     assert "Done 0" in html or "No older notes or homework." in html
+
+
+def _zone_where_it_is(hour: int) -> str:
+    """An Etc/GMT zone whose local time now is `hour` o'clock (Etc signs are reversed)."""
+    offset = (hour - datetime.now(UTC).hour + 12) % 24 - 12
+    return "UTC" if offset == 0 else f"Etc/GMT{-offset:+d}"
+
+
+@pytest.mark.parametrize(("local_hour", "preselected"), [(9, 0), (20, 1)])
+def test_the_reminder_form_preselects_a_day_whose_18_00_is_still_ahead(
+        db, family, tara, local_hour, preselected):
+    # Found from outside: after 18:00 the form preselected "Today, 18:00", and sending it as
+    # offered was refused ("18:00 on Thursday 3 December has already passed").
+    family.user.family.timezone = _zone_where_it_is(local_hour)
+    db.commit()
+    days = _reminder_days(tara, family.child)
+    html = tara.page(f"/therapist/children/{family.child.id}")
+    form = html[html.index('id="family-reminder"'):]
+    select = form[form.index("<select"):form.index("</select>")]
+    assert f'<option selected value="{days[preselected]}"' in select, select
+    response = tara.post(f"/therapist/children/{family.child.id}/reminders",
+                         {"message": "Log one before Tuesday.", "on": days[preselected],
+                          "at": "18:00"})
+    assert response.status_code in (200, 303)
