@@ -323,6 +323,20 @@ def live_session_for_therapist(live_id: int) -> tuple[LiveSession, Child]:
     return _live(live_id, therapist_id=getattr(current_user, "id", None))
 
 
+def left_live_session(live_id: int) -> tuple[LiveSession, Child] | None:
+    """The live session and its child when the current user took part in it (the therapist who
+    started it, or a caregiver of the child's family) but the link behind it has ended; else
+    None. Only for the screens still open to stop and say so: nothing else may use it."""
+    if not (1 <= live_id <= _MAX_ID and current_user.is_authenticated):
+        return None
+    taking_part = (LiveSession.therapist_id == current_user.id
+                   if current_user.role == Role.THERAPIST
+                   else Child.family_id == current_user.family_id)
+    return get_session().exec(select(LiveSession, Child)
+                              .join(Child, Child.id == LiveSession.child_id)
+                              .where(LiveSession.id == live_id, taking_part)).first()
+
+
 def is_links_therapist(link: TherapistLink) -> bool:
     """True when the current user is the therapist on this link (not its child's family)."""
     return current_user.is_authenticated and link.therapist_id == current_user.id

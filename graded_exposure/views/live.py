@@ -3,14 +3,23 @@
 Delivered by htmx polling, not a held-open stream: gunicorn runs sync workers, and a stream
 would hold one for each open screen. The therapist's face panel asks every second with the
 version it shows (`?v=`): unchanged is an empty 204; the session over is 286, which stops
-htmx polling. The family's screen asks every few seconds only whether the session ended.
+htmx polling. The family's screen asks every few seconds only whether the session ended. A
+screen still open when the link behind it ends is told so by its next poll (286), the
+therapist's without a word about the child.
 """
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 
-from ..access import child_and_link_for, live_session_for_family, live_session_for_therapist
+from ..access import (
+    child_and_link_for,
+    left_live_session,
+    live_session_for_family,
+    live_session_for_therapist,
+)
 from ..auth_session import caregiver_required, require_login, therapist_required
 from ..db import get_session
+from ..extensions import htmx
 from ..forms.live import BraveTryNowForm, FaceForm, LiveActionForm
 from ..models import utcnow
 from ..public_address import public_url
@@ -57,10 +66,22 @@ def face(live_id: int):
 @bp.get("/live/<int:live_id>/status")
 @caregiver_required
 def family_status(live_id: int):
-    live, child = live_session_for_family(live_id)
-    if live_sessions.is_open(live):
-        return "", 204
+    try:
+        live, child = live_session_for_family(live_id)
+        if live_sessions.is_open(live):
+            return "", 204
+    except NotFound:
+        _live, child = _left_or_not_found(live_id)
     return render("live/_ended_family.html", None, STOP_POLLING, child=child)
+
+
+def _left_or_not_found(live_id: int):
+    """A screen polling a session whose link has since ended (the session went with it): its
+    session and child, for the poll to stop; anyone else, and a plain page request, get 404."""
+    found = left_live_session(live_id) if htmx else None
+    if found is None:
+        abort(404)
+    return found
 
 
 def _family_page(live, child, form: FaceForm, status: int = 200):
@@ -91,7 +112,15 @@ def screen(live_id: int):
 
 @host_bp.get("/live/<int:live_id>/face")
 def face_panel(live_id: int):
-    live, child = live_session_for_therapist(live_id)
+    try:
+        live, child = live_session_for_therapist(live_id)
+    except NotFound:
+        _left_or_not_found(live_id)
+        # Nothing about the child: the family has taken this therapist's access away.
+        flash("This live session ended: the family has ended your link.", "info")
+        response = current_app.response_class(status=STOP_POLLING)
+        response.headers["HX-Redirect"] = url_for("home.index")
+        return response
     state = live_sessions.state_of(live)
     now = utcnow()
     if not state.is_open(now):

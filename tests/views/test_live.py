@@ -185,8 +185,29 @@ def test_a_link_ended_behind_the_session_stops_it_on_the_next_request(db, family
     row = db.exec(select(TherapistLink)).one()
     row.status, row.ended_at = "ended", utcnow()
     db.commit()
-    assert tara.client.get(f"/therapist/live/{live_id}/face?v=0", headers=HX).status_code == 404
+    assert tara.client.get(f"/therapist/live/{live_id}/face?v=0").status_code == 404
     assert family.client.get(f"/live/{live_id}").status_code == 404
+
+
+def test_screens_left_open_when_the_link_ends_stop_polling_and_say_so(db, family, tara):
+    """Found from outside: the therapist's shared screen kept the child's name and next step
+    up, asking every second for ever (each answer a 404), and the family's screen the same
+    every three seconds. Each poll now ends its screen: the therapist is taken to the
+    caseload, told why without the child's name; the family's screen says the session ended."""
+    live_id = _start(tara, family.child)
+    therapist_links.end_link(db, db.exec(select(TherapistLink)).one(), family.user)
+    poll = tara.client.get(f"/therapist/live/{live_id}/face?v=0", headers=HX)
+    assert poll.status_code == 286  # stops htmx polling
+    assert poll.headers["HX-Redirect"] == "/"
+    assert family.child.display_name not in poll.get_data(as_text=True)
+    caseload = tara.page("/")
+    assert "This live session ended: the family has ended your link." in caseload
+    status = family.client.get(f"/live/{live_id}/status", headers=HX)
+    assert status.status_code == 286
+    assert "This live session has ended." in status.get_data(as_text=True)
+    # Nobody else learns the session existed.
+    other = Therapist(family.app, db, email="theo@example.com", name="Theo")
+    assert other.client.get(f"/therapist/live/{live_id}/face?v=0", headers=HX).status_code == 404
 
 
 def test_a_therapist_without_a_link_can_neither_start_nor_open_a_session(app, db, family, tara):
