@@ -70,3 +70,24 @@ def test_therapist_searches_the_caseload_by_keyboard_and_prints_it(live_server, 
     laptop.set_viewport_size({"width": 360, "height": 800})
     _shots(laptop, "caseload-360")
     screenshot(laptop, "therapist-caseload-search")
+
+
+def test_a_child_clicked_after_searching_keeps_its_own_address(live_server, laptop):
+    # Found from outside: leaving the name box fired a second search ("change"), which raced
+    # the click on a child: the child's page showed under the caseload's address, so reload
+    # or a bookmark opened the caseload.
+    register_therapist(laptop, live_server)
+    _seed_caseload(live_server.database_url, 12)
+    laptop.goto(live_server + "/")
+    laptop.get_by_label("Name contains").fill("child 01")
+    expect(laptop.locator("#caseload-count")).to_contain_text("of 12 children")
+    laptop.wait_for_timeout(800)  # the search has settled
+    searches = []
+    laptop.on("request", lambda r: searches.append(r.url) if "q=" in r.url else None)
+    laptop.get_by_role("link", name=re.compile("Child 010")).click()
+    expect(laptop.get_by_role("heading", level=1)).to_contain_text("Child 010")
+    laptop.wait_for_timeout(800)
+    expect(laptop).to_have_url(re.compile(r"/therapist/children/\d+$"))
+    assert searches == []
+    laptop.reload()
+    expect(laptop.get_by_role("heading", level=1)).to_contain_text("Child 010")
