@@ -293,11 +293,13 @@ class Practice(SQLModel, table=True):
     # have no index of their own: each index is one more write on every practice logged.
     # The practices with a prediction are a step's few: the therapist's expectancy trend reads
     # them through a partial index, not by walking every practice of the step (and a practice
-    # without one costs no write to it).
+    # without one costs no write to it). It holds every column the trend reads, so SQLite
+    # finds it cheaper than the (step, time) one, which it chose while they were alike.
     __table_args__ = (UniqueConstraint("idempotency_key"),
                       Index("ix_practice_child_time", "child_id", "practiced_at"),
                       Index("ix_practice_step_time", "step_id", "practiced_at"),
-                      Index("ix_practice_step_predicted", "step_id", "practiced_at",
+                      Index("ix_practice_step_predicted", "step_id", "practiced_at", "id",
+                            "expected_likelihood", "prediction_came_true", "outcome_badness",
                             sqlite_where=_PREDICTED, postgresql_where=_PREDICTED))
 
     id: int | None = Field(default=None, primary_key=True)

@@ -11,6 +11,7 @@ from graded_exposure.models import Practice
 from graded_exposure.rules.fear_chart import MAX_SHOWN
 from graded_exposure.services import ladder_trends, ladders, progress
 from tests.factories import make_ladder
+from tests.query_plans import SQLITE_PLANS, plan_of
 
 TZ = "Europe/London"
 START = datetime(2026, 1, 5, 18, tzinfo=UTC)
@@ -149,3 +150,15 @@ def test_a_third_statement_counts_the_rule_when_the_newest_practices_do_not_deci
     assert statements == 3
     assert len(trend.current.facts) == MAX_SHOWN and trend.current.practice_count == 30
     assert trend.current.mastery.met and trend.current.words == "3 of 3 practices, on 2 of 2 days"
+
+
+@pytest.mark.sqlite_only(SQLITE_PLANS)
+def test_the_expectancy_figures_read_only_the_steps_predictions(db, family):
+    # SQLite chose the step's whole (step, time) index for the four figures about predictions
+    # and read every practice's row to find the few with one (268 µs of the therapist's page
+    # with 36 practices a step, bench seed). The partial index of predictions holds every
+    # column they read, in their order, so it is the cheaper one and each figure reads only
+    # the predictions.
+    plan = plan_of(db.connection(), ladder_trends._WITH_PEAKS, {"child_id": family.child.id})
+    predicted = plan.count("USING COVERING INDEX ix_practice_step_predicted")
+    assert predicted == 4, plan
