@@ -24,6 +24,7 @@ from sqlmodel import select
 
 from .db import get_session
 from .models import (
+    ACTIVE_LINK,
     Child,
     InboxMessage,
     Ladder,
@@ -93,16 +94,16 @@ def in_family(child: Child | None) -> bool:
             and current_user.family_id is not None and child.family_id == current_user.family_id)
 
 
-_ACTIVE_LINK = select(TherapistLink.id).where(
+_ACTIVE_LINK_ID = select(TherapistLink.id).where(
     TherapistLink.therapist_id == bindparam("me"), TherapistLink.child_id == bindparam("child_id"),
-    TherapistLink.status == LinkStatus.ACTIVE)
+    ACTIVE_LINK)
 
 
 def is_linked_therapist(child: Child | None) -> bool:
     """True when the current user is a therapist with an active link to the child."""
     if child is None or not current_user.is_authenticated or current_user.role != Role.THERAPIST:
         return False
-    link = get_session().exec(_ACTIVE_LINK, params={"me": current_user.id,
+    link = get_session().exec(_ACTIVE_LINK_ID, params={"me": current_user.id,
                                                     "child_id": child.id}).first()
     return link is not None
 
@@ -133,7 +134,7 @@ def linked_child_for(child_id: int) -> Child:
 _CHILD_AND_LINK = (
     select(Child, TherapistLink).join(TherapistLink, TherapistLink.child_id == Child.id)
     .where(Child.id == bindparam("child_id"), TherapistLink.therapist_id == bindparam("me"),
-           TherapistLink.status == LinkStatus.ACTIVE)
+           ACTIVE_LINK)
     .options(_CHILD_UP))
 
 
@@ -283,7 +284,7 @@ _LIVE = (select(LiveSession, Child)
          .join(Child, Child.id == LiveSession.child_id)
          .join(TherapistLink, (TherapistLink.child_id == LiveSession.child_id)
                & (TherapistLink.therapist_id == LiveSession.therapist_id)
-               & (TherapistLink.status == LinkStatus.ACTIVE))
+               & ACTIVE_LINK)
          .where(LiveSession.id == bindparam("live_id"))
          .options(_CHILD_UP))
 

@@ -3,7 +3,7 @@ import inspect
 from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, false, text, true
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, false, literal_column, text, true
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -618,6 +618,12 @@ class TherapistLink(SQLModel, table=True):
     ended_at: datetime | None = _when()
     last_session_on: date | None = None
     practice_target_days: int = Field(default=5, ge=1, le=7)
+
+
+# A statement's test for an active link, with 'active' written into its SQL, not bound: SQLite
+# uses the partial index above for a bound value only by preparing the statement anew on every
+# run (the access check's lookup took 17 µs for 3, 107 µs with its columns, on every page).
+ACTIVE_LINK = TherapistLink.status == literal_column(repr(str(LinkStatus.ACTIVE)))
 
 
 class LiveSession(SQLModel, table=True):

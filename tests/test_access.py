@@ -126,7 +126,7 @@ def test_ids_out_of_range_are_404_for_the_therapists_loader(app, db, family, bad
 
 
 @pytest.mark.sqlite_only(SQLITE_PLANS)
-@pytest.mark.parametrize("statement", ["_CHILD_AND_LINK", "_ACTIVE_LINK"])
+@pytest.mark.parametrize("statement", ["_CHILD_AND_LINK", "_ACTIVE_LINK_ID"])
 def test_a_therapists_link_to_a_child_is_found_by_child_and_therapist(db, family, statement):
     # Every therapist request checks its link. By the therapist alone it read every link the
     # therapist ever had (ended ones stay as consent records): 84 us at 600 links, 12 us now.
@@ -139,3 +139,15 @@ def test_a_therapists_link_to_a_child_is_found_by_child_and_therapist(db, family
     assert re.search(r"SEARCH therapistlink USING INDEX (ix_therapistlink_child_therapist "
                      r"\(child_id=\? AND therapist_id=\?\)|ux_therapistlink_one_active "
                      r"\(therapist_id=\? AND child_id=\?\))", plan), plan
+
+
+def test_the_active_link_test_is_written_into_the_sql_not_bound():
+    # SQLite uses the partial index of active links for a bound 'active' only by preparing the
+    # statement anew on every run: the therapist's access check took 107 µs instead of 22.
+    from graded_exposure import access
+    from graded_exposure.services import caseload
+    for statement in (access._ACTIVE_LINK_ID, access._CHILD_AND_LINK, access._LIVE,
+                      caseload._ACTIVE_LINK_ROW):
+        compiled = statement.compile()
+        assert "therapistlink.status = 'active'" in str(compiled), str(compiled)
+        assert "active" not in [str(value) for value in compiled.params.values()]

@@ -17,6 +17,7 @@ from sqlmodel import Session, func, select
 
 from ..errors import DomainError
 from ..models import (
+    ACTIVE_LINK,
     AuditEvent,
     Child,
     Family,
@@ -137,7 +138,7 @@ def deletion_summary(session: Session, user: User) -> DeletionSummary:
     """Describe what deleting the user's account would delete."""
     if user.role == Role.THERAPIST:
         linked = session.exec(select(func.count()).select_from(TherapistLink).where(
-            TherapistLink.therapist_id == user.id, TherapistLink.status == LinkStatus.ACTIVE)).one()
+            TherapistLink.therapist_id == user.id, ACTIVE_LINK)).one()
         return DeletionSummary(Role.THERAPIST, False, [], linked)
     others = session.exec(select(User.id).where(User.family_id == user.family_id,
                                                 User.id != user.id)).first()

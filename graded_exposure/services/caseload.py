@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from ..errors import DomainError
 from ..models import (
+    ACTIVE_LINK,
     Avoidance,
     Child,
     ChildSummary,
@@ -33,7 +34,6 @@ from ..rules.caseload_query import DEFAULT, CaseloadQuery, select_rows
 from ..rules.facts import CheckInFact
 from ..rules.flags import Flag
 from ..rules.timezones import local_date
-from ..vocabulary import LinkStatus
 from . import audit, insights, summary_steps
 from .pagination import Page
 
@@ -186,7 +186,7 @@ def _stored_rows(session: Session, therapist_id: int, now: datetime | None,
         .join(Child, Child.id == TherapistLink.child_id).join(Family, Family.id == Child.family_id)
         .outerjoin(summary, summary.child_id == Child.id)
         .where(TherapistLink.therapist_id == therapist_id,
-               TherapistLink.status == LinkStatus.ACTIVE, *where)
+               ACTIVE_LINK, *where)
         .order_by(Child.id, TherapistLink.id)).all()
     todays: dict[str, date] = {}
     return [_stored_row(row, now, todays) for row in {row[0]: row for row in found}.values()]
@@ -221,7 +221,7 @@ def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
 def _linked_child_ids(therapist: User):
     """A subquery of the children this therapist is actively linked to."""
     return select(TherapistLink.child_id).where(TherapistLink.therapist_id == therapist.id,
-                                                TherapistLink.status == LinkStatus.ACTIVE)
+                                                ACTIVE_LINK)
 
 
 def recompute_rows(session: Session, therapist: User,
@@ -237,7 +237,7 @@ def recompute_rows(session: Session, therapist: User,
         select(TherapistLink, Child, Family)
         .join(Child, Child.id == TherapistLink.child_id).join(Family, Family.id == Child.family_id)
         .where(TherapistLink.therapist_id == therapist.id,
-               TherapistLink.status == LinkStatus.ACTIVE)
+               ACTIVE_LINK)
         .order_by(Child.id, TherapistLink.id)).all()
     if not rows:
         return []
@@ -356,14 +356,14 @@ def _open_homework(session: Session, linked) -> dict[int, int]:
     return dict(session.exec(query).all())
 
 
-_ACTIVE_LINK = select(TherapistLink).where(
+_ACTIVE_LINK_ROW = select(TherapistLink).where(
     TherapistLink.therapist_id == bindparam("therapist_id"),
-    TherapistLink.child_id == bindparam("child_id"), TherapistLink.status == LinkStatus.ACTIVE)
+    TherapistLink.child_id == bindparam("child_id"), ACTIVE_LINK)
 
 
 def active_link(session: Session, therapist: User, child: Child) -> TherapistLink:
     """Return the therapist's active link to the child, or raise DomainError."""
-    link = session.exec(_ACTIVE_LINK, params={"therapist_id": therapist.id,
+    link = session.exec(_ACTIVE_LINK_ROW, params={"therapist_id": therapist.id,
                                               "child_id": child.id}).first()
     if link is None:
         raise DomainError("You are not linked to this child any more.")

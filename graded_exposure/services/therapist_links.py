@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from ..errors import DomainError, TokenInvalid
-from ..models import AuditEvent, Child, TherapistLink, User, utcnow
+from ..models import ACTIVE_LINK, AuditEvent, Child, TherapistLink, User, utcnow
 from ..rules import link_codes
 from ..rules.durations import in_words
 from ..vocabulary import LinkStatus, Role
@@ -59,7 +59,7 @@ def _refuse_unless_caregiver_of(user: User, child: Child) -> None:
 def _refuse_if_already_linked(session: Session, therapist_id: int, child: Child) -> None:
     linked = session.exec(select(TherapistLink.id).where(
         TherapistLink.therapist_id == therapist_id, TherapistLink.child_id == child.id,
-        TherapistLink.status == LinkStatus.ACTIVE)).first()
+        ACTIVE_LINK)).first()
     if linked is not None:
         raise DomainError(_already_linked(child))
 
