@@ -73,9 +73,11 @@ def make_therapist(db: Session, email="tara@example.com", name="Tara") -> User:
 
 
 def link(db: Session, therapist: User, child: Child, status="active", **fields) -> TherapistLink:
-    """Insert a link as if a caregiver had consented (or ended it)."""
+    """Insert a link as if a caregiver had consented (or ended it); an established one, a
+    month old, unless `consented_at` says when (a link's first week is judged apart)."""
+    consented = fields.pop("consented_at", utcnow() - timedelta(days=30))
     row = TherapistLink(therapist_id=therapist.id, child_id=child.id, status=status,
-                        consented_at=utcnow() if status != "pending" else None,
+                        consented_at=consented if status != "pending" else None,
                         ended_at=utcnow() if status == "ended" else None, **fields)
     db.add(row)
     db.commit()

@@ -4,7 +4,9 @@ Definitions:
 - Practice *adherence* compares practice days (local calendar days with at least one practice)
   with the target the therapist set: `target` days in the last 7 days, and `target * 4` days in
   the last 28.
-- A child is *behind target* when the last 7 days hold fewer practice days than the target.
+- A child is *behind target* when the last 7 days hold fewer practice days than the target,
+  once the family consented to the link a week or more ago (before that, the 7 days reach back
+  to before the target was agreed).
 - A child *needs attention* when any flag is raised or they are behind target, and every mark
   names its *reasons*: hopelessness first (rules/hopelessness.py: it points to more help),
   then behind target, then each other flag. The caseload and the
@@ -30,9 +32,16 @@ def practice_days_within(days: Iterable[date], today: date, window: int) -> int:
     return len({d for d in days if 0 <= (today - d).days < window})
 
 
-def is_behind_target(days_last_7: int, target: int) -> bool:
-    """True when the last seven days hold fewer practice days than the target."""
-    return days_last_7 < target
+def is_behind_target(days_last_7: int, target: int, days_linked: int = WEEK) -> bool:
+    """True when the last seven days hold fewer practice days than the target, once the link
+    has a whole week behind it: before that, those days reach back to before the target was
+    agreed (a family linked today is not behind)."""
+    return days_linked >= WEEK and days_last_7 < target
+
+
+def days_linked(consented_on: date | None, today: date) -> int:
+    """Whole days since the family consented to the link (a week when it does not say)."""
+    return WEEK if consented_on is None else (today - consented_on).days
 
 
 @dataclass(frozen=True)
@@ -44,11 +53,12 @@ class Reason:
     suggestion: str
 
 
-def attention_reasons(flags: list[Flag], days_last_7: int, target: int) -> list[Reason]:
+def attention_reasons(flags: list[Flag], days_last_7: int, target: int,
+                      days_linked: int = WEEK) -> list[Reason]:
     """Every reason a child needs attention today (none: on track)."""
     first = [Reason(f.kind, f.message, f.suggestion) for f in flags if f.kind in FIRST_KINDS]
     found = []
-    if is_behind_target(days_last_7, target):
+    if is_behind_target(days_last_7, target, days_linked):
         found.append(Reason("behind_target", f"Behind target: practised on {days_last_7} of "
                                              f"{target} days in the last 7 days.",
                             "Agree with the family on days and times that fit their week; "
@@ -57,15 +67,16 @@ def attention_reasons(flags: list[Flag], days_last_7: int, target: int) -> list[
                             if flag.kind not in FIRST_KINDS]
 
 
-def needs_attention(flag_count: int, days_last_7: int, target: int) -> bool:
+def needs_attention(flag_count: int, days_last_7: int, target: int,
+                    days_linked: int = WEEK) -> bool:
     """True when a flag is raised or practice is behind the target."""
-    return flag_count > 0 or is_behind_target(days_last_7, target)
+    return flag_count > 0 or is_behind_target(days_last_7, target, days_linked)
 
 
 def attention_key(flag_count: int, days_last_7: int, target: int, name: str, *,
-                  first_kind_raised: bool = False) -> tuple:
+                  first_kind_raised: bool = False, days_linked: int = WEEK) -> tuple:
     """Sort key: a FIRST_KINDS flag before anything else (however many flags others have),
     then children needing attention, most flags, furthest behind, then by name."""
     return (0 if first_kind_raised else 1,
-            0 if needs_attention(flag_count, days_last_7, target) else 1, -flag_count,
-            days_last_7 - target, name.casefold())
+            0 if needs_attention(flag_count, days_last_7, target, days_linked) else 1,
+            -flag_count, days_last_7 - target, name.casefold())

@@ -75,6 +75,7 @@ class CaseloadRow:
     avoided_last_7: int = 0  # avoidances recorded at check-ins in the last 7 days
     # A current step has its FEAR_WINDOW tries: enough for the fear trend to say anything.
     fear_judged: bool = False
+    days_linked: int = attention.WEEK  # since the family consented (behind target waits a week)
 
     @property
     def flat_steps(self) -> int:
@@ -83,11 +84,12 @@ class CaseloadRow:
 
     @property
     def behind(self) -> bool:
-        return attention.is_behind_target(self.days_last_7, self.target)
+        return attention.is_behind_target(self.days_last_7, self.target, self.days_linked)
 
     @property
     def reasons(self) -> list[attention.Reason]:
-        return attention.attention_reasons(self.flags, self.days_last_7, self.target)
+        return attention.attention_reasons(self.flags, self.days_last_7, self.target,
+                                           self.days_linked)
 
     @property
     def needs_attention(self) -> bool:
@@ -97,7 +99,8 @@ class CaseloadRow:
     def attention_key(self) -> tuple:
         return attention.attention_key(
             len(self.flags), self.days_last_7, self.target, self.child.display_name,
-            first_kind_raised=any(f.kind in attention.FIRST_KINDS for f in self.flags))
+            first_kind_raised=any(f.kind in attention.FIRST_KINDS for f in self.flags),
+            days_linked=self.days_linked)
 
 
 @dataclass(frozen=True)
@@ -181,7 +184,8 @@ def _stored_rows(session: Session, therapist_id: int, now: datetime | None,
                TherapistLink.practice_target_days, summary.last_activity_at,
                summary.last_practice_day, summary.ladder_since_day, summary.practice_days,
                summary.avoidances, summary.steps, summary.first_checkin_day,
-               summary.open_homework, summary.hopeless_sessions, summary.hopeless_words_day)
+               summary.open_homework, summary.hopeless_sessions, summary.hopeless_words_day,
+               TherapistLink.consented_at)
         .select_from(TherapistLink)
         .join(Child, Child.id == TherapistLink.child_id).join(Family, Family.id == Child.family_id)
         .outerjoin(summary, summary.child_id == Child.id)
@@ -195,7 +199,7 @@ def _stored_rows(session: Session, therapist_id: int, now: datetime | None,
 def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
     (child_id, name, avatar, tz, target, last_activity, last_practice_day, ladder_since_day,
      practice_days, avoidances, steps, first_checkin_day, homework, hopeless_sessions,
-     hopeless_words_day) = row
+     hopeless_words_day, consented_at) = row
     today = todays.get(tz) or todays.setdefault(tz, local_date(now, tz))
     days = [date.fromordinal(day) for day in practice_days or ()]
     return CaseloadRow(
@@ -213,7 +217,12 @@ def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
                            if 0 <= today.toordinal() - day < attention.WEEK),
         fear_judged=any(s[summary_steps.CURRENT] and summary_steps.complete(s)
                         and len(s[summary_steps.WINDOW][1]) >= flags.FEAR_WINDOW
-                        for s in steps or ()))
+                        for s in steps or ()),
+        days_linked=_days_linked(consented_at, tz, today))
+
+
+def _days_linked(consented_at: datetime | None, tz: str, today: date) -> int:
+    return attention.days_linked(consented_at and local_date(consented_at, tz), today)
 
 
 # ---- the full computation: the summaries' oracle in tests -----------------------------------
@@ -282,7 +291,8 @@ def recompute_rows(session: Session, therapist: User,
                                if 0 <= (today - c.day).days < attention.WEEK),
             fear_judged=any(len(windows.get(step.id, ())) >= flags.FEAR_WINDOW
                             for ladder in ladders[child.id] for step in ladder.steps
-                            if step.status == "current")))
+                            if step.status == "current"),
+            days_linked=_days_linked(link.consented_at, tz, today)))
     return sorted(caseload, key=lambda r: r.attention_key)
 
 

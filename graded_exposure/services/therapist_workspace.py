@@ -68,7 +68,10 @@ class ChildWorkspace:
 
     @property
     def behind(self) -> bool:
-        return attention.is_behind_target(self.insights.practice_days_last_7, self.target)
+        consented = self.link.consented_at
+        since = attention.days_linked(
+            consented and local_date(consented, self.child.family.timezone), self.insights.today)
+        return attention.is_behind_target(self.insights.practice_days_last_7, self.target, since)
 
 
 _RECENT_VIEW = select(AuditEvent.id).where(

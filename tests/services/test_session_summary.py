@@ -193,7 +193,7 @@ STATES = {"on_track": (_on_track, set()),
 def test_the_caseload_mark_and_the_summary_give_the_same_reasons(db, tara, state):
     make, expected = STATES[state]
     child = quick_family_child(db, 40)
-    link(db, tara, child)
+    link(db, tara, child, consented_at=NOW - timedelta(days=30))
     make(db, child)
     db.expire_all()
     [row] = caseload.for_therapist(db, tara, NOW)

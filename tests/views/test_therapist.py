@@ -540,3 +540,20 @@ def test_extra_fields_are_ignored(db, family, other_family, tara):
     note = db.exec(select(TherapistNote)).one()
     assert (note.child_id, note.author_id, note.done_at) == (family.child.id, tara.user.id, None)
     assert db.exec(select(Step)).all() == []
+
+
+def test_a_family_linked_this_week_is_not_behind_target_yet(app, db):
+    # Found from outside: a family linked minutes ago was "Behind target: practised on 0 of
+    # 5 days" on the caseload: the last 7 days reached back to before the target was agreed.
+    therapist = Therapist(app, db)
+    new, established = quick_family_child(db, 1), quick_family_child(db, 2)
+    link(db, therapist.user, new, consented_at=utcnow() - timedelta(days=3))
+    link(db, therapist.user, established, consented_at=utcnow() - timedelta(days=8))
+    html = therapist.page("/")
+    new_case, old_case = _case_of(html, new.id), _case_of(html, established.id)
+    assert "Behind target" not in new_case and "(behind target)" not in new_case
+    assert "Behind target: practised on 0 of" in html[html.index(f'id="case-{established.id}"'):]
+    assert "(behind target)" in old_case
+    page = therapist.page(f"/therapist/children/{new.id}")
+    assert "(behind target)" not in page
+    assert "(behind target)" in therapist.page(f"/therapist/children/{established.id}")
