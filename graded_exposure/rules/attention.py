@@ -59,8 +59,9 @@ def attention_reasons(flags: list[Flag], days_last_7: int, target: int,
     first = [Reason(f.kind, f.message, f.suggestion) for f in flags if f.kind in FIRST_KINDS]
     found = []
     if is_behind_target(days_last_7, target, days_linked):
+        days = "day" if target == 1 else "days"
         found.append(Reason("behind_target", f"Behind target: practised on {days_last_7} of "
-                                             f"{target} days in the last 7 days.",
+                                             f"{target} {days} in the last 7 days.",
                             "Agree with the family on days and times that fit their week; "
                             "a short practice counts."))
     return first + found + [Reason(flag.kind, flag.message, flag.suggestion) for flag in flags

@@ -43,6 +43,11 @@ def test_hopelessness_comes_before_any_number_of_other_flags():
     assert attention.attention_key(2, 5, 5, "Ava", first_kind_raised=True) < hopeless
 
 
+def test_a_target_of_one_day_is_said_in_the_singular():
+    [reason] = attention.attention_reasons([], days_last_7=0, target=1)
+    assert reason.text == "Behind target: practised on 0 of 1 day in the last 7 days."
+
+
 def test_every_mark_names_its_reasons_behind_target_first():
     from graded_exposure.rules.attention import attention_reasons
     from graded_exposure.rules.flags import Flag
