@@ -326,8 +326,9 @@ def live_session_for_therapist(live_id: int) -> tuple[LiveSession, Child]:
 
 def left_live_session(live_id: int) -> tuple[LiveSession, Child] | None:
     """The live session and its child when the current user took part in it (the therapist who
-    started it, or a caregiver of the child's family) but the link behind it has ended; else
-    None. Only for the screens still open to stop and say so: nothing else may use it."""
+    started it, or a caregiver of the child's family), whatever became of the link; else None.
+    Only for a poll the access check above refused (the link ended): its screen, still open,
+    stops and says so. Nothing else may use it."""
     if not (1 <= live_id <= _MAX_ID and current_user.is_authenticated):
         return None
     taking_part = (LiveSession.therapist_id == current_user.id
