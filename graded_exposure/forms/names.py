@@ -16,6 +16,7 @@ ADDRESS_IN_NAME = ("A name can’t look like a web or email address. "
 
 
 def not_an_address(_form, field) -> None:
-    """Refuse a name with anything in it shaped like a web or email address."""
-    if field.data and _ADDRESS_LIKE.search(field.data):
+    """Refuse a name with anything in it shaped like a web or email address, unless it is the
+    name already stored (given before names were checked): editing the rest keeps it."""
+    if field.data and field.data != field.object_data and _ADDRESS_LIKE.search(field.data):
         raise ValidationError(ADDRESS_IN_NAME)

@@ -72,3 +72,17 @@ def test_invitations_name_their_sender_by_the_address_the_account_proved(family,
         assert f"{name} (alex@example.com) invited you" in text, text
         html = smtp.to(to)[-1].get_body(preferencelist=("html",)).get_content()
         assert f"{name} (alex@example.com) invited you" in html
+
+
+def test_a_name_stored_before_the_rule_can_be_kept_while_editing_the_rest(family, db):
+    # A child named "Mia.Rose" before names were checked: the parent can still change the
+    # picture without renaming; a new address-like name is refused as anywhere else.
+    family.child.display_name = "Mia.Rose"
+    db.commit()
+    kept = family.post(f"/children/{family.child.id}/edit",
+                       {"display_name": "Mia.Rose", "avatar": "🦊"})
+    assert kept.status_code == 303
+    db.refresh(family.child)
+    assert (family.child.display_name, family.child.avatar) == ("Mia.Rose", "🦊")
+    refused = family.post(f"/children/{family.child.id}/edit", {"display_name": "Mia.Lee"})
+    assert refused.status_code == 422 and REFUSED in refused.get_data(as_text=True)
