@@ -127,9 +127,25 @@ class Caseload:
     def pages(self) -> int:
         return _page_count(self.matching, self.per_page)
 
+    @property
+    def page_numbers(self) -> list[int | None]:
+        return page_numbers(self.page.page, self.pages)
+
 
 def _page_count(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
+
+
+def page_numbers(page: int, pages: int, near: int = 2) -> list[int | None]:
+    """The pages a pager offers by number: the first, the last, and those within `near` of
+    this one; None where pages are left out between them."""
+    shown = sorted({1, pages, *range(max(1, page - near), min(pages, page + near) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
 
 
 def page_for_therapist(session: Session, therapist: User, page: int = 1,

@@ -557,3 +557,35 @@ def test_a_family_linked_this_week_is_not_behind_target_yet(app, db):
     page = therapist.page(f"/therapist/children/{new.id}")
     assert "(behind target)" not in page
     assert "(behind target)" in therapist.page(f"/therapist/children/{established.id}")
+
+
+def test_the_caseload_pager_numbers_its_pages(app, db, monkeypatch):
+    # Found from outside: at 600 children (12 pages) the pager offered only ← and →, so the
+    # tenth page took nine taps.
+    paged = caseload.page_for_therapist
+    monkeypatch.setattr(caseload, "page_for_therapist",
+                        lambda *args, **kwargs: paged(*args, **{**kwargs, "per_page": 2}))
+    therapist = Therapist(app, db)
+    for n in range(9):
+        link(db, therapist.user, quick_family_child(db, n))
+    html = therapist.page("/?page=3")
+    start = html.index('aria-label="Pages of the caseload"')
+    pager = html[start:html.index("</nav>", start)]
+    assert '<span aria-current="page">3</span>' in pager
+    for n in (1, 2, 4, 5):
+        assert f'<span class="visually-hidden">Page </span>{n}</a>' in pager, (n, pager)
+    assert 'href="/?page=5"' in pager
+
+
+def test_a_long_pager_keeps_the_first_last_and_nearby_pages():
+    assert caseload.page_numbers(1, 3) == [1, 2, 3]
+    assert caseload.page_numbers(6, 12) == [1, None, 4, 5, 6, 7, 8, None, 12]
+    assert caseload.page_numbers(1, 12) == [1, 2, 3, None, 12]
+    assert caseload.page_numbers(12, 12) == [1, None, 10, 11, 12]
+
+
+def test_the_child_page_skips_to_notes_and_homework(db, family, tara):
+    # Found from outside: the homework box was 23 Tabs down the page.
+    html = tara.page(f"/therapist/children/{family.child.id}")
+    assert '<a class="skip-link" href="#therapist-notes">Skip to notes and homework</a>' in html
+    assert 'id="therapist-notes"' in html
