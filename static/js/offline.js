@@ -5,9 +5,9 @@
   "use strict";
   if (!("serviceWorker" in navigator) || !window.MessageChannel) { return; }
 
-  // htmx's copies of visited pages: htmx 1 kept them in localStorage, htmx 2 in sessionStorage.
-  // base.html's htmx-config keeps none now (Back asks the server); copies an older version
-  // kept go at logout.
+  // htmx's copies of visited pages (Back restores them, offline too): htmx 1 kept them in
+  // localStorage, htmx 2 in sessionStorage. They go at logout and when the session ended, so
+  // Back on a shared phone shows no child's page; a therapist's pages are never kept (base.html).
   var HTMX_HISTORY = "htmx-history-cache";
   var ASK_TIMEOUT_MS = 4000;
   var KINDS = { practice: "Practice", checkin: "Day check-in" };

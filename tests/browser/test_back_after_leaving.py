@@ -2,9 +2,10 @@
 
 Found from outside: htmx 2 keeps copies of visited pages in sessionStorage and restored them
 on Back with no request to the server, so after logging out on a shared computer, Back
-showed the child's whole page again (and a therapist whose link had ended kept reading it).
-No page is kept now: Back asks the server, which answers a logged-out visitor with the
-log-in page; and logging out clears any copy an earlier version kept.
+showed the child's whole page again; logging out cleared htmx 1's localStorage only. It now
+clears both, so Back asks the server, which answers a logged-out visitor with the log-in
+page. (A family's pages stay kept while signed in: Back on a phone without signal restores
+them. A therapist's pages are never kept: tests/views/test_therapist.py.)
 """
 import re
 

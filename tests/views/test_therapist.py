@@ -589,3 +589,13 @@ def test_the_child_page_skips_to_notes_and_homework(db, family, tara):
     html = tara.page(f"/therapist/children/{family.child.id}")
     assert '<a class="skip-link" href="#therapist-notes">Skip to notes and homework</a>' in html
     assert 'id="therapist-notes"' in html
+
+
+def test_a_therapists_pages_stay_out_of_htmxs_copies_and_a_familys_do_not(db, family, tara):
+    # Found from outside: after the family ended the link, Back showed the therapist the
+    # child's page again from htmx's copy. A family's pages stay kept: Back on a phone with
+    # no signal restores them (logging out clears them, tests/browser/test_back_after_leaving).
+    marker = '<div hx-history="false" hidden></div>'
+    for url in ("/", f"/therapist/children/{family.child.id}"):
+        assert marker in tara.page(url), url
+    assert marker not in family.client.get(f"/children/{family.child.id}").get_data(as_text=True)
