@@ -131,6 +131,13 @@ function keepPage(url, response, since) {
   });
 }
 
+// When a kept page was sent: its Date, read as the first date only. A copy can carry Date
+// twice (joined: "Fri, 04 Dec 2026 00:55:17 GMT, Fri, 04 Dec 2026 …"), which no parser takes,
+// and every visit to the home then fetched all its pages again. An HTTP date is 29 characters.
+function keptAt(kept) {
+  return Date.parse((kept.headers.get("Date") || "").slice(0, 29));
+}
+
 function cachedPage(request) {
   return caches.match(request.url, { cacheName: PAGES_CACHE, ignoreVary: true });
 }
@@ -383,7 +390,7 @@ self.addEventListener("message", function (event) {
         var url = new URL(path, self.location.origin);
         if (url.origin !== self.location.origin || !matches(OFFLINE_PAGES, url.pathname)) { return null; }
         return cache.match(url.href, { ignoreVary: true }).then(function (kept) {
-          var age = kept ? Date.now() - Date.parse(kept.headers.get("Date") || "") : NaN;
+          var age = kept ? Date.now() - keptAt(kept) : NaN;
           if (age < KEPT_FRESH_MS) { return null; }
           return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
             return keepPage(url.href, response, since);

@@ -34,8 +34,10 @@ class _Hold:
     def __init__(self):
         self.path = None
         self.arrived, self.release = threading.Event(), threading.Event()
+        self.asked: list[str] = []  # every path the server answered, in order
 
     def __call__(self, response):
+        self.asked.append(request.path)
         if self.path is not None and request.path == self.path:
             self.arrived.set()
             self.release.wait(15)
@@ -461,6 +463,21 @@ def test_a_page_still_on_its_way_at_logout_is_not_kept(gate_phone, live_server, 
     for _ in range(8):  # the answer arrives just after: give the worker time to keep it
         page.wait_for_timeout(250)
         assert _child_data_left(page) == []
+
+
+def test_pages_kept_minutes_ago_are_not_fetched_again_on_every_visit(gate_phone, live_server,
+                                                                     hold):
+    """The home asks the worker to keep the pages it leads to, fetching only those kept more
+    than KEPT_FRESH_MS ago. Found from outside: a kept copy's Date could read as two dates
+    joined, which no parser takes, so every visit to the home fetched all of them again."""
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "fresh@example.com")
+    checkin = f"/children/{child_id}/checkin"
+    page.wait_for_timeout(500)  # the keeping the last visit asked for has finished
+    before = hold.asked.count(checkin)
+    page.goto(f"{live_server}/children/{child_id}")
+    page.wait_for_timeout(1000)
+    assert hold.asked.count(checkin) == before
 
 
 def test_after_the_session_ends_the_item_waits_for_sign_in(gate_phone, live_server):
