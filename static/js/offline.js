@@ -222,6 +222,11 @@
   window.addEventListener("online", function () {
     if (isOfflineCopy()) { backOnline(); } else { onPage(); }
   });
+  // The offline page draws nothing of its own, and no htmx runs on it: Back or Forward from it
+  // changed only the address. Load the page it comes to (the worker's kept copy, or this page).
+  window.addEventListener("popstate", function () {
+    if (document.body.classList.contains("offline-page")) { location.reload(); }
+  });
   navigator.serviceWorker.addEventListener("message", function (event) {
     if (event.data && event.data.type === "queue-changed") { showQueue(); }
   });

@@ -561,3 +561,27 @@ def test_a_kept_checkin_form_opened_days_later_is_for_that_day(gate_phone, live_
     assert expected > kept_for
     expect(page.get_by_label("Day")).to_have_value(expected)
     expect(page.get_by_label("Day")).to_have_attribute("max", expected)
+
+
+def test_back_from_the_offline_page_opens_the_kept_page_it_comes_to(gate_phone, live_server):
+    """Found from outside: once Back without signal reached a page the phone does not keep
+    (the offline page stood in for it), later Backs changed only the address, even to the
+    child's home, which the phone keeps. The offline page draws nothing of its own: each
+    Back or Forward loads the page it comes to, kept copy or offline page."""
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "back-offline@example.com")
+    page.get_by_role("link", name="Home", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Mia")
+    page.locator("main h2 a.tap-link").first.click()  # the ladder page: not kept offline
+    expect(page).to_have_url(re.compile(r"/ladders/\d+$"))
+    page.get_by_role("link", name="Home", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Mia")
+    page.evaluate("sessionStorage.removeItem('htmx-history-cache')")  # a tab opened afresh
+    page.context.set_offline(True)
+    page.go_back()
+    expect(page.get_by_role("heading", name="You're offline")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Mia")
+    expect(page.locator("body > .offline-banner")).to_be_visible()
+    assert page.url.endswith(("/", f"/children/{child_id}"))
+    page.context.set_offline(False)
