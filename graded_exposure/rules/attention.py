@@ -18,9 +18,10 @@ Each clinical default here has its source in docs/clinical.md (rules/clinical_so
 """
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from .flags import Flag
+from .timezones import local_date
 
 WEEK, FOUR_WEEKS = 7, 28
 # Reasons shown before every other: a sign the child may need more help than practice.
@@ -39,9 +40,10 @@ def is_behind_target(days_last_7: int, target: int, days_linked: int = WEEK) -> 
     return days_linked >= WEEK and days_last_7 < target
 
 
-def days_linked(consented_on: date | None, today: date) -> int:
-    """Whole days since the family consented to the link (a week when it does not say)."""
-    return WEEK if consented_on is None else (today - consented_on).days
+def days_linked(consented_at: datetime | None, tz: str, today: date) -> int:
+    """Whole days since the family consented to the link, on the family's calendar (a week
+    when the link does not say)."""
+    return WEEK if consented_at is None else (today - local_date(consented_at, tz)).days
 
 
 @dataclass(frozen=True)

@@ -234,11 +234,7 @@ def _stored_row(row, now: datetime, todays: dict[str, date]) -> CaseloadRow:
         fear_judged=any(s[summary_steps.CURRENT] and summary_steps.complete(s)
                         and len(s[summary_steps.WINDOW][1]) >= flags.FEAR_WINDOW
                         for s in steps or ()),
-        days_linked=_days_linked(consented_at, tz, today))
-
-
-def _days_linked(consented_at: datetime | None, tz: str, today: date) -> int:
-    return attention.days_linked(consented_at and local_date(consented_at, tz), today)
+        days_linked=attention.days_linked(consented_at, tz, today))
 
 
 # ---- the full computation: the summaries' oracle in tests -----------------------------------
@@ -308,7 +304,7 @@ def recompute_rows(session: Session, therapist: User,
             fear_judged=any(len(windows.get(step.id, ())) >= flags.FEAR_WINDOW
                             for ladder in ladders[child.id] for step in ladder.steps
                             if step.status == "current"),
-            days_linked=_days_linked(link.consented_at, tz, today)))
+            days_linked=attention.days_linked(link.consented_at, tz, today)))
     return sorted(caseload, key=lambda r: r.attention_key)
 
 

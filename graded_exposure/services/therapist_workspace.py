@@ -68,9 +68,8 @@ class ChildWorkspace:
 
     @property
     def behind(self) -> bool:
-        consented = self.link.consented_at
-        since = attention.days_linked(
-            consented and local_date(consented, self.child.family.timezone), self.insights.today)
+        since = attention.days_linked(self.link.consented_at, self.child.family.timezone,
+                                      self.insights.today)
         return attention.is_behind_target(self.insights.practice_days_last_7, self.target, since)
 
 
