@@ -599,3 +599,8 @@ def test_a_therapists_pages_stay_out_of_htmxs_copies_and_a_familys_do_not(db, fa
     for url in ("/", f"/therapist/children/{family.child.id}"):
         assert marker in tara.page(url), url
     assert marker not in family.client.get(f"/children/{family.child.id}").get_data(as_text=True)
+
+
+def test_a_search_matching_nobody_offers_nothing_to_print(db, family, tara):
+    html = tara.page("/?flag=hopelessness")
+    assert "No child matches this search." in html and "Print all" not in html
