@@ -5,7 +5,8 @@ One home that no write can forget: a Session event notes which children each flu
 a family's time zone) and, just before the commit, rebuilds the parts of those children's rows
 the changes reach (child_summary.write), in the same transaction. Explicit calls in every
 service would be one more thing each new write path must remember; the event covers them all,
-including test factories and the demo data. db.py imports this module, which registers the events.
+including test factories and the demo data. A rollback takes back the notes of the writes it
+takes back. db.py imports this module, which registers the events.
 """
 from dataclasses import dataclass, field
 
@@ -62,6 +63,13 @@ class Touched:
     def __bool__(self) -> bool:
         return bool(self.children or self.ladders or self.checkins or self.families
                     or self.added)
+
+    def undo_added(self) -> None:
+        """Practices noted as logged were rolled back (to a savepoint): what else the
+        transaction wrote stays, so their children's rows are rebuilt from what is stored."""
+        for child_id in self.added:
+            self.children.setdefault(child_id, set()).update({PRACTICE_DAYS, STEPS})
+        self.added.clear()
 
     def note_new(self, obj) -> None:
         if isinstance(obj, Practice):
@@ -138,6 +146,20 @@ def _note_touched(session: Session, _context) -> None:
         touched.note(obj)
     for obj in session.deleted:
         touched.note(obj, deleted=True)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous_transaction) -> None:
+    """A rollback takes back what was noted with its writes: all of it when the whole
+    transaction goes; at a savepoint, the practices noted as logged are rebuilt instead of
+    folded (a rebuild of a child noted for other writes reads only what is stored)."""
+    touched = session.info.get(TOUCHED)
+    if touched is None:
+        return
+    if previous_transaction.nested:
+        touched.undo_added()
+    elif previous_transaction.parent is None:
+        session.info.pop(TOUCHED)
 
 
 @event.listens_for(Session, "before_commit")

@@ -149,3 +149,48 @@ def test_a_current_steps_readiness_is_kept_and_read_only_when_a_try_could_change
     later = first + timedelta(days=1, minutes=30)
     assert _mastery_reads(_statements_of(app, _log(db, family, step, later, 2, "d"))) == []
     assert _ready(db, family.child.id) is True
+
+
+def test_a_write_rolled_back_leaves_nothing_for_the_next_commit_to_fold(db, family, tried):
+    # A flush notes what it wrote for the commit's refresh; a rollback takes the writes back,
+    # and must take the notes too, or the next commit of the same session folds a practice that
+    # was never stored into the row (here: into its step's fear window).
+    step, practice = tried
+    db.add(Practice(child_id=family.child.id, step_id=step.id,
+                    practiced_at=practice.practiced_at + timedelta(minutes=5), fear_before=5,
+                    fear_peak=5, fear_after=2, outcome="did_it", idempotency_key="rolled-back"))
+    db.flush()
+    db.rollback()
+    family.child.display_name = "Sam"
+    db.add(family.child)
+    db.commit()
+    _assert_row_is_the_recount(db, family.child.id)
+
+
+def test_a_savepoint_rolled_back_leaves_the_rest_of_the_transaction_noted(db, family, tried):
+    # Writes before the savepoint stay and are refreshed at the commit; the one inside it is
+    # gone, and the row is rebuilt from what is stored rather than folding it.
+    step, practice = tried
+    kept = _logged(family, step, practice.practiced_at + timedelta(minutes=5), 5, "kept")
+    db.add(kept)
+    db.flush()
+    with db.begin_nested() as savepoint:
+        db.add(_logged(family, step, practice.practiced_at + timedelta(minutes=9), 9, "undone"))
+        db.flush()
+        savepoint.rollback()
+    db.commit()
+    stored = _assert_row_is_the_recount(db, family.child.id)
+    assert stored.steps[0][8][1] == [7, 5]
+
+
+def _logged(family, step, moment, peak: int, key: str) -> Practice:
+    return Practice(child_id=family.child.id, step_id=step.id, practiced_at=moment,
+                    fear_before=peak, fear_peak=peak, fear_after=1, outcome="did_it", idempotency_key=key)
+
+
+def _assert_row_is_the_recount(db, child_id: int) -> ChildSummary:
+    stored = db.get(ChildSummary, child_id)
+    db.refresh(stored)
+    fresh = child_summary.summary_of(db.connection(), child_id)
+    assert {k: getattr(stored, k) for k in fresh} == fresh
+    return stored
