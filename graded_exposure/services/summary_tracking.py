@@ -5,8 +5,10 @@ One home that no write can forget: a Session event notes which children each flu
 a family's time zone) and, just before the commit, rebuilds the parts of those children's rows
 the changes reach (child_summary.write), in the same transaction. Explicit calls in every
 service would be one more thing each new write path must remember; the event covers them all,
-including test factories and the demo data. A rollback takes back the notes of the writes it
-takes back. db.py imports this module, which registers the events.
+including test factories and the demo data. The one write that bypasses the flush, logging a
+practice (the commonest, practices._insert), notes its row through note_inserted. A rollback
+takes back the notes of the writes it takes back. db.py imports this module, which registers
+the events.
 """
 from dataclasses import dataclass, field
 
@@ -135,6 +137,12 @@ def _add(ids: dict | set, obj, name: str, parts: set[str] | None = None) -> None
         ids.add(value)
     else:
         ids.setdefault(value, set()).update(parts)
+
+
+def note_inserted(session: Session, practice: Practice) -> None:
+    """A practice stored by its own INSERT, not by a flush (practices.log_practice): noted as
+    the flush would have noted it."""
+    session.info.setdefault(TOUCHED, Touched()).note_new(practice)
 
 
 @event.listens_for(Session, "after_flush")

@@ -4,7 +4,8 @@ from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import select
+from sqlalchemy import inspect
+from sqlmodel import Session, select
 
 from graded_exposure.errors import DomainError
 from graded_exposure.models import AuditEvent, Practice, utcnow
@@ -34,6 +35,23 @@ def test_log_practice_stores_what_was_entered(db, family):
     assert (stored.outcome, stored.note, stored.small_wins) == ("partly", "Brave!", ["laughed"])
     assert stored.calming_used == ["Slow breathing"]
     assert abs(stored.practiced_at - utcnow()) < timedelta(seconds=5)
+
+
+def test_the_logged_practice_is_the_sessions_object_as_stored(app, db, family):
+    # log_practice stores a practice with one INSERT, not a flush, and hands back the object
+    # as if loaded: in the session, clean, every column as the database holds it.
+    step = current_step(make_ladder(db, family.child))
+    practice = log(db, family, step, fear_peak=8, prediction="They will laugh",
+                   expected_likelihood=75, small_wins=["laughed"])
+    assert db.get(Practice, practice.id) is practice
+    assert practice not in db.dirty and practice not in db.new
+    assert inspect(practice).unloaded == {"step"}  # no column left to load again
+    assert practice.step is step
+    with Session(app.extensions["db_engine"]) as fresh:
+        stored = fresh.get(Practice, practice.id)
+        columns = Practice.__table__.columns.keys()
+        assert {c: getattr(practice, c) for c in columns} == {c: getattr(stored, c)
+                                                              for c in columns}
 
 
 def test_peak_defaults_to_the_higher_of_before_and_after(db, family):
