@@ -19,6 +19,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import select
 
@@ -197,12 +198,34 @@ def step_of_child(child: Child, step_id: int, *, whole_ladder: bool = True) -> S
     return _on_child(step_for(step_id, whole_ladder=whole_ladder), child.id)
 
 
+# The family's child and one of its steps, with the ladder between them: one statement of
+# three plain objects, cheaper than the step with its chain joined on. The child's family is
+# the caregiver's own, loaded with them on every request (login_sessions), so the child finds
+# it in the session: no join, no statement.
+_CHILD_AND_STEP = (select(Child, Ladder, Step).join(Ladder, Ladder.child_id == Child.id)
+                   .join(Step, Step.ladder_id == Ladder.id)
+                   .where(Child.id == bindparam("child_id"), Step.id == bindparam("step_id"),
+                          Child.family_id == bindparam("family_id")))
+
+
 def child_and_step(child_id: int, step_id: int | None) -> tuple[Child, Step | None]:
     """The family's child and, when `step_id` is given, one of its steps (without its ladder's
-    other steps), for logging a practice. The step is loaded first: its chain up to the family
-    brings the child, so the child costs no statement of its own."""
-    step = _on_child(step_for(step_id, whole_ladder=False), child_id) if step_id else None
-    return child_for(child_id), step
+    other steps), for logging a practice."""
+    if not step_id:
+        return child_for(child_id), None
+    if not (1 <= child_id <= _MAX_ID and 1 <= step_id <= _MAX_ID
+            and current_user.is_authenticated and current_user.family_id is not None):
+        abort(404)
+    found = get_session().exec(_CHILD_AND_STEP, params={
+        "child_id": child_id, "step_id": step_id, "family_id": current_user.family_id}).first()
+    if found is None:
+        abort(404)
+    child, ladder, step = found
+    # The session holds loaded objects weakly: tied together, the ladder lives as long as
+    # the step does, and step.ladder.child runs no statement.
+    set_committed_value(step, "ladder", ladder)
+    set_committed_value(ladder, "child", child)
+    return child, step
 
 
 def _on_child(step: Step, child_id: int) -> Step:

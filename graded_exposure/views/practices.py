@@ -53,6 +53,8 @@ def save(child_id: int):
             return see_other(url_for("children.show", child_id=child.id))
         if isinstance(refusal.error, practices.KeyAlreadyUsed):
             form.renew_key()
+            # Found after a rollback, which let go of what the session had loaded.
+            child, step = child_and_step(child_id, form.step.data)
     if queued:
         return queued_sync.refused(form)
     return _form_page(child, form, step)
