@@ -27,6 +27,7 @@ from .db import get_session
 from .models import (
     ACTIVE_LINK,
     Child,
+    Family,
     InboxMessage,
     Ladder,
     LiveSession,
@@ -198,12 +199,13 @@ def step_of_child(child: Child, step_id: int, *, whole_ladder: bool = True) -> S
     return _on_child(step_for(step_id, whole_ladder=whole_ladder), child.id)
 
 
-# The family's child and one of its steps, with the ladder between them: one statement of
-# three plain objects, cheaper than the step with its chain joined on. The child's family is
-# the caregiver's own, loaded with them on every request (login_sessions), so the child finds
-# it in the session: no join, no statement.
-_CHILD_AND_STEP = (select(Child, Ladder, Step).join(Ladder, Ladder.child_id == Child.id)
+# The family's child and one of its steps, with the ladder between them and the family: one
+# statement of four plain objects, tied together after (set_committed_value), cheaper than the
+# step with its chain joined on (joinedload's row processors).
+_CHILD_AND_STEP = (select(Child, Ladder, Step, Family)
+                   .join(Ladder, Ladder.child_id == Child.id)
                    .join(Step, Step.ladder_id == Ladder.id)
+                   .join(Family, Family.id == Child.family_id)
                    .where(Child.id == bindparam("child_id"), Step.id == bindparam("step_id"),
                           Child.family_id == bindparam("family_id")))
 
@@ -220,11 +222,12 @@ def child_and_step(child_id: int, step_id: int | None) -> tuple[Child, Step | No
         "child_id": child_id, "step_id": step_id, "family_id": current_user.family_id}).first()
     if found is None:
         abort(404)
-    child, ladder, step = found
-    # The session holds loaded objects weakly: tied together, the ladder lives as long as
-    # the step does, and step.ladder.child runs no statement.
+    child, ladder, step, family = found
+    # The session holds loaded objects weakly: tied together, they live as long as the step
+    # and the child do, and step.ladder.child.family runs no statement.
     set_committed_value(step, "ladder", ladder)
     set_committed_value(ladder, "child", child)
+    set_committed_value(child, "family", family)
     return child, step
 
 
