@@ -16,7 +16,7 @@ from ..rules.safety_fading import used_problem
 from ..rules.timezones import local_date
 from . import audit, summary_tracking
 from .expectancy import ask_about_newest, schedule_rerating, wants_rerating
-from .form_keys import checked_key
+from .form_keys import KeyLost, checked_key
 from .ladder_lines import LadderLine, active_ladders
 from .pagination import MAX_PAGE, Page
 from .plain_rows import plain_rows
@@ -25,7 +25,7 @@ from .unique_wins import write_or_winner
 PER_PAGE = 30
 
 
-class KeyAlreadyUsed(DomainError):
+class KeyAlreadyUsed(KeyLost):
     """The form's idempotency key already belongs to another child's practice."""
 
 

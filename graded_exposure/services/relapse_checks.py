@@ -11,7 +11,7 @@ from ..errors import DomainError
 from ..models import Ladder, RelapseCheck, Step, User
 from ..rules import boosters as rules
 from . import audit, boosters, steps
-from .form_keys import KEY_LOST, checked_key
+from .form_keys import KeyLost, checked_key
 from .ladders import unarchive_ladder
 from .unique_wins import write_or_winner
 
@@ -26,7 +26,7 @@ def record_check(session: Session, ladder: Ladder, user: User, answers: rules.Re
     existing = _by_key(session, key)
     if existing is not None:
         if existing.ladder_id != ladder.id:
-            raise DomainError(KEY_LOST)
+            raise KeyLost()
         return existing
     if not rules.is_complete(s.status for s in ladder.steps):
         raise DomainError(NOT_FINISHED)

@@ -12,7 +12,7 @@ from ..rules.timezones import local_date
 from ..vocabulary import Attendance
 from . import audit
 from .caseload import active_link
-from .form_keys import KEY_LOST, checked_key
+from .form_keys import KeyLost, checked_key
 from .session_summary import move_last_session_forward
 from .unique_wins import write_or_winner
 
@@ -45,7 +45,7 @@ def record_session(session: Session, therapist: User, child: Child, details: Ses
     key = checked_key(idempotency_key)
     existing = session.exec(_BY_KEY, params={"key": key}).first()
     if existing is not None:
-        return _same_child(existing, child)
+        return _same_form(existing, therapist, child)
     link = active_link(session, therapist, child)
     record = TherapySession(child_id=child.id, therapist_id=therapist.id, idempotency_key=key,
                             **_checked(child, details, now))
@@ -61,15 +61,18 @@ def record_session(session: Session, therapist: User, child: Child, details: Ses
 
     def first_copy() -> TherapySession | None:
         existing = session.exec(_BY_KEY, params={"key": key}).first()
-        return None if existing is None else _same_child(existing, child)
+        return None if existing is None else _same_form(existing, therapist, child)
 
     # Two copies of one form racing: the key's unique constraint keeps the first.
     return write_or_winner(session, store, first_copy)
 
 
-def _same_child(record: TherapySession, child: Child) -> TherapySession:
-    if record.child_id != child.id:
-        raise DomainError(KEY_LOST)
+def _same_form(record: TherapySession, therapist: User, child: Child) -> TherapySession:
+    """The record a repeated key stored, when this therapist stored it about this child: a
+    key used by anyone else (another therapist linked to the child) is a lost key, never
+    another's record answered as this one's save."""
+    if (record.child_id, record.therapist_id) != (child.id, therapist.id):
+        raise KeyLost()
     return record
 
 

@@ -52,7 +52,6 @@ def save(child_id: int):
             _flash_learning(child, practice)
             return see_other(url_for("children.show", child_id=child.id))
         if isinstance(refusal.error, practices.KeyAlreadyUsed):
-            form.renew_key()
             # Found after a rollback, which let go of what the session had loaded.
             child, step = child_and_step(child_id, form.step.data)
     if queued:

@@ -9,6 +9,8 @@ from wtforms.form import BaseForm
 
 from ..errors import DomainError
 from ..extensions import htmx
+from ..forms.idempotent import IdempotentForm
+from ..services.form_keys import KeyLost
 
 
 def wants_fragment() -> bool:
@@ -54,6 +56,8 @@ def refusal_on(target: BaseForm | Field) -> Iterator[Refusal]:
             target.form_errors.append(str(e))
         else:
             target.errors = [*target.errors, str(e)]
+        if isinstance(e, KeyLost) and isinstance(target, IdempotentForm):
+            target.renew_key()  # shown again, the form can be saved with a key of its own
 
 
 def see_other(url: str):

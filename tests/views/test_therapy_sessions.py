@@ -177,3 +177,24 @@ def test_caregivers_never_reach_session_records(db, family, tara):
     base = f"/therapist/children/{family.child.id}/sessions"
     assert family.client.get(f"{base}/new").status_code == 404
     assert family.client.get(f"{base}/{record.id}").status_code == 404
+
+
+def test_a_key_another_therapist_used_for_the_child_is_refused_not_answered_as_saved(
+        app, db, family, tara):
+    # Two therapists linked to one child: the second sending the first one's form key (a copy
+    # of the form, a shared device) was told "saved" and nothing of theirs was stored.
+    first = _common_case(tara, family)
+    assert tara.post(f"/therapist/children/{family.child.id}/sessions", first).status_code == 303
+    theo = Therapist(app, db, "theo@example.com", "Theo")
+    link(db, theo.user, family.child)
+    again = {**_common_case(theo, family), "idempotency_key": first["idempotency_key"]}
+    response = theo.post(f"/therapist/children/{family.child.id}/sessions", again)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "lost its key" in body
+    assert _count(db) == 1
+    assert db.exec(select(TherapySession)).one().therapist_id == tara.user.id
+    # Shown again with a key of its own: Save now stores Theo's record.
+    assert _key(body) != first["idempotency_key"]
+    assert theo.post(f"/therapist/children/{family.child.id}/sessions",
+                     {**again, "idempotency_key": _key(body)}).status_code == 303
+    assert _count(db) == 2
