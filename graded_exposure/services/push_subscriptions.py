@@ -1,6 +1,7 @@
 """The browsers (phones) a user turned web push on for."""
 import base64
 import binascii
+import hmac
 from urllib.parse import urlsplit
 
 from sqlmodel import Session, func, select
@@ -55,10 +56,17 @@ def subscribe(session: Session, user: User, endpoint: str, p256dh: str, auth: st
               allowed_hosts: tuple[str, ...] = DEFAULT_PUSH_HOSTS) -> PushSubscription:
     """Save (or move to this user) the subscription of the browser in hand."""
     endpoint, p256dh, auth = checked_subscription(endpoint, p256dh, auth, allowed_hosts)
-    found = session.exec(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
-    # One browser, one recipient: whoever subscribed it last gets its notifications.
-    subscription = found.first() or PushSubscription(user_id=user.id, endpoint=endpoint,
-                                                     p256dh=p256dh, auth=auth)
+    found = session.exec(select(PushSubscription).where(
+        PushSubscription.endpoint == endpoint)).first()
+    # One browser, one recipient: whoever subscribed it last gets its notifications (a shared
+    # tablet signed in again). Another user's browser moves only with its own keys: only the
+    # browser holding the subscription has them (the auth secret); the endpoint alone is not
+    # enough to take someone's notifications.
+    if found is not None and found.user_id != user.id and not (
+            found.p256dh == p256dh and hmac.compare_digest(found.auth, auth)):
+        raise DomainError("The browser sent a push subscription we cannot use.")
+    subscription = found or PushSubscription(user_id=user.id, endpoint=endpoint,
+                                             p256dh=p256dh, auth=auth)
     subscription.user_id, subscription.p256dh, subscription.auth = user.id, p256dh, auth
     session.add(subscription)
     session.commit()

@@ -71,10 +71,27 @@ def test_subscribe_stores_the_browsers_subscription(family, db):
         as_text=True)
 
 
-def test_subscribing_again_moves_the_browser_to_the_new_user(family, other_family, db):
-    _post_json(family, "/push/subscribe", {"endpoint": ENDPOINT, "keys": _browser_keys()})
-    _post_json(other_family, "/push/subscribe", {"endpoint": ENDPOINT, "keys": _browser_keys()})
+def test_the_same_browser_subscribing_for_another_user_moves_to_them(family, other_family, db):
+    # A shared tablet: one browser, its one subscription (endpoint and keys), a new sign-in.
+    keys = _browser_keys()
+    _post_json(family, "/push/subscribe", {"endpoint": ENDPOINT, "keys": keys})
+    moved = _post_json(other_family, "/push/subscribe", {"endpoint": ENDPOINT, "keys": keys})
+    assert moved.status_code == 201
     assert [s.user_id for s in _subscriptions(db)] == [other_family.user.id]
+
+
+def test_an_endpoint_sent_with_other_keys_does_not_take_another_users_browser(
+        family, other_family, db):
+    # Found from outside: anyone who learned a phone's endpoint could post it with keys of
+    # their own and take its notifications (the phone's owner silently got none). Only the
+    # browser holding the subscription has its keys (the auth secret).
+    keys = _browser_keys()
+    _post_json(family, "/push/subscribe", {"endpoint": ENDPOINT, "keys": keys})
+    taken = _post_json(other_family, "/push/subscribe",
+                       {"endpoint": ENDPOINT, "keys": {**_browser_keys(), "auth": _b64(b"x" * 16)}})
+    assert taken.status_code == 422 and taken.get_json()["error"]
+    (kept,) = _subscriptions(db)
+    assert (kept.user_id, kept.p256dh, kept.auth) == (family.user.id, keys["p256dh"], keys["auth"])
 
 
 @pytest.mark.parametrize("payload", [
