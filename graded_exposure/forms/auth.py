@@ -28,7 +28,12 @@ class RegisterForm(AppForm):
 
 
 class FinishSignUpForm(AppForm):
-    """One button: opening the emailed link (GET) never creates the account by itself."""
+    """The password chosen at sign-up, typed again: anyone can start a sign-up for any address,
+    so the link alone (which reaches the address's owner) must not make the account with a
+    stranger's password. Opening the link (GET) never creates the account by itself."""
+
+    password = PasswordField("The password you chose when you signed up", validators=[
+        InputRequired(message="Type the password you chose when you signed up.")])
 
 
 class JoinFamilyForm(AppForm):

@@ -9,6 +9,10 @@ someone else's address first cannot plant a password in the account that person 
 Joining a family by its invitation link works the same way when a mail server can prove the
 address (views/family.py): the waiting sign-up names the invitation, and opening the link makes
 the account inside that family, so the join page cannot tell who has an account either.
+
+Finishing asks for the password chosen with the link: a stranger can start a sign-up for
+someone else's address, and that address's owner, sent the link, must not be able to make an
+account the stranger can log in to by pressing its button.
 """
 from collections.abc import Callable
 from datetime import timedelta
@@ -16,13 +20,21 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from ..errors import TokenInvalid
+from ..errors import DomainError, TokenInvalid
 from ..models import FamilyInvite, PendingRegistration, User, utcnow
 from . import accounts, families, tokens
+
+
+class WrongPassword(DomainError):
+    """The password typed on the finish page is not the one chosen with the link."""
+
 
 LINK_REFUSED = ("This sign-up link is invalid, used or expired. Sign up again and open the "
                 "newest link we email you.")
 ALREADY_DONE = "This address already has an account. Log in, or reset your password."
+SOMEONE_ELSES_SIGN_UP = ("That is not the password chosen when this link was asked for. If you did "
+                     "not sign up, nothing has been made: you can ignore the email, or sign up "
+                     "yourself.")
 
 
 def start_sign_up(session: Session, *, email: str, password: str, display_name: str,
@@ -57,10 +69,13 @@ def pending_sign_up(session: Session, token: str) -> PendingRegistration:
     return row
 
 
-def finish_sign_up(session: Session, token: str) -> User:
+def finish_sign_up(session: Session, token: str, password: str) -> User:
     """Create the account of an opened sign-up link (inside the family whose invitation it
-    came from, if one); every other waiting sign-up of the address ends."""
+    came from, if one) when `password` is the one chosen with it; every other waiting sign-up
+    of the address ends."""
     row = pending_sign_up(session, token)
+    if not accounts.check_password(row.password_hash, password):
+        raise WrongPassword(SOMEONE_ELSES_SIGN_UP)
     email, invite_id = row.email, row.family_invite_id
     session.exec(delete(PendingRegistration).where(PendingRegistration.email == email))
     try:

@@ -70,14 +70,18 @@ def finish_sign_up(token: str):
         pending = registrations.pending_sign_up(get_session(), token)
         if form.validate_on_submit():
             joins = pending.family_invite_id is not None
-            user = registrations.finish_sign_up(get_session(), token)
-            auth_session.log_in(user)
-            flash("Welcome to the family!" if joins else
-                  f"Welcome, {user.display_name}! Your account is ready.", "success")
-            return see_other(url_for("home.index"))
+            try:
+                user = registrations.finish_sign_up(get_session(), token, form.password.data)
+            except registrations.WrongPassword as e:
+                form.password.errors = [str(e)]
+            else:
+                auth_session.log_in(user)
+                flash("Welcome to the family!" if joins else
+                      f"Welcome, {user.display_name}! Your account is ready.", "success")
+                return see_other(url_for("home.index"))
     except DomainError as e:
         return render("auth/finish_sign_up.html", form=None, error=str(e), status=404)
-    return render("auth/finish_sign_up.html", form=form, pending=pending, error=None)
+    return render_form("auth/finish_sign_up.html", form, pending=pending, error=None)
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -72,6 +72,7 @@ def sign_up(page, base_url: LiveServer, *, name: str, email: str, password: str,
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     (link,) = [x for x in base_url.mailbox.links(email) if "/register/" in x]
     page.goto(link)
+    page.get_by_label("The password you chose").fill(password)
     page.get_by_role("button", name="Finish signing up").click()
 
 

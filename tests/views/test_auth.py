@@ -25,7 +25,8 @@ def _finish(client, smtp, email="alex@example.com"):
     path = urlsplit(link).path
     page = client.get(path)
     assert page.status_code == 200
-    return client.post(path, data={"csrf_token": csrf_from(page.get_data(as_text=True))})
+    return client.post(path, data={"csrf_token": csrf_from(page.get_data(as_text=True)),
+                                   "password": PASSWORD})
 
 
 def test_register_then_link_creates_caregiver_with_family_in_browser_timezone(client, db, smtp):

@@ -156,7 +156,7 @@ def _finish_link(app, smtp, email):
     client = app.test_client()
     path = link.removeprefix("http://localhost")
     page = client.get(path).get_data(as_text=True)
-    return client, client.post(path, data={"csrf_token": csrf_from(page)})
+    return client, client.post(path, data={"csrf_token": csrf_from(page), "password": PASSWORD})
 
 
 def test_with_mail_the_join_page_cannot_tell_who_has_an_account(app, family, other_family, db,

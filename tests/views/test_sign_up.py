@@ -22,9 +22,9 @@ def _sign_up_path(smtp, email="jo@example.com") -> str:
     return urlsplit(link).path
 
 
-def _finish(client, path):
+def _finish(client, path, password=PASSWORD):
     page = client.get(path).get_data(as_text=True)
-    return client.post(path, data={"csrf_token": csrf_from(page)})
+    return client.post(path, data={"csrf_token": csrf_from(page), "password": password})
 
 
 def test_a_known_address_gets_the_same_answer_as_a_new_one(app, client, family, db, smtp):
@@ -89,7 +89,7 @@ def test_a_stranger_signing_up_first_cannot_plant_a_password(app, db, smtp):
     _sign_up(owner, password="only the owner knows")
     links = [x for x in smtp.links("jo@example.com") if "/register/" in x]
     assert len(smtp.to("jo@example.com")) == 2 and len(links) == 1
-    assert _finish(owner, _sign_up_path(smtp)).status_code == 303
+    assert _finish(owner, _sign_up_path(smtp), "only the owner knows").status_code == 303
     logged_in_client(app, "jo@example.com", "only the owner knows")  # asserts the login works
     stranger_client = app.test_client()
     page = stranger_client.get("/login").get_data(as_text=True)
@@ -99,6 +99,28 @@ def test_a_stranger_signing_up_first_cannot_plant_a_password(app, db, smtp):
     assert stranger.status_code == 422
     # The stranger's waiting sign-up ended with the owner's.
     assert db.exec(select(PendingRegistration)).first() is None
+
+
+def test_a_strangers_sign_up_link_opened_by_the_owner_does_not_give_the_stranger_the_account(
+        app, db, smtp):
+    # Found from outside: anyone can start a sign-up for any address with a password of their
+    # own; the address's owner, sent "Finish signing up", pressed the button and got an
+    # account the stranger could log in to. The link finishes only with the password chosen
+    # with it, which the owner does not have.
+    _sign_up(app.test_client(), password="the stranger knows this", name="Jo")
+    owner = app.test_client()
+    refused = _finish(owner, _sign_up_path(smtp), password="only the owner knows")
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "not the password chosen" in body
+    assert db.exec(select(User)).first() is None
+    assert owner.get("/family").status_code in (302, 401)  # not logged in
+    # The owner's own sign-up still works, and ends the stranger's waiting one.
+    _sign_up(owner, password="only the owner knows")
+    paths = [urlsplit(x).path for x in smtp.links("jo@example.com") if "/register/" in x]
+    assert _finish(owner, paths[-1], password="only the owner knows").status_code == 303
+    assert _finish(app.test_client(), paths[0], password="the stranger knows this"
+                   ).status_code == 404
+    logged_in_client(app, "jo@example.com", "only the owner knows")
 
 
 def test_signing_up_when_mail_cannot_be_sent_stores_nothing(client, db, smtp):
