@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask, current_app, g
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 # Registers the Session events that keep the caseload's per-child summaries current.
@@ -79,6 +80,18 @@ def _refuse_lazy_load(state) -> None:
         raise LazyLoadInRequest(f"lazy load of {state.loader_strategy_path} at "
                                 f"{' < '.join(reversed(ours[-4:-1]))}: load it with the query "
                                 f"(selectinload/joinedload) instead")
+
+
+def end_failed_transaction() -> None:
+    """Roll back this request's transaction, if it has one, so that the rest of the request (an
+    error page reading the inbox badge) can use the database again."""
+    session = g.get("db_session")
+    if session is None:
+        return
+    try:
+        session.rollback()
+    except SQLAlchemyError:  # the connection itself is gone: the next statement reconnects
+        session.close()
 
 
 def close_session(_exc=None) -> None:

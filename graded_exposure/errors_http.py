@@ -10,9 +10,10 @@ from flask import Flask, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import SecurityError
 
-from .db import get_session
+from .db import end_failed_transaction
 from .extensions import htmx
 from .rules.safe_redirect import safe_next_path
 from .views import queued_sync
@@ -60,8 +61,24 @@ def _render(code: int, message: str | None = None):
 
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
-    for code in _MESSAGES:
+    for code in _MESSAGES.keys() - {500}:
         app.register_error_handler(code, lambda e, code=code: _render(code))
+
+    @app.errorhandler(500)
+    def _server_error(_e):
+        # The page's navigation reads the database: after a failed statement (PostgreSQL:
+        # "current transaction is aborted") or flush it would fail too, leaving the server's
+        # bare error page.
+        end_failed_transaction()
+        return _render(500)
+
+    @app.errorhandler(StaleDataError)
+    def _changed_meanwhile(_e):
+        # A row this request read was changed or deleted by another before this one wrote it
+        # (a caregiver editing a practice the other one just deleted). Nothing of it is kept.
+        end_failed_transaction()
+        app.logger.warning("a write found its row changed or gone meanwhile")
+        return _render(409)
 
     @app.errorhandler(SecurityError)
     def _unknown_host(_e):
@@ -73,7 +90,7 @@ def init_app(app: Flask) -> None:
         # Two requests wrote the same thing at once (a double tap, two phones): both passed
         # their look-ups and the database's constraint refused the second. Nothing of it is
         # kept; the transaction is rolled back before the page (its nav reads the database).
-        get_session().rollback()
+        end_failed_transaction()
         app.logger.warning("a write refused by a constraint: %s", type(e.orig).__name__)
         return _render(409)
 
