@@ -12,7 +12,7 @@ from ..models import Child, Family, FamilyInvite, User, utcnow
 from ..rules.passwords import password_problem
 from ..rules.timezones import valid_timezone
 from ..vocabulary import Role
-from . import audit, reminders, tokens
+from . import audit, child_summary, reminders, tokens
 from .accounts import hash_password, normalise_email
 
 
@@ -70,10 +70,23 @@ def set_timezone(session: Session, family: Family, name: str) -> None:
     """Change the family's IANA time zone."""
     if not valid_timezone(name):
         raise DomainError("Choose a time zone from the list.")
+    # Locks first, reading after: a practice replacing a child's pending re-rating question
+    # takes the child's lock and then deletes the question, which is one of the reminders
+    # moved here. Taking the children's locks (PostgreSQL; in the order the summary's rebuild
+    # takes them at the commit) and writing the family's row (SQLite's one writer) before
+    # reading the reminders, this waits for such a writer and then reads what it left: no
+    # deadlock, and no reminder updated after it was deleted.
+    connection = session.connection()
+    for child_id in session.exec(_CHILD_IDS, params={"family_id": family.id}):
+        child_summary.lock_child(connection, child_id)
+    old, family.timezone = family.timezone, name
+    session.flush()
     # The family page says reminders follow this zone: those in the old one come along.
-    reminders.move_zone(session, family.id, family.timezone, name)
-    family.timezone = name
+    reminders.move_zone(session, family.id, old, name)
     session.commit()
+
+
+_CHILD_IDS = select(Child.id).where(Child.family_id == bindparam("family_id")).order_by(Child.id)
 
 
 def create_invite(session: Session, user: User, email: str, lifetime: timedelta,

@@ -188,3 +188,47 @@ def test_the_last_two_caregivers_agreeing_at_once_start_the_plan(app, db, family
     db.expire_all()
     assert db.get(AccommodationPlan, plan.id).status == "active"
     assert waited, "the second caregiver's agreement went ahead of the first's commit"
+
+
+def test_a_time_zone_change_and_a_replaced_question_at_once_both_go_through(app, db, family):
+    """Found on PostgreSQL under load (four workers): a practice replacing the child's pending
+    re-rating question took the child's lock, then deleted the question; a time-zone change
+    updated the family's reminders, the question included, then took the child's lock to
+    rebuild the summary. Opposite orders: a deadlock (a 500, the practice lost), or the time
+    zone's UPDATE found the question gone (StaleDataError, a 500). The practice's writer holds
+    its transaction open while the time zone changes; the change must wait, then go through."""
+    import threading
+
+    from graded_exposure.models import Child, Family, Reminder
+    from graded_exposure.services import expectancy, practices
+    from tests.factories import current_step, make_ladder
+
+    step = current_step(make_ladder(db, family.child))
+    practices.log_practice(db, family.child, step, family.user, practices.PracticeDetails(
+        fear_before=6, fear_after=3, prediction="They laugh", expected_likelihood=75,
+        prediction_came_true="no"), "with-a-question")
+    assert db.exec(select(Reminder).where(Reminder.kind == "rerate")).one()
+    engine = app.extensions["db_engine"]
+    failed = []
+
+    def change_zone():
+        with Session(engine, expire_on_commit=False) as other:
+            try:
+                families.set_timezone(other, other.get(Family, family.user.family_id),
+                                      "Europe/Paris")
+            except Exception as e:
+                failed.append(e)
+
+    with Session(engine, expire_on_commit=False) as first:
+        expectancy._drop_pending(first, family.child.id)  # the practice's writer, uncommitted
+        zone = threading.Thread(target=change_zone)
+        zone.start()
+        zone.join(timeout=0.5)
+        first.commit()
+    zone.join(timeout=20)
+    assert not zone.is_alive() and failed == []
+    db.expire_all()
+    assert db.get(Family, family.user.family_id).timezone == "Europe/Paris"
+    assert db.exec(select(Reminder).where(Reminder.kind == "rerate")).all() == []
+    assert all(r.timezone == "Europe/Paris" for r in db.exec(select(Reminder)))
+    assert db.get(Child, family.child.id) is not None
