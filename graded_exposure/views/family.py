@@ -57,6 +57,16 @@ def invite():
     return _family_page(status=status_for(form), invite_form=form)
 
 
+@bp.get("/family/invites")
+@caregiver_required
+def invite_again():
+    # The invite link page came from a POST; reloading it (the address bar shows this URL)
+    # asks here. The link is not kept, so it cannot be shown again: say so, and offer a new one.
+    flash("An invite link is shown only once, so it cannot be shown again. If you did not "
+          "send it yet, create a new one below.", "info")
+    return see_other(url_for("family.show"))
+
+
 def _invite(email: str) -> str:
     """Create an invitation link, emailed when an address is given; return its token."""
     if email:

@@ -83,6 +83,17 @@ def test_invite_link_works_once(app, family, db):
     assert len(db.exec(select(User)).all()) == 2
 
 
+def test_reloading_the_invite_link_page_says_why_the_link_is_not_shown_again(family, db):
+    # Found from outside on a phone: the boosted form left /family/invites in the address
+    # bar, and pulling to refresh answered "That action is not allowed here." (405).
+    _invite_link(family)
+    reloaded = family.client.get("/family/invites")
+    assert reloaded.status_code == 303 and reloaded.headers["Location"].endswith("/family")
+    page = family.client.get("/family").get_data(as_text=True)
+    assert "shown only once" in page and "Create invite link" in page
+    assert len(db.exec(select(FamilyInvite)).all()) == 1  # a reload makes no new link
+
+
 def test_expired_invite_is_refused(app, family, db):
     link = _invite_link(family)
     invite = db.exec(select(FamilyInvite)).one()
