@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from graded_exposure.models import Child, Ladder, Step, SubStep, TherapistNote
-from tests.browser.journeys import each_main_page
+from tests.browser.journeys import each_main_page, register_and_add_child
 from tests.main_pages import THERAPIST, MainPage, seed_main_pages
 
 pytestmark = pytest.mark.browser
@@ -45,3 +45,23 @@ def test_every_main_page_fits_a_phone_with_long_unbroken_words(live_server, brow
             wide.append(f"{main_page.name} ({main_page.path}): {found['width']} px, "
                         f"past the edge: {', '.join(found['over'])}")
     assert not wide, f"{len(wide)} pages wider than {NARROW['width']} px:\n" + "\n".join(wide)
+
+
+SWITCH = """() => [...document.querySelectorAll('.child-switch a')].map((a) => {
+  const box = a.getBoundingClientRect();
+  return {text: a.scrollWidth - a.clientWidth, left: box.left, right: box.right};
+})"""
+
+
+def test_the_child_switcher_keeps_each_name_inside_its_own_button(live_server, phone):
+    # Found from outside: with a second child of a long name, the switcher's buttons shrank
+    # below their names, and the long name was printed across its neighbour's at 360 px.
+    register_and_add_child(phone, live_server, "two-children@example.com")
+    phone.goto(live_server + "/children/new")
+    phone.get_by_label("Name or nickname").fill(NAME)
+    phone.get_by_role("button", name="Add child").click()
+    phone.goto(live_server + "/")
+    pills = phone.evaluate(SWITCH)
+    assert len(pills) == 2
+    assert all(pill["text"] <= 1 for pill in pills), pills  # no name runs out of its button
+    assert pills[0]["right"] <= pills[1]["left"], pills  # and no button runs over the next
