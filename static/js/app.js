@@ -89,3 +89,52 @@
   // Keep an old message out of htmx's history snapshot, so going back does not show it again.
   document.addEventListener("htmx:beforeHistorySave", clear);
 })();
+// Focus stays where the person was. htmx keeps focus on an element that has an id and comes
+// back in the swapped part; the buttons in swapped lists (move a step, add one, pause a
+// reminder) have none, and focus fell to the top of the page: a keyboard or switch user who
+// moved a step down had to find it again from there. The control in use is remembered with the
+// parts around it that have an id; after the swap, focus goes to the same control (same kind,
+// name, value, address and words) in the nearest of those parts that came back, else to the
+// control in the same place there (Pause becomes Resume). Page loads (boosted) are left alone.
+(function () {
+  "use strict";
+  var CONTROLS = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), " +
+    "select:not([disabled]), textarea:not([disabled])";
+  var held = null;
+
+  function signature(control) {
+    return [control.tagName, control.getAttribute("name"), control.getAttribute("value"),
+      control.getAttribute("formaction") || control.getAttribute("href"),
+      control.textContent.trim()].join("\n");
+  }
+
+  document.addEventListener("htmx:beforeRequest", function () {
+    var active = document.activeElement;
+    held = null;
+    if (!active || active === document.body || !active.matches(CONTROLS)) { return; }
+    var places = [];
+    for (var part = active.parentElement; part; part = part.parentElement) {
+      if (part.id) {
+        places.push({id: part.id, index: Array.prototype.indexOf.call(part.querySelectorAll(CONTROLS), active)});
+      }
+    }
+    held = {control: active, signature: signature(active), places: places};
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var was = held;
+    if (!was || event.detail.boosted) { return; }
+    held = null;
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== was.control) { return; }  // moved on
+    if (document.contains(was.control)) { return; }  // never left
+    for (var i = 0; i < was.places.length; i++) {
+      var part = document.getElementById(was.places[i].id);
+      if (!part) { continue; }
+      var controls = Array.prototype.slice.call(part.querySelectorAll(CONTROLS));
+      var same = controls.filter(function (c) { return signature(c) === was.signature; })[0];
+      var target = same || controls[Math.min(was.places[i].index, controls.length - 1)];
+      if (target) { target.focus(); return; }
+    }
+  });
+})();
