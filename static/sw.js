@@ -17,8 +17,8 @@ var KEPT_FRESH_MS = 10 * 60 * 1000;  // a kept page younger than this is not fet
 var GONE = "the step or the child it was for is no longer in the app.";
 var SAVED_SHOWN_MS = 60 * 60 * 1000;  // a saved item is shown as saved for an hour, then goes
 var FALLBACK_URL = "/inbox";
-var OFFLINE_BANNER = "<p class=\"offline-banner\" role=\"status\">Offline — saved on this phone " +
-  "until you're back online</p>";
+var OFFLINE_BANNER = "<p class=\"offline-banner\" role=\"status\">You're offline. What you " +
+  "log now is kept on this phone and sent when you're back online.</p>";
 
 // The pages a family needs at the school gate, kept for when the network is gone.
 var OFFLINE_PAGES = [/^\/$/, /^\/children\/\d+$/, /^\/children\/\d+\/practices\/new$/,

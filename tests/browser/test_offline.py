@@ -156,7 +156,7 @@ def test_offline_practice_and_checkin_wait_then_save_once(gate_phone, live_serve
     kept = page.goto(f"{live_server}/children/{child_id}")  # a full load, from the phone
     assert "script-src 'self'" in kept.headers["content-security-policy"]  # as online
     expect(page.get_by_role("status").filter(has_text="Offline")).to_contain_text(
-        "saved on this phone until you're back online")
+        "What you log now is kept on this phone and sent when you're back online.")
     expect(page.get_by_role("heading", name="Mia")).to_be_visible()
     logged_at = datetime.now(UTC)
     _log_practice(page)
@@ -258,7 +258,7 @@ def test_a_kept_copy_says_when_the_signal_is_back_and_sends_what_waits(gate_phon
     # On the child's kept home (the form's copy has a banner too): the item waits there.
     expect(page.get_by_role("region", name="Saved on this phone")).to_contain_text("fear 5 → 1")
     banner = page.locator("body > .offline-banner")
-    expect(banner).to_have_text(re.compile("^Offline"))
+    expect(banner).to_have_text(re.compile("^You're offline"))
     page.context.set_offline(False)
     expect(banner).to_have_text(re.compile("^Back online"))
     expect(page.get_by_role("region", name="Saved on this phone").locator(
