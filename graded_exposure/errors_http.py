@@ -51,7 +51,9 @@ def _render(code: int, message: str | None = None):
     if queued_sync.is_queued_sync():
         return queued_sync.failed(code, message or _MESSAGES.get(code, ""))
     fragment = wants_fragment()
-    part_missing = code == 404 and fragment
+    # A part of a page asked for, or a form sent about something: what is missing was most
+    # likely deleted meanwhile (in another tab, by someone else in the family), not a page.
+    part_missing = code == 404 and (fragment or request.method != "GET")
     if message is None:
         message = _PART_MISSING if part_missing else _MESSAGES.get(code, "")
     reload_url = _page_to_reload() if code in _RELOAD_HELPS or part_missing else None

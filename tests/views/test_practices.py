@@ -314,3 +314,20 @@ def test_required_fears_carry_their_message_for_the_phone_without_signal(family,
     assert 'id="fear_after-group" data-required="Tap how scared your child was after."' in html
     assert 'id="fear_before-group" data-required="Tap how scared your child was before."' in html
     assert 'id="fear_peak-group" data-required' not in html
+
+
+def test_saving_a_practice_deleted_meanwhile_says_it_may_have_been_deleted(family, step, db):
+    # Found from outside: Back after deleting a practice showed its edit form; Save answered
+    # "We could not find that page." while the parent was saving a practice, not opening a page.
+    html = open_form(family, step)
+    assert submit(family, html, fear_before=5, fear_after=2).status_code == 303
+    practice = db.exec(select(Practice)).one()
+    edit = family.client.get(f"/practices/{practice.id}/edit").get_data(as_text=True)
+    assert family.post(f"/practices/{practice.id}/delete", {"confirm": "yes"}).status_code == 303
+    saved = family.client.post(f"/practices/{practice.id}/edit", data={
+        **dict(form_defaults(edit).values), "fear_after": "1"},
+        headers={"HX-Request": "true", "HX-Boosted": "true",
+                 "HX-Current-URL": f"http://localhost/practices/{practice.id}/edit"})
+    body = saved.get_data(as_text=True)
+    assert saved.status_code == 404 and "It may have been deleted" in body
+    assert "could not find that page" not in body
