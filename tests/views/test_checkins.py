@@ -111,3 +111,14 @@ def test_checkin_partial_for_htmx(family):
     response = family.client.get(f"/children/{family.child.id}/checkin",
                                  headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert response.status_code == 200
+
+
+def test_a_refused_day_in_another_year_is_named_with_its_year(family, db):
+    # Found from outside: after "A check-in cannot be for a day that has not happened yet.",
+    # the heading read "Friday 1 January", as if next January had been accepted, with no year.
+    later = today_for(family.child).replace(month=1, day=1) + timedelta(days=366)
+    response, _key = _save(family, day=later.isoformat())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "has not happened yet" in page
+    assert f"{later.day} Jan {later.year}" in page
+    assert _rows(db) == []
