@@ -3,13 +3,18 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from ..csrf_mask import MaskedFormCSRF
+from .words import OUR_WORDS
 
 
 class AppForm(FlaskForm):
-    """A FlaskForm whose hidden csrf_token is masked per response (csrf_mask.py, BREACH)."""
+    """A FlaskForm whose hidden csrf_token is masked per response (csrf_mask.py, BREACH), and
+    whose fields say WTForms' own messages in the app's words (words.py)."""
 
     class Meta:
         csrf_class = MaskedFormCSRF
+
+        def get_translations(self, form):
+            return OUR_WORDS
 
 
 # For a form only shown, never validated, whose template sends this response's token through

@@ -53,9 +53,9 @@ def test_register_ignores_mass_assignment_fields(client, db, smtp):
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("password", "short", "at least 8"),
     ("password", "password123", "too common"),
-    ("email", "not-an-email", "Invalid email"),
-    ("display_name", "", "This field is required"),
-    ("display_name", "x" * 81, "longer than 80"),
+    ("email", "not-an-email", "Write an email address, like name@example.com"),
+    ("display_name", "", "Please fill this in"),
+    ("display_name", "x" * 81, "Keep this to 80 characters or fewer"),
     ("role", "admin", "Not a valid choice"),
 ])
 def test_register_refuses_bad_input(client, db, smtp, field, value, message):

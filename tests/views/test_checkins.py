@@ -91,7 +91,7 @@ def test_a_far_or_unreadable_day_in_the_address_opens_today(family, day):
     ({"day": "2999-01-01"}, "not happened yet"),
     ({"day": "yesterday"}, "Not a valid date"),
     ({"acc_school": ["bribed"]}, "not a valid choice"),
-    ({"avoided_school": "y", "note_school": "x" * 201}, "longer than 200"),
+    ({"avoided_school": "y", "note_school": "x" * 201}, "Keep this to 200 characters or fewer (this has 201)"),
     ({"idempotency_key": "short"}, "Reload the page"),
 ])
 def test_bad_checkins_are_refused_with_a_message_and_nothing_stored(family, db, fields, message):

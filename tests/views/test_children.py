@@ -22,16 +22,16 @@ def test_add_child_then_go_on_to_build_a_ladder(family, db):
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ({"display_name": ""}, "This field is required"),
-    ({"display_name": "x" * 41}, "between 1 and 40 characters"),
+    ({"display_name": ""}, "Please fill this in"),
+    ({"display_name": "x" * 41}, "Write 1 to 40 characters"),
     ({"display_name": "Leo", "birth_year": "1800"}, "birth year from the last 21 years"),
     ({"display_name": "Leo", "birth_year": "soon"}, "Not a valid integer"),
     ({"display_name": "Leo", "avatar": "💣"}, "Not a valid choice"),
     ({"display_name": "Leo", "age_band": "99"}, "Not a valid choice"),
     # Found from outside: names that show nothing were stored (an empty heading, a sentence
     # about "the step  is working on").
-    ({"display_name": "\u200b"}, "This field is required"),
-    ({"display_name": "\u3164\u200e\u200f"}, "This field is required"),
+    ({"display_name": "\u200b"}, "Please fill this in"),
+    ({"display_name": "\u3164\u200e\u200f"}, "Please fill this in"),
 ])
 def test_add_child_refuses_bad_input(family, db, data, message):
     response = family.post("/children/new", data)

@@ -97,7 +97,7 @@ def test_the_hold_threshold_can_be_changed_per_plan(family):
     ({"hold_window": 31}, "Choose from 1 to 30 days."),
     ({"hold_window": ""}, "Say out of how many days."),
     ({"target": ""}, "Say which accommodation."),
-    ({"confidence": "y" * 151}, "Field cannot be longer than 150 characters."),
+    ({"confidence": "y" * 151}, "Keep this to 150 characters or fewer"),
 ])
 def test_bad_changes_are_refused_and_nothing_changes(family, changes, message):
     running_plan(family)
@@ -156,7 +156,7 @@ BAD = [
     ({"choice": "own", "own_target": "Holding her hand near the road"},
      "an accommodation that keeps someone safe stays"),
     ({"instead": ""}, "Say what you will do instead."),
-    ({"instead": "x" * 501}, "Field cannot be longer than 500 characters."),
+    ({"instead": "x" * 501}, "Keep this to 500 characters or fewer"),
     ({"acceptance": " "}, "Write the acceptance part"),
     ({"confidence": None}, "Write the confidence part"),
     ({"if_upset": ""}, "Say what you will do if your child gets very upset."),
@@ -308,7 +308,7 @@ def test_no_plan_questions_before_the_plan_starts_or_without_a_plan(family):
     ({"plan_kept": "always"}, "Choose one of the answers."),
     ({"plan_kept": "yes", "plan_child_upset": 11}, "Choose a number from 0 to 10."),
     ({"plan_kept": "yes", "plan_parent_hard": -1}, "Choose a number from 0 to 10."),
-    ({"plan_kept": "yes", "plan_helped": "x" * 201}, "Field cannot be longer than 200"),
+    ({"plan_kept": "yes", "plan_helped": "x" * 201}, "Keep this to 200 characters or fewer"),
     ({"plan_child_upset": 5}, "Say whether you stuck to the plan"),
 ])
 def test_bad_plan_answers_are_refused_and_nothing_stored(family, answers, message):

@@ -120,7 +120,7 @@ def test_htmx_gets_the_list_back_alone(family, ladder):
 
 @pytest.mark.parametrize(("data", "message"), [
     ({"behaviours": ["Made up"]}, "Choose safety behaviours from the list."),
-    ({"custom": "x" * 61}, "Field cannot be longer than 60 characters."),
+    ({"custom": "x" * 61}, "Keep this to 60 characters or fewer"),
 ])
 def test_a_bad_list_is_refused_and_nothing_changes(family, ladder, db, data, message):
     response = family.post(f"/ladders/{ladder.id}/safety", data)
