@@ -16,7 +16,9 @@ where the senders read it (between messages); the run returns once they have all
 """
 import logging
 import multiprocessing
+import os
 import pickle
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
@@ -32,6 +34,10 @@ log = logging.getLogger(__name__)
 # second of CPU to start; a delivery's email and push about 3 ms of the sender's CPU).
 HELPER_BACKLOG = 2000
 STOP_POLL_SECONDS = 0.5  # how often the waiting parent passes a stop request on
+# A helper whose parent was killed outright (kill -9: no stop request can come) stops between
+# messages as at a stop request, and leaves after this long whatever it is doing: orphaned
+# helpers stayed for minutes, 119 MB each, found on a dispatcher killed during a large backlog.
+PARENT_GONE_GRACE = 10.0
 
 _stop_event = None  # in a helper: set by the parent to ask it to stop
 
@@ -62,7 +68,7 @@ def run_with_helpers(engine: Engine, config: dict, helpers: int, now: datetime |
     stop = context.Event()
     url = engine.url.render_as_string(hide_password=False)
     with ProcessPoolExecutor(helpers, mp_context=context, initializer=_remember_stop,
-                             initargs=(stop,)) as pool:
+                             initargs=(stop, logging.getLogger().getEffectiveLevel())) as pool:
         futures = [pool.submit(_helper, run_senders, url, _picklable(config), now)
                    for _ in range(helpers)]
 
@@ -86,16 +92,28 @@ def run_with_helpers(engine: Engine, config: dict, helpers: int, now: datetime |
         return here, [future.result() for future in futures]
 
 
-def _remember_stop(event) -> None:
+def _remember_stop(event, log_level: int, grace: float = PARENT_GONE_GRACE) -> None:
+    """In a helper, first: keep the parent's stop event, log as the parent does (the log is
+    where emails go without a mail server), and leave if the parent does."""
     global _stop_event
     _stop_event = event
+    logging.basicConfig(level=log_level)
+    threading.Thread(target=_leave_with_parent, args=(os.getppid(), grace), daemon=True).start()
+
+
+def _leave_with_parent(parent: int, grace: float, every: float = 0.5) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    log.warning("the outbox's parent process is gone: this helper stops")
+    _stop_event.set()
+    time.sleep(grace)
+    os._exit(0)
 
 
 def _helper(run_senders, url: str, config: dict, now: datetime | None):
     """In a helper process: run the senders on an engine of its own; return their counts."""
     from ..db import make_engine  # the app's engine settings (SQLite pragmas, timeouts)
 
-    logging.basicConfig(level=logging.WARNING)
     started = time.process_time()
     engine = make_engine(url)
     try:

@@ -1,7 +1,11 @@
 """Helper outbox processes: started only for a large backlog, sharing it without sending twice."""
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +95,44 @@ def test_outbox_processes_default_to_the_cores_this_process_may_use(monkeypatch,
     assert load_config(str(tmp_path))["OUTBOX_PROCESSES"] == 3
     monkeypatch.setattr(os, "cpu_count", lambda: None)
     assert load_config(str(tmp_path))["OUTBOX_PROCESSES"] == 1
+
+
+ORPHANING_PARENT = """
+import multiprocessing, os, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from graded_exposure.services import outbox_processes
+if __name__ == "__main__":
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=outbox_processes._remember_stop,
+                               initargs=(context.Event(), 20, 0.5))
+    print(pool.submit(os.getpid).result(), flush=True)
+    pool.submit(time.sleep, 600)  # a helper busy with a long run
+    time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return "\\nState:\\tZ" not in status.read()  # a zombie has left
+    except FileNotFoundError:
+        return False
+
+
+def test_a_helper_leaves_when_its_parent_is_killed_outright(tmp_path):
+    # Found on a dispatcher killed (kill -9) during a large backlog: its helper stayed, 119 MB,
+    # minutes later; the pool cannot tell helpers that its process died.
+    script = tmp_path / "parent.py"
+    script.write_text(ORPHANING_PARENT)
+    root = Path(__file__).resolve().parents[2]
+    with subprocess.Popen([sys.executable, str(script)], cwd=root,  # noqa: S603 - our own
+                          stdout=subprocess.PIPE, text=True,
+                          env={**os.environ, "PYTHONPATH": str(root)}) as parent:
+        helper = int(parent.stdout.readline())
+        assert _alive(helper)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while _alive(helper) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(helper), "the helper outlived its parent"
