@@ -7,7 +7,7 @@ computation from every child's rows, as the summaries' oracle.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import bindparam, func
 from sqlalchemy.orm import selectinload
@@ -114,6 +114,11 @@ class Caseload:
     per_page: int = PER_PAGE
     matching: int | None = None
     query: CaseloadQuery = DEFAULT
+    # Paging by number walks an order that moves while families log: the pages' links carry
+    # the newest activity the walk started from (`seen_up_to`, µs since 1970), and `moved` is
+    # every matching child with activity after it, whose place may have changed since.
+    seen_up_to: int = 0
+    moved: tuple["CaseloadRow", ...] = ()
 
     def __post_init__(self):
         if self.matching is None:
@@ -150,10 +155,12 @@ def page_numbers(page: int, pages: int, near: int = 2) -> list[int | None]:
 
 def page_for_therapist(session: Session, therapist: User, page: int = 1,
                        now: datetime | None = None, per_page: int = PER_PAGE,
-                       query: CaseloadQuery = DEFAULT,
-                       everything: bool = False) -> Caseload:
+                       query: CaseloadQuery = DEFAULT, everything: bool = False,
+                       seen_up_to: int | None = None) -> Caseload:
     """Return one page of the rows matching the query, in its order (page clamped to
     1..last), or with `everything` every matching row on one page (for printing).
+    `seen_up_to` is where the walk through the pages started (Caseload.seen_up_to); None
+    starts one here.
 
     Search, filter and order need every child's flags, so every row is evaluated; that is
     cheap from the stored summaries (one query), and only the page's rows are shown.
@@ -165,9 +172,21 @@ def page_for_therapist(session: Session, therapist: User, page: int = 1,
     last = _page_count(len(found), per_page)
     page = min(max(page, 1), last)
     shown = found[(page - 1) * per_page:page * per_page]
+    if seen_up_to is None:
+        seen_up_to, moved = max(map(_micros, rows), default=0), ()
+    else:
+        moved = tuple(row for row in found if _micros(row) > seen_up_to)
     return Caseload(Page(shown, page, page < last), total=len(rows),
                     waiting=sum(row.needs_attention for row in rows), per_page=per_page,
-                    matching=len(found), query=query)
+                    matching=len(found), query=query, seen_up_to=seen_up_to, moved=moved)
+
+
+def _micros(row: "CaseloadRow") -> int:
+    """The row's last activity in whole µs since 1970 (exact, unlike a float); 0 for none."""
+    if row.last_activity is None:
+        return 0
+    delta = row.last_activity - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 # ---- the read path: one indexed query over the stored summaries -----------------------------

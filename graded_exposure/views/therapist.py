@@ -56,9 +56,17 @@ def caseload_page():
     form.validate()
     listing = caseload.page_for_therapist(get_session(), current_user, requested_page(),
                                           query=form.query(),
-                                          everything=request.args.get("all") == "1")
+                                          everything=request.args.get("all") == "1",
+                                          seen_up_to=_walk_started())
     return render("home/therapist.html", CASELOAD_LIST, status_for(form), caseload=listing,
                   search=form, printing=request.args.get("all") == "1")
+
+
+def _walk_started() -> int | None:
+    """Where the walk through the caseload's pages started (`seen`, from the pager's links):
+    a count of µs since 1970, or None for a new walk (and for anything else sent)."""
+    seen = request.args.get("seen", type=int)
+    return seen if seen is not None and 0 <= seen < 2**63 else None
 
 
 def _component_context(child: Child, fragment: str) -> dict:

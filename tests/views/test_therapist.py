@@ -121,12 +121,40 @@ def test_caseload_pages_link_to_each_other_and_keep_the_order_of_need(app, db):
     link(db, therapist.user, children[0], practice_target_days=1)  # on track: listed last
     first, second = therapist.page("/"), therapist.page("/?page=2")
     assert first.count('class="card case') == caseload.PER_PAGE
-    assert f'id="case-{children[0].id}"' not in first and 'href="/?page=2"' in first
+    assert f'id="case-{children[0].id}"' not in first and re.search(r'href="/\?page=2&amp;seen=\d+"', first)
     assert second.count('class="card case') == 1 and f'id="case-{children[0].id}"' in second
-    assert 'href="/?page=1"' in second and "Page 2 of 2." in second
+    assert re.search(r'href="/\?page=1&amp;seen=\d+"', second) and "Page 2 of 2." in second
     past_the_end, not_a_number = therapist.page("/?page=9"), therapist.page("/?page=x")
     assert "Page 2 of 2." in past_the_end and f'id="case-{children[0].id}"' in past_the_end
     assert "Page 1 of 2." in not_a_number
+
+
+def test_a_child_with_something_new_since_the_first_page_is_named_on_the_next(app, db):
+    # Found on PostgreSQL under load: paging by number walks an order that moves as families
+    # log, and children were skipped or shown twice; the ones that move are those whose need
+    # just changed. The pages' links carry where the walk started; later pages name every
+    # child with something new since, whatever page the order put them on.
+    therapist = Therapist(app, db)
+    children = [quick_family_child(db, n) for n in range(caseload.PER_PAGE + 1)]
+    for child in children:
+        link(db, therapist.user, child)
+    first = therapist.page("/")
+    seen = re.search(r'href="/\?page=2&amp;seen=(\d+)"', first).group(1)
+    assert "Since you opened the first page" not in therapist.page(f"/?page=2&seen={seen}")
+    moving = children[3]
+    db.add(Practice(child_id=moving.id, step_id=template_ladder(db, moving).steps[0].id,
+                    fear_before=3, fear_peak=4, fear_after=1, outcome="did_it",
+                    idempotency_key="between-two-pages"))
+    db.commit()
+    second = therapist.page(f"/?page=2&seen={seen}")
+    notice = second[second.index("Since you opened the first page"):]
+    notice = notice[:notice.index("</div>")]
+    assert "1 child has something new logged" in notice
+    assert f'href="/therapist/children/{moving.id}"' in notice
+    assert 'href="/">Start again from the first page' in notice
+    for new_walk in ("/?page=2", "/?page=2&seen=soon", "/?page=2&seen=-5",
+                     f"/?page=2&seen={2**70}"):
+        assert "Since you opened the first page" not in therapist.page(new_walk), new_walk
 
 
 def test_caseload_has_a_labelled_search_form_a_skip_link_and_an_announced_count(db, tara):
@@ -175,11 +203,13 @@ def test_caseload_page_links_keep_the_query(app, db):
     for n in range(caseload.PER_PAGE + 2):
         link(db, therapist.user, quick_family_child(db, n))
     html = therapist.page("/?q=child&flag=any&sort=last_activity")
-    assert 'href="/?q=child&amp;flag=any&amp;sort=last_activity&amp;page=2"' in html
+    assert re.search(r'href="/\?q=child&amp;flag=any&amp;sort=last_activity&amp;page=2&amp;seen=\d+"',
+                     html)
     assert 'href="/?q=child&amp;flag=any&amp;sort=last_activity&amp;all=1"' in html
     second = therapist.page("/?q=child&flag=any&sort=last_activity&page=2")
     assert second.count('class="card case') == 2
-    assert 'href="/?q=child&amp;flag=any&amp;sort=last_activity&amp;page=1"' in second
+    assert re.search(r'href="/\?q=child&amp;flag=any&amp;sort=last_activity&amp;page=1&amp;seen=\d+"',
+                     second)
     everything = therapist.page("/?q=child&flag=any&sort=last_activity&all=1")
     assert everything.count('class="card case') == caseload.PER_PAGE + 2
     assert "page=2" not in everything
@@ -574,7 +604,7 @@ def test_the_caseload_pager_numbers_its_pages(app, db, monkeypatch):
     assert '<span aria-current="page">3</span>' in pager
     for n in (1, 2, 4, 5):
         assert f'<span class="visually-hidden">Page </span>{n}</a>' in pager, (n, pager)
-    assert 'href="/?page=5"' in pager
+    assert re.search(r'href="/\?page=5&amp;seen=\d+"', pager)
 
 
 def test_a_long_pager_keeps_the_first_last_and_nearby_pages():
