@@ -149,3 +149,34 @@ def test_a_token_is_masked_only_for_a_page_that_shows_it(family, monkeypatch):
     refused = family.client.post("/children/new", data={"display_name": "", "csrf_token": token})
     assert refused.status_code == 422 and len(masked) == 1
     assert unmask(csrf_from(refused.get_data(as_text=True))) == masked[0]
+
+
+def test_a_session_token_is_signed_once_and_every_signing_is_accepted(app, family, db):
+    # Signing on every page cost 70 us of it: a worker keeps one signing per session token
+    # (the signature's time is never checked: WTF_CSRF_TIME_LIMIT is None).
+    first = family.client.get("/children/new").get_data(as_text=True)
+    second = family.client.get("/children/new").get_data(as_text=True)
+    (token_1,), (token_2,) = _tokens(first), _tokens(second)
+    assert token_1 != token_2 and unmask(token_1) == unmask(token_2)  # masks differ, signing not
+    other = app.test_client().get("/login").get_data(as_text=True)
+    assert _session_token(next(iter(_tokens(other)))) != _session_token(token_1)  # per session
+    # The kept signing is what Flask-WTF would accept: a form sent with it is saved.
+    response = family.client.post("/children/new", data={
+        "display_name": "Leo", "csrf_token": token_2})
+    assert response.status_code == 303 and "Leo" in _children(db)
+
+
+def test_a_new_secret_key_signs_the_session_token_anew(app):
+    with app.test_request_context():
+        before = unmask(masked_csrf_token())
+    app.secret_key, old = "rotated-" + app.secret_key, app.secret_key
+    try:
+        with app.test_request_context():
+            from flask import session
+            session["csrf_token"] = URLSafeTimedSerializer(old, salt="wtf-csrf-token").loads(
+                before)
+            after = unmask(masked_csrf_token())
+        assert after != before
+        assert URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").loads(after)
+    finally:
+        app.secret_key = old
