@@ -55,9 +55,15 @@ def reserve(session: Session, limits: MailLimits, *, kind: str, recipient: str,
     """Count one email about to be sent, or raise MailLimitReached (nothing counted then)."""
     since = utcnow() - limits.window
     to = recipient_hash(limits.key, recipient)
-    if (_count(session, SentMail.recipient_hash, to, since) >= limits.per_recipient
-            or (sender_id is not None
-                and _count(session, SentMail.sender_id, sender_id, since) >= limits.per_account)
+    if _count(session, SentMail.recipient_hash, to, since) >= limits.per_recipient:
+        # Anyone can ask for email to any address, the owner's own request included: the
+        # emails already sent are the way on (a reset link from them works, whoever asked).
+        raise MailLimitReached(
+            "We have sent several emails to this address in a short time, so we are waiting "
+            "before sending more. The newest one works: look in the inbox and the spam or junk "
+            f"folder. Or try again in {in_words(limits.window)}.")
+    if ((sender_id is not None
+         and _count(session, SentMail.sender_id, sender_id, since) >= limits.per_account)
             or (ip and _count(session, SentMail.ip, ip, since) >= limits.per_ip)):
         raise MailLimitReached(
             "We have sent several emails for this in a short time, so we are waiting before "
