@@ -100,7 +100,7 @@
   "use strict";
   var CONTROLS = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), " +
     "select:not([disabled]), textarea:not([disabled])";
-  var held = null;
+  var held = new WeakMap();  // by request: a poll in flight does not take a tap's place
 
   function signature(control) {
     return [control.tagName, control.getAttribute("name"), control.getAttribute("value"),
@@ -108,23 +108,25 @@
       control.textContent.trim()].join("\n");
   }
 
-  document.addEventListener("htmx:beforeRequest", function () {
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var config = event.detail.requestConfig;
     var active = document.activeElement;
-    held = null;
-    if (!active || active === document.body || !active.matches(CONTROLS)) { return; }
+    if (!config || !active || active === document.body || !active.matches(CONTROLS)) { return; }
     var places = [];
     for (var part = active.parentElement; part; part = part.parentElement) {
       if (part.id) {
         places.push({id: part.id, index: Array.prototype.indexOf.call(part.querySelectorAll(CONTROLS), active)});
       }
     }
-    held = {control: active, signature: signature(active), places: places};
+    held.set(config, {control: active, signature: signature(active), places: places});
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
-    var was = held;
-    if (!was || event.detail.boosted) { return; }
-    held = null;
+    var config = event.detail.requestConfig;
+    var was = config && held.get(config);
+    if (!was) { return; }
+    held.delete(config);
+    if (event.detail.boosted) { return; }
     var active = document.activeElement;
     if (active && active !== document.body && active !== was.control) { return; }  // moved on
     if (document.contains(was.control)) { return; }  // never left
