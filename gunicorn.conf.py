@@ -15,6 +15,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
 accesslog = "-"
+# gunicorn 25+ opens a control socket for `gunicornc` at one fixed path per user
+# ($XDG_RUNTIME_DIR or ~/.gunicorn/gunicorn.ctl): two gunicorns on one host (two deployments,
+# the benchmark beside the tests) take it over from each other. Nothing here uses it; deploys
+# signal the master (HUP, TERM) as before.
+control_socket_disable = True
 # A young collection after 10,000 more container objects than were freed, not Python's 700:
 # at 700 the ladder and therapist pages ran about one young collection a request and an older
 # one every ten, each walking what the request still held (its ORM objects, its forms, the

@@ -46,3 +46,8 @@ def test_laptop_defaults(monkeypatch):
     conf = _gunicorn_conf()
     assert (conf.bind, conf.workers, conf.timeout, conf.graceful_timeout) == (
         "127.0.0.1:8000", 2, 30, 30)
+
+
+def test_no_control_socket_at_a_path_every_gunicorn_on_the_host_shares():
+    # Found on a host running two gunicorns: each opened ~/.gunicorn/gunicorn.ctl.
+    assert _gunicorn_conf().control_socket_disable is True
