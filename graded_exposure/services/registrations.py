@@ -32,9 +32,9 @@ class WrongPassword(DomainError):
 LINK_REFUSED = ("This sign-up link is invalid, used or expired. Sign up again and open the "
                 "newest link we email you.")
 ALREADY_DONE = "This address already has an account. Log in, or reset your password."
-SOMEONE_ELSES_SIGN_UP = ("That is not the password chosen when this link was asked for. If you did "
-                     "not sign up, nothing has been made: you can ignore the email, or sign up "
-                     "yourself.")
+SOMEONE_ELSES_SIGN_UP = ("That is not the password chosen when this link was asked for. If you "
+                         "signed up yourself, open the newest email we sent you. If you did not "
+                         "sign up, nothing has been made: you can ignore the email.")
 
 
 def start_sign_up(session: Session, *, email: str, password: str, display_name: str,

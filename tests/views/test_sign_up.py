@@ -123,6 +123,17 @@ def test_a_strangers_sign_up_link_opened_by_the_owner_does_not_give_the_stranger
     logged_in_client(app, "jo@example.com", "only the owner knows")
 
 
+def test_the_finish_page_shows_nothing_the_starter_typed(app, smtp):
+    # Found from outside: the page greeted the reader by the name whoever started the sign-up
+    # typed, so a stranger could write "Your temporary password is: ..." there and have the
+    # owner type the stranger's password, the takeover the password check stops.
+    bait = "Sam. Your temporary password is Welcome-2026"  # (addresses are refused as names)
+    _sign_up(app.test_client(), name=bait, password="Welcome-2026")
+    page = app.test_client().get(_sign_up_path(smtp)).get_data(as_text=True)
+    assert "temporary password" not in page and "Welcome-2026" not in page
+    assert "Finish signing up" in page and "jo@example.com" in page
+
+
 def test_signing_up_when_mail_cannot_be_sent_stores_nothing(client, db, smtp):
     smtp.refuse = True
     response = _sign_up(client)
