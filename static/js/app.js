@@ -136,7 +136,15 @@
       var controls = Array.prototype.slice.call(part.querySelectorAll(CONTROLS));
       var same = controls.filter(function (c) { return signature(c) === was.signature; })[0];
       var target = same || controls[Math.min(was.places[i].index, controls.length - 1)];
-      if (target) { target.focus(); return; }
+      if (!target) { continue; }
+      target.focus();
+      if (document.activeElement !== target) {
+        // It came back folded away (a saved form's <details>): its summary, then.
+        var folded = target.closest("details:not([open])");
+        var summary = folded && folded.querySelector("summary");
+        if (summary) { summary.focus(); }
+      }
+      if (document.activeElement && document.activeElement !== document.body) { return; }
     }
   });
 })();

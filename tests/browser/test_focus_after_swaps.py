@@ -43,3 +43,14 @@ def test_pausing_a_reminder_leaves_focus_on_its_resume_button(live_server, phone
     resume = phone.locator("li.reminder").first.get_by_role("button", name="Resume")
     expect(resume).to_be_visible()
     expect(resume).to_be_focused()
+
+
+def test_saving_the_calming_plan_leaves_focus_on_its_folded_section(live_server, phone):
+    # Found from outside: the section comes back folded, its Save button hidden, and focus fell
+    # to <body>; it goes to the section's summary, where the next press opens it again.
+    family_with_a_ladder(phone, live_server, "focus-calming@example.com")
+    phone.get_by_text("Change the calming plan").click()
+    save = phone.get_by_role("button", name="Save calming plan")
+    save.focus()
+    phone.keyboard.press("Enter")
+    expect(phone.locator("summary", has_text="Change the calming plan")).to_be_focused()
