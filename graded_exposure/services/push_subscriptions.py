@@ -49,7 +49,8 @@ def checked_subscription(endpoint: str, p256dh: str, auth: str, allowed_hosts: t
     key, secret = _decoded(p256dh), _decoded(auth)
     if len(p256dh) > 200 or len(key) != 65 or key[0] != 4 or len(auth) > 100 or len(secret) != 16:
         raise DomainError("The browser sent push keys we cannot use.")
-    return endpoint, p256dh, auth
+    # Kept without base64 padding, so one subscription's keys compare equal however sent.
+    return endpoint, p256dh.rstrip("="), auth.rstrip("=")
 
 
 def subscribe(session: Session, user: User, endpoint: str, p256dh: str, auth: str,

@@ -80,6 +80,18 @@ def test_the_same_browser_subscribing_for_another_user_moves_to_them(family, oth
     assert [s.user_id for s in _subscriptions(db)] == [other_family.user.id]
 
 
+def test_the_same_keys_with_or_without_padding_are_the_same_browser(family, other_family, db):
+    keys = _browser_keys()
+    padded = {name: value + "=" * (-len(value) % 4) for name, value in keys.items()}
+    assert _post_json(family, "/push/subscribe",
+                      {"endpoint": ENDPOINT, "keys": padded}).status_code == 201
+    assert _post_json(other_family, "/push/subscribe",
+                      {"endpoint": ENDPOINT, "keys": keys}).status_code == 201
+    (moved,) = _subscriptions(db)
+    assert (moved.user_id, moved.p256dh, moved.auth) == (other_family.user.id, keys["p256dh"],
+                                                         keys["auth"])
+
+
 def test_an_endpoint_sent_with_other_keys_does_not_take_another_users_browser(
         family, other_family, db):
     # Found from outside: anyone who learned a phone's endpoint could post it with keys of
