@@ -55,6 +55,10 @@ def visible_child_ids(user) -> list[int]:
 _MAX_ID = 2**31 - 1
 
 
+def _ids_in_range(*ids: int) -> bool:
+    return all(1 <= object_id <= _MAX_ID for object_id in ids)
+
+
 # What each loader brings with the object, in the same statement: the chain up to the family
 # (whose time zone every page needs), so no page lazy-loads it one object at a time.
 _CHILD_UP = joinedload(Child.family)
@@ -71,7 +75,7 @@ def _get(model, object_id: int, *options, loaded: tuple[str, ...] = ()):
     """session.get(model, object_id, options=options), with the statement built once per model
     and options: building it (and its cache key) anew cost more than running it. An object
     already in the session is the answer when its `loaded` relationships came with it."""
-    if not 1 <= object_id <= _MAX_ID:
+    if not _ids_in_range(object_id):
         abort(404)
     session = get_session()
     known = session.identity_map.get(identity_key(model, object_id))
@@ -143,7 +147,7 @@ _CHILD_AND_LINK = (
 def child_and_link_for(child_id: int) -> tuple[Child, TherapistLink]:
     """Return the child and the current therapist's active link to it (the therapist's pages
     show and change the link's settings), or 404 for anyone else."""
-    if not (1 <= child_id <= _MAX_ID and current_user.is_authenticated
+    if not (_ids_in_range(child_id) and current_user.is_authenticated
             and current_user.role == Role.THERAPIST):
         abort(404)
     found = get_session().exec(_CHILD_AND_LINK, params={"child_id": child_id,
@@ -215,7 +219,7 @@ def child_and_step(child_id: int, step_id: int | None) -> tuple[Child, Step | No
     other steps), for logging a practice."""
     if not step_id:
         return child_for(child_id), None
-    if not (1 <= child_id <= _MAX_ID and 1 <= step_id <= _MAX_ID
+    if not (_ids_in_range(child_id, step_id)
             and current_user.is_authenticated and current_user.family_id is not None):
         abort(404)
     found = get_session().exec(_CHILD_AND_STEP, params={
@@ -316,7 +320,7 @@ _LIVE = (select(LiveSession, Child)
 
 
 def _live(live_id: int, **where) -> tuple[LiveSession, Child]:
-    if not (1 <= live_id <= _MAX_ID and current_user.is_authenticated):
+    if not (_ids_in_range(live_id) and current_user.is_authenticated):
         abort(404)
     statement = _live_for_family if "family_id" in where else _live_for_therapist
     found = get_session().exec(statement(), params={"live_id": live_id, **where}).first()
@@ -355,7 +359,7 @@ def left_live_session(live_id: int) -> tuple[LiveSession, Child] | None:
     started it, or a caregiver of the child's family), whatever became of the link; else None.
     Only for a poll the access check above refused (the link ended): its screen, still open,
     stops and says so. Nothing else may use it."""
-    if not (1 <= live_id <= _MAX_ID and current_user.is_authenticated):
+    if not (_ids_in_range(live_id) and current_user.is_authenticated):
         return None
     taking_part = (LiveSession.therapist_id == current_user.id
                    if current_user.role == Role.THERAPIST

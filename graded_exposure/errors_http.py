@@ -74,26 +74,21 @@ def init_app(app: Flask) -> None:
         end_failed_transaction()
         return _render(500)
 
-    @app.errorhandler(StaleDataError)
-    def _changed_meanwhile(_e):
-        # A row this request read was changed or deleted by another before this one wrote it
-        # (a caregiver editing a practice the other one just deleted). Nothing of it is kept.
-        end_failed_transaction()
-        app.logger.warning("a write found its row changed or gone meanwhile")
-        return _render(409)
-
     @app.errorhandler(SecurityError)
     def _unknown_host(_e):
         # Raised before routing (Host not in TRUSTED_HOSTS): no URLs can be built, so no page.
         return "This address is not served here.", 400, {"Content-Type": "text/plain"}
 
     @app.errorhandler(IntegrityError)
+    @app.errorhandler(StaleDataError)
     def _written_at_once(e):
         # Two requests wrote the same thing at once (a double tap, two phones): both passed
-        # their look-ups and the database's constraint refused the second. Nothing of it is
+        # their look-ups and the database's constraint refused the second (IntegrityError), or
+        # a row this one read was changed or deleted by the other before this one wrote it (a
+        # caregiver editing a practice the other just deleted: StaleDataError). Nothing of it is
         # kept; the transaction is rolled back before the page (its nav reads the database).
         end_failed_transaction()
-        app.logger.warning("a write refused by a constraint: %s", type(e.orig).__name__)
+        app.logger.warning("a write that lost a race: %s", type(getattr(e, "orig", e)).__name__)
         return _render(409)
 
     @app.errorhandler(CSRFError)

@@ -136,6 +136,10 @@ class Caseload:
     def page_numbers(self) -> list[int | None]:
         return page_numbers(self.page.page, self.pages)
 
+    def seen_for(self, page: int) -> int | None:
+        """The walk's start for a link to `page`: none to the first, which starts a new walk."""
+        return self.seen_up_to if page > 1 else None
+
 
 def _page_count(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
@@ -181,12 +185,12 @@ def page_for_therapist(session: Session, therapist: User, page: int = 1,
                     matching=len(found), query=query, seen_up_to=seen_up_to, moved=moved)
 
 
+_EPOCH, _MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
+
+
 def _micros(row: "CaseloadRow") -> int:
     """The row's last activity in whole µs since 1970 (exact, unlike a float); 0 for none."""
-    if row.last_activity is None:
-        return 0
-    delta = row.last_activity - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return 0 if row.last_activity is None else (row.last_activity - _EPOCH) // _MICROSECOND
 
 
 # ---- the read path: one indexed query over the stored summaries -----------------------------

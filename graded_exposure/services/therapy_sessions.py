@@ -43,9 +43,13 @@ def record_session(session: Session, therapist: User, child: Child, details: Ses
     """Store the record once per idempotency key (a repeated key returns the stored one), and
     move the link's last session forward when this session took place later."""
     key = checked_key(idempotency_key)
-    existing = session.exec(_BY_KEY, params={"key": key}).first()
-    if existing is not None:
-        return _same_form(existing, therapist, child)
+
+    def first_copy() -> TherapySession | None:
+        existing = session.exec(_BY_KEY, params={"key": key}).first()
+        return None if existing is None else _same_form(existing, therapist, child)
+
+    if (stored := first_copy()) is not None:
+        return stored
     link = active_link(session, therapist, child)
     record = TherapySession(child_id=child.id, therapist_id=therapist.id, idempotency_key=key,
                             **_checked(child, details, now))
@@ -58,10 +62,6 @@ def record_session(session: Session, therapist: User, child: Child, details: Ses
     def store() -> TherapySession:
         session.commit()
         return record
-
-    def first_copy() -> TherapySession | None:
-        existing = session.exec(_BY_KEY, params={"key": key}).first()
-        return None if existing is None else _same_form(existing, therapist, child)
 
     # Two copies of one form racing: the key's unique constraint keeps the first.
     return write_or_winner(session, store, first_copy)
