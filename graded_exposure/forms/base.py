@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from ..csrf_mask import MaskedFormCSRF
+from . import field_copies
 from .words import OUR_WORDS
 
 
@@ -15,6 +16,9 @@ class AppForm(FlaskForm):
 
         def get_translations(self, form):
             return OUR_WORDS
+
+        def bind_field(self, form, unbound_field, options):
+            return field_copies.bind_field(form, unbound_field, options)
 
 
 # For a form only shown, never validated, whose template sends this response's token through
