@@ -50,6 +50,13 @@ def keep_child_in_child_mode():
     return redirect(target, code=302 if request.method in ("GET", "HEAD") else 303)
 
 
+@bp.app_context_processor
+def _child_mode_flag() -> dict:
+    """Pages say when the child view is open (base.html): the phone then forgets its copies
+    of the grown-ups' pages (offline.js)."""
+    return {"in_child_mode": session.get(SESSION_KEY) is not None}
+
+
 def _for_child(child_id: int) -> bool:
     """True when this request names no child, or the child whose view is open."""
     return (request.view_args or {}).get("child_id", child_id) == child_id

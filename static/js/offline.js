@@ -168,6 +168,11 @@
   function onPage() {
     checkinForToday();
     if (isOfflineCopy()) { return showQueue(); }
+    if (document.querySelector("[data-child-mode]")) {
+      // The phone is in a child's hands: Back and no signal must not bring back the
+      // grown-ups' pages, so the copies go (what waits to be sent stays, for the grown-ups).
+      return forgetChildData(false);
+    }
     var me = signedIn();
     if (me) {
       keepLinkedPages();

@@ -78,3 +78,21 @@ def test_child_page_in_dark_mode(live_server, phone):
     phone.get_by_role("group", name="How do you feel?", exact=True).get_by_text("OK").click()
     _assert_big_targets(phone)
     screenshot(phone, "child-2-faces-dark")
+
+
+def test_back_from_the_child_view_does_not_show_the_grown_ups_page(live_server, phone):
+    # Found from outside: htmx kept its copy of the home the child view was opened from, and
+    # Back restored it without asking the server (the child view's guard never saw it).
+    family_with_a_ladder(phone, live_server, "back-from-child@example.com")
+    open_child_mode(phone)
+    expect(phone.get_by_role("heading", name="Hi, Mia!")).to_be_visible()
+    # The copies go once the child view has settled (offline.js): wait for that, not a sleep.
+    phone.wait_for_function("""() => !(sessionStorage.getItem("htmx-history-cache") || "")
+                                      .includes("Log practice")""")
+    for _ in range(2):
+        phone.go_back()
+        phone.wait_for_load_state("load")
+        expect(phone).to_have_url(re.compile(r"/children/\d+/brave$"))
+        expect(phone.get_by_role("heading", name="Hi, Mia!")).to_be_visible()
+        expect(phone.get_by_role("navigation", name="Main")).to_have_count(0)
+        expect(phone.get_by_role("button", name="Log out")).to_have_count(0)

@@ -586,3 +586,22 @@ def test_back_from_the_offline_page_opens_the_kept_page_it_comes_to(gate_phone, 
     expect(page.locator("body > .offline-banner")).to_be_visible()
     assert page.url.endswith(("/", f"/children/{child_id}"))
     page.context.set_offline(False)
+
+
+def test_in_the_child_view_the_phone_keeps_no_grown_ups_page(gate_phone, live_server):
+    # Found from outside: offline, the worker served its kept copies of the grown-ups' pages
+    # (home, practice form, check-in) to a child who had the phone in child view.
+    page = gate_phone
+    child_id = _ready_at_the_gate(page, live_server, "child-view-offline@example.com")
+    page.get_by_role("button", name=re.compile("child view")).click()
+    expect(page.get_by_role("heading", name="Hi, Mia!")).to_be_visible()
+    page.wait_for_function("""async () => {
+        const kept = await caches.open("pages").then(cache => cache.keys());
+        return kept.length === 0;
+    }""")
+    page.context.set_offline(True)
+    for path in ("", "/practices/new", "/checkin"):
+        page.goto(f"{live_server}/children/{child_id}{path}")
+        expect(page.locator("body.offline-page")).to_have_count(1)
+        expect(page.get_by_role("link", name=re.compile("^Log practice"))).to_have_count(0)
+    page.context.set_offline(False)
