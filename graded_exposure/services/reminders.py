@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from ..channels import registry
 from ..errors import DomainError
-from ..models import Child, Reminder, User, utcnow
+from ..models import Child, Delivery, Reminder, User, utcnow
 from ..rules.schedule import next_occurrence_utc, occurrence_date
 from ..rules.timezones import valid_timezone
 
@@ -83,13 +83,34 @@ def next_due(schedule_of: Reminder, after: datetime) -> datetime | None:
                                starts_on=schedule_of.starts_on)
 
 
-def _apply(reminder: Reminder, schedule: Schedule, now: datetime) -> None:
+# A reminder has one delivery per local date (the dispatcher drops a second), so a schedule
+# changed, resumed or moved to another zone on a day its reminder already went out comes next on
+# a later day, and the reminders page says so.
+_DELIVERED_FROM = select(Delivery.local_date).where(
+    Delivery.reminder_id == bindparam("reminder_id"), Delivery.local_date >= bindparam("day"))
+
+
+def next_unsent(session: Session, reminder: Reminder, after: datetime) -> datetime | None:
+    """Return the reminder's first occurrence after `after` on a local date it has not been
+    delivered on yet."""
+    due = next_due(reminder, after)
+    if due is None or reminder.id is None:
+        return due
+    tz, at = reminder.timezone, reminder.local_time
+    delivered = set(session.exec(_DELIVERED_FROM, params={
+        "reminder_id": reminder.id, "day": occurrence_date(due, at, tz)}))
+    while due is not None and occurrence_date(due, at, tz) in delivered:
+        due = next_due(reminder, due)
+    return due
+
+
+def _apply(session: Session, reminder: Reminder, schedule: Schedule, now: datetime) -> None:
     reminder.kind, reminder.weekdays = schedule.kind, schedule.weekdays
     reminder.local_time, reminder.timezone = schedule.local_time, schedule.timezone
     reminder.channels = list(schedule.channels)
     # A changed schedule starts afresh from now: no burst, no stale snooze.
     reminder.skip_date = None
-    reminder.next_due_at = next_due(reminder, now) if reminder.active else None
+    reminder.next_due_at = next_unsent(session, reminder, now) if reminder.active else None
 
 
 def _add_reminder(session: Session, user: User, child: Child, schedule: Schedule,
@@ -97,7 +118,7 @@ def _add_reminder(session: Session, user: User, child: Child, schedule: Schedule
     reminder = Reminder(user_id=user.id, child_id=child.id, created_by_id=user.id,
                         kind=schedule.kind, weekdays=schedule.weekdays,
                         local_time=schedule.local_time, timezone=schedule.timezone)
-    _apply(reminder, schedule, now)
+    _apply(session, reminder, schedule, now)
     session.add(reminder)
     return reminder
 
@@ -114,7 +135,7 @@ def update_reminder(session: Session, reminder: Reminder, child: Child, schedule
                     now: datetime | None = None) -> Reminder:
     """Change a reminder's child and schedule; its next occurrence is recomputed from now."""
     reminder.child_id = child.id
-    _apply(reminder, schedule, now or utcnow())
+    _apply(session, reminder, schedule, now or utcnow())
     session.commit()
     return reminder
 
@@ -122,16 +143,24 @@ def update_reminder(session: Session, reminder: Reminder, child: Child, schedule
 def move_zone(session: Session, family_id: int, old: str, new: str,
               now: datetime | None = None) -> None:
     """Move the family's caregivers' reminders in zone `old` to `new` (not committed): the same
-    local time and days, next due from now. One set to another zone on purpose stays there."""
+    local time and days, next due from now. One set to another zone on purpose stays there, and
+    so does a dated one whose time is already past in the new zone but not yet in the old: it
+    goes out when it was set to (a therapist's one-off for this evening, a re-rating question).
+    """
     if old == new:
         return
     now = now or utcnow()
     moving = session.exec(select(Reminder).join(User, User.id == Reminder.user_id).where(
-        User.family_id == family_id, Reminder.timezone == old))
+        User.family_id == family_id, Reminder.timezone == old)).all()
     for reminder in moving:
         reminder.timezone = new
-        if reminder.next_due_at is not None:
-            reminder.next_due_at = next_due(reminder, now)
+        if reminder.next_due_at is None:
+            continue
+        moved = next_unsent(session, reminder, now)
+        if moved is None and reminder.ends_on is not None:
+            reminder.timezone = old
+        else:
+            reminder.next_due_at = moved
 
 
 def pause(session: Session, reminder: Reminder) -> Reminder:
@@ -144,7 +173,7 @@ def pause(session: Session, reminder: Reminder) -> Reminder:
 def resume(session: Session, reminder: Reminder, now: datetime | None = None) -> Reminder:
     """Start a paused reminder again from now (what was missed while paused is not sent)."""
     reminder.active = True
-    reminder.next_due_at = next_due(reminder, now or utcnow())
+    reminder.next_due_at = next_unsent(session, reminder, now or utcnow())
     session.commit()
     return reminder
 

@@ -2,13 +2,16 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 
 from graded_exposure.errors import DomainError
-from graded_exposure.services import reminders
+from graded_exposure.services import dated_reminders, dispatch, families, reminders
 from graded_exposure.services.notification_settings import (
     read_unsubscribe_token,
     unsubscribe_token,
 )
+from tests.factories import DISPATCH_CONFIG
+from tests.lookups import deliveries
 
 MONDAY_NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # Monday 2 March 2026, 12:00 in London
 
@@ -131,3 +134,65 @@ def test_a_snooze_skips_the_occurrence_a_clock_change_pushed_past_midnight(db):
         dispatch.run_pass(db, DISPATCH_CONFIG, now=now)
     assert [(d.local_date, d.status) for d in deliveries(db, reminder)] == [
         (date(2026, 3, 28), "skipped"), (date(2026, 3, 29), "sent")]
+
+
+# Found from outside (time audit): a reminder moved later on a day it had already gone out
+# showed "Next: today 20:00" and never came (one delivery per reminder and local date), and a
+# therapist's one-off for this evening was dropped when the family moved its zone east past it.
+WEDNESDAY = date(2026, 3, 4)
+
+
+def _sent_today(db, family) -> reminders.Reminder:
+    reminder = reminders.create_reminder(db, family.user, family.child,
+                                         _schedule(weekdays=list("1234567")),
+                                         now=datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=datetime(2026, 3, 4, 7, 31, tzinfo=UTC))
+    assert [d.local_date for d in deliveries(db, reminder)] == [WEDNESDAY]
+    return reminder
+
+
+def test_moved_later_on_a_day_it_went_out_it_comes_next_on_the_following_day(db, family):
+    reminder = _sent_today(db, family)
+    reminders.update_reminder(db, reminder, family.child,
+                              _schedule(weekdays=list("1234567"), local_time="20:00"),
+                              now=datetime(2026, 3, 4, 12, 0, tzinfo=UTC))
+    assert reminder.next_due_at == datetime(2026, 3, 5, 20, 0, tzinfo=UTC)
+    assert reminders.describe(reminder).next_local.date() == date(2026, 3, 5)
+
+
+def test_resumed_on_a_day_it_went_out_it_comes_next_on_the_following_day(db, family):
+    reminder = _sent_today(db, family)
+    reminders.pause(db, reminder)
+    reminders.update_reminder(db, reminder, family.child,
+                              _schedule(weekdays=list("1234567"), local_time="20:00"),
+                              now=datetime(2026, 3, 4, 12, 0, tzinfo=UTC))
+    reminders.resume(db, reminder, now=datetime(2026, 3, 4, 12, 5, tzinfo=UTC))
+    assert reminder.next_due_at == datetime(2026, 3, 5, 20, 0, tzinfo=UTC)
+
+
+def test_a_zone_moved_west_on_a_day_it_went_out_waits_for_the_following_day(db, family):
+    reminder = _sent_today(db, family)
+    assert family.user.family.timezone == "Europe/London"
+    with time_machine.travel(datetime(2026, 3, 4, 12, 0, tzinfo=UTC), tick=False):
+        families.set_timezone(db, family.user.family, "America/New_York")
+    db.refresh(reminder)
+    assert reminder.timezone == "America/New_York"
+    # New York's Wednesday 07:30 is still ahead, but Wednesday's reminder went out.
+    assert reminder.next_due_at == datetime(2026, 3, 5, 12, 30, tzinfo=UTC)
+
+
+def test_a_one_off_still_to_come_survives_a_move_east_past_its_time(db, family):
+    family.user.family.timezone = "America/New_York"
+    db.commit()
+    now = datetime(2026, 6, 10, 13, 0, tzinfo=UTC)  # 09:00 in New York
+    [one_off] = dated_reminders.remind_on(db, [family.user], family.child, kind="therapist",
+                                          on=date(2026, 6, 10), at="18:00", created_by_id=None,
+                                          channels=["inbox"], message="Brave breakfast tonight",
+                                          now=now)
+    db.commit()
+    with time_machine.travel(datetime(2026, 6, 10, 19, 0, tzinfo=UTC), tick=False):
+        families.set_timezone(db, family.user.family, "Europe/London")  # 20:00 there
+    db.refresh(one_off)
+    assert one_off.next_due_at == datetime(2026, 6, 10, 22, 0, tzinfo=UTC)  # as scheduled
+    dispatch.run_pass(db, DISPATCH_CONFIG, now=datetime(2026, 6, 10, 22, 1, tzinfo=UTC))
+    assert [d.local_date for d in deliveries(db, one_off)] == [date(2026, 6, 10)]
