@@ -65,3 +65,21 @@ def test_the_child_switcher_keeps_each_name_inside_its_own_button(live_server, p
     assert len(pills) == 2
     assert all(pill["text"] <= 1 for pill in pills), pills  # no name runs out of its button
     assert pills[0]["right"] <= pills[1]["left"], pills  # and no button runs over the next
+
+
+def test_every_main_page_fits_a_phone_with_text_at_twice_its_size(live_server, browser):
+    # Found from outside: at 125 % text and more the reminder settings' "Quiet until" went off
+    # the screen, and the session record's Clicked / Partly / Didn't buttons never wrapped.
+    with Session(live_server.app.extensions["db_engine"], expire_on_commit=False) as db:
+        seeded = seed_main_pages(live_server.app, db)
+    child = seeded.family.child.id
+    pages = [*seeded.pages, MainPage("session record", f"/therapist/children/{child}/sessions/new",
+                                     THERAPIST)]
+    wide = []
+    for page, main_page in each_main_page(browser, live_server, seeded, NARROW, pages):
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        found = page.evaluate(WIDEST)
+        if found["width"] > NARROW["width"]:
+            wide.append(f"{main_page.name} ({main_page.path}): {found['width']} px, "
+                        f"past the edge: {', '.join(found['over'])}")
+    assert not wide, f"{len(wide)} pages wider than {NARROW['width']} px:\n" + "\n".join(wide)

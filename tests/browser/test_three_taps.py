@@ -82,3 +82,32 @@ def test_a_refused_form_keeps_the_forms_address(phone, live_server):
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Tap how scared")).to_be_visible()
     assert page.url == form_address
+
+
+def _covered_by_save(page, group: str, value: str) -> bool:
+    return page.evaluate("""([group, value]) => {
+        const input = document.querySelector(`input[name="${group}"][value="${value}"]`);
+        const shown = input.nextElementSibling.getBoundingClientRect();
+        const save = document.querySelector(".practice-form > button[type=submit]")
+            .getBoundingClientRect();
+        return shown.bottom > save.top && shown.top < save.bottom || shown.bottom > innerHeight;
+    }""", [group, value])
+
+
+@pytest.mark.parametrize("text_size", ["100%", "200%"])
+def test_a_rating_chosen_by_keyboard_is_never_under_the_sticky_save(phone, live_server,
+                                                                       text_size):
+    # Found from outside: the hidden radio is a pixel, so focusing it scrolled only that pixel
+    # into view, and at 200 % text the sticky Save covered the numbers 6 to 10 being chosen.
+    page = phone
+    page.set_viewport_size({"width": 360, "height": 640})
+    family_with_a_ladder(page, live_server, f"keys-{text_size[:-1]}@example.com")
+    page.get_by_role("link", name="Home", exact=True).click()
+    page.get_by_role("link", name=re.compile("^Log practice")).first.click()
+    page.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
+    for group in ("fear_before", "fear_after"):
+        page.locator(f'input[name="{group}"][value="0"]').focus()
+        for value in range(11):
+            page.keyboard.press("ArrowRight" if value else "Space")
+            expect(page.locator(f'input[name="{group}"][value="{value}"]')).to_be_checked()
+            assert not _covered_by_save(page, group, str(value)), (group, value)

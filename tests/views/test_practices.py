@@ -1,4 +1,5 @@
 """Logging a practice through HTTP: three taps, one row per form, bad input refused, step access."""
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -331,3 +332,14 @@ def test_saving_a_practice_deleted_meanwhile_says_it_may_have_been_deleted(famil
     body = saved.get_data(as_text=True)
     assert saved.status_code == 404 and "It may have been deleted" in body
     assert "could not find that page" not in body
+
+
+def test_each_thermometer_is_described_by_its_scale_words(family, step):
+    # Found from outside: the scale ("0 calm", "10 very scared") was hidden from screen readers,
+    # which heard a group of radios "0" to "10" with nothing saying which end is calm.
+    html = open_form(family, step)
+    for name in ("fear_before", "fear_peak", "fear_after"):
+        assert re.search(f'id="{name}-group"[^>]*aria-describedby="[^"]*{name}-scale', html)
+        assert (f'<p class="thermo-scale" id="{name}-scale"><span>0 calm</span>'
+                '<span class="visually-hidden">, </span><span>10 very scared</span></p>') in html
+    assert 'class="thermo-scale" aria-hidden' not in html
