@@ -21,8 +21,10 @@ class ChildForm(AppForm):
                                validators=[DataRequired(), Length(min=1, max=40),
                                            not_an_address])
     age_band = SelectField("Age", choices=AGE_BANDS, default="")
+    # The range is read when a form is checked, not when the app started: an app running over
+    # New Year would refuse a child born in the new year.
     birth_year = IntegerField("Birth year (optional)", validators=[
-        Optional(), NumberRange(min=date.today().year - 21, max=date.today().year,
+        Optional(), NumberRange(min=lambda: date.today().year - 21, max=lambda: date.today().year,
                                 message="Enter a birth year from the last 21 years.")])
     avatar = RadioField("Picture", default="",
                         choices=[SelectChoice(a, a or "None") for a in AVATARS])

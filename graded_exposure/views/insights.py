@@ -1,6 +1,6 @@
 """Insights for a child: the avoidance trap in detail, flags, streaks, wins, the weekly summary,
 the opportunity calendar."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, request
 
@@ -9,7 +9,7 @@ from ..auth_session import require_login
 from ..db import get_session
 from ..rules.opportunity_calendar import parse_iso_week
 from ..rules.showable_days import showable_day
-from ..services import insights, opportunity_calendar, weekly_summary
+from ..services import checkins, insights, opportunity_calendar, weekly_summary
 from .responses import render
 
 bp = Blueprint("insights", __name__)
@@ -26,7 +26,7 @@ def show(child_id: int):
 @bp.get("/children/<int:child_id>/week")
 def week(child_id: int):
     child = child_for(child_id)
-    start = showable_day(request.args.get("start"), date.today())
+    start = showable_day(request.args.get("start"), checkins.today_for(child))
     summary = weekly_summary.for_week(get_session(), child, start)
     return render("insights/week.html", child=child, summary=summary,
                   previous=summary.start - timedelta(weeks=1),
