@@ -22,6 +22,16 @@ def local_date(moment: datetime, tz_name: str) -> date:
     return moment.astimezone(ZoneInfo(tz_name)).date()
 
 
+# The zone furthest ahead (UTC+14): its date is the newest calendar day anywhere on Earth.
+FURTHEST_AHEAD = "Pacific/Kiritimati"
+
+
+def newest_date(moment: datetime) -> date:
+    """Return the newest calendar day anywhere at this UTC-aware moment: a date after it is in
+    the future for everyone, wherever they are (a therapist may be a day ahead of the family)."""
+    return local_date(moment, FURTHEST_AHEAD)
+
+
 def local_midnight(day: date, tz_name: str) -> datetime:
     """Return the moment the local day begins in the given zone: the start of a window of
     stored moments that falls on local days."""

@@ -23,7 +23,7 @@ from ..rules import avoidance_trap
 from ..rules.attention import Reason
 from ..rules.expectancy import ExpectancyTrend
 from ..rules.flags import Flag
-from ..rules.timezones import local_date, local_midnight
+from ..rules.timezones import local_date, local_midnight, newest_date
 from . import insights, plan_glance, two_voices, what_clicks
 from .caseload import active_link, row_for_child
 from .expectancy import trends_by_step
@@ -99,7 +99,7 @@ class SessionSummary:
 def set_last_session(session: Session, therapist: User, child: Child, day: date | None,
                      now: datetime | None = None) -> TherapistLink:
     """Record the date of the therapist's last session with this child."""
-    today = local_date(now or utcnow(), child.family.timezone)
+    today = newest_date(now or utcnow())  # as a session record's date: therapy_sessions.py
     if not isinstance(day, date):
         raise DomainError("Enter the date of the last session.")
     if day > today:

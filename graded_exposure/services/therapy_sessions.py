@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from ..errors import DomainError
 from ..models import Child, TherapySession, User, utcnow
 from ..rules.session_record import SessionDetails, problem_with
-from ..rules.timezones import local_date
+from ..rules.timezones import newest_date
 from ..vocabulary import Attendance
 from . import audit
 from .caseload import active_link
@@ -27,7 +27,9 @@ _RECENT = (select(TherapySession)
 
 
 def _checked(child: Child, details: SessionDetails, now: datetime | None) -> dict:
-    problem = problem_with(details, local_date(now or utcnow(), child.family.timezone))
+    # Not after the newest date anywhere: a therapist a day ahead of the family (Sydney and
+    # Los Angeles) records the session held on their own today.
+    problem = problem_with(details, newest_date(now or utcnow()))
     if problem:
         raise DomainError(problem)
     return asdict(details)

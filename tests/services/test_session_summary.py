@@ -50,7 +50,7 @@ def test_set_last_session_stores_the_date(db, family, tara):
 
 
 @pytest.mark.parametrize("day, problem", [
-    (date(2026, 5, 7), "can't be in the future"),
+    (date(2026, 5, 8), "can't be in the future"),
     (date(2023, 1, 1), "more than two years ago"),
     (None, "Enter the date"),
 ])
@@ -201,3 +201,13 @@ def test_the_caseload_mark_and_the_summary_give_the_same_reasons(db, tara, state
     assert {r.kind for r in row.reasons} == expected
     assert summary.reasons == row.reasons
     assert row.needs_attention == bool(expected)
+
+
+def test_a_therapist_a_day_ahead_of_the_family_sets_their_own_today(db, family, tara):
+    row = link(db, tara, family.child)
+    family.user.family.timezone = "America/Los_Angeles"
+    db.commit()
+    session_summary.set_last_session(db, tara, family.child, date(2026, 3, 10),
+                                     now=datetime(2026, 3, 10, 0, 30, tzinfo=UTC))
+    db.refresh(row)
+    assert row.last_session_on == date(2026, 3, 10)

@@ -76,7 +76,7 @@ def test_a_key_of_another_childs_record_is_refused(db, family, other_family, tar
 
 @pytest.mark.parametrize("fields, message", [
     ({"held_on": None}, "Enter the date"),
-    ({"held_on": date(2026, 5, 7)}, "can't be in the future"),
+    ({"held_on": date(2026, 5, 8)}, "can't be in the future"),
     ({"held_on": date(2024, 5, 1)}, "more than two years ago"),
     ({"mode": "phone"}, "in person or telehealth"),
     ({"attendance": "maybe"}, "whether the session happened"),
@@ -176,3 +176,19 @@ def test_recent_sessions_are_the_therapists_own_newest_first(db, family, tara):
     therapy_sessions.record_session(db, other, family.child, _details(), "omar", now=NOW)
     found = therapy_sessions.recent_sessions(db, tara, family.child)
     assert [r.held_on.day for r in found] == [5, 3, 1]
+
+
+def test_a_therapist_a_day_ahead_of_the_family_records_their_own_today(db, family, tara):
+    # Found from outside (time audit): a therapist in Sydney on Tuesday 10 March recorded the
+    # telehealth session held that day for a family in Los Angeles, still on Monday 9 March,
+    # and was told "The session can't be in the future".
+    family.user.family.timezone = "America/Los_Angeles"
+    db.commit()
+    monday_evening_in_la = datetime(2026, 3, 10, 0, 30, tzinfo=UTC)  # 11:30 Tuesday in Sydney
+    record = therapy_sessions.record_session(db, tara, family.child,
+                                             _details(held_on=date(2026, 3, 10)), "sydney",
+                                             now=monday_evening_in_la)
+    assert record.held_on == date(2026, 3, 10)
+    with pytest.raises(DomainError, match="can't be in the future"):
+        therapy_sessions.record_session(db, tara, family.child, _details(held_on=date(2026, 3, 11)),
+                                        "too-soon", now=monday_evening_in_la)
