@@ -3,6 +3,7 @@ import csv
 import io
 import json
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import select
@@ -264,3 +265,22 @@ def test_the_family_export_holds_its_inbox_live_sessions_and_device_settings(db,
     assert document["push_devices"][0]["service"] == "fcm.googleapis.com"
     for secret in ("f" * 64, "secret", "key-secret", "auth-secret"):
         assert secret not in text
+
+
+def test_practice_times_come_with_the_familys_zone_and_local_time(db, family):
+    # Found from outside (time audit): practices.csv gave only UTC moments ("2026-03-04T18:45")
+    # beside check-ins' local days, and no export named the zone: a practice at 00:15 on
+    # Thursday 5 March in Kolkata read as Wednesday.
+    family.user.family.timezone = "Asia/Kolkata"
+    db.commit()
+    practice = add_practice(db, family.child, current_step(make_ladder(db, family.child)), 5)
+    practice.practiced_at = datetime(2026, 3, 4, 18, 45, tzinfo=UTC)
+    db.commit()
+    document = json.loads(export.export_child(db, family.child, family.user, "json"))
+    [child] = document["children"]
+    assert child["timezone"] == "Asia/Kolkata"
+    [practice] = child["practices"]
+    assert practice["practiced_at_local"] == "2026-03-05T00:15:00+05:30"
+    tables = _csv_tables(export.export_family(db, family.user.family, family.user, "csv"))
+    assert tables["practices"][0]["practiced_at_local"] == "2026-03-05T00:15:00+05:30"
+    assert tables["children"][0]["timezone"] == "Asia/Kolkata"
