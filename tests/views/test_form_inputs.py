@@ -165,16 +165,17 @@ def test_the_common_widgets_are_written_out_not_called(app, monkeypatch):
         input_html(form.bounded_day)
 
 
-# The field() macro as it was when it called WTForms for the label and the input: the macro in
-# templates/_macros/forms.html must write exactly what this writes.
+# The field() macro as it was when it called WTForms for the label and the input (with
+# aria-invalid on a refused input, added since): the macro in templates/_macros/forms.html must
+# write exactly what this writes.
 WTFORMS_FIELD = """{% from "_macros/forms.html" import errors %}
 {%- macro field(f, hint=None, type=None) %}
 <div class="field{% if f.errors %} has-error{% endif %}">
   {{ f.label() }}
   {% if hint %}<p class="hint" id="{{ f.id }}-hint">{{ hint }}</p>{% endif %}
-  {% set described = ((f.id ~ '-hint') if hint else '') ~ (' ' ~ f.id ~ '-error' if f.errors else '') %}
-  {% if type %}{{ f(type=type, **({'aria-describedby': described.strip()} if described.strip() else {})) }}
-  {% else %}{{ f(**({'aria-describedby': described.strip()} if described.strip() else {})) }}{% endif %}
+  {% set described = ((f.id ~ '-hint') if hint else '') ~ (' ' ~ f.id ~ '-error' if f.errors else '') %}{% set extra = dict(({'aria-describedby': described.strip()} if described.strip() else {}), **({'aria-invalid': 'true'} if f.errors else {})) %}
+  {% if type %}{{ f(type=type, **extra) }}
+  {% else %}{{ f(**extra) }}{% endif %}
   {{ errors(f) }}
 </div>
 {% endmacro %}"""
