@@ -54,3 +54,24 @@ def test_saving_the_calming_plan_leaves_focus_on_its_folded_section(live_server,
     save.focus()
     phone.keyboard.press("Enter")
     expect(phone.locator("summary", has_text="Change the calming plan")).to_be_focused()
+
+
+def test_a_step_moved_to_the_top_keeps_focus_and_a_second_enter_leaves_it_there(live_server,
+                                                                                 phone):
+    # Found from outside: at the top its "up" button was disabled, so focus went to "down" in
+    # its place, and pressing Enter again moved the step straight back down.
+    family_with_a_ladder(phone, live_server, "focus-top@example.com")
+    titles = _titles(phone)
+    up = phone.locator("li.step").nth(1).get_by_role("button", name=f"Move {titles[1]} up")
+    up.focus()
+    phone.keyboard.press("Enter")
+    top = phone.locator("li.step").nth(0)
+    expect(top.locator(".step-title")).to_contain_text(titles[1])
+    expect(top.get_by_role("button", name=f"Move {titles[1]} up")).to_be_focused()
+    expect(top.get_by_role("button", name=f"Move {titles[1]} up")).to_have_attribute(
+        "aria-disabled", "true")
+    phone.keyboard.press("Enter")
+    phone.wait_for_load_state("networkidle")
+    assert _titles(phone)[:2] == [titles[1], titles[0]]
+    expect(phone.locator("li.step").nth(0).get_by_role(
+        "button", name=f"Move {titles[1]} up")).to_be_focused()
