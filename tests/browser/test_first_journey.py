@@ -26,3 +26,14 @@ def test_register_build_ladder_and_log_a_practice(request, live_server, javascri
     expect(recent).to_contain_text("6")
     expect(recent).to_contain_text("2")
     screenshot(page, f"3-home-after-practice-{label}")
+
+
+def test_without_javascript_sign_up_asks_for_the_time_zone(live_server, phone, phone_without_js):
+    phone_without_js.goto(live_server + "/register")
+    zone = phone_without_js.get_by_label("Your time zone")
+    expect(zone).to_be_visible()
+    expect(zone).to_have_value("UTC")
+    zone.select_option("Asia/Kolkata")
+    expect(zone).to_have_value("Asia/Kolkata")
+    phone.goto(live_server + "/register")  # with JavaScript the browser's zone is taken
+    expect(phone.get_by_label("Your time zone")).to_have_count(0)
