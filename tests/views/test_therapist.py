@@ -634,3 +634,12 @@ def test_a_therapists_pages_stay_out_of_htmxs_copies_and_a_familys_do_not(db, fa
 def test_a_search_matching_nobody_offers_nothing_to_print(db, family, tara):
     html = tara.page("/?flag=hopelessness")
     assert "No child matches this search." in html and "Print all" not in html
+
+
+def test_the_childs_page_says_whose_days_and_times_it_shows(db, family, tara):
+    # Found from outside (time audit): a therapist in another zone saw the family's local
+    # times with nothing saying so.
+    family.user.family.timezone = "America/Los_Angeles"
+    db.commit()
+    html = tara.page(f"/therapist/children/{family.child.id}")
+    assert "Days and times here are the family's, in America/Los Angeles." in html
