@@ -8,6 +8,7 @@ from tests.conftest import logged_in_client
 from tests.factories import current_step, link, make_ladder, make_therapist
 from tests.lookups import practice_count
 from tests.practice_form import open_form, submit
+from tests.region_names import region_names, repeated_names
 
 LIKELY = {"prediction": "Everyone will laugh at me", "expected_likelihood": 75}
 
@@ -159,3 +160,13 @@ def test_the_therapist_sees_the_change_on_the_child_page_and_in_the_summary(app,
     summary = client.get(f"/therapist/children/{family.child.id}/summary").get_data(as_text=True)
     assert "Predictions and surprises" in summary and "<td>from 75 % to 50 %</td>" in summary
     assert client.get(f"/children/{family.child.id}/rerate").status_code == 404
+
+
+def test_two_of_the_same_prediction_are_two_regions_a_screen_reader_tells_apart(family, step):
+    # Found from outside (axe, landmark-unique): each question's region was named by the
+    # prediction alone, so the same words on two tries gave two regions of one name.
+    _logged(family, step, **LIKELY)
+    _logged(family, step, **LIKELY)
+    html = family.client.get(f"/children/{family.child.id}/rerate").get_data(as_text=True)
+    assert len([n for n in region_names(html) if "Everyone will laugh at me" in n]) == 2
+    assert repeated_names(html) == []

@@ -10,6 +10,7 @@ from tests.conftest import HX
 from tests.factories import make_ladder, practise_on_days
 from tests.hostile_input import SCRIPT
 from tests.lookups import counted_statements, ladder_steps
+from tests.region_names import region_names
 
 GOOD_RULE = {"mastery_min_practices": "4", "mastery_min_days": "3", "mastery_max_peak": "2",
              "mastery_count_halving": "y"}
@@ -305,3 +306,14 @@ def test_another_family_gets_404_on_every_progress_route(db, family, other_famil
                                  headers=headers).status_code == 404
     assert _statuses(db, ladder)[0] == "current"
     assert _rule(db, ladder) == (3, 2, 3, True)
+
+
+def test_two_ready_cards_of_one_ladder_are_regions_with_their_own_names(app, db, family, ladder):
+    # Found from outside (axe, landmark-unique): each ready card was named by its ladder's goal
+    # alone, so two ready steps of one ladder were two regions of one name.
+    with app.test_request_context():
+        html = render_template("progress/_ready.html", child=family.child,
+                               ready_steps=ladder.steps[:2])
+    names = region_names(html)
+    assert names == [f"{ladder.goal}: {ladder.steps[0].title}",
+                     f"{ladder.goal}: {ladder.steps[1].title}"]

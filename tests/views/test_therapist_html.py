@@ -19,6 +19,7 @@ from graded_exposure.models import Child, Practice, User
 from graded_exposure.services import demo_data, therapist_notes
 from tests.conftest import HX, Therapist
 from tests.factories import link, make_ladder
+from tests.region_names import repeated_names
 
 GOLDEN = Path(__file__).parent / "golden"
 NOW = datetime(2026, 3, 18, 17, 30, tzinfo=UTC)  # a Wednesday; London is on GMT
@@ -140,3 +141,10 @@ def test_the_pinned_pages_show_what_they_are_about():
     assert "(1 archived)" in child and "Log before Friday" in child
     summary = (GOLDEN / "summary.html").read_text()
     assert "Fear per step" in summary and "Slept until 3 &amp; came through" in summary
+
+
+def test_no_two_regions_of_a_pinned_page_share_a_name():
+    # Found from outside (axe, landmark-unique): every scrolling table was a region named
+    # "Table (scrolls sideways on small screens)". They are named by their captions.
+    for page in GOLDEN.glob("*.html"):
+        assert repeated_names(page.read_text()) == [], page.name
