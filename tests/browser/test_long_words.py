@@ -3,6 +3,8 @@ compound, a web address in a step's title, a name with no spaces) wraps instead 
 page sideways. Found from outside: 32 of 33 pages overflowed at 360 px with such text (the
 ladder page to 9,553 px), 21 with ordinary long words and addresses; the therapist's session
 form was 370 px wide with ordinary text."""
+import itertools
+
 import pytest
 from sqlalchemy import update
 from sqlmodel import Session
@@ -83,3 +85,26 @@ def test_every_main_page_fits_a_phone_with_text_at_twice_its_size(live_server, b
             wide.append(f"{main_page.name} ({main_page.path}): {found['width']} px, "
                         f"past the edge: {', '.join(found['over'])}")
     assert not wide, f"{len(wide)} pages wider than {NARROW['width']} px:\n" + "\n".join(wide)
+
+
+CHECK_ROWS = """() => [...document.querySelectorAll('.check')].filter(row => row.offsetParent)
+  .map(row => {
+    const box = row.getBoundingClientRect(), input = row.querySelector('input').getBoundingClientRect();
+    return {top: box.top, bottom: box.bottom, inputTop: input.top,
+            em: parseFloat(getComputedStyle(row).fontSize)};
+  })"""
+
+
+def test_a_checkbox_with_a_label_of_several_lines_stays_at_its_first_line(live_server, phone):
+    # Found from outside: at 200 % text each "Emails I want" box sat at the middle of its tall
+    # label, level with the end of the label above, so it was unclear which box was which.
+    phone.set_viewport_size(NARROW)
+    register_and_add_child(phone, live_server, "check-rows@example.com")
+    phone.goto(live_server + "/reminders")
+    phone.evaluate("document.documentElement.style.fontSize = '200%'")
+    rows = phone.evaluate(CHECK_ROWS)
+    assert len(rows) >= 5
+    for row in rows:
+        assert row["inputTop"] - row["top"] < row["em"], row
+    for above, below in itertools.pairwise(rows):
+        assert above["bottom"] <= below["top"] + 1, (above, below)
