@@ -4,11 +4,11 @@ from datetime import date
 from wtforms import EmailField, IntegerField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from ..rules.timezones import timezone_names
 from .base import AppForm
 from .email_address import plain_address
 from .names import not_an_address
 from .text import single_line
+from .zones import zone_choices
 
 AGE_BANDS = [SelectChoice(value, label) for value, label in [
     ("", "Prefer not to say"), ("under-5", "Under 5"), ("5-7", "5–7"), ("8-10", "8–10"),
@@ -31,12 +31,7 @@ class ChildForm(AppForm):
 
 
 class TimezoneForm(AppForm):
-    timezone = SelectField("Family time zone", choices=[])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.timezone.choices = [SelectChoice(name, name.replace("_", " "))
-                                 for name in timezone_names()]
+    timezone = SelectField("Family time zone", choices=zone_choices())
 
 
 class InviteForm(AppForm):

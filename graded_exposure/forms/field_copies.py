@@ -29,7 +29,9 @@ def bind_field(form, unbound: UnboundField, options: dict):
     if not (options.keys() == _OPTIONS and options["translations"] is OUR_WORDS
             and getattr(type(form), options["name"], None) is unbound):
         return unbound.bind(form=form, **options)
-    models = _MODELS.setdefault(unbound, {})
+    models = _MODELS.get(unbound)  # get, not setdefault: that makes a weak reference each call
+    if models is None:
+        models = _MODELS[unbound] = {}
     model = models.get(options["prefix"])
     if model is None:
         field = unbound.bind(form=form, **options)

@@ -6,11 +6,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..channels import registry
 from ..errors import DomainError
 from ..rules.schedule import WEEKDAY_NAMES
-from ..rules.timezones import timezone_names, valid_timezone
+from ..rules.timezones import valid_timezone
 from ..services.notification_settings import KIND_LABELS
 from ..services.reminders import CAREGIVER_KINDS, checked_time
 from .base import AppForm
 from .text import single_line
+from .zones import zone_choices
 
 KIND_CHOICES = [SelectChoice("practice", "Practice reminder"),
                 SelectChoice("missed_nudge", "Evening nudge if nothing was logged"),
@@ -50,15 +51,13 @@ class ReminderForm(AppForm):
                                    default=["1", "2", "3", "4", "5"])
     local_time = StringField("Time", default="07:30", filters=[single_line],
                              validators=[_time_of_day])
-    timezone = SelectField("Time zone", validate_choice=False)
+    timezone = SelectField("Time zone", validate_choice=False, choices=zone_choices())
     channels = CheckboxesField("Also send it by", choices=CHANNEL_CHOICES,
                                    validate_choice=False, default=["email"])
 
     def __init__(self, *args, children=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.child_id.choices = [SelectChoice(str(c.id), c.display_name) for c in children]
-        self.timezone.choices = [SelectChoice(name, name.replace("_", " "))
-                                 for name in timezone_names()]
 
     def validate_child_id(self, field) -> None:
         if field.data not in {choice.value for choice in field.choices}:

@@ -43,15 +43,23 @@ class SessionDetails:
     note: str = ""
 
 
-def problem_with(details: SessionDetails, today: date) -> str | None:
-    """Return what is wrong with the record in plain words, or None when it may be stored."""
-    day = details.held_on
+def day_problem(day: date | None, today: date, what: str = "the session") -> str | None:
+    """What is wrong with the date of a session (`what`: a record's, or the link's last one),
+    or None: not in the future, not more than two years back. `today` is the newest date
+    anywhere (rules/timezones.newest_date): a therapist may be a day ahead of the family."""
     if not isinstance(day, date):
-        return "Enter the date of the session."
+        return f"Enter the date of {what}."
     if day > today:
-        return "The session can't be in the future. Enter the day it happened."
+        return f"{what[0].upper()}{what[1:]} can't be in the future. Enter the day it happened."
     if day < today - timedelta(days=OLDEST_DAYS):
         return "That date is more than two years ago. Check the year."
+    return None
+
+
+def problem_with(details: SessionDetails, today: date) -> str | None:
+    """Return what is wrong with the record in plain words, or None when it may be stored."""
+    if problem := day_problem(details.held_on, today):
+        return problem
     if details.mode not in SESSION_MODES:
         return "Choose in person or telehealth."
     if details.attendance not in ATTENDANCE:

@@ -118,18 +118,16 @@ def child_tables(session: Session, children: list[Child], *, with_sharing: bool)
     result = Tables()
     for name, rows in groups.items():
         result.add(name, [_row(o, names) for o in rows])
-    _with_local_times(session, children, result.tables["children"], practices,
-                      result.tables["practices"])
+    _with_local_times(children, result.tables["children"], practices, result.tables["practices"])
     return result
 
 
-def _with_local_times(session: Session, children: list[Child], child_rows: list[dict],
-                      practices: list[Practice], practice_rows: list[dict]) -> None:
+def _with_local_times(children: list[Child], child_rows: list[dict], practices: list[Practice],
+                      practice_rows: list[dict]) -> None:
     """Say each child's family time zone, and each practice's time in it: stored moments are
-    UTC (practiced_at), while check-ins' days are the family's own calendar days."""
-    zones = {f.id: f.timezone for f in _by_ids(session, Family, Family.id,
-                                                {c.family_id for c in children})}
-    zone_of = {c.id: zones[c.family_id] for c in children}
+    UTC (practiced_at), while check-ins' days are the family's own calendar days. (The family
+    came with each child: the access loaders join it, and a family export starts from it.)"""
+    zone_of = {c.id: c.family.timezone for c in children}
     for row in child_rows:
         row["timezone"] = zone_of[row["id"]]
     for practice, row in zip(practices, practice_rows, strict=True):

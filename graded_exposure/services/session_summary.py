@@ -23,6 +23,7 @@ from ..rules import avoidance_trap
 from ..rules.attention import Reason
 from ..rules.expectancy import ExpectancyTrend
 from ..rules.flags import Flag
+from ..rules.session_record import day_problem
 from ..rules.timezones import local_date, local_midnight, newest_date
 from . import insights, plan_glance, two_voices, what_clicks
 from .caseload import active_link, row_for_child
@@ -31,7 +32,6 @@ from .practices import SOMEONE, PracticeRow
 from .therapist_notes import NoteRow, family_feed
 
 DEFAULT_DAYS = 14  # when no last session date is set yet
-OLDEST_SESSION_DAYS = 730
 # The longest period a summary covers. Sessions are weeks apart; a last session date left as it
 # was for months had the summary read and list every practice since (up to two years' worth).
 LONGEST_DAYS = 84
@@ -99,13 +99,8 @@ class SessionSummary:
 def set_last_session(session: Session, therapist: User, child: Child, day: date | None,
                      now: datetime | None = None) -> TherapistLink:
     """Record the date of the therapist's last session with this child."""
-    today = newest_date(now or utcnow())  # as a session record's date: therapy_sessions.py
-    if not isinstance(day, date):
-        raise DomainError("Enter the date of the last session.")
-    if day > today:
-        raise DomainError("The last session can't be in the future. Enter the date it happened.")
-    if day < today - timedelta(days=OLDEST_SESSION_DAYS):
-        raise DomainError("That date is more than two years ago. Check the year.")
+    if problem := day_problem(day, newest_date(now or utcnow()), "the last session"):
+        raise DomainError(problem)
     link = active_link(session, therapist, child)
     link.last_session_on = day
     session.commit()

@@ -26,7 +26,7 @@ _RECENT = (select(TherapySession)
            .limit(bindparam("limit")))
 
 
-def _checked(child: Child, details: SessionDetails, now: datetime | None) -> dict:
+def _checked(details: SessionDetails, now: datetime | None) -> dict:
     # Not after the newest date anywhere: a therapist a day ahead of the family (Sydney and
     # Los Angeles) records the session held on their own today.
     problem = problem_with(details, newest_date(now or utcnow()))
@@ -54,7 +54,7 @@ def record_session(session: Session, therapist: User, child: Child, details: Ses
         return stored
     link = active_link(session, therapist, child)
     record = TherapySession(child_id=child.id, therapist_id=therapist.id, idempotency_key=key,
-                            **_checked(child, details, now))
+                            **_checked(details, now))
     session.add(record)
     if _took_place(record):
         move_last_session_forward(link, record.held_on)
@@ -83,7 +83,7 @@ def edit_session(session: Session, therapist: User, child: Child, record: Therap
                  ip: str = "") -> TherapySession:
     """Change what a record says; audited, the note itself never in the audit log."""
     link = active_link(session, therapist, child)
-    for name, value in _checked(child, details, now).items():
+    for name, value in _checked(details, now).items():
         setattr(record, name, value)
     record.updated_at = now or utcnow()
     if _took_place(record):

@@ -13,10 +13,10 @@ from ..forms.auth import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from ..forms.zones import zone_choices
 from ..models import FamilyInvite
 from ..public_address import public_url
 from ..rules.safe_redirect import safe_next_path
-from ..rules.timezones import timezone_names
 from ..services import accounts, push_subscriptions, registrations
 from ..services.login_throttle import LoginLimits
 from . import emails
@@ -33,7 +33,7 @@ def register():
         with refusal_on(form):
             return start_sign_up(form.email.data, form.password.data, form.display_name.data,
                                  role=form.role.data, timezone=form.timezone.data)
-    return render_form("auth/register.html", form, zones=timezone_names())
+    return render_form("auth/register.html", form, zones=zone_choices())
 
 
 def start_sign_up(email: str, password: str, display_name: str, *, role: str, timezone: str,
